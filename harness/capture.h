@@ -1,0 +1,58 @@
+/*
+ * capture.h - in-process libpcap capture of one case's traffic.
+ *
+ * The capture is active (filter set, dump file open) before the first
+ * SYN.  It is known to be complete by a deterministic signal: once the
+ * roles are done the runner sends a sentinel datagram carrying a random
+ * nonce and reads until that datagram shows up; everything tapped before
+ * it is then in the file.  The sentinel itself is not written.
+ */
+#ifndef capture_h
+#define capture_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAPTURE_SNAPLEN 256	/* link + IP + TCP with options; no payload needed */
+#define CAPTURE_BUFFER (32 * 1024 * 1024)
+#define CAPTURE_NONCE_SIZE 16
+
+struct capture;
+
+struct capture_stats {
+	uint64_t written;	/* packets written to the file */
+	unsigned received;	/* pcap_stats ps_recv */
+	unsigned dropped;	/* ps_drop: the ring was full */
+	unsigned if_dropped;	/* ps_ifdrop */
+	int linktype;
+};
+
+enum capture_result {
+	CAPTURE_OK,
+	CAPTURE_NO_PERMISSION,	/* no right to capture here: skip */
+	CAPTURE_FAILED
+};
+
+/* Open device, set filter, and write to the already-open file descriptor
+ * dump_fd (which the capture takes over). */
+enum capture_result capture_open(struct capture **out, const char *device,
+    const char *filter, int dump_fd, char *errbuf, size_t errbuf_size);
+
+/* A descriptor to poll(2) for readability. */
+int capture_selectable_fd(const struct capture *cap);
+
+/* Packets whose bytes contain nonce are the sentinel. */
+void capture_set_sentinel(struct capture *cap, const uint8_t *nonce, size_t len);
+bool capture_sentinel_seen(const struct capture *cap);
+
+/* Read every packet available now.  0 ok, -1 on error. */
+int capture_pump(struct capture *cap, char *errbuf, size_t errbuf_size);
+
+/* Read the statistics, flush and close the file.  0 ok, -1 on error. */
+int capture_finish(struct capture *cap, struct capture_stats *stats,
+    char *errbuf, size_t errbuf_size);
+
+void capture_close(struct capture *cap);
+
+#endif /* capture_h */

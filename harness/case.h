@@ -1,0 +1,263 @@
+/*
+ * case.h - the case language: what a scripted case says, as data.
+ *
+ * A case file names a case, gives each role (client, server) a list of
+ * steps and lists what must be observed.  case_parse_file() turns the text
+ * into a struct case_file or explains, with file:line:col, why it cannot.
+ * Nothing in this module touches a socket: a case that does not parse
+ * never runs.
+ */
+#ifndef case_h
+#define case_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CASE_DEFAULT_DEADLINE_MS 10000
+#define CASE_ERRBUF_SIZE 1024
+
+enum role_id {
+	ROLE_CLIENT,
+	ROLE_SERVER,
+	ROLE_COUNT
+};
+
+enum step_kind {
+	STEP_CONNECT,	/* client: connect to the server's listener */
+	STEP_ACCEPT,	/* server: accept the client's connection */
+	STEP_SEND,	/* write pattern bytes */
+	STEP_RECV,	/* read and verify pattern bytes */
+	STEP_SHUTDOWN,	/* shutdown(2) */
+	STEP_CLOSE,	/* close(2), timed */
+	STEP_SET,	/* a socket option or descriptor flag */
+	STEP_WAIT,	/* wait for an event of the other role */
+	STEP_AWAIT,	/* wait for a socket queue condition */
+	STEP_RAISE,	/* raise a named event */
+	STEP_PAUSE,	/* sleep; never needed for a verdict */
+	STEP_SO_ERROR,	/* getsockopt(SO_ERROR), recorded (and cleared) */
+	STEP_SNAPSHOT	/* record SIOCINQ / SIOCOUTQ / SIOCOUTQNSD */
+};
+
+/* Flags of a send step; MSG_NOSIGNAL is always used by the harness. */
+enum send_flag {
+	SEND_DONTWAIT = 1 << 0,	 /* "nonblocking": queue what fits, stop at EAGAIN */
+	SEND_MORE = 1 << 1	 /* MSG_MORE */
+};
+
+struct step_send {
+	uint64_t bytes;		/* how many bytes to offer; ignored with fill */
+	bool fill;		/* "send fill": until the buffers are full */
+	unsigned flags;		/* enum send_flag */
+};
+
+enum recv_mode {
+	RECV_COUNT,	/* "recv N": read exactly N bytes (fewer at EOF/error) */
+	RECV_ALL	/* "recv all": read until EOF or an error */
+};
+
+struct step_recv {
+	enum recv_mode mode;
+	uint64_t bytes;		/* RECV_COUNT only */
+	bool peek;		/* MSG_PEEK: look without consuming */
+};
+
+enum shutdown_how {
+	SHUTDOWN_RD,
+	SHUTDOWN_WR,
+	SHUTDOWN_RDWR
+};
+
+enum socket_option {
+	OPTION_RCVBUF,	/* SO_RCVBUF, value in bytes */
+	OPTION_SNDBUF,	/* SO_SNDBUF, value in bytes */
+	OPTION_NODELAY,	/* TCP_NODELAY, on/off */
+	OPTION_CORK,	/* TCP_CORK, on/off */
+	OPTION_LINGER,	/* SO_LINGER, on/off and seconds */
+	OPTION_NONBLOCK	/* O_NONBLOCK on the descriptor, on/off */
+};
+
+struct step_set {
+	enum socket_option option;
+	bool on;		/* for on/off options and linger */
+	uint64_t value;		/* bytes for buffers, seconds for linger */
+};
+
+struct step_wait {
+	enum role_id role;	/* whose event */
+	char *event;		/* its name, e.g. "closed" or a raised name */
+};
+
+/* Socket queue quantities, read with ioctl(2). */
+enum socket_metric {
+	METRIC_UNREAD,	/* SIOCINQ: received, not yet read */
+	METRIC_UNSENT,	/* SIOCOUTQNSD: queued, not yet sent */
+	METRIC_UNACKED	/* SIOCOUTQ: queued, not yet acknowledged */
+};
+
+enum compare_op {
+	COMPARE_EQ,
+	COMPARE_NE,
+	COMPARE_LT,
+	COMPARE_LE,
+	COMPARE_GT,
+	COMPARE_GE
+};
+
+struct step_await {
+	enum socket_metric metric;
+	enum compare_op op;	/* default: >= for unread, <= otherwise */
+	uint64_t value;
+};
+
+struct step_raise {
+	char *event;
+};
+
+struct step_pause {
+	uint64_t ms;
+};
+
+struct case_step {
+	enum step_kind kind;
+	unsigned line;		/* 1-based position in the case file */
+	unsigned col;
+	char *text;		/* the step as written, trimmed, no comment */
+	uint64_t timeout_ms;	/* "within DUR"; 0 = until the case deadline */
+	union {
+		struct step_send send;
+		struct step_recv recv;
+		enum shutdown_how shutdown;
+		struct step_set set;
+		struct step_wait wait;
+		struct step_await await;
+		struct step_raise raise;
+		struct step_pause pause;
+	} u;
+};
+
+struct case_role {
+	bool present;
+	unsigned line;		/* where the role's section starts */
+	struct case_step *steps;
+	size_t nsteps;
+};
+
+/* What the wire shows at the end of the connection. */
+enum teardown_expect_class {
+	EXPECT_TEARDOWN_NONE,
+	EXPECT_TEARDOWN_FIN,
+	EXPECT_TEARDOWN_HALF_FIN,
+	EXPECT_TEARDOWN_RST,
+	EXPECT_TEARDOWN_FIN_THEN_RST
+};
+
+/* A direction's outcome (see verdict.h for the definitions). */
+enum direction_outcome {
+	OUTCOME_CLEAN,
+	OUTCOME_DELIVERED,
+	OUTCOME_DELIVERED_BUT_RESET,
+	OUTCOME_HIDDEN_RESET,
+	OUTCOME_TRUNCATED,
+	OUTCOME_CORRUPTED,
+	OUTCOME_NONE		/* no data in that direction */
+};
+
+enum expect_kind {
+	EXPECT_TEARDOWN,	/* teardown CLASS [from ROLE] */
+	EXPECT_RST,		/* rst from ROLE [ack|bare] / no rst */
+	EXPECT_RECV_END,	/* ROLE.recv ends EOF|ERRNO [then EOF|ERRNO] */
+	EXPECT_SO_ERROR,	/* ROLE.so_error ERRNO|0 */
+	EXPECT_OUTCOME,		/* client->server OUTCOME */
+	EXPECT_LOST,		/* client->server lost OP N|unsent */
+	EXPECT_KERNEL		/* kernel COUNTER OP N (change during the case) */
+};
+
+enum rst_expect_kind {
+	RST_EXPECT_ANY,
+	RST_EXPECT_ACK,		/* RST+ACK: an aborting close */
+	RST_EXPECT_BARE,	/* RST without ACK: a closed socket answering */
+	RST_EXPECT_NONE		/* "no rst": no RST at all on the wire */
+};
+
+/*
+ * How a read loop ended, or what one read returned: 0 means EOF,
+ * a positive value is an errno (ECONNRESET, EPIPE, ...).
+ */
+struct read_end {
+	int first;		/* 0 = EOF, else errno */
+	bool has_then;
+	int then;		/* the next read: 0 = EOF, else errno */
+};
+
+struct case_expect {
+	enum expect_kind kind;
+	unsigned line;
+	unsigned col;
+	char *text;		/* the expectation as written */
+	enum role_id role;	/* TEARDOWN (with has_role), RST, RECV_END, SO_ERROR */
+	bool has_role;
+	enum role_id writer;	/* OUTCOME, LOST: the direction writer->reader */
+	union {
+		enum teardown_expect_class teardown;
+		enum rst_expect_kind rst;
+		struct read_end recv_end;
+		int so_error;	/* 0 or an errno */
+		enum direction_outcome outcome;
+		struct {
+			enum compare_op op;
+			bool unsent;	/* compare with the writer's unsent bytes at close */
+			uint64_t value;
+		} lost;
+		struct {
+			char *counter;	/* e.g. "TCPAbortOnClose", "OutRsts" */
+			enum compare_op op;
+			int64_t value;
+		} kernel;
+	} u;
+};
+
+struct case_file {
+	char *path;		/* as given */
+	char *name;		/* from "case NAME": [a-z0-9-], 1..64 chars */
+	char *summary;		/* the opening comment, joined, or NULL */
+	uint64_t deadline_ms;	/* "deadline DUR", default CASE_DEFAULT_DEADLINE_MS */
+	struct case_role roles[ROLE_COUNT];
+	struct case_expect *expects;
+	size_t nexpects;
+};
+
+struct case_error {
+	char msg[CASE_ERRBUF_SIZE];	/* "path:line:col: message" */
+	unsigned line;
+	unsigned col;
+};
+
+/* Parse a case file.  NULL on error, with err filled in. */
+struct case_file *case_parse_file(const char *path, struct case_error *err);
+
+/* Parse text already in memory; path is used in messages only. */
+struct case_file *case_parse_string(const char *path, const char *text,
+    size_t len, struct case_error *err);
+
+void case_free(struct case_file *cf);
+
+const char *role_name(enum role_id role);		/* "client" */
+const char *step_kind_name(enum step_kind kind);	/* "send" */
+const char *outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
+const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
+const char *compare_op_name(enum compare_op op);	/* ">=" */
+bool compare_u64(uint64_t a, enum compare_op op, uint64_t b);
+bool compare_i64(int64_t a, enum compare_op op, int64_t b);
+
+/*
+ * The event a step raises when it completes ("connected", "sent", ...),
+ * or NULL.  Every role also raises "done" after its last step.
+ */
+const char *step_event_name(const struct case_step *step);
+
+/* errno names the language knows: "ECONNRESET" <-> ECONNRESET; "EOF" is 0. */
+int errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
+const char *errno_to_name(int value);			/* "EOF" for 0 */
+
+#endif /* case_h */

@@ -1,0 +1,37 @@
+/*
+ * events.h - the ordering between roles: a board of named events in
+ * shared memory.  A role raises an event when a step completes; the other
+ * role waits for it.  Nothing here sleeps for a fixed time: a waiter
+ * blocks on a futex until the event is raised, the case is aborted or its
+ * deadline passes.
+ */
+#ifndef events_h
+#define events_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_board;
+
+/* nevents slots in shared anonymous memory, inherited across fork(). */
+struct event_board *event_board_create(size_t nevents);
+void event_board_destroy(struct event_board *board);
+
+void event_board_raise(struct event_board *board, size_t id);
+bool event_board_is_raised(const struct event_board *board, size_t id);
+
+/* Wake every waiter and make every wait fail with ECANCELED. */
+void event_board_abort(struct event_board *board);
+
+/*
+ * Wait until event id is raised.  deadline_ns is CLOCK_MONOTONIC.
+ * 0 when raised; ETIMEDOUT; ECANCELED when aborted; another errno on
+ * failure.
+ */
+int event_board_wait(struct event_board *board, size_t id, int64_t deadline_ns);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t monotonic_ns(void);
+
+#endif /* events_h */

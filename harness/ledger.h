@@ -1,0 +1,109 @@
+/*
+ * ledger.h - what one role's application did and saw, as the application
+ * saw it: bytes each send() accepted, bytes recv() returned, how the read
+ * loop ended, SO_ERROR, the socket queues and the time close() took.
+ *
+ * A ledger lives in memory shared between the role's process (which
+ * writes it) and the case's coordinator (which reads it after the role
+ * has exited, or when the deadline passes), so it holds no pointers.
+ */
+#ifndef ledger_h
+#define ledger_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LEDGER_SEND_RUNS 32
+#define LEDGER_ERROR_SIZE 512
+
+/* Consecutive send() calls with the same kind of result, run-length coded. */
+struct send_run {
+	int error;		/* 0: the calls accepted bytes; else their errno */
+	uint64_t calls;
+	uint64_t bytes;		/* accepted by those calls */
+};
+
+/* SIOCINQ / SIOCOUTQ / SIOCOUTQNSD at one moment. */
+struct queue_snapshot {
+	bool valid;
+	uint64_t unread;	/* SIOCINQ */
+	uint64_t unacked;	/* SIOCOUTQ: unacknowledged, sent or not */
+	uint64_t unsent;	/* SIOCOUTQNSD: not yet sent */
+};
+
+/* A timed teardown call: close() or shutdown(). */
+struct teardown_call {
+	bool done;
+	int rc;
+	int error;		/* errno when rc < 0 */
+	uint64_t duration_ns;
+	int64_t at_ns;		/* CLOCK_MONOTONIC when it started */
+	struct queue_snapshot before;
+};
+
+/* What a single read returned: bytes, EOF or an errno. */
+enum read_result_kind {
+	READ_RESULT_NONE,	/* not observed */
+	READ_RESULT_DATA,
+	READ_RESULT_EOF,
+	READ_RESULT_ERROR,
+	READ_RESULT_WOULD_BLOCK	/* EAGAIN on the follow-up read */
+};
+
+struct read_result {
+	enum read_result_kind kind;
+	int error;		/* READ_RESULT_ERROR */
+	uint64_t bytes;		/* READ_RESULT_DATA */
+};
+
+enum role_state {
+	ROLE_STATE_STARTING,
+	ROLE_STATE_RUNNING,
+	ROLE_STATE_FINISHED,	/* ran every step */
+	ROLE_STATE_FAILED	/* a step could not be carried out */
+};
+
+struct ledger {
+	enum role_state state;
+	int step;		/* index of the step being run; -1 before */
+	int64_t step_started_ns;
+	uint16_t local_port;
+
+	/* Writing. */
+	uint64_t bytes_sent;	/* accepted by send(), in total */
+	uint64_t send_calls;
+	struct send_run sends[LEDGER_SEND_RUNS];
+	size_t nsends;
+	bool sends_overflow;	/* more runs than fit; the last run absorbed them */
+
+	/* Reading. */
+	uint64_t bytes_read;	/* returned by recv() (not MSG_PEEK) */
+	uint64_t recv_calls;
+	uint64_t bytes_peeked;
+	bool corrupted;
+	uint64_t first_bad_offset;	/* stream offset of the first wrong byte */
+	struct read_result read_end;	/* how the last read loop ended */
+	struct read_result next_read;	/* the read after that */
+	bool so_error_read;
+	int so_error;		/* SO_ERROR after the read loop (or a so_error step) */
+
+	struct queue_snapshot snapshot;	/* the last "snapshot" step */
+	struct teardown_call shutdown;
+	struct teardown_call close;
+
+	char error[LEDGER_ERROR_SIZE];	/* why the role failed */
+};
+
+void ledger_init(struct ledger *ledger);
+
+/* Record one send() call: accepted bytes, or -1 with errno. */
+void ledger_record_send(struct ledger *ledger, long result, int error);
+
+/* "4 calls accepted 3,919,872 B, then ECONNRESET, then EPIPE x3" */
+void ledger_format_sends(const struct ledger *ledger, char *buf, size_t size);
+
+/* "EOF", "ECONNRESET", "EAGAIN", "128 B", "-" */
+void read_result_format(const struct read_result *r, char *buf, size_t size);
+
+#endif /* ledger_h */

@@ -1,0 +1,517 @@
+/*
+ * report.c - a case's verdict, for a person (one paragraph, then the
+ * details) and for a program (a JSON object; README.md lists its fields).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "status.h"
+#include "units.h"
+
+/* Counters worth a word in the paragraph; all changes go into the JSON. */
+static const char *const notable_counters[] = {
+	"TCPAbortOnClose", "TCPAbortOnData", "TCPAbortOnLinger",
+	"TCPAbortOnMemory", "TCPAbortOnTimeout", "TCPAbortFailed",
+	"OutRsts", "EstabResets", "AttemptFails"
+};
+
+const char *
+case_status_name(enum case_status status)
+{
+	switch (status) {
+	case CASE_PASS:
+		return "PASS";
+	case CASE_FAIL:
+		return "FAIL";
+	case CASE_SKIP:
+		return "SKIP";
+	case CASE_ERROR:
+		return "ERROR";
+	}
+	return "ERROR";
+}
+
+int
+case_status_exit(enum case_status status)
+{
+	switch (status) {
+	case CASE_PASS:
+		return EXIT_PASS;
+	case CASE_FAIL:
+		return EXIT_FAIL;
+	case CASE_SKIP:
+		return EXIT_SKIP;
+	case CASE_ERROR:
+		return EXIT_ERROR;
+	}
+	return EXIT_ERROR;
+}
+
+static const char *
+count(uint64_t v, char *buf)
+{
+	return units_format_count(v, buf, 32);
+}
+
+static double
+rel_s(const struct conn *c, int64_t ts_ns)
+{
+	return (double)(ts_ns - c->first_ts_ns) / 1e9;
+}
+
+/* "+1.302 s", or "+0.412 ms" for the sub-second times loopback gives. */
+static void
+write_rel_time(FILE *out, const struct conn *c, int64_t ts_ns)
+{
+	double s = rel_s(c, ts_ns);
+
+	if (s >= 1.0)
+		fprintf(out, "+%.3f s", s);
+	else
+		fprintf(out, "+%.3f ms", s * 1e3);
+}
+
+static void
+write_direction(const struct case_report *r, const struct direction_verdict *d, FILE *out)
+{
+	const struct ledger *reader = r->ledgers[d->reader];
+	char a[32], b[32], c[32], end[32];
+
+	if (d->outcome == OUTCOME_NONE)
+		return;
+	read_result_format(&reader->read_end, end, sizeof(end));
+	fprintf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
+	    count(d->written, a), role_name(d->reader), count(d->read, b));
+	if (reader->read_end.kind != READ_RESULT_NONE)
+		fprintf(out, ", then %s", end);
+	fprintf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
+	    outcome_name(d->outcome));
+	if (d->outcome == OUTCOME_TRUNCATED) {
+		if (d->lost_on_wire == 0 && d->unsent_at_close_known &&
+		    d->unsent_at_close == d->lost) {
+			fprintf(out, " Lost %s B, all unsent at close.", count(d->lost, a));
+			return;
+		} else if (d->lost_on_wire == 0)
+			fprintf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
+		else if (d->lost_unsent == 0)
+			fprintf(out, " Lost %s B, all on the wire but never read by %s",
+			    count(d->lost, a), role_name(d->reader));
+		else
+			fprintf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
+			    "but never read", count(d->lost, a), count(d->lost_unsent, b),
+			    count(d->lost_on_wire, c));
+		if (d->unsent_at_close_known && d->lost_unsent > 0)
+			fprintf(out, " (%s's unsent queue at close: %s B)",
+			    role_name(d->writer), count(d->unsent_at_close, a));
+		fprintf(out, ".");
+	} else if (d->outcome == OUTCOME_CORRUPTED)
+		fprintf(out, " The bytes from stream offset %s on do not match what was sent.",
+		    count(reader->first_bad_offset, a));
+}
+
+/* One teardown packet: a FIN or a side's first RST. */
+struct wire_event {
+	int64_t ts_ns;
+	uint64_t index;
+	enum conn_side side;
+	bool rst;
+};
+
+static void
+write_wire(const struct case_report *r, FILE *out)
+{
+	const struct conn *c = r->conn;
+	struct wire_event events[4];
+	size_t n = 0, i, j;
+	int side;
+
+	if (c == NULL)
+		return;
+	for (side = 0; side < 2; side++) {
+		const struct conn_half *h = &c->half[side];
+
+		if (h->fin_seen)
+			events[n++] = (struct wire_event){ h->fin_ts_ns, h->fin_index,
+				(enum conn_side)side, false };
+		if (h->rst_count > 0)
+			events[n++] = (struct wire_event){ h->first_rst_ts_ns,
+				h->first_rst_index, (enum conn_side)side, true };
+	}
+	/* In capture order, as Wireshark would list them. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && events[j].index < events[j - 1].index; j--) {
+			struct wire_event t = events[j];
+
+			events[j] = events[j - 1];
+			events[j - 1] = t;
+		}
+	fprintf(out, " Wire: %s;", teardown_class_name(teardown_classify(c)));
+	for (i = 0; i < n; i++) {
+		const struct conn_half *h = &c->half[events[i].side];
+
+		fprintf(out, "%s %s from %s at ", i > 0 ? "," : "",
+		    events[i].rst ? rst_kind_name(h->first_rst_kind) : "FIN",
+		    role_name(role_of_side(events[i].side)));
+		write_rel_time(out, c, events[i].ts_ns);
+		if (events[i].rst && h->rst_count > 1)
+			fprintf(out, " (%" PRIu64 " RSTs)", h->rst_count);
+	}
+	if (!c->half[0].fin_seen && !c->half[1].fin_seen)
+		fprintf(out, "%s no FIN", n > 0 ? "," : "");
+	if (c->half[0].rst_count == 0 && c->half[1].rst_count == 0)
+		fprintf(out, "%s no RST", n > 0 || (!c->half[0].fin_seen &&
+		    !c->half[1].fin_seen) ? "," : "");
+	fprintf(out, ".");
+}
+
+static void
+write_kernel(const struct case_report *r, FILE *out)
+{
+	bool any = false;
+	size_t i;
+
+	if (r->counters == NULL)
+		return;
+	for (i = 0; i < sizeof(notable_counters) / sizeof(notable_counters[0]); i++) {
+		int found;
+		int64_t v = kcounters_get(r->counters, notable_counters[i], &found);
+
+		if (!found)
+			continue;
+		fprintf(out, "%s %s %+" PRId64, any ? "," : " Kernel:", notable_counters[i], v);
+		any = true;
+	}
+	fprintf(out, any ? "." : " Kernel: no abort or reset counter changed.");
+}
+
+/* Name the likely cause from what the roles did (the packets cannot tell). */
+static void
+write_cause(const struct case_report *r, FILE *out)
+{
+	const struct case_file *cf = r->cf;
+	int role;
+
+	for (role = 0; role < ROLE_COUNT; role++) {
+		const struct ledger *l = r->ledgers[role];
+		const struct conn_half *h;
+		size_t i;
+		bool linger_zero = false;
+
+		if (l == NULL || r->conn == NULL)
+			continue;
+		h = &r->conn->half[side_of_role((enum role_id)role)];
+		for (i = 0; i < cf->roles[role].nsteps; i++) {
+			const struct case_step *s = &cf->roles[role].steps[i];
+
+			if (s->kind == STEP_SET && s->u.set.option == OPTION_LINGER)
+				linger_zero = s->u.set.on && s->u.set.value == 0;
+		}
+		if (h->rst_count == 0)
+			continue;
+		if (l->close.done && l->close.before.valid && l->close.before.unread > 0) {
+			char a[32];
+
+			fprintf(out, " Cause: %s closed with %s B unread (RFC 1122 4.2.2.13).",
+			    role_name((enum role_id)role), count(l->close.before.unread, a));
+			return;
+		}
+		if (linger_zero && h->first_rst_kind == RST_KIND_WITH_ACK) {
+			fprintf(out, " Cause: %s closed with SO_LINGER {1, 0}, an abortive close.",
+			    role_name((enum role_id)role));
+			return;
+		}
+		if (h->first_rst_kind == RST_KIND_BARE) {
+			fprintf(out, " Cause: data reached %s's socket after it was closed; "
+			    "it answered with a bare RST.", role_name((enum role_id)role));
+			return;
+		}
+	}
+}
+
+static void
+write_role_details(const struct case_report *r, enum role_id role, FILE *out)
+{
+	const struct ledger *l = r->ledgers[role];
+	char sends[512], end[32], next[32], a[32], b[32], c[32];
+
+	if (l == NULL)
+		return;
+	ledger_format_sends(l, sends, sizeof(sends));
+	read_result_format(&l->read_end, end, sizeof(end));
+	read_result_format(&l->next_read, next, sizeof(next));
+	fprintf(out, "  %s: send(): %s; recv(): %s B in %s call%s, loop ended %s, next read %s",
+	    role_name(role), sends[0] ? sends : "none", count(l->bytes_read, a),
+	    count(l->recv_calls, b), l->recv_calls == 1 ? "" : "s", end, next);
+	if (l->so_error_read)
+		fprintf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	if (l->shutdown.done)
+		fprintf(out, "; shutdown() = %d%s%s in %.3f ms", l->shutdown.rc,
+		    l->shutdown.rc < 0 ? " " : "",
+		    l->shutdown.rc < 0 ? errno_to_name(l->shutdown.error) : "",
+		    (double)l->shutdown.duration_ns / 1e6);
+	if (l->close.done) {
+		fprintf(out, "; close() = %d%s%s in %.3f ms", l->close.rc,
+		    l->close.rc < 0 ? " " : "",
+		    l->close.rc < 0 ? errno_to_name(l->close.error) : "",
+		    (double)l->close.duration_ns / 1e6);
+		if (l->close.before.valid)
+			fprintf(out, " (before it: unread %s B, unsent %s B, unacked %s B)",
+			    count(l->close.before.unread, a), count(l->close.before.unsent, b),
+			    count(l->close.before.unacked, c));
+	}
+	fprintf(out, "\n");
+}
+
+void
+report_write_text(const struct case_report *r, FILE *out)
+{
+	const struct verdict *v = r->verdict;
+	size_t i;
+
+	fprintf(out, "%s: %s.", r->cf->name, case_status_name(r->status));
+	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+		fprintf(out, " %s.", r->error);
+	if (v != NULL) {
+		write_direction(r, &v->directions[DIRECTION_SERVER_TO_CLIENT], out);
+		write_direction(r, &v->directions[DIRECTION_CLIENT_TO_SERVER], out);
+	}
+	write_wire(r, out);
+	write_kernel(r, out);
+	write_cause(r, out);
+	if (r->pcap_path != NULL && r->have_capture)
+		fprintf(out, " Evidence: %s (%" PRIu64 " packets, %u dropped).", r->pcap_path,
+		    r->capture.written, r->capture.dropped);
+	else if (r->pcap_path != NULL)
+		fprintf(out, " Evidence: %s (incomplete).", r->pcap_path);
+	fprintf(out, "\n");
+	if (r->note != NULL)
+		fprintf(out, "  note: %s\n", r->note);
+	if (v != NULL)
+		for (i = 0; i < v->nresults; i++) {
+			const struct case_expect *e = &r->cf->expects[i];
+
+			fprintf(out, "  %s %s:%u: expect %s; observed %s\n",
+			    v->results[i].held ? "ok    " : "FAILED", r->cf->path, e->line,
+			    e->text, v->results[i].observed);
+		}
+	write_role_details(r, ROLE_CLIENT, out);
+	write_role_details(r, ROLE_SERVER, out);
+}
+
+/* JSON output. */
+
+static void
+json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", out);
+		else if (ch == '\t')
+			fputs("\\t", out);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void
+json_read_result(FILE *out, const char *key, const struct read_result *rr)
+{
+	char buf[32];
+
+	read_result_format(rr, buf, sizeof(buf));
+	fprintf(out, ",\"%s\":", key);
+	if (rr->kind == READ_RESULT_NONE)
+		fputs("null", out);
+	else
+		json_string(out, rr->kind == READ_RESULT_DATA ? "data" : buf);
+}
+
+static void
+json_teardown_call(FILE *out, const char *key, const struct teardown_call *t)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (!t->done) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"rc\":%d,\"errno\":", t->rc);
+	if (t->rc < 0)
+		json_string(out, errno_to_name(t->error));
+	else
+		fputs("null", out);
+	fprintf(out, ",\"duration_ms\":%.3f", (double)t->duration_ns / 1e6);
+	if (t->before.valid)
+		fprintf(out, ",\"before\":{\"unread\":%" PRIu64 ",\"unsent\":%" PRIu64
+		    ",\"unacked\":%" PRIu64 "}}", t->before.unread, t->before.unsent,
+		    t->before.unacked);
+	else
+		fputs(",\"before\":null}", out);
+}
+
+static void
+json_ledger(FILE *out, const struct ledger *l)
+{
+	size_t i;
+
+	fprintf(out, "{\"bytes_sent\":%" PRIu64 ",\"send_calls\":%" PRIu64 ",\"sends\":[",
+	    l->bytes_sent, l->send_calls);
+	for (i = 0; i < l->nsends; i++) {
+		fprintf(out, "%s{\"result\":", i > 0 ? "," : "");
+		json_string(out, l->sends[i].error == 0 ? "ok" : errno_to_name(l->sends[i].error));
+		fprintf(out, ",\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", l->sends[i].calls,
+		    l->sends[i].bytes);
+	}
+	fprintf(out, "],\"bytes_read\":%" PRIu64 ",\"recv_calls\":%" PRIu64
+	    ",\"corrupted\":%s", l->bytes_read, l->recv_calls, l->corrupted ? "true" : "false");
+	json_read_result(out, "read_end", &l->read_end);
+	json_read_result(out, "next_read", &l->next_read);
+	fputs(",\"so_error\":", out);
+	if (!l->so_error_read)
+		fputs("null", out);
+	else
+		json_string(out, l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	json_teardown_call(out, "shutdown", &l->shutdown);
+	json_teardown_call(out, "close", &l->close);
+	fputc('}', out);
+}
+
+static void
+json_wire(FILE *out, const struct conn *c)
+{
+	int side;
+
+	if (c == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputs("{\"teardown\":", out);
+	json_string(out, teardown_class_name(teardown_classify(c)));
+	for (side = 0; side < 2; side++) {
+		const struct conn_half *h = &c->half[side];
+
+		fprintf(out, ",\"%s\":{\"packets\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
+		    ",\"acked_bytes\":%" PRIu64 ",\"fin\":",
+		    role_name(role_of_side((enum conn_side)side)), h->packets,
+		    h->payload_bytes, h->acked_bytes);
+		if (h->fin_seen)
+			fprintf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
+			    rel_s(c, h->fin_ts_ns), h->fin_index);
+		else
+			fputs("null", out);
+		fputs(",\"rst\":", out);
+		if (h->rst_count > 0) {
+			fputs("{\"kind\":", out);
+			json_string(out, h->first_rst_kind == RST_KIND_BARE ? "bare" : "rst+ack");
+			fprintf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64 ",\"count\":%" PRIu64 "}",
+			    rel_s(c, h->first_rst_ts_ns), h->first_rst_index, h->rst_count);
+		} else
+			fputs("null", out);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+static void
+json_directions(FILE *out, const struct verdict *v)
+{
+	int i;
+
+	fputc('{', out);
+	for (i = 0; i < DIRECTION_COUNT; i++) {
+		const struct direction_verdict *d = &v->directions[i];
+
+		fprintf(out, "%s\"%s->%s\":{\"outcome\":", i > 0 ? "," : "",
+		    role_name(d->writer), role_name(d->reader));
+		json_string(out, outcome_name(d->outcome));
+		fprintf(out, ",\"written\":%" PRIu64 ",\"read\":%" PRIu64 ",\"on_wire\":%" PRIu64
+		    ",\"lost\":%" PRIu64 ",\"lost_unsent\":%" PRIu64 ",\"lost_on_wire\":%" PRIu64
+		    ",\"unsent_at_close\":", d->written, d->read, d->on_wire, d->lost,
+		    d->lost_unsent, d->lost_on_wire);
+		if (d->unsent_at_close_known)
+			fprintf(out, "%" PRIu64 "}", d->unsent_at_close);
+		else
+			fputs("null}", out);
+	}
+	fputc('}', out);
+}
+
+int
+report_write_json(const struct case_report *r, FILE *out)
+{
+	size_t i;
+
+	fputs("{\"case\":", out);
+	json_string(out, r->cf->name);
+	fputs(",\"file\":", out);
+	json_string(out, r->cf->path);
+	fputs(",\"status\":", out);
+	json_string(out, case_status_name(r->status));
+	fputs(",\"error\":", out);
+	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+		json_string(out, r->error);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"duration_s\":%.6f,\"server_port\":%u,\"client_port\":%u",
+	    r->duration_s, r->server_port, r->client_port);
+	fputs(",\"evidence\":", out);
+	if (r->pcap_path != NULL && r->have_capture) {
+		fputs("{\"pcap\":", out);
+		json_string(out, r->pcap_path);
+		fputs(",\"text\":", out);
+		if (r->text_path != NULL)
+			json_string(out, r->text_path);
+		else
+			fputs("null", out);
+		fprintf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u}",
+		    r->capture.written, r->capture.received, r->capture.dropped);
+	} else
+		fputs("null", out);
+	fputs(",\"note\":", out);
+	if (r->note != NULL)
+		json_string(out, r->note);
+	else
+		fputs("null", out);
+	fputs(",\"roles\":", out);
+	if (r->ledgers[ROLE_CLIENT] != NULL && r->ledgers[ROLE_SERVER] != NULL) {
+		fputs("{\"client\":", out);
+		json_ledger(out, r->ledgers[ROLE_CLIENT]);
+		fputs(",\"server\":", out);
+		json_ledger(out, r->ledgers[ROLE_SERVER]);
+		fputc('}', out);
+	} else
+		fputs("null", out);
+	fputs(",\"wire\":", out);
+	json_wire(out, r->conn);
+	fputs(",\"directions\":", out);
+	if (r->verdict != NULL)
+		json_directions(out, r->verdict);
+	else
+		fputs("null", out);
+	fputs(",\"kernel\":{", out);
+	for (i = 0; r->counters != NULL && i < r->counters->count; i++) {
+		fprintf(out, "%s", i > 0 ? "," : "");
+		json_string(out, r->counters->items[i].name);
+		fprintf(out, ":%" PRId64, r->counters->items[i].value);
+	}
+	fputs("},\"expectations\":[", out);
+	for (i = 0; r->verdict != NULL && i < r->verdict->nresults; i++) {
+		fprintf(out, "%s{\"line\":%u,\"expect\":", i > 0 ? "," : "", r->cf->expects[i].line);
+		json_string(out, r->cf->expects[i].text);
+		fprintf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].held ? "true" : "false");
+		json_string(out, r->verdict->results[i].observed);
+		fputc('}', out);
+	}
+	fputs("]}", out);
+	return ferror(out) ? -1 : 0;
+}

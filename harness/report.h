@@ -1,0 +1,53 @@
+/*
+ * report.h - the verdict as a paragraph a person can read, and as JSON.
+ */
+#ifndef report_h
+#define report_h
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "case.h"
+#include "conntrack.h"
+#include "kcounters.h"
+#include "ledger.h"
+#include "verdict.h"
+
+enum case_status {
+	CASE_PASS,
+	CASE_FAIL,
+	CASE_SKIP,
+	CASE_ERROR
+};
+
+#define REPORT_ERROR_SIZE 2048
+
+struct case_report {
+	const struct case_file *cf;
+	enum case_status status;
+	char error[REPORT_ERROR_SIZE];	/* SKIP/ERROR: why, in one or more sentences */
+	const struct ledger *ledgers[ROLE_COUNT];	/* NULL when the roles never ran */
+	const struct conn *conn;	/* the case's connection on the wire, or NULL */
+	const struct verdict *verdict;	/* NULL when no verdict was reached */
+	bool have_capture;
+	struct capture_stats capture;
+	const struct kcounters *counters;	/* changes during the case, or NULL */
+	const char *pcap_path;		/* NULL when no evidence was written */
+	const char *text_path;
+	uint16_t server_port;
+	uint16_t client_port;
+	double duration_s;
+	const char *note;		/* something the reader should know, or NULL */
+};
+
+const char *case_status_name(enum case_status status);	/* "PASS" */
+int case_status_exit(enum case_status status);		/* enum exit_status */
+
+void report_write_text(const struct case_report *r, FILE *out);
+
+/* One JSON object, no trailing newline.  0 ok, -1 on write error. */
+int report_write_json(const struct case_report *r, FILE *out);
+
+#endif /* report_h */

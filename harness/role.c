@@ -1,0 +1,621 @@
+/*
+ * role.c - the steps of one role, on a real socket of the kernel's stack.
+ *
+ * Every call that could block is bounded by the step's deadline: the
+ * harness polls, then calls with MSG_DONTWAIT, so a blocking send() or
+ * recv() is reproduced (the kernel queues the same bytes) without ever
+ * blocking past the deadline.  close() and shutdown() are called as an
+ * application would call them, and timed: with SO_LINGER close() may block,
+ * but only for the linger time the case set.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "ledger.h"
+#include "pattern.h"
+#include "role.h"
+
+#define IO_CHUNK (256 * 1024)
+#define AWAIT_POLL_NS 200000	/* how often a socket condition is re-read */
+/*
+ * A role outlives the case deadline by this much, so that the coordinator,
+ * which sees both roles, is the one to report a case deadline.
+ */
+#define DEADLINE_GRACE_NS 200000000LL
+
+struct role_exec {
+	const struct role_context *ctx;
+	struct ledger *ledger;
+	int fd;			/* the connection (client: also before connect) */
+	int listen_fd;
+	bool user_nonblock;	/* the case set O_NONBLOCK */
+	bool closed;
+	uint8_t *buf;
+	const struct case_step *step;
+	int64_t deadline_ns;
+};
+
+static int role_fail(struct role_exec *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+role_fail(struct role_exec *rs, const char *fmt, ...)
+{
+	struct ledger *ledger = rs->ledger;
+	int used = 0;
+	va_list ap;
+
+	if (rs->step != NULL)
+		used = snprintf(ledger->error, sizeof(ledger->error), "%s:%u: '%s': ",
+		    rs->ctx->cf->path, rs->step->line, rs->step->text);
+	if (used < 0 || (size_t)used >= sizeof(ledger->error))
+		used = 0;
+	va_start(ap, fmt);
+	vsnprintf(ledger->error + used, sizeof(ledger->error) - (size_t)used, fmt, ap);
+	va_end(ap);
+	ledger->state = ROLE_STATE_FAILED;
+	return -1;
+}
+
+/* Milliseconds left before the step's deadline, for poll(2); 0 if none. */
+static int
+ms_left(const struct role_exec *rs)
+{
+	int64_t left = rs->deadline_ns - monotonic_ns();
+
+	if (left <= 0)
+		return 0;
+	if (left / 1000000 > 60000)
+		return 60000;
+	return (int)((left + 999999) / 1000000);
+}
+
+/*
+ * Wait until fd is ready for events.  0 ready (or in error: the call
+ * that follows reports it), -1 past the deadline or on failure.
+ */
+static int
+wait_ready(struct role_exec *rs, int fd, short events, const char *what)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = events, .revents = 0 };
+		int timeout = ms_left(rs);
+		int n;
+
+		if (timeout == 0)
+			return role_fail(rs, "deadline passed while %s", what);
+		n = poll(&pfd, 1, timeout);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return role_fail(rs, "poll: %s", strerror(errno));
+	}
+}
+
+static void
+queue_snapshot_take(int fd, struct queue_snapshot *snap)
+{
+	int unread, unacked, unsent;
+
+	memset(snap, 0, sizeof(*snap));
+	if (fd < 0 || ioctl(fd, SIOCINQ, &unread) < 0 ||
+	    ioctl(fd, SIOCOUTQ, &unacked) < 0 ||
+	    ioctl(fd, SIOCOUTQNSD, &unsent) < 0)
+		return;
+	snap->valid = true;
+	snap->unread = (uint64_t)unread;
+	snap->unacked = (uint64_t)unacked;
+	snap->unsent = (uint64_t)unsent;
+}
+
+static int
+ensure_client_socket(struct role_exec *rs)
+{
+	if (rs->fd >= 0)
+		return 0;
+	rs->fd = socket(rs->ctx->server_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (rs->fd < 0)
+		return role_fail(rs, "socket: %s", strerror(errno));
+	return 0;
+}
+
+/* The descriptor a "set" step applies to: the connection, or before it the
+ * socket being created (client) or the listener (server). */
+static int
+option_target(struct role_exec *rs)
+{
+	if (rs->fd >= 0)
+		return rs->fd;
+	if (rs->ctx->role == ROLE_CLIENT) {
+		if (ensure_client_socket(rs) < 0)
+			return -1;
+		return rs->fd;
+	}
+	return rs->listen_fd;
+}
+
+static int
+set_nonblock(int fd, bool on)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+	return fcntl(fd, F_SETFL, flags);
+}
+
+static int
+step_set(struct role_exec *rs, const struct step_set *set)
+{
+	int fd = option_target(rs);
+	int value = set->on ? 1 : 0;
+	struct linger linger;
+	int rc;
+
+	if (fd < 0)
+		return -1;	/* socket() failed; the ledger says why */
+	switch (set->option) {
+	case OPTION_RCVBUF:
+	case OPTION_SNDBUF:
+		if (set->value > INT32_MAX)
+			return role_fail(rs, "buffer size %llu is too large",
+			    (unsigned long long)set->value);
+		value = (int)set->value;
+		rc = setsockopt(fd, SOL_SOCKET,
+		    set->option == OPTION_RCVBUF ? SO_RCVBUF : SO_SNDBUF,
+		    &value, sizeof(value));
+		break;
+	case OPTION_NODELAY:
+		rc = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
+		break;
+	case OPTION_CORK:
+		rc = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &value, sizeof(value));
+		break;
+	case OPTION_LINGER:
+		linger.l_onoff = set->on ? 1 : 0;
+		linger.l_linger = (int)set->value;
+		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
+		break;
+	case OPTION_NONBLOCK:
+		rs->user_nonblock = set->on;
+		rc = set_nonblock(fd, set->on);
+		break;
+	default:
+		return role_fail(rs, "unknown option");
+	}
+	if (rc < 0)
+		return role_fail(rs, "%s", strerror(errno));
+	return 0;
+}
+
+static int
+step_connect(struct role_exec *rs)
+{
+	const struct role_context *ctx = rs->ctx;
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+	int error = 0;
+	socklen_t elen = sizeof(error);
+
+	if (ensure_client_socket(rs) < 0)
+		return -1;
+	/* Connect without blocking so the deadline holds. */
+	if (!rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
+		return role_fail(rs, "fcntl: %s", strerror(errno));
+	if (connect(rs->fd, (const struct sockaddr *)&ctx->server_addr,
+	    ctx->server_addrlen) < 0) {
+		if (errno != EINPROGRESS)
+			return role_fail(rs, "connect: %s", strerror(errno));
+		if (wait_ready(rs, rs->fd, POLLOUT, "connecting") < 0)
+			return -1;
+		if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &error, &elen) < 0)
+			return role_fail(rs, "getsockopt: %s", strerror(errno));
+		if (error != 0)
+			return role_fail(rs, "connect: %s", strerror(error));
+	}
+	if (!rs->user_nonblock && set_nonblock(rs->fd, false) < 0)
+		return role_fail(rs, "fcntl: %s", strerror(errno));
+	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
+		return role_fail(rs, "getsockname: %s", strerror(errno));
+	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&local)->sin6_port :
+	    ((struct sockaddr_in *)&local)->sin_port);
+	return 0;
+}
+
+static int
+step_accept(struct role_exec *rs)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+
+	if (wait_ready(rs, rs->listen_fd, POLLIN, "waiting for the client to connect") < 0)
+		return -1;
+	rs->fd = accept4(rs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (rs->fd < 0)
+		return role_fail(rs, "accept: %s", strerror(errno));
+	/* O_NONBLOCK is a file flag: the accepted socket does not inherit it. */
+	if (rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
+		return role_fail(rs, "fcntl: %s", strerror(errno));
+	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
+		return role_fail(rs, "getsockname: %s", strerror(errno));
+	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&local)->sin6_port :
+	    ((struct sockaddr_in *)&local)->sin_port);
+	/* One connection per case: the listener is not needed any more. */
+	close(rs->listen_fd);
+	rs->listen_fd = -1;
+	return 0;
+}
+
+static int
+step_send(struct role_exec *rs, const struct step_send *send_step)
+{
+	struct ledger *ledger = rs->ledger;
+	bool dontwait = send_step->fill || (send_step->flags & SEND_DONTWAIT) ||
+	    rs->user_nonblock;
+	int flags = MSG_NOSIGNAL | MSG_DONTWAIT |
+	    ((send_step->flags & SEND_MORE) ? MSG_MORE : 0);
+	uint64_t offered = 0;
+
+	while (send_step->fill || offered < send_step->bytes) {
+		uint64_t want = send_step->fill ? IO_CHUNK : send_step->bytes - offered;
+		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
+		ssize_t n;
+
+		pattern_fill(rs->buf, len, ledger->bytes_sent);
+		n = send(rs->fd, rs->buf, len, flags);
+		if (n >= 0) {
+			ledger_record_send(ledger, (long)n, 0);
+			offered += (uint64_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (dontwait) {
+				/* The application saw EAGAIN: what fitted is queued. */
+				ledger_record_send(ledger, -1, EAGAIN);
+				return 0;
+			}
+			if (wait_ready(rs, rs->fd, POLLOUT, "sending (the peer is not reading)") < 0)
+				return -1;
+			continue;
+		}
+		/* ECONNRESET, EPIPE, ...: what the case provoked. */
+		ledger_record_send(ledger, -1, errno);
+		return 0;
+	}
+	return 0;
+}
+
+static void
+read_result_set(struct read_result *r, ssize_t n, int error)
+{
+	memset(r, 0, sizeof(*r));
+	if (n > 0) {
+		r->kind = READ_RESULT_DATA;
+		r->bytes = (uint64_t)n;
+	} else if (n == 0)
+		r->kind = READ_RESULT_EOF;
+	else if (error == EAGAIN || error == EWOULDBLOCK)
+		r->kind = READ_RESULT_WOULD_BLOCK;
+	else {
+		r->kind = READ_RESULT_ERROR;
+		r->error = error;
+	}
+}
+
+/* After a read loop ends: what does the next read return, and then SO_ERROR
+ * (read last, because reading it clears a pending error). */
+static void
+record_read_end(struct role_exec *rs, ssize_t n, int error)
+{
+	struct ledger *ledger = rs->ledger;
+	int so_error = 0;
+	socklen_t len = sizeof(so_error);
+	ssize_t next;
+
+	read_result_set(&ledger->read_end, n, error);
+	next = recv(rs->fd, rs->buf, 1, MSG_DONTWAIT);
+	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
+	if (next > 0) {
+		/* Data after EOF or an error would be news: keep it honest. */
+		if (pattern_check(rs->buf, 1, ledger->bytes_read) != 1 && !ledger->corrupted) {
+			ledger->corrupted = true;
+			ledger->first_bad_offset = ledger->bytes_read;
+		}
+		ledger->bytes_read++;
+	}
+	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
+		ledger->so_error_read = true;
+		ledger->so_error = so_error;
+	}
+}
+
+static void
+check_content(struct ledger *ledger, const uint8_t *buf, size_t len, uint64_t offset)
+{
+	size_t good = pattern_check(buf, len, offset);
+
+	if (good != len && !ledger->corrupted) {
+		ledger->corrupted = true;
+		ledger->first_bad_offset = offset + good;
+	}
+}
+
+static int
+step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
+{
+	uint64_t want = recv_step->mode == RECV_COUNT ? recv_step->bytes : IO_CHUNK;
+	size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
+
+	for (;;) {
+		ssize_t n = recv(rs->fd, rs->buf, len, MSG_PEEK | MSG_DONTWAIT);
+
+		if (n > 0 && ((size_t)n >= len || recv_step->mode == RECV_ALL)) {
+			check_content(rs->ledger, rs->buf, (size_t)n, rs->ledger->bytes_read);
+			rs->ledger->bytes_peeked += (uint64_t)n;
+			return 0;
+		}
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			record_read_end(rs, n, n < 0 ? errno : 0);
+			return 0;
+		}
+		if (rs->user_nonblock && n < 0) {
+			read_result_set(&rs->ledger->read_end, n, errno);
+			return 0;
+		}
+		if (ms_left(rs) == 0)
+			return role_fail(rs, "deadline passed while peeking (%zd of %zu bytes queued)",
+			    n > 0 ? n : 0, len);
+		/* Fewer bytes than wanted are queued: look again shortly. */
+		nanosleep(&(struct timespec){ .tv_sec = 0, .tv_nsec = AWAIT_POLL_NS }, NULL);
+	}
+}
+
+static int
+step_recv(struct role_exec *rs, const struct step_recv *recv_step)
+{
+	struct ledger *ledger = rs->ledger;
+	uint64_t got = 0;
+
+	if (recv_step->peek)
+		return step_recv_peek(rs, recv_step);
+	while (recv_step->mode == RECV_ALL || got < recv_step->bytes) {
+		uint64_t want = recv_step->mode == RECV_ALL ? IO_CHUNK : recv_step->bytes - got;
+		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
+		ssize_t n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
+
+		if (n > 0) {
+			ledger->recv_calls++;
+			check_content(ledger, rs->buf, (size_t)n, ledger->bytes_read);
+			ledger->bytes_read += (uint64_t)n;
+			got += (uint64_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (rs->user_nonblock) {
+				read_result_set(&ledger->read_end, n, errno);
+				return 0;
+			}
+			if (wait_ready(rs, rs->fd, POLLIN, "receiving (the peer sends nothing)") < 0)
+				return -1;
+			continue;
+		}
+		ledger->recv_calls++;
+		record_read_end(rs, n, n < 0 ? errno : 0);
+		return 0;
+	}
+	return 0;
+}
+
+static int
+step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
+{
+	struct teardown_call *call = &rs->ledger->shutdown;
+	int how = how_step == SHUTDOWN_RD ? SHUT_RD :
+	    how_step == SHUTDOWN_WR ? SHUT_WR : SHUT_RDWR;
+
+	queue_snapshot_take(rs->fd, &call->before);
+	call->at_ns = monotonic_ns();
+	call->rc = shutdown(rs->fd, how);
+	call->error = call->rc < 0 ? errno : 0;
+	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->done = true;
+	return 0;
+}
+
+static int
+step_close(struct role_exec *rs)
+{
+	struct teardown_call *call = &rs->ledger->close;
+
+	queue_snapshot_take(rs->fd, &call->before);
+	call->at_ns = monotonic_ns();
+	call->rc = close(rs->fd);
+	call->error = call->rc < 0 ? errno : 0;
+	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->done = true;
+	rs->fd = -1;
+	rs->closed = true;
+	return 0;
+}
+
+static uint64_t
+metric_read(int fd, enum socket_metric metric, int *error)
+{
+	int value = 0;
+	unsigned long request = metric == METRIC_UNREAD ? SIOCINQ :
+	    metric == METRIC_UNSENT ? SIOCOUTQNSD : SIOCOUTQ;
+
+	*error = ioctl(fd, request, &value) < 0 ? errno : 0;
+	return value < 0 ? 0 : (uint64_t)value;
+}
+
+static int
+step_await(struct role_exec *rs, const struct step_await *await)
+{
+	for (;;) {
+		int error;
+		uint64_t value = metric_read(rs->fd, await->metric, &error);
+
+		if (error != 0)
+			return role_fail(rs, "ioctl: %s", strerror(error));
+		if (compare_u64(value, await->op, await->value))
+			return 0;
+		if (monotonic_ns() >= rs->deadline_ns)
+			return role_fail(rs, "deadline passed: the queue holds %llu bytes",
+			    (unsigned long long)value);
+		/* Queues change with no event to block on: look again shortly. */
+		nanosleep(&(struct timespec){ .tv_sec = 0, .tv_nsec = AWAIT_POLL_NS }, NULL);
+	}
+}
+
+static int
+step_wait(struct role_exec *rs, size_t id)
+{
+	int rc = event_board_wait(rs->ctx->board, id, rs->deadline_ns);
+
+	if (rc == 0)
+		return 0;
+	if (rc == ETIMEDOUT)
+		return role_fail(rs, "deadline passed before the event");
+	if (rc == ECANCELED)
+		return role_fail(rs, "case aborted while waiting");
+	return role_fail(rs, "futex: %s", strerror(rc));
+}
+
+static int
+step_pause(struct role_exec *rs, uint64_t ms)
+{
+	int64_t until = monotonic_ns() + (int64_t)ms * 1000000;
+
+	if (until > rs->deadline_ns)
+		return role_fail(rs, "a pause of %llu ms runs past the deadline",
+		    (unsigned long long)ms);
+	while (monotonic_ns() < until) {
+		int64_t left = until - monotonic_ns();
+		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000LL),
+			.tv_nsec = (long)(left % 1000000000LL) };
+
+		if (left > 0)
+			nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+static int
+step_so_error(struct role_exec *rs)
+{
+	int so_error = 0;
+	socklen_t len = sizeof(so_error);
+
+	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0)
+		return role_fail(rs, "getsockopt: %s", strerror(errno));
+	rs->ledger->so_error_read = true;
+	rs->ledger->so_error = so_error;
+	return 0;
+}
+
+static int
+run_step(struct role_exec *rs, size_t index)
+{
+	const struct case_step *step = rs->step;
+
+	switch (step->kind) {
+	case STEP_CONNECT:
+		return step_connect(rs);
+	case STEP_ACCEPT:
+		return step_accept(rs);
+	case STEP_SEND:
+		return step_send(rs, &step->u.send);
+	case STEP_RECV:
+		return step_recv(rs, &step->u.recv);
+	case STEP_SHUTDOWN:
+		return step_shutdown(rs, step->u.shutdown);
+	case STEP_CLOSE:
+		return step_close(rs);
+	case STEP_SET:
+		return step_set(rs, &step->u.set);
+	case STEP_WAIT:
+		return step_wait(rs, rs->ctx->wait_ids[index]);
+	case STEP_AWAIT:
+		return step_await(rs, &step->u.await);
+	case STEP_RAISE:
+		return 0;	/* raised below, like every step's event */
+	case STEP_PAUSE:
+		return step_pause(rs, step->u.pause.ms);
+	case STEP_SO_ERROR:
+		return step_so_error(rs);
+	case STEP_SNAPSHOT:
+		queue_snapshot_take(rs->fd, &rs->ledger->snapshot);
+		return 0;
+	}
+	return role_fail(rs, "unknown step");
+}
+
+int
+role_run(const struct role_context *ctx)
+{
+	const struct case_role *role = &ctx->cf->roles[ctx->role];
+	struct role_exec rs;
+	size_t i;
+	int rc = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.ctx = ctx;
+	rs.ledger = ctx->ledger;
+	rs.fd = -1;
+	rs.listen_fd = ctx->listen_fd;
+	rs.buf = malloc(IO_CHUNK);
+	if (rs.buf == NULL)
+		return role_fail(&rs, "out of memory");
+	rs.ledger->state = ROLE_STATE_RUNNING;
+	for (i = 0; i < role->nsteps; i++) {
+		rs.step = &role->steps[i];
+		rs.deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;
+		rs.ledger->step = (int)i;
+		rs.ledger->step_started_ns = monotonic_ns();
+		if (rs.step->timeout_ms > 0 &&
+		    rs.ledger->step_started_ns + (int64_t)rs.step->timeout_ms * 1000000 <
+		    ctx->case_deadline_ns)
+			rs.deadline_ns = rs.ledger->step_started_ns +
+			    (int64_t)rs.step->timeout_ms * 1000000;
+		if (run_step(&rs, i) < 0) {
+			rc = -1;
+			break;
+		}
+		if (ctx->raise_ids[i] != EVENT_NONE)
+			event_board_raise(ctx->board, ctx->raise_ids[i]);
+	}
+	if (rc == 0) {
+		rs.ledger->step = (int)role->nsteps;
+		rs.ledger->state = ROLE_STATE_FINISHED;
+		event_board_raise(ctx->board, ctx->done_id);
+	}
+	free(rs.buf);
+	/* Descriptors still open are closed by the process's exit, as in any
+	 * program that ends without closing. */
+	return rc;
+}

@@ -1,0 +1,871 @@
+/*
+ * runner.c - one case, end to end.
+ *
+ * Process model:
+ *   closeprobe            parses, then forks one coordinator per case
+ *    `- coordinator       enters a fresh network namespace, opens the
+ *        |                capture, creates the listener, forks the roles,
+ *        |                pumps packets, enforces the deadline, sends the
+ *        |                sentinel, classifies the capture and judges
+ *        |- client role   runs the client's steps
+ *        `- server role   runs the server's steps
+ * The roles are processes (not threads) so a role can be killed, can die of
+ * a signal, and can close its descriptors by exiting, as real programs do.
+ * Ledgers and the event board live in shared anonymous memory.
+ */
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "conntrack.h"
+#include "events.h"
+#include "kcounters.h"
+#include "ledger.h"
+#include "netns.h"
+#include "report.h"
+#include "role.h"
+#include "runner.h"
+#include "status.h"
+#include "trace.h"
+#include "units.h"
+#include "verdict.h"
+
+#define SETTLE_LIMIT_NS (2000000000LL)	/* for sockets to finish closing */
+#define SENTINEL_LIMIT_NS (2000000000LL)	/* for the sentinel to show up */
+#define PUMP_INTERVAL_MS 5
+
+/* The ids of the events a case uses: one per (role, name) pair. */
+struct event_names {
+	enum role_id *roles;
+	const char **names;
+	size_t count;
+};
+
+struct case_run {
+	const struct case_file *cf;
+	const struct run_options *opt;
+	struct case_report report;
+	struct ledger *ledgers;		/* [ROLE_COUNT], shared */
+	struct event_board *board;
+	struct event_names events;
+	size_t *raise_ids[ROLE_COUNT];
+	size_t *wait_ids[ROLE_COUNT];
+	size_t done_ids[ROLE_COUNT];
+	int listen_fd;
+	int sentinel_fd;
+	struct sockaddr_in server_addr;
+	struct sockaddr_in sentinel_addr;
+	struct capture *capture;
+	pid_t pids[ROLE_COUNT];
+	int pidfds[ROLE_COUNT];
+	int wstatus[ROLE_COUNT];
+	bool exited[ROLE_COUNT];
+	int64_t started_ns;
+	int64_t deadline_ns;
+	struct kcounters before;
+	struct kcounters after;
+	struct kcounters delta;
+	struct conn_table *table;
+	struct verdict verdict;
+	bool have_verdict;
+	char *pcap_path;
+	char *text_path;
+	char note[512];
+};
+
+static void run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* The first error is the cause; later ones are consequences. */
+	if (run->report.status == CASE_ERROR || run->report.status == CASE_SKIP)
+		return;
+	run->report.status = status;
+	va_start(ap, fmt);
+	vsnprintf(run->report.error, sizeof(run->report.error), fmt, ap);
+	va_end(ap);
+}
+
+static size_t
+event_id(struct case_run *run, enum role_id role, const char *name)
+{
+	struct event_names *ev = &run->events;
+	size_t i;
+
+	for (i = 0; i < ev->count; i++)
+		if (ev->roles[i] == role && strcmp(ev->names[i], name) == 0)
+			return i;
+	return EVENT_NONE;
+}
+
+static size_t
+event_intern(struct case_run *run, enum role_id role, const char *name)
+{
+	struct event_names *ev = &run->events;
+	size_t id = event_id(run, role, name);
+	enum role_id *roles;
+	const char **names;
+
+	if (id != EVENT_NONE)
+		return id;
+	roles = realloc(ev->roles, (ev->count + 1) * sizeof(*roles));
+	if (roles == NULL)
+		return EVENT_NONE;
+	ev->roles = roles;
+	names = realloc(ev->names, (ev->count + 1) * sizeof(*names));
+	if (names == NULL)
+		return EVENT_NONE;
+	ev->names = names;
+	ev->roles[ev->count] = role;
+	ev->names[ev->count] = name;
+	return ev->count++;
+}
+
+/* Give every raised event an id, then resolve every wait to one. */
+static int
+events_plan(struct case_run *run)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct case_role *role = &run->cf->roles[r];
+		size_t n = role->nsteps > 0 ? role->nsteps : 1;
+		size_t i;
+
+		run->raise_ids[r] = calloc(n, sizeof(size_t));
+		run->wait_ids[r] = calloc(n, sizeof(size_t));
+		if (run->raise_ids[r] == NULL || run->wait_ids[r] == NULL)
+			return -1;
+		for (i = 0; i < role->nsteps; i++) {
+			const char *name = step_event_name(&role->steps[i]);
+
+			run->raise_ids[r][i] = EVENT_NONE;
+			run->wait_ids[r][i] = EVENT_NONE;
+			if (name != NULL) {
+				run->raise_ids[r][i] = event_intern(run, (enum role_id)r, name);
+				if (run->raise_ids[r][i] == EVENT_NONE)
+					return -1;
+			}
+		}
+		run->done_ids[r] = event_intern(run, (enum role_id)r, "done");
+		if (run->done_ids[r] == EVENT_NONE)
+			return -1;
+	}
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct case_role *role = &run->cf->roles[r];
+		size_t i;
+
+		for (i = 0; i < role->nsteps; i++) {
+			const struct case_step *step = &role->steps[i];
+
+			if (step->kind != STEP_WAIT)
+				continue;
+			run->wait_ids[r][i] = event_id(run, step->u.wait.role, step->u.wait.event);
+			if (run->wait_ids[r][i] == EVENT_NONE) {
+				/* The parser rejects this; never wait forever on it. */
+				run_error(run, CASE_ERROR, "%s:%u: nobody raises '%s.%s'",
+				    run->cf->path, step->line, role_name(step->u.wait.role),
+				    step->u.wait.event);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+loopback_socket(int type, struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Open DIR/NAME for writing without following a symbolic link: evidence
+ * never lands outside the captures directory.
+ */
+static int
+evidence_open(int dir_fd, const char *name)
+{
+	return openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+static char *
+path_join(const char *dir, const char *name, const char *ext)
+{
+	size_t len = strlen(dir) + strlen(name) + strlen(ext) + 2;
+	char *path = malloc(len);
+
+	if (path != NULL)
+		snprintf(path, len, "%s/%s%s", dir, name, ext);
+	return path;
+}
+
+static int
+open_captures_dir(struct case_run *run)
+{
+	const char *dir = run->opt->captures_dir;
+	int fd;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		run_error(run, CASE_ERROR, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		run_error(run, CASE_ERROR, "cannot open %s: %s", dir, strerror(errno));
+	return fd;
+}
+
+static int
+pidfd_open_compat(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static void
+role_process(struct case_run *run, enum role_id role)
+{
+	struct role_context ctx;
+	int rc;
+
+	/* SIGPIPE never kills a role: every send uses MSG_NOSIGNAL as well. */
+	signal(SIGPIPE, SIG_IGN);
+	if (run->capture != NULL)
+		close(capture_selectable_fd(run->capture));
+	close(run->sentinel_fd);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = run->cf;
+	ctx.role = role;
+	ctx.ledger = &run->ledgers[role];
+	ctx.board = run->board;
+	ctx.raise_ids = run->raise_ids[role];
+	ctx.wait_ids = run->wait_ids[role];
+	ctx.done_id = run->done_ids[role];
+	ctx.case_deadline_ns = run->deadline_ns;
+	memcpy(&ctx.server_addr, &run->server_addr, sizeof(run->server_addr));
+	ctx.server_addrlen = sizeof(run->server_addr);
+	if (role == ROLE_SERVER)
+		ctx.listen_fd = run->listen_fd;
+	else {
+		close(run->listen_fd);
+		ctx.listen_fd = -1;
+	}
+	rc = role_run(&ctx);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+static int
+roles_start(struct case_run *run)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0) {
+			run_error(run, CASE_ERROR, "fork: %s", strerror(errno));
+			return -1;
+		}
+		if (pid == 0)
+			role_process(run, (enum role_id)r);
+		run->pids[r] = pid;
+		run->pidfds[r] = pidfd_open_compat(pid);
+		if (run->pidfds[r] < 0) {
+			run_error(run, CASE_ERROR, "pidfd_open: %s", strerror(errno));
+			return -1;
+		}
+	}
+	/* Only the server role keeps the listener. */
+	close(run->listen_fd);
+	run->listen_fd = -1;
+	return 0;
+}
+
+static void
+describe_role(struct case_run *run, enum role_id r, char *buf, size_t size)
+{
+	const struct ledger *l = &run->ledgers[r];
+	const struct case_role *role = &run->cf->roles[r];
+	char sent[32], got[32];
+
+	units_format_count(l->bytes_sent, sent, sizeof(sent));
+	units_format_count(l->bytes_read, got, sizeof(got));
+	if (l->step >= 0 && (size_t)l->step < role->nsteps)
+		snprintf(buf, size, "%s at %s:%u '%s' (sent %s B, read %s B so far)",
+		    role_name(r), run->cf->path, role->steps[l->step].line,
+		    role->steps[l->step].text, sent, got);
+	else if (l->state == ROLE_STATE_FINISHED)
+		snprintf(buf, size, "%s had finished", role_name(r));
+	else
+		snprintf(buf, size, "%s had not started", role_name(r));
+}
+
+static void
+roles_kill(struct case_run *run)
+{
+	int r;
+
+	event_board_abort(run->board);
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (run->pids[r] > 0 && !run->exited[r])
+			kill(run->pids[r], SIGKILL);
+}
+
+static void
+role_reap(struct case_run *run, int r)
+{
+	if (run->exited[r] || run->pids[r] <= 0)
+		return;
+	if (waitpid(run->pids[r], &run->wstatus[r], WNOHANG) == run->pids[r]) {
+		run->exited[r] = true;
+		close(run->pidfds[r]);
+		run->pidfds[r] = -1;
+	}
+}
+
+static int
+pump(struct case_run *run)
+{
+	char err[512];
+
+	if (capture_pump(run->capture, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "capture: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Pump packets and reap roles until both have exited or the deadline. */
+static int
+roles_supervise(struct case_run *run)
+{
+	bool killed = false;
+
+	while (!run->exited[ROLE_CLIENT] || !run->exited[ROLE_SERVER]) {
+		struct pollfd pfds[1 + ROLE_COUNT];
+		int64_t left = run->deadline_ns - monotonic_ns();
+		int n = 0, r;
+
+		pfds[n++] = (struct pollfd){ capture_selectable_fd(run->capture), POLLIN, 0 };
+		for (r = 0; r < ROLE_COUNT; r++)
+			if (!run->exited[r])
+				pfds[n++] = (struct pollfd){ run->pidfds[r], POLLIN, 0 };
+		if (left <= 0 && !killed) {
+			char a[512], b[512];
+
+			describe_role(run, ROLE_CLIENT, a, sizeof(a));
+			describe_role(run, ROLE_SERVER, b, sizeof(b));
+			run_error(run, CASE_ERROR, "deadline of %.3g s passed: %s; %s",
+			    (double)run->cf->deadline_ms / 1000.0, a, b);
+			snprintf(run->note, sizeof(run->note), "the roles were killed at the "
+			    "deadline; the kernel closed their sockets as a process's exit does");
+			run->report.note = run->note;
+			roles_kill(run);
+			killed = true;
+		}
+		if (poll(pfds, (nfds_t)n, killed ? PUMP_INTERVAL_MS :
+		    (int)(left / 1000000 + 1)) < 0 && errno != EINTR) {
+			run_error(run, CASE_ERROR, "poll: %s", strerror(errno));
+			roles_kill(run);
+			killed = true;
+		}
+		if (pump(run) < 0 && !killed) {
+			roles_kill(run);
+			killed = true;
+		}
+		for (r = 0; r < ROLE_COUNT; r++) {
+			role_reap(run, r);
+			if (run->exited[r] && !killed &&
+			    run->ledgers[r].state != ROLE_STATE_FINISHED) {
+				char a[512], b[512];
+
+				/* One role failed: the other would only wait for it. */
+				describe_role(run, (enum role_id)r, a, sizeof(a));
+				describe_role(run, (enum role_id)(1 - r), b, sizeof(b));
+				if (run->ledgers[r].state == ROLE_STATE_FAILED)
+					run_error(run, CASE_ERROR, "%s failed: %s (%s)",
+					    role_name((enum role_id)r), run->ledgers[r].error, b);
+				else
+					run_error(run, CASE_ERROR, "%s ended abnormally (%s; %s)",
+					    role_name((enum role_id)r), a, b);
+				roles_kill(run);
+				killed = true;
+			}
+		}
+	}
+	return run->report.status == CASE_ERROR ? -1 : 0;
+}
+
+/* True when some TCP socket of the namespace is still closing. */
+static bool
+sockets_closing(char *states, size_t size)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	static const char *const names[] = { "?", "ESTABLISHED", "SYN_SENT",
+		"SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+		"CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING" };
+	bool closing = false;
+	size_t f;
+
+	states[0] = '\0';
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		FILE *fp = fopen(files[f], "re");
+		char *line = NULL;
+		size_t cap = 0;
+
+		if (fp == NULL)
+			continue;
+		/* Skip the header; the 4th field is the state, in hex. */
+		if (getline(&line, &cap, fp) > 0)
+			while (getline(&line, &cap, fp) > 0) {
+				unsigned st = 0;
+
+				if (sscanf(line, "%*s %*s %*s %x", &st) != 1)
+					continue;
+				if (st == 0x06 || st == 0x07 || st == 0x0A)
+					continue;	/* TIME_WAIT, CLOSE, LISTEN */
+				closing = true;
+				if (strlen(states) + 16 < size)
+					snprintf(states + strlen(states), size - strlen(states),
+					    "%s%s", states[0] ? ", " : "",
+					    st < sizeof(names) / sizeof(names[0]) ? names[st] : "?");
+			}
+		free(line);
+		fclose(fp);
+	}
+	return closing;
+}
+
+/*
+ * Once the roles are gone: let closing sockets finish (a FIN still in
+ * flight would miss the capture), then send the sentinel and read until
+ * it is seen.  Everything tapped before it is then in the file.
+ */
+static int
+capture_complete(struct case_run *run)
+{
+	uint8_t nonce[CAPTURE_NONCE_SIZE];
+	int64_t until = monotonic_ns() + SETTLE_LIMIT_NS;
+	char states[256];
+	int urandom;
+
+	while (sockets_closing(states, sizeof(states))) {
+		if (monotonic_ns() >= until) {
+			snprintf(run->note, sizeof(run->note),
+			    "sockets still closing 2 s after the roles ended (%s): "
+			    "later packets are not in the capture", states);
+			run->report.note = run->note;
+			break;
+		}
+		if (pump(run) < 0)
+			return -1;
+		poll(NULL, 0, 1);
+	}
+	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (urandom < 0 || read(urandom, nonce, sizeof(nonce)) != (ssize_t)sizeof(nonce)) {
+		run_error(run, CASE_ERROR, "/dev/urandom: %s", strerror(errno));
+		if (urandom >= 0)
+			close(urandom);
+		return -1;
+	}
+	close(urandom);
+	capture_set_sentinel(run->capture, nonce, sizeof(nonce));
+	if (sendto(run->sentinel_fd, nonce, sizeof(nonce), 0,
+	    (struct sockaddr *)&run->sentinel_addr, sizeof(run->sentinel_addr)) < 0) {
+		run_error(run, CASE_ERROR, "sending the capture sentinel: %s", strerror(errno));
+		return -1;
+	}
+	until = monotonic_ns() + SENTINEL_LIMIT_NS;
+	while (!capture_sentinel_seen(run->capture)) {
+		struct pollfd pfd = { capture_selectable_fd(run->capture), POLLIN, 0 };
+
+		if (monotonic_ns() >= until) {
+			run_error(run, CASE_ERROR,
+			    "evidence incomplete: the capture sentinel did not show up within 2 s");
+			return -1;
+		}
+		poll(&pfd, 1, PUMP_INTERVAL_MS);
+		if (pump(run) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+case_setup(struct case_run *run, int dir_fd)
+{
+	char err[1024];
+	char filter[128];
+	int pcap_fd;
+
+	run->ledgers = mmap(NULL, ROLE_COUNT * sizeof(struct ledger),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (run->ledgers == MAP_FAILED) {
+		run->ledgers = NULL;
+		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
+		return -1;
+	}
+	ledger_init(&run->ledgers[ROLE_CLIENT]);
+	ledger_init(&run->ledgers[ROLE_SERVER]);
+	if (events_plan(run) < 0) {
+		run_error(run, CASE_ERROR, "out of memory");
+		return -1;
+	}
+	run->board = event_board_create(run->events.count);
+	if (run->board == NULL) {
+		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
+		return -1;
+	}
+	run->listen_fd = loopback_socket(SOCK_STREAM, &run->server_addr);
+	if (run->listen_fd < 0 || listen(run->listen_fd, 16) < 0) {
+		run_error(run, CASE_ERROR, "listener on 127.0.0.1: %s", strerror(errno));
+		return -1;
+	}
+	run->sentinel_fd = loopback_socket(SOCK_DGRAM, &run->sentinel_addr);
+	if (run->sentinel_fd < 0) {
+		run_error(run, CASE_ERROR, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	run->report.server_port = ntohs(run->server_addr.sin_port);
+	/*
+	 * No "inbound" here: lo taps every packet twice and libpcap drops the
+	 * outgoing copy itself, while the kernel-side "inbound" filter was seen
+	 * to lose the first SYN of a fresh namespace (libpcap 1.10.3, Linux 6.x).
+	 */
+	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)",
+	    ntohs(run->server_addr.sin_port), ntohs(run->sentinel_addr.sin_port));
+	pcap_fd = evidence_open(dir_fd, strrchr(run->pcap_path, '/') + 1);
+	if (pcap_fd < 0) {
+		run_error(run, CASE_ERROR, "%s: %s", run->pcap_path, strerror(errno));
+		return -1;
+	}
+	switch (capture_open(&run->capture, "lo", filter, pcap_fd, err, sizeof(err))) {
+	case CAPTURE_OK:
+		break;
+	case CAPTURE_NO_PERMISSION:
+		run_error(run, CASE_SKIP, "%s", err);
+		return -1;
+	case CAPTURE_FAILED:
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	run->report.pcap_path = run->pcap_path;
+	if (kcounters_read(&run->before, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "kernel counters: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Classify the evidence file, exactly as "closeprobe analyze" would. */
+static int
+case_classify(struct case_run *run)
+{
+	char err[1024];
+	struct trace_stats stats;
+	uint16_t client_port = run->ledgers[ROLE_CLIENT].local_port;
+
+	run->table = conn_table_new();
+	if (run->table == NULL) {
+		run_error(run, CASE_ERROR, "out of memory");
+		return -1;
+	}
+	if (trace_read_file(run->pcap_path, run->table, &stats, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "reading the evidence back: %s", err);
+		return -1;
+	}
+	run->report.client_port = client_port;
+	if (client_port != 0)
+		run->report.conn = conn_table_find_ports(run->table,
+		    run->report.server_port, client_port);
+	if (run->report.conn == NULL && conn_table_count(run->table) > 0)
+		run->report.conn = conn_table_get(run->table, 0);
+	return 0;
+}
+
+static void
+case_judge(struct case_run *run)
+{
+	struct verdict_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.cf = run->cf;
+	in.ledgers[ROLE_CLIENT] = &run->ledgers[ROLE_CLIENT];
+	in.ledgers[ROLE_SERVER] = &run->ledgers[ROLE_SERVER];
+	in.conn = run->report.conn;
+	in.counters = &run->delta;
+	if (verdict_compute(&in, &run->verdict) < 0) {
+		run_error(run, CASE_ERROR, "out of memory");
+		return;
+	}
+	run->have_verdict = true;
+	run->report.verdict = &run->verdict;
+	if (run->report.status == CASE_PASS && !run->verdict.passed)
+		run->report.status = CASE_FAIL;
+}
+
+static void
+case_evidence_text(struct case_run *run, int dir_fd)
+{
+	int fd = evidence_open(dir_fd, strrchr(run->text_path, '/') + 1);
+	FILE *fp;
+
+	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	report_write_text(&run->report, fp);
+	if (fclose(fp) != 0)
+		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
+	else
+		run->report.text_path = run->text_path;
+}
+
+static void
+case_run_free(struct case_run *run)
+{
+	int r;
+
+	if (run->have_verdict)
+		verdict_free(&run->verdict);
+	conn_table_free(run->table);
+	kcounters_free(&run->before);
+	kcounters_free(&run->after);
+	kcounters_free(&run->delta);
+	capture_close(run->capture);
+	event_board_destroy(run->board);
+	for (r = 0; r < ROLE_COUNT; r++) {
+		free(run->raise_ids[r]);
+		free(run->wait_ids[r]);
+		if (run->pidfds[r] >= 0)
+			close(run->pidfds[r]);
+	}
+	free(run->events.roles);
+	free(run->events.names);
+	if (run->ledgers != NULL)
+		munmap(run->ledgers, ROLE_COUNT * sizeof(struct ledger));
+	if (run->listen_fd >= 0)
+		close(run->listen_fd);
+	if (run->sentinel_fd >= 0)
+		close(run->sentinel_fd);
+	free(run->pcap_path);
+	free(run->text_path);
+}
+
+/* The coordinator: runs in a child of closeprobe; returns the exit status. */
+static int
+case_coordinate(const struct case_file *cf, const struct run_options *opt, int json_fd)
+{
+	struct case_run run;
+	char err[1024];
+	int dir_fd = -1;
+	int status;
+	FILE *json;
+
+	memset(&run, 0, sizeof(run));
+	run.cf = cf;
+	run.opt = opt;
+	run.listen_fd = -1;
+	run.sentinel_fd = -1;
+	run.pidfds[ROLE_CLIENT] = run.pidfds[ROLE_SERVER] = -1;
+	run.report.cf = cf;
+	run.report.status = CASE_PASS;
+	run.started_ns = monotonic_ns();
+	run.pcap_path = path_join(opt->captures_dir, cf->name, ".pcap");
+	run.text_path = path_join(opt->captures_dir, cf->name, ".txt");
+	if (run.pcap_path == NULL || run.text_path == NULL) {
+		run_error(&run, CASE_ERROR, "out of memory");
+		goto report;
+	}
+	switch (netns_enter_fresh(err, sizeof(err))) {
+	case NETNS_OK:
+		break;
+	case NETNS_UNSUPPORTED:
+		run_error(&run, CASE_SKIP, "%s", err);
+		goto report;
+	case NETNS_FAILED:
+		run_error(&run, CASE_ERROR, "%s", err);
+		goto report;
+	}
+	dir_fd = open_captures_dir(&run);
+	if (dir_fd < 0 || case_setup(&run, dir_fd) < 0)
+		goto report;
+	run.deadline_ns = monotonic_ns() + (int64_t)cf->deadline_ms * 1000000;
+	run.report.ledgers[ROLE_CLIENT] = &run.ledgers[ROLE_CLIENT];
+	run.report.ledgers[ROLE_SERVER] = &run.ledgers[ROLE_SERVER];
+	if (roles_start(&run) < 0) {
+		roles_kill(&run);
+		while (!run.exited[ROLE_CLIENT] || !run.exited[ROLE_SERVER]) {
+			int r;
+
+			for (r = 0; r < ROLE_COUNT; r++)
+				if (!run.exited[r] && run.pids[r] > 0 &&
+				    waitpid(run.pids[r], &run.wstatus[r], 0) == run.pids[r])
+					run.exited[r] = true;
+				else if (run.pids[r] <= 0)
+					run.exited[r] = true;
+		}
+	} else
+		roles_supervise(&run);
+	/* Even after an error the capture is completed: it is the evidence. */
+	if (capture_complete(&run) == 0) {
+		if (capture_finish(run.capture, &run.report.capture, err, sizeof(err)) < 0)
+			run_error(&run, CASE_ERROR, "capture: %s", err);
+		run.report.have_capture = true;
+		if (run.report.capture.dropped > 0)
+			run_error(&run, CASE_ERROR,
+			    "evidence incomplete: the capture dropped %u packets",
+			    run.report.capture.dropped);
+	}
+	if (kcounters_read(&run.after, err, sizeof(err)) < 0 ||
+	    kcounters_diff(&run.before, &run.after, &run.delta) < 0)
+		run_error(&run, CASE_ERROR, "kernel counters: %s", err);
+	else
+		run.report.counters = &run.delta;
+	if (run.report.have_capture && case_classify(&run) == 0 &&
+	    run.report.status != CASE_ERROR && run.report.status != CASE_SKIP) {
+		if (run.report.conn == NULL)
+			run_error(&run, CASE_ERROR, "no packet of the connection was captured");
+		else if (!run.report.conn->syn_seen || !run.report.conn->synack_seen)
+			/* The capture was on before connect(): a missing handshake
+			 * means packets went missing, whatever pcap_stats says. */
+			run_error(&run, CASE_ERROR, "evidence incomplete: the capture lacks the %s",
+			    run.report.conn->syn_seen ? "SYN+ACK" : "SYN");
+		else
+			case_judge(&run);
+	}
+report:
+	run.report.duration_s = (double)(monotonic_ns() - run.started_ns) / 1e9;
+	if (dir_fd >= 0)
+		case_evidence_text(&run, dir_fd);
+	report_write_text(&run.report, stdout);
+	fflush(stdout);
+	json = fdopen(json_fd, "w");
+	if (json != NULL) {
+		report_write_json(&run.report, json);
+		fclose(json);
+	} else
+		close(json_fd);
+	status = case_status_exit(run.report.status);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	case_run_free(&run);
+	return status;
+}
+
+static char *
+read_all(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return NULL;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *bigger = realloc(buf, cap * 2);
+
+			if (bigger == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (len == 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int
+runner_run_case(const struct case_file *cf, const struct run_options *opt, char **json)
+{
+	int pipefd[2];
+	int wstatus;
+	pid_t pid;
+
+	*json = NULL;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		printf("%s: ERROR. pipe: %s\n", cf->name, strerror(errno));
+		return EXIT_ERROR;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		printf("%s: ERROR. fork: %s\n", cf->name, strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return EXIT_ERROR;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		_exit(case_coordinate(cf, opt, pipefd[1]));
+	}
+	close(pipefd[1]);
+	*json = read_all(pipefd[0]);
+	close(pipefd[0]);
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			printf("%s: ERROR. waitpid: %s\n", cf->name, strerror(errno));
+			return EXIT_ERROR;
+		}
+	if (WIFSIGNALED(wstatus)) {
+		printf("%s: ERROR. the case's coordinator died of signal %d (%s)\n",
+		    cf->name, WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return EXIT_ERROR;
+	}
+	return WEXITSTATUS(wstatus);
+}

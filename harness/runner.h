@@ -1,0 +1,24 @@
+/*
+ * runner.h - running one case end to end: a fresh network namespace, the
+ * capture, the two roles, the deadline, the sentinel, the classification
+ * of the capture, the verdict and the evidence.
+ */
+#ifndef runner_h
+#define runner_h
+
+#include "case.h"
+
+struct run_options {
+	const char *captures_dir;	/* where evidence goes; created if missing */
+};
+
+/*
+ * Run cf in a child process of its own (the namespace and capture end
+ * with it).  The verdict paragraph goes to standard output.  Returns the
+ * case's exit status (enum exit_status) and, in *json, a malloc'd JSON
+ * object describing the run (NULL if it could not be produced).
+ */
+int runner_run_case(const struct case_file *cf, const struct run_options *opt,
+    char **json);
+
+#endif /* runner_h */

@@ -1,0 +1,16 @@
+/*
+ * status.h - closeprobe's exit statuses, aligned with automake's test
+ * harness: 0 PASS, 1 FAIL, 77 SKIP, 99 ERROR.
+ */
+#ifndef status_h
+#define status_h
+
+enum exit_status {
+	EXIT_PASS = 0,		/* every case's expectations held */
+	EXIT_FAIL = 1,		/* some expectation did not hold */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_SKIP = 77,		/* cannot run here (no namespace, no capture) */
+	EXIT_ERROR = 99		/* bad case file, capture failure, drops, deadline */
+};
+
+#endif /* status_h */

@@ -1,0 +1,1534 @@
+/*
+ * check_case.c - the case language: what parses, to what, and what is
+ * refused with which message.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+
+#define NELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+#define PATH "x.case"
+
+/* The smallest case that parses, in pieces to put steps between. */
+#define HEAD "case t\n"
+#define CLIENT "client: connect\n"
+#define SERVER "server: accept\n"
+#define EXPECT "expect: no rst\n"
+#define MINIMAL HEAD CLIENT SERVER EXPECT
+
+static struct case_file *
+parse(const char *text, struct case_error *err)
+{
+	return case_parse_string(PATH, text, strlen(text), err);
+}
+
+/* Parse text that must parse; the test fails with the message if not. */
+static struct case_file *
+parse_ok(const char *text)
+{
+	struct case_error err;
+	struct case_file *cf;
+
+	cf = parse(text, &err);
+	ck_assert_msg(cf != NULL, "did not parse: %s\n%s", err.msg, text);
+	return cf;
+}
+
+static void
+assert_refused(const char *text, const char *expected)
+{
+	struct case_error err;
+	struct case_file *cf;
+	bool parsed;
+
+	cf = parse(text, &err);
+	parsed = cf != NULL;
+	case_free(cf);
+	ck_assert_msg(!parsed, "parsed, expected '%s':\n%s", expected, text);
+	ck_assert_str_eq(err.msg, expected);
+}
+
+static char *
+test_file_path(const char *name)
+{
+	const char *srcdir;
+	char *path;
+	size_t len;
+
+	srcdir = getenv("srcdir");
+	if (srcdir == NULL)
+		srcdir = ".";
+	len = strlen(srcdir) + strlen("/harness/tests/cases/") +
+	    strlen(name) + 1;
+	path = malloc(len);
+	ck_assert_ptr_nonnull(path);
+	snprintf(path, len, "%s/harness/tests/cases/%s", srcdir, name);
+	return path;
+}
+
+/* The example of the language, field by field */
+
+static const char example[] =
+    "# A server answers with 4 MiB but never reads the client's 100-byte request.\n"
+    "# close() then sends RST and throws away the part of the answer not yet sent.\n"
+    "case      close-unread-truncates\n"
+    "deadline  10s\n"
+    "client:   connect\n"
+    "          send 100\n"
+    "          wait server.closed\n"
+    "          recv all\n"
+    "server:   accept\n"
+    "          await unread 100        # SIOCINQ: the request is queued, unread\n"
+    "          send 4MiB nonblocking   # queue what fits; do not wait for the reader\n"
+    "          close\n"
+    "expect:   teardown rst from server\n"
+    "          client.recv ends ECONNRESET\n"
+    "          server->client truncated\n";
+
+static void
+assert_step_at(const struct case_step *step, enum step_kind kind,
+    unsigned line, unsigned col, const char *text)
+{
+	ck_assert_int_eq(step->kind, kind);
+	ck_assert_uint_eq(step->line, line);
+	ck_assert_uint_eq(step->col, col);
+	ck_assert_str_eq(step->text, text);
+	ck_assert_uint_eq(step->timeout_ms, 0);
+}
+
+static void
+check_example(const struct case_file *cf, const char *path)
+{
+	const struct case_role *client, *server;
+	const struct case_expect *e;
+
+	ck_assert_str_eq(cf->path, path);
+	ck_assert_str_eq(cf->name, "close-unread-truncates");
+	ck_assert_str_eq(cf->summary,
+	    "A server answers with 4 MiB but never reads the client's "
+	    "100-byte request. close() then sends RST and throws away the "
+	    "part of the answer not yet sent.");
+	ck_assert_uint_eq(cf->deadline_ms, 10000);
+
+	client = &cf->roles[ROLE_CLIENT];
+	ck_assert(client->present);
+	ck_assert_uint_eq(client->line, 5);
+	ck_assert_uint_eq(client->nsteps, 4);
+	assert_step_at(&client->steps[0], STEP_CONNECT, 5, 11, "connect");
+	assert_step_at(&client->steps[1], STEP_SEND, 6, 11, "send 100");
+	ck_assert_uint_eq(client->steps[1].u.send.bytes, 100);
+	ck_assert(!client->steps[1].u.send.fill);
+	ck_assert_uint_eq(client->steps[1].u.send.flags, 0);
+	assert_step_at(&client->steps[2], STEP_WAIT, 7, 11,
+	    "wait server.closed");
+	ck_assert_int_eq(client->steps[2].u.wait.role, ROLE_SERVER);
+	ck_assert_str_eq(client->steps[2].u.wait.event, "closed");
+	assert_step_at(&client->steps[3], STEP_RECV, 8, 11, "recv all");
+	ck_assert_int_eq(client->steps[3].u.recv.mode, RECV_ALL);
+	ck_assert_uint_eq(client->steps[3].u.recv.bytes, 0);
+	ck_assert(!client->steps[3].u.recv.peek);
+
+	server = &cf->roles[ROLE_SERVER];
+	ck_assert(server->present);
+	ck_assert_uint_eq(server->line, 9);
+	ck_assert_uint_eq(server->nsteps, 4);
+	assert_step_at(&server->steps[0], STEP_ACCEPT, 9, 11, "accept");
+	assert_step_at(&server->steps[1], STEP_AWAIT, 10, 11,
+	    "await unread 100");
+	ck_assert_int_eq(server->steps[1].u.await.metric, METRIC_UNREAD);
+	ck_assert_int_eq(server->steps[1].u.await.op, COMPARE_GE);
+	ck_assert_uint_eq(server->steps[1].u.await.value, 100);
+	assert_step_at(&server->steps[2], STEP_SEND, 11, 11,
+	    "send 4MiB nonblocking");
+	ck_assert_uint_eq(server->steps[2].u.send.bytes, 4194304);
+	ck_assert(!server->steps[2].u.send.fill);
+	ck_assert_uint_eq(server->steps[2].u.send.flags, SEND_DONTWAIT);
+	assert_step_at(&server->steps[3], STEP_CLOSE, 12, 11, "close");
+
+	ck_assert_uint_eq(cf->nexpects, 3);
+	e = &cf->expects[0];
+	ck_assert_int_eq(e->kind, EXPECT_TEARDOWN);
+	ck_assert_uint_eq(e->line, 13);
+	ck_assert_uint_eq(e->col, 11);
+	ck_assert_str_eq(e->text, "teardown rst from server");
+	ck_assert_int_eq(e->u.teardown, EXPECT_TEARDOWN_RST);
+	ck_assert(e->has_role);
+	ck_assert_int_eq(e->role, ROLE_SERVER);
+
+	e = &cf->expects[1];
+	ck_assert_int_eq(e->kind, EXPECT_RECV_END);
+	ck_assert_uint_eq(e->line, 14);
+	ck_assert_uint_eq(e->col, 11);
+	ck_assert_str_eq(e->text, "client.recv ends ECONNRESET");
+	ck_assert(e->has_role);
+	ck_assert_int_eq(e->role, ROLE_CLIENT);
+	ck_assert_int_eq(e->u.recv_end.first, ECONNRESET);
+	ck_assert(!e->u.recv_end.has_then);
+
+	e = &cf->expects[2];
+	ck_assert_int_eq(e->kind, EXPECT_OUTCOME);
+	ck_assert_uint_eq(e->line, 15);
+	ck_assert_uint_eq(e->col, 11);
+	ck_assert_str_eq(e->text, "server->client truncated");
+	ck_assert_int_eq(e->writer, ROLE_SERVER);
+	ck_assert(!e->has_role);
+	ck_assert_int_eq(e->u.outcome, OUTCOME_TRUNCATED);
+}
+
+START_TEST(test_example)
+{
+	struct case_file *cf;
+
+	cf = parse_ok(example);
+	check_example(cf, PATH);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_example_file)
+{
+	struct case_error err;
+	struct case_file *cf;
+	char *path;
+
+	path = test_file_path("good.case");
+	cf = case_parse_file(path, &err);
+	ck_assert_msg(cf != NULL, "%s", err.msg);
+	check_example(cf, path);
+	case_free(cf);
+	free(path);
+}
+END_TEST
+
+/* Layout: summary, comments, labels, tabs, line ends */
+
+START_TEST(test_summary)
+{
+	struct case_file *cf;
+
+	/* No opening comment. */
+	cf = parse_ok(MINIMAL "# late\n");
+	ck_assert_ptr_null(cf->summary);
+	case_free(cf);
+
+	/* A blank line first: no summary either. */
+	cf = parse_ok("\n# not a summary\n" MINIMAL);
+	ck_assert_ptr_null(cf->summary);
+	case_free(cf);
+
+	/* Markers, one space, trailing blanks go; empty lines are skipped;
+	 * the block ends at the first other line. */
+	cf = parse_ok("##  two spaces \t\n#\n  #indented\n#\tTab\n" HEAD
+	    "# not part\n" CLIENT SERVER EXPECT);
+	ck_assert_str_eq(cf->summary, " two spaces indented \tTab");
+	case_free(cf);
+
+	/* Only empty comment lines: NULL. */
+	cf = parse_ok("#\n#   \n" MINIMAL);
+	ck_assert_ptr_null(cf->summary);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_layout)
+{
+	struct case_file *cf;
+	const struct case_step *step;
+
+	/* Label glued to its first item, tabs, comments glued to tokens,
+	 * directives after sections, no final newline. */
+	cf = parse_ok("client:connect\n"
+	    "\tsend\t100#comment\n"
+	    "server:\n"
+	    "   # comment only\n"
+	    "\n"
+	    "  accept\n"
+	    "case late-name\n"
+	    "  recv 100\n"
+	    "expect:no rst\n"
+	    "deadline 1.5s");
+	ck_assert_str_eq(cf->name, "late-name");
+	ck_assert_uint_eq(cf->deadline_ms, 1500);
+	step = &cf->roles[ROLE_CLIENT].steps[0];
+	ck_assert_int_eq(step->kind, STEP_CONNECT);
+	ck_assert_uint_eq(step->col, 8);
+	ck_assert_str_eq(step->text, "connect");
+	step = &cf->roles[ROLE_CLIENT].steps[1];
+	ck_assert_uint_eq(step->line, 2);
+	ck_assert_uint_eq(step->col, 2);
+	ck_assert_str_eq(step->text, "send\t100");
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER].line, 3);
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER].nsteps, 2);
+	/* "case" inside a section is a directive, not the end of it. */
+	ck_assert_int_eq(cf->roles[ROLE_SERVER].steps[1].kind, STEP_RECV);
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER].steps[1].line, 8);
+	ck_assert_uint_eq(cf->expects[0].col, 8);
+	ck_assert_uint_eq(cf->deadline_ms, 1500);
+	case_free(cf);
+
+	/* Default deadline; an empty role is allowed. */
+	cf = parse_ok("case t\nclient:\nserver: accept\nexpect: no rst\n");
+	ck_assert_uint_eq(cf->deadline_ms, CASE_DEFAULT_DEADLINE_MS);
+	ck_assert(cf->roles[ROLE_CLIENT].present);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 0);
+	ck_assert_ptr_null(cf->summary);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_crlf_file)
+{
+	struct case_error err;
+	struct case_file *cf;
+	char *path;
+
+	path = test_file_path("crlf.case");
+	cf = case_parse_file(path, &err);
+	ck_assert_msg(cf != NULL, "%s", err.msg);
+	ck_assert_str_eq(cf->name, "crlf");
+	ck_assert_str_eq(cf->roles[ROLE_CLIENT].steps[1].text, "send 1");
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].steps[1].col, 2);
+	ck_assert_str_eq(cf->expects[0].text, "no rst");
+	case_free(cf);
+	free(path);
+}
+END_TEST
+
+/* Steps */
+
+START_TEST(test_send_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	cf = parse_ok(HEAD CLIENT
+	    "  send 1\n"
+	    "  send 4K dontwait\n"
+	    "  send 4KiB more\n"
+	    "  send 1G more nonblocking\n"
+	    "  send fill\n"
+	    "  send fill more\n"
+	    "  send 18446744073709551615\n"
+	    "  send 2 within 1.5s\n"
+	    SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 9);
+	ck_assert_uint_eq(s[1].u.send.bytes, 1);
+	ck_assert_uint_eq(s[1].u.send.flags, 0);
+	ck_assert_uint_eq(s[2].u.send.bytes, 4000);
+	ck_assert_uint_eq(s[2].u.send.flags, SEND_DONTWAIT);
+	ck_assert_uint_eq(s[3].u.send.bytes, 4096);
+	ck_assert_uint_eq(s[3].u.send.flags, SEND_MORE);
+	ck_assert_uint_eq(s[4].u.send.bytes, 1000000000);
+	ck_assert_uint_eq(s[4].u.send.flags, SEND_MORE | SEND_DONTWAIT);
+	ck_assert(s[5].u.send.fill);
+	ck_assert_uint_eq(s[5].u.send.flags, SEND_DONTWAIT);
+	ck_assert(s[6].u.send.fill);
+	ck_assert_uint_eq(s[6].u.send.flags, SEND_DONTWAIT | SEND_MORE);
+	ck_assert_uint_eq(s[7].u.send.bytes, UINT64_MAX);
+	ck_assert_uint_eq(s[8].u.send.bytes, 2);
+	ck_assert_uint_eq(s[8].timeout_ms, 1500);
+	ck_assert_str_eq(s[8].text, "send 2 within 1.5s");
+	ck_assert_str_eq(step_event_name(&s[8]), "sent");
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_recv_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	cf = parse_ok(HEAD CLIENT
+	    "  recv 100\n"
+	    "  recv 1MiB peek\n"
+	    "  recv all\n"
+	    "  recv all peek within 250ms\n"
+	    SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[1].u.recv.mode, RECV_COUNT);
+	ck_assert_uint_eq(s[1].u.recv.bytes, 100);
+	ck_assert(!s[1].u.recv.peek);
+	ck_assert_int_eq(s[2].u.recv.mode, RECV_COUNT);
+	ck_assert_uint_eq(s[2].u.recv.bytes, 1048576);
+	ck_assert(s[2].u.recv.peek);
+	ck_assert_int_eq(s[3].u.recv.mode, RECV_ALL);
+	ck_assert(!s[3].u.recv.peek);
+	ck_assert_int_eq(s[4].u.recv.mode, RECV_ALL);
+	ck_assert(s[4].u.recv.peek);
+	ck_assert_uint_eq(s[4].timeout_ms, 250);
+	ck_assert_str_eq(step_event_name(&s[4]), "received");
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_shutdown_close_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	cf = parse_ok(HEAD CLIENT
+	    "  shutdown wr\n"
+	    "  shutdown rd\n"
+	    "  shutdown rdwr\n"
+	    "  so_error\n"
+	    "  snapshot within 1s\n"
+	    "  close within 2s\n"
+	    "  pause 0ms\n"
+	    SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[1].kind, STEP_SHUTDOWN);
+	ck_assert_int_eq(s[1].u.shutdown, SHUTDOWN_WR);
+	ck_assert_int_eq(s[2].u.shutdown, SHUTDOWN_RD);
+	ck_assert_int_eq(s[3].u.shutdown, SHUTDOWN_RDWR);
+	ck_assert_str_eq(step_event_name(&s[3]), "shutdown");
+	ck_assert_int_eq(s[4].kind, STEP_SO_ERROR);
+	ck_assert_ptr_null(step_event_name(&s[4]));
+	ck_assert_int_eq(s[5].kind, STEP_SNAPSHOT);
+	ck_assert_uint_eq(s[5].timeout_ms, 1000);
+	ck_assert_ptr_null(step_event_name(&s[5]));
+	ck_assert_int_eq(s[6].kind, STEP_CLOSE);
+	ck_assert_uint_eq(s[6].timeout_ms, 2000);
+	ck_assert_str_eq(step_event_name(&s[6]), "closed");
+	ck_assert_int_eq(s[7].kind, STEP_PAUSE);
+	ck_assert_uint_eq(s[7].u.pause.ms, 0);
+	ck_assert_str_eq(step_event_name(&s[0]), "connected");
+	ck_assert_str_eq(step_event_name(&cf->roles[ROLE_SERVER].steps[0]),
+	    "accepted");
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_set_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	/* Options may come before connect: they apply to the new socket. */
+	cf = parse_ok(HEAD
+	    "client: set rcvbuf 4KiB\n"
+	    "  set sndbuf 2147483647\n"
+	    "  set nodelay on\n"
+	    "  set cork off\n"
+	    "  set nonblock on\n"
+	    "  set linger off\n"
+	    "  set linger 0s\n"
+	    "  set linger 5s\n"
+	    "  set linger 1.000s\n"
+	    "  connect\n"
+	    SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[0].kind, STEP_SET);
+	ck_assert_int_eq(s[0].u.set.option, OPTION_RCVBUF);
+	ck_assert_uint_eq(s[0].u.set.value, 4096);
+	ck_assert_int_eq(s[1].u.set.option, OPTION_SNDBUF);
+	ck_assert_uint_eq(s[1].u.set.value, 2147483647);
+	ck_assert_int_eq(s[2].u.set.option, OPTION_NODELAY);
+	ck_assert(s[2].u.set.on);
+	ck_assert_uint_eq(s[2].u.set.value, 1);
+	ck_assert_int_eq(s[3].u.set.option, OPTION_CORK);
+	ck_assert(!s[3].u.set.on);
+	ck_assert_uint_eq(s[3].u.set.value, 0);
+	ck_assert_int_eq(s[4].u.set.option, OPTION_NONBLOCK);
+	ck_assert(s[4].u.set.on);
+	ck_assert_int_eq(s[5].u.set.option, OPTION_LINGER);
+	ck_assert(!s[5].u.set.on);
+	ck_assert_uint_eq(s[5].u.set.value, 0);
+	ck_assert(s[6].u.set.on);
+	ck_assert_uint_eq(s[6].u.set.value, 0);
+	ck_assert(s[7].u.set.on);
+	ck_assert_uint_eq(s[7].u.set.value, 5);
+	ck_assert_uint_eq(s[8].u.set.value, 1);
+	ck_assert_ptr_null(step_event_name(&s[0]));
+	ck_assert_int_eq(s[9].kind, STEP_CONNECT);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_await_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	cf = parse_ok(HEAD CLIENT
+	    "  await unread 1\n"
+	    "  await unsent 0\n"
+	    "  await unacked 4KiB\n"
+	    "  await unread = 1\n"
+	    "  await unread == 2\n"
+	    "  await unsent != 3\n"
+	    "  await unacked < 4\n"
+	    "  await unread <= 5\n"
+	    "  await unread > 6\n"
+	    "  await unsent >= 7 within 3s\n"
+	    SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[1].u.await.metric, METRIC_UNREAD);
+	ck_assert_int_eq(s[1].u.await.op, COMPARE_GE);
+	ck_assert_int_eq(s[2].u.await.metric, METRIC_UNSENT);
+	ck_assert_int_eq(s[2].u.await.op, COMPARE_LE);
+	ck_assert_uint_eq(s[2].u.await.value, 0);
+	ck_assert_int_eq(s[3].u.await.metric, METRIC_UNACKED);
+	ck_assert_int_eq(s[3].u.await.op, COMPARE_LE);
+	ck_assert_uint_eq(s[3].u.await.value, 4096);
+	ck_assert_int_eq(s[4].u.await.op, COMPARE_EQ);
+	ck_assert_int_eq(s[5].u.await.op, COMPARE_EQ);
+	ck_assert_uint_eq(s[5].u.await.value, 2);
+	ck_assert_int_eq(s[6].u.await.op, COMPARE_NE);
+	ck_assert_int_eq(s[7].u.await.op, COMPARE_LT);
+	ck_assert_int_eq(s[8].u.await.op, COMPARE_LE);
+	ck_assert_int_eq(s[9].u.await.op, COMPARE_GT);
+	ck_assert_int_eq(s[10].u.await.op, COMPARE_GE);
+	ck_assert_uint_eq(s[10].u.await.value, 7);
+	ck_assert_uint_eq(s[10].timeout_ms, 3000);
+	ck_assert_ptr_null(step_event_name(&s[10]));
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_events)
+{
+	struct case_file *cf;
+	const struct case_step *c, *s;
+
+	cf = parse_ok(HEAD
+	    "client: connect\n"
+	    "  raise ready_1\n"
+	    "  wait server.got-it within 5s\n"
+	    "  wait server.done\n"
+	    "server: accept\n"
+	    "  wait client.ready_1\n"
+	    "  raise got-it\n"
+	    "  pause 1.5s\n"
+	    EXPECT);
+	c = cf->roles[ROLE_CLIENT].steps;
+	s = cf->roles[ROLE_SERVER].steps;
+	ck_assert_int_eq(c[1].kind, STEP_RAISE);
+	ck_assert_str_eq(c[1].u.raise.event, "ready_1");
+	ck_assert_str_eq(step_event_name(&c[1]), "ready_1");
+	ck_assert_int_eq(c[2].kind, STEP_WAIT);
+	ck_assert_int_eq(c[2].u.wait.role, ROLE_SERVER);
+	ck_assert_str_eq(c[2].u.wait.event, "got-it");
+	ck_assert_uint_eq(c[2].timeout_ms, 5000);
+	ck_assert_ptr_null(step_event_name(&c[2]));
+	ck_assert_str_eq(c[3].u.wait.event, "done");
+	ck_assert_int_eq(s[1].u.wait.role, ROLE_CLIENT);
+	ck_assert_str_eq(s[1].u.wait.event, "ready_1");
+	ck_assert_uint_eq(s[3].u.pause.ms, 1500);
+	ck_assert_ptr_null(step_event_name(&s[3]));
+	ck_assert_ptr_null(step_event_name(NULL));
+	case_free(cf);
+
+	/* SO_ERROR is also read when a recv loop ends. */
+	cf = parse_ok(HEAD CLIENT "  recv all\n" SERVER
+	    "expect: client.so_error ECONNRESET\n");
+	ck_assert_int_eq(cf->expects[0].u.so_error, ECONNRESET);
+	case_free(cf);
+
+	/* After close: wait, raise and pause still make sense. */
+	cf = parse_ok(HEAD CLIENT "  close\n  raise after\n  pause 1s\n"
+	    "  wait server.done\n" SERVER "  wait client.after\n" EXPECT);
+	case_free(cf);
+}
+END_TEST
+
+/* Expectations */
+
+START_TEST(test_expect_forms)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+
+	cf = parse_ok(HEAD CLIENT "  recv all\n  so_error\n"
+	    SERVER "  recv 1\n  so_error\n"
+	    "expect: teardown none\n"
+	    "  rst from client\n"
+	    "  rst from server ack\n"
+	    "  rst from client bare\n"
+	    "  client.recv ends EOF\n"
+	    "  server.recv ends ECONNRESET then EOF\n"
+	    "  client.so_error 0\n"
+	    "  server.so_error EPIPE\n"
+	    "  client->server clean\n"
+	    "  server->client delivered-but-reset\n"
+	    "  client->server lost = 0\n"
+	    "  server->client lost > 0\n"
+	    "  server->client lost = unsent\n"
+	    "  client->server lost <= 1MiB\n"
+	    "  kernel TCPAbortOnClose = 1\n"
+	    "  kernel OutRsts >= 1\n"
+	    "  kernel TCPAbortOnData +2\n"
+	    "  kernel Tcp2 != -3\n");
+	ck_assert_uint_eq(cf->nexpects, 18);
+	e = cf->expects;
+
+	ck_assert_int_eq(e[0].kind, EXPECT_TEARDOWN);
+	ck_assert_int_eq(e[0].u.teardown, EXPECT_TEARDOWN_NONE);
+	ck_assert(!e[0].has_role);
+
+	ck_assert_int_eq(e[1].kind, EXPECT_RST);
+	ck_assert_int_eq(e[1].u.rst, RST_EXPECT_ANY);
+	ck_assert(e[1].has_role);
+	ck_assert_int_eq(e[1].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[2].u.rst, RST_EXPECT_ACK);
+	ck_assert_int_eq(e[2].role, ROLE_SERVER);
+	ck_assert_int_eq(e[3].u.rst, RST_EXPECT_BARE);
+	ck_assert_int_eq(e[3].role, ROLE_CLIENT);
+
+	ck_assert_int_eq(e[4].kind, EXPECT_RECV_END);
+	ck_assert_int_eq(e[4].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[4].u.recv_end.first, 0);
+	ck_assert(!e[4].u.recv_end.has_then);
+	ck_assert_int_eq(e[5].role, ROLE_SERVER);
+	ck_assert_int_eq(e[5].u.recv_end.first, ECONNRESET);
+	ck_assert(e[5].u.recv_end.has_then);
+	ck_assert_int_eq(e[5].u.recv_end.then, 0);
+
+	ck_assert_int_eq(e[6].kind, EXPECT_SO_ERROR);
+	ck_assert_int_eq(e[6].role, ROLE_CLIENT);
+	ck_assert(e[6].has_role);
+	ck_assert_int_eq(e[6].u.so_error, 0);
+	ck_assert_int_eq(e[7].role, ROLE_SERVER);
+	ck_assert_int_eq(e[7].u.so_error, EPIPE);
+
+	ck_assert_int_eq(e[8].kind, EXPECT_OUTCOME);
+	ck_assert_int_eq(e[8].writer, ROLE_CLIENT);
+	ck_assert_int_eq(e[8].u.outcome, OUTCOME_CLEAN);
+	ck_assert_int_eq(e[9].writer, ROLE_SERVER);
+	ck_assert_int_eq(e[9].u.outcome, OUTCOME_DELIVERED_BUT_RESET);
+
+	ck_assert_int_eq(e[10].kind, EXPECT_LOST);
+	ck_assert_int_eq(e[10].writer, ROLE_CLIENT);
+	ck_assert_int_eq(e[10].u.lost.op, COMPARE_EQ);
+	ck_assert(!e[10].u.lost.unsent);
+	ck_assert_uint_eq(e[10].u.lost.value, 0);
+	ck_assert_int_eq(e[11].writer, ROLE_SERVER);
+	ck_assert_int_eq(e[11].u.lost.op, COMPARE_GT);
+	ck_assert_int_eq(e[12].u.lost.op, COMPARE_EQ);
+	ck_assert(e[12].u.lost.unsent);
+	ck_assert_int_eq(e[13].u.lost.op, COMPARE_LE);
+	ck_assert_uint_eq(e[13].u.lost.value, 1048576);
+
+	ck_assert_int_eq(e[14].kind, EXPECT_KERNEL);
+	ck_assert_str_eq(e[14].u.kernel.counter, "TCPAbortOnClose");
+	ck_assert_int_eq(e[14].u.kernel.op, COMPARE_EQ);
+	ck_assert_int_eq(e[14].u.kernel.value, 1);
+	ck_assert_str_eq(e[15].u.kernel.counter, "OutRsts");
+	ck_assert_int_eq(e[15].u.kernel.op, COMPARE_GE);
+	ck_assert_int_eq(e[15].u.kernel.value, 1);
+	ck_assert_int_eq(e[16].u.kernel.op, COMPARE_EQ);
+	ck_assert_int_eq(e[16].u.kernel.value, 2);
+	ck_assert_int_eq(e[17].u.kernel.op, COMPARE_NE);
+	ck_assert_int_eq(e[17].u.kernel.value, -3);
+	ck_assert_str_eq(e[17].text, "kernel Tcp2 != -3");
+	ck_assert_uint_eq(e[17].line, 25);
+	ck_assert_uint_eq(e[17].col, 3);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_expect_more_forms)
+{
+	static const struct {
+		const char *text;
+		const char *name;
+		enum teardown_expect_class class;
+		bool has_role;
+		enum role_id role;
+	} teardowns[] = {
+		{ "teardown fin", "fin", EXPECT_TEARDOWN_FIN, false,
+		    ROLE_CLIENT },
+		{ "teardown half-fin from client", "half-fin",
+		    EXPECT_TEARDOWN_HALF_FIN, true, ROLE_CLIENT },
+		{ "teardown rst", "rst", EXPECT_TEARDOWN_RST, false,
+		    ROLE_CLIENT },
+		{ "teardown fin-then-rst from server", "fin-then-rst",
+		    EXPECT_TEARDOWN_FIN_THEN_RST, true, ROLE_SERVER },
+	};
+	static const char *const outcomes[] = {
+		"clean", "delivered", "delivered-but-reset", "hidden-reset",
+		"truncated", "corrupted", "none"
+	};
+	char text[256];
+	struct case_file *cf;
+	int i;
+
+	for (i = 0; i < NELEMS(teardowns); i++) {
+		snprintf(text, sizeof(text), HEAD CLIENT SERVER "expect: %s\n",
+		    teardowns[i].text);
+		cf = parse_ok(text);
+		ck_assert_int_eq(cf->expects[0].kind, EXPECT_TEARDOWN);
+		ck_assert_int_eq(cf->expects[0].u.teardown,
+		    teardowns[i].class);
+		ck_assert_int_eq(cf->expects[0].has_role,
+		    teardowns[i].has_role);
+		ck_assert_int_eq(cf->expects[0].role, teardowns[i].role);
+		ck_assert_str_eq(teardown_expect_name(
+		    cf->expects[0].u.teardown), teardowns[i].name);
+		case_free(cf);
+	}
+	for (i = 0; i < NELEMS(outcomes); i++) {
+		snprintf(text, sizeof(text), HEAD CLIENT SERVER
+		    "expect: server->client %s\n", outcomes[i]);
+		cf = parse_ok(text);
+		ck_assert_int_eq(cf->expects[0].u.outcome, i);
+		ck_assert_str_eq(outcome_name(cf->expects[0].u.outcome),
+		    outcomes[i]);
+		case_free(cf);
+	}
+
+	cf = parse_ok(MINIMAL);
+	ck_assert_int_eq(cf->expects[0].kind, EXPECT_RST);
+	ck_assert_int_eq(cf->expects[0].u.rst, RST_EXPECT_NONE);
+	ck_assert(!cf->expects[0].has_role);
+	case_free(cf);
+}
+END_TEST
+
+/* Refusals: each with its exact message and place */
+
+struct refusal {
+	const char *text;
+	const char *message;
+};
+
+#define A10 "aaaaaaaaaa"
+#define STEP(s) HEAD CLIENT "        " s "\n" SERVER EXPECT
+#define SERVER_STEP(s) HEAD CLIENT SERVER "        " s "\n" EXPECT
+#define EXPECTING(s) HEAD CLIENT SERVER "expect: " s "\n"
+
+static const struct refusal refusals[] = {
+	/* Bytes */
+	{ "case t\n\x01\n", "x.case:2:1: unexpected character 0x01" },
+	{ "case t\x7f\n", "x.case:1:7: unexpected character 0x7f" },
+	{ "case t\r\r\n", "x.case:1:7: unexpected character 0x0d" },
+	{ "case t \xc3\xa9\n",
+	  "x.case:1:8: unexpected character 0xc3 (only comments may hold non-ASCII text)" },
+
+	/* Directives */
+	{ "case T1\n",
+	  "x.case:1:6: case name 'T1' must be lower-case letters, digits and '-'" },
+	{ "case -a\n",
+	  "x.case:1:6: case name '-a' must be lower-case letters, digits and '-'" },
+	{ "case a_b\n",
+	  "x.case:1:6: case name 'a_b' must be lower-case letters, digits and '-'" },
+	{ "case " A10 A10 A10 A10 A10 A10 "aaaaa\n",
+	  "x.case:1:6: case name '" A10 A10 A10 A10 "...' is longer than 64 characters" },
+	{ "case\n",
+	  "x.case:1:1: case needs a name (e.g. 'case close-unread-truncates')" },
+	{ "case a b\n", "x.case:1:8: unexpected 'b' after 'case a'" },
+	{ "case a\n  case b\n",
+	  "x.case:2:3: 'case' is given twice (first at line 1)" },
+	{ "deadline\n",
+	  "x.case:1:1: deadline needs a duration (e.g. 'deadline 10s')" },
+	{ "deadline 10\n",
+	  "x.case:1:10: duration '10' needs a unit (e.g. '10s' or '10ms')" },
+	{ "deadline 0s\n", "x.case:1:10: deadline needs a duration above 0" },
+	{ "deadline 1s\ndeadline 2s\n",
+	  "x.case:2:1: 'deadline' is given twice (first at line 1)" },
+	{ "deadline 2sec\n",
+	  "x.case:1:10: unknown unit 'sec' in duration '2sec' (did you mean 's'?) (use ms or s)" },
+	{ "deadline 2h\n",
+	  "x.case:1:10: unknown unit 'h' in duration '2h' (use ms or s)" },
+	{ "deadline 1.0005s\n",
+	  "x.case:1:10: duration '1.0005s' is finer than a millisecond" },
+	{ "deadline 99999999999999999999s\n",
+	  "x.case:1:10: duration '99999999999999999999s' is too large" },
+	{ "deadline 1.5ms\n",
+	  "x.case:1:10: duration '1.5ms': only seconds take a fraction (e.g. '1.5s')" },
+	{ "deadline x\n",
+	  "x.case:1:10: bad duration 'x' (e.g. '250ms', '2s', '1.5s')" },
+	{ "deadline 1.s\n",
+	  "x.case:1:10: bad duration '1.s' (e.g. '250ms', '2s', '1.5s')" },
+	{ "deadline 1s 2s\n", "x.case:1:13: unexpected '2s' after 'deadline 1s'" },
+
+	/* Sections */
+	{ "foo\n",
+	  "x.case:1:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'foo'" },
+	{ "case t\nclient connect\n",
+	  "x.case:2:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'client' (did you mean 'client:'?)" },
+	{ "case t\ndeadlin 1s\n",
+	  "x.case:2:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'deadlin' (did you mean 'deadline'?)" },
+	{ "clent: connect\n",
+	  "x.case:1:1: unknown section 'clent:' (did you mean 'client:'?) (expected 'client:', 'server:' or 'expect:')" },
+	{ HEAD CLIENT "  expects: no rst\n",
+	  "x.case:3:3: unknown section 'expects:' (did you mean 'expect:'?) (expected 'client:', 'server:' or 'expect:')" },
+	{ "  connect\n",
+	  "x.case:1:3: step 'connect' outside a 'client:' or 'server:' section" },
+	{ "teardown fin\n",
+	  "x.case:1:1: expectation 'teardown' outside the 'expect:' section" },
+	{ HEAD CLIENT SERVER "client: close\n" EXPECT,
+	  "x.case:4:1: role 'client' is defined twice (first at line 2)" },
+	{ MINIMAL "expect: teardown fin\n",
+	  "x.case:5:1: 'expect:' appears twice (first at line 4)" },
+	{ CLIENT SERVER EXPECT,
+	  "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	{ "", "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	{ HEAD CLIENT EXPECT, "x.case: case has no 'server:' role" },
+	{ HEAD SERVER EXPECT, "x.case: case has no 'client:' role" },
+	{ HEAD CLIENT SERVER, "x.case: case expects nothing: add an 'expect:' section" },
+	{ HEAD CLIENT SERVER "  expect:  # nothing\n",
+	  "x.case:4:3: case expects nothing: add expectations under 'expect:'" },
+
+	/* Steps: names and places */
+	{ STEP("sned 100"),
+	  "x.case:3:9: unknown step 'sned' (did you mean 'send'?)" },
+	{ STEP("xyzzy"), "x.case:3:9: unknown step 'xyzzy'" },
+	{ STEP("snapshto"),
+	  "x.case:3:9: unknown step 'snapshto' (did you mean 'snapshot'?)" },
+	{ STEP("so-error"),
+	  "x.case:3:9: unknown step 'so-error' (did you mean 'so_error'?)" },
+	{ STEP("accept"), "x.case:3:9: 'accept' is a server step" },
+	{ SERVER_STEP("connect"), "x.case:4:9: 'connect' is a client step" },
+
+	/* send */
+	{ STEP("send"),
+	  "x.case:3:9: send needs a size or 'fill' (e.g. 'send 4MiB')" },
+	{ STEP("send fil"),
+	  "x.case:3:14: send needs a size or 'fill', not 'fil' (did you mean 'fill'?)" },
+	{ STEP("send lots"), "x.case:3:14: send needs a size or 'fill', not 'lots'" },
+	{ STEP("send 0"), "x.case:3:14: send needs a size above 0" },
+	{ STEP("send 4Mib"),
+	  "x.case:3:14: unknown unit 'Mib' in size '4Mib' (did you mean 'MiB'?) (use B, K, M, G, KiB, MiB or GiB)" },
+	{ STEP("send 4kb"),
+	  "x.case:3:14: unknown unit 'kb' in size '4kb' (use B, K, M, G, KiB, MiB or GiB)" },
+	{ STEP("send 4Kb"),
+	  "x.case:3:14: unknown unit 'Kb' in size '4Kb' (did you mean 'K'?) (use B, K, M, G, KiB, MiB or GiB)" },
+	{ STEP("send 1.5K"),
+	  "x.case:3:14: size '1.5K' must be a whole number (e.g. '1500', not '1.5K')" },
+	{ STEP("send 99999999999999999999"),
+	  "x.case:3:14: size '99999999999999999999' is too large" },
+	{ STEP("send 17179869184GiB"),
+	  "x.case:3:14: size '17179869184GiB' is too large" },
+	{ STEP("send 100 mroe"),
+	  "x.case:3:18: unknown send option 'mroe' (did you mean 'more'?) (expected 'nonblocking', 'dontwait' or 'more')" },
+	{ STEP("send 100 nonblock"),
+	  "x.case:3:18: unknown send option 'nonblock' (did you mean 'nonblocking'?) (expected 'nonblocking', 'dontwait' or 'more')" },
+	{ STEP("send 100 more more"), "x.case:3:23: 'more' is given twice" },
+	{ STEP("send 100 nonblocking dontwait"),
+	  "x.case:3:30: 'dontwait' repeats 'nonblocking' (nonblocking and dontwait are the same)" },
+	{ STEP("send 1 within"),
+	  "x.case:3:16: 'within' needs a duration (e.g. 'within 2s')" },
+	{ STEP("send 1 within 2s more"),
+	  "x.case:3:26: unexpected 'more' after 'within 2s': 'within' ends a step" },
+	{ STEP("send 1 within 0s"),
+	  "x.case:3:23: 'within' needs a duration above 0" },
+	{ STEP("send 1 within 2"),
+	  "x.case:3:23: duration '2' needs a unit (e.g. '2s' or '2ms')" },
+
+	/* recv */
+	{ STEP("recv"),
+	  "x.case:3:9: recv needs a size or 'all' (e.g. 'recv 100', 'recv all')" },
+	{ STEP("recv al"),
+	  "x.case:3:14: recv needs a size or 'all', not 'al' (did you mean 'all'?)" },
+	{ STEP("recv 0"), "x.case:3:14: recv needs a size above 0" },
+	{ STEP("recv all peak"),
+	  "x.case:3:18: unknown recv option 'peak' (did you mean 'peek'?) (expected 'peek')" },
+	{ STEP("recv 10 peek peek"), "x.case:3:22: 'peek' is given twice" },
+
+	/* shutdown, close and steps without arguments */
+	{ STEP("shutdown"),
+	  "x.case:3:9: shutdown needs 'wr', 'rd' or 'rdwr' (e.g. 'shutdown wr')" },
+	{ STEP("shutdown wrr"),
+	  "x.case:3:18: unknown shutdown direction 'wrr' (did you mean 'wr'?) (expected 'wr', 'rd' or 'rdwr')" },
+	{ STEP("shutdown both"),
+	  "x.case:3:18: unknown shutdown direction 'both' (expected 'wr', 'rd' or 'rdwr')" },
+	{ STEP("shutdown wr rd"), "x.case:3:21: unexpected 'rd' after 'shutdown wr'" },
+	{ STEP("close foo"), "x.case:3:15: unexpected 'foo' after 'close'" },
+	{ STEP("so_error now"), "x.case:3:18: unexpected 'now' after 'so_error'" },
+	{ STEP("snapshot 1"), "x.case:3:18: unexpected '1' after 'snapshot'" },
+	{ HEAD "client: connect now\n" SERVER EXPECT,
+	  "x.case:2:17: unexpected 'now' after 'connect'" },
+
+	/* set */
+	{ STEP("set"),
+	  "x.case:3:9: set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock or linger (e.g. 'set nodelay on')" },
+	{ STEP("set rcvbf 1"),
+	  "x.case:3:13: unknown option 'rcvbf' (did you mean 'rcvbuf'?) (expected rcvbuf, sndbuf, nodelay, cork, nonblock or linger)" },
+	{ STEP("set rcvbuf"),
+	  "x.case:3:9: set rcvbuf needs a size (e.g. 'set rcvbuf 64KiB')" },
+	{ STEP("set sndbuf big"),
+	  "x.case:3:20: set sndbuf needs a size (e.g. 'set sndbuf 64KiB'), not 'big'" },
+	{ STEP("set rcvbuf 3GiB"),
+	  "x.case:3:20: rcvbuf '3GiB' is too large (at most 2,147,483,647 bytes)" },
+	{ STEP("set nodelay"),
+	  "x.case:3:9: set nodelay needs 'on' or 'off' (e.g. 'set nodelay on')" },
+	{ STEP("set cork yes"),
+	  "x.case:3:18: set cork needs 'on' or 'off', not 'yes'" },
+	{ STEP("set nonblock of"),
+	  "x.case:3:22: set nonblock needs 'on' or 'off', not 'of' (did you mean 'off'?)" },
+	{ STEP("set nodelay on off"),
+	  "x.case:3:24: unexpected 'off' after 'set nodelay on'" },
+	{ STEP("set linger"),
+	  "x.case:3:9: set linger needs 'off' or whole seconds (e.g. 'set linger 0s')" },
+	{ STEP("set linger on"),
+	  "x.case:3:20: set linger needs 'off' or whole seconds (e.g. 'set linger 0s'), not 'on'" },
+	{ STEP("set linger 500ms"),
+	  "x.case:3:20: linger takes whole seconds (e.g. '0s', '5s'), not '500ms'" },
+	{ STEP("set linger 1.5s"),
+	  "x.case:3:20: linger takes whole seconds (e.g. '0s', '5s'), not '1.5s'" },
+	{ STEP("set linger 2147483648s"),
+	  "x.case:3:20: linger '2147483648s' is too long" },
+	{ STEP("set linger 5"),
+	  "x.case:3:20: duration '5' needs a unit (e.g. '5s' or '5ms')" },
+
+	/* wait */
+	{ STEP("wait"),
+	  "x.case:3:9: wait needs ROLE.EVENT (e.g. 'wait server.closed')" },
+	{ STEP("wait server"),
+	  "x.case:3:14: wait needs ROLE.EVENT (e.g. 'wait server.closed'), not 'server'" },
+	{ STEP("wait server."),
+	  "x.case:3:14: wait needs ROLE.EVENT (e.g. 'wait server.closed'), not 'server.'" },
+	{ STEP("wait sever.closed"),
+	  "x.case:3:14: unknown role 'sever' in 'sever.closed' (did you mean 'server'?) (expected 'client' or 'server')" },
+	{ STEP("wait client.sent"),
+	  "x.case:3:14: a role cannot wait for its own event" },
+	{ SERVER_STEP("wait server.done"),
+	  "x.case:4:14: a role cannot wait for its own event" },
+	{ STEP("wait server.accepted now"),
+	  "x.case:3:30: unexpected 'now' after 'wait server.accepted'" },
+
+	/* await */
+	{ STEP("await"),
+	  "x.case:3:9: await needs unread, unsent or unacked and a size (e.g. 'await unread 100')" },
+	{ STEP("await unred 1"),
+	  "x.case:3:15: unknown queue 'unred' (did you mean 'unread'?) (expected unread, unsent or unacked)" },
+	{ STEP("await unread"),
+	  "x.case:3:15: await unread needs a size (e.g. 'await unread >= 100')" },
+	{ STEP("await unsent <"),
+	  "x.case:3:22: await unsent needs a size (e.g. 'await unsent < 100')" },
+	{ STEP("await unread >=100"),
+	  "x.case:3:22: unknown comparison '>=100' (expected =, ==, !=, <, <=, > or >=, apart from the number)" },
+	{ STEP("await unread => 1"),
+	  "x.case:3:22: unknown comparison '=>' (expected =, ==, !=, <, <=, > or >=, apart from the number)" },
+	{ STEP("await unread some"),
+	  "x.case:3:22: await needs a size, not 'some'" },
+	{ STEP("await unacked <= 1 2"),
+	  "x.case:3:28: unexpected '2' after 'await unacked <= 1'" },
+
+	/* raise, pause */
+	{ STEP("raise"),
+	  "x.case:3:9: raise needs an event name (e.g. 'raise drained')" },
+	{ STEP("raise Foo"),
+	  "x.case:3:15: event name 'Foo' must be lower-case letters, digits, '-' and '_'" },
+	{ STEP("raise -x"),
+	  "x.case:3:15: event name '-x' must be lower-case letters, digits, '-' and '_'" },
+	{ STEP("raise closed"),
+	  "x.case:3:15: 'closed' is an event the harness raises itself: choose another name" },
+	{ STEP("raise done"),
+	  "x.case:3:15: 'done' is an event the harness raises itself: choose another name" },
+	{ STEP("raise a b"), "x.case:3:17: unexpected 'b' after 'raise a'" },
+	{ HEAD CLIENT "  raise x\n  pause 1s\n  raise x\n" SERVER EXPECT,
+	  "x.case:5:3: client raises 'x' twice (first at line 3)" },
+	{ STEP("pause"),
+	  "x.case:3:9: pause needs a duration (e.g. 'pause 250ms')" },
+	{ STEP("pause 5"),
+	  "x.case:3:15: duration '5' needs a unit (e.g. '5s' or '5ms')" },
+	{ STEP("pause 1s 2s"), "x.case:3:18: unexpected '2s' after 'pause 1s'" },
+
+	/* Order of steps within a role */
+	{ HEAD "client: send 1\n  connect\n" SERVER EXPECT,
+	  "x.case:2:9: 'send' before 'connect'" },
+	{ HEAD CLIENT "server: recv 1\n  accept\n" EXPECT,
+	  "x.case:3:9: 'recv' before 'accept'" },
+	{ HEAD CLIENT "server: close\n" EXPECT,
+	  "x.case:3:9: 'close' before 'accept'" },
+	{ HEAD "client: await unread 1\n" SERVER EXPECT,
+	  "x.case:2:9: 'await' before 'connect'" },
+	{ HEAD "client: so_error\n" SERVER EXPECT,
+	  "x.case:2:9: 'so_error' before 'connect'" },
+	{ HEAD "client: snapshot\n" SERVER EXPECT,
+	  "x.case:2:9: 'snapshot' before 'connect'" },
+	{ HEAD "client: shutdown wr\n" SERVER EXPECT,
+	  "x.case:2:9: 'shutdown' before 'connect'" },
+	{ HEAD CLIENT "  close\n  send 1\n" SERVER EXPECT,
+	  "x.case:4:3: 'send' after 'close' (line 3)" },
+	{ HEAD CLIENT "  close\n  close\n" SERVER EXPECT,
+	  "x.case:4:3: 'close' after 'close' (line 3)" },
+	{ HEAD CLIENT "  close\n  set nodelay on\n" SERVER EXPECT,
+	  "x.case:4:3: 'set' after 'close' (line 3)" },
+	{ HEAD CLIENT "  close\n  recv all\n" SERVER EXPECT,
+	  "x.case:4:3: 'recv' after 'close' (line 3)" },
+	{ HEAD CLIENT "  close\n  connect\n" SERVER EXPECT,
+	  "x.case:4:3: 'connect' after 'close' (line 3)" },
+	{ HEAD CLIENT "  connect\n" SERVER EXPECT,
+	  "x.case:3:3: 'connect' appears twice in client (first at line 2)" },
+	{ HEAD CLIENT SERVER "  accept\n" EXPECT,
+	  "x.case:4:3: 'accept' appears twice in server (first at line 3)" },
+
+	/* Expectations */
+	{ EXPECTING("teardown fin within 2s"),
+	  "x.case:4:22: 'within' applies to steps, not expectations" },
+	{ EXPECTING("teardown"),
+	  "x.case:4:9: teardown needs none, fin, half-fin, rst or fin-then-rst (e.g. 'teardown fin')" },
+	{ EXPECTING("teardown fn"),
+	  "x.case:4:18: unknown teardown 'fn' (did you mean 'fin'?) (expected none, fin, half-fin, rst or fin-then-rst)" },
+	{ EXPECTING("teardown fin from"),
+	  "x.case:4:22: 'from' needs 'client' or 'server'" },
+	{ EXPECTING("teardown fin from sever"),
+	  "x.case:4:27: unknown role 'sever' (did you mean 'server'?) (expected 'client' or 'server')" },
+	{ EXPECTING("teardown fin by server"),
+	  "x.case:4:22: unexpected 'by' after 'teardown fin'" },
+	{ EXPECTING("teardown fin from server ack"),
+	  "x.case:4:34: unexpected 'ack' after 'teardown fin from server'" },
+	{ EXPECTING("teardown fin\n  teardown rst"),
+	  "x.case:5:3: 'teardown' is expected twice (first at line 4)" },
+	{ EXPECTING("rst"),
+	  "x.case:4:9: expected 'from' after 'rst' (e.g. 'rst from server'; or 'no rst')" },
+	{ EXPECTING("rst server"),
+	  "x.case:4:13: expected 'from' after 'rst' (e.g. 'rst from server'; or 'no rst')" },
+	{ EXPECTING("rst from"), "x.case:4:13: 'from' needs 'client' or 'server'" },
+	{ EXPECTING("rst from server ak"),
+	  "x.case:4:25: unknown RST kind 'ak' (did you mean 'ack'?) (expected 'ack' or 'bare')" },
+	{ EXPECTING("rst from server ack bare"),
+	  "x.case:4:29: unexpected 'bare' after 'rst from server ack'" },
+	{ EXPECTING("no"), "x.case:4:9: expected 'no rst'" },
+	{ EXPECTING("no rts"),
+	  "x.case:4:12: expected 'rst' after 'no', not 'rts' (did you mean 'rst'?)" },
+	{ EXPECTING("no rst please"),
+	  "x.case:4:16: unexpected 'please' after 'no rst'" },
+	{ EXPECTING("no rst\n  no rst"),
+	  "x.case:5:3: 'no rst' is expected twice (first at line 4)" },
+	{ EXPECTING("rst from server\n  no rst"),
+	  "x.case:5:3: 'no rst' contradicts 'rst from server' (line 4)" },
+	{ EXPECTING("no rst\n  rst from client"),
+	  "x.case:5:3: 'rst from client' contradicts 'no rst' (line 4)" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv\n",
+	  "x.case:5:9: expected 'ends' after 'client.recv' (e.g. 'client.recv ends ECONNRESET')" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv end EOF\n",
+	  "x.case:5:21: expected 'ends' after 'client.recv' (did you mean 'ends'?) (e.g. 'client.recv ends ECONNRESET')" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv ends\n",
+	  "x.case:5:21: 'ends' needs EOF or an errno name (e.g. 'ends ECONNRESET')" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv ends ECONNRESTE\n",
+	  "x.case:5:26: unknown errno 'ECONNRESTE' (did you mean 'ECONNRESET'?) (expected EOF or a name like ECONNRESET)" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv ends EOF than EOF\n",
+	  "x.case:5:30: unexpected 'than' after 'EOF' (did you mean 'then'?)" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv ends EOF then\n",
+	  "x.case:5:30: 'then' needs EOF or an errno name (e.g. 'then EOF')" },
+	{ HEAD CLIENT "  recv all\n" SERVER "expect: client.recv ends EPIPE then EOF EOF\n",
+	  "x.case:5:41: unexpected 'EOF' after 'client.recv ends EPIPE then EOF'" },
+	{ HEAD CLIENT "  recv all\n" SERVER
+	  "expect: client.recv ends EOF\n  client.recv ends EPIPE\n",
+	  "x.case:6:3: 'client.recv ends' is expected twice (first at line 5)" },
+	{ EXPECTING("client.recv ends EOF"),
+	  "x.case:4:9: 'client.recv ends' needs a 'recv' step in client" },
+	{ SERVER_STEP("so_error") "  server.so_error EOF\n",
+	  "x.case:6:19: unknown errno 'EOF' (so_error is 0 or a name like ECONNRESET)" },
+	{ SERVER_STEP("so_error") "  server.so_error EPIPEE\n",
+	  "x.case:6:19: unknown errno 'EPIPEE' (did you mean 'EPIPE'?) (so_error is 0 or a name like ECONNRESET)" },
+	{ SERVER_STEP("so_error") "  server.so_error\n",
+	  "x.case:6:3: 'server.so_error' needs an errno name or 0 (e.g. 'server.so_error ECONNRESET')" },
+	{ SERVER_STEP("so_error") "  server.so_error 0\n  server.so_error EPIPE\n",
+	  "x.case:7:3: 'server.so_error' is expected twice (first at line 6)" },
+	{ EXPECTING("server.so_error 0"),
+	  "x.case:4:9: 'server.so_error' needs a 'so_error' or 'recv' step in server" },
+	{ EXPECTING("client->client clean"),
+	  "x.case:4:9: a direction goes from one role to the other: 'client->server' or 'server->client'" },
+	{ EXPECTING("client -> server clean"),
+	  "x.case:4:9: write a direction without spaces: 'client->server' or 'server->client'" },
+	{ EXPECTING("client->server"),
+	  "x.case:4:9: 'client->server' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none) or 'lost OP N'" },
+	{ EXPECTING("client->server truncatd"),
+	  "x.case:4:24: unknown outcome 'truncatd' (did you mean 'truncated'?) (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none or 'lost')" },
+	{ EXPECTING("client->server clean\n  client->server truncated"),
+	  "x.case:5:3: the outcome of 'client->server' is expected twice (first at line 4)" },
+	{ EXPECTING("server->client clean now"),
+	  "x.case:4:30: unexpected 'now' after 'server->client clean'" },
+	{ EXPECTING("client->server lost"),
+	  "x.case:4:24: 'lost' needs a comparison and an amount (e.g. 'lost = 0', 'lost > 0', 'lost = unsent')" },
+	{ EXPECTING("client->server lost 0"),
+	  "x.case:4:29: 'lost' needs a comparison and an amount (e.g. 'lost = 0', 'lost > 0', 'lost = unsent')" },
+	{ EXPECTING("client->server lost ="),
+	  "x.case:4:29: 'lost' needs a comparison and an amount (e.g. 'lost = 0', 'lost > 0', 'lost = unsent')" },
+	{ EXPECTING("client->server lost = unsnt"),
+	  "x.case:4:31: 'lost' needs a size or 'unsent', not 'unsnt' (did you mean 'unsent'?)" },
+	{ EXPECTING("client->server lost = 1x"),
+	  "x.case:4:31: unknown unit 'x' in size '1x' (use B, K, M, G, KiB, MiB or GiB)" },
+	{ EXPECTING("client->server lost = 0 0"),
+	  "x.case:4:33: unexpected '0' after 'client->server lost = 0'" },
+	{ EXPECTING("kernel"),
+	  "x.case:4:9: kernel needs a counter and a change (e.g. 'kernel TCPAbortOnClose = 1')" },
+	{ EXPECTING("kernel TCP_Abort = 1"),
+	  "x.case:4:16: kernel counter 'TCP_Abort' must be letters and digits (e.g. 'TCPAbortOnClose')" },
+	{ EXPECTING("kernel 1Tcp = 1"),
+	  "x.case:4:16: kernel counter '1Tcp' must be letters and digits (e.g. 'TCPAbortOnClose')" },
+	{ EXPECTING("kernel OutRsts"),
+	  "x.case:4:16: kernel OutRsts needs a change (e.g. '= 1', '>= 1' or '+1')" },
+	{ EXPECTING("kernel OutRsts ~ 1"),
+	  "x.case:4:24: expected a comparison (=, ==, !=, <, <=, >, >=) or '+N' after 'kernel OutRsts', not '~'" },
+	{ EXPECTING("kernel OutRsts >="),
+	  "x.case:4:24: '>=' needs a number (e.g. 'kernel OutRsts >= 1')" },
+	{ EXPECTING("kernel OutRsts = one"),
+	  "x.case:4:26: bad number 'one' (expected an integer such as 1 or -1)" },
+	{ EXPECTING("kernel OutRsts = 1K"),
+	  "x.case:4:26: bad number '1K' (expected an integer such as 1 or -1)" },
+	{ EXPECTING("kernel OutRsts = 9223372036854775808"),
+	  "x.case:4:26: number '9223372036854775808' is too large" },
+	{ EXPECTING("kernel OutRsts +1 extra"),
+	  "x.case:4:27: unexpected 'extra' after 'kernel OutRsts +1'" },
+	{ EXPECTING("kernel OutRsts +1x"),
+	  "x.case:4:24: bad number '+1x' (expected an integer such as 1 or -1)" },
+	{ EXPECTING("teardwn fin"),
+	  "x.case:4:9: unknown expectation 'teardwn' (did you mean 'teardown'?)" },
+	{ EXPECTING("client.recieve ends EOF"),
+	  "x.case:4:9: unknown expectation 'client.recieve' (did you mean 'client.recv'?)" },
+	{ EXPECTING("server->clint clean"),
+	  "x.case:4:9: unknown expectation 'server->clint' (did you mean 'server->client'?)" },
+	{ EXPECTING("everything fine"),
+	  "x.case:4:9: unknown expectation 'everything'" },
+
+	/* Waits and deadlocks */
+	{ HEAD CLIENT "  wait server.closd\n" SERVER "  close\n" EXPECT,
+	  "x.case:3:3: client waits for 'server.closd', which server never raises (did you mean 'server.closed'?)" },
+	{ HEAD CLIENT "  wait server.closed\n" SERVER EXPECT,
+	  "x.case:3:3: client waits for 'server.closed', which server never raises" },
+	{ HEAD CLIENT "  wait server.drained\n" SERVER "  raise drain\n" EXPECT,
+	  "x.case:3:3: client waits for 'server.drained', which server never raises (did you mean 'server.drain'?)" },
+	{ HEAD CLIENT SERVER "  wait client.sent\n" EXPECT,
+	  "x.case:4:3: server waits for 'client.sent', which client never raises" },
+	{ HEAD CLIENT "  wait server.sent\n  send 1\n"
+	  SERVER "  wait client.sent\n  send 1\n" EXPECT,
+	  "x.case:3:3: client and server wait on each other: client waits for 'server.sent' (line 3) while server waits for 'client.sent' (line 6)" },
+	{ HEAD SERVER "  wait client.sent\n  send 1\n"
+	  CLIENT "  wait server.sent\n  send 1\n" EXPECT,
+	  "x.case:3:3: server and client wait on each other: server waits for 'client.sent' (line 3) while client waits for 'server.sent' (line 6)" },
+	{ HEAD CLIENT "  wait server.done\n" SERVER "  wait client.done\n" EXPECT,
+	  "x.case:3:3: client and server wait on each other: client waits for 'server.done' (line 3) while server waits for 'client.done' (line 5)" },
+	/* The first send's event would do, but it comes after the wait. */
+	{ HEAD CLIENT "  send 1\n  wait server.b\n  raise a\n"
+	  SERVER "  raise b0\n  wait client.a\n  raise b\n" EXPECT,
+	  "x.case:4:3: client and server wait on each other: client waits for 'server.b' (line 4) while server waits for 'client.a' (line 8)" },
+};
+
+START_TEST(test_refusal)
+{
+	assert_refused(refusals[_i].text, refusals[_i].message);
+}
+END_TEST
+
+/* The brief's own example: 'sned' at line 12, column 9. */
+START_TEST(test_unknown_step_position)
+{
+	assert_refused(
+	    "# line 1\n"
+	    "case typo\n"
+	    "\n"
+	    "client: connect\n"
+	    "        send 1\n"
+	    "\n"
+	    "# a comment\n"
+	    "server: accept\n"
+	    "        recv 1\n"
+	    "        pause 1s\n"
+	    "        raise x\n"
+	    "        sned 100\n"
+	    "expect: no rst\n",
+	    "x.case:12:9: unknown step 'sned' (did you mean 'send'?)");
+}
+END_TEST
+
+START_TEST(test_deadlock_file)
+{
+	struct case_error err;
+	struct case_file *cf;
+	char *path, *expected;
+	size_t len;
+
+	path = test_file_path("deadlock.case");
+	cf = case_parse_file(path, &err);
+	ck_assert_ptr_null(cf);
+	len = strlen(path) + 256;
+	expected = malloc(len);
+	ck_assert_ptr_nonnull(expected);
+	snprintf(expected, len, "%s:5:9: client and server wait on each "
+	    "other: client waits for 'server.sent' (line 5) while server "
+	    "waits for 'client.sent' (line 8)", path);
+	ck_assert_str_eq(err.msg, expected);
+	ck_assert_uint_eq(err.line, 5);
+	ck_assert_uint_eq(err.col, 9);
+	free(expected);
+	free(path);
+}
+END_TEST
+
+/* Waits that do resolve, in several orders. */
+START_TEST(test_no_deadlock)
+{
+	struct case_file *cf;
+
+	/* Ping-pong. */
+	cf = parse_ok(HEAD CLIENT "  send 1\n  wait server.sent\n  recv 1\n"
+	    SERVER "  wait client.sent\n  recv 1\n  send 1\n" EXPECT);
+	case_free(cf);
+	/* Both wait for each other's end, in sequence. */
+	cf = parse_ok(HEAD CLIENT "  wait server.done\n  close\n"
+	    SERVER "  close\n" EXPECT);
+	case_free(cf);
+	/* An event raised before the wait for it starts. */
+	cf = parse_ok(HEAD CLIENT "  raise early\n  pause 1s\n"
+	    SERVER "  pause 2s\n  wait client.early\n" EXPECT);
+	case_free(cf);
+	/* The second of two sends satisfies nothing new, the first does. */
+	cf = parse_ok(HEAD CLIENT "  send 1\n  wait server.b\n  send 1\n"
+	    SERVER "  wait client.sent\n  raise b\n  wait client.done\n"
+	    EXPECT);
+	case_free(cf);
+}
+END_TEST
+
+/* Files and bytes */
+
+static void
+assert_file_refused(const char *name, const char *suffix, unsigned line,
+    unsigned col)
+{
+	struct case_error err;
+	struct case_file *cf;
+	char *path, *expected;
+	size_t len;
+
+	path = test_file_path(name);
+	cf = case_parse_file(path, &err);
+	ck_assert_ptr_null(cf);
+	len = strlen(path) + strlen(suffix) + 1;
+	expected = malloc(len);
+	ck_assert_ptr_nonnull(expected);
+	snprintf(expected, len, "%s%s", path, suffix);
+	ck_assert_str_eq(err.msg, expected);
+	ck_assert_uint_eq(err.line, line);
+	ck_assert_uint_eq(err.col, col);
+	free(expected);
+	free(path);
+}
+
+START_TEST(test_file_errors)
+{
+	assert_file_refused("missing.case", ": No such file or directory", 0, 0);
+	assert_file_refused("nul.case", ":3:11: NUL byte in case file", 3, 11);
+	assert_file_refused("control.case", ":2:16: unexpected character 0x01",
+	    2, 16);
+	assert_file_refused("empty.case",
+	    ": case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')",
+	    0, 0);
+	/* A directory opens but does not read. */
+	assert_file_refused("", ": Is a directory", 0, 0);
+}
+END_TEST
+
+START_TEST(test_nul_in_string)
+{
+	static const char text[] = "case t\n# nul \0 in a comment\n";
+	struct case_error err;
+	struct case_file *cf;
+
+	cf = case_parse_string(PATH, text, sizeof(text) - 1, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_str_eq(err.msg, "x.case:2:7: NUL byte in case file");
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_uint_eq(err.col, 7);
+
+	/* The length, not a NUL, ends the text. */
+	cf = case_parse_string(PATH, MINIMAL "garbage", strlen(MINIMAL), &err);
+	ck_assert_msg(cf != NULL, "%s", err.msg);
+	case_free(cf);
+
+	/* NULL err is allowed; NULL text with a length is refused. */
+	ck_assert_ptr_null(case_parse_string(PATH, "case", 4, NULL));
+	ck_assert_ptr_null(case_parse_string(PATH, NULL, 4, &err));
+	ck_assert_str_eq(err.msg, "x.case: no text to parse");
+	ck_assert_ptr_null(case_parse_file("/nonexistent/x.case", NULL));
+}
+END_TEST
+
+START_TEST(test_position_fields)
+{
+	struct case_error err;
+	struct case_file *cf;
+
+	cf = parse(STEP("sned 1"), &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_uint_eq(err.line, 3);
+	ck_assert_uint_eq(err.col, 9);
+	cf = parse(HEAD CLIENT EXPECT, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_uint_eq(err.col, 0);
+}
+END_TEST
+
+/* Long lines */
+
+#define MIB (1024 * 1024)
+
+START_TEST(test_megabyte_comment)
+{
+	struct case_file *cf;
+	char *text;
+	size_t len;
+
+	/* A 1 MiB comment line inside the summary and one after. */
+	len = strlen(MINIMAL) + 2 * (MIB + 2) + 1;
+	text = malloc(len);
+	ck_assert_ptr_nonnull(text);
+	text[0] = '#';
+	memset(text + 1, 'x', MIB);
+	text[MIB + 1] = '\n';
+	strcpy(text + MIB + 2, MINIMAL);
+	strcat(text, "#");
+	memset(text + strlen(text), 'y', MIB);
+	text[len - 2] = '\n';
+	text[len - 1] = '\0';
+	cf = parse_ok(text);
+	ck_assert_uint_eq(strlen(cf->summary), MIB);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].steps[0].line, 3);
+	case_free(cf);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_megabyte_token)
+{
+	struct case_error err;
+	struct case_file *cf;
+	char *text, *event;
+	size_t len;
+
+	/* A 1 MiB unknown step: refused, quoted short. */
+	len = strlen(HEAD CLIENT "  ") + MIB + strlen("\n" SERVER EXPECT) + 1;
+	text = malloc(len);
+	ck_assert_ptr_nonnull(text);
+	strcpy(text, HEAD CLIENT "  ");
+	memset(text + strlen(text), 'z', MIB);
+	strcpy(text + strlen(HEAD CLIENT "  ") + MIB, "\n" SERVER EXPECT);
+	cf = parse(text, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_str_eq(err.msg, "x.case:3:3: unknown step "
+	    "'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...'");
+	free(text);
+
+	/* A 1 MiB event name raised by one role and awaited by the other. */
+	event = malloc(MIB + 1);
+	ck_assert_ptr_nonnull(event);
+	memset(event, 'e', MIB);
+	event[MIB] = '\0';
+	len = 2 * MIB + 256;
+	text = malloc(len);
+	ck_assert_ptr_nonnull(text);
+	snprintf(text, len, HEAD CLIENT "  raise %s\n" SERVER
+	    "  wait client.%s\n" EXPECT, event, event);
+	cf = parse_ok(text);
+	ck_assert_str_eq(cf->roles[ROLE_CLIENT].steps[1].u.raise.event, event);
+	ck_assert_str_eq(cf->roles[ROLE_SERVER].steps[1].u.wait.event, event);
+	case_free(cf);
+
+	/* The same, misspelt: no suggestion is attempted on such words. */
+	snprintf(text, len, HEAD CLIENT "  raise %s\n" SERVER
+	    "  wait client.%sx\n" EXPECT, event, event);
+	cf = parse(text, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_str_eq(err.msg, "x.case:5:3: server waits for 'client."
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee...', which client "
+	    "never raises");
+	free(text);
+	free(event);
+}
+END_TEST
+
+/* Helpers */
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(role_name(ROLE_CLIENT), "client");
+	ck_assert_str_eq(role_name(ROLE_SERVER), "server");
+	ck_assert_str_eq(step_kind_name(STEP_CONNECT), "connect");
+	ck_assert_str_eq(step_kind_name(STEP_ACCEPT), "accept");
+	ck_assert_str_eq(step_kind_name(STEP_SEND), "send");
+	ck_assert_str_eq(step_kind_name(STEP_RECV), "recv");
+	ck_assert_str_eq(step_kind_name(STEP_SHUTDOWN), "shutdown");
+	ck_assert_str_eq(step_kind_name(STEP_CLOSE), "close");
+	ck_assert_str_eq(step_kind_name(STEP_SET), "set");
+	ck_assert_str_eq(step_kind_name(STEP_WAIT), "wait");
+	ck_assert_str_eq(step_kind_name(STEP_AWAIT), "await");
+	ck_assert_str_eq(step_kind_name(STEP_RAISE), "raise");
+	ck_assert_str_eq(step_kind_name(STEP_PAUSE), "pause");
+	ck_assert_str_eq(step_kind_name(STEP_SO_ERROR), "so_error");
+	ck_assert_str_eq(step_kind_name(STEP_SNAPSHOT), "snapshot");
+	ck_assert_str_eq(outcome_name(OUTCOME_CLEAN), "clean");
+	ck_assert_str_eq(outcome_name(OUTCOME_DELIVERED), "delivered");
+	ck_assert_str_eq(outcome_name(OUTCOME_DELIVERED_BUT_RESET),
+	    "delivered-but-reset");
+	ck_assert_str_eq(outcome_name(OUTCOME_HIDDEN_RESET), "hidden-reset");
+	ck_assert_str_eq(outcome_name(OUTCOME_TRUNCATED), "truncated");
+	ck_assert_str_eq(outcome_name(OUTCOME_CORRUPTED), "corrupted");
+	ck_assert_str_eq(outcome_name(OUTCOME_NONE), "none");
+	ck_assert_str_eq(teardown_expect_name(EXPECT_TEARDOWN_NONE), "none");
+	ck_assert_str_eq(teardown_expect_name(EXPECT_TEARDOWN_FIN), "fin");
+	ck_assert_str_eq(teardown_expect_name(EXPECT_TEARDOWN_HALF_FIN),
+	    "half-fin");
+	ck_assert_str_eq(teardown_expect_name(EXPECT_TEARDOWN_RST), "rst");
+	ck_assert_str_eq(teardown_expect_name(EXPECT_TEARDOWN_FIN_THEN_RST),
+	    "fin-then-rst");
+	ck_assert_str_eq(compare_op_name(COMPARE_EQ), "=");
+	ck_assert_str_eq(compare_op_name(COMPARE_NE), "!=");
+	ck_assert_str_eq(compare_op_name(COMPARE_LT), "<");
+	ck_assert_str_eq(compare_op_name(COMPARE_LE), "<=");
+	ck_assert_str_eq(compare_op_name(COMPARE_GT), ">");
+	ck_assert_str_eq(compare_op_name(COMPARE_GE), ">=");
+	/* Out of range: a string, never NULL. */
+	ck_assert_ptr_nonnull(role_name((enum role_id)99));
+	ck_assert_ptr_nonnull(step_kind_name((enum step_kind)99));
+	ck_assert_ptr_nonnull(outcome_name((enum direction_outcome)99));
+	ck_assert_ptr_nonnull(teardown_expect_name(
+	    (enum teardown_expect_class)99));
+	ck_assert_ptr_nonnull(compare_op_name((enum compare_op)99));
+}
+END_TEST
+
+START_TEST(test_compare)
+{
+	ck_assert(compare_u64(1, COMPARE_EQ, 1));
+	ck_assert(!compare_u64(1, COMPARE_EQ, 2));
+	ck_assert(compare_u64(1, COMPARE_NE, 2));
+	ck_assert(!compare_u64(2, COMPARE_NE, 2));
+	ck_assert(compare_u64(1, COMPARE_LT, 2));
+	ck_assert(!compare_u64(2, COMPARE_LT, 2));
+	ck_assert(compare_u64(2, COMPARE_LE, 2));
+	ck_assert(!compare_u64(3, COMPARE_LE, 2));
+	ck_assert(compare_u64(UINT64_MAX, COMPARE_GT, 0));
+	ck_assert(!compare_u64(2, COMPARE_GT, 2));
+	ck_assert(compare_u64(2, COMPARE_GE, 2));
+	ck_assert(!compare_u64(1, COMPARE_GE, 2));
+	ck_assert(!compare_u64(1, (enum compare_op)99, 1));
+
+	ck_assert(compare_i64(-1, COMPARE_EQ, -1));
+	ck_assert(compare_i64(-1, COMPARE_NE, 1));
+	ck_assert(compare_i64(-1, COMPARE_LT, 0));
+	ck_assert(!compare_i64(0, COMPARE_LT, -1));
+	ck_assert(compare_i64(INT64_MIN, COMPARE_LE, INT64_MIN));
+	ck_assert(compare_i64(0, COMPARE_GT, -1));
+	ck_assert(!compare_i64(-2, COMPARE_GT, -1));
+	ck_assert(compare_i64(INT64_MAX, COMPARE_GE, INT64_MAX));
+	ck_assert(!compare_i64(-5, COMPARE_GE, 5));
+	ck_assert(!compare_i64(1, (enum compare_op)99, 1));
+}
+END_TEST
+
+START_TEST(test_errno_names)
+{
+	static const struct {
+		const char *name;
+		int value;
+	} names[] = {
+		{ "EOF", 0 },
+		{ "ECONNRESET", ECONNRESET },
+		{ "EPIPE", EPIPE },
+		{ "ETIMEDOUT", ETIMEDOUT },
+		{ "EAGAIN", EAGAIN },
+		{ "ECONNABORTED", ECONNABORTED },
+		{ "ENOTCONN", ENOTCONN },
+		{ "ECONNREFUSED", ECONNREFUSED },
+		{ "EHOSTUNREACH", EHOSTUNREACH },
+		{ "ENETUNREACH", ENETUNREACH },
+		{ "ESHUTDOWN", ESHUTDOWN },
+		{ "EINTR", EINTR },
+	};
+	int value, i;
+
+	for (i = 0; i < NELEMS(names); i++) {
+		value = -1;
+		ck_assert_int_eq(errno_from_name(names[i].name, &value), 0);
+		ck_assert_int_eq(value, names[i].value);
+		ck_assert_str_eq(errno_to_name(names[i].value), names[i].name);
+	}
+	/* A synonym reads, but the canonical name is written. */
+	ck_assert_int_eq(errno_from_name("EWOULDBLOCK", &value), 0);
+	ck_assert_int_eq(value, EAGAIN);
+	ck_assert_str_eq(errno_to_name(EWOULDBLOCK), "EAGAIN");
+
+	value = 12345;
+	ck_assert_int_eq(errno_from_name("econnreset", &value), -1);
+	ck_assert_int_eq(errno_from_name("", &value), -1);
+	ck_assert_int_eq(errno_from_name("0", &value), -1);
+	ck_assert_int_eq(errno_from_name(NULL, &value), -1);
+	ck_assert_int_eq(value, 12345);
+	ck_assert_int_eq(errno_from_name("EPIPE", NULL), 0);
+	ck_assert_str_eq(errno_to_name(-1), "unknown-errno");
+	ck_assert_str_eq(errno_to_name(99999), "unknown-errno");
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+	case_free(NULL);
+}
+END_TEST
+
+static Suite *
+case_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("case");
+
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_example_file);
+	tcase_add_test(tc, test_summary);
+	tcase_add_test(tc, test_layout);
+	tcase_add_test(tc, test_crlf_file);
+	tcase_add_test(tc, test_send_forms);
+	tcase_add_test(tc, test_recv_forms);
+	tcase_add_test(tc, test_shutdown_close_forms);
+	tcase_add_test(tc, test_set_forms);
+	tcase_add_test(tc, test_await_forms);
+	tcase_add_test(tc, test_events);
+	tcase_add_test(tc, test_expect_forms);
+	tcase_add_test(tc, test_expect_more_forms);
+	tcase_add_test(tc, test_no_deadlock);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refuse");
+	tcase_add_loop_test(tc, test_refusal, 0, NELEMS(refusals));
+	tcase_add_test(tc, test_unknown_step_position);
+	tcase_add_test(tc, test_deadlock_file);
+	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_nul_in_string);
+	tcase_add_test(tc, test_position_fields);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("long");
+	tcase_add_test(tc, test_megabyte_comment);
+	tcase_add_test(tc, test_megabyte_token);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("helpers");
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_compare);
+	tcase_add_test(tc, test_errno_names);
+	tcase_add_test(tc, test_free_null);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(case_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

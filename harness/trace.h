@@ -1,0 +1,37 @@
+/*
+ * trace.h - read a capture file (pcap or pcapng) into a connection table.
+ */
+#ifndef trace_h
+#define trace_h
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conntrack.h"
+
+struct trace_stats {
+	uint64_t records;	/* all records read */
+	uint64_t tcp;		/* decoded as TCP */
+	uint64_t not_tcp;	/* IP, not TCP (e.g. the UDP sentinel) */
+	uint64_t not_ip;
+	uint64_t fragments;
+	uint64_t undecodable;	/* truncated + bad_header */
+	uint64_t truncated;	/* of undecodable: headers cut by snaplen */
+	uint64_t bad_header;	/* of undecodable: malformed */
+	int linktype;		/* pcap_datalink(): a DLT_ value */
+	int snaplen;
+};
+
+/*
+ * Read a whole capture file into table; records are numbered from 1, as
+ * in Wireshark, and timestamps are kept to the nanosecond when the file
+ * has them.  0 ok; -1 with errbuf "PATH: record N: what" (or "PATH:
+ * what" when the file cannot be opened at all); the table keeps what
+ * was read before the error.  An unsupported link type is -1 with a
+ * message naming it.  stats may be NULL; otherwise it is reset, then
+ * counts what was read, also on error.
+ */
+int trace_read_file(const char *path, struct conn_table *table,
+    struct trace_stats *stats, char *errbuf, size_t errbuf_size);
+
+#endif /* trace_h */

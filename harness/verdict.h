@@ -1,0 +1,79 @@
+/*
+ * verdict.h - reconciling what the applications did (ledgers) with what
+ * the wire shows (the tracked connection) and judging the expectations.
+ *
+ * A direction writer->reader that carried data gets one outcome:
+ *   clean                every byte read, then EOF, no RST on the wire
+ *   delivered            every byte read; the reader stopped before the end
+ *   delivered-but-reset  every byte read, then an error (ECONNRESET)
+ *   hidden-reset         every byte read and EOF, yet an RST on the wire
+ *   truncated            the reader read fewer bytes than send() accepted
+ *   corrupted            the bytes read do not match the pattern
+ * A truncated direction's loss is split into bytes never put on the wire
+ * and bytes on the wire that the reader never read.
+ */
+#ifndef verdict_h
+#define verdict_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case.h"
+#include "conntrack.h"
+#include "kcounters.h"
+#include "ledger.h"
+
+#define VERDICT_DETAIL_SIZE 256
+
+enum direction_index {
+	DIRECTION_CLIENT_TO_SERVER,
+	DIRECTION_SERVER_TO_CLIENT,
+	DIRECTION_COUNT
+};
+
+struct direction_verdict {
+	enum role_id writer;
+	enum role_id reader;
+	enum direction_outcome outcome;
+	uint64_t written;	/* accepted by the writer's send() calls */
+	uint64_t read;		/* returned by the reader's recv() calls */
+	uint64_t on_wire;	/* payload bytes the capture saw leave the writer */
+	uint64_t lost;		/* written - read, when truncated */
+	uint64_t lost_unsent;	/* never put on the wire */
+	uint64_t lost_on_wire;	/* on the wire, never read */
+	bool unsent_at_close_known;
+	uint64_t unsent_at_close;	/* writer's SIOCOUTQNSD just before close() */
+};
+
+struct expect_result {
+	bool held;
+	char observed[VERDICT_DETAIL_SIZE];	/* what was seen instead, or what matched */
+};
+
+struct verdict_input {
+	const struct case_file *cf;
+	const struct ledger *ledgers[ROLE_COUNT];
+	const struct conn *conn;		/* the case's connection, or NULL */
+	const struct kcounters *counters;	/* changes during the case */
+};
+
+struct verdict {
+	struct direction_verdict directions[DIRECTION_COUNT];
+	enum teardown_class teardown;
+	int first_fin_role;	/* enum role_id, or -1 */
+	int first_rst_role;	/* enum role_id, or -1 */
+	struct expect_result *results;	/* one per expectation of the case */
+	size_t nresults;
+	bool passed;		/* every expectation held */
+};
+
+/* The role that sent on a side of the connection (the SYN sender is the client). */
+enum role_id role_of_side(enum conn_side side);
+enum conn_side side_of_role(enum role_id role);
+
+/* 0 ok; -1 out of memory. */
+int verdict_compute(const struct verdict_input *in, struct verdict *v);
+void verdict_free(struct verdict *v);
+
+#endif /* verdict_h */
