@@ -14,8 +14,10 @@
  *
  *   file        = { line }
  *   line        = directive | label [ item ] | item
- *   directive   = "case" NAME | "deadline" DURATION
- *   label       = "client:" | "server:" | "expect:"
+ *   directive   = "case" NAME | "deadline" DURATION | "family" FAMILY
+ *   label       = "client:" | "server:" | "client.child:" | "server.child:"
+ *               | "expect:" | "expect" SYSTEM ":"
+ *   SYSTEM      = linux | freebsd | darwin | netbsd | openbsd
  *
  * Summary.  The lines at the very top whose first non-blank character is
  * "#" (from line 1 up to the first line that is not such a comment) form
@@ -23,27 +25,40 @@
  * them are dropped, trailing blanks are trimmed, empty lines are skipped,
  * and the rest is joined with single spaces.  No such lines: NULL.
  *
- * Directives.  A line whose first token is "case" or "deadline" is a
- * directive wherever it appears; it does not end the current section.
+ * Directives.  A line whose first token is "case", "deadline" or "family"
+ * is a directive wherever it appears; it does not end the current
+ * section.
  *   case NAME      required, once; NAME = [a-z0-9][a-z0-9-]{0,63}
  *   deadline DUR   optional, once, above 0; default 10s
+ *   family 4 | 6 | both   optional, once; default 4 (FAMILY_4, FAMILY_6,
+ *                  FAMILY_BOTH)
  *
  * Sections.  A label starts a section; anything after it on the same line
- * (even without a space: "client:connect") is the section's first item.
- * Lines without a label continue the current section, one item per line.
- * Before the first label only directives may appear.  "client:" and
- * "server:" are both required and each appears once; "expect:" appears
- * once and holds at least one expectation.  Any other first token that
- * ends in ":" is an unknown section.
+ * (even without a space: "client:connect", "expect linux:no rst") is the
+ * section's first item.  Lines without a label continue the current
+ * section, one item per line.  Before the first label only directives may
+ * appear.  "client:" and "server:" are both required; every label appears
+ * at most once.  "client.child:" and "server.child:" hold the steps of
+ * the process a "fork" step of client or server creates: a child section
+ * exists exactly when its parent has a fork step.  "expect:" holds
+ * expectations for every system, "expect SYSTEM:" (two tokens; the
+ * system in lower case) expectations for that system only
+ * (case_expect.system is the name; NULL under "expect:").  The case holds
+ * at least one expectation in all.  A line whose first token is "expect"
+ * is always such a label.  Any other first token that ends in ":" is an
+ * unknown section.
  *
- * Steps ("client:" and "server:" items).  Any step may end with
+ * Steps (items of the four role sections).  Any step may end with
  * "within DUR" (DUR above 0): its timeout; otherwise the case deadline.
  *   connect                       client only
  *   accept                        server only
- *   send SIZE { nonblocking | dontwait | more }   SIZE above 0
- *   send fill { more | nonblocking | dontwait }   implies dontwait
- *   recv SIZE [ peek ]            SIZE above 0
- *   recv all [ peek ]
+ *   send SIZE { nonblocking | dontwait | more | nosignal }  SIZE above 0
+ *   send fill { more | nonblocking | dontwait | nosignal }  implies
+ *                                 dontwait
+ *   recv SIZE | all [ peek ] [ rate SIZE/DUR ]
+ *                                 SIZE above 0; rate (a slow reader:
+ *                                 "rate 64KiB/10ms", both above 0) and
+ *                                 peek exclude each other
  *   shutdown wr | rd | rdwr
  *   close
  *   set rcvbuf SIZE | set sndbuf SIZE       SIZE at most INT_MAX;
@@ -52,8 +67,12 @@
  *   set linger off                          on = false, value = 0
  *   set linger DUR                          whole seconds (0s, 5s) up to
  *                                           INT_MAX; on = true, value = s
- *   wait ROLE.EVENT               ROLE is the other role; EVENT is
- *                                 all after the first "."
+ *   set sigpipe default | ignore            on = true for default,
+ *                                           value = 1 for on, 0 for off
+ *   wait ROLE.EVENT               ROLE is any role but the waiting one
+ *                                 ("server.child.closed": ROLE is
+ *                                 server.child); EVENT is all after the
+ *                                 last "."
  *   await unread | unsent | unacked [ OP ] SIZE
  *                                 OP defaults to ">=" for unread, "<="
  *                                 for unsent and unacked
@@ -63,61 +82,108 @@
  *   pause DUR
  *   so_error
  *   snapshot
+ *   fork                          client and server only, once
+ *   dup                           one more descriptor of the socket
+ *   exit                          end the process; the role's last step
+ *   poll
+ *   drain [ SIZE ]                SIZE above 0; limit = SIZE or 0
+ *   lingering-close DUR [ SIZE ]  DUR and SIZE above 0; ms = DUR,
+ *                                 limit = SIZE or 0
  * Options of send and recv may come in any order, each once.
  *
  * Events.  connect raises "connected", accept "accepted", send "sent",
- * recv "received", shutdown "shutdown", close "closed", raise its EVENT;
+ * recv "received", shutdown "shutdown", close and lingering-close
+ * "closed", fork "forked", dup "duped", drain "drained", raise its EVENT;
  * every role raises "done" after its last step.  An event, once raised,
  * stays raised.
  *
- * Expectations ("expect:" items; "within" is not allowed here).
- *   teardown none | fin | half-fin | rst | fin-then-rst [ from ROLE ]
- *   rst from ROLE [ ack | bare ]
+ * Expectations ("expect:" and "expect SYSTEM:" items; "within" is not
+ * allowed here).
+ *   teardown none | fin | half-fin | rst | fin-then-rst [ from END ]
+ *   rst from END [ ack | bare ]
  *   no rst
  *   ROLE.recv ends END [ then END ]       END = EOF | ERRNO
  *   ROLE.so_error ERRNO | 0
+ *   ROLE.send errors ERRNO { ERRNO } | ROLE.send errors none
+ *                                         errors in order; none: n = 0
+ *   ROLE.close took OP DUR | ROLE.shutdown took OP DUR
+ *   ROLE killed by SIGNAL | ROLE exits normally     (signal 0)
+ *   ROLE.poll includes FLAG { FLAG }      each flag once
  *   DIRECTION OUTCOME
  *   DIRECTION lost OP SIZE | DIRECTION lost OP unsent
+ *   DIRECTION discarded OP SIZE
  *   kernel COUNTER OP INTEGER | kernel COUNTER +DIGITS   (+N means = N)
+ * An expectation that starts with ROLE has role set and has_role true.
  *
- *   ROLE       = client | server
+ *   END        = client | server  (the ends of the connection)
+ *   ROLE       = client | server | client.child | server.child
  *   DIRECTION  = client->server | server->client  (writer->reader)
  *   OUTCOME    = clean | delivered | delivered-but-reset | hidden-reset
  *              | truncated | corrupted | none
  *   OP         = "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
  *   ERRNO      = a name from errno_table below (ECONNRESET, EPIPE, ...)
+ *   SIGNAL     = SIGPIPE | SIGKILL | SIGTERM | SIGINT | SIGSEGV | SIGABRT
+ *              | SIGBUS
+ *   FLAG       = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP
  *   COUNTER    = [A-Za-z][A-Za-z0-9]*
  *   INTEGER    = [+-]?[0-9]+ within int64_t
  *   SIZE       = DIGITS [ B | K | M | G | KiB | MiB | GiB ]  (see units.c)
  *   DUR        = DIGITS ms | DIGITS [ . DIGITS ] s  (a bare number is no
  *                DUR; see units.c)
  *
+ * Descriptors.  A role's socket exists from its connect/accept; dup adds
+ * a descriptor, close and lingering-close each close one, and the socket
+ * is gone when the role has closed one more time than it dup'ed.  A
+ * child starts with the descriptors its parent held at the fork (1 + dups
+ * - closes before it): it needs no connect or accept, and they and fork
+ * are refused in a child.  "set sigpipe" and exit are about the process,
+ * not the socket.
+ *
  * Checks made as the lines are read (so reported in file order):
- *   - in each role, connect/accept appears at most once; send, recv,
- *     shutdown, close, await, so_error and snapshot come after it (set,
- *     wait, raise and pause may come before); after close only wait,
- *     raise and pause may follow;
+ *   - in a child, no connect, accept or fork; after exit, no step at all;
+ *   - in client and server, connect/accept appears at most once, fork
+ *     too; send, recv, shutdown, close, await, so_error, snapshot, fork,
+ *     dup, poll, drain and lingering-close come after connect/accept
+ *     (set, wait, raise, pause and exit may come before); once the
+ *     socket is gone only wait, raise, pause, "set sigpipe" and exit may
+ *     follow;
  *   - the same expectation is not given twice: teardown, a direction's
- *     outcome, a role's recv end or so_error, "no rst"; "no rst" and
- *     "rst from" exclude each other.
+ *     outcome, a role's recv end, so_error, send errors, poll or fate
+ *     (killed by / exits normally), "no rst"; "no rst" and "rst from"
+ *     exclude each other; a direction's lost or discarded and a role's
+ *     close took or shutdown took may be given twice (a range) but not
+ *     three times.  Each "expect SYSTEM:" item counts together with the
+ *     "expect:" items, never with another system's.
  * Checks made at the end, in this order:
- *   - a name, the client, the server and at least one expectation exist
- *     (a role may have no steps);
- *   - "ROLE.recv ends" needs a recv step in ROLE, "ROLE.so_error" a
- *     so_error or a recv step (the end of a read loop records SO_ERROR);
+ *   - a name, the client and the server exist (a role may have no steps);
+ *   - a fork and its child's section come together (the earlier
+ *     offence in the file is reported);
+ *   - a child's steps, on the descriptors it inherits, as above;
+ *   - at least one expectation exists;
+ *   - an expectation about a child needs the child's section; "ROLE.recv
+ *     ends" needs a recv step in ROLE, "ROLE.so_error" a so_error or a
+ *     recv step (the end of a read loop records SO_ERROR), "ROLE.send
+ *     errors" a send step, "ROLE.close took" a close or lingering-close,
+ *     "ROLE.shutdown took" a shutdown, "ROLE.poll includes" a poll;
  *   - a raised name is raised once per role;
- *   - every wait names an event the other role raises (the earliest
- *     offending wait in the file is reported);
- *   - the roles cannot deadlock: run both on paper, every step but wait
- *     completing at once and raising its event, a wait completing once
- *     the other role has raised the event; if a role cannot finish, the
- *     earlier of the two stuck waits is reported.
+ *   - every wait names a role that has a section and an event it raises
+ *     (the earliest offending wait in the file is reported);
+ *   - the roles cannot deadlock: run all four on paper, every step but
+ *     wait completing at once and raising its event, a wait completing
+ *     once its role has raised the event, a child starting once its
+ *     parent's fork has completed; if a role cannot finish, the earliest
+ *     stuck wait is reported with the chain of roles it waits on: two
+ *     roles waiting for each other read "A and B wait on each other:
+ *     ...", anything else "deadlock: A waits for ...; B starts only
+ *     after C's 'fork' (line N); ...".
  *
  * Errors without a place in the file ("case has no name", a missing
  * file) read "PATH: message" and have line and col 0.
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,18 +200,30 @@
 #define SUGGEST_MAX_DISTANCE 2
 #define READ_CHUNK (64 * 1024)
 
+/* Not every system has it; the value is Linux's. */
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000
+#endif
+
+/* Expectations are kept for every system and for each system named. */
+#define NSCOPES (1 + NELEMS(system_words))
+#define SCOPE_ALL 0
+
 /* Tables indexed by the enums in case.h. */
-static const char *const role_words[] = { "client", "server" };
+static const char *const role_words[] = {
+	"client", "server", "client.child", "server.child"
+};
 
 static const char *const step_words[] = {
 	"connect", "accept", "send", "recv", "shutdown", "close", "set",
-	"wait", "await", "raise", "pause", "so_error", "snapshot"
+	"wait", "await", "raise", "pause", "so_error", "snapshot", "fork",
+	"dup", "exit", "poll", "drain", "lingering-close"
 };
 
 static const char *const shutdown_words[] = { "rd", "wr", "rdwr" };
 
 static const char *const option_words[] = {
-	"rcvbuf", "sndbuf", "nodelay", "cork", "linger", "nonblock"
+	"rcvbuf", "sndbuf", "nodelay", "cork", "linger", "nonblock", "sigpipe"
 };
 
 static const char *const metric_words[] = { "unread", "unsent", "unacked" };
@@ -161,33 +239,68 @@ static const char *const outcome_words[] = {
 
 static const char *const compare_names[] = { "=", "!=", "<", "<=", ">", ">=" };
 
+/* The systems an "expect SYSTEM:" section may name (uname sysnames). */
+static const char *const system_words[] = {
+	"linux", "freebsd", "darwin", "netbsd", "openbsd"
+};
+
+static const char *const family_words[] = { "4", "6", "both" };
+
 /* What a line may start with outside a section, and how to show it. */
 static const char *const toplevel_words[] = {
-	"case", "deadline", "client", "server", "expect"
+	"case", "deadline", "family", "client", "server", "client.child",
+	"server.child", "expect"
 };
 static const char *const toplevel_shown[] = {
-	"case", "deadline", "client:", "server:", "expect:"
+	"case", "deadline", "family", "client:", "server:", "client.child:",
+	"server.child:", "expect:"
 };
 
-static const char *const label_words[] = { "client:", "server:", "expect:" };
+/* In the order of enum section, from SECTION_CLIENT. */
+static const char *const label_words[] = {
+	"client:", "server:", "client.child:", "server.child:", "expect:"
+};
 
-/* The first word of each expectation form. */
+/* The first word of the expectations that do not start with a role. */
 enum expect_head {
 	HEAD_TEARDOWN,
 	HEAD_RST,
 	HEAD_NO,
 	HEAD_KERNEL,
 	HEAD_CLIENT_TO_SERVER,
-	HEAD_SERVER_TO_CLIENT,
-	HEAD_CLIENT_RECV,
-	HEAD_SERVER_RECV,
-	HEAD_CLIENT_SO_ERROR,
-	HEAD_SERVER_SO_ERROR
+	HEAD_SERVER_TO_CLIENT
 };
 
 static const char *const expect_head_words[] = {
+	"teardown", "rst", "no", "kernel", "client->server", "server->client"
+};
+
+/* What may follow "ROLE." in an expectation's first word. */
+enum role_attr {
+	ATTR_RECV,
+	ATTR_SO_ERROR,
+	ATTR_SEND,
+	ATTR_CLOSE,
+	ATTR_SHUTDOWN,
+	ATTR_POLL
+};
+
+static const char *const attr_words[] = {
+	"recv", "so_error", "send", "close", "shutdown", "poll"
+};
+
+/* Every first word of an expectation, for suggestions. */
+static const char *const expect_first_words[] = {
 	"teardown", "rst", "no", "kernel", "client->server", "server->client",
-	"client.recv", "server.recv", "client.so_error", "server.so_error"
+	"client.recv", "client.so_error", "client.send", "client.close",
+	"client.shutdown", "client.poll",
+	"server.recv", "server.so_error", "server.send", "server.close",
+	"server.shutdown", "server.poll",
+	"client.child.recv", "client.child.so_error", "client.child.send",
+	"client.child.close", "client.child.shutdown", "client.child.poll",
+	"server.child.recv", "server.child.so_error", "server.child.send",
+	"server.child.close", "server.child.shutdown", "server.child.poll",
+	"client", "server", "client.child", "server.child"
 };
 
 struct compare_word {
@@ -253,11 +366,41 @@ static const struct errno_entry errno_table[] = {
 	{ "EACCES", EACCES },
 };
 
+struct signal_entry {
+	const char *name;
+	int value;
+};
+
+static const struct signal_entry signal_table[] = {
+	{ "SIGPIPE", SIGPIPE },
+	{ "SIGKILL", SIGKILL },
+	{ "SIGTERM", SIGTERM },
+	{ "SIGINT", SIGINT },
+	{ "SIGSEGV", SIGSEGV },
+	{ "SIGABRT", SIGABRT },
+	{ "SIGBUS", SIGBUS },
+};
+
+struct poll_entry {
+	const char *name;
+	short value;
+};
+
+static const struct poll_entry poll_table[] = {
+	{ "POLLIN", POLLIN },
+	{ "POLLOUT", POLLOUT },
+	{ "POLLERR", POLLERR },
+	{ "POLLHUP", POLLHUP },
+	{ "POLLRDHUP", POLLRDHUP },
+};
+
 enum section {
 	SECTION_NONE,		/* before the first label */
 	SECTION_CLIENT,
 	SECTION_SERVER,
-	SECTION_EXPECT
+	SECTION_CLIENT_CHILD,
+	SECTION_SERVER_CHILD,
+	SECTION_EXPECT		/* "expect:" or "expect SYSTEM:" */
 };
 
 struct token {
@@ -286,6 +429,22 @@ struct dynstr {
 	size_t cap;
 };
 
+/* What a role has done with its socket so far. */
+struct socket_track {
+	unsigned open_line;	/* connect/accept; a child's fork */
+	unsigned fds;		/* descriptors open: 1 + dups - closes */
+	unsigned gone_line;	/* the close that closed the last one */
+	enum step_kind gone_kind;	/* close or lingering-close */
+	unsigned fork_line;
+	unsigned fork_fds;	/* fds when it forked: the child's */
+};
+
+/* Where an expectation was given, up to two times, by scope. */
+struct seen {
+	unsigned line[NSCOPES][2];
+	unsigned n[NSCOPES];
+};
+
 struct parser {
 	const char *path;
 	struct case_error *err;
@@ -305,23 +464,37 @@ struct parser {
 
 	unsigned name_line;
 	unsigned deadline_line;
-	unsigned expect_line;
+	unsigned family_line;
+	unsigned expect_line;		/* the first expectation section */
 	unsigned expect_col;
+	unsigned plain_expect_line;	/* "expect:" */
+	unsigned system_line[NSCOPES];	/* "expect SYSTEM:", by scope */
+	size_t scope;			/* of the current expect section */
 	size_t steps_cap[ROLE_COUNT];
 	size_t expects_cap;
+	unsigned role_col[ROLE_COUNT];	/* where each role's label is */
 
-	/* Where each role opened and closed its socket (0: not yet). */
-	unsigned open_line[ROLE_COUNT];
-	unsigned close_line[ROLE_COUNT];
+	/* Each role's socket, as its steps are read (parents only). */
+	struct socket_track track[ROLE_COUNT];
+	unsigned exit_line[ROLE_COUNT];
 
-	/* The first of each expectation that may appear only once. */
-	unsigned teardown_line;
-	unsigned outcome_line[ROLE_COUNT];	/* by writer */
-	unsigned recv_end_line[ROLE_COUNT];
-	unsigned so_error_line[ROLE_COUNT];
-	unsigned no_rst_line;
-	unsigned rst_from_line;
-	enum role_id rst_from_role;
+	/*
+	 * Expectations that may appear only once (or twice: a range) for
+	 * each system, by scope: SCOPE_ALL, then system_words.
+	 */
+	struct seen teardown;
+	struct seen outcome[ROLE_ENDS];		/* by writer */
+	struct seen lost[ROLE_ENDS];
+	struct seen discarded[ROLE_ENDS];
+	struct seen recv_end[ROLE_COUNT];
+	struct seen so_error[ROLE_COUNT];
+	struct seen send_errors[ROLE_COUNT];
+	struct seen killed[ROLE_COUNT];
+	struct seen poll[ROLE_COUNT];
+	struct seen took[ROLE_COUNT][2];	/* by enum timed_call */
+	struct seen no_rst;
+	struct seen rst_from;
+	enum role_id rst_from_role[NSCOPES];
 };
 
 /* User text cut to a length fit for a message. */
@@ -536,6 +709,53 @@ suggest(struct hint *h, const char *typed, const char *const *words,
 
 	i = nearest_word(typed, words, nwords);
 	return format_hint(h, "", i < 0 ? NULL : words[i]);
+}
+
+/* Expectations seen, by scope */
+
+static void
+seen_earliest(const struct seen *sn, size_t scope, unsigned *first)
+{
+	unsigned i;
+
+	for (i = 0; i < sn->n[scope]; i++)
+		if (*first == 0 || sn->line[scope][i] < *first)
+			*first = sn->line[scope][i];
+}
+
+/*
+ * Whether one more in scope would make more than limit (1 or 2) of them
+ * apply to some system: an "expect:" item applies to every system, an
+ * "expect linux:" item to Linux.  *first is then the earliest of those
+ * already given.
+ */
+static bool
+seen_exceeds(const struct seen *sn, size_t scope, unsigned limit,
+    unsigned *first)
+{
+	size_t s;
+	bool over;
+
+	over = false;
+	*first = 0;
+	for (s = SCOPE_ALL + 1; s < NSCOPES; s++) {
+		if (scope != SCOPE_ALL && s != scope)
+			continue;
+		if (sn->n[SCOPE_ALL] + sn->n[s] + 1 > limit) {
+			over = true;
+			seen_earliest(sn, s, first);
+		}
+	}
+	if (over)
+		seen_earliest(sn, SCOPE_ALL, first);
+	return over;
+}
+
+static void
+seen_note(struct seen *sn, size_t scope, unsigned line)
+{
+	if (sn->n[scope] < 2)
+		sn->line[scope][sn->n[scope]++] = line;
 }
 
 /* Small helpers */
@@ -838,15 +1058,40 @@ parse_role_token(struct parser *p, const struct line *ln,
 	struct hint h;
 	int r;
 
-	r = find_word(t->s, role_words, NELEMS(role_words));
+	/* Only the two ends are on the wire. */
+	r = find_word(t->s, role_words, ROLE_ENDS);
 	if (r < 0) {
 		fail(p, ln->number, t->col,
 		    "unknown role '%s'%s (expected 'client' or 'server')",
 		    show(&sh, t->s),
-		    suggest(&h, t->s, role_words, NELEMS(role_words)));
+		    suggest(&h, t->s, role_words, ROLE_ENDS));
 		return -1;
 	}
 	*role = (enum role_id)r;
+	return 0;
+}
+
+/* The role a "ROLE.rest" word starts with, and where rest starts. */
+static int
+split_role_prefix(const char *word, enum role_id *role, const char **rest)
+{
+	size_t i, len, best_len;
+	int best;
+
+	best = -1;
+	best_len = 0;
+	for (i = 0; i < NELEMS(role_words); i++) {
+		len = strlen(role_words[i]);
+		if (strncmp(word, role_words[i], len) == 0 &&
+		    word[len] == '.' && len > best_len) {
+			best = (int)i;
+			best_len = len;
+		}
+	}
+	if (best < 0)
+		return -1;
+	*role = (enum role_id)best;
+	*rest = word + best_len + 1;
 	return 0;
 }
 
@@ -912,7 +1157,7 @@ is_implicit_event(const char *name)
 {
 	static const char *const implicit[] = {
 		"connected", "accepted", "sent", "received", "shutdown",
-		"closed", "done"
+		"closed", "forked", "duped", "drained", "done"
 	};
 
 	return find_word(name, implicit, NELEMS(implicit)) >= 0;
@@ -981,14 +1226,14 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 {
 	static const char *const modes[] = { "fill" };
 	static const char *const options[] = {
-		"nonblocking", "dontwait", "more"
+		"nonblocking", "dontwait", "more", "nosignal"
 	};
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
 	const char *dontwait_word;
-	bool more_given;
+	unsigned flag;
 	size_t i;
 
 	ln = it->line;
@@ -1016,7 +1261,6 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 	}
 
 	dontwait_word = NULL;
-	more_given = false;
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
 		if (strcmp(t->s, "nonblocking") == 0 ||
@@ -1029,16 +1273,18 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 			}
 			dontwait_word = t->s;
 			send->flags |= SEND_DONTWAIT;
-		} else if (strcmp(t->s, "more") == 0) {
-			if (more_given) {
-				fail_at(p, ln, t, "'more' is given twice");
+		} else if (strcmp(t->s, "more") == 0 ||
+		    strcmp(t->s, "nosignal") == 0) {
+			flag = t->s[0] == 'm' ? SEND_MORE : SEND_NOSIGNAL;
+			if ((send->flags & flag) != 0) {
+				fail(p, ln->number, t->col,
+				    "'%s' is given twice", t->s);
 				return -1;
 			}
-			more_given = true;
-			send->flags |= SEND_MORE;
+			send->flags |= flag;
 		} else {
 			fail(p, ln->number, t->col,
-			    "unknown send option '%s'%s (expected 'nonblocking', 'dontwait' or 'more')",
+			    "unknown send option '%s'%s (expected 'nonblocking', 'dontwait', 'more' or 'nosignal')",
 			    show(&sh, t->s),
 			    suggest(&h, t->s, options, NELEMS(options)));
 			return -1;
@@ -1047,15 +1293,57 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 	return 0;
 }
 
+/* "rate SIZE/DUR" of a recv step; t is the SIZE/DUR token. */
+static int
+parse_rate(struct parser *p, const struct line *ln, struct token *t,
+    struct step_recv *recv)
+{
+	struct token part;
+	struct shown sh;
+	char *slash;
+	int rc;
+
+	slash = strchr(t->s, '/');
+	if (slash == NULL || slash == t->s || slash[1] == '\0') {
+		fail(p, ln->number, t->col,
+		    "rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms'), not '%s'",
+		    show(&sh, t->s));
+		return -1;
+	}
+	/* Each half as a token of its own, for the messages' columns. */
+	*slash = '\0';
+	part = *t;
+	part.len = (size_t)(slash - t->s);
+	rc = parse_size_token(p, ln, &part, &recv->rate_bytes);
+	if (rc == 0 && recv->rate_bytes == 0) {
+		fail_at(p, ln, &part, "rate needs a size above 0");
+		rc = -1;
+	}
+	if (rc == 0) {
+		part.s = slash + 1;
+		part.len = t->len - part.len - 1;
+		part.off = t->off + (size_t)(part.s - t->s);
+		part.col = t->col + (unsigned)(part.s - t->s);
+		rc = parse_duration_token(p, ln, &part, &recv->rate_ms);
+		if (rc == 0 && recv->rate_ms == 0) {
+			fail_at(p, ln, &part, "rate needs a duration above 0");
+			rc = -1;
+		}
+	}
+	*slash = '/';
+	return rc;
+}
+
 static int
 parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 {
 	static const char *const modes[] = { "all" };
-	static const char *const options[] = { "peek" };
+	static const char *const options[] = { "peek", "rate" };
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	unsigned peek_col, rate_col;
 	size_t i;
 
 	ln = it->line;
@@ -1081,22 +1369,112 @@ parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 		    suggest(&h, t->s, modes, NELEMS(modes)));
 		return -1;
 	}
+	peek_col = rate_col = 0;
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		if (strcmp(t->s, "peek") != 0) {
+		if (strcmp(t->s, "peek") == 0) {
+			if (peek_col != 0) {
+				fail_at(p, ln, t, "'peek' is given twice");
+				return -1;
+			}
+			peek_col = t->col;
+			recv->peek = true;
+		} else if (strcmp(t->s, "rate") == 0) {
+			if (rate_col != 0) {
+				fail_at(p, ln, t, "'rate' is given twice");
+				return -1;
+			}
+			rate_col = t->col;
+			if (i + 1 >= it->n) {
+				fail_at(p, ln, t,
+				    "rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms')");
+				return -1;
+			}
+			if (parse_rate(p, ln, item_token(it, ++i), recv) == -1)
+				return -1;
+		} else {
 			fail(p, ln->number, t->col,
-			    "unknown recv option '%s'%s (expected 'peek')",
+			    "unknown recv option '%s'%s (expected 'peek' or 'rate')",
 			    show(&sh, t->s),
 			    suggest(&h, t->s, options, NELEMS(options)));
 			return -1;
 		}
-		if (recv->peek) {
-			fail_at(p, ln, t, "'peek' is given twice");
+		if (peek_col != 0 && rate_col != 0) {
+			/* A slow reader consumes; a peek does not. */
+			fail(p, ln->number, t->col,
+			    "'rate' and 'peek' exclude each other");
 			return -1;
 		}
-		recv->peek = true;
 	}
 	return 0;
+}
+
+/* "drain [SIZE]" */
+static int
+parse_drain(struct parser *p, const struct item *it, struct step_drain *dr)
+{
+	const struct token *t;
+	struct shown sh;
+
+	dr->limit = 0;
+	if (it->n < 2)
+		return 0;
+	t = item_token(it, 1);
+	if (!is_digit(t->s[0])) {
+		fail(p, it->line->number, t->col,
+		    "drain takes a size limit (e.g. 'drain 1MiB') or nothing, not '%s'",
+		    show(&sh, t->s));
+		return -1;
+	}
+	if (parse_size_token(p, it->line, t, &dr->limit) == -1)
+		return -1;
+	if (dr->limit == 0) {
+		fail_at(p, it->line, t,
+		    "drain needs a size above 0 (or none: no limit)");
+		return -1;
+	}
+	return no_more(p, it, 2);
+}
+
+/* "lingering-close DUR [SIZE]" */
+static int
+parse_lingering_close(struct parser *p, const struct item *it,
+    struct step_lingering_close *lc)
+{
+	const struct token *t;
+	struct shown sh;
+
+	if (it->n < 2) {
+		fail_at(p, it->line, &it->tok[0],
+		    "lingering-close needs a duration (e.g. 'lingering-close 2s', 'lingering-close 2s 1MiB')");
+		return -1;
+	}
+	t = item_token(it, 1);
+	if (parse_duration_token(p, it->line, t, &lc->ms) == -1)
+		return -1;
+	if (lc->ms == 0) {
+		fail_at(p, it->line, t,
+		    "lingering-close needs a duration above 0");
+		return -1;
+	}
+	lc->limit = 0;
+	if (it->n < 3)
+		return 0;
+	t = item_token(it, 2);
+	if (!is_digit(t->s[0])) {
+		fail(p, it->line->number, t->col,
+		    "lingering-close takes a size limit after the duration (e.g. '1MiB'), not '%s'",
+		    show(&sh, t->s));
+		return -1;
+	}
+	if (parse_size_token(p, it->line, t, &lc->limit) == -1)
+		return -1;
+	if (lc->limit == 0) {
+		fail_at(p, it->line, t,
+		    "lingering-close needs a size above 0 (or none: no limit)");
+		return -1;
+	}
+	return no_more(p, it, 3);
 }
 
 static int
@@ -1238,6 +1616,34 @@ parse_linger(struct parser *p, const struct item *it, struct step_set *set)
 }
 
 static int
+parse_sigpipe(struct parser *p, const struct item *it, struct step_set *set)
+{
+	static const char *const words[] = { "default", "ignore" };
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+
+	if (it->n < 3) {
+		fail_at(p, it->line, &it->tok[0],
+		    "set sigpipe needs 'default' or 'ignore' (e.g. 'set sigpipe default')");
+		return -1;
+	}
+	t = item_token(it, 2);
+	if (strcmp(t->s, "default") == 0)
+		set->on = true;
+	else if (strcmp(t->s, "ignore") == 0)
+		set->on = false;
+	else {
+		fail(p, it->line->number, t->col,
+		    "set sigpipe needs 'default' or 'ignore', not '%s'%s",
+		    show(&sh, t->s), suggest(&h, t->s, words, NELEMS(words)));
+		return -1;
+	}
+	set->value = set->on ? 1 : 0;
+	return 0;
+}
+
+static int
 parse_set(struct parser *p, const struct item *it, struct step_set *set)
 {
 	const struct token *t;
@@ -1247,14 +1653,14 @@ parse_set(struct parser *p, const struct item *it, struct step_set *set)
 
 	if (it->n < 2) {
 		fail_at(p, it->line, &it->tok[0],
-		    "set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock or linger (e.g. 'set nodelay on')");
+		    "set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe (e.g. 'set nodelay on')");
 		return -1;
 	}
 	t = item_token(it, 1);
 	option = find_word(t->s, option_words, NELEMS(option_words));
 	if (option < 0) {
 		fail(p, it->line->number, t->col,
-		    "unknown option '%s'%s (expected rcvbuf, sndbuf, nodelay, cork, nonblock or linger)",
+		    "unknown option '%s'%s (expected rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe)",
 		    show(&sh, t->s),
 		    suggest(&h, t->s, option_words, NELEMS(option_words)));
 		return -1;
@@ -1267,6 +1673,9 @@ parse_set(struct parser *p, const struct item *it, struct step_set *set)
 		break;
 	case OPTION_LINGER:
 		rc = parse_linger(p, it, set);
+		break;
+	case OPTION_SIGPIPE:
+		rc = parse_sigpipe(p, it, set);
 		break;
 	case OPTION_NODELAY:
 	case OPTION_CORK:
@@ -1298,7 +1707,8 @@ parse_wait(struct parser *p, enum role_id role, const struct item *it,
 		return -1;
 	}
 	t = item_token(it, 1);
-	dot = strchr(t->s, '.');
+	/* Event names hold no '.': the role is all before the last one. */
+	dot = strrchr(t->s, '.');
 	if (dot == NULL || dot == t->s || dot[1] == '\0') {
 		fail(p, ln->number, t->col,
 		    "wait needs ROLE.EVENT (e.g. 'wait server.closed'), not '%s'",
@@ -1314,7 +1724,7 @@ parse_wait(struct parser *p, enum role_id role, const struct item *it,
 		suggest(&h, t->s, role_words, NELEMS(role_words));
 		*dot = '.';
 		fail(p, ln->number, t->col,
-		    "unknown role '%s' in '%s'%s (expected 'client' or 'server')",
+		    "unknown role '%s' in '%s'%s (expected 'client', 'server', 'client.child' or 'server.child')",
 		    sh.text, whole.text, h.text);
 		return -1;
 	}
@@ -1390,7 +1800,7 @@ parse_raise(struct parser *p, const struct item *it, struct step_raise *raise)
 
 	if (it->n < 2) {
 		fail_at(p, it->line, &it->tok[0],
-		    "raise needs an event name (e.g. 'raise drained')");
+		    "raise needs an event name (e.g. 'raise ready')");
 		return -1;
 	}
 	t = item_token(it, 1);
@@ -1437,51 +1847,105 @@ needs_connection(enum step_kind kind)
 	case STEP_AWAIT:
 	case STEP_SO_ERROR:
 	case STEP_SNAPSHOT:
+	case STEP_FORK:
+	case STEP_DUP:
+	case STEP_POLL:
+	case STEP_DRAIN:
+	case STEP_LINGERING_CLOSE:
 		return true;
 	default:
 		return false;
 	}
 }
 
-/* Steps that need the socket still open: all of the above, and set. */
+/*
+ * Steps that need the socket still open: all of the above, and set but
+ * "set sigpipe", which is about the process.
+ */
 static bool
-needs_socket(enum step_kind kind)
+needs_socket(const struct case_step *step)
 {
-	return needs_connection(kind) || kind == STEP_SET ||
-	    kind == STEP_CONNECT || kind == STEP_ACCEPT;
+	if (step->kind == STEP_SET)
+		return step->u.set.option != OPTION_SIGPIPE;
+	return needs_connection(step->kind) || step->kind == STEP_CONNECT ||
+	    step->kind == STEP_ACCEPT;
+}
+
+/*
+ * Follow what a step does to the role's descriptors.  A parent's steps
+ * are followed as they are read; a child's at the end, from the
+ * descriptors its parent held when it forked.
+ */
+static int
+track_socket(struct parser *p, enum role_id role, struct socket_track *st,
+    const struct case_step *step)
+{
+	const char *name, *opener;
+
+	name = step_kind_name(step->kind);
+	opener = role_end(role) == ROLE_CLIENT ? "connect" : "accept";
+	if (st->gone_line != 0 && needs_socket(step)) {
+		fail(p, step->line, step->col, "'%s' after '%s' (line %u)",
+		    name, step_kind_name(st->gone_kind), st->gone_line);
+		return -1;
+	}
+	if (step->kind == STEP_CONNECT || step->kind == STEP_ACCEPT) {
+		if (st->open_line != 0) {
+			fail(p, step->line, step->col,
+			    "'%s' appears twice in %s (first at line %u)",
+			    name, role_name(role), st->open_line);
+			return -1;
+		}
+		st->open_line = step->line;
+		st->fds = 1;
+		return 0;
+	}
+	if (st->open_line == 0 && needs_connection(step->kind)) {
+		fail(p, step->line, step->col, "'%s' before '%s'", name,
+		    opener);
+		return -1;
+	}
+	switch (step->kind) {
+	case STEP_FORK:
+		if (st->fork_line != 0) {
+			fail(p, step->line, step->col,
+			    "'fork' appears twice in %s (first at line %u)",
+			    role_name(role), st->fork_line);
+			return -1;
+		}
+		st->fork_line = step->line;
+		st->fork_fds = st->fds;
+		break;
+	case STEP_DUP:
+		st->fds++;
+		break;
+	case STEP_CLOSE:
+	case STEP_LINGERING_CLOSE:
+		if (--st->fds == 0) {
+			st->gone_line = step->line;
+			st->gone_kind = step->kind;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 static int
 check_step_order(struct parser *p, enum role_id role,
     const struct case_step *step)
 {
-	const char *name, *opener;
-
-	name = step_kind_name(step->kind);
-	opener = role == ROLE_CLIENT ? "connect" : "accept";
-	if (p->close_line[role] != 0 && needs_socket(step->kind)) {
-		fail(p, step->line, step->col, "'%s' after 'close' (line %u)",
-		    name, p->close_line[role]);
+	if (p->exit_line[role] != 0) {
+		fail(p, step->line, step->col, "'%s' after 'exit' (line %u)",
+		    step_kind_name(step->kind), p->exit_line[role]);
 		return -1;
 	}
-	if (step->kind == STEP_CONNECT || step->kind == STEP_ACCEPT) {
-		if (p->open_line[role] != 0) {
-			fail(p, step->line, step->col,
-			    "'%s' appears twice in %s (first at line %u)",
-			    name, role_name(role), p->open_line[role]);
-			return -1;
-		}
-		p->open_line[role] = step->line;
+	if (step->kind == STEP_EXIT)
+		p->exit_line[role] = step->line;
+	if (role_is_child(role))
 		return 0;
-	}
-	if (p->open_line[role] == 0 && needs_connection(step->kind)) {
-		fail(p, step->line, step->col, "'%s' before '%s'", name,
-		    opener);
-		return -1;
-	}
-	if (step->kind == STEP_CLOSE)
-		p->close_line[role] = step->line;
-	return 0;
+	return track_socket(p, role, &p->track[role], step);
 }
 
 static int
@@ -1511,6 +1975,17 @@ parse_step(struct parser *p, enum role_id role, struct item *it)
 	}
 	/* The kind first: case_free() frees the union by it. */
 	step->kind = (enum step_kind)kind;
+	if (role_is_child(role) && (step->kind == STEP_CONNECT ||
+	    step->kind == STEP_ACCEPT)) {
+		fail(p, step->line, step->col,
+		    "'%s' is not a step of %s: a child starts with its parent's connected socket",
+		    t->s, role_name(role));
+		return -1;
+	}
+	if (role_is_child(role) && step->kind == STEP_FORK) {
+		fail_at(p, it->line, t, "a child cannot fork");
+		return -1;
+	}
 	if (step->kind == STEP_CONNECT && role != ROLE_CLIENT) {
 		fail_at(p, it->line, t, "'connect' is a client step");
 		return -1;
@@ -1547,11 +2022,21 @@ parse_step(struct parser *p, enum role_id role, struct item *it)
 	case STEP_PAUSE:
 		rc = parse_pause(p, it, &step->u.pause);
 		break;
+	case STEP_DRAIN:
+		rc = parse_drain(p, it, &step->u.drain);
+		break;
+	case STEP_LINGERING_CLOSE:
+		rc = parse_lingering_close(p, it, &step->u.lingering);
+		break;
 	case STEP_CONNECT:
 	case STEP_ACCEPT:
 	case STEP_CLOSE:
 	case STEP_SO_ERROR:
 	case STEP_SNAPSHOT:
+	case STEP_FORK:
+	case STEP_DUP:
+	case STEP_EXIT:
+	case STEP_POLL:
 	default:
 		rc = no_more(p, it, 1);
 		break;
@@ -1582,6 +2067,31 @@ append_expect(struct parser *p)
 	return e;
 }
 
+/*
+ * Note an expectation that may be given once (limit 1) or twice (limit 2,
+ * a range) for each system; "what" names it in the message.
+ */
+static int
+note_seen(struct parser *p, struct seen *sn, const struct case_expect *e,
+    unsigned limit, const char *what)
+{
+	unsigned first;
+
+	if (seen_exceeds(sn, p->scope, limit, &first)) {
+		if (limit == 1)
+			fail(p, e->line, e->col,
+			    "%s is expected twice (first at line %u)", what,
+			    first);
+		else
+			fail(p, e->line, e->col,
+			    "%s is expected three times (first at line %u; two make a range)",
+			    what, first);
+		return -1;
+	}
+	seen_note(sn, p->scope, e->line);
+	return 0;
+}
+
 /* "from ROLE" at token i. */
 static int
 parse_from_role(struct parser *p, const struct item *it, size_t i,
@@ -1608,13 +2118,8 @@ parse_teardown(struct parser *p, const struct item *it, struct case_expect *e)
 	int class;
 
 	e->kind = EXPECT_TEARDOWN;
-	if (p->teardown_line != 0) {
-		fail(p, e->line, e->col,
-		    "'teardown' is expected twice (first at line %u)",
-		    p->teardown_line);
+	if (note_seen(p, &p->teardown, e, 1, "'teardown'") == -1)
 		return -1;
-	}
-	p->teardown_line = e->line;
 	if (it->n < 2) {
 		fail_at(p, it->line, &it->tok[0],
 		    "teardown needs none, fin, half-fin, rst or fin-then-rst (e.g. 'teardown fin')");
@@ -1638,35 +2143,48 @@ parse_teardown(struct parser *p, const struct item *it, struct case_expect *e)
 	return no_more(p, it, 4);
 }
 
+/* The role of the "rst from" given at line (one that seen_exceeds named). */
+static enum role_id
+rst_from_role_at(const struct parser *p, unsigned line)
+{
+	size_t s;
+
+	for (s = 0; s < NSCOPES; s++)
+		if (p->rst_from.n[s] > 0 && p->rst_from.line[s][0] == line)
+			return p->rst_from_role[s];
+	return ROLE_CLIENT;
+}
+
 static int
 note_rst(struct parser *p, const struct case_expect *e)
 {
+	unsigned first;
+
 	if (e->u.rst == RST_EXPECT_NONE) {
-		if (p->no_rst_line != 0) {
+		if (seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
 			fail(p, e->line, e->col,
 			    "'no rst' is expected twice (first at line %u)",
-			    p->no_rst_line);
+			    first);
 			return -1;
 		}
-		if (p->rst_from_line != 0) {
+		if (seen_exceeds(&p->rst_from, p->scope, 1, &first)) {
 			fail(p, e->line, e->col,
 			    "'no rst' contradicts 'rst from %s' (line %u)",
-			    role_name(p->rst_from_role), p->rst_from_line);
+			    role_name(rst_from_role_at(p, first)), first);
 			return -1;
 		}
-		p->no_rst_line = e->line;
+		seen_note(&p->no_rst, p->scope, e->line);
 		return 0;
 	}
-	if (p->no_rst_line != 0) {
+	if (seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
 		fail(p, e->line, e->col,
 		    "'rst from %s' contradicts 'no rst' (line %u)",
-		    role_name(e->role), p->no_rst_line);
+		    role_name(e->role), first);
 		return -1;
 	}
-	if (p->rst_from_line == 0) {
-		p->rst_from_line = e->line;
-		p->rst_from_role = e->role;
-	}
+	if (p->rst_from.n[p->scope] == 0)
+		p->rst_from_role[p->scope] = e->role;
+	seen_note(&p->rst_from, p->scope, e->line);
 	return 0;
 }
 
@@ -1806,6 +2324,7 @@ parse_kernel(struct parser *p, const struct item *it, struct case_expect *e)
 	return no_more(p, it, used);
 }
 
+/* "DIRECTION lost OP SIZE|unsent" and "DIRECTION discarded OP SIZE". */
 static int
 parse_lost(struct parser *p, const struct item *it, struct case_expect *e)
 {
@@ -1814,50 +2333,65 @@ parse_lost(struct parser *p, const struct item *it, struct case_expect *e)
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char what[64];
+	bool lost;
 
 	ln = it->line;
-	e->kind = EXPECT_LOST;
-	if (it->n < 4 || parse_compare(it->tok[2].s, &e->u.lost.op) == -1) {
+	lost = strcmp(it->tok[1].s, "lost") == 0;
+	e->kind = lost ? EXPECT_LOST : EXPECT_DISCARDED;
+	if (it->n < 4 || parse_compare(it->tok[2].s, lost ?
+	    &e->u.lost.op : &e->u.discarded.op) == -1) {
 		t = it->n < 3 ? &it->tok[1] : &it->tok[2];
-		fail_at(p, ln, t,
-		    "'lost' needs a comparison and an amount (e.g. 'lost = 0', 'lost > 0', 'lost = unsent')");
+		fail_at(p, ln, t, lost ?
+		    "'lost' needs a comparison and an amount (e.g. 'lost = 0', 'lost > 0', 'lost = unsent')" :
+		    "'discarded' needs a comparison and a size (e.g. 'discarded = 0', 'discarded > 0')");
 		return -1;
 	}
 	t = item_token(it, 3);
-	if (strcmp(t->s, "unsent") == 0) {
+	if (lost && strcmp(t->s, "unsent") == 0) {
 		e->u.lost.unsent = true;
 	} else if (is_digit(t->s[0])) {
-		if (parse_size_token(p, ln, t, &e->u.lost.value) == -1)
+		if (parse_size_token(p, ln, t, lost ? &e->u.lost.value :
+		    &e->u.discarded.value) == -1)
 			return -1;
-	} else {
+	} else if (lost) {
 		fail(p, ln->number, t->col,
 		    "'lost' needs a size or 'unsent', not '%s'%s",
 		    show(&sh, t->s), suggest(&h, t->s, words, NELEMS(words)));
 		return -1;
+	} else {
+		fail(p, ln->number, t->col,
+		    "'discarded' needs a size, not '%s'", show(&sh, t->s));
+		return -1;
 	}
-	return no_more(p, it, 4);
+	if (no_more(p, it, 4) == -1)
+		return -1;
+	snprintf(what, sizeof(what), "'%s %s'", it->tok[0].s, it->tok[1].s);
+	return note_seen(p, lost ? &p->lost[e->writer] :
+	    &p->discarded[e->writer], e, 2, what);
 }
 
 static int
 parse_direction(struct parser *p, const struct item *it,
     struct case_expect *e, enum role_id writer)
 {
-	const char *words[NELEMS(outcome_words) + 1];
+	const char *words[NELEMS(outcome_words) + 2];
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char what[64];
 	int outcome;
 	size_t i;
 
 	e->writer = writer;
 	if (it->n < 2) {
 		fail(p, it->line->number, it->tok[0].col,
-		    "'%s' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none) or 'lost OP N'",
+		    "'%s' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none), 'lost OP N' or 'discarded OP N'",
 		    it->tok[0].s);
 		return -1;
 	}
 	t = item_token(it, 1);
-	if (strcmp(t->s, "lost") == 0)
+	if (strcmp(t->s, "lost") == 0 || strcmp(t->s, "discarded") == 0)
 		return parse_lost(p, it, e);
 
 	e->kind = EXPECT_OUTCOME;
@@ -1865,51 +2399,58 @@ parse_direction(struct parser *p, const struct item *it,
 	if (outcome < 0) {
 		for (i = 0; i < NELEMS(outcome_words); i++)
 			words[i] = outcome_words[i];
-		words[i] = "lost";
+		words[i++] = "lost";
+		words[i] = "discarded";
 		fail(p, it->line->number, t->col,
-		    "unknown outcome '%s'%s (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none or 'lost')",
+		    "unknown outcome '%s'%s (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none, 'lost' or 'discarded')",
 		    show(&sh, t->s), suggest(&h, t->s, words, NELEMS(words)));
 		return -1;
 	}
 	e->u.outcome = (enum direction_outcome)outcome;
-	if (p->outcome_line[writer] != 0) {
-		fail(p, e->line, e->col,
-		    "the outcome of '%s' is expected twice (first at line %u)",
-		    it->tok[0].s, p->outcome_line[writer]);
+	snprintf(what, sizeof(what), "the outcome of '%s'", it->tok[0].s);
+	if (note_seen(p, &p->outcome[writer], e, 1, what) == -1)
 		return -1;
-	}
-	p->outcome_line[writer] = e->line;
 	return no_more(p, it, 2);
+}
+
+/* "expected 'WORD' after 'HEAD'" for the second word of HEAD's forms. */
+static int
+expect_second_word(struct parser *p, const struct item *it,
+    const char *word, const char *example)
+{
+	const char *words[1];
+	const struct token *t;
+	struct hint h;
+
+	if (it->n >= 2 && strcmp(it->tok[1].s, word) == 0)
+		return 0;
+	words[0] = word;
+	t = it->n < 2 ? &it->tok[0] : &it->tok[1];
+	fail(p, it->line->number, t->col,
+	    "expected '%s' after '%s'%s (e.g. '%s %s %s')", word,
+	    it->tok[0].s, it->n < 2 ? "" : suggest(&h, t->s, words, 1),
+	    it->tok[0].s, word, example);
+	return -1;
 }
 
 static int
 parse_recv_end(struct parser *p, const struct item *it,
     struct case_expect *e)
 {
-	static const char *const ends[] = { "ends" };
 	static const char *const thens[] = { "then" };
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char what[64];
 
 	ln = it->line;
 	e->kind = EXPECT_RECV_END;
-	if (p->recv_end_line[e->role] != 0) {
-		fail(p, e->line, e->col,
-		    "'%s.recv ends' is expected twice (first at line %u)",
-		    role_name(e->role), p->recv_end_line[e->role]);
+	snprintf(what, sizeof(what), "'%s.recv ends'", role_name(e->role));
+	if (note_seen(p, &p->recv_end[e->role], e, 1, what) == -1)
 		return -1;
-	}
-	p->recv_end_line[e->role] = e->line;
-	if (it->n < 2 || strcmp(it->tok[1].s, "ends") != 0) {
-		t = it->n < 2 ? &it->tok[0] : &it->tok[1];
-		fail(p, ln->number, t->col,
-		    "expected 'ends' after '%s'%s (e.g. '%s ends ECONNRESET')",
-		    it->tok[0].s, it->n < 2 ? "" :
-		    suggest(&h, t->s, ends, NELEMS(ends)), it->tok[0].s);
+	if (expect_second_word(p, it, "ends", "ECONNRESET") == -1)
 		return -1;
-	}
 	if (it->n < 3) {
 		fail_at(p, ln, &it->tok[1],
 		    "'ends' needs EOF or an errno name (e.g. 'ends ECONNRESET')");
@@ -1947,16 +2488,13 @@ parse_so_error_expect(struct parser *p, const struct item *it,
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char what[64];
 
 	ln = it->line;
 	e->kind = EXPECT_SO_ERROR;
-	if (p->so_error_line[e->role] != 0) {
-		fail(p, e->line, e->col,
-		    "'%s.so_error' is expected twice (first at line %u)",
-		    role_name(e->role), p->so_error_line[e->role]);
+	snprintf(what, sizeof(what), "'%s.so_error'", role_name(e->role));
+	if (note_seen(p, &p->so_error[e->role], e, 1, what) == -1)
 		return -1;
-	}
-	p->so_error_line[e->role] = e->line;
 	if (it->n < 2) {
 		fail(p, ln->number, it->tok[0].col,
 		    "'%s' needs an errno name or 0 (e.g. '%s ECONNRESET')",
@@ -1977,15 +2515,235 @@ parse_so_error_expect(struct parser *p, const struct item *it,
 	return no_more(p, it, 2);
 }
 
+/* "ROLE.send errors ERRNO..." or "ROLE.send errors none" */
+static int
+parse_send_errors(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	const struct line *ln;
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	char what[64];
+	size_t i;
+	int value;
+
+	ln = it->line;
+	e->kind = EXPECT_SEND_ERRORS;
+	snprintf(what, sizeof(what), "'%s.send errors'", role_name(e->role));
+	if (note_seen(p, &p->send_errors[e->role], e, 1, what) == -1)
+		return -1;
+	if (expect_second_word(p, it, "errors", "EPIPE") == -1)
+		return -1;
+	if (it->n < 3) {
+		fail_at(p, ln, &it->tok[1],
+		    "'errors' needs errno names or 'none' (e.g. 'errors EPIPE', 'errors none')");
+		return -1;
+	}
+	if (strcmp(it->tok[2].s, "none") == 0)
+		return no_more(p, it, 3);
+	e->u.send_errors.errors = calloc(it->n - 2,
+	    sizeof(*e->u.send_errors.errors));
+	if (e->u.send_errors.errors == NULL) {
+		fail_oom(p);
+		return -1;
+	}
+	for (i = 2; i < it->n; i++) {
+		t = item_token(it, i);
+		if (strcmp(t->s, "none") == 0) {
+			fail_at(p, ln, t,
+			    "'none' stands alone (e.g. 'errors none')");
+			return -1;
+		}
+		if (strcmp(t->s, "EOF") == 0 ||
+		    errno_from_name(t->s, &value) == -1) {
+			fail(p, ln->number, t->col,
+			    "unknown errno '%s'%s (send errors are names like EPIPE, or 'none')",
+			    show(&sh, t->s), format_hint(&h, "",
+			    strcmp(t->s, "EOF") == 0 ? NULL :
+			    errno_suggestion(t->s)));
+			return -1;
+		}
+		e->u.send_errors.errors[e->u.send_errors.n++] = value;
+	}
+	return 0;
+}
+
+/* "ROLE.close took OP DUR", "ROLE.shutdown took OP DUR" */
+static int
+parse_took(struct parser *p, const struct item *it, struct case_expect *e,
+    enum timed_call call)
+{
+	const struct line *ln;
+	char what[64];
+
+	ln = it->line;
+	e->kind = EXPECT_DURATION;
+	e->u.duration.call = call;
+	if (expect_second_word(p, it, "took", "< 100ms") == -1)
+		return -1;
+	if (it->n < 4 ||
+	    parse_compare(it->tok[2].s, &e->u.duration.op) == -1) {
+		fail_at(p, ln, it->n < 3 ? &it->tok[1] : &it->tok[2],
+		    "'took' needs a comparison and a duration (e.g. 'took < 100ms', 'took >= 1s')");
+		return -1;
+	}
+	if (parse_duration_token(p, ln, &it->tok[3], &e->u.duration.ms) == -1)
+		return -1;
+	if (no_more(p, it, 4) == -1)
+		return -1;
+	snprintf(what, sizeof(what), "'%s took'", it->tok[0].s);
+	return note_seen(p, &p->took[e->role][call], e, 2, what);
+}
+
+/* "ROLE.poll includes FLAG..." */
+static int
+parse_poll_expect(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	const char *names[NELEMS(poll_table)];
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	char what[64];
+	size_t i, j;
+
+	e->kind = EXPECT_POLL;
+	snprintf(what, sizeof(what), "'%s.poll includes'",
+	    role_name(e->role));
+	if (note_seen(p, &p->poll[e->role], e, 1, what) == -1)
+		return -1;
+	if (expect_second_word(p, it, "includes", "POLLIN") == -1)
+		return -1;
+	if (it->n < 3) {
+		fail_at(p, it->line, &it->tok[1],
+		    "'includes' needs poll flags (e.g. 'includes POLLIN POLLRDHUP')");
+		return -1;
+	}
+	for (j = 0; j < NELEMS(poll_table); j++)
+		names[j] = poll_table[j].name;
+	for (i = 2; i < it->n; i++) {
+		t = item_token(it, i);
+		for (j = 0; j < NELEMS(poll_table); j++)
+			if (strcmp(t->s, poll_table[j].name) == 0)
+				break;
+		if (j == NELEMS(poll_table)) {
+			fail(p, it->line->number, t->col,
+			    "unknown poll flag '%s'%s (expected POLLIN, POLLOUT, POLLERR, POLLHUP or POLLRDHUP)",
+			    show(&sh, t->s),
+			    suggest(&h, t->s, names, NELEMS(names)));
+			return -1;
+		}
+		if ((e->u.poll_events & poll_table[j].value) != 0) {
+			fail(p, it->line->number, t->col,
+			    "'%s' is given twice", t->s);
+			return -1;
+		}
+		e->u.poll_events = (short)(e->u.poll_events |
+		    poll_table[j].value);
+	}
+	return 0;
+}
+
+/* "ROLE killed by SIGNAL" or "ROLE exits normally" */
+static int
+parse_fate(struct parser *p, const struct item *it, struct case_expect *e)
+{
+	static const char *const fates[] = { "killed", "exits" };
+	const char *names[NELEMS(signal_table)];
+	const struct line *ln;
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	char what[64];
+	size_t i;
+
+	ln = it->line;
+	e->kind = EXPECT_KILLED;
+	snprintf(what, sizeof(what), "what becomes of %s",
+	    role_name(e->role));
+	if (note_seen(p, &p->killed[e->role], e, 1, what) == -1)
+		return -1;
+	if (it->n < 2) {
+		fail(p, ln->number, it->tok[0].col,
+		    "'%s' needs 'killed by SIGNAL' or 'exits normally' (e.g. '%s killed by SIGPIPE')",
+		    it->tok[0].s, it->tok[0].s);
+		return -1;
+	}
+	t = item_token(it, 1);
+	if (strcmp(t->s, "exits") == 0) {
+		if (it->n < 3 || strcmp(it->tok[2].s, "normally") != 0) {
+			t = it->n < 3 ? &it->tok[1] : &it->tok[2];
+			fail_at(p, ln, t,
+			    "expected 'normally' after 'exits' (e.g. 'server exits normally')");
+			return -1;
+		}
+		e->u.signal = 0;
+		return no_more(p, it, 3);
+	}
+	if (strcmp(t->s, "killed") != 0) {
+		fail(p, ln->number, t->col,
+		    "expected 'killed by SIGNAL' or 'exits normally' after '%s', not '%s'%s",
+		    it->tok[0].s, show(&sh, t->s),
+		    suggest(&h, t->s, fates, NELEMS(fates)));
+		return -1;
+	}
+	if (it->n < 3 || strcmp(it->tok[2].s, "by") != 0) {
+		t = it->n < 3 ? &it->tok[1] : &it->tok[2];
+		fail_at(p, ln, t,
+		    "expected 'by' after 'killed' (e.g. 'killed by SIGPIPE')");
+		return -1;
+	}
+	if (it->n < 4) {
+		fail_at(p, ln, &it->tok[2],
+		    "'killed by' needs a signal name (e.g. 'killed by SIGPIPE')");
+		return -1;
+	}
+	t = item_token(it, 3);
+	if (signal_from_name(t->s, &e->u.signal) == -1) {
+		for (i = 0; i < NELEMS(signal_table); i++)
+			names[i] = signal_table[i].name;
+		fail(p, ln->number, t->col,
+		    "unknown signal '%s'%s (expected SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT or SIGBUS)",
+		    show(&sh, t->s), suggest(&h, t->s, names, NELEMS(names)));
+		return -1;
+	}
+	return no_more(p, it, 4);
+}
+
+/* An expectation whose first word is ROLE.ATTR. */
+static int
+parse_role_attr(struct parser *p, const struct item *it,
+    struct case_expect *e, enum role_attr attr)
+{
+	switch (attr) {
+	case ATTR_RECV:
+		return parse_recv_end(p, it, e);
+	case ATTR_SO_ERROR:
+		return parse_so_error_expect(p, it, e);
+	case ATTR_SEND:
+		return parse_send_errors(p, it, e);
+	case ATTR_CLOSE:
+		return parse_took(p, it, e, TIMED_CLOSE);
+	case ATTR_SHUTDOWN:
+		return parse_took(p, it, e, TIMED_SHUTDOWN);
+	case ATTR_POLL:
+	default:
+		return parse_poll_expect(p, it, e);
+	}
+}
+
 static int
 parse_expect(struct parser *p, const struct item *it)
 {
 	struct case_expect *e;
 	const struct token *t;
+	const char *rest;
 	struct shown sh;
 	struct hint h;
+	enum role_id role;
 	size_t i;
-	int head;
+	int head, attr;
 
 	e = append_expect(p);
 	if (e == NULL)
@@ -1996,6 +2754,12 @@ parse_expect(struct parser *p, const struct item *it)
 	e->text = item_text(p, it);
 	if (e->text == NULL)
 		return -1;
+	if (p->scope != SCOPE_ALL) {
+		e->system = dup_bytes(p, system_words[p->scope - 1],
+		    strlen(system_words[p->scope - 1]));
+		if (e->system == NULL)
+			return -1;
+	}
 	for (i = 1; i < it->n; i++) {
 		if (strcmp(it->tok[i].s, "within") == 0) {
 			fail_at(p, it->line, &it->tok[i],
@@ -2018,36 +2782,39 @@ parse_expect(struct parser *p, const struct item *it)
 		return parse_direction(p, it, e, ROLE_CLIENT);
 	case HEAD_SERVER_TO_CLIENT:
 		return parse_direction(p, it, e, ROLE_SERVER);
-	case HEAD_CLIENT_RECV:
-	case HEAD_SERVER_RECV:
-		e->role = head == HEAD_CLIENT_RECV ? ROLE_CLIENT : ROLE_SERVER;
-		e->has_role = true;
-		return parse_recv_end(p, it, e);
-	case HEAD_CLIENT_SO_ERROR:
-	case HEAD_SERVER_SO_ERROR:
-		e->role = head == HEAD_CLIENT_SO_ERROR ? ROLE_CLIENT :
-		    ROLE_SERVER;
-		e->has_role = true;
-		return parse_so_error_expect(p, it, e);
 	default:
 		break;
 	}
 
+	if (split_role_prefix(t->s, &role, &rest) == 0) {
+		attr = find_word(rest, attr_words, NELEMS(attr_words));
+		if (attr >= 0) {
+			e->role = role;
+			e->has_role = true;
+			return parse_role_attr(p, it, e, (enum role_attr)attr);
+		}
+	}
 	if (strcmp(t->s, "client->client") == 0 ||
 	    strcmp(t->s, "server->server") == 0) {
 		fail_at(p, it->line, t,
 		    "a direction goes from one role to the other: 'client->server' or 'server->client'");
 		return -1;
 	}
-	if (find_word(t->s, role_words, NELEMS(role_words)) >= 0 &&
-	    it->n > 1 && strncmp(it->tok[1].s, "->", 2) == 0) {
-		fail_at(p, it->line, t,
-		    "write a direction without spaces: 'client->server' or 'server->client'");
-		return -1;
+	i = (size_t)find_word(t->s, role_words, NELEMS(role_words));
+	if (i < NELEMS(role_words)) {
+		if (i < ROLE_ENDS && it->n > 1 &&
+		    strncmp(it->tok[1].s, "->", 2) == 0) {
+			fail_at(p, it->line, t,
+			    "write a direction without spaces: 'client->server' or 'server->client'");
+			return -1;
+		}
+		e->role = (enum role_id)i;
+		e->has_role = true;
+		return parse_fate(p, it, e);
 	}
 	fail(p, it->line->number, t->col, "unknown expectation '%s'%s",
-	    show(&sh, t->s), suggest(&h, t->s, expect_head_words,
-	    NELEMS(expect_head_words)));
+	    show(&sh, t->s), suggest(&h, t->s, expect_first_words,
+	    NELEMS(expect_first_words)));
 	return -1;
 }
 
@@ -2122,6 +2889,52 @@ parse_deadline_directive(struct parser *p, const struct item *it)
 }
 
 static int
+parse_family_directive(struct parser *p, const struct item *it)
+{
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	int family;
+
+	if (p->family_line != 0) {
+		fail(p, it->line->number, it->tok[0].col,
+		    "'family' is given twice (first at line %u)",
+		    p->family_line);
+		return -1;
+	}
+	if (it->n < 2) {
+		fail_at(p, it->line, &it->tok[0],
+		    "family needs 4, 6 or both (e.g. 'family both')");
+		return -1;
+	}
+	t = item_token(it, 1);
+	family = find_word(t->s, family_words, NELEMS(family_words));
+	if (family < 0) {
+		fail(p, it->line->number, t->col,
+		    "unknown family '%s'%s (expected 4, 6 or both)",
+		    show(&sh, t->s),
+		    suggest(&h, t->s, family_words, NELEMS(family_words)));
+		return -1;
+	}
+	if (no_more(p, it, 2) == -1)
+		return -1;
+	p->cf->family = (enum family_mode)family;
+	p->family_line = it->line->number;
+	return 0;
+}
+
+/* The first expectation section, for "case expects nothing". */
+static void
+note_expect_section(struct parser *p, const struct line *ln,
+    const struct token *label)
+{
+	if (p->expect_line == 0) {
+		p->expect_line = ln->number;
+		p->expect_col = label->col;
+	}
+}
+
+static int
 start_section(struct parser *p, enum section section, const struct line *ln,
     const struct token *label)
 {
@@ -2129,16 +2942,17 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 	enum role_id role;
 
 	if (section == SECTION_EXPECT) {
-		if (p->expect_line != 0) {
+		if (p->plain_expect_line != 0) {
 			fail(p, ln->number, label->col,
 			    "'expect:' appears twice (first at line %u)",
-			    p->expect_line);
+			    p->plain_expect_line);
 			return -1;
 		}
-		p->expect_line = ln->number;
-		p->expect_col = label->col;
+		p->plain_expect_line = ln->number;
+		p->scope = SCOPE_ALL;
+		note_expect_section(p, ln, label);
 	} else {
-		role = section == SECTION_CLIENT ? ROLE_CLIENT : ROLE_SERVER;
+		role = (enum role_id)(section - SECTION_CLIENT);
 		r = &p->cf->roles[role];
 		if (r->present) {
 			fail(p, ln->number, label->col,
@@ -2148,9 +2962,94 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 		}
 		r->present = true;
 		r->line = ln->number;
+		p->role_col[role] = label->col;
 	}
 	p->section = section;
 	return 0;
+}
+
+/*
+ * "expect SYSTEM:" (two tokens; the second may hold the section's first
+ * item, as "linux:no"), then the rest of the line as an expectation.
+ */
+static int
+parse_system_label(struct parser *p, struct item *it)
+{
+	const struct line *ln;
+	struct token *t;
+	struct shown sh;
+	struct hint h;
+	char *colon;
+	size_t len, scope;
+	int sys;
+
+	ln = it->line;
+	if (it->n < 2) {
+		fail_at(p, ln, &it->tok[0],
+		    "expected 'expect:' or 'expect SYSTEM:' (e.g. 'expect linux:')");
+		return -1;
+	}
+	t = item_token(it, 1);
+	colon = strchr(t->s, ':');
+	if (colon == NULL) {
+		fail(p, ln->number, t->col,
+		    "a system section ends with ':' (e.g. 'expect linux:'), not 'expect %s'",
+		    show(&sh, t->s));
+		return -1;
+	}
+	len = (size_t)(colon - t->s);
+	/* Split the token for a moment to look at the system part. */
+	*colon = '\0';
+	sys = find_word(t->s, system_words, NELEMS(system_words));
+	if (sys < 0) {
+		show(&sh, t->s);
+		suggest(&h, t->s, system_words, NELEMS(system_words));
+		*colon = ':';
+		fail(p, ln->number, t->col,
+		    "unknown system '%s'%s (expected linux, freebsd, darwin, netbsd or openbsd)",
+		    sh.text, h.text);
+		return -1;
+	}
+	*colon = ':';
+	scope = (size_t)sys + 1;
+	if (p->system_line[scope] != 0) {
+		fail(p, ln->number, it->tok[0].col,
+		    "'expect %s:' appears twice (first at line %u)",
+		    system_words[sys], p->system_line[scope]);
+		return -1;
+	}
+	p->system_line[scope] = ln->number;
+	note_expect_section(p, ln, &it->tok[0]);
+	p->section = SECTION_EXPECT;
+	p->scope = scope;
+	if (t->len == len + 1) {
+		it->tok += 2;
+		it->n -= 2;
+	} else {
+		/* "linux:no rst": the rest is the first item. */
+		t->s += len + 1;
+		t->len -= len + 1;
+		t->off += len + 1;
+		t->col += (unsigned)(len + 1);
+		it->tok++;
+		it->n--;
+	}
+	if (it->n == 0)
+		return 0;
+	return parse_expect(p, it);
+}
+
+/* The first word of an expectation ("teardown", "client.recv", ...). */
+static bool
+is_expect_head(const char *word)
+{
+	enum role_id role;
+	const char *rest;
+
+	if (find_word(word, expect_head_words, NELEMS(expect_head_words)) >= 0)
+		return true;
+	return split_role_prefix(word, &role, &rest) == 0 &&
+	    find_word(rest, attr_words, NELEMS(attr_words)) >= 0;
 }
 
 /* Something that belongs in a section, found before any label. */
@@ -2169,8 +3068,7 @@ fail_outside_section(struct parser *p, const struct item *it)
 		    t->s);
 		return -1;
 	}
-	if (find_word(t->s, expect_head_words, NELEMS(expect_head_words)) >=
-	    0) {
+	if (is_expect_head(t->s)) {
 		fail(p, it->line->number, t->col,
 		    "expectation '%s' outside the 'expect:' section", t->s);
 		return -1;
@@ -2180,7 +3078,7 @@ fail_outside_section(struct parser *p, const struct item *it)
 	if (i < 0)
 		i = nearest_word(t->s, toplevel_words, NELEMS(toplevel_words));
 	fail(p, it->line->number, t->col,
-	    "expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not '%s'%s",
+	    "expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not '%s'%s",
 	    show(&sh, t->s), format_hint(&h, "", i < 0 ? NULL :
 	    toplevel_shown[i]));
 	return -1;
@@ -2204,8 +3102,13 @@ parse_tokens(struct parser *p, const struct line *ln)
 		return parse_case_directive(p, &it);
 	if (strcmp(t->s, "deadline") == 0)
 		return parse_deadline_directive(p, &it);
+	if (strcmp(t->s, "family") == 0)
+		return parse_family_directive(p, &it);
+	if (strcmp(t->s, "expect") == 0)
+		return parse_system_label(p, &it);
 
 	label = -1;
+	label_len = 0;
 	for (i = 0; i < NELEMS(label_words); i++) {
 		label_len = strlen(label_words[i]);
 		if (strncmp(t->s, label_words[i], label_len) == 0) {
@@ -2231,7 +3134,7 @@ parse_tokens(struct parser *p, const struct line *ln)
 			return 0;
 	} else if (t->s[t->len - 1] == ':') {
 		fail(p, ln->number, t->col,
-		    "unknown section '%s'%s (expected 'client:', 'server:' or 'expect:')",
+		    "unknown section '%s'%s (expected 'client:', 'server:', 'client.child:', 'server.child:' or 'expect:')",
 		    show(&sh, t->s),
 		    suggest(&h, t->s, label_words, NELEMS(label_words)));
 		return -1;
@@ -2242,6 +3145,10 @@ parse_tokens(struct parser *p, const struct line *ln)
 		return parse_step(p, ROLE_CLIENT, &it);
 	case SECTION_SERVER:
 		return parse_step(p, ROLE_SERVER, &it);
+	case SECTION_CLIENT_CHILD:
+		return parse_step(p, ROLE_CLIENT_CHILD, &it);
+	case SECTION_SERVER_CHILD:
+		return parse_step(p, ROLE_SERVER_CHILD, &it);
 	case SECTION_EXPECT:
 		return parse_expect(p, &it);
 	case SECTION_NONE:
@@ -2492,7 +3399,7 @@ check_duplicate_raises(struct parser *p, enum role_id role,
 	return 0;
 }
 
-/* Every wait names an event the other role raises. */
+/* Every wait names a role that exists and an event it raises. */
 static int
 check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 {
@@ -2502,7 +3409,8 @@ check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 	struct nearest nr;
 	struct hint h;
 	struct shown sh;
-	enum role_id role, bad_role;
+	char prefix[32];
+	enum role_id role, bad_role, target;
 	size_t i;
 
 	bad = NULL;
@@ -2513,8 +3421,9 @@ check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 			step = &r->steps[i];
 			if (step->kind != STEP_WAIT)
 				continue;
-			if (find_event(&ix[step->u.wait.role],
-			    step->u.wait.event) != NULL)
+			target = step->u.wait.role;
+			if (p->cf->roles[target].present &&
+			    find_event(&ix[target], step->u.wait.event) != NULL)
 				continue;
 			if (step_before(step, bad)) {
 				bad = step;
@@ -2525,84 +3434,257 @@ check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 	if (bad == NULL)
 		return 0;
 
-	other = &ix[bad->u.wait.role];
+	target = bad->u.wait.role;
+	if (!p->cf->roles[target].present) {
+		fail(p, bad->line, bad->col,
+		    "%s waits for '%s.%s', but there is no '%s:' section",
+		    role_name(bad_role), role_name(target),
+		    show(&sh, bad->u.wait.event), role_name(target));
+		return -1;
+	}
+	other = &ix[target];
 	nearest_init(&nr, bad->u.wait.event);
 	for (i = 0; i < other->nsites; i++)
 		nearest_consider(&nr, i, other->sites[i].name);
+	snprintf(prefix, sizeof(prefix), "%s.", role_name(target));
 	fail(p, bad->line, bad->col,
 	    "%s waits for '%s.%s', which %s never raises%s",
-	    role_name(bad_role), role_name(bad->u.wait.role),
-	    show(&sh, bad->u.wait.event), role_name(bad->u.wait.role),
-	    nr.best_distance == SIZE_MAX ? "" : format_hint(&h,
-	    bad->u.wait.role == ROLE_CLIENT ? "client." : "server.",
+	    role_name(bad_role), role_name(target),
+	    show(&sh, bad->u.wait.event), role_name(target),
+	    nr.best_distance == SIZE_MAX ? "" : format_hint(&h, prefix,
 	    other->sites[nr.best].name));
 	return -1;
 }
 
+/* The index of a role's fork step, or SIZE_MAX. */
+static size_t
+fork_index(const struct case_role *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == STEP_FORK)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The paper run of check_deadlock(). */
+struct paper_run {
+	const struct case_role *roles;
+	const struct event_index *ix;
+	size_t pc[ROLE_COUNT];		/* steps completed */
+	bool started[ROLE_COUNT];
+};
+
+static bool
+paper_raised(const struct paper_run *run, enum role_id role,
+    const char *event)
+{
+	const struct event_site *site;
+
+	site = find_event(&run->ix[role], event);
+	return site != NULL && run->started[role] &&
+	    run->pc[role] >= site->raised_at;
+}
+
+static bool
+paper_stuck(const struct paper_run *run, enum role_id role)
+{
+	return run->started[role] && run->pc[role] < run->roles[role].nsteps;
+}
+
 /*
- * Run both roles on paper: every step but a wait completes at once, a
- * wait completes once the other role has raised its event.  Whatever
- * cannot finish that way would hang until the deadline.
+ * Why a role cannot finish, from the earliest stuck wait: each wait's
+ * role is stuck too, or is a child whose parent has not forked yet.
+ */
+static void
+fail_deadlock(struct parser *p, const struct paper_run *run,
+    enum role_id start)
+{
+	const struct case_step *step, *first_step;
+	enum role_id cur, target, parent, hops[2 * ROLE_COUNT];
+	unsigned fork_line;
+	bool visited[ROLE_COUNT], only_waits;
+	char msg[CASE_ERRBUF_SIZE];
+	struct shown a, b;
+	size_t nhops, len, i;
+
+	memset(visited, 0, sizeof(visited));
+	nhops = 0;
+	only_waits = true;
+	len = 0;
+	msg[0] = '\0';
+	cur = start;
+	while (!visited[cur] && paper_stuck(run, cur)) {
+		visited[cur] = true;
+		step = &run->roles[cur].steps[run->pc[cur]];
+		target = step->u.wait.role;
+		hops[nhops++] = cur;
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+		    "%s%s waits for '%s.%s' (line %u)", len == 0 ? "" : "; ",
+		    role_name(cur), role_name(target),
+		    show(&a, step->u.wait.event), step->line);
+		if (len >= sizeof(msg))
+			len = sizeof(msg) - 1;
+		if (!run->started[target]) {
+			parent = role_end(target);
+			i = fork_index(&run->roles[parent]);
+			fork_line = i == SIZE_MAX ? 0 :
+			    run->roles[parent].steps[i].line;
+			only_waits = false;
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+			    "; %s starts only after %s's 'fork' (line %u)",
+			    role_name(target), role_name(parent), fork_line);
+			if (len >= sizeof(msg))
+				len = sizeof(msg) - 1;
+			target = parent;
+		}
+		cur = target;
+	}
+	first_step = &run->roles[start].steps[run->pc[start]];
+	if (only_waits && nhops == 2 && cur == start) {
+		step = &run->roles[hops[1]].steps[run->pc[hops[1]]];
+		fail(p, first_step->line, first_step->col,
+		    "%s and %s wait on each other: %s waits for '%s.%s' (line %u) while %s waits for '%s.%s' (line %u)",
+		    role_name(start), role_name(hops[1]), role_name(start),
+		    role_name(hops[1]), show(&a, first_step->u.wait.event),
+		    first_step->line, role_name(hops[1]), role_name(start),
+		    show(&b, step->u.wait.event), step->line);
+		return;
+	}
+	fail(p, first_step->line, first_step->col, "deadlock: %s", msg);
+}
+
+/*
+ * Run the roles on paper: every step but a wait completes at once, a
+ * wait completes once its role has raised the event, and a child starts
+ * once its parent's fork has completed.  Whatever cannot finish that way
+ * would hang until the deadline.
  */
 static int
 check_deadlock(struct parser *p, const struct event_index ix[ROLE_COUNT])
 {
-	const struct case_role *roles;
-	const struct case_step *stuck[ROLE_COUNT], *step;
-	const struct event_site *site;
-	size_t pc[ROLE_COUNT];
-	enum role_id role, other, first;
-	struct shown a, b;
+	struct paper_run run;
+	const struct case_step *step, *first;
+	enum role_id role, first_role, parent;
+	size_t fork_at;
 	bool progress;
 
-	roles = p->cf->roles;
-	pc[ROLE_CLIENT] = pc[ROLE_SERVER] = 0;
+	memset(&run, 0, sizeof(run));
+	run.roles = p->cf->roles;
+	run.ix = ix;
+	for (role = ROLE_CLIENT; role < ROLE_COUNT; role++)
+		run.started[role] = !role_is_child(role);
 	do {
 		progress = false;
 		for (role = ROLE_CLIENT; role < ROLE_COUNT; role++) {
-			other = role == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
-			while (pc[role] < roles[role].nsteps) {
-				step = &roles[role].steps[pc[role]];
-				if (step->kind == STEP_WAIT) {
-					site = find_event(&ix[other],
-					    step->u.wait.event);
-					if (site == NULL ||
-					    pc[other] < site->raised_at)
-						break;
-				}
-				pc[role]++;
+			if (!run.started[role]) {
+				parent = role_end(role);
+				fork_at = fork_index(&run.roles[parent]);
+				if (!run.roles[role].present ||
+				    fork_at == SIZE_MAX ||
+				    run.pc[parent] <= fork_at)
+					continue;
+				run.started[role] = true;
+				progress = true;
+			}
+			while (run.pc[role] < run.roles[role].nsteps) {
+				step = &run.roles[role].steps[run.pc[role]];
+				if (step->kind == STEP_WAIT &&
+				    !paper_raised(&run, step->u.wait.role,
+				    step->u.wait.event))
+					break;
+				run.pc[role]++;
 				progress = true;
 			}
 		}
 	} while (progress);
 
-	for (role = ROLE_CLIENT; role < ROLE_COUNT; role++)
-		stuck[role] = pc[role] < roles[role].nsteps ?
-		    &roles[role].steps[pc[role]] : NULL;
-	if (stuck[ROLE_CLIENT] == NULL && stuck[ROLE_SERVER] == NULL)
-		return 0;
-
-	if (stuck[ROLE_CLIENT] == NULL || stuck[ROLE_SERVER] == NULL) {
-		/* Cannot happen after check_waits(); kept for safety. */
-		role = stuck[ROLE_CLIENT] != NULL ? ROLE_CLIENT : ROLE_SERVER;
-		step = stuck[role];
-		fail(p, step->line, step->col,
-		    "%s waits for '%s.%s', which %s never raises",
-		    role_name(role), role_name(step->u.wait.role),
-		    show(&a, step->u.wait.event),
-		    role_name(step->u.wait.role));
-		return -1;
+	first = NULL;
+	first_role = ROLE_CLIENT;
+	for (role = ROLE_CLIENT; role < ROLE_COUNT; role++) {
+		if (!paper_stuck(&run, role))
+			continue;
+		step = &run.roles[role].steps[run.pc[role]];
+		if (step_before(step, first)) {
+			first = step;
+			first_role = role;
+		}
 	}
-	first = step_before(stuck[ROLE_CLIENT], stuck[ROLE_SERVER]) ?
-	    ROLE_CLIENT : ROLE_SERVER;
-	other = first == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
-	fail(p, stuck[first]->line, stuck[first]->col,
-	    "%s and %s wait on each other: %s waits for '%s.%s' (line %u) while %s waits for '%s.%s' (line %u)",
-	    role_name(first), role_name(other), role_name(first),
-	    role_name(other), show(&a, stuck[first]->u.wait.event),
-	    stuck[first]->line, role_name(other), role_name(first),
-	    show(&b, stuck[other]->u.wait.event), stuck[other]->line);
+	if (first == NULL)
+		return 0;
+	fail_deadlock(p, &run, first_role);
 	return -1;
+}
+
+/* A fork and its child's section come together. */
+static int
+check_forks(struct parser *p)
+{
+	const struct case_role *parent, *child;
+	const struct case_step *bad_step;
+	enum role_id end, kid;
+	unsigned line, col, bad_line, bad_col;
+	size_t i;
+	char msg[128];
+	char bad_msg[128];
+
+	bad_line = bad_col = 0;
+	bad_msg[0] = '\0';
+	for (end = ROLE_CLIENT; end < ROLE_ENDS; end++) {
+		kid = (enum role_id)(end + ROLE_ENDS);
+		parent = &p->cf->roles[end];
+		child = &p->cf->roles[kid];
+		i = fork_index(parent);
+		if (i != SIZE_MAX && !child->present) {
+			bad_step = &parent->steps[i];
+			line = bad_step->line;
+			col = bad_step->col;
+			snprintf(msg, sizeof(msg),
+			    "'fork' needs a '%s:' section", role_name(kid));
+		} else if (i == SIZE_MAX && child->present) {
+			line = child->line;
+			col = p->role_col[kid];
+			snprintf(msg, sizeof(msg),
+			    "'%s:' needs a 'fork' step in %s", role_name(kid),
+			    role_name(end));
+		} else
+			continue;
+		if (bad_line == 0 || line < bad_line ||
+		    (line == bad_line && col < bad_col)) {
+			bad_line = line;
+			bad_col = col;
+			memcpy(bad_msg, msg, sizeof(msg));
+		}
+	}
+	if (bad_line == 0)
+		return 0;
+	fail(p, bad_line, bad_col, "%s", bad_msg);
+	return -1;
+}
+
+/* A child's steps on the descriptors it inherits at the fork. */
+static int
+check_children(struct parser *p)
+{
+	const struct case_role *r;
+	struct socket_track st;
+	enum role_id kid, end;
+	size_t i;
+
+	for (kid = ROLE_ENDS; kid < ROLE_COUNT; kid++) {
+		r = &p->cf->roles[kid];
+		if (!r->present)
+			continue;
+		end = role_end(kid);
+		memset(&st, 0, sizeof(st));
+		st.open_line = p->track[end].fork_line;
+		st.fds = p->track[end].fork_fds;
+		for (i = 0; i < r->nsteps; i++)
+			if (track_socket(p, kid, &st, &r->steps[i]) == -1)
+				return -1;
+	}
+	return 0;
 }
 
 static bool
@@ -2622,26 +3704,70 @@ check_expect_sources(struct parser *p)
 {
 	const struct case_expect *e;
 	const struct case_role *r;
+	const char *name;
 	size_t i;
 
 	for (i = 0; i < p->cf->nexpects; i++) {
 		e = &p->cf->expects[i];
+		if (!e->has_role)
+			continue;
 		r = &p->cf->roles[e->role];
-		if (e->kind == EXPECT_RECV_END &&
-		    !role_has_step(r, STEP_RECV)) {
+		name = role_name(e->role);
+		if (!r->present) {
 			fail(p, e->line, e->col,
-			    "'%s.recv ends' needs a 'recv' step in %s",
-			    role_name(e->role), role_name(e->role));
+			    "expectation about %s, but there is no '%s:' section",
+			    name, name);
 			return -1;
 		}
-		/* SO_ERROR is read by a so_error step and after a read loop. */
-		if (e->kind == EXPECT_SO_ERROR &&
-		    !role_has_step(r, STEP_SO_ERROR) &&
-		    !role_has_step(r, STEP_RECV)) {
+		switch (e->kind) {
+		case EXPECT_RECV_END:
+			if (role_has_step(r, STEP_RECV))
+				break;
+			fail(p, e->line, e->col,
+			    "'%s.recv ends' needs a 'recv' step in %s", name,
+			    name);
+			return -1;
+		case EXPECT_SO_ERROR:
+			/* Read by a so_error step and after a read loop. */
+			if (role_has_step(r, STEP_SO_ERROR) ||
+			    role_has_step(r, STEP_RECV))
+				break;
 			fail(p, e->line, e->col,
 			    "'%s.so_error' needs a 'so_error' or 'recv' step in %s",
-			    role_name(e->role), role_name(e->role));
+			    name, name);
 			return -1;
+		case EXPECT_SEND_ERRORS:
+			if (role_has_step(r, STEP_SEND))
+				break;
+			fail(p, e->line, e->col,
+			    "'%s.send errors' needs a 'send' step in %s", name,
+			    name);
+			return -1;
+		case EXPECT_DURATION:
+			if (e->u.duration.call == TIMED_SHUTDOWN) {
+				if (role_has_step(r, STEP_SHUTDOWN))
+					break;
+				fail(p, e->line, e->col,
+				    "'%s.shutdown took' needs a 'shutdown' step in %s",
+				    name, name);
+				return -1;
+			}
+			if (role_has_step(r, STEP_CLOSE) ||
+			    role_has_step(r, STEP_LINGERING_CLOSE))
+				break;
+			fail(p, e->line, e->col,
+			    "'%s.close took' needs a 'close' or 'lingering-close' step in %s",
+			    name, name);
+			return -1;
+		case EXPECT_POLL:
+			if (role_has_step(r, STEP_POLL))
+				break;
+			fail(p, e->line, e->col,
+			    "'%s.poll includes' needs a 'poll' step in %s",
+			    name, name);
+			return -1;
+		default:
+			break;
 		}
 	}
 	return 0;
@@ -2661,13 +3787,15 @@ check_case(struct parser *p)
 		    "case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')");
 		return -1;
 	}
-	for (role = ROLE_CLIENT; role < ROLE_COUNT; role++) {
+	for (role = ROLE_CLIENT; role < ROLE_ENDS; role++) {
 		if (!cf->roles[role].present) {
 			fail(p, 0, 0, "case has no '%s:' role",
 			    role_name(role));
 			return -1;
 		}
 	}
+	if (check_forks(p) == -1 || check_children(p) == -1)
+		return -1;
 	if (cf->nexpects == 0) {
 		if (p->expect_line != 0)
 			fail(p, p->expect_line, p->expect_col,
@@ -2849,8 +3977,11 @@ case_free(struct case_file *cf)
 	}
 	for (i = 0; i < cf->nexpects; i++) {
 		free(cf->expects[i].text);
+		free(cf->expects[i].system);
 		if (cf->expects[i].kind == EXPECT_KERNEL)
 			free(cf->expects[i].u.kernel.counter);
+		else if (cf->expects[i].kind == EXPECT_SEND_ERRORS)
+			free(cf->expects[i].u.send_errors.errors);
 	}
 	free(cf->expects);
 	free(cf->path);
@@ -2867,6 +3998,25 @@ role_name(enum role_id role)
 	if ((unsigned)role < NELEMS(role_words))
 		return role_words[role];
 	return "unknown-role";
+}
+
+bool
+role_is_child(enum role_id role)
+{
+	return role == ROLE_CLIENT_CHILD || role == ROLE_SERVER_CHILD;
+}
+
+enum role_id
+role_end(enum role_id role)
+{
+	switch (role) {
+	case ROLE_CLIENT_CHILD:
+		return ROLE_CLIENT;
+	case ROLE_SERVER_CHILD:
+		return ROLE_SERVER;
+	default:
+		return role;
+	}
 }
 
 const char *
@@ -2958,12 +4108,48 @@ step_event_name(const struct case_step *step)
 	case STEP_SHUTDOWN:
 		return "shutdown";
 	case STEP_CLOSE:
+	case STEP_LINGERING_CLOSE:
 		return "closed";
+	case STEP_FORK:
+		return "forked";
+	case STEP_DUP:
+		return "duped";
+	case STEP_DRAIN:
+		return "drained";
 	case STEP_RAISE:
 		return step->u.raise.event;
 	default:
 		return NULL;
 	}
+}
+
+int
+signal_from_name(const char *name, int *value)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < NELEMS(signal_table); i++) {
+		if (strcmp(name, signal_table[i].name) == 0) {
+			if (value != NULL)
+				*value = signal_table[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Never NULL, so that a message can always print it. */
+const char *
+signal_to_name(int value)
+{
+	size_t i;
+
+	for (i = 0; i < NELEMS(signal_table); i++)
+		if (signal_table[i].value == value)
+			return signal_table[i].name;
+	return "unknown-signal";
 }
 
 int

@@ -17,10 +17,26 @@
 #define CASE_DEFAULT_DEADLINE_MS 10000
 #define CASE_ERRBUF_SIZE 1024
 
+/*
+ * The roles.  A role's child ("server.child") exists when the role has a
+ * "fork" step: a process that shares the role's socket descriptors and
+ * runs steps of its own, in a section of its own ("server.child:").
+ */
 enum role_id {
 	ROLE_CLIENT,
 	ROLE_SERVER,
+	ROLE_CLIENT_CHILD,
+	ROLE_SERVER_CHILD,
 	ROLE_COUNT
+};
+
+/* The two ends of the connection. */
+#define ROLE_ENDS 2
+
+enum family_mode {
+	FAMILY_4,	/* IPv4 only (the default) */
+	FAMILY_6,	/* IPv6 only */
+	FAMILY_BOTH	/* run once per family, report each */
 };
 
 enum step_kind {
@@ -36,13 +52,24 @@ enum step_kind {
 	STEP_RAISE,	/* raise a named event */
 	STEP_PAUSE,	/* sleep; never needed for a verdict */
 	STEP_SO_ERROR,	/* getsockopt(SO_ERROR), recorded (and cleared) */
-	STEP_SNAPSHOT	/* record SIOCINQ / SIOCOUTQ / SIOCOUTQNSD */
+	STEP_SNAPSHOT,	/* record SIOCINQ / SIOCOUTQ / SIOCOUTQNSD */
+	STEP_FORK,	/* fork(): the child runs the ROLE.child section */
+	STEP_DUP,	/* dup() the socket: one more descriptor to close */
+	STEP_EXIT,	/* end the process now (descriptors close with it) */
+	STEP_POLL,	/* poll() without waiting; revents recorded */
+	STEP_DRAIN,	/* read and discard until EOF, at most a limit */
+	STEP_LINGERING_CLOSE	/* shutdown wr, discard reads for at most T, close */
 };
 
 /* Flags of a send step; MSG_NOSIGNAL is always used by the harness. */
+/*
+ * Flags of a send step.  MSG_NOSIGNAL is used on every send unless the
+ * role chose "set sigpipe default"; then only with the nosignal flag.
+ */
 enum send_flag {
 	SEND_DONTWAIT = 1 << 0,	 /* "nonblocking": queue what fits, stop at EAGAIN */
-	SEND_MORE = 1 << 1	 /* MSG_MORE */
+	SEND_MORE = 1 << 1,	 /* MSG_MORE */
+	SEND_NOSIGNAL = 1 << 2	 /* MSG_NOSIGNAL, explicitly */
 };
 
 struct step_send {
@@ -60,6 +87,21 @@ struct step_recv {
 	enum recv_mode mode;
 	uint64_t bytes;		/* RECV_COUNT only */
 	bool peek;		/* MSG_PEEK: look without consuming */
+	/* A slow reader: "rate 64KiB/10ms" reads at most rate_bytes, then
+	 * waits rate_ms, and so on.  rate_bytes 0: read as fast as possible. */
+	uint64_t rate_bytes;
+	uint64_t rate_ms;
+};
+
+/* "drain [SIZE]": read and discard until EOF, at most limit bytes. */
+struct step_drain {
+	uint64_t limit;		/* 0: no limit */
+};
+
+/* "lingering-close DUR [SIZE]": as web servers close. */
+struct step_lingering_close {
+	uint64_t ms;		/* read and discard for at most this long */
+	uint64_t limit;		/* and at most this many bytes; 0: no limit */
 };
 
 enum shutdown_how {
@@ -74,7 +116,9 @@ enum socket_option {
 	OPTION_NODELAY,	/* TCP_NODELAY, on/off */
 	OPTION_CORK,	/* TCP_CORK, on/off */
 	OPTION_LINGER,	/* SO_LINGER, on/off and seconds */
-	OPTION_NONBLOCK	/* O_NONBLOCK on the descriptor, on/off */
+	OPTION_NONBLOCK,	/* O_NONBLOCK on the descriptor, on/off */
+	OPTION_SIGPIPE	/* "set sigpipe default" (on) / "set sigpipe ignore" (off):
+			 * whether SIGPIPE keeps its default action in this role */
 };
 
 struct step_set {
@@ -133,6 +177,8 @@ struct case_step {
 		struct step_await await;
 		struct step_raise raise;
 		struct step_pause pause;
+		struct step_drain drain;
+		struct step_lingering_close lingering;
 	} u;
 };
 
@@ -170,7 +216,19 @@ enum expect_kind {
 	EXPECT_SO_ERROR,	/* ROLE.so_error ERRNO|0 */
 	EXPECT_OUTCOME,		/* client->server OUTCOME */
 	EXPECT_LOST,		/* client->server lost OP N|unsent */
-	EXPECT_KERNEL		/* kernel COUNTER OP N (change during the case) */
+	EXPECT_KERNEL,		/* kernel COUNTER OP N (change during the case) */
+	EXPECT_SEND_ERRORS,	/* ROLE.send errors ERRNO... | ROLE.send errors none */
+	EXPECT_DURATION,	/* ROLE.close took OP DUR / ROLE.shutdown took OP DUR */
+	EXPECT_KILLED,		/* ROLE killed by SIGNAL / ROLE exits normally */
+	EXPECT_POLL,		/* ROLE.poll includes FLAG... */
+	EXPECT_DISCARDED	/* WRITER->READER discarded OP N: unread in the
+				 * reader's receive queue when it closed */
+};
+
+/* Which timed call an EXPECT_DURATION is about. */
+enum timed_call {
+	TIMED_CLOSE,
+	TIMED_SHUTDOWN
 };
 
 enum rst_expect_kind {
@@ -214,7 +272,28 @@ struct case_expect {
 			enum compare_op op;
 			int64_t value;
 		} kernel;
+		struct {
+			int *errors;	/* errno values, in order; n == 0: "none" */
+			size_t n;
+		} send_errors;
+		struct {
+			enum timed_call call;
+			enum compare_op op;
+			uint64_t ms;
+		} duration;
+		int signal;		/* EXPECT_KILLED: a signal number, 0 = exits normally */
+		short poll_events;	/* EXPECT_POLL: POLLIN|POLLOUT|POLLERR|POLLHUP|POLLRDHUP */
+		struct {
+			enum compare_op op;
+			uint64_t value;
+		} discarded;
 	} u;
+	/*
+	 * The system this expectation is for: NULL for every system ("expect:"),
+	 * else a lower-case uname sysname ("linux", "freebsd", "darwin") from an
+	 * "expect linux:" section.
+	 */
+	char *system;
 };
 
 struct case_file {
@@ -222,6 +301,7 @@ struct case_file {
 	char *name;		/* from "case NAME": [a-z0-9-], 1..64 chars */
 	char *summary;		/* the opening comment, joined, or NULL */
 	uint64_t deadline_ms;	/* "deadline DUR", default CASE_DEFAULT_DEADLINE_MS */
+	enum family_mode family;	/* "family 4|6|both", default 4 */
 	struct case_role roles[ROLE_COUNT];
 	struct case_expect *expects;
 	size_t nexpects;
@@ -242,7 +322,9 @@ struct case_file *case_parse_string(const char *path, const char *text,
 
 void case_free(struct case_file *cf);
 
-const char *role_name(enum role_id role);		/* "client" */
+const char *role_name(enum role_id role);		/* "client", "server.child" */
+bool role_is_child(enum role_id role);
+enum role_id role_end(enum role_id role);	/* the end a role acts for: client or server */
 const char *step_kind_name(enum step_kind kind);	/* "send" */
 const char *outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
 const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
@@ -255,6 +337,10 @@ bool compare_i64(int64_t a, enum compare_op op, int64_t b);
  * or NULL.  Every role also raises "done" after its last step.
  */
 const char *step_event_name(const struct case_step *step);
+
+/* Signal names: "SIGPIPE" <-> SIGPIPE (SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT, SIGBUS). */
+int signal_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
+const char *signal_to_name(int value);			/* "SIGPIPE" */
 
 /* errno names the language knows: "ECONNRESET" <-> ECONNRESET; "EOF" is 0. */
 int errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */

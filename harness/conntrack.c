@@ -11,6 +11,16 @@
  * each 32-bit value against the highest offset seen so far on that
  * stream; TCP windows are far below 2^31, so the nearest reading is the
  * right one.
+ *
+ * Beside what the run's verdict needs, each segment also drives Zeek's
+ * endpoint state machine and history letters (TCPSessionAdapter.cc,
+ * minus timers, weirds and checksums), the holes in each stream's
+ * sequence space, and the loss-risk flags.
+ *
+ * In streaming mode the entries array holds only live connections (in
+ * no order; each entry knows its slot), the port index is not kept, and
+ * two lists ordered by last activity, one of open and one of ended
+ * connections, let the oldest be expired in O(1) per segment.
  */
 #include "conntrack.h"
 
@@ -26,7 +36,38 @@ enum index_kind {
 
 enum table_size {
 	INITIAL_BUCKETS = 256,	/* a power of two */
-	INITIAL_ENTRIES = 64
+	INITIAL_ENTRIES = 64,
+	INITIAL_HOLES = 4,
+	MAX_HOLES = 64		/* per stream; the lowest is then given up */
+};
+
+/* Activity lists of streaming mode. */
+enum activity_list {
+	LIST_OPEN,
+	LIST_ENDED,
+	LIST_COUNT,
+	LIST_NONE = LIST_COUNT
+};
+
+/* Zeek's history mask bits (TCP_Endpoint.h), responder's << 16. */
+enum history_bit {
+	HIST_SYN_PKT = 0x1,
+	HIST_FIN_PKT = 0x2,
+	HIST_RST_PKT = 0x4,
+	HIST_FIN_RST_PKT = 0x8,
+	HIST_DATA_PKT = 0x10,
+	HIST_ACK_PKT = 0x20,
+	HIST_MULTI_FLAG_PKT = 0x40,
+	HIST_RESP_SHIFT = 16
+};
+
+/* Zeek's TOO_LARGE_SEQ_DELTA and its scaled-letter base. */
+static const int64_t too_large_seq_delta = 1048576;
+static const uint64_t history_scale_base = 10;
+
+/* A range of stream offsets [start, end) that no captured segment held. */
+struct hole {
+	int64_t start, end;
 };
 
 /* Sequence-space state of one direction's byte stream. */
@@ -36,6 +77,24 @@ struct stream_state {
 	int64_t ref_offset;	/* highest offset seen: unwrapping reference */
 	int64_t highest_end;	/* end of the highest data seen */
 	int64_t highest_ack;	/* highest offset the peer acknowledged */
+
+	/* Zeek's view of this endpoint, in stream offsets. */
+	int64_t zeek_start;	/* start_seq: the SYN's, or one before */
+	int64_t zeek_last;	/* last_seq: one past the highest segment */
+	int64_t zeek_ack;	/* ack_seq: highest ack, not from RSTs */
+	int64_t hist_last_syn, hist_last_fin, hist_last_rst;
+	uint64_t rxmit_threshold, win0_threshold, gap_threshold;
+	int64_t gap_reported_to;	/* acks up to here were checked */
+
+	/* Holes below highest_end, ascending, disjoint. */
+	struct hole *holes;
+	size_t nholes, holes_capacity;
+	uint64_t retired_hole_bytes;	/* holes given up when full */
+	int64_t retired_hole_end;
+
+	uint16_t last_window;	/* last advertised, not SYN or RST */
+	bool window_seen;
+	bool data_after_peer_fin;	/* sent data after the peer's FIN */
 };
 
 struct conn_entry {
@@ -43,6 +102,17 @@ struct conn_entry {
 	struct stream_state stream[2];
 	struct conn_entry *next[INDEX_COUNT];
 	uint64_t hash[INDEX_COUNT];
+	bool indexed[INDEX_COUNT];	/* in that hash index's chains */
+	uint32_t history_seen;		/* enum history_bit */
+	size_t history_len;
+	/* Streaming mode only. */
+	size_t slot;			/* in table->entries */
+	enum activity_list list;
+	struct conn_entry *older, *newer;
+};
+
+struct activity {
+	struct conn_entry *oldest, *newest;
 };
 
 struct hash_index {
@@ -56,6 +126,13 @@ struct conn_table {
 	size_t count;
 	size_t capacity;
 	struct hash_index index[INDEX_COUNT];
+	struct conn_entry *last;	/* looked up last: bulk transfers */
+
+	bool streaming;
+	struct conn_stream_params params;
+	struct activity activity[LIST_COUNT];
+	int64_t now_ns;			/* latest capture time seen */
+	bool have_now;
 };
 
 /* A segment's key, normalised so both directions look the same. */
@@ -138,8 +215,11 @@ static bool
 endpoint_equal(const struct conn *c, int side, const uint8_t *addr,
     uint16_t port)
 {
-	return c->port[side] == port &&
-	    memcmp(c->addr[side], addr, address_length(c->family)) == 0;
+	if (c->port[side] != port)
+		return false;
+	/* Constant lengths: the compiler compares in place. */
+	return c->family == AF_INET ? memcmp(c->addr[side], addr, 4) == 0 :
+	    memcmp(c->addr[side], addr, 16) == 0;
 }
 
 static bool
@@ -209,12 +289,14 @@ hash_index_put(struct hash_index *index, enum index_kind kind,
 	size_t slot;
 
 	slot = (size_t)(e->hash[kind] & (index->nbuckets - 1));
+	e->indexed[kind] = true;
 	if (old != NULL) {
 		for (link = &index->buckets[slot]; *link != NULL;
 		    link = &(*link)->next[kind]) {
 			if (*link == old) {
 				e->next[kind] = old->next[kind];
 				old->next[kind] = NULL;
+				old->indexed[kind] = false;
 				*link = e;
 				return;
 			}
@@ -225,6 +307,29 @@ hash_index_put(struct hash_index *index, enum index_kind kind,
 	index->count++;
 	if (index->count > index->nbuckets - index->nbuckets / 4)
 		hash_index_grow(index, kind);
+}
+
+/* Take e out of the index, if it is there. */
+static void
+hash_index_remove(struct hash_index *index, enum index_kind kind,
+    struct conn_entry *e)
+{
+	struct conn_entry **link;
+	size_t slot;
+
+	if (!e->indexed[kind])
+		return;
+	slot = (size_t)(e->hash[kind] & (index->nbuckets - 1));
+	for (link = &index->buckets[slot]; *link != NULL;
+	    link = &(*link)->next[kind]) {
+		if (*link == e) {
+			*link = e->next[kind];
+			e->next[kind] = NULL;
+			e->indexed[kind] = false;
+			index->count--;
+			return;
+		}
+	}
 }
 
 static struct conn_entry *
@@ -281,6 +386,34 @@ fail:
 	return NULL;
 }
 
+struct conn_table *
+conn_table_new_streaming(const struct conn_stream_params *params)
+{
+	struct conn_table *table;
+
+	if (params == NULL || params->done == NULL || params->linger_ns < 0 ||
+	    params->idle_ns < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	table = conn_table_new();
+	if (table == NULL)
+		return NULL;
+	table->streaming = true;
+	table->params = *params;
+	return table;
+}
+
+static void
+conn_entry_free(struct conn_entry *e)
+{
+	if (e == NULL)
+		return;
+	free(e->stream[SIDE_ORIG].holes);
+	free(e->stream[SIDE_RESP].holes);
+	free(e);
+}
+
 void
 conn_table_free(struct conn_table *table)
 {
@@ -290,7 +423,7 @@ conn_table_free(struct conn_table *table)
 	if (table == NULL)
 		return;
 	for (i = 0; i < table->count; i++)
-		free(table->entries[i]);
+		conn_entry_free(table->entries[i]);
 	free(table->entries);
 	for (k = 0; k < INDEX_COUNT; k++)
 		free(table->index[k].buckets);
@@ -390,7 +523,7 @@ conn_entry_new(const struct tcp_segment *seg, uint64_t index)
 	struct conn_entry *e;
 	struct conn *c;
 	size_t addr_len;
-	int orig_is_src;
+	int orig_is_src, side;
 
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
@@ -412,6 +545,17 @@ conn_entry_new(const struct tcp_segment *seg, uint64_t index)
 	c->first_index = index;
 	c->first_fin_side = -1;
 	c->first_rst_side = -1;
+	/* Zeek flips a connection first seen as a SYN+ACK and says '^'. */
+	c->flipped = !orig_is_src;
+	if (c->flipped)
+		c->history[e->history_len++] = '^';
+	c->state = CONN_STATE_OTH;
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		e->stream[side].rxmit_threshold = 1;
+		e->stream[side].win0_threshold = 1;
+		e->stream[side].gap_threshold = 1;
+	}
+	e->list = LIST_NONE;
 	return e;
 }
 
@@ -437,10 +581,419 @@ entries_reserve(struct conn_table *table)
 	return 0;
 }
 
-/* The sequence space of the sender's own stream. */
+static enum conn_side
+other_side(enum conn_side side)
+{
+	return side == SIDE_ORIG ? SIDE_RESP : SIDE_ORIG;
+}
+
+/* History letters: upper case for the originator. */
+static void
+history_add(struct conn_entry *e, enum conn_side side, char upper)
+{
+	struct conn *c = &e->conn;
+	char code = side == SIDE_ORIG ? upper : (char)(upper - 'A' + 'a');
+
+	if (e->history_len + 1 >= sizeof(c->history)) {
+		c->history_truncated = true;
+		return;
+	}
+	c->history[e->history_len++] = code;
+	c->history[e->history_len] = '\0';
+}
+
+/* Zeek's CheckHistory(): record the letter once; true if it was already. */
+static bool
+history_check(struct conn_entry *e, enum conn_side side, uint32_t mask,
+    char upper)
+{
+	if (side == SIDE_RESP)
+		mask <<= HIST_RESP_SHIFT;
+	if (e->history_seen & mask)
+		return true;
+	e->history_seen |= mask;
+	history_add(e, side, upper);
+	return false;
+}
+
+/* Zeek's ScaledHistoryEntry(): the letter at the 1st, 10th, 100th, ... */
+static void
+history_scaled(struct conn_entry *e, enum conn_side side, char upper,
+    uint64_t *counter, uint64_t *threshold)
+{
+	if (++*counter != *threshold)
+		return;
+	history_add(e, side, upper);
+	if (*threshold <= UINT64_MAX / history_scale_base)
+		*threshold *= history_scale_base;
+}
+
+/* Zeek's update_history(); rel is the segment's relative sequence. */
+static void
+zeek_update_history(struct conn_entry *e, enum conn_side side,
+    const struct tcp_segment *seg, int64_t rel)
+{
+	struct stream_state *st = &e->stream[side];
+	bool syn = (seg->flags & TCP_FLAG_SYN) != 0;
+	bool fin = (seg->flags & TCP_FLAG_FIN) != 0;
+	bool rst = (seg->flags & TCP_FLAG_RST) != 0;
+	bool ack = (seg->flags & TCP_FLAG_ACK) != 0;
+	int bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+	char code;
+
+	if (bits > 1) {
+		if (fin && rst)
+			history_check(e, side, HIST_FIN_RST_PKT, 'I');
+		else
+			history_check(e, side, HIST_MULTI_FLAG_PKT, 'Q');
+	} else if (syn) {
+		code = ack ? 'H' : 'S';
+		if (history_check(e, side, HIST_SYN_PKT, code) &&
+		    rel != st->hist_last_syn)
+			history_add(e, side, code);
+		st->hist_last_syn = rel;
+	} else if (fin) {
+		/* A FIN's sequence number is at the end of its data. */
+		if (history_check(e, side, HIST_FIN_PKT, 'F') &&
+		    rel + seg->payload_len != st->hist_last_fin)
+			history_add(e, side, 'F');
+		st->hist_last_fin = rel + seg->payload_len;
+	} else if (rst) {
+		if (history_check(e, side, HIST_RST_PKT, 'R') &&
+		    rel != st->hist_last_rst)
+			history_add(e, side, 'R');
+		st->hist_last_rst = rel;
+	} else if (seg->payload_len > 0)
+		history_check(e, side, HIST_DATA_PKT, 'D');
+	else if (ack)
+		history_check(e, side, HIST_ACK_PKT, 'A');
+}
+
+/*
+ * What Zeek does before its state machine: set up an endpoint seen for
+ * the first time (init_endpoint), history, the zero-window letter.
+ * offset: the stream offset of seg->seq; one_past: of the end of the
+ * segment's sequence space.
+ */
+static void
+zeek_before(struct conn_entry *e, enum conn_side side,
+    const struct tcp_segment *seg, int64_t offset, int64_t one_past)
+{
+	struct conn *c = &e->conn;
+	struct conn_half *h = &c->half[side];
+	struct conn_half *peer = &c->half[other_side(side)];
+	struct stream_state *st = &e->stream[side];
+
+	if (h->state == ENDPOINT_INACTIVE) {
+		if (seg->flags & TCP_FLAG_SYN) {
+			st->zeek_start = offset;
+			st->zeek_ack = offset;
+			st->zeek_last = one_past;
+		} else {
+			/* As though a SYN had come just before. */
+			st->zeek_start = offset - 1;
+			st->zeek_ack = offset - 1;
+			st->zeek_last = offset;
+		}
+	}
+	zeek_update_history(e, side, seg, offset - st->zeek_start);
+	if (seg->window == 0 && !(seg->flags & TCP_FLAG_RST) &&
+	    peer->state != ENDPOINT_CLOSED && h->state != ENDPOINT_RESET)
+		history_scaled(e, side, 'W', &h->zero_windows,
+		    &st->win0_threshold);
+	if (seg->flags & TCP_FLAG_FIN)
+		h->fin_count++;
+}
+
+/* Zeek's handling of the ACK field (init_peer, update_ack_seq). */
+static void
+zeek_ack(struct conn_entry *e, enum conn_side side,
+    const struct tcp_segment *seg, int64_t ack_offset)
+{
+	enum conn_side peer_side = other_side(side);
+	struct stream_state *peer_st = &e->stream[peer_side];
+
+	if (e->conn.half[peer_side].state == ENDPOINT_INACTIVE) {
+		peer_st->zeek_start = ack_offset - 1;
+		peer_st->zeek_ack = ack_offset - 1;
+		peer_st->zeek_last = ack_offset - 1;
+	} else if (!(seg->flags & TCP_FLAG_RST)) {
+		/* An ACK of 0 far ahead is more likely broken than a wrap. */
+		if (seg->ack == 0 &&
+		    ack_offset - peer_st->zeek_ack > too_large_seq_delta)
+			return;
+		if (ack_offset > peer_st->zeek_ack)
+			peer_st->zeek_ack = ack_offset;
+	}
+}
+
+/* Zeek's update_last_seq(), with its retransmission letter. */
+static void
+zeek_update_last(struct conn_entry *e, enum conn_side side,
+    const struct tcp_segment *seg, int64_t one_past)
+{
+	struct conn_half *h = &e->conn.half[side];
+	struct stream_state *st = &e->stream[side];
+	int64_t delta = one_past - st->zeek_last;
+	bool syn_or_rst = (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) != 0;
+
+	if (syn_or_rst &&
+	    (delta > too_large_seq_delta || delta < -too_large_seq_delta))
+		return;
+	if ((seg->flags & TCP_FLAG_FIN) && st->zeek_last == st->zeek_start + 1)
+		st->zeek_last = one_past;
+	else if (h->state == ENDPOINT_RESET)
+		return;
+	else if (delta > 0)
+		st->zeek_last = one_past;
+	else if (seg->payload_len > 0)
+		history_scaled(e, side, 'T', &h->retransmissions,
+		    &st->rxmit_threshold);
+}
+
+static void
+endpoint_set_state(struct conn_half *h, enum tcp_endpoint_state state)
+{
+	if (state == h->state)
+		return;
+	h->prev_state = h->state;
+	h->state = state;
+}
+
+/*
+ * Zeek's UpdateStateMachine() without timers and weirds.  Not done: the
+ * flip of a SYN answering a SYN+ACK (Zeek's "SYN/SYN-ACK reversal").
+ */
+static void
+zeek_update_state(struct conn *c, enum conn_side side,
+    const struct tcp_segment *seg)
+{
+	struct conn_half *ep = &c->half[side];
+	struct conn_half *peer = &c->half[other_side(side)];
+	bool syn = (seg->flags & TCP_FLAG_SYN) != 0;
+	bool fin = (seg->flags & TCP_FLAG_FIN) != 0;
+	bool rst = (seg->flags & TCP_FLAG_RST) != 0;
+	bool ack = (seg->flags & TCP_FLAG_ACK) != 0;
+
+	switch (ep->state) {
+	case ENDPOINT_INACTIVE:
+		if (syn) {
+			if (side == SIDE_ORIG)
+				endpoint_set_state(ep, ack ?
+				    ENDPOINT_SYN_ACK_SENT : ENDPOINT_SYN_SENT);
+			else {
+				if (peer->state == ENDPOINT_SYN_SENT)
+					endpoint_set_state(peer,
+					    ENDPOINT_ESTABLISHED);
+				endpoint_set_state(ep, ENDPOINT_ESTABLISHED);
+			}
+		}
+		if (fin)
+			endpoint_set_state(ep, ENDPOINT_CLOSED);
+		if (rst)
+			endpoint_set_state(ep, ENDPOINT_RESET);
+		if (ep->state != ENDPOINT_INACTIVE)
+			break;
+		/* Some stacks ACK a SYN before answering it: not partial. */
+		if (side == SIDE_RESP && seg->payload_len == 0 &&
+		    c->half[SIDE_ORIG].state == ENDPOINT_SYN_SENT)
+			break;
+		if (ack && peer->state == ENDPOINT_ESTABLISHED)
+			endpoint_set_state(ep, ENDPOINT_ESTABLISHED);
+		else
+			endpoint_set_state(ep, ENDPOINT_PARTIAL);
+		break;
+	case ENDPOINT_SYN_SENT:
+	case ENDPOINT_SYN_ACK_SENT:
+		if (fin)
+			endpoint_set_state(ep, ENDPOINT_CLOSED);
+		if (rst)
+			endpoint_set_state(ep, ENDPOINT_RESET);
+		break;
+	case ENDPOINT_ESTABLISHED:
+	case ENDPOINT_PARTIAL:
+		if (syn && ep->state == ENDPOINT_PARTIAL &&
+		    peer->state == ENDPOINT_INACTIVE && !ack)
+			endpoint_set_state(ep, ENDPOINT_SYN_SENT);
+		if (fin && !rst) {
+			endpoint_set_state(ep, ENDPOINT_CLOSED);
+			/* The peer's FIN then RST was a normal close. */
+			if (peer->state == ENDPOINT_RESET &&
+			    peer->prev_state == ENDPOINT_CLOSED)
+				endpoint_set_state(peer, ENDPOINT_CLOSED);
+		}
+		if (rst)
+			endpoint_set_state(ep, ENDPOINT_RESET);
+		break;
+	case ENDPOINT_CLOSED:
+		/* After a FIN exchange an RST changes nothing. */
+		if (rst && peer->state != ENDPOINT_CLOSED)
+			endpoint_set_state(ep, ENDPOINT_RESET);
+		break;
+	case ENDPOINT_RESET:
+		break;
+	}
+}
+
+/* Where the data seen from the start of the stream first stops. */
+static int64_t
+stream_contiguous_end(const struct stream_state *st, const struct conn_half *h)
+{
+	int64_t end = st->nholes > 0 ? st->holes[0].start : st->highest_end;
+
+	/* The FIN takes the sequence number after the last byte. */
+	if (h->fin_seen && st->nholes == 0 && end >= (int64_t)h->fin_offset)
+		end = (int64_t)h->fin_offset + 1;
+	return end;
+}
+
+/*
+ * Zeek's content gap letter, as far as headers tell it: an ACK (not on a
+ * FIN or RST, whose gaps Zeek does not trust) for stream bytes that no
+ * captured segment held.
+ */
+static void
+zeek_gap(struct conn_entry *e, enum conn_side side,
+    const struct tcp_segment *seg, int64_t ack_offset)
+{
+	enum conn_side peer_side = other_side(side);
+	struct stream_state *peer_st = &e->stream[peer_side];
+	struct conn_half *peer = &e->conn.half[peer_side];
+
+	if (seg->flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+		return;
+	if (ack_offset <= peer_st->gap_reported_to ||
+	    ack_offset <= stream_contiguous_end(peer_st, peer))
+		return;
+	peer_st->gap_reported_to = ack_offset;
+	history_scaled(e, peer_side, 'G', &peer->gaps,
+	    &peer_st->gap_threshold);
+}
+
+/* Give up the lowest hole: it counts as never filled. */
+static void
+holes_retire_lowest(struct stream_state *st)
+{
+	struct hole *lowest = &st->holes[0];
+
+	st->retired_hole_bytes += (uint64_t)(lowest->end - lowest->start);
+	if (lowest->end > st->retired_hole_end)
+		st->retired_hole_end = lowest->end;
+	st->nholes--;
+	memmove(&st->holes[0], &st->holes[1],
+	    st->nholes * sizeof(st->holes[0]));
+}
+
+/* Allocated once, whole, so that a segment never fails half-way. */
+static int
+holes_reserve(struct stream_state *st)
+{
+	if (st->holes != NULL)
+		return 0;
+	st->holes = calloc(MAX_HOLES, sizeof(*st->holes));
+	if (st->holes == NULL)
+		return -1;
+	st->holes_capacity = MAX_HOLES;
+	return 0;
+}
+
+/* Captured bytes [start, end), all below highest_end, fill holes. */
+static void
+holes_fill(struct stream_state *st, int64_t start, int64_t end)
+{
+	struct hole *h;
+	size_t i = 0;
+
+	while (i < st->nholes) {
+		h = &st->holes[i];
+		if (h->end <= start) {
+			i++;
+			continue;
+		}
+		if (h->start >= end)
+			break;
+		if (start <= h->start && end >= h->end) {
+			st->nholes--;
+			memmove(&st->holes[i], &st->holes[i + 1],
+			    (st->nholes - i) * sizeof(st->holes[0]));
+			continue;
+		}
+		if (start <= h->start) {
+			h->start = end;
+			break;
+		}
+		if (end >= h->end) {
+			h->end = start;
+			i++;
+			continue;
+		}
+		/* The middle of the hole: split it in two. */
+		if (st->nholes == st->holes_capacity) {
+			holes_retire_lowest(st);
+			if (i == 0)
+				break;
+			i--;
+			h = &st->holes[i];
+		}
+		memmove(&st->holes[i + 2], &st->holes[i + 1],
+		    (st->nholes - i - 1) * sizeof(st->holes[0]));
+		st->holes[i + 1].start = end;
+		st->holes[i + 1].end = h->end;
+		h->end = start;
+		st->nholes++;
+		break;
+	}
+}
+
+/* A data segment [start, end) was captured; call before highest_end moves. */
+static void
+stream_note_data(struct stream_state *st, int64_t start, int64_t end)
+{
+	if (start < 0)
+		start = 0;
+	if (end <= start)
+		return;
+	if (start > st->highest_end) {
+		if (st->holes == NULL)
+			return;		/* holes_reserve() failed: cannot be */
+		if (st->nholes == st->holes_capacity)
+			holes_retire_lowest(st);
+		st->holes[st->nholes].start = st->highest_end;
+		st->holes[st->nholes].end = start;
+		st->nholes++;
+	} else if (st->nholes > 0)
+		holes_fill(st, start,
+		    end < st->highest_end ? end : st->highest_end);
+}
+
+/* The loss-risk flags an RST from side can raise. */
+static void
+flag_rst(struct conn_entry *e, enum conn_side side)
+{
+	struct conn *c = &e->conn;
+	struct conn_half *h = &c->half[side];
+	struct stream_state *st = &e->stream[side];
+	struct stream_state *peer_st = &e->stream[other_side(side)];
+
+	if (st->highest_end > st->highest_ack) {
+		if (!(h->unacked_at_rst > 0))
+			h->unacked_at_rst =
+			    (uint64_t)(st->highest_end - st->highest_ack);
+		c->flags |= CONN_FLAG_RST_UNACKED;
+	}
+	if (h->fin_seen && peer_st->data_after_peer_fin)
+		c->flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
+	if (peer_st->window_seen && peer_st->last_window == 0)
+		c->flags |= CONN_FLAG_RST_ZERO_WINDOW;
+}
+
+/*
+ * The sequence space of the sender's own stream; offset is that of
+ * seg->seq (the stream's base is set).
+ */
 static void
 track_sender(struct conn_entry *e, enum conn_side side,
-    const struct tcp_segment *seg, uint64_t index)
+    const struct tcp_segment *seg, uint64_t index, int64_t offset)
 {
 	struct conn *c = &e->conn;
 	struct conn_half *h = &c->half[side];
@@ -460,9 +1013,7 @@ track_sender(struct conn_entry *e, enum conn_side side,
 			c->syn_seen = true;
 	}
 	/* The SYN takes one sequence number; data starts after it. */
-	if (!st->have_base)
-		stream_set_base(st, seg->seq + (syn ? 1 : 0));
-	start = stream_offset(st, seg->seq) + (syn ? 1 : 0);
+	start = offset + (syn ? 1 : 0);
 	end = start + seg->payload_len;
 
 	if (rst) {
@@ -478,8 +1029,14 @@ track_sender(struct conn_entry *e, enum conn_side side,
 		if (c->first_rst_side < 0)
 			c->first_rst_side = side;
 		c->ended = true;
+		flag_rst(e, side);
 	} else {
 		stream_note_offset(st, end);
+		if (seg->payload_len > 0) {
+			stream_note_data(st, start, end);
+			if (c->half[other_side(side)].fin_seen)
+				st->data_after_peer_fin = true;
+		}
 		/*
 		 * Only data counts: the seq of a bare ACK after a FIN is
 		 * one past the FIN's slot, which is no stream byte.
@@ -491,6 +1048,10 @@ track_sender(struct conn_entry *e, enum conn_side side,
 			h->payload_packets++;
 		if (!syn && seg->window == 0)
 			h->zero_window_seen = true;
+		if (!syn) {
+			st->last_window = seg->window;
+			st->window_seen = true;
+		}
 	}
 
 	if ((seg->flags & TCP_FLAG_FIN) && !h->fin_seen) {
@@ -506,17 +1067,20 @@ track_sender(struct conn_entry *e, enum conn_side side,
 		c->ended = true;
 }
 
-/* The ACK field speaks about the peer's stream. */
-static void
+/*
+ * The ACK field speaks about the peer's stream.  False if seg has no
+ * ACK; else *ack_offset is the ACK's offset in the peer's stream.
+ */
+static bool
 track_ack(struct conn_entry *e, enum conn_side side,
-    const struct tcp_segment *seg)
+    const struct tcp_segment *seg, int64_t *ack_offset)
 {
-	enum conn_side peer = side == SIDE_ORIG ? SIDE_RESP : SIDE_ORIG;
+	enum conn_side peer = other_side(side);
 	struct stream_state *st = &e->stream[peer];
 	int64_t offset;
 
 	if (!(seg->flags & TCP_FLAG_ACK))
-		return;
+		return false;
 	/* A peer not yet seen: what it is acked for is its offset 0. */
 	if (!st->have_base)
 		stream_set_base(st, seg->ack);
@@ -525,26 +1089,207 @@ track_ack(struct conn_entry *e, enum conn_side side,
 	if (offset > st->highest_ack)
 		st->highest_ack = offset;
 	half_update_acked(&e->conn.half[peer], st);
+	*ack_offset = offset;
+	return true;
+}
+
+/* Zeek's Size(): conn.log's orig_bytes / resp_bytes. */
+static uint64_t
+zeek_size(const struct conn_entry *e, enum conn_side side)
+{
+	const struct conn_half *h = &e->conn.half[side];
+	const struct conn_half *peer = &e->conn.half[other_side(side)];
+	const struct stream_state *st = &e->stream[side];
+	int64_t top, acked_from_start = st->zeek_ack - st->zeek_start;
+	uint64_t size;
+
+	/* A half-open connection discovered and aborted. */
+	if (h->prev_state == ENDPOINT_SYN_SENT && h->state == ENDPOINT_RESET &&
+	    peer->state == ENDPOINT_INACTIVE &&
+	    acked_from_start != 0 && acked_from_start != 1)
+		return 0;
+	top = st->zeek_last > st->zeek_ack ? st->zeek_last : st->zeek_ack;
+	if (top <= st->zeek_start)
+		return 0;
+	size = (uint64_t)(top - st->zeek_start) - 1;	/* the SYN */
+	if (h->fin_count > 0 && size != 0)
+		size--;					/* the FIN */
+	return size;
+}
+
+/* Sizes, holes, flags and conn_state, from what the packets left. */
+static void
+conn_finish(struct conn_entry *e)
+{
+	struct conn *c = &e->conn;
+	const struct stream_state *st;
+	struct conn_half *h;
+	int64_t acked, from, to;
+	uint64_t missed, unseen;
+	size_t i;
+	int side;
+
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		h = &c->half[side];
+		st = &e->stream[side];
+		acked = (int64_t)h->acked_bytes;
+		missed = st->retired_hole_bytes;
+		unseen = acked > st->highest_end ?
+		    (uint64_t)(acked - st->highest_end) : 0;
+		for (i = 0; i < st->nholes; i++) {
+			missed += (uint64_t)(st->holes[i].end -
+			    st->holes[i].start);
+			from = st->holes[i].start;
+			to = st->holes[i].end < acked ? st->holes[i].end : acked;
+			if (to > from)
+				unseen += (uint64_t)(to - from);
+		}
+		if (st->retired_hole_bytes > 0 && acked >= st->retired_hole_end)
+			unseen += st->retired_hole_bytes;
+		h->missed_bytes = missed;
+		h->acked_unseen_bytes = unseen;
+		h->size = zeek_size(e, (enum conn_side)side);
+		if (missed > 0)
+			c->flags |= CONN_FLAG_HOLE;
+		if (unseen > 0)
+			c->flags |= CONN_FLAG_ACKED_UNSEEN;
+	}
+	c->state = conn_state_classify(c);
+}
+
+static void
+activity_unlink(struct conn_table *table, struct conn_entry *e)
+{
+	struct activity *a;
+
+	if (e->list == LIST_NONE)
+		return;
+	a = &table->activity[e->list];
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		a->oldest = e->newer;
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		a->newest = e->older;
+	e->older = NULL;
+	e->newer = NULL;
+	e->list = LIST_NONE;
+}
+
+/* e just saw a packet: newest of its list. */
+static void
+activity_touch(struct conn_table *table, struct conn_entry *e)
+{
+	enum activity_list list = e->conn.ended ? LIST_ENDED : LIST_OPEN;
+	struct activity *a = &table->activity[list];
+
+	if (e->list == list && a->newest == e)
+		return;
+	activity_unlink(table, e);
+	e->list = list;
+	e->older = a->newest;
+	e->newer = NULL;
+	if (a->newest != NULL)
+		a->newest->newer = e;
+	else
+		a->oldest = e;
+	a->newest = e;
+}
+
+/* Out of every structure; the caller frees it. */
+static void
+entry_detach(struct conn_table *table, struct conn_entry *e)
+{
+	int k;
+
+	activity_unlink(table, e);
+	for (k = 0; k < INDEX_COUNT; k++)
+		hash_index_remove(&table->index[k], (enum index_kind)k, e);
+	if (table->last == e)
+		table->last = NULL;
+	table->count--;
+	if (e->slot != table->count) {
+		table->entries[e->slot] = table->entries[table->count];
+		table->entries[e->slot]->slot = e->slot;
+	}
+	table->entries[table->count] = NULL;
+}
+
+/* Streaming: finish e, hand it on, free it.  -1 if the callback failed. */
+static int
+entry_release(struct conn_table *table, struct conn_entry *e)
+{
+	int rc, saved_errno;
+
+	conn_finish(e);
+	rc = table->params.done(&e->conn, table->params.ctx);
+	saved_errno = errno;
+	entry_detach(table, e);
+	conn_entry_free(e);
+	errno = saved_errno;
+	return rc == 0 ? 0 : -1;
+}
+
+/* Streaming: hand on what has been quiet long enough by now_ns. */
+static int
+expire_quiet(struct conn_table *table, int64_t now_ns)
+{
+	struct conn_entry *e;
+
+	while ((e = table->activity[LIST_ENDED].oldest) != NULL &&
+	    now_ns - e->conn.last_ts_ns > table->params.linger_ns)
+		if (entry_release(table, e) == -1)
+			return -1;
+	if (table->params.idle_ns == 0)
+		return 0;
+	while ((e = table->activity[LIST_OPEN].oldest) != NULL &&
+	    now_ns - e->conn.last_ts_ns > table->params.idle_ns)
+		if (entry_release(table, e) == -1)
+			return -1;
+	return 0;
 }
 
 int
 conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
     uint64_t index)
 {
-	struct conn_entry *e, *old;
+	struct conn_entry *e, *old = NULL;
+	struct stream_state *st;
 	struct tuple_key key;
 	enum conn_side side;
-	uint64_t hash;
+	int64_t offset, one_past, ack_offset, start;
+	uint64_t hash = 0;
+	bool hashed = false, has_ack, syn;
 
 	if (table == NULL || seg == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	tuple_key_from_segment(seg, &key);
-	hash = tuple_hash(&key);
-	e = find_tuple(table, seg, hash);
+	if (table->streaming) {
+		if (!table->have_now || seg->ts_ns > table->now_ns) {
+			table->now_ns = seg->ts_ns;
+			table->have_now = true;
+		}
+		if (expire_quiet(table, table->now_ns) == -1)
+			return -1;
+	}
+
+	/* A bulk transfer sends segment after segment on one connection. */
+	e = table->last;
+	if (e == NULL || !conn_matches_segment(&e->conn, seg)) {
+		tuple_key_from_segment(seg, &key);
+		hash = tuple_hash(&key);
+		hashed = true;
+		e = find_tuple(table, seg, hash);
+	}
 	if (e == NULL || segment_starts_new_conn(e, seg)) {
 		old = e;
+		if (!hashed) {
+			tuple_key_from_segment(seg, &key);
+			hash = tuple_hash(&key);
+		}
 		if (entries_reserve(table) == -1)
 			return -1;
 		e = conn_entry_new(seg, index);
@@ -552,19 +1297,53 @@ conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
 			return -1;
 		e->hash[INDEX_TUPLE] = hash;
 		e->hash[INDEX_PORTS] = ports_hash(seg->src_port, seg->dst_port);
+		e->slot = table->count;
 		table->entries[table->count++] = e;
 		hash_index_put(&table->index[INDEX_TUPLE], INDEX_TUPLE, e, old);
-		hash_index_put(&table->index[INDEX_PORTS], INDEX_PORTS, e,
-		    find_ports(table, seg->src_port, seg->dst_port));
+		if (!table->streaming)
+			hash_index_put(&table->index[INDEX_PORTS], INDEX_PORTS,
+			    e, find_ports(table, seg->src_port, seg->dst_port));
 	}
+	table->last = e;
 
 	side = conn_side_of(&e->conn, seg);
+	st = &e->stream[side];
+	syn = (seg->flags & TCP_FLAG_SYN) != 0;
+	if (!st->have_base)
+		stream_set_base(st, seg->seq + (syn ? 1 : 0));
+	offset = stream_offset(st, seg->seq);
+	/* Reserve before changing anything, so that ENOMEM leaves no trace. */
+	start = offset + (syn ? 1 : 0);
+	if (seg->payload_len > 0 && !(seg->flags & TCP_FLAG_RST) &&
+	    start > st->highest_end && holes_reserve(st) == -1)
+		return -1;
+
+	/* Zeek's segment length: SYN and FIN count, an RST's data not. */
+	one_past = offset + (syn ? 1 : 0) +
+	    ((seg->flags & TCP_FLAG_FIN) ? 1 : 0) +
+	    ((seg->flags & TCP_FLAG_RST) ? 0 : (int64_t)seg->payload_len);
+
 	e->conn.half[side].packets++;
 	e->conn.last_ts_ns = seg->ts_ns;
-	track_sender(e, side, seg, index);
-	track_ack(e, side, seg);
+	zeek_before(e, side, seg, offset, one_past);
+	track_sender(e, side, seg, index, offset);
+	has_ack = track_ack(e, side, seg, &ack_offset);
+	if (has_ack)
+		zeek_ack(e, side, seg, ack_offset);
+	zeek_update_last(e, side, seg, one_past);
+	zeek_update_state(&e->conn, side, seg);
+	if (has_ack)
+		zeek_gap(e, side, seg, ack_offset);
+
+	if (table->streaming) {
+		activity_touch(table, e);
+		/* The connection a new SYN took the 4-tuple from is done. */
+		if (old != NULL && entry_release(table, old) == -1)
+			return -1;
+	}
 	return 0;
 }
+
 
 size_t
 conn_table_count(const struct conn_table *table)
@@ -590,6 +1369,196 @@ conn_table_find_ports(const struct conn_table *table, uint16_t port_a,
 		return NULL;
 	e = find_ports(table, port_a, port_b);
 	return e == NULL ? NULL : &e->conn;
+}
+
+static int
+compare_first_index(const void *a, const void *b)
+{
+	const struct conn_entry *ea = *(const struct conn_entry *const *)a;
+	const struct conn_entry *eb = *(const struct conn_entry *const *)b;
+
+	if (ea->conn.first_index != eb->conn.first_index)
+		return ea->conn.first_index < eb->conn.first_index ? -1 : 1;
+	return 0;
+}
+
+int
+conn_table_flush(struct conn_table *table)
+{
+	struct conn_entry *e;
+	size_t i, count;
+	int rc = 0, saved_errno = 0;
+
+	if (table == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!table->streaming) {
+		for (i = 0; i < table->count; i++)
+			conn_finish(table->entries[i]);
+		return 0;
+	}
+	count = table->count;
+	qsort(table->entries, count, sizeof(*table->entries),
+	    compare_first_index);
+	for (i = 0; i < count; i++) {
+		e = table->entries[i];
+		e->slot = i;
+		conn_finish(e);
+		if (rc == 0 && table->params.done(&e->conn,
+		    table->params.ctx) != 0) {
+			saved_errno = errno;
+			rc = -1;
+		}
+	}
+	/* From the end, so that no entry has to move. */
+	while (table->count > 0) {
+		e = table->entries[table->count - 1];
+		entry_detach(table, e);
+		conn_entry_free(e);
+	}
+	if (rc == -1)
+		errno = saved_errno;
+	return rc;
+}
+
+/*
+ * Zeek's RSTOS0 test: the whole history matches the pattern
+ * ^\^?S[^HAFGIQ]*R.* (an originator's SYN, then its RST before any
+ * handshake, ACK, FIN, gap or odd flags).
+ */
+static bool
+history_is_syn_then_rst(const char *history)
+{
+	const char *p = history;
+
+	if (*p == '^')
+		p++;
+	if (*p++ != 'S')
+		return false;
+	for (; *p != '\0'; p++) {
+		if (*p == 'R')
+			return true;
+		if (strchr("HAFGIQ", *p) != NULL)
+			return false;
+	}
+	return false;
+}
+
+static bool
+endpoint_inactive(enum tcp_endpoint_state state)
+{
+	return state == ENDPOINT_INACTIVE || state == ENDPOINT_PARTIAL;
+}
+
+enum conn_state
+conn_state_classify(const struct conn *c)
+{
+	enum tcp_endpoint_state os, rs;
+	bool o_inactive, r_inactive;
+
+	if (c == NULL)
+		return CONN_STATE_OTH;
+	os = c->half[SIDE_ORIG].state;
+	rs = c->half[SIDE_RESP].state;
+	o_inactive = endpoint_inactive(os);
+	r_inactive = endpoint_inactive(rs);
+	if (rs == ENDPOINT_RESET) {
+		if (os == ENDPOINT_SYN_SENT || os == ENDPOINT_SYN_ACK_SENT ||
+		    (os == ENDPOINT_RESET && c->half[SIDE_ORIG].size == 0 &&
+		    c->half[SIDE_RESP].size == 0))
+			return CONN_STATE_REJ;
+		return o_inactive ? CONN_STATE_RSTRH : CONN_STATE_RSTR;
+	}
+	if (os == ENDPOINT_RESET) {
+		if (!r_inactive)
+			return CONN_STATE_RSTO;
+		return history_is_syn_then_rst(c->history) ?
+		    CONN_STATE_RSTOS0 : CONN_STATE_OTH;
+	}
+	if (rs == ENDPOINT_CLOSED && os == ENDPOINT_CLOSED)
+		return CONN_STATE_SF;
+	if (os == ENDPOINT_CLOSED)
+		return r_inactive ? CONN_STATE_SH : CONN_STATE_S2;
+	if (rs == ENDPOINT_CLOSED)
+		return o_inactive ? CONN_STATE_SHR : CONN_STATE_S3;
+	if (os == ENDPOINT_SYN_SENT && rs == ENDPOINT_INACTIVE)
+		return CONN_STATE_S0;
+	if (os == ENDPOINT_ESTABLISHED && rs == ENDPOINT_ESTABLISHED)
+		return CONN_STATE_S1;
+	return CONN_STATE_OTH;
+}
+
+static const char *const conn_state_names[CONN_STATE_COUNT] = {
+	[CONN_STATE_S0] = "S0",
+	[CONN_STATE_S1] = "S1",
+	[CONN_STATE_SF] = "SF",
+	[CONN_STATE_REJ] = "REJ",
+	[CONN_STATE_S2] = "S2",
+	[CONN_STATE_S3] = "S3",
+	[CONN_STATE_RSTO] = "RSTO",
+	[CONN_STATE_RSTR] = "RSTR",
+	[CONN_STATE_RSTOS0] = "RSTOS0",
+	[CONN_STATE_RSTRH] = "RSTRH",
+	[CONN_STATE_SH] = "SH",
+	[CONN_STATE_SHR] = "SHR",
+	[CONN_STATE_OTH] = "OTH"
+};
+
+const char *
+conn_state_name(enum conn_state s)
+{
+	if ((unsigned)s >= CONN_STATE_COUNT)
+		return "unknown";
+	return conn_state_names[s];
+}
+
+int
+conn_state_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < CONN_STATE_COUNT; i++)
+		if (strcmp(name, conn_state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const struct {
+	enum conn_flag flag;
+	const char *name;
+} conn_flag_names[CONN_FLAG_COUNT] = {
+	{ CONN_FLAG_RST_UNACKED, "rst-unacked" },
+	{ CONN_FLAG_RST_AFTER_FIN_DATA, "rst-after-fin-data" },
+	{ CONN_FLAG_RST_ZERO_WINDOW, "rst-zero-window" },
+	{ CONN_FLAG_HOLE, "hole" },
+	{ CONN_FLAG_ACKED_UNSEEN, "acked-unseen" }
+};
+
+const char *
+conn_flag_name(enum conn_flag f)
+{
+	int i;
+
+	for (i = 0; i < CONN_FLAG_COUNT; i++)
+		if (conn_flag_names[i].flag == f)
+			return conn_flag_names[i].name;
+	return "unknown";
+}
+
+unsigned
+conn_flag_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < CONN_FLAG_COUNT; i++)
+		if (strcmp(name, conn_flag_names[i].name) == 0)
+			return (unsigned)conn_flag_names[i].flag;
+	return 0;
 }
 
 enum teardown_class

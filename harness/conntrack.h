@@ -40,6 +40,58 @@ enum conn_side {
 	SIDE_RESP = 1
 };
 
+/*
+ * Zeek's TCP endpoint states (TCP_ENDPOINT_* in Zeek's
+ * TCPSessionAdapter.cc), driven by the same transitions.
+ */
+enum tcp_endpoint_state {
+	ENDPOINT_INACTIVE,
+	ENDPOINT_SYN_SENT,
+	ENDPOINT_SYN_ACK_SENT,
+	ENDPOINT_PARTIAL,
+	ENDPOINT_ESTABLISHED,
+	ENDPOINT_CLOSED,
+	ENDPOINT_RESET
+};
+
+/* Zeek's conn.log conn_state, computed as Zeek's conn_state() does. */
+enum conn_state {
+	CONN_STATE_S0,
+	CONN_STATE_S1,
+	CONN_STATE_SF,
+	CONN_STATE_REJ,
+	CONN_STATE_S2,
+	CONN_STATE_S3,
+	CONN_STATE_RSTO,
+	CONN_STATE_RSTR,
+	CONN_STATE_RSTOS0,
+	CONN_STATE_RSTRH,
+	CONN_STATE_SH,
+	CONN_STATE_SHR,
+	CONN_STATE_OTH,
+	CONN_STATE_COUNT
+};
+
+/* Loss-risk flags, visible on the wire; a bit set in conn.flags. */
+enum conn_flag {
+	/* an RST left while its sender had data the peer had not acked */
+	CONN_FLAG_RST_UNACKED = 1 << 0,
+	/* an RST answered data that the peer sent after the RST sender's FIN */
+	CONN_FLAG_RST_AFTER_FIN_DATA = 1 << 1,
+	/* an RST left while the peer's last advertised window was 0 */
+	CONN_FLAG_RST_ZERO_WINDOW = 1 << 2,
+	/* a hole in a stream's sequence space that no segment filled */
+	CONN_FLAG_HOLE = 1 << 3,
+	/* the peer acknowledged stream bytes the capture never saw */
+	CONN_FLAG_ACKED_UNSEEN = 1 << 4
+};
+
+enum {
+	CONN_FLAG_COUNT = 5,
+	/* Zeek's history letters kept per connection, plus a NUL */
+	CONN_HISTORY_SIZE = 48
+};
+
 /* What the endpoint on one side SENT. */
 struct conn_half {
 	uint64_t packets;
@@ -69,6 +121,26 @@ struct conn_half {
 	uint64_t first_rst_index;
 	uint64_t first_rst_offset;	/* seq - isn - 1 of the first RST */
 	bool zero_window_seen;		/* advertised window 0 (not RST/SYN) */
+
+	/* Added for "closeprobe analyze"; the fields above are unchanged. */
+	enum tcp_endpoint_state state;	/* Zeek's endpoint state */
+	enum tcp_endpoint_state prev_state;
+	uint64_t fin_count;		/* segments with FIN */
+	uint64_t retransmissions;	/* data segments not past the highest */
+	uint64_t zero_windows;		/* Zeek's count for the 'w' letter */
+	uint64_t gaps;			/* Zeek's count for the 'g' letter */
+	/*
+	 * Set when the connection is finished (conn_table_flush(), or the
+	 * streaming hand-off): Zeek's endpoint size (conn.log orig_bytes /
+	 * resp_bytes, from sequence numbers), stream bytes in holes no
+	 * segment filled, and stream bytes the peer acked that no captured
+	 * segment held.
+	 */
+	uint64_t size;
+	uint64_t missed_bytes;
+	uint64_t acked_unseen_bytes;
+	/* At this side's first RST that found data unacked: how much. */
+	uint64_t unacked_at_rst;
 };
 
 struct conn {
@@ -84,13 +156,51 @@ struct conn {
 	int first_fin_side;		/* SIDE_ORIG / SIDE_RESP, or -1 */
 	int first_rst_side;		/* or -1 */
 	bool ended;			/* RST seen, or FIN both ways */
+
+	/* Added for "closeprobe analyze". */
+	bool flipped;			/* first packet a SYN+ACK: Zeek's '^' */
+	char history[CONN_HISTORY_SIZE];	/* Zeek's history, NUL-ended */
+	bool history_truncated;		/* more letters than fitted */
+	unsigned flags;			/* enum conn_flag bits */
+	enum conn_state state;		/* set when finished */
 };
 
 struct conn_table;
 
-/* NULL on ENOMEM. */
+/*
+ * Streaming mode: a connection that has ended (RST, or FIN both ways)
+ * and seen no packet for linger_ns of capture time, one idle for
+ * idle_ns (0: never), and one whose 4-tuple a new SYN has taken over
+ * are finished (flags, sizes and conn_state set), handed to done, then
+ * freed.  done
+ * returns 0, or -1 with errno set to stop conn_table_add().
+ */
+typedef int conn_done_fn(const struct conn *c, void *ctx);
+
+struct conn_stream_params {
+	int64_t linger_ns;
+	int64_t idle_ns;
+	conn_done_fn *done;
+	void *ctx;
+};
+
+/* Zeek's tcp_close_delay and tcp_inactivity_timeout. */
+#define CONN_DEFAULT_LINGER_NS	INT64_C(5000000000)
+#define CONN_DEFAULT_IDLE_NS	INT64_C(300000000000)
+
+/* Keep every connection until conn_table_free().  NULL on ENOMEM. */
 struct conn_table *conn_table_new(void);
+/* Streaming mode (above).  NULL on ENOMEM or EINVAL (no callback). */
+struct conn_table *conn_table_new_streaming(
+    const struct conn_stream_params *params);
 void conn_table_free(struct conn_table *table);
+
+/*
+ * Finish every connection still held (flags, sizes, state).  In streaming
+ * mode, also hand each to the callback in order of first packet and free
+ * it.  0 ok, -1 if the callback failed (errno from it).
+ */
+int conn_table_flush(struct conn_table *table);
 
 /*
  * Add one decoded segment; index is the capture record number
@@ -108,14 +218,19 @@ void conn_table_free(struct conn_table *table);
 int conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
     uint64_t index);
 
+/* Connections held: all of them, or (streaming) those not yet handed on. */
 size_t conn_table_count(const struct conn_table *table);
 
-/* In order of first packet; NULL if i is out of range. */
+/*
+ * In order of first packet (streaming mode: in no particular order);
+ * NULL if i is out of range.
+ */
 const struct conn *conn_table_get(const struct conn_table *table, size_t i);
 
 /*
  * The connection whose ports are {a, b} (either order, any addresses);
- * the last one if several (port reuse).  NULL if none.
+ * the last one if several (port reuse).  NULL if none, and always NULL
+ * in streaming mode.
  */
 const struct conn *conn_table_find_ports(const struct conn_table *table,
     uint16_t port_a, uint16_t port_b);
@@ -125,6 +240,21 @@ const struct conn *conn_table_find_ports(const struct conn_table *table,
  * RST in one segment give TEARDOWN_FIN_THEN_RST.
  */
 enum teardown_class teardown_classify(const struct conn *c);
+
+/*
+ * Zeek's conn_state() on the endpoint states and history, exactly as in
+ * Zeek's base/protocols/conn/main.zeek.
+ */
+enum conn_state conn_state_classify(const struct conn *c);
+
+/* "S0", "S1", "SF", ...; "unknown" outside the enum. */
+const char *conn_state_name(enum conn_state s);
+/* "SF" -> CONN_STATE_SF; -1 if no such state. */
+int conn_state_from_name(const char *name);
+/* "rst-unacked", ...; "unknown" for anything but a single flag bit. */
+const char *conn_flag_name(enum conn_flag f);
+/* The bit of a flag name, or 0. */
+unsigned conn_flag_from_name(const char *name);
 
 /* "none", "fin", "half-fin", "rst", "fin-then-rst" */
 const char *teardown_class_name(enum teardown_class c);

@@ -148,6 +148,38 @@ decode_linktype_supported(int linktype)
 	return link_kind_of(linktype) != LINK_UNKNOWN;
 }
 
+size_t
+decode_min_tcp_caplen(int linktype)
+{
+	size_t link_len;
+
+	switch (link_kind_of(linktype)) {
+	case LINK_ETHERNET:
+		link_len = ETHERNET_HEADER_LEN;
+		break;
+	case LINK_LINUX_SLL:
+		link_len = LINUX_SLL_HEADER_LEN;
+		break;
+	case LINK_LINUX_SLL2:
+		link_len = LINUX_SLL2_HEADER_LEN;
+		break;
+	case LINK_NULL:
+	case LINK_LOOP:
+		link_len = NULL_HEADER_LEN;
+		break;
+	case LINK_RAW:
+	case LINK_IPV4:
+		link_len = 0;
+		break;
+	case LINK_IPV6:
+		return IPV6_HEADER_LEN + TCP_MIN_HEADER_LEN;
+	case LINK_UNKNOWN:
+	default:
+		return 0;
+	}
+	return link_len + IPV4_MIN_HEADER_LEN + TCP_MIN_HEADER_LEN;
+}
+
 static enum network_kind
 network_of_ethertype(uint16_t type)
 {
@@ -331,7 +363,9 @@ decode_ipv4(const uint8_t *p, size_t avail, struct tcp_segment *seg)
 
 	seg->family = AF_INET;
 	memcpy(seg->src_addr, p + 12, 4);
+	memset(seg->src_addr + 4, 0, sizeof(seg->src_addr) - 4);
 	memcpy(seg->dst_addr, p + 16, 4);
+	memset(seg->dst_addr + 4, 0, sizeof(seg->dst_addr) - 4);
 	return decode_tcp(p + header_len, avail - header_len,
 	    total_len - header_len, seg);
 }
@@ -414,7 +448,6 @@ enum decode_status
 decode_packet(int linktype, const uint8_t *data, size_t caplen,
     struct tcp_segment *seg)
 {
-	struct tcp_segment out;
 	enum decode_status status;
 	enum network_kind network = NETWORK_OTHER;
 	size_t offset = 0;
@@ -423,7 +456,6 @@ decode_packet(int linktype, const uint8_t *data, size_t caplen,
 	if (seg == NULL)
 		return DECODE_BAD_HEADER;
 	ts_ns = seg->ts_ns;
-	memset(&out, 0, sizeof(out));
 
 	if (data == NULL)	/* even data + 0 would be undefined */
 		status = decode_linktype_supported(linktype) ?
@@ -445,11 +477,11 @@ decode_packet(int linktype, const uint8_t *data, size_t caplen,
 		switch (network) {
 		case NETWORK_IPV4:
 			status = decode_ipv4(data + offset, caplen - offset,
-			    &out);
+			    seg);
 			break;
 		case NETWORK_IPV6:
 			status = decode_ipv6(data + offset, caplen - offset,
-			    &out);
+			    seg);
 			break;
 		case NETWORK_OTHER:
 		case NETWORK_BY_VERSION:
@@ -458,11 +490,14 @@ decode_packet(int linktype, const uint8_t *data, size_t caplen,
 		}
 	}
 
-	/* Never hand back a half-filled segment. */
-	if (status != DECODE_OK)
-		memset(&out, 0, sizeof(out));
-	out.ts_ns = ts_ns;
-	*seg = out;
+	/*
+	 * Filled in place (every field on success); never hand back a
+	 * half-filled segment.
+	 */
+	if (status != DECODE_OK) {
+		memset(seg, 0, sizeof(*seg));
+		seg->ts_ns = ts_ns;
+	}
 	return status;
 }
 

@@ -58,6 +58,13 @@ struct tcp_segment {
 bool decode_linktype_supported(int linktype);
 
 /*
+ * The fewest captured bytes that hold a TCP segment's headers on
+ * linktype: link layer (no VLAN tag), IPv4 and TCP without options.
+ * 0 for a link type decode_packet() does not understand.
+ */
+size_t decode_min_tcp_caplen(int linktype);
+
+/*
  * Decode one frame.  On DECODE_OK every field of seg except ts_ns is
  * set; on any other status seg holds zeros (ts_ns is never touched, so
  * the caller may fill it before or after).

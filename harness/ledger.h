@@ -66,6 +66,7 @@ enum role_state {
 
 struct ledger {
 	enum role_state state;
+	int pid;		/* the role's process, once started */
 	int step;		/* index of the step being run; -1 before */
 	int64_t step_started_ns;
 	uint16_t local_port;
@@ -89,10 +90,30 @@ struct ledger {
 	int so_error;		/* SO_ERROR after the read loop (or a so_error step) */
 
 	struct queue_snapshot snapshot;	/* the last "snapshot" step */
+	bool polled;
+	short poll_revents;	/* the last "poll" step */
 	struct teardown_call shutdown;
-	struct teardown_call close;
+	struct teardown_call close;	/* the last close() of a descriptor */
+	uint64_t closes;	/* close() calls (one per descriptor) */
+	bool write_shut;	/* shutdown(SHUT_WR or SHUT_RDWR) succeeded: a FIN is queued */
+	bool socket_released;	/* the role closed its last descriptor */
 
 	char error[LEDGER_ERROR_SIZE];	/* why the role failed */
+
+	/* Written by the runner when it has collected the role's process. */
+	bool exited;
+	int exit_code;		/* when it exited */
+	int exit_signal;	/* when a signal killed it; 0 otherwise */
+};
+
+/*
+ * The stream offsets of one end of the connection, shared by the end's
+ * role and its child, so the pattern continues whichever process writes
+ * or reads next.
+ */
+struct end_stream {
+	uint64_t sent;
+	uint64_t read;
 };
 
 void ledger_init(struct ledger *ledger);

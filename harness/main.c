@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: closeprobe run [--captures DIR] [--json FILE] CASE-OR-DIR...\n"
+	    "       closeprobe list [CASE-OR-DIR...]\n"
 	    "       closeprobe --help | --version\n"
 	    "\n"
 	    "Runs scripted TCP close cases on the kernel's stack, captures each with\n"
@@ -268,6 +270,73 @@ command_run(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/* The first sentence of the case's opening comment: its lesson. */
+static void
+print_lesson(const char *summary)
+{
+	size_t len;
+
+	if (summary == NULL) {
+		printf("(no opening comment)");
+		return;
+	}
+	for (len = 0; summary[len] != '\0'; len++)
+		if (summary[len] == '.' && (summary[len + 1] == ' ' || summary[len + 1] == '\0')) {
+			len++;
+			break;
+		}
+	/* Keep the table a table. */
+	for (size_t i = 0; i < len; i++)
+		putchar(summary[i] == '|' ? '/' : summary[i]);
+}
+
+/*
+ * closeprobe list: one row per case, the table README.md shows: the name,
+ * the lesson, and what the case expects of Linux (its teardown and outcome
+ * expectations, generic or "expect linux:").
+ */
+static int
+command_list(int argc, char **argv)
+{
+	struct case_list list = { NULL, 0 };
+	int bad = 0, i;
+	size_t c, e;
+
+	if (argc < 2)
+		bad = parse_one("cases", &list) < 0;
+	for (i = 1; i < argc; i++)
+		if (parse_one(argv[i], &list) < 0)
+			bad = 1;
+	if (bad) {
+		list_free(&list);
+		return EXIT_ERROR;
+	}
+	printf("| case | what it teaches | expected on Linux |\n|---|---|---|\n");
+	for (c = 0; c < list.count; c++) {
+		const struct case_file *cf = list.items[c];
+		bool first = true;
+
+		printf("| `%s`%s | ", cf->name, cf->family == FAMILY_BOTH ? " (IPv4, IPv6)" :
+		    cf->family == FAMILY_6 ? " (IPv6)" : "");
+		print_lesson(cf->summary);
+		printf(" | ");
+		for (e = 0; e < cf->nexpects; e++) {
+			const struct case_expect *x = &cf->expects[e];
+
+			if (x->kind != EXPECT_TEARDOWN && x->kind != EXPECT_OUTCOME &&
+			    x->kind != EXPECT_KILLED)
+				continue;
+			if (x->system != NULL && strcmp(x->system, "linux") != 0)
+				continue;
+			printf("%s%s", first ? "" : "; ", x->text);
+			first = false;
+		}
+		printf(" |\n");
+	}
+	list_free(&list);
+	return EXIT_PASS;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -285,6 +354,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return command_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return command_list(argc - 1, argv + 1);
 	fprintf(stderr, "closeprobe: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

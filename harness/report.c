@@ -106,10 +106,13 @@ write_direction(const struct case_report *r, const struct direction_verdict *d, 
 		if (d->unsent_at_close_known && d->lost_unsent > 0)
 			fprintf(out, " (%s's unsent queue at close: %s B)",
 			    role_name(d->writer), count(d->unsent_at_close, a));
+		if (d->discarded_known && d->discarded > 0)
+			fprintf(out, "; %s B of it discarded unread in %s's receive queue at close",
+			    count(d->discarded, a), role_name(d->reader));
 		fprintf(out, ".");
 	} else if (d->outcome == OUTCOME_CORRUPTED)
 		fprintf(out, " The bytes from stream offset %s on do not match what was sent.",
-		    count(reader->first_bad_offset, a));
+		    count(d->first_bad_offset, a));
 }
 
 /* One teardown packet: a FIN or a side's first RST. */
@@ -200,9 +203,9 @@ write_cause(const struct case_report *r, FILE *out)
 		size_t i;
 		bool linger_zero = false;
 
-		if (l == NULL || r->conn == NULL)
+		if (l == NULL || r->conn == NULL || !cf->roles[role].present)
 			continue;
-		h = &r->conn->half[side_of_role((enum role_id)role)];
+		h = &r->conn->half[side_of_role(role_end((enum role_id)role))];
 		for (i = 0; i < cf->roles[role].nsteps; i++) {
 			const struct case_step *s = &cf->roles[role].steps[i];
 
@@ -211,7 +214,8 @@ write_cause(const struct case_report *r, FILE *out)
 		}
 		if (h->rst_count == 0)
 			continue;
-		if (l->close.done && l->close.before.valid && l->close.before.unread > 0) {
+		if (l->close.done && l->socket_released && l->close.before.valid &&
+		    l->close.before.unread > 0) {
 			char a[32];
 
 			fprintf(out, " Cause: %s closed with %s B unread (RFC 1122 4.2.2.13).",
@@ -235,9 +239,9 @@ static void
 write_role_details(const struct case_report *r, enum role_id role, FILE *out)
 {
 	const struct ledger *l = r->ledgers[role];
-	char sends[512], end[32], next[32], a[32], b[32], c[32];
+	char sends[512], end[32], next[32], a[32], b[32], c[32], revents[96];
 
-	if (l == NULL)
+	if (l == NULL || !r->cf->roles[role].present)
 		return;
 	ledger_format_sends(l, sends, sizeof(sends));
 	read_result_format(&l->read_end, end, sizeof(end));
@@ -261,7 +265,15 @@ write_role_details(const struct case_report *r, enum role_id role, FILE *out)
 			fprintf(out, " (before it: unread %s B, unsent %s B, unacked %s B)",
 			    count(l->close.before.unread, a), count(l->close.before.unsent, b),
 			    count(l->close.before.unacked, c));
+		if (l->closes > 1)
+			fprintf(out, " (last of %" PRIu64 " descriptors)", l->closes);
 	}
+	if (l->polled) {
+		poll_events_format(true, l->poll_revents, revents, sizeof(revents));
+		fprintf(out, "; poll() %s", revents);
+	}
+	if (l->exit_signal != 0)
+		fprintf(out, "; killed by %s", signal_to_name(l->exit_signal));
 	fprintf(out, "\n");
 }
 
@@ -271,7 +283,8 @@ report_write_text(const struct case_report *r, FILE *out)
 	const struct verdict *v = r->verdict;
 	size_t i;
 
-	fprintf(out, "%s: %s.", r->cf->name, case_status_name(r->status));
+	fprintf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
+	    r->family_in_name ? " (IPv4)" : "", case_status_name(r->status));
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
 		fprintf(out, " %s.", r->error);
 	if (v != NULL) {
@@ -294,11 +307,11 @@ report_write_text(const struct case_report *r, FILE *out)
 			const struct case_expect *e = &r->cf->expects[i];
 
 			fprintf(out, "  %s %s:%u: expect %s; observed %s\n",
-			    v->results[i].held ? "ok    " : "FAILED", r->cf->path, e->line,
-			    e->text, v->results[i].observed);
+			    v->results[i].skipped ? "skip  " : v->results[i].held ? "ok    " :
+			    "FAILED", r->cf->path, e->line, e->text, v->results[i].observed);
 		}
-	write_role_details(r, ROLE_CLIENT, out);
-	write_role_details(r, ROLE_SERVER, out);
+	for (i = 0; i < ROLE_COUNT; i++)
+		write_role_details(r, (enum role_id)i, out);
 }
 
 /* JSON output. */
@@ -383,6 +396,16 @@ json_ledger(FILE *out, const struct ledger *l)
 		json_string(out, l->so_error == 0 ? "0" : errno_to_name(l->so_error));
 	json_teardown_call(out, "shutdown", &l->shutdown);
 	json_teardown_call(out, "close", &l->close);
+	fprintf(out, ",\"closes\":%" PRIu64 ",\"poll_revents\":", l->closes);
+	if (l->polled)
+		fprintf(out, "%d", l->poll_revents);
+	else
+		fputs("null", out);
+	fputs(",\"killed_by\":", out);
+	if (l->exit_signal != 0)
+		json_string(out, signal_to_name(l->exit_signal));
+	else
+		fputs("null", out);
 	fputc('}', out);
 }
 
@@ -462,8 +485,8 @@ report_write_json(const struct case_report *r, FILE *out)
 		json_string(out, r->error);
 	else
 		fputs("null", out);
-	fprintf(out, ",\"duration_s\":%.6f,\"server_port\":%u,\"client_port\":%u",
-	    r->duration_s, r->server_port, r->client_port);
+	fprintf(out, ",\"family\":%d,\"duration_s\":%.6f,\"server_port\":%u,"
+	    "\"client_port\":%u", r->family, r->duration_s, r->server_port, r->client_port);
 	fputs(",\"evidence\":", out);
 	if (r->pcap_path != NULL && r->have_capture) {
 		fputs("{\"pcap\":", out);
@@ -484,10 +507,18 @@ report_write_json(const struct case_report *r, FILE *out)
 		fputs("null", out);
 	fputs(",\"roles\":", out);
 	if (r->ledgers[ROLE_CLIENT] != NULL && r->ledgers[ROLE_SERVER] != NULL) {
-		fputs("{\"client\":", out);
-		json_ledger(out, r->ledgers[ROLE_CLIENT]);
-		fputs(",\"server\":", out);
-		json_ledger(out, r->ledgers[ROLE_SERVER]);
+		bool first = true;
+
+		fputc('{', out);
+		for (i = 0; i < ROLE_COUNT; i++) {
+			if (!r->cf->roles[i].present || r->ledgers[i] == NULL)
+				continue;
+			fprintf(out, "%s", first ? "" : ",");
+			json_string(out, role_name((enum role_id)i));
+			fputc(':', out);
+			json_ledger(out, r->ledgers[i]);
+			first = false;
+		}
 		fputc('}', out);
 	} else
 		fputs("null", out);
@@ -508,7 +539,13 @@ report_write_json(const struct case_report *r, FILE *out)
 	for (i = 0; r->verdict != NULL && i < r->verdict->nresults; i++) {
 		fprintf(out, "%s{\"line\":%u,\"expect\":", i > 0 ? "," : "", r->cf->expects[i].line);
 		json_string(out, r->cf->expects[i].text);
-		fprintf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].held ? "true" : "false");
+		fprintf(out, ",\"system\":");
+		if (r->cf->expects[i].system != NULL)
+			json_string(out, r->cf->expects[i].system);
+		else
+			fputs("null", out);
+		fprintf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].skipped ?
+		    "null" : r->verdict->results[i].held ? "true" : "false");
 		json_string(out, r->verdict->results[i].observed);
 		fputc('}', out);
 	}

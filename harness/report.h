@@ -36,6 +36,8 @@ struct case_report {
 	const struct kcounters *counters;	/* changes during the case, or NULL */
 	const char *pcap_path;		/* NULL when no evidence was written */
 	const char *text_path;
+	int family;			/* 4 or 6 */
+	bool family_in_name;		/* "family both": say which run this is */
 	uint16_t server_port;
 	uint16_t client_port;
 	double duration_s;

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,18 +40,40 @@
  * which sees both roles, is the one to report a case deadline.
  */
 #define DEADLINE_GRACE_NS 200000000LL
+#define ROLE_FDS_MAX 64		/* descriptors one role may hold (dup) */
 
 struct role_exec {
 	const struct role_context *ctx;
+	enum role_id role;
 	struct ledger *ledger;
-	int fd;			/* the connection (client: also before connect) */
+	struct end_stream *stream;	/* the end's stream offsets, shared */
+	int fds[ROLE_FDS_MAX];	/* descriptors of the one socket, dups on top */
+	size_t nfds;
+	int fd;			/* the top descriptor, or -1 */
 	int listen_fd;
 	bool user_nonblock;	/* the case set O_NONBLOCK */
+	bool sigpipe_default;	/* the case let SIGPIPE kill this role */
 	bool closed;
 	uint8_t *buf;
 	const struct case_step *step;
 	int64_t deadline_ns;
 };
+
+static void
+fd_push(struct role_exec *rs, int fd)
+{
+	rs->fds[rs->nfds++] = fd;
+	rs->fd = fd;
+}
+
+static int
+fd_pop(struct role_exec *rs)
+{
+	int fd = rs->fds[--rs->nfds];
+
+	rs->fd = rs->nfds > 0 ? rs->fds[rs->nfds - 1] : -1;
+	return fd;
+}
 
 static int role_fail(struct role_exec *rs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -128,11 +151,14 @@ queue_snapshot_take(int fd, struct queue_snapshot *snap)
 static int
 ensure_client_socket(struct role_exec *rs)
 {
+	int fd;
+
 	if (rs->fd >= 0)
 		return 0;
-	rs->fd = socket(rs->ctx->server_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (rs->fd < 0)
+	fd = socket(rs->ctx->server_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return role_fail(rs, "socket: %s", strerror(errno));
+	fd_push(rs, fd);
 	return 0;
 }
 
@@ -143,7 +169,7 @@ option_target(struct role_exec *rs)
 {
 	if (rs->fd >= 0)
 		return rs->fd;
-	if (rs->ctx->role == ROLE_CLIENT) {
+	if (rs->role == ROLE_CLIENT) {
 		if (ensure_client_socket(rs) < 0)
 			return -1;
 		return rs->fd;
@@ -198,6 +224,11 @@ step_set(struct role_exec *rs, const struct step_set *set)
 		rs->user_nonblock = set->on;
 		rc = set_nonblock(fd, set->on);
 		break;
+	case OPTION_SIGPIPE:
+		/* Per process, not per socket: a program that never ignored it. */
+		rs->sigpipe_default = set->on;
+		rc = signal(SIGPIPE, set->on ? SIG_DFL : SIG_IGN) == SIG_ERR ? -1 : 0;
+		break;
 	default:
 		return role_fail(rs, "unknown option");
 	}
@@ -247,11 +278,14 @@ step_accept(struct role_exec *rs)
 	struct sockaddr_storage local;
 	socklen_t len = sizeof(local);
 
+	int fd;
+
 	if (wait_ready(rs, rs->listen_fd, POLLIN, "waiting for the client to connect") < 0)
 		return -1;
-	rs->fd = accept4(rs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (rs->fd < 0)
+	fd = accept4(rs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
 		return role_fail(rs, "accept: %s", strerror(errno));
+	fd_push(rs, fd);
 	/* O_NONBLOCK is a file flag: the accepted socket does not inherit it. */
 	if (rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
 		return role_fail(rs, "fcntl: %s", strerror(errno));
@@ -272,8 +306,8 @@ step_send(struct role_exec *rs, const struct step_send *send_step)
 	struct ledger *ledger = rs->ledger;
 	bool dontwait = send_step->fill || (send_step->flags & SEND_DONTWAIT) ||
 	    rs->user_nonblock;
-	int flags = MSG_NOSIGNAL | MSG_DONTWAIT |
-	    ((send_step->flags & SEND_MORE) ? MSG_MORE : 0);
+	int flags = MSG_DONTWAIT | ((send_step->flags & SEND_MORE) ? MSG_MORE : 0) |
+	    (!rs->sigpipe_default || (send_step->flags & SEND_NOSIGNAL) ? MSG_NOSIGNAL : 0);
 	uint64_t offered = 0;
 
 	while (send_step->fill || offered < send_step->bytes) {
@@ -281,10 +315,11 @@ step_send(struct role_exec *rs, const struct step_send *send_step)
 		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
 		ssize_t n;
 
-		pattern_fill(rs->buf, len, ledger->bytes_sent);
+		pattern_fill(rs->buf, len, rs->stream->sent);
 		n = send(rs->fd, rs->buf, len, flags);
 		if (n >= 0) {
 			ledger_record_send(ledger, (long)n, 0);
+			__atomic_add_fetch(&rs->stream->sent, (uint64_t)n, __ATOMIC_SEQ_CST);
 			offered += (uint64_t)n;
 			continue;
 		}
@@ -339,11 +374,12 @@ record_read_end(struct role_exec *rs, ssize_t n, int error)
 	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
 	if (next > 0) {
 		/* Data after EOF or an error would be news: keep it honest. */
-		if (pattern_check(rs->buf, 1, ledger->bytes_read) != 1 && !ledger->corrupted) {
+		if (pattern_check(rs->buf, 1, rs->stream->read) != 1 && !ledger->corrupted) {
 			ledger->corrupted = true;
-			ledger->first_bad_offset = ledger->bytes_read;
+			ledger->first_bad_offset = rs->stream->read;
 		}
 		ledger->bytes_read++;
+		__atomic_add_fetch(&rs->stream->read, 1, __ATOMIC_SEQ_CST);
 	}
 	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
 		ledger->so_error_read = true;
@@ -372,7 +408,7 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 		ssize_t n = recv(rs->fd, rs->buf, len, MSG_PEEK | MSG_DONTWAIT);
 
 		if (n > 0 && ((size_t)n >= len || recv_step->mode == RECV_ALL)) {
-			check_content(rs->ledger, rs->buf, (size_t)n, rs->ledger->bytes_read);
+			check_content(rs->ledger, rs->buf, (size_t)n, rs->stream->read);
 			rs->ledger->bytes_peeked += (uint64_t)n;
 			return 0;
 		}
@@ -392,24 +428,60 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 	}
 }
 
+/* How a read loop is bounded. */
+struct read_limits {
+	bool until_end;		/* until EOF or an error (else "bytes") */
+	uint64_t bytes;		/* at most this many (0 with until_end: no limit) */
+	uint64_t rate_bytes;	/* a slow reader: this many per rate_ms */
+	uint64_t rate_ms;
+	int64_t stop_ns;	/* stop reading then, quietly (0: never) */
+};
+
+static void
+pause_ns(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000LL),
+		.tv_nsec = (long)(ns % 1000000000LL) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * The read loop of recv, drain and lingering-close: read, check the
+ * pattern, count; at EOF or an error record how the loop ended.
+ */
 static int
-step_recv(struct role_exec *rs, const struct step_recv *recv_step)
+read_loop(struct role_exec *rs, const struct read_limits *lim)
 {
 	struct ledger *ledger = rs->ledger;
-	uint64_t got = 0;
+	uint64_t got = 0, in_slot = 0;
 
-	if (recv_step->peek)
-		return step_recv_peek(rs, recv_step);
-	while (recv_step->mode == RECV_ALL || got < recv_step->bytes) {
-		uint64_t want = recv_step->mode == RECV_ALL ? IO_CHUNK : recv_step->bytes - got;
-		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
-		ssize_t n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
+	while (lim->bytes == 0 || got < lim->bytes) {
+		uint64_t want = lim->bytes == 0 ? IO_CHUNK : lim->bytes - got;
+		size_t len;
+		ssize_t n;
 
+		if (lim->rate_bytes > 0) {
+			if (in_slot >= lim->rate_bytes) {
+				/* A slow reader: the pacing is the point of the step. */
+				pause_ns((int64_t)lim->rate_ms * 1000000);
+				in_slot = 0;
+			}
+			if (want > lim->rate_bytes - in_slot)
+				want = lim->rate_bytes - in_slot;
+		}
+		len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
+		if (lim->stop_ns > 0 && monotonic_ns() >= lim->stop_ns)
+			return 0;
+		n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
 		if (n > 0) {
 			ledger->recv_calls++;
-			check_content(ledger, rs->buf, (size_t)n, ledger->bytes_read);
+			check_content(ledger, rs->buf, (size_t)n, rs->stream->read);
 			ledger->bytes_read += (uint64_t)n;
+			__atomic_add_fetch(&rs->stream->read, (uint64_t)n, __ATOMIC_SEQ_CST);
 			got += (uint64_t)n;
+			in_slot += (uint64_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -418,6 +490,16 @@ step_recv(struct role_exec *rs, const struct step_recv *recv_step)
 			if (rs->user_nonblock) {
 				read_result_set(&ledger->read_end, n, errno);
 				return 0;
+			}
+			if (lim->stop_ns > 0) {
+				int64_t left = lim->stop_ns - monotonic_ns();
+				struct pollfd pfd = { .fd = rs->fd, .events = POLLIN, .revents = 0 };
+
+				if (left <= 0)
+					return 0;
+				if (poll(&pfd, 1, (int)(left / 1000000 + 1)) < 0 && errno != EINTR)
+					return role_fail(rs, "poll: %s", strerror(errno));
+				continue;
 			}
 			if (wait_ready(rs, rs->fd, POLLIN, "receiving (the peer sends nothing)") < 0)
 				return -1;
@@ -431,11 +513,35 @@ step_recv(struct role_exec *rs, const struct step_recv *recv_step)
 }
 
 static int
-step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
+step_recv(struct role_exec *rs, const struct step_recv *recv_step)
+{
+	struct read_limits lim;
+
+	if (recv_step->peek)
+		return step_recv_peek(rs, recv_step);
+	memset(&lim, 0, sizeof(lim));
+	lim.until_end = recv_step->mode == RECV_ALL;
+	lim.bytes = recv_step->mode == RECV_ALL ? 0 : recv_step->bytes;
+	lim.rate_bytes = recv_step->rate_bytes;
+	lim.rate_ms = recv_step->rate_ms;
+	return read_loop(rs, &lim);
+}
+
+static int
+step_drain(struct role_exec *rs, const struct step_drain *drain)
+{
+	struct read_limits lim;
+
+	memset(&lim, 0, sizeof(lim));
+	lim.until_end = true;
+	lim.bytes = drain->limit;
+	return read_loop(rs, &lim);
+}
+
+static void
+timed_shutdown(struct role_exec *rs, int how)
 {
 	struct teardown_call *call = &rs->ledger->shutdown;
-	int how = how_step == SHUTDOWN_RD ? SHUT_RD :
-	    how_step == SHUTDOWN_WR ? SHUT_WR : SHUT_RDWR;
 
 	queue_snapshot_take(rs->fd, &call->before);
 	call->at_ns = monotonic_ns();
@@ -443,22 +549,110 @@ step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
 	call->error = call->rc < 0 ? errno : 0;
 	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
 	call->done = true;
+	if (call->rc == 0 && how != SHUT_RD)
+		rs->ledger->write_shut = true;
+}
+
+static int
+step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
+{
+	timed_shutdown(rs, how_step == SHUTDOWN_RD ? SHUT_RD :
+	    how_step == SHUTDOWN_WR ? SHUT_WR : SHUT_RDWR);
 	return 0;
 }
 
+/* Close one descriptor (the newest); the socket goes with the last one. */
 static int
 step_close(struct role_exec *rs)
 {
 	struct teardown_call *call = &rs->ledger->close;
+	int fd;
 
 	queue_snapshot_take(rs->fd, &call->before);
+	fd = fd_pop(rs);
 	call->at_ns = monotonic_ns();
-	call->rc = close(rs->fd);
+	call->rc = close(fd);
 	call->error = call->rc < 0 ? errno : 0;
 	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
 	call->done = true;
-	rs->fd = -1;
-	rs->closed = true;
+	rs->ledger->closes++;
+	if (rs->nfds == 0) {
+		rs->closed = true;
+		rs->ledger->socket_released = true;
+	}
+	return 0;
+}
+
+/* As web servers close: FIN first, then read and discard for a while. */
+static int
+step_lingering_close(struct role_exec *rs, const struct step_lingering_close *lc)
+{
+	struct read_limits lim;
+
+	timed_shutdown(rs, SHUT_WR);
+	memset(&lim, 0, sizeof(lim));
+	lim.until_end = true;
+	lim.bytes = lc->limit;
+	lim.stop_ns = monotonic_ns() + (int64_t)lc->ms * 1000000;
+	if (read_loop(rs, &lim) < 0)
+		return -1;
+	while (rs->nfds > 0)
+		step_close(rs);
+	return 0;
+}
+
+static int
+step_dup(struct role_exec *rs)
+{
+	int fd;
+
+	if (rs->nfds >= ROLE_FDS_MAX)
+		return role_fail(rs, "more than %d descriptors", ROLE_FDS_MAX);
+	fd = fcntl(rs->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return role_fail(rs, "dup: %s", strerror(errno));
+	fd_push(rs, fd);
+	return 0;
+}
+
+static int
+step_poll(struct role_exec *rs)
+{
+	struct pollfd pfd = { .fd = rs->fd, .events = POLLIN | POLLOUT | POLLRDHUP,
+		.revents = 0 };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return role_fail(rs, "poll: %s", strerror(errno));
+	rs->ledger->polled = true;
+	rs->ledger->poll_revents = pfd.revents;
+	return 0;
+}
+
+static int role_steps(struct role_exec *rs);
+
+/*
+ * The child inherits every descriptor the role holds now and runs the
+ * child role's steps; the role goes on at once.  The child is not waited
+ * for here: the runner, a subreaper, collects it.
+ */
+static int
+step_fork(struct role_exec *rs)
+{
+	enum role_id child = rs->role == ROLE_CLIENT ? ROLE_CLIENT_CHILD : ROLE_SERVER_CHILD;
+	struct ledger *child_ledger = &rs->ctx->ledgers[child];
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return role_fail(rs, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		rs->role = child;
+		rs->ledger = child_ledger;
+		rs->ledger->pid = (int)getpid();
+		_exit(role_steps(rs) == 0 ? 0 : 1);
+	}
+	child_ledger->pid = (int)pid;
 	return 0;
 }
 
@@ -559,7 +753,7 @@ run_step(struct role_exec *rs, size_t index)
 	case STEP_SET:
 		return step_set(rs, &step->u.set);
 	case STEP_WAIT:
-		return step_wait(rs, rs->ctx->wait_ids[index]);
+		return step_wait(rs, rs->ctx->wait_ids[rs->role][index]);
 	case STEP_AWAIT:
 		return step_await(rs, &step->u.await);
 	case STEP_RAISE:
@@ -571,49 +765,80 @@ run_step(struct role_exec *rs, size_t index)
 	case STEP_SNAPSHOT:
 		queue_snapshot_take(rs->fd, &rs->ledger->snapshot);
 		return 0;
+	case STEP_FORK:
+		return step_fork(rs);
+	case STEP_DUP:
+		return step_dup(rs);
+	case STEP_EXIT:
+		return 0;	/* role_steps ends the process */
+	case STEP_POLL:
+		return step_poll(rs);
+	case STEP_DRAIN:
+		return step_drain(rs, &step->u.drain);
+	case STEP_LINGERING_CLOSE:
+		return step_lingering_close(rs, &step->u.lingering);
 	}
 	return role_fail(rs, "unknown step");
 }
 
-int
-role_run(const struct role_context *ctx)
+static void
+role_finish(struct role_exec *rs, size_t nsteps)
 {
-	const struct case_role *role = &ctx->cf->roles[ctx->role];
-	struct role_exec rs;
+	rs->ledger->step = (int)nsteps;
+	rs->ledger->state = ROLE_STATE_FINISHED;
+	event_board_raise(rs->ctx->board, rs->ctx->done_ids[rs->role]);
+}
+
+static int
+role_steps(struct role_exec *rs)
+{
+	const struct role_context *ctx = rs->ctx;
+	const struct case_role *role = &ctx->cf->roles[rs->role];
 	size_t i;
-	int rc = 0;
+
+	rs->ledger->state = ROLE_STATE_RUNNING;
+	for (i = 0; i < role->nsteps; i++) {
+		int64_t started = monotonic_ns();
+
+		rs->step = &role->steps[i];
+		rs->deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;
+		rs->ledger->step = (int)i;
+		rs->ledger->step_started_ns = started;
+		if (rs->step->timeout_ms > 0 &&
+		    started + (int64_t)rs->step->timeout_ms * 1000000 < ctx->case_deadline_ns)
+			rs->deadline_ns = started + (int64_t)rs->step->timeout_ms * 1000000;
+		if (run_step(rs, i) < 0)
+			return -1;
+		if (ctx->raise_ids[rs->role][i] != EVENT_NONE)
+			event_board_raise(ctx->board, ctx->raise_ids[rs->role][i]);
+		if (rs->step->kind == STEP_EXIT) {
+			/* Descriptors close with the process, as in any program. */
+			role_finish(rs, i + 1);
+			_exit(0);
+		}
+	}
+	role_finish(rs, role->nsteps);
+	return 0;
+}
+
+int
+role_run(const struct role_context *ctx, enum role_id role)
+{
+	struct role_exec rs;
+	int rc;
 
 	memset(&rs, 0, sizeof(rs));
 	rs.ctx = ctx;
-	rs.ledger = ctx->ledger;
+	rs.role = role;
+	rs.ledger = &ctx->ledgers[role];
+	rs.ledger->pid = (int)getpid();
+	rs.stream = &ctx->streams[role_end(role)];
 	rs.fd = -1;
-	rs.listen_fd = ctx->listen_fd;
+	rs.listen_fd = role == ROLE_SERVER ? ctx->listen_fd : -1;
 	rs.buf = malloc(IO_CHUNK);
 	if (rs.buf == NULL)
 		return role_fail(&rs, "out of memory");
-	rs.ledger->state = ROLE_STATE_RUNNING;
-	for (i = 0; i < role->nsteps; i++) {
-		rs.step = &role->steps[i];
-		rs.deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;
-		rs.ledger->step = (int)i;
-		rs.ledger->step_started_ns = monotonic_ns();
-		if (rs.step->timeout_ms > 0 &&
-		    rs.ledger->step_started_ns + (int64_t)rs.step->timeout_ms * 1000000 <
-		    ctx->case_deadline_ns)
-			rs.deadline_ns = rs.ledger->step_started_ns +
-			    (int64_t)rs.step->timeout_ms * 1000000;
-		if (run_step(&rs, i) < 0) {
-			rc = -1;
-			break;
-		}
-		if (ctx->raise_ids[i] != EVENT_NONE)
-			event_board_raise(ctx->board, ctx->raise_ids[i]);
-	}
-	if (rc == 0) {
-		rs.ledger->step = (int)role->nsteps;
-		rs.ledger->state = ROLE_STATE_FINISHED;
-		event_board_raise(ctx->board, ctx->done_id);
-	}
+	rc = role_steps(&rs);
 	free(rs.buf);
 	/* Descriptors still open are closed by the process's exit, as in any
 	 * program that ends without closing. */

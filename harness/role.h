@@ -21,21 +21,33 @@ struct event_board;
 
 #define EVENT_NONE SIZE_MAX
 
+struct end_stream;
+
+/*
+ * What every role process of a case shares: the case, the board, the
+ * ledgers and stream offsets (shared memory), and each role's event ids.
+ */
 struct role_context {
 	const struct case_file *cf;
-	enum role_id role;
-	struct ledger *ledger;
+	struct ledger *ledgers;			/* [ROLE_COUNT] */
+	struct end_stream *streams;		/* [ROLE_ENDS] */
 	struct event_board *board;
-	const size_t *raise_ids;	/* per step: the event it raises, or EVENT_NONE */
-	const size_t *wait_ids;		/* per step: the event a wait step waits for */
-	size_t done_id;			/* raised after the last step */
-	int listen_fd;			/* server: the listener; client: -1 */
+	const size_t *raise_ids[ROLE_COUNT];	/* per step: the event it raises, or EVENT_NONE */
+	const size_t *wait_ids[ROLE_COUNT];	/* per step: the event a wait step waits for */
+	size_t done_ids[ROLE_COUNT];		/* raised after the last step */
+	int listen_fd;				/* the server's listener */
 	struct sockaddr_storage server_addr;
 	socklen_t server_addrlen;
-	int64_t case_deadline_ns;	/* CLOCK_MONOTONIC */
+	int64_t case_deadline_ns;		/* CLOCK_MONOTONIC */
 };
 
-/* 0 when every step ran; -1 when one failed (the ledger says why). */
-int role_run(const struct role_context *ctx);
+/*
+ * Run role's steps in the calling process, which the runner forked for
+ * it.  A "fork" step forks the role's child, which runs the child role's
+ * steps on inherited descriptors and ends with the child's own exit.
+ * Returns 0 when every step ran, -1 when one failed (the ledger says why).
+ * An "exit" step ends the process with status 0 at once.
+ */
+int role_run(const struct role_context *ctx, enum role_id role);
 
 #endif /* role_h */

@@ -20,6 +20,22 @@ struct trace_stats {
 	uint64_t bad_header;	/* of undecodable: malformed */
 	int linktype;		/* pcap_datalink(): a DLT_ value */
 	int snaplen;
+	/* TRACE_STRICT: the first record whose TCP headers were cut. */
+	uint64_t first_truncated_record;
+	uint32_t first_truncated_caplen;
+};
+
+enum trace_flag {
+	/*
+	 * For captures of unknown origin ("closeprobe analyze"): a snap
+	 * length too short for the link, IP and TCP headers, a record that
+	 * claims more bytes than the snap length (which libpcap would
+	 * silently cut; detected in classic pcap files that can be
+	 * seeked, i.e. not in pcapng nor on a pipe), and records whose TCP
+	 * headers are cut are errors.  Records after a cut one are still
+	 * read; the error then names the first.
+	 */
+	TRACE_STRICT = 1 << 0
 };
 
 /*
@@ -33,5 +49,16 @@ struct trace_stats {
  */
 int trace_read_file(const char *path, struct conn_table *table,
     struct trace_stats *stats, char *errbuf, size_t errbuf_size);
+
+/*
+ * trace_read_file() with flags (enum trace_flag); path "-" is standard
+ * input, named "(stdin)" in messages.  A connection table in streaming
+ * mode hands ended connections on while the file is read; the caller
+ * calls conn_table_flush() after the last file.  trace_read_file()
+ * instead finishes every connection itself (conn_table_flush()).
+ */
+int trace_read(const char *path, struct conn_table *table,
+    struct trace_stats *stats, unsigned flags, char *errbuf,
+    size_t errbuf_size);
 
 #endif /* trace_h */

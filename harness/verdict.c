@@ -6,6 +6,7 @@
  * only from the ledgers.  Nothing here reads socket state of its own.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,30 +33,106 @@ wire_has_rst(const struct conn *conn)
 	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0);
 }
 
+/* The ledger of end's role or its child that last did something with
+ * the socket: the one whose read loop ended, or whose close() came last. */
+static const struct ledger *
+end_reader(const struct verdict_input *in, enum role_id end)
+{
+	const struct ledger *parent = in->ledgers[end];
+	const struct ledger *child = in->ledgers[end == ROLE_CLIENT ? ROLE_CLIENT_CHILD :
+	    ROLE_SERVER_CHILD];
+
+	if (child == NULL || child->read_end.kind == READ_RESULT_NONE)
+		return parent;
+	if (parent->read_end.kind == READ_RESULT_NONE)
+		return child;
+	return parent;
+}
+
+static const struct teardown_call *
+end_last_close(const struct verdict_input *in, enum role_id end)
+{
+	const struct ledger *parent = in->ledgers[end];
+	const struct ledger *child = in->ledgers[end == ROLE_CLIENT ? ROLE_CLIENT_CHILD :
+	    ROLE_SERVER_CHILD];
+	const struct teardown_call *best = parent->close.done ? &parent->close : NULL;
+
+	if (child != NULL && child->close.done &&
+	    (best == NULL || child->close.at_ns > best->at_ns))
+		best = &child->close;
+	return best;
+}
+
+static bool
+end_write_shut(const struct verdict_input *in, enum role_id end)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (in->ledgers[r] != NULL && role_end((enum role_id)r) == end &&
+		    in->ledgers[r]->write_shut)
+			return true;
+	return false;
+}
+
+static void
+end_totals(const struct verdict_input *in, enum role_id end, uint64_t *sent,
+    uint64_t *read, bool *corrupted, uint64_t *first_bad)
+{
+	int r;
+
+	*sent = *read = *first_bad = 0;
+	*corrupted = false;
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct ledger *l = in->ledgers[r];
+
+		if (l == NULL || role_end((enum role_id)r) != end)
+			continue;
+		*sent += l->bytes_sent;
+		*read += l->bytes_read;
+		if (l->corrupted && !*corrupted) {
+			*corrupted = true;
+			*first_bad = l->first_bad_offset;
+		}
+	}
+}
+
 static void
 direction_judge(const struct verdict_input *in, enum role_id writer,
     struct direction_verdict *d)
 {
-	const struct ledger *w = in->ledgers[writer];
+	const struct teardown_call *wclose, *rclose;
 	const struct ledger *r;
+	uint64_t ignored_sent, ignored_read, first_bad;
+	bool corrupted, ignored;
 
 	memset(d, 0, sizeof(*d));
 	d->writer = writer;
 	d->reader = writer == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
-	r = in->ledgers[d->reader];
-	d->written = w->bytes_sent;
-	d->read = r->bytes_read;
+	r = end_reader(in, d->reader);
+	end_totals(in, writer, &d->written, &ignored_read, &ignored, &first_bad);
+	end_totals(in, d->reader, &ignored_sent, &d->read, &corrupted, &first_bad);
+	d->first_bad_offset = first_bad;
 	if (in->conn != NULL)
 		d->on_wire = in->conn->half[side_of_role(writer)].payload_bytes;
-	if (w->close.done && w->close.before.valid) {
+	wclose = end_last_close(in, writer);
+	if (wclose != NULL && wclose->before.valid) {
 		d->unsent_at_close_known = true;
-		d->unsent_at_close = w->close.before.unsent;
+		d->unsent_at_close = wclose->before.unsent;
+		/* SIOCOUTQNSD counts a queued FIN's sequence slot: data only here. */
+		if (end_write_shut(in, writer) && d->unsent_at_close > 0)
+			d->unsent_at_close--;
+	}
+	rclose = end_last_close(in, d->reader);
+	if (rclose != NULL && rclose->before.valid) {
+		d->discarded_known = true;
+		d->discarded = rclose->before.unread;
 	}
 	if (d->written == 0 && d->read == 0) {
 		d->outcome = OUTCOME_NONE;
 		return;
 	}
-	if (r->corrupted || d->read > d->written) {
+	if (corrupted || d->read > d->written) {
 		d->outcome = OUTCOME_CORRUPTED;
 		return;
 	}
@@ -203,6 +280,75 @@ judge_lost(const struct case_expect *e, const struct direction_verdict *d,
 }
 
 static void
+judge_send_errors(const struct case_expect *e, const struct ledger *l,
+    struct expect_result *res)
+{
+	size_t i, n = 0, used;
+
+	res->held = true;
+	used = (size_t)snprintf(res->observed, sizeof(res->observed), "%s.send errors",
+	    role_name(e->role));
+	for (i = 0; i < l->nsends; i++) {
+		if (l->sends[i].error == 0)
+			continue;
+		if (n >= e->u.send_errors.n || e->u.send_errors.errors[n] != l->sends[i].error)
+			res->held = false;
+		n++;
+		if (used < sizeof(res->observed))
+			used += (size_t)snprintf(res->observed + used, sizeof(res->observed) - used,
+			    " %s", errno_to_name(l->sends[i].error));
+	}
+	if (n != e->u.send_errors.n)
+		res->held = false;
+	if (n == 0 && used < sizeof(res->observed))
+		snprintf(res->observed + used, sizeof(res->observed) - used, " none");
+}
+
+static void
+judge_duration(const struct case_expect *e, const struct ledger *l,
+    struct expect_result *res)
+{
+	const struct teardown_call *call = e->u.duration.call == TIMED_CLOSE ? &l->close :
+	    &l->shutdown;
+	const char *what = e->u.duration.call == TIMED_CLOSE ? "close" : "shutdown";
+
+	if (!call->done) {
+		res->held = false;
+		snprintf(res->observed, sizeof(res->observed), "%s never called %s()",
+		    role_name(e->role), what);
+		return;
+	}
+	/* Compare in nanoseconds so "took < 2s" means what it says. */
+	res->held = compare_u64(call->duration_ns, e->u.duration.op,
+	    e->u.duration.ms * 1000000);
+	snprintf(res->observed, sizeof(res->observed), "%s.%s took %.3f ms (returned %d%s%s)",
+	    role_name(e->role), what, (double)call->duration_ns / 1e6, call->rc,
+	    call->rc < 0 ? " " : "", call->rc < 0 ? errno_to_name(call->error) : "");
+}
+
+void
+poll_events_format(bool polled, short revents, char *buf, size_t size)
+{
+	static const struct {
+		short bit;
+		const char *name;
+	} names[] = { { POLLIN, "POLLIN" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
+		{ POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" } };
+	size_t i, used;
+
+	if (!polled) {
+		snprintf(buf, size, "never polled");
+		return;
+	}
+	used = (size_t)snprintf(buf, size, "revents");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && used < size; i++)
+		if (revents & names[i].bit)
+			used += (size_t)snprintf(buf + used, size - used, " %s", names[i].name);
+	if (revents == 0 && used < size)
+		snprintf(buf + used, size - used, " none");
+}
+
+static void
 judge(const struct case_expect *e, const struct verdict_input *in,
     const struct verdict *v, struct expect_result *res)
 {
@@ -252,6 +398,40 @@ judge(const struct case_expect *e, const struct verdict_input *in,
 		snprintf(res->observed, sizeof(res->observed), "kernel %s %+lld",
 		    e->u.kernel.counter, (long long)delta);
 		break;
+	case EXPECT_SEND_ERRORS:
+		judge_send_errors(e, l, res);
+		break;
+	case EXPECT_DURATION:
+		judge_duration(e, l, res);
+		break;
+	case EXPECT_KILLED:
+		res->held = l->exited && l->exit_signal == e->u.signal;
+		if (!l->exited)
+			snprintf(res->observed, sizeof(res->observed), "%s never ran or never ended",
+			    role_name(e->role));
+		else if (l->exit_signal != 0)
+			snprintf(res->observed, sizeof(res->observed), "%s killed by %s",
+			    role_name(e->role), signal_to_name(l->exit_signal));
+		else
+			snprintf(res->observed, sizeof(res->observed), "%s exited with status %d",
+			    role_name(e->role), l->exit_code);
+		break;
+	case EXPECT_POLL:
+		res->held = l->polled && (l->poll_revents & e->u.poll_events) == e->u.poll_events;
+		poll_events_format(l->polled, l->poll_revents, res->observed,
+		    sizeof(res->observed));
+		break;
+	case EXPECT_DISCARDED:
+		res->held = d->discarded_known &&
+		    compare_u64(d->discarded, e->u.discarded.op, e->u.discarded.value);
+		if (d->discarded_known)
+			snprintf(res->observed, sizeof(res->observed),
+			    "%s B discarded unread by %s", units_format_count(d->discarded,
+			    first, sizeof(first)), role_name(d->reader));
+		else
+			snprintf(res->observed, sizeof(res->observed), "%s never closed",
+			    role_name(d->reader));
+		break;
 	}
 }
 
@@ -274,7 +454,19 @@ verdict_compute(const struct verdict_input *in, struct verdict *v)
 		return -1;
 	v->passed = true;
 	for (i = 0; i < in->cf->nexpects; i++) {
-		judge(&in->cf->expects[i], in, v, &v->results[i]);
+		const struct case_expect *e = &in->cf->expects[i];
+
+		if (e->system != NULL) {
+			v->system_specific = true;
+			if (in->system == NULL || strcmp(e->system, in->system) != 0) {
+				v->results[i].skipped = true;
+				snprintf(v->results[i].observed, sizeof(v->results[i].observed),
+				    "not judged on %s", in->system != NULL ? in->system : "this system");
+				continue;
+			}
+			v->system_matched = true;
+		}
+		judge(e, in, v, &v->results[i]);
 		if (!v->results[i].held)
 			v->passed = false;
 	}

@@ -44,10 +44,14 @@ struct direction_verdict {
 	uint64_t lost_on_wire;	/* on the wire, never read */
 	bool unsent_at_close_known;
 	uint64_t unsent_at_close;	/* writer's SIOCOUTQNSD just before close() */
+	bool discarded_known;
+	uint64_t discarded;	/* unread in the reader's receive queue at its close() */
+	uint64_t first_bad_offset;	/* corrupted: the first wrong byte */
 };
 
 struct expect_result {
 	bool held;
+	bool skipped;		/* for another system: not judged here */
 	char observed[VERDICT_DETAIL_SIZE];	/* what was seen instead, or what matched */
 };
 
@@ -56,6 +60,7 @@ struct verdict_input {
 	const struct ledger *ledgers[ROLE_COUNT];
 	const struct conn *conn;		/* the case's connection, or NULL */
 	const struct kcounters *counters;	/* changes during the case */
+	const char *system;			/* "linux": whose expectations apply */
 };
 
 struct verdict {
@@ -65,7 +70,9 @@ struct verdict {
 	int first_rst_role;	/* enum role_id, or -1 */
 	struct expect_result *results;	/* one per expectation of the case */
 	size_t nresults;
-	bool passed;		/* every expectation held */
+	bool passed;		/* every expectation judged here held */
+	bool system_specific;	/* the case has "expect SYSTEM:" sections */
+	bool system_matched;	/* ... and one is for this system */
 };
 
 /* The role that sent on a side of the connection (the SYN sender is the client). */
@@ -75,5 +82,8 @@ enum conn_side side_of_role(enum role_id role);
 /* 0 ok; -1 out of memory. */
 int verdict_compute(const struct verdict_input *in, struct verdict *v);
 void verdict_free(struct verdict *v);
+
+/* "revents POLLIN POLLHUP" */
+void poll_events_format(bool polled, short revents, char *buf, size_t size);
 
 #endif /* verdict_h */

@@ -4,6 +4,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -692,6 +694,434 @@ START_TEST(test_expect_more_forms)
 }
 END_TEST
 
+/* Children, new steps, new expectations, systems */
+
+START_TEST(test_fork_file)
+{
+	struct case_error err;
+	struct case_file *cf;
+	const struct case_role *server, *child;
+	const struct case_expect *e;
+	char *path;
+
+	path = test_file_path("fork.case");
+	cf = case_parse_file(path, &err);
+	ck_assert_msg(cf != NULL, "%s", err.msg);
+	ck_assert_str_eq(cf->name, "fork-child-answers");
+	ck_assert_int_eq(cf->family, FAMILY_BOTH);
+	ck_assert_uint_eq(cf->deadline_ms, 5000);
+	ck_assert(!cf->roles[ROLE_CLIENT_CHILD].present);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT_CHILD].nsteps, 0);
+
+	server = &cf->roles[ROLE_SERVER];
+	ck_assert_uint_eq(server->nsteps, 6);
+	assert_step_at(&server->steps[1], STEP_DUP, 11, 11, "dup");
+	assert_step_at(&server->steps[2], STEP_FORK, 12, 11, "fork");
+	assert_step_at(&server->steps[3], STEP_CLOSE, 13, 11, "close");
+	assert_step_at(&server->steps[4], STEP_CLOSE, 14, 11, "close");
+	assert_step_at(&server->steps[5], STEP_EXIT, 15, 11, "exit");
+
+	child = &cf->roles[ROLE_SERVER_CHILD];
+	ck_assert(child->present);
+	ck_assert_uint_eq(child->line, 16);
+	ck_assert_uint_eq(child->nsteps, 5);
+	assert_step_at(&child->steps[0], STEP_RECV, 17, 11, "recv 100");
+	ck_assert_uint_eq(child->steps[0].u.recv.bytes, 100);
+	assert_step_at(&child->steps[1], STEP_SEND, 18, 11,
+	    "send 1KiB nosignal");
+	ck_assert_uint_eq(child->steps[1].u.send.bytes, 1024);
+	ck_assert_uint_eq(child->steps[1].u.send.flags, SEND_NOSIGNAL);
+	assert_step_at(&child->steps[4], STEP_EXIT, 21, 11, "exit");
+
+	ck_assert_uint_eq(cf->nexpects, 5);
+	e = cf->expects;
+	ck_assert_int_eq(e[0].kind, EXPECT_RECV_END);
+	ck_assert_ptr_null(e[0].system);
+	ck_assert_int_eq(e[1].kind, EXPECT_KILLED);
+	ck_assert(e[1].has_role);
+	ck_assert_int_eq(e[1].role, ROLE_SERVER_CHILD);
+	ck_assert_int_eq(e[1].u.signal, 0);
+	ck_assert_ptr_null(e[1].system);
+	ck_assert_int_eq(e[2].kind, EXPECT_OUTCOME);
+	ck_assert_ptr_null(e[2].system);
+	ck_assert_int_eq(e[3].kind, EXPECT_DURATION);
+	ck_assert_uint_eq(e[3].line, 26);
+	ck_assert_uint_eq(e[3].col, 11);
+	ck_assert_str_eq(e[3].text, "server.child.close took < 100ms");
+	ck_assert_int_eq(e[3].role, ROLE_SERVER_CHILD);
+	ck_assert_int_eq(e[3].u.duration.call, TIMED_CLOSE);
+	ck_assert_int_eq(e[3].u.duration.op, COMPARE_LT);
+	ck_assert_uint_eq(e[3].u.duration.ms, 100);
+	ck_assert_str_eq(e[3].system, "linux");
+	ck_assert_int_eq(e[4].kind, EXPECT_TEARDOWN);
+	ck_assert_str_eq(e[4].system, "linux");
+	case_free(cf);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_family)
+{
+	struct case_file *cf;
+
+	cf = parse_ok(MINIMAL);
+	ck_assert_int_eq(cf->family, FAMILY_4);
+	case_free(cf);
+	cf = parse_ok("family 4\n" MINIMAL);
+	ck_assert_int_eq(cf->family, FAMILY_4);
+	case_free(cf);
+	/* A directive anywhere, as case and deadline. */
+	cf = parse_ok(HEAD CLIENT "family 6\n  send 1\n" SERVER EXPECT);
+	ck_assert_int_eq(cf->family, FAMILY_6);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 2);
+	case_free(cf);
+	cf = parse_ok(MINIMAL "family both\n");
+	ck_assert_int_eq(cf->family, FAMILY_BOTH);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_children)
+{
+	struct case_file *cf;
+	const struct case_step *c, *cc, *s, *sc;
+
+	/* Both ends fork; children wait for parents and the other way. */
+	cf = parse_ok(HEAD
+	    "client: connect\n"
+	    "  fork\n"
+	    "  wait client.child.closed\n"
+	    "  wait server.child.sent\n"
+	    "server: accept\n"
+	    "  raise go\n"
+	    "  fork\n"
+	    "  close\n"
+	    "client.child: close\n"
+	    "server.child:send 1\n"
+	    "  wait server.go\n"
+	    "  wait client.child.done\n"
+	    EXPECT);
+	c = cf->roles[ROLE_CLIENT].steps;
+	cc = cf->roles[ROLE_CLIENT_CHILD].steps;
+	s = cf->roles[ROLE_SERVER].steps;
+	sc = cf->roles[ROLE_SERVER_CHILD].steps;
+	ck_assert(cf->roles[ROLE_CLIENT_CHILD].present);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT_CHILD].line, 10);
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER_CHILD].line, 11);
+	ck_assert_int_eq(c[1].kind, STEP_FORK);
+	ck_assert_str_eq(step_event_name(&c[1]), "forked");
+	ck_assert_int_eq(c[2].u.wait.role, ROLE_CLIENT_CHILD);
+	ck_assert_str_eq(c[2].u.wait.event, "closed");
+	ck_assert_str_eq(c[2].text, "wait client.child.closed");
+	ck_assert_int_eq(c[3].u.wait.role, ROLE_SERVER_CHILD);
+	ck_assert_str_eq(c[3].u.wait.event, "sent");
+	ck_assert_int_eq(cc[0].kind, STEP_CLOSE);
+	ck_assert_uint_eq(cc[0].col, 15);
+	ck_assert_int_eq(s[2].kind, STEP_FORK);
+	ck_assert_int_eq(sc[0].kind, STEP_SEND);
+	ck_assert_uint_eq(sc[0].col, 14);
+	ck_assert_int_eq(sc[1].u.wait.role, ROLE_SERVER);
+	ck_assert_str_eq(sc[1].u.wait.event, "go");
+	ck_assert_int_eq(sc[2].u.wait.role, ROLE_CLIENT_CHILD);
+	ck_assert_str_eq(sc[2].u.wait.event, "done");
+	case_free(cf);
+
+	/* A child section may come first; a child may have no steps. */
+	cf = parse_ok(HEAD "server.child:\n" CLIENT SERVER "  fork\n" EXPECT);
+	ck_assert(cf->roles[ROLE_SERVER_CHILD].present);
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER_CHILD].nsteps, 0);
+	case_free(cf);
+
+	/* A parent waits for its child's event after the fork. */
+	cf = parse_ok(HEAD CLIENT SERVER "  fork\n  wait server.child.closed\n"
+	    "  close\nserver.child: close\n" EXPECT);
+	case_free(cf);
+	/* A child waits for its parent's fork, and the parent for the
+	 * child's end. */
+	cf = parse_ok(HEAD CLIENT "  fork\n  wait client.child.done\n"
+	    SERVER "client.child: wait client.forked\n  send 1\n" EXPECT);
+	case_free(cf);
+	/* The client waits for an event the child raises after the server
+	 * waited for the client. */
+	cf = parse_ok(HEAD CLIENT "  raise a\n  wait server.child.b\n"
+	    SERVER "  wait client.a\n  fork\nserver.child: raise b\n" EXPECT);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_descriptors)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	/* Each close closes one descriptor; the socket lasts until the
+	 * last one. */
+	cf = parse_ok(HEAD CLIENT SERVER
+	    "  dup\n  dup\n  close\n  send 1\n  close\n  recv 1\n"
+	    "  lingering-close 1s\n  raise after\n" EXPECT);
+	s = cf->roles[ROLE_SERVER].steps;
+	ck_assert_int_eq(s[1].kind, STEP_DUP);
+	ck_assert_str_eq(step_event_name(&s[1]), "duped");
+	ck_assert_int_eq(s[7].kind, STEP_LINGERING_CLOSE);
+	ck_assert_str_eq(step_event_name(&s[7]), "closed");
+	case_free(cf);
+
+	/* A child inherits what the parent held at the fork: here two. */
+	cf = parse_ok(HEAD CLIENT SERVER
+	    "  dup\n  dup\n  close\n  fork\n  close\n  close\n"
+	    "server.child: send 1\n  close\n  send 1\n  close\n  exit\n"
+	    EXPECT);
+	case_free(cf);
+
+	/* A child's closes are its own: the parent still holds its socket. */
+	cf = parse_ok(HEAD CLIENT SERVER "  fork\n  send 1\n  close\n"
+	    "server.child: close\n" EXPECT);
+	case_free(cf);
+
+	/* sigpipe is about the process: before connect, after close. */
+	cf = parse_ok(HEAD "client: set sigpipe default\n  connect\n"
+	    "  close\n  set sigpipe ignore\n  exit\n" SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[0].kind, STEP_SET);
+	ck_assert_int_eq(s[0].u.set.option, OPTION_SIGPIPE);
+	ck_assert(s[0].u.set.on);
+	ck_assert_uint_eq(s[0].u.set.value, 1);
+	ck_assert_int_eq(s[3].u.set.option, OPTION_SIGPIPE);
+	ck_assert(!s[3].u.set.on);
+	ck_assert_uint_eq(s[3].u.set.value, 0);
+	ck_assert_int_eq(s[4].kind, STEP_EXIT);
+	ck_assert_ptr_null(step_event_name(&s[4]));
+	case_free(cf);
+
+	/* exit may come first, before connect. */
+	cf = parse_ok(HEAD "client: exit\n" SERVER EXPECT);
+	ck_assert_int_eq(cf->roles[ROLE_CLIENT].steps[0].kind, STEP_EXIT);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_new_step_forms)
+{
+	struct case_file *cf;
+	const struct case_step *s;
+
+	cf = parse_ok(HEAD CLIENT
+	    "  send 1 nosignal\n"
+	    "  send 2 more nosignal dontwait\n"
+	    "  send fill nosignal\n"
+	    "  recv all rate 64KiB/10ms\n"
+	    "  recv 100 rate 1/1.5s within 3s\n"
+	    "  poll\n"
+	    "  poll within 1s\n"
+	    "  drain\n"
+	    "  drain 1MiB\n"
+	    "  lingering-close 2s\n"
+	    SERVER
+	    "  lingering-close 250ms 64KiB within 5s\n"
+	    EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_uint_eq(s[1].u.send.bytes, 1);
+	ck_assert_uint_eq(s[1].u.send.flags, SEND_NOSIGNAL);
+	ck_assert_uint_eq(s[2].u.send.flags,
+	    SEND_MORE | SEND_NOSIGNAL | SEND_DONTWAIT);
+	ck_assert(s[3].u.send.fill);
+	ck_assert_uint_eq(s[3].u.send.flags, SEND_DONTWAIT | SEND_NOSIGNAL);
+	ck_assert_int_eq(s[4].u.recv.mode, RECV_ALL);
+	ck_assert(!s[4].u.recv.peek);
+	ck_assert_uint_eq(s[4].u.recv.rate_bytes, 65536);
+	ck_assert_uint_eq(s[4].u.recv.rate_ms, 10);
+	ck_assert_int_eq(s[5].u.recv.mode, RECV_COUNT);
+	ck_assert_uint_eq(s[5].u.recv.bytes, 100);
+	ck_assert_uint_eq(s[5].u.recv.rate_bytes, 1);
+	ck_assert_uint_eq(s[5].u.recv.rate_ms, 1500);
+	ck_assert_uint_eq(s[5].timeout_ms, 3000);
+	ck_assert_int_eq(s[6].kind, STEP_POLL);
+	ck_assert_ptr_null(step_event_name(&s[6]));
+	ck_assert_uint_eq(s[7].timeout_ms, 1000);
+	ck_assert_int_eq(s[8].kind, STEP_DRAIN);
+	ck_assert_uint_eq(s[8].u.drain.limit, 0);
+	ck_assert_str_eq(step_event_name(&s[8]), "drained");
+	ck_assert_uint_eq(s[9].u.drain.limit, 1048576);
+	ck_assert_int_eq(s[10].kind, STEP_LINGERING_CLOSE);
+	ck_assert_uint_eq(s[10].u.lingering.ms, 2000);
+	ck_assert_uint_eq(s[10].u.lingering.limit, 0);
+	ck_assert_str_eq(s[10].text, "lingering-close 2s");
+	s = cf->roles[ROLE_SERVER].steps;
+	ck_assert_uint_eq(s[1].u.lingering.ms, 250);
+	ck_assert_uint_eq(s[1].u.lingering.limit, 65536);
+	ck_assert_uint_eq(s[1].timeout_ms, 5000);
+	case_free(cf);
+
+	/* Earlier recv forms have no rate. */
+	cf = parse_ok(HEAD CLIENT "  recv 1 peek\n" SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert(s[1].u.recv.peek);
+	ck_assert_uint_eq(s[1].u.recv.rate_bytes, 0);
+	ck_assert_uint_eq(s[1].u.recv.rate_ms, 0);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_new_expect_forms)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+	int i;
+
+	cf = parse_ok(HEAD CLIENT "  send 1\n  poll\n  shutdown wr\n"
+	    SERVER "  fork\n  close\n"
+	    "server.child: send 1\n  lingering-close 1s\n"
+	    "expect: client.send errors EPIPE ECONNRESET EAGAIN\n"
+	    "  server.child.send errors none\n"
+	    "  client.shutdown took >= 900ms\n"
+	    "  client.shutdown took < 2s\n"
+	    "  server.close took = 0ms\n"
+	    "  server.child.close took <= 1.5s\n"
+	    "  client killed by SIGPIPE\n"
+	    "  server exits normally\n"
+	    "  server.child killed by SIGKILL\n"
+	    "  client.poll includes POLLIN POLLRDHUP\n"
+	    "  server->client discarded > 0\n"
+	    "  client->server discarded = 4KiB\n"
+	    "  server->client discarded <= 1MiB\n"
+	    "  client->server lost >= 1\n"
+	    "  client->server lost < unsent\n");
+	ck_assert_uint_eq(cf->nexpects, 15);
+	e = cf->expects;
+	for (i = 0; i < 15; i++)
+		ck_assert_ptr_null(e[i].system);
+
+	ck_assert_int_eq(e[0].kind, EXPECT_SEND_ERRORS);
+	ck_assert(e[0].has_role);
+	ck_assert_int_eq(e[0].role, ROLE_CLIENT);
+	ck_assert_uint_eq(e[0].u.send_errors.n, 3);
+	ck_assert_int_eq(e[0].u.send_errors.errors[0], EPIPE);
+	ck_assert_int_eq(e[0].u.send_errors.errors[1], ECONNRESET);
+	ck_assert_int_eq(e[0].u.send_errors.errors[2], EAGAIN);
+	ck_assert_int_eq(e[1].kind, EXPECT_SEND_ERRORS);
+	ck_assert(e[1].has_role);
+	ck_assert_int_eq(e[1].role, ROLE_SERVER_CHILD);
+	ck_assert_uint_eq(e[1].u.send_errors.n, 0);
+
+	ck_assert_int_eq(e[2].kind, EXPECT_DURATION);
+	ck_assert(e[2].has_role);
+	ck_assert_int_eq(e[2].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[2].u.duration.call, TIMED_SHUTDOWN);
+	ck_assert_int_eq(e[2].u.duration.op, COMPARE_GE);
+	ck_assert_uint_eq(e[2].u.duration.ms, 900);
+	ck_assert_int_eq(e[3].u.duration.op, COMPARE_LT);
+	ck_assert_uint_eq(e[3].u.duration.ms, 2000);
+	ck_assert_int_eq(e[4].role, ROLE_SERVER);
+	ck_assert_int_eq(e[4].u.duration.call, TIMED_CLOSE);
+	ck_assert_int_eq(e[4].u.duration.op, COMPARE_EQ);
+	ck_assert_uint_eq(e[4].u.duration.ms, 0);
+	ck_assert_int_eq(e[5].role, ROLE_SERVER_CHILD);
+	ck_assert_int_eq(e[5].u.duration.call, TIMED_CLOSE);
+	ck_assert_uint_eq(e[5].u.duration.ms, 1500);
+
+	ck_assert_int_eq(e[6].kind, EXPECT_KILLED);
+	ck_assert(e[6].has_role);
+	ck_assert_int_eq(e[6].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[6].u.signal, SIGPIPE);
+	ck_assert_int_eq(e[7].kind, EXPECT_KILLED);
+	ck_assert_int_eq(e[7].role, ROLE_SERVER);
+	ck_assert_int_eq(e[7].u.signal, 0);
+	ck_assert_int_eq(e[8].role, ROLE_SERVER_CHILD);
+	ck_assert_int_eq(e[8].u.signal, SIGKILL);
+
+	ck_assert_int_eq(e[9].kind, EXPECT_POLL);
+	ck_assert(e[9].has_role);
+	ck_assert_int_eq(e[9].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[9].u.poll_events, POLLIN | POLLRDHUP);
+	ck_assert_str_eq(e[9].text, "client.poll includes POLLIN POLLRDHUP");
+
+	ck_assert_int_eq(e[10].kind, EXPECT_DISCARDED);
+	ck_assert(!e[10].has_role);
+	ck_assert_int_eq(e[10].writer, ROLE_SERVER);
+	ck_assert_int_eq(e[10].u.discarded.op, COMPARE_GT);
+	ck_assert_uint_eq(e[10].u.discarded.value, 0);
+	ck_assert_int_eq(e[11].writer, ROLE_CLIENT);
+	ck_assert_int_eq(e[11].u.discarded.op, COMPARE_EQ);
+	ck_assert_uint_eq(e[11].u.discarded.value, 4096);
+	ck_assert_int_eq(e[12].u.discarded.op, COMPARE_LE);
+	ck_assert_uint_eq(e[12].u.discarded.value, 1048576);
+
+	/* lost twice: a range. */
+	ck_assert_int_eq(e[13].kind, EXPECT_LOST);
+	ck_assert_int_eq(e[13].u.lost.op, COMPARE_GE);
+	ck_assert_int_eq(e[14].u.lost.op, COMPARE_LT);
+	ck_assert(e[14].u.lost.unsent);
+	case_free(cf);
+
+	/* Every flag and signal name. */
+	cf = parse_ok(HEAD CLIENT "  poll\n" SERVER
+	    "expect: client.poll includes POLLRDHUP POLLHUP POLLERR POLLOUT POLLIN\n"
+	    "  client killed by SIGBUS\n");
+	ck_assert_int_eq(cf->expects[0].u.poll_events,
+	    POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
+	ck_assert_int_eq(cf->expects[1].u.signal, SIGBUS);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_systems)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+
+	cf = parse_ok(HEAD CLIENT "  recv all\n" SERVER
+	    "expect linux: teardown rst\n"
+	    "  client.recv ends ECONNRESET\n"
+	    "expect  freebsd:teardown fin\n"
+	    "  client.recv ends EOF\n"
+	    "expect darwin:\n"
+	    "  no rst\n"
+	    "expect netbsd: no rst\n"
+	    "expect openbsd: rst from server\n"
+	    "expect: server->client delivered\n");
+	ck_assert_uint_eq(cf->nexpects, 8);
+	e = cf->expects;
+	ck_assert_str_eq(e[0].system, "linux");
+	ck_assert_uint_eq(e[0].line, 5);
+	ck_assert_uint_eq(e[0].col, 15);
+	ck_assert_str_eq(e[0].text, "teardown rst");
+	ck_assert_str_eq(e[1].system, "linux");
+	ck_assert_int_eq(e[1].u.recv_end.first, ECONNRESET);
+	ck_assert_str_eq(e[2].system, "freebsd");
+	ck_assert_uint_eq(e[2].col, 17);
+	ck_assert_str_eq(e[2].text, "teardown fin");
+	ck_assert_int_eq(e[2].u.teardown, EXPECT_TEARDOWN_FIN);
+	ck_assert_str_eq(e[3].system, "freebsd");
+	ck_assert_str_eq(e[4].system, "darwin");
+	ck_assert_str_eq(e[5].system, "netbsd");
+	ck_assert_str_eq(e[6].system, "openbsd");
+	ck_assert_int_eq(e[6].u.rst, RST_EXPECT_ANY);
+	ck_assert_ptr_null(e[7].system);
+	case_free(cf);
+
+	/* Only system sections: enough. */
+	cf = parse_ok(HEAD CLIENT SERVER "expect linux: no rst\n");
+	ck_assert_uint_eq(cf->nexpects, 1);
+	ck_assert_str_eq(cf->expects[0].system, "linux");
+	case_free(cf);
+
+	/* Ranges: an "expect:" line counts with each system's lines. */
+	cf = parse_ok(HEAD CLIENT SERVER "  close\n"
+	    "expect linux: server.close took >= 1s\n"
+	    "expect freebsd: server.close took < 10ms\n"
+	    "expect: server.close took >= 0ms\n"
+	    "expect darwin: server.close took < 5s\n");
+	ck_assert_uint_eq(cf->nexpects, 4);
+	case_free(cf);
+	cf = parse_ok(HEAD CLIENT SERVER "  close\n"
+	    "expect linux: server.close took >= 1s\n"
+	    "  server.close took < 2s\n"
+	    "expect freebsd: server.close took >= 1s\n"
+	    "  server.close took < 2s\n");
+	case_free(cf);
+}
+END_TEST
+
 /* Refusals: each with its exact message and place */
 
 struct refusal {
@@ -751,15 +1181,15 @@ static const struct refusal refusals[] = {
 
 	/* Sections */
 	{ "foo\n",
-	  "x.case:1:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'foo'" },
+	  "x.case:1:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'foo'" },
 	{ "case t\nclient connect\n",
-	  "x.case:2:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'client' (did you mean 'client:'?)" },
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'client' (did you mean 'client:'?)" },
 	{ "case t\ndeadlin 1s\n",
-	  "x.case:2:1: expected 'case', 'deadline' or a section ('client:', 'server:', 'expect:'), not 'deadlin' (did you mean 'deadline'?)" },
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'deadlin' (did you mean 'deadline'?)" },
 	{ "clent: connect\n",
-	  "x.case:1:1: unknown section 'clent:' (did you mean 'client:'?) (expected 'client:', 'server:' or 'expect:')" },
+	  "x.case:1:1: unknown section 'clent:' (did you mean 'client:'?) (expected 'client:', 'server:', 'client.child:', 'server.child:' or 'expect:')" },
 	{ HEAD CLIENT "  expects: no rst\n",
-	  "x.case:3:3: unknown section 'expects:' (did you mean 'expect:'?) (expected 'client:', 'server:' or 'expect:')" },
+	  "x.case:3:3: unknown section 'expects:' (did you mean 'expect:'?) (expected 'client:', 'server:', 'client.child:', 'server.child:' or 'expect:')" },
 	{ "  connect\n",
 	  "x.case:1:3: step 'connect' outside a 'client:' or 'server:' section" },
 	{ "teardown fin\n",
@@ -808,9 +1238,9 @@ static const struct refusal refusals[] = {
 	{ STEP("send 17179869184GiB"),
 	  "x.case:3:14: size '17179869184GiB' is too large" },
 	{ STEP("send 100 mroe"),
-	  "x.case:3:18: unknown send option 'mroe' (did you mean 'more'?) (expected 'nonblocking', 'dontwait' or 'more')" },
+	  "x.case:3:18: unknown send option 'mroe' (did you mean 'more'?) (expected 'nonblocking', 'dontwait', 'more' or 'nosignal')" },
 	{ STEP("send 100 nonblock"),
-	  "x.case:3:18: unknown send option 'nonblock' (did you mean 'nonblocking'?) (expected 'nonblocking', 'dontwait' or 'more')" },
+	  "x.case:3:18: unknown send option 'nonblock' (did you mean 'nonblocking'?) (expected 'nonblocking', 'dontwait', 'more' or 'nosignal')" },
 	{ STEP("send 100 more more"), "x.case:3:23: 'more' is given twice" },
 	{ STEP("send 100 nonblocking dontwait"),
 	  "x.case:3:30: 'dontwait' repeats 'nonblocking' (nonblocking and dontwait are the same)" },
@@ -830,7 +1260,7 @@ static const struct refusal refusals[] = {
 	  "x.case:3:14: recv needs a size or 'all', not 'al' (did you mean 'all'?)" },
 	{ STEP("recv 0"), "x.case:3:14: recv needs a size above 0" },
 	{ STEP("recv all peak"),
-	  "x.case:3:18: unknown recv option 'peak' (did you mean 'peek'?) (expected 'peek')" },
+	  "x.case:3:18: unknown recv option 'peak' (did you mean 'peek'?) (expected 'peek' or 'rate')" },
 	{ STEP("recv 10 peek peek"), "x.case:3:22: 'peek' is given twice" },
 
 	/* shutdown, close and steps without arguments */
@@ -849,9 +1279,9 @@ static const struct refusal refusals[] = {
 
 	/* set */
 	{ STEP("set"),
-	  "x.case:3:9: set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock or linger (e.g. 'set nodelay on')" },
+	  "x.case:3:9: set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe (e.g. 'set nodelay on')" },
 	{ STEP("set rcvbf 1"),
-	  "x.case:3:13: unknown option 'rcvbf' (did you mean 'rcvbuf'?) (expected rcvbuf, sndbuf, nodelay, cork, nonblock or linger)" },
+	  "x.case:3:13: unknown option 'rcvbf' (did you mean 'rcvbuf'?) (expected rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe)" },
 	{ STEP("set rcvbuf"),
 	  "x.case:3:9: set rcvbuf needs a size (e.g. 'set rcvbuf 64KiB')" },
 	{ STEP("set sndbuf big"),
@@ -887,7 +1317,7 @@ static const struct refusal refusals[] = {
 	{ STEP("wait server."),
 	  "x.case:3:14: wait needs ROLE.EVENT (e.g. 'wait server.closed'), not 'server.'" },
 	{ STEP("wait sever.closed"),
-	  "x.case:3:14: unknown role 'sever' in 'sever.closed' (did you mean 'server'?) (expected 'client' or 'server')" },
+	  "x.case:3:14: unknown role 'sever' in 'sever.closed' (did you mean 'server'?) (expected 'client', 'server', 'client.child' or 'server.child')" },
 	{ STEP("wait client.sent"),
 	  "x.case:3:14: a role cannot wait for its own event" },
 	{ SERVER_STEP("wait server.done"),
@@ -915,7 +1345,7 @@ static const struct refusal refusals[] = {
 
 	/* raise, pause */
 	{ STEP("raise"),
-	  "x.case:3:9: raise needs an event name (e.g. 'raise drained')" },
+	  "x.case:3:9: raise needs an event name (e.g. 'raise ready')" },
 	{ STEP("raise Foo"),
 	  "x.case:3:15: event name 'Foo' must be lower-case letters, digits, '-' and '_'" },
 	{ STEP("raise -x"),
@@ -1034,9 +1464,9 @@ static const struct refusal refusals[] = {
 	{ EXPECTING("client -> server clean"),
 	  "x.case:4:9: write a direction without spaces: 'client->server' or 'server->client'" },
 	{ EXPECTING("client->server"),
-	  "x.case:4:9: 'client->server' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none) or 'lost OP N'" },
+	  "x.case:4:9: 'client->server' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none), 'lost OP N' or 'discarded OP N'" },
 	{ EXPECTING("client->server truncatd"),
-	  "x.case:4:24: unknown outcome 'truncatd' (did you mean 'truncated'?) (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none or 'lost')" },
+	  "x.case:4:24: unknown outcome 'truncatd' (did you mean 'truncated'?) (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none, 'lost' or 'discarded')" },
 	{ EXPECTING("client->server clean\n  client->server truncated"),
 	  "x.case:5:3: the outcome of 'client->server' is expected twice (first at line 4)" },
 	{ EXPECTING("server->client clean now"),
@@ -1105,6 +1535,331 @@ static const struct refusal refusals[] = {
 	{ HEAD CLIENT "  send 1\n  wait server.b\n  raise a\n"
 	  SERVER "  raise b0\n  wait client.a\n  raise b\n" EXPECT,
 	  "x.case:4:3: client and server wait on each other: client waits for 'server.b' (line 4) while server waits for 'client.a' (line 8)" },
+	/* family */
+	{ "family\n", "x.case:1:1: family needs 4, 6 or both (e.g. 'family both')" },
+	{ "family ipv6\n", "x.case:1:8: unknown family 'ipv6' (expected 4, 6 or both)" },
+	{ "family bth\n",
+	  "x.case:1:8: unknown family 'bth' (did you mean 'both'?) (expected 4, 6 or both)" },
+	{ "family 4 6\n", "x.case:1:10: unexpected '6' after 'family 4'" },
+	{ "family 4\nfamily both\n",
+	  "x.case:2:1: 'family' is given twice (first at line 1)" },
+
+	/* Children: sections and forks */
+	{ HEAD CLIENT SERVER "  fork\n" EXPECT,
+	  "x.case:4:3: 'fork' needs a 'server.child:' section" },
+	{ HEAD CLIENT "  fork\n" SERVER EXPECT,
+	  "x.case:3:3: 'fork' needs a 'client.child:' section" },
+	{ HEAD CLIENT SERVER "  server.child: close\n" EXPECT,
+	  "x.case:4:3: 'server.child:' needs a 'fork' step in server" },
+	/* The earlier of two offences. */
+	{ HEAD "client.child:\n" CLIENT SERVER "  fork\n" EXPECT,
+	  "x.case:2:1: 'client.child:' needs a 'fork' step in client" },
+	{ HEAD CLIENT "server.child:\n" "client.child:\n" SERVER "  fork\n"
+	  "server.child:\n" EXPECT,
+	  "x.case:7:1: role 'server.child' is defined twice (first at line 3)" },
+	{ HEAD CLIENT SERVER "  fork\n  fork\nserver.child:\n" EXPECT,
+	  "x.case:5:3: 'fork' appears twice in server (first at line 4)" },
+	{ HEAD "client: fork\n  connect\n" SERVER EXPECT,
+	  "x.case:2:9: 'fork' before 'connect'" },
+	{ HEAD CLIENT "  close\n  fork\n" SERVER EXPECT,
+	  "x.case:4:3: 'fork' after 'close' (line 3)" },
+	{ HEAD CLIENT SERVER "  fork\nserver.child: fork\n" EXPECT,
+	  "x.case:5:15: a child cannot fork" },
+	{ HEAD CLIENT SERVER "  fork\nserver.child: accept\n" EXPECT,
+	  "x.case:5:15: 'accept' is not a step of server.child: a child starts with its parent's connected socket" },
+	{ HEAD CLIENT "  fork\n" SERVER "client.child: connect\n" EXPECT,
+	  "x.case:5:15: 'connect' is not a step of client.child: a child starts with its parent's connected socket" },
+	{ HEAD CLIENT SERVER "  fork\nserver.chld: close\n" EXPECT,
+	  "x.case:5:1: unknown section 'server.chld:' (did you mean 'server.child:'?) (expected 'client:', 'server:', 'client.child:', 'server.child:' or 'expect:')" },
+	{ "client.child connect\n",
+	  "x.case:1:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'client.child' (did you mean 'client.child:'?)" },
+
+	/* exit */
+	{ HEAD CLIENT "  exit\n  close\n" SERVER EXPECT,
+	  "x.case:4:3: 'close' after 'exit' (line 3)" },
+	{ HEAD CLIENT "  exit\n  pause 1s\n" SERVER EXPECT,
+	  "x.case:4:3: 'pause' after 'exit' (line 3)" },
+	{ HEAD CLIENT SERVER "  fork\nserver.child: exit\n  raise x\n" EXPECT,
+	  "x.case:6:3: 'raise' after 'exit' (line 5)" },
+	{ STEP("exit now"), "x.case:3:14: unexpected 'now' after 'exit'" },
+	{ HEAD CLIENT "  exit\n  set sigpipe ignore\n" SERVER EXPECT,
+	  "x.case:4:3: 'set' after 'exit' (line 3)" },
+
+	/* dup and close */
+	{ HEAD CLIENT SERVER "  dup\n  close\n  close\n  send 1\n" EXPECT,
+	  "x.case:7:3: 'send' after 'close' (line 6)" },
+	{ HEAD CLIENT SERVER "  dup\n  close\n  close\n  close\n" EXPECT,
+	  "x.case:7:3: 'close' after 'close' (line 6)" },
+	{ HEAD CLIENT SERVER "  close\n  dup\n" EXPECT,
+	  "x.case:5:3: 'dup' after 'close' (line 4)" },
+	{ HEAD "client: dup\n" SERVER EXPECT, "x.case:2:9: 'dup' before 'connect'" },
+	{ HEAD CLIENT SERVER "  lingering-close 1s\n  poll\n" EXPECT,
+	  "x.case:5:3: 'poll' after 'lingering-close' (line 4)" },
+	{ HEAD CLIENT SERVER "  dup\n  lingering-close 1s\n  close\n  drain\n" EXPECT,
+	  "x.case:7:3: 'drain' after 'close' (line 6)" },
+	{ HEAD CLIENT SERVER "  close\n  set nodelay on\n" EXPECT,
+	  "x.case:5:3: 'set' after 'close' (line 4)" },
+	/* The child holds what the parent held at the fork. */
+	{ HEAD CLIENT SERVER "  fork\n  dup\nserver.child: close\n  send 1\n" EXPECT,
+	  "x.case:7:3: 'send' after 'close' (line 6)" },
+	{ HEAD CLIENT SERVER "  dup\n  close\n  fork\nserver.child: close\n  close\n" EXPECT,
+	  "x.case:8:3: 'close' after 'close' (line 7)" },
+	{ HEAD CLIENT SERVER "  dup\n  fork\nserver.child: close\n  close\n  snapshot\n" EXPECT,
+	  "x.case:8:3: 'snapshot' after 'close' (line 7)" },
+	{ STEP("dup 2"), "x.case:3:13: unexpected '2' after 'dup'" },
+	{ STEP("fork now"), "x.case:3:14: unexpected 'now' after 'fork'" },
+	{ STEP("poll 1"), "x.case:3:14: unexpected '1' after 'poll'" },
+	{ HEAD "client: poll\n" SERVER EXPECT, "x.case:2:9: 'poll' before 'connect'" },
+	{ HEAD CLIENT "server: drain\n" EXPECT, "x.case:3:9: 'drain' before 'accept'" },
+	{ HEAD "client: lingering-close 1s\n" SERVER EXPECT,
+	  "x.case:2:9: 'lingering-close' before 'connect'" },
+
+	/* drain, lingering-close */
+	{ STEP("drain 0"),
+	  "x.case:3:15: drain needs a size above 0 (or none: no limit)" },
+	{ STEP("drain all"),
+	  "x.case:3:15: drain takes a size limit (e.g. 'drain 1MiB') or nothing, not 'all'" },
+	{ STEP("drain 1K 2"), "x.case:3:18: unexpected '2' after 'drain 1K'" },
+	{ STEP("lingering-close"),
+	  "x.case:3:9: lingering-close needs a duration (e.g. 'lingering-close 2s', 'lingering-close 2s 1MiB')" },
+	{ STEP("lingering-close 2"),
+	  "x.case:3:25: duration '2' needs a unit (e.g. '2s' or '2ms')" },
+	{ STEP("lingering-close 0s"),
+	  "x.case:3:25: lingering-close needs a duration above 0" },
+	{ STEP("lingering-close 1s 0"),
+	  "x.case:3:28: lingering-close needs a size above 0 (or none: no limit)" },
+	{ STEP("lingering-close 1s lots"),
+	  "x.case:3:28: lingering-close takes a size limit after the duration (e.g. '1MiB'), not 'lots'" },
+	{ STEP("lingering-close 1s 1K x"),
+	  "x.case:3:31: unexpected 'x' after 'lingering-close 1s 1K'" },
+	{ STEP("lingring-close 1s"),
+	  "x.case:3:9: unknown step 'lingring-close' (did you mean 'lingering-close'?)" },
+	{ STEP("dupe"), "x.case:3:9: unknown step 'dupe' (did you mean 'dup'?)" },
+
+	/* send nosignal, recv rate, set sigpipe */
+	{ STEP("send 1 nosignal nosignal"),
+	  "x.case:3:25: 'nosignal' is given twice" },
+	{ STEP("send 1 nosignl"),
+	  "x.case:3:16: unknown send option 'nosignl' (did you mean 'nosignal'?) (expected 'nonblocking', 'dontwait', 'more' or 'nosignal')" },
+	{ STEP("recv all rate 64KiB/10ms peek"),
+	  "x.case:3:34: 'rate' and 'peek' exclude each other" },
+	{ STEP("recv 1 peek rate 1/1ms"),
+	  "x.case:3:21: 'rate' and 'peek' exclude each other" },
+	{ STEP("recv all rate"),
+	  "x.case:3:18: rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms')" },
+	{ STEP("recv all rate 64KiB"),
+	  "x.case:3:23: rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms'), not '64KiB'" },
+	{ STEP("recv all rate /10ms"),
+	  "x.case:3:23: rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms'), not '/10ms'" },
+	{ STEP("recv all rate 64KiB/"),
+	  "x.case:3:23: rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms'), not '64KiB/'" },
+	{ STEP("recv all rate 0/10ms"), "x.case:3:23: rate needs a size above 0" },
+	{ STEP("recv all rate 1K/0ms"), "x.case:3:26: rate needs a duration above 0" },
+	{ STEP("recv all rate 1Kb/1ms"),
+	  "x.case:3:23: unknown unit 'Kb' in size '1Kb' (did you mean 'K'?) (use B, K, M, G, KiB, MiB or GiB)" },
+	{ STEP("recv all rate 1K/10"),
+	  "x.case:3:26: duration '10' needs a unit (e.g. '10s' or '10ms')" },
+	{ STEP("recv all rate 1/1ms rate 2/2ms"),
+	  "x.case:3:29: 'rate' is given twice" },
+	{ STEP("recv all rte 1/1ms"),
+	  "x.case:3:18: unknown recv option 'rte' (did you mean 'rate'?) (expected 'peek' or 'rate')" },
+	{ STEP("set sigpipe"),
+	  "x.case:3:9: set sigpipe needs 'default' or 'ignore' (e.g. 'set sigpipe default')" },
+	{ STEP("set sigpipe ignored"),
+	  "x.case:3:21: set sigpipe needs 'default' or 'ignore', not 'ignored' (did you mean 'ignore'?)" },
+	{ STEP("set sigpipe on"),
+	  "x.case:3:21: set sigpipe needs 'default' or 'ignore', not 'on'" },
+	{ STEP("set sigpipe default now"),
+	  "x.case:3:29: unexpected 'now' after 'set sigpipe default'" },
+	{ STEP("set sigpip default"),
+	  "x.case:3:13: unknown option 'sigpip' (did you mean 'sigpipe'?) (expected rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe)" },
+	{ STEP("raise forked"),
+	  "x.case:3:15: 'forked' is an event the harness raises itself: choose another name" },
+	{ STEP("raise drained"),
+	  "x.case:3:15: 'drained' is an event the harness raises itself: choose another name" },
+
+	/* wait and children */
+	{ STEP("wait server.chld.closed"),
+	  "x.case:3:14: unknown role 'server.chld' in 'server.chld.closed' (did you mean 'server.child'?) (expected 'client', 'server', 'client.child' or 'server.child')" },
+	{ HEAD CLIENT "  fork\n" SERVER "client.child: wait client.child.x\n" EXPECT,
+	  "x.case:5:20: a role cannot wait for its own event" },
+	{ HEAD CLIENT "  wait server.child.closed\n" SERVER EXPECT,
+	  "x.case:3:3: client waits for 'server.child.closed', but there is no 'server.child:' section" },
+	{ HEAD CLIENT "  wait server.child.closd\n" SERVER "  fork\n"
+	  "server.child: close\n" EXPECT,
+	  "x.case:3:3: client waits for 'server.child.closd', which server.child never raises (did you mean 'server.child.closed'?)" },
+	{ HEAD CLIENT "  wait server.child.sent\n" SERVER "  fork\n"
+	  "server.child: close\n" EXPECT,
+	  "x.case:3:3: client waits for 'server.child.sent', which server.child never raises" },
+	{ HEAD CLIENT "  fork\n  wait server.forked\n" SERVER
+	  "client.child: wait server.duped\n" EXPECT,
+	  "x.case:4:3: client waits for 'server.forked', which server never raises" },
+
+	/* Deadlocks with children */
+	{ HEAD CLIENT SERVER "  wait server.child.closed\n  fork\n"
+	  "server.child: close\n" EXPECT,
+	  "x.case:4:3: deadlock: server waits for 'server.child.closed' (line 4); server.child starts only after server's 'fork' (line 5)" },
+	{ HEAD CLIENT "  wait server.child.closed\n  raise x\n" SERVER "  fork\n"
+	  "server.child: wait client.x\n  close\n" EXPECT,
+	  "x.case:3:3: client and server.child wait on each other: client waits for 'server.child.closed' (line 3) while server.child waits for 'client.x' (line 7)" },
+	{ HEAD CLIENT "  wait server.child.a\n  raise b\n" SERVER
+	  "  wait client.b\n  fork\nserver.child: raise a\n" EXPECT,
+	  "x.case:3:3: deadlock: client waits for 'server.child.a' (line 3); server.child starts only after server's 'fork' (line 7); server waits for 'client.b' (line 6)" },
+	{ HEAD CLIENT "  fork\n  wait client.child.done\n" SERVER
+	  "client.child: wait client.done\n" EXPECT,
+	  "x.case:4:3: client and client.child wait on each other: client waits for 'client.child.done' (line 4) while client.child waits for 'client.done' (line 6)" },
+	/* Waiting for an unforked child, behind a stuck pair. */
+	{ HEAD CLIENT "  wait server.child.x\n" SERVER "  wait client.y\n  fork\n"
+	  "server.child: raise x\n" "client.child: wait server.z\n" EXPECT,
+	  "x.case:8:1: 'client.child:' needs a 'fork' step in client" },
+	{ HEAD CLIENT "  fork\n  raise y\n  wait server.child.x\n" SERVER
+	  "  wait client.child.y\n  fork\nserver.child: raise x\n"
+	  "client.child: wait server.z\n" EXPECT,
+	  "x.case:7:3: server waits for 'client.child.y', which client.child never raises" },
+	{ HEAD CLIENT "  fork\n  wait server.child.x\n" SERVER
+	  "  wait client.child.done\n  fork\n  raise z\nserver.child: raise x\n"
+	  "client.child: wait server.z\n" EXPECT,
+	  "x.case:4:3: deadlock: client waits for 'server.child.x' (line 4); server.child starts only after server's 'fork' (line 7); server waits for 'client.child.done' (line 6); client.child waits for 'server.z' (line 10)" },
+
+	/* System sections */
+	{ HEAD CLIENT SERVER "expect linx: no rst\n",
+	  "x.case:4:8: unknown system 'linx' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	{ HEAD CLIENT SERVER "expect Linux:\n  no rst\n",
+	  "x.case:4:8: unknown system 'Linux' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	{ HEAD CLIENT SERVER "expect windows: no rst\n",
+	  "x.case:4:8: unknown system 'windows' (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	{ HEAD CLIENT SERVER "expect linux: no rst\n  expect linux:\n",
+	  "x.case:5:3: 'expect linux:' appears twice (first at line 4)" },
+	{ HEAD CLIENT SERVER "expect\n",
+	  "x.case:4:1: expected 'expect:' or 'expect SYSTEM:' (e.g. 'expect linux:')" },
+	{ HEAD CLIENT SERVER "expect linux no rst\n",
+	  "x.case:4:8: a system section ends with ':' (e.g. 'expect linux:'), not 'expect linux'" },
+	{ HEAD CLIENT SERVER "expect darwin:\n",
+	  "x.case:4:1: case expects nothing: add expectations under 'expect:'" },
+	{ HEAD CLIENT SERVER "expect darwin: teardown fin within 1s\n",
+	  "x.case:4:29: 'within' applies to steps, not expectations" },
+	/* The same expectation for all systems and for one: a conflict. */
+	{ HEAD CLIENT SERVER "expect: teardown fin\nexpect linux: teardown rst\n",
+	  "x.case:5:15: 'teardown' is expected twice (first at line 4)" },
+	{ HEAD CLIENT SERVER "expect freebsd: teardown fin\nexpect linux: teardown rst\n"
+	  "expect: teardown fin\n",
+	  "x.case:6:9: 'teardown' is expected twice (first at line 4)" },
+	{ HEAD CLIENT SERVER "expect linux: no rst\nexpect: rst from server\n",
+	  "x.case:5:9: 'rst from server' contradicts 'no rst' (line 4)" },
+	{ HEAD CLIENT SERVER "expect: rst from client\nexpect openbsd: no rst\n",
+	  "x.case:5:17: 'no rst' contradicts 'rst from client' (line 4)" },
+	{ HEAD CLIENT SERVER "expect linux: client->server clean\n"
+	  "expect: client->server clean\n",
+	  "x.case:5:9: the outcome of 'client->server' is expected twice (first at line 4)" },
+	{ HEAD CLIENT SERVER "expect: server->client lost > 0\n"
+	  "expect linux: server->client lost < 1M\n  server->client lost = unsent\n",
+	  "x.case:6:3: 'server->client lost' is expected three times (first at line 4; two make a range)" },
+	{ HEAD CLIENT SERVER "  close\nexpect linux: server.close took >= 1s\n"
+	  "  server.close took < 2s\nexpect: server.close took > 0ms\n",
+	  "x.case:7:9: 'server.close took' is expected three times (first at line 5; two make a range)" },
+	{ EXPECTING("client->server lost > 0\n  client->server lost < 9\n  client->server lost != 5"),
+	  "x.case:6:3: 'client->server lost' is expected three times (first at line 4; two make a range)" },
+
+	/* New expectations */
+	{ EXPECTING("client.send errors EPIPE"),
+	  "x.case:4:9: 'client.send errors' needs a 'send' step in client" },
+	{ SERVER_STEP("send 1") "  server.send errors EPIPE\n  server.send errors none\n",
+	  "x.case:7:3: 'server.send errors' is expected twice (first at line 6)" },
+	{ SERVER_STEP("send 1") "  server.send errs EPIPE\n",
+	  "x.case:6:15: expected 'errors' after 'server.send' (did you mean 'errors'?) (e.g. 'server.send errors EPIPE')" },
+	{ SERVER_STEP("send 1") "  server.send\n",
+	  "x.case:6:3: expected 'errors' after 'server.send' (e.g. 'server.send errors EPIPE')" },
+	{ SERVER_STEP("send 1") "  server.send errors\n",
+	  "x.case:6:15: 'errors' needs errno names or 'none' (e.g. 'errors EPIPE', 'errors none')" },
+	{ SERVER_STEP("send 1") "  server.send errors EPIPE none\n",
+	  "x.case:6:28: 'none' stands alone (e.g. 'errors none')" },
+	{ SERVER_STEP("send 1") "  server.send errors none EPIPE\n",
+	  "x.case:6:27: unexpected 'EPIPE' after 'server.send errors none'" },
+	{ SERVER_STEP("send 1") "  server.send errors EPIP\n",
+	  "x.case:6:22: unknown errno 'EPIP' (did you mean 'EPIPE'?) (send errors are names like EPIPE, or 'none')" },
+	{ SERVER_STEP("send 1") "  server.send errors EOF\n",
+	  "x.case:6:22: unknown errno 'EOF' (send errors are names like EPIPE, or 'none')" },
+	{ EXPECTING("server.close took < 1s"),
+	  "x.case:4:9: 'server.close took' needs a 'close' or 'lingering-close' step in server" },
+	{ EXPECTING("client.shutdown took < 1s"),
+	  "x.case:4:9: 'client.shutdown took' needs a 'shutdown' step in client" },
+	{ SERVER_STEP("close") "  server.close tok < 1s\n",
+	  "x.case:6:16: expected 'took' after 'server.close' (did you mean 'took'?) (e.g. 'server.close took < 100ms')" },
+	{ SERVER_STEP("close") "  server.close took\n",
+	  "x.case:6:16: 'took' needs a comparison and a duration (e.g. 'took < 100ms', 'took >= 1s')" },
+	{ SERVER_STEP("close") "  server.close took 1s\n",
+	  "x.case:6:21: 'took' needs a comparison and a duration (e.g. 'took < 100ms', 'took >= 1s')" },
+	{ SERVER_STEP("close") "  server.close took < 1\n",
+	  "x.case:6:23: duration '1' needs a unit (e.g. '1s' or '1ms')" },
+	{ SERVER_STEP("close") "  server.close took < 1s or so\n",
+	  "x.case:6:26: unexpected 'or' after 'server.close took < 1s'" },
+	{ SERVER_STEP("close") "  server.close took > 1s\n  server.close took < 2s\n"
+	  "  server.close took != 1500ms\n",
+	  "x.case:8:3: 'server.close took' is expected three times (first at line 6; two make a range)" },
+	{ EXPECTING("client.poll includes POLLIN"),
+	  "x.case:4:9: 'client.poll includes' needs a 'poll' step in client" },
+	{ SERVER_STEP("poll") "  server.poll includes\n",
+	  "x.case:6:15: 'includes' needs poll flags (e.g. 'includes POLLIN POLLRDHUP')" },
+	{ SERVER_STEP("poll") "  server.poll has POLLIN\n",
+	  "x.case:6:15: expected 'includes' after 'server.poll' (e.g. 'server.poll includes POLLIN')" },
+	{ SERVER_STEP("poll") "  server.poll includes POLLIN POLLIN\n",
+	  "x.case:6:31: 'POLLIN' is given twice" },
+	{ SERVER_STEP("poll") "  server.poll includes POLLRDHUB\n",
+	  "x.case:6:24: unknown poll flag 'POLLRDHUB' (did you mean 'POLLRDHUP'?) (expected POLLIN, POLLOUT, POLLERR, POLLHUP or POLLRDHUP)" },
+	{ SERVER_STEP("poll") "  server.poll includes POLLPRI\n",
+	  "x.case:6:24: unknown poll flag 'POLLPRI' (did you mean 'POLLERR'?) (expected POLLIN, POLLOUT, POLLERR, POLLHUP or POLLRDHUP)" },
+	{ SERVER_STEP("poll") "  server.poll includes POLLIN\n  server.poll includes POLLOUT\n",
+	  "x.case:7:3: 'server.poll includes' is expected twice (first at line 6)" },
+	{ EXPECTING("client killed by SIGPIPE\n  client exits normally"),
+	  "x.case:5:3: what becomes of client is expected twice (first at line 4)" },
+	{ EXPECTING("client killed by SIGPIP"),
+	  "x.case:4:26: unknown signal 'SIGPIP' (did you mean 'SIGPIPE'?) (expected SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT or SIGBUS)" },
+	{ EXPECTING("client killed by SIGUSR1"),
+	  "x.case:4:26: unknown signal 'SIGUSR1' (expected SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT or SIGBUS)" },
+	{ EXPECTING("client killed by"),
+	  "x.case:4:23: 'killed by' needs a signal name (e.g. 'killed by SIGPIPE')" },
+	{ EXPECTING("client killed SIGPIPE"),
+	  "x.case:4:23: expected 'by' after 'killed' (e.g. 'killed by SIGPIPE')" },
+	{ EXPECTING("client killed by SIGPIPE twice"),
+	  "x.case:4:34: unexpected 'twice' after 'client killed by SIGPIPE'" },
+	{ EXPECTING("client exits"),
+	  "x.case:4:16: expected 'normally' after 'exits' (e.g. 'server exits normally')" },
+	{ EXPECTING("client exits cleanly"),
+	  "x.case:4:22: expected 'normally' after 'exits' (e.g. 'server exits normally')" },
+	{ EXPECTING("server exit normally"),
+	  "x.case:4:16: expected 'killed by SIGNAL' or 'exits normally' after 'server', not 'exit' (did you mean 'exits'?)" },
+	{ EXPECTING("server"),
+	  "x.case:4:9: 'server' needs 'killed by SIGNAL' or 'exits normally' (e.g. 'server killed by SIGPIPE')" },
+	{ EXPECTING("server.child exits normally"),
+	  "x.case:4:9: expectation about server.child, but there is no 'server.child:' section" },
+	{ HEAD CLIENT SERVER "  fork\nserver.child: close\n"
+	  "expect: server.child.recv ends EOF\n",
+	  "x.case:6:9: 'server.child.recv ends' needs a 'recv' step in server.child" },
+	{ HEAD CLIENT SERVER "  fork\n  recv 1\nserver.child: close\n"
+	  "expect: server.child.so_error 0\n",
+	  "x.case:7:9: 'server.child.so_error' needs a 'so_error' or 'recv' step in server.child" },
+	{ HEAD CLIENT SERVER "  fork\nserver.child: recv all\n"
+	  "expect: server.child.recv ends EOF\n  server.child.recv ends EPIPE\n",
+	  "x.case:7:3: 'server.child.recv ends' is expected twice (first at line 6)" },
+	{ EXPECTING("server.chld.recv ends EOF"),
+	  "x.case:4:9: unknown expectation 'server.chld.recv' (did you mean 'server.child.recv'?)" },
+	{ EXPECTING("client.clsoe took < 1s"),
+	  "x.case:4:9: unknown expectation 'client.clsoe' (did you mean 'client.close'?)" },
+	{ EXPECTING("server->client discarded"),
+	  "x.case:4:24: 'discarded' needs a comparison and a size (e.g. 'discarded = 0', 'discarded > 0')" },
+	{ EXPECTING("server->client discarded = unsent"),
+	  "x.case:4:36: 'discarded' needs a size, not 'unsent'" },
+	{ EXPECTING("server->client discarded = 1 2"),
+	  "x.case:4:38: unexpected '2' after 'server->client discarded = 1'" },
+	{ EXPECTING("server->client discarded > 0\n  server->client discarded < 9\n"
+	  "  server->client discarded != 3"),
+	  "x.case:6:3: 'server->client discarded' is expected three times (first at line 4; two make a range)" },
+	{ EXPECTING("server->client discardd > 0"),
+	  "x.case:4:24: unknown outcome 'discardd' (did you mean 'discarded'?) (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none, 'lost' or 'discarded')" },
+	{ EXPECTING("rst from server.child"),
+	  "x.case:4:18: unknown role 'server.child' (expected 'client' or 'server')" },
+	{ "client.send errors none\n",
+	  "x.case:1:1: expectation 'client.send' outside the 'expect:' section" },
 };
 
 START_TEST(test_refusal)
@@ -1360,6 +2115,23 @@ START_TEST(test_names)
 	ck_assert_str_eq(step_kind_name(STEP_PAUSE), "pause");
 	ck_assert_str_eq(step_kind_name(STEP_SO_ERROR), "so_error");
 	ck_assert_str_eq(step_kind_name(STEP_SNAPSHOT), "snapshot");
+	ck_assert_str_eq(step_kind_name(STEP_FORK), "fork");
+	ck_assert_str_eq(step_kind_name(STEP_DUP), "dup");
+	ck_assert_str_eq(step_kind_name(STEP_EXIT), "exit");
+	ck_assert_str_eq(step_kind_name(STEP_POLL), "poll");
+	ck_assert_str_eq(step_kind_name(STEP_DRAIN), "drain");
+	ck_assert_str_eq(step_kind_name(STEP_LINGERING_CLOSE),
+	    "lingering-close");
+	ck_assert_str_eq(role_name(ROLE_CLIENT_CHILD), "client.child");
+	ck_assert_str_eq(role_name(ROLE_SERVER_CHILD), "server.child");
+	ck_assert(!role_is_child(ROLE_CLIENT));
+	ck_assert(!role_is_child(ROLE_SERVER));
+	ck_assert(role_is_child(ROLE_CLIENT_CHILD));
+	ck_assert(role_is_child(ROLE_SERVER_CHILD));
+	ck_assert_int_eq(role_end(ROLE_CLIENT), ROLE_CLIENT);
+	ck_assert_int_eq(role_end(ROLE_SERVER), ROLE_SERVER);
+	ck_assert_int_eq(role_end(ROLE_CLIENT_CHILD), ROLE_CLIENT);
+	ck_assert_int_eq(role_end(ROLE_SERVER_CHILD), ROLE_SERVER);
 	ck_assert_str_eq(outcome_name(OUTCOME_CLEAN), "clean");
 	ck_assert_str_eq(outcome_name(OUTCOME_DELIVERED), "delivered");
 	ck_assert_str_eq(outcome_name(OUTCOME_DELIVERED_BUT_RESET),
@@ -1464,6 +2236,42 @@ START_TEST(test_errno_names)
 }
 END_TEST
 
+START_TEST(test_signal_names)
+{
+	static const struct {
+		const char *name;
+		int value;
+	} names[] = {
+		{ "SIGPIPE", SIGPIPE },
+		{ "SIGKILL", SIGKILL },
+		{ "SIGTERM", SIGTERM },
+		{ "SIGINT", SIGINT },
+		{ "SIGSEGV", SIGSEGV },
+		{ "SIGABRT", SIGABRT },
+		{ "SIGBUS", SIGBUS },
+	};
+	int value, i;
+
+	for (i = 0; i < NELEMS(names); i++) {
+		value = -1;
+		ck_assert_int_eq(signal_from_name(names[i].name, &value), 0);
+		ck_assert_int_eq(value, names[i].value);
+		ck_assert_str_eq(signal_to_name(names[i].value),
+		    names[i].name);
+	}
+	value = 12345;
+	ck_assert_int_eq(signal_from_name("sigpipe", &value), -1);
+	ck_assert_int_eq(signal_from_name("PIPE", &value), -1);
+	ck_assert_int_eq(signal_from_name("SIGUSR1", &value), -1);
+	ck_assert_int_eq(signal_from_name("", &value), -1);
+	ck_assert_int_eq(signal_from_name(NULL, &value), -1);
+	ck_assert_int_eq(value, 12345);
+	ck_assert_int_eq(signal_from_name("SIGPIPE", NULL), 0);
+	ck_assert_str_eq(signal_to_name(0), "unknown-signal");
+	ck_assert_str_eq(signal_to_name(SIGUSR1), "unknown-signal");
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	case_free(NULL);
@@ -1493,6 +2301,13 @@ case_suite(void)
 	tcase_add_test(tc, test_expect_forms);
 	tcase_add_test(tc, test_expect_more_forms);
 	tcase_add_test(tc, test_no_deadlock);
+	tcase_add_test(tc, test_fork_file);
+	tcase_add_test(tc, test_family);
+	tcase_add_test(tc, test_children);
+	tcase_add_test(tc, test_descriptors);
+	tcase_add_test(tc, test_new_step_forms);
+	tcase_add_test(tc, test_new_expect_forms);
+	tcase_add_test(tc, test_systems);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refuse");
@@ -1514,6 +2329,7 @@ case_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_errno_names);
+	tcase_add_test(tc, test_signal_names);
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
 
