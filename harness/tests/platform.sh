@@ -1,0 +1,34 @@
+#!/bin/sh
+# platform.sh - a case with expectations only for another system runs,
+# reports what it observed, and skips (77) instead of guessing.
+set -u
+
+: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-platform.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+[ "$(uname -s)" = Linux ] || { echo "this test assumes Linux"; exit 77; }
+
+cat >"$tmp/elsewhere.case" <<'CASE'
+case      elsewhere
+client:   connect
+          send 100
+          wait server.closed
+          recv all
+server:   accept
+          await unread 100
+          close
+expect freebsd:
+          teardown fin from server
+CASE
+"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/elsewhere.case" >"$tmp/out" 2>&1
+status=$?
+cat "$tmp/out"
+grep -q "cannot create a" "$tmp/out" && exit 77	# no namespace here at all
+[ "$status" -eq 77 ] || { echo "FAIL: exit status $status, expected 77"; exit 1; }
+grep -q "elsewhere: SKIP. the case has no expectations for linux" "$tmp/out" ||
+	{ echo "FAIL: the skip does not say why"; exit 1; }
+# What was observed is still reported, and the other system's line is not judged.
+grep -q "Wire: rst; RST+ACK from server" "$tmp/out" || { echo "FAIL: no observation"; exit 1; }
+grep -q "skip .*expect teardown fin from server; observed not judged on linux" "$tmp/out" ||
+	{ echo "FAIL: the freebsd expectation was judged"; exit 1; }
+exit 0
