@@ -227,7 +227,12 @@ command_run(int argc, char **argv)
 		}
 		fprintf(json, "{\"version\":\"%s\",\"cases\":[", PACKAGE_VERSION);
 	}
-	for (i = 0; i < list.count; i++) {
+	if (runner_catch_stop_signals() < 0) {
+		fprintf(stderr, "closeprobe: sigaction: %s\n", strerror(errno));
+		list_free(&list);
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < list.count && runner_stop_signal() == 0; i++) {
 		char *object = NULL;
 		int status = runner_run_case(list.items[i], &opt, &object);
 
@@ -256,6 +261,11 @@ command_run(int argc, char **argv)
 			fprintf(stderr, "closeprobe: %s: %s\n", json_path, strerror(errno));
 			errors++;
 		}
+	}
+	if (runner_stop_signal() != 0) {
+		printf("closeprobe: stopped by %s; %zu of %zu cases not run\n",
+		    signal_to_name(runner_stop_signal()), list.count - i, list.count);
+		errors++;
 	}
 	if (list.count > 1)
 		printf("closeprobe: %zu cases: %zu passed, %zu failed, %zu skipped, %zu errors\n",

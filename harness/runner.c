@@ -54,6 +54,45 @@
 #define SENTINEL_LIMIT_NS (2000000000LL)	/* for the sentinel to show up */
 #define PUMP_INTERVAL_MS 5
 
+/*
+ * SIGINT and SIGTERM: closeprobe forwards them to the running case's
+ * coordinator, which stops the roles, completes and flushes the capture,
+ * reports, and exits; closeprobe then runs no further case.
+ */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t coordinator_pid;	/* in closeprobe: the case running now */
+
+static void
+on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	stop_signal = sig;
+	if (coordinator_pid > 0)
+		kill((pid_t)coordinator_pid, sig);
+	errno = saved;
+}
+
+int
+runner_catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked poll() returns EINTR and sees the flag. */
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int
+runner_stop_signal(void)
+{
+	return stop_signal;
+}
+
 /* The ids of the events a case uses: one per (role, name) pair. */
 struct event_names {
 	enum role_id *roles;
@@ -89,8 +128,11 @@ struct case_run {
 	struct conn_table *table;
 	struct verdict verdict;
 	bool have_verdict;
-	char *pcap_path;
+	char *pcap_path;	/* the evidence, as the report names it */
 	char *text_path;
+	char *pcap_tmp;		/* written here, then renamed to pcap_path */
+	char *text_tmp;
+	bool pcap_created;
 	char note[512];
 };
 
@@ -231,10 +273,6 @@ loopback_socket(int family, int type, struct sockaddr_storage *addr)
 	return fd;
 }
 
-/*
- * Open DIR/NAME for writing without following a symbolic link: evidence
- * never lands outside the captures directory.
- */
 static uint16_t
 port_of(const struct sockaddr_storage *addr)
 {
@@ -243,10 +281,24 @@ port_of(const struct sockaddr_storage *addr)
 	    ((const struct sockaddr_in *)addr)->sin_port);
 }
 
+/*
+ * Evidence is written to a new file of this process's own (O_EXCL, never
+ * through a symbolic link, relative to the captures directory), read back
+ * from there, and renamed over the final name only when complete: two runs
+ * of one case at once never read each other's packets, and a link planted
+ * at the final name is replaced, not followed.
+ */
 static int
-evidence_open(int dir_fd, const char *name)
+evidence_open(int dir_fd, const char *path)
 {
-	return openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return openat(dir_fd, strrchr(path, '/') + 1,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+static int
+evidence_publish(int dir_fd, const char *tmp, const char *final)
+{
+	return renameat(dir_fd, strrchr(tmp, '/') + 1, dir_fd, strrchr(final, '/') + 1);
 }
 
 static char *
@@ -271,7 +323,10 @@ open_captures_dir(struct case_run *run)
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0 && errno == ELOOP)
+		run_error(run, CASE_ERROR, "%s is a symbolic link: evidence is never "
+		    "written through one (name the real directory)", dir);
+	else if (fd < 0)
 		run_error(run, CASE_ERROR, "cannot open %s: %s", dir, strerror(errno));
 	return fd;
 }
@@ -290,6 +345,9 @@ role_process(struct case_run *run, enum role_id role)
 
 	/* SIGPIPE never kills a role unless the case says so ("set sigpipe default"). */
 	signal(SIGPIPE, SIG_IGN);
+	/* The coordinator stops roles itself; a role just dies of these. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if (run->capture != NULL)
 		close(capture_selectable_fd(run->capture));
 	close(run->sentinel_fd);
@@ -339,11 +397,8 @@ roles_start(struct case_run *run)
 		if (pid == 0)
 			role_process(run, (enum role_id)r);
 		run->pids[r] = pid;
+		/* Without pidfds (older kernels, valgrind) the supervisor polls. */
 		run->pidfds[r] = pidfd_open_compat(pid);
-		if (run->pidfds[r] < 0) {
-			run_error(run, CASE_ERROR, "pidfd_open: %s", strerror(errno));
-			return -1;
-		}
 	}
 	/* Only the server role keeps the listener. */
 	close(run->listen_fd);
@@ -521,7 +576,7 @@ pump(struct case_run *run)
 static int
 roles_supervise(struct case_run *run)
 {
-	bool killed = false;
+	bool killed = false, pidfd_usable = true;
 
 	while (!roles_over(run)) {
 		struct pollfd pfds[1 + ROLE_COUNT];
@@ -533,12 +588,24 @@ roles_supervise(struct case_run *run)
 		for (r = 0; r < ROLE_COUNT; r++) {
 			if (role_over(run, r))
 				continue;
-			if (run->pidfds[r] < 0 && role_pid(run, r) > 0)
+			if (run->pidfds[r] < 0 && role_pid(run, r) > 0 && pidfd_usable) {
 				run->pidfds[r] = pidfd_open_compat(run->pids[r]);
+				if (run->pidfds[r] < 0 && errno == ENOSYS)
+					pidfd_usable = false;
+			}
 			if (run->pidfds[r] >= 0)
 				pfds[n++] = (struct pollfd){ run->pidfds[r], POLLIN, 0 };
 			else
 				timeout = PUMP_INTERVAL_MS;	/* a child about to be forked */
+		}
+		if (stop_signal != 0 && !killed) {
+			char all[2048];
+
+			describe_roles(run, -1, all, sizeof(all));
+			run_error(run, CASE_ERROR, "stopped by %s: %s",
+			    signal_to_name(stop_signal), all);
+			roles_kill(run);
+			killed = true;
 		}
 		if (left <= 0 && !killed) {
 			char all[2048];
@@ -720,11 +787,12 @@ case_setup(struct case_run *run, int dir_fd)
 	 */
 	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)",
 	    port_of(&run->server_addr), port_of(&run->sentinel_addr));
-	pcap_fd = evidence_open(dir_fd, strrchr(run->pcap_path, '/') + 1);
+	pcap_fd = evidence_open(dir_fd, run->pcap_tmp);
 	if (pcap_fd < 0) {
-		run_error(run, CASE_ERROR, "%s: %s", run->pcap_path, strerror(errno));
+		run_error(run, CASE_ERROR, "%s: %s", run->pcap_tmp, strerror(errno));
 		return -1;
 	}
+	run->pcap_created = true;
 	switch (capture_open(&run->capture, "lo", filter, pcap_fd, err, sizeof(err))) {
 	case CAPTURE_OK:
 		break;
@@ -756,7 +824,7 @@ case_classify(struct case_run *run)
 		run_error(run, CASE_ERROR, "out of memory");
 		return -1;
 	}
-	if (trace_read_file(run->pcap_path, run->table, &stats, err, sizeof(err)) < 0) {
+	if (trace_read_file(run->pcap_tmp, run->table, &stats, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "reading the evidence back: %s", err);
 		return -1;
 	}
@@ -817,20 +885,23 @@ case_judge(struct case_run *run)
 static void
 case_evidence_text(struct case_run *run, int dir_fd)
 {
-	int fd = evidence_open(dir_fd, strrchr(run->text_path, '/') + 1);
+	int fd = evidence_open(dir_fd, run->text_tmp);
 	FILE *fp;
 
 	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
+		fprintf(stderr, "closeprobe: %s: %s\n", run->text_tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
+	/* The report names the text file, so name it before writing. */
+	run->report.text_path = run->text_path;
 	report_write_text(&run->report, fp);
-	if (fclose(fp) != 0)
+	if (fclose(fp) != 0 || evidence_publish(dir_fd, run->text_tmp, run->text_path) < 0) {
 		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
-	else
-		run->report.text_path = run->text_path;
+		unlinkat(dir_fd, strrchr(run->text_tmp, '/') + 1, 0);
+		run->report.text_path = NULL;
+	}
 }
 
 static void
@@ -864,6 +935,8 @@ case_run_free(struct case_run *run)
 		close(run->sentinel_fd);
 	free(run->pcap_path);
 	free(run->text_path);
+	free(run->pcap_tmp);
+	free(run->text_tmp);
 }
 
 /* The coordinator: runs in a child of closeprobe; returns the exit status. */
@@ -874,7 +947,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	/* With "family both" each run's evidence names its family. */
 	const char *suffix = cf->family != FAMILY_BOTH ? "" : family == AF_INET6 ? "-v6" : "-v4";
 	struct case_run run;
-	char err[1024], ext[16];
+	char err[1024], ext[48];
 	int dir_fd = -1;
 	int status, r;
 	FILE *json;
@@ -894,9 +967,14 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.started_ns = monotonic_ns();
 	snprintf(ext, sizeof(ext), "%s.pcap", suffix);
 	run.pcap_path = path_join(opt->captures_dir, cf->name, ext);
+	snprintf(ext, sizeof(ext), "%s.pcap.%ld.tmp", suffix, (long)getpid());
+	run.pcap_tmp = path_join(opt->captures_dir, cf->name, ext);
 	snprintf(ext, sizeof(ext), "%s.txt", suffix);
 	run.text_path = path_join(opt->captures_dir, cf->name, ext);
-	if (run.pcap_path == NULL || run.text_path == NULL) {
+	snprintf(ext, sizeof(ext), "%s.txt.%ld.tmp", suffix, (long)getpid());
+	run.text_tmp = path_join(opt->captures_dir, cf->name, ext);
+	if (run.pcap_path == NULL || run.text_path == NULL || run.pcap_tmp == NULL ||
+	    run.text_tmp == NULL) {
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
 	}
@@ -954,6 +1032,15 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	}
 report:
 	run.report.duration_s = (double)(monotonic_ns() - run.started_ns) / 1e9;
+	if (run.pcap_created) {
+		/* Whatever happened, what was captured is the evidence. */
+		capture_close(run.capture);
+		run.capture = NULL;
+		if (evidence_publish(dir_fd, run.pcap_tmp, run.pcap_path) < 0) {
+			run_error(&run, CASE_ERROR, "%s: %s", run.pcap_path, strerror(errno));
+			run.report.pcap_path = NULL;
+		}
+	}
 	if (dir_fd >= 0)
 		case_evidence_text(&run, dir_fd);
 	report_write_text(&run.report, stdout);
@@ -1030,17 +1117,24 @@ run_family(const struct case_file *cf, const struct run_options *opt, int family
 		return EXIT_ERROR;
 	}
 	if (pid == 0) {
+		coordinator_pid = 0;
 		close(pipefd[0]);
 		_exit(case_coordinate(cf, opt, family, pipefd[1]));
 	}
+	coordinator_pid = pid;
+	/* A signal that came just before the fork would not have reached it. */
+	if (stop_signal != 0)
+		kill(pid, stop_signal);
 	close(pipefd[1]);
 	*json = read_all(pipefd[0]);
 	close(pipefd[0]);
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR) {
+			coordinator_pid = 0;
 			printf("%s: ERROR. waitpid: %s\n", cf->name, strerror(errno));
 			return EXIT_ERROR;
 		}
+	coordinator_pid = 0;
 	if (WIFSIGNALED(wstatus)) {
 		printf("%s: ERROR. the case's coordinator died of signal %d (%s)\n",
 		    cf->name, WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
@@ -1071,7 +1165,7 @@ runner_run_case(const struct case_file *cf, const struct run_options *opt, char 
 
 	if (cf->family != FAMILY_6)
 		status = run_family(cf, opt, AF_INET, &v4);
-	if (cf->family != FAMILY_4)
+	if (cf->family != FAMILY_4 && stop_signal == 0)
 		status = status_worse(status, run_family(cf, opt, AF_INET6, &v6));
 	if (v4 == NULL || v6 == NULL) {
 		*json = v4 != NULL ? v4 : v6;

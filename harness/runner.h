@@ -21,4 +21,12 @@ struct run_options {
 int runner_run_case(const struct case_file *cf, const struct run_options *opt,
     char **json);
 
+/*
+ * Catch SIGINT and SIGTERM for the rest of the run: the case running then
+ * is stopped cleanly (its evidence completed), and runner_stop_signal()
+ * tells the caller to run no more.  0 ok, -1 with errno.
+ */
+int runner_catch_stop_signals(void);
+int runner_stop_signal(void);		/* the signal caught, or 0 */
+
 #endif /* runner_h */

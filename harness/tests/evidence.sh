@@ -1,0 +1,63 @@
+#!/bin/sh
+# evidence.sh - evidence is never written through a symbolic link nor
+# outside the captures directory, and the directory is not world-writable.
+set -u
+
+: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-evidence.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+cat >"$tmp/ok.case" <<'CASE'
+case      ok
+client:   connect
+          close
+server:   accept
+          recv all
+          close
+expect:   teardown fin
+CASE
+
+# A new captures directory: created, not writable by others.
+(umask 000 && "$CLOSEPROBE" run --captures "$tmp/new" "$tmp/ok.case" >"$tmp/out" 2>&1)
+status=$?
+grep -q "cannot create a" "$tmp/out" && exit 77
+[ "$status" -eq 0 ] || fail "run into a new directory: status $status: $(cat "$tmp/out")"
+mode=$(stat -c %a "$tmp/new")
+case "$mode" in
+*[2367]) fail "captures directory is world-writable ($mode)" ;;
+esac
+
+# Links planted at the evidence names are replaced, never followed.
+mkdir "$tmp/captures"
+echo precious >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/captures/ok.pcap"
+ln -s "$tmp/victim" "$tmp/captures/ok.txt"
+"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/ok.case" >"$tmp/out" 2>&1 ||
+	fail "run with planted links: $(cat "$tmp/out")"
+[ "$(cat "$tmp/victim")" = precious ] || fail "a link was followed: the victim changed"
+[ -f "$tmp/captures/ok.pcap" ] && [ ! -L "$tmp/captures/ok.pcap" ] ||
+	fail "ok.pcap is not a regular file"
+[ -f "$tmp/captures/ok.txt" ] && [ ! -L "$tmp/captures/ok.txt" ] ||
+	fail "ok.txt is not a regular file"
+
+# A captures directory that is itself a link is refused.
+ln -s "$tmp/captures" "$tmp/linkdir"
+"$CLOSEPROBE" run --captures "$tmp/linkdir" "$tmp/ok.case" >"$tmp/out" 2>&1
+status=$?
+[ "$status" -eq 99 ] || fail "a linked captures directory was used (status $status)"
+
+# Names come only from validated case names: no path in a case name.
+cat >"$tmp/evil.case" <<'CASE'
+case      ../../etc/evil
+client:   connect
+server:   accept
+expect:   teardown fin
+CASE
+"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/evil.case" >"$tmp/out" 2>&1
+status=$?
+[ "$status" -eq 99 ] || fail "a case name with a path ran (status $status)"
+grep -q "evil.case:1:11: case name" "$tmp/out" || fail "no file:line:col for the bad name: $(cat "$tmp/out")"
+ls "$tmp/captures" | grep -q evil && fail "evidence named after a bad case name"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,70 @@
+#!/bin/sh
+# signals.sh - a run stopped with SIGTERM or SIGINT flushes complete
+# evidence, reports ERROR, runs no further case, and leaves no process.
+set -u
+
+: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-signals.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The server never answers: the client's recv would block for 30 s.
+cat >"$tmp/hang.case" <<'CASE'
+case      hang
+deadline  30s
+client:   connect
+          send 10
+          recv all
+server:   accept
+          wait client.done
+expect:   teardown fin
+CASE
+cat >"$tmp/after.case" <<'CASE'
+case      zz-after
+client:   connect
+          close
+server:   accept
+          recv all
+          close
+expect:   teardown fin
+CASE
+
+for sig in TERM INT; do
+	rm -rf "$tmp/captures"
+	"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/hang.case" "$tmp/after.case" \
+	    >"$tmp/out" 2>&1 &
+	pid=$!
+	# Wait (bounded) until the roles are blocked: the capture file exists
+	# and the client's data has been sent.
+	i=0
+	while [ "$i" -lt 100 ] && ! ls "$tmp"/captures/hang.pcap.*.tmp >/dev/null 2>&1; do
+		i=$((i + 1)); sleep 0.05
+	done
+	sleep 0.2
+	kill -"$sig" "$pid"
+	wait "$pid"
+	status=$?
+	grep -q "cannot create a" "$tmp/out" && exit 77
+	[ "$status" -eq 99 ] || fail "SIG$sig: exit status $status, expected 99"
+	grep -q "hang: ERROR. stopped by SIG$sig: client at .*'recv all'" "$tmp/out" ||
+		fail "SIG$sig: the report does not say what was stopped: $(head -c 400 "$tmp/out")"
+	grep -q "closeprobe: stopped by SIG$sig; 1 of 2 cases not run" "$tmp/out" ||
+		fail "SIG$sig: the remaining case was not skipped"
+	[ ! -e "$tmp/captures/zz-after.pcap" ] || fail "SIG$sig: a case ran after the signal"
+	# Complete evidence: a pcap with the handshake, and no temporary files.
+	if [ -s "$tmp/captures/hang.pcap" ]; then
+		if command -v tcpdump >/dev/null 2>&1; then
+			n=$(tcpdump -nn -r "$tmp/captures/hang.pcap" 2>/dev/null | grep -c 'Flags \[S')
+			[ "$n" -ge 2 ] || fail "SIG$sig: the pcap lacks the handshake"
+		fi
+	else
+		fail "SIG$sig: no pcap"
+	fi
+	ls "$tmp"/captures/*.tmp >/dev/null 2>&1 && fail "SIG$sig: temporary files left"
+	# No process left: every role and coordinator ran with the case path in argv.
+	if ps -eo args | grep -v grep | grep -q "$tmp/hang.case"; then
+		fail "SIG$sig: processes left behind: $(ps -eo pid,args | grep "$tmp/hang.case" | grep -v grep)"
+	fi
+done
+[ "$failures" -eq 0 ]
