@@ -15,6 +15,10 @@
  *   file        = { line }
  *   line        = directive | label [ item ] | item
  *   directive   = "case" NAME | "deadline" DURATION | "family" FAMILY
+ *               | "topology" TOPOLOGY | "mtu" MTU | "offloads" ON_OFF
+ *               | "capture" CAPTURE | "sysctl" SYSCTL "=" VALUE { VALUE }
+ *               | "rate" DIRECTION RATE | "loss" DIRECTION PERCENT
+ *               | "delay" DIRECTION DUR [ "jitter" DUR ]
  *   label       = "client:" | "server:" | "client.child:" | "server.child:"
  *               | "expect:" | "expect" SYSTEM ":"
  *   SYSTEM      = linux | freebsd | darwin | netbsd | openbsd
@@ -25,13 +29,38 @@
  * them are dropped, trailing blanks are trimmed, empty lines are skipped,
  * and the rest is joined with single spaces.  No such lines: NULL.
  *
- * Directives.  A line whose first token is "case", "deadline" or "family"
- * is a directive wherever it appears; it does not end the current
+ * Directives.  A line whose first token is "case", "deadline", "family",
+ * "topology", "mtu", "offloads", "capture", "sysctl", "rate", "loss" or
+ * "delay" is a directive wherever it appears; it does not end the current
  * section.
  *   case NAME      required, once; NAME = [a-z0-9][a-z0-9-]{0,63}
  *   deadline DUR   optional, once, above 0; default 10s
  *   family 4 | 6 | both   optional, once; default 4 (FAMILY_4, FAMILY_6,
  *                  FAMILY_BOTH)
+ * The path between the ends (see README, "Paths"):
+ *   topology loopback | veth   optional, once; default loopback
+ *   mtu N          optional, once; N = plain digits, 68..65536; mtu 0
+ *                  when absent (the interface's own)
+ *   offloads on | off   optional, once; offloads_off = true for off;
+ *                  either topology (on loopback it is about lo)
+ *   capture server | client | both   optional, once; default server;
+ *                  client and both need "topology veth"
+ *   sysctl NAME = VALUE { VALUE }   any number, each NAME once; NAME =
+ *                  "net." then words of [a-z0-9_] joined by single dots;
+ *                  "=" is a token of its own ("NAME=VALUE" is refused);
+ *                  value = the VALUE tokens joined by single spaces;
+ *                  case_file.sysctls in file order
+ *   rate DIRECTION RATE        RATE = DIGITS bit | kbit | mbit | gbit
+ *                  (x1, x1000, x10^6, x10^9), above 0 and within
+ *                  uint64_t bits per second: rate_bps
+ *   loss DIRECTION PERCENT     PERCENT = DIGITS [ . D [ D ] ] "%" (one
+ *                  token), above 0 and at most 100: loss_bp in basis
+ *                  points ("5%" = 500, "0.5%" = 50, "0.01%" = 1)
+ *   delay DIRECTION DUR [ jitter DUR ]   both above 0: delay_ms,
+ *                  jitter_ms (0 without jitter)
+ * rate, loss and delay are impairments (case_file.impairments, in file
+ * order; writer = the end left of "->"): any number, but each kind at
+ * most once per direction, and all of them need "topology veth".
  *
  * Sections.  A label starts a section; anything after it on the same line
  * (even without a space: "client:connect", "expect linux:no rst") is the
@@ -156,6 +185,8 @@
  *     "expect:" items, never with another system's.
  * Checks made at the end, in this order:
  *   - a name, the client and the server exist (a role may have no steps);
+ *   - without "topology veth", no "capture client" or "capture both" and
+ *     no impairment (the earlier offence in the file is reported);
  *   - a fork and its child's section come together (the earlier
  *     offence in the file is reported);
  *   - a child's steps, on the descriptors it inherits, as above;
@@ -246,14 +277,35 @@ static const char *const system_words[] = {
 
 static const char *const family_words[] = { "4", "6", "both" };
 
+/* Indexed by enum topology_kind, enum capture_point, enum impairment_kind. */
+static const char *const topology_words[] = { "loopback", "veth" };
+static const char *const capture_words[] = { "server", "client", "both" };
+static const char *const impairment_words[] = { "rate", "loss", "delay" };
+
+static const char *const on_off_words[] = { "on", "off" };
+static const char *const direction_words[] = {
+	"client->server", "server->client"	/* by writer */
+};
+
+/* "rate" units, with their factors to bits per second. */
+static const char *const rate_units[] = { "bit", "kbit", "mbit", "gbit" };
+static const uint64_t rate_factors[] = {
+	1, 1000, 1000 * 1000, 1000 * 1000 * 1000
+};
+
+#define MTU_MIN 68
+#define MTU_MAX 65536
+
 /* What a line may start with outside a section, and how to show it. */
 static const char *const toplevel_words[] = {
 	"case", "deadline", "family", "client", "server", "client.child",
-	"server.child", "expect"
+	"server.child", "expect", "topology", "mtu", "offloads", "capture",
+	"sysctl", "rate", "loss", "delay"
 };
 static const char *const toplevel_shown[] = {
 	"case", "deadline", "family", "client:", "server:", "client.child:",
-	"server.child:", "expect:"
+	"server.child:", "expect:", "topology", "mtu", "offloads", "capture",
+	"sysctl", "rate", "loss", "delay"
 };
 
 /* In the order of enum section, from SECTION_CLIENT. */
@@ -465,6 +517,16 @@ struct parser {
 	unsigned name_line;
 	unsigned deadline_line;
 	unsigned family_line;
+	unsigned topology_line;
+	unsigned mtu_line;
+	unsigned offloads_line;
+	unsigned capture_line;
+	unsigned capture_col;
+	size_t sysctls_cap;
+	size_t impairments_cap;
+	unsigned impairment_col;	/* of the first impairment's word */
+	/* Each impairment once per direction: by kind, by writer. */
+	unsigned impairment_line[NELEMS(impairment_words)][ROLE_ENDS];
 	unsigned expect_line;		/* the first expectation section */
 	unsigned expect_col;
 	unsigned plain_expect_line;	/* "expect:" */
@@ -2923,6 +2985,482 @@ parse_family_directive(struct parser *p, const struct item *it)
 	return 0;
 }
 
+/*
+ * A directive of one word from a list, once: "topology veth", "offloads
+ * off", "capture both".  *value is the word's index.
+ */
+static int
+parse_word_directive(struct parser *p, const struct item *it,
+    unsigned *seen_line, const char *const *words, size_t nwords,
+    const char *needs, const char *expected, int *value)
+{
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	int i;
+
+	if (*seen_line != 0) {
+		fail(p, it->line->number, it->tok[0].col,
+		    "'%s' is given twice (first at line %u)", it->tok[0].s,
+		    *seen_line);
+		return -1;
+	}
+	if (it->n < 2) {
+		fail_at(p, it->line, &it->tok[0], needs);
+		return -1;
+	}
+	t = item_token(it, 1);
+	i = find_word(t->s, words, nwords);
+	if (i < 0) {
+		fail(p, it->line->number, t->col, "unknown %s '%s'%s (expected %s)",
+		    it->tok[0].s, show(&sh, t->s),
+		    suggest(&h, t->s, words, nwords), expected);
+		return -1;
+	}
+	if (no_more(p, it, 2) == -1)
+		return -1;
+	*seen_line = it->line->number;
+	*value = i;
+	return 0;
+}
+
+static int
+parse_topology_directive(struct parser *p, const struct item *it)
+{
+	int i;
+
+	if (parse_word_directive(p, it, &p->topology_line, topology_words,
+	    NELEMS(topology_words),
+	    "topology needs loopback or veth (e.g. 'topology veth')",
+	    "loopback or veth", &i) == -1)
+		return -1;
+	p->cf->topology = (enum topology_kind)i;
+	return 0;
+}
+
+static int
+parse_offloads_directive(struct parser *p, const struct item *it)
+{
+	int i;
+
+	if (parse_word_directive(p, it, &p->offloads_line, on_off_words,
+	    NELEMS(on_off_words),
+	    "offloads needs on or off (e.g. 'offloads off')",
+	    "on or off", &i) == -1)
+		return -1;
+	p->cf->offloads_off = i == 1;
+	return 0;
+}
+
+static int
+parse_capture_directive(struct parser *p, const struct item *it)
+{
+	int i;
+
+	if (parse_word_directive(p, it, &p->capture_line, capture_words,
+	    NELEMS(capture_words),
+	    "capture needs server, client or both (e.g. 'capture both')",
+	    "server, client or both", &i) == -1)
+		return -1;
+	p->cf->capture = (enum capture_point)i;
+	p->capture_col = it->tok[0].col;
+	return 0;
+}
+
+static int
+parse_mtu_directive(struct parser *p, const struct item *it)
+{
+	const struct token *t;
+	const char *q;
+	unsigned long mtu;
+
+	if (p->mtu_line != 0) {
+		fail(p, it->line->number, it->tok[0].col,
+		    "'mtu' is given twice (first at line %u)", p->mtu_line);
+		return -1;
+	}
+	if (it->n < 2) {
+		fail_at(p, it->line, &it->tok[0],
+		    "mtu needs a number (e.g. 'mtu 1500')");
+		return -1;
+	}
+	t = item_token(it, 1);
+	mtu = 0;
+	for (q = t->s; *q != '\0' && is_digit(*q) && mtu <= MTU_MAX; q++)
+		mtu = mtu * 10 + (unsigned long)(*q - '0');
+	if (*q != '\0' || mtu < MTU_MIN || mtu > MTU_MAX) {
+		fail(p, it->line->number, t->col,
+		    "mtu must be between %d and %d", MTU_MIN, MTU_MAX);
+		return -1;
+	}
+	if (no_more(p, it, 2) == -1)
+		return -1;
+	p->cf->mtu = (unsigned)mtu;
+	p->mtu_line = it->line->number;
+	return 0;
+}
+
+/* "net." then words of [a-z0-9_] joined by single dots. */
+static bool
+valid_sysctl_name(const char *name)
+{
+	const char *q;
+	bool empty;
+
+	empty = true;
+	for (q = name + strlen("net."); *q != '\0'; q++) {
+		if (*q == '.') {
+			if (empty)
+				return false;
+			empty = true;
+		} else if (is_lower_alnum(*q) || *q == '_') {
+			empty = false;
+		} else {
+			return false;
+		}
+	}
+	return !empty;
+}
+
+static int
+parse_sysctl_directive(struct parser *p, const struct item *it)
+{
+	static const char needs[] = "sysctl needs 'NAME = VALUE'";
+	const struct token *name;
+	struct case_sysctl *sc, *grown;
+	struct shown sh;
+	size_t i, len;
+	char *value, *w;
+
+	if (it->n < 2 || strchr(it->tok[1].s, '=') != NULL) {
+		fail_at(p, it->line, it->n < 2 ? &it->tok[0] : &it->tok[1],
+		    needs);
+		return -1;
+	}
+	name = item_token(it, 1);
+	if (strncmp(name->s, "net.", strlen("net.")) != 0) {
+		fail(p, it->line->number, name->col,
+		    "sysctl '%s': only net.* sysctls can be set in the case's namespaces",
+		    show(&sh, name->s));
+		return -1;
+	}
+	if (!valid_sysctl_name(name->s)) {
+		fail(p, it->line->number, name->col,
+		    "sysctl name '%s' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')",
+		    show(&sh, name->s));
+		return -1;
+	}
+	if (it->n < 3 || strcmp(it->tok[2].s, "=") != 0) {
+		fail_at(p, it->line, it->n < 3 ? &it->tok[0] : &it->tok[2],
+		    needs);
+		return -1;
+	}
+	if (it->n < 4) {
+		fail_at(p, it->line, &it->tok[0], needs);
+		return -1;
+	}
+	for (i = 0; i < p->cf->nsysctls; i++) {
+		if (strcmp(p->cf->sysctls[i].name, name->s) == 0) {
+			fail(p, it->line->number, name->col,
+			    "sysctl '%s' is set twice (first at line %u)",
+			    show(&sh, name->s), p->cf->sysctls[i].line);
+			return -1;
+		}
+	}
+
+	/* The value: tokens 3.. joined by single spaces. */
+	len = 0;
+	for (i = 3; i < it->n; i++)
+		len += it->tok[i].len + 1;
+	value = malloc(len);
+	if (value == NULL) {
+		fail_oom(p);
+		return -1;
+	}
+	w = value;
+	for (i = 3; i < it->n; i++) {
+		if (i > 3)
+			*w++ = ' ';
+		memcpy(w, it->tok[i].s, it->tok[i].len);
+		w += it->tok[i].len;
+	}
+	*w = '\0';
+
+	grown = grow_array(p->cf->sysctls, &p->sysctls_cap, p->cf->nsysctls,
+	    sizeof(*p->cf->sysctls));
+	if (grown == NULL) {
+		free(value);
+		fail_oom(p);
+		return -1;
+	}
+	p->cf->sysctls = grown;
+	sc = &p->cf->sysctls[p->cf->nsysctls];
+	sc->name = dup_bytes(p, name->s, name->len);
+	if (sc->name == NULL) {
+		free(value);
+		return -1;
+	}
+	sc->value = value;
+	sc->line = it->line->number;
+	p->cf->nsysctls++;
+	return 0;
+}
+
+/* DIGITS (bit|kbit|mbit|gbit) -> bits per second, above 0. */
+static int
+parse_rate_bps(const char *s, uint64_t *bps)
+{
+	uint64_t value, digit, factor;
+	size_t ndigits;
+	int unit;
+
+	ndigits = strspn(s, "0123456789");
+	if (ndigits == 0)
+		return -1;
+	unit = find_word(s + ndigits, rate_units, NELEMS(rate_units));
+	if (unit < 0)
+		return -1;
+	value = 0;
+	for (; is_digit(*s); s++) {
+		digit = (uint64_t)(*s - '0');
+		if (value > (UINT64_MAX - digit) / 10)
+			return -1;
+		value = value * 10 + digit;
+	}
+	factor = rate_factors[unit];
+	if (value == 0 || value > UINT64_MAX / factor)
+		return -1;
+	*bps = value * factor;
+	return 0;
+}
+
+/* P with at most 2 decimals, 0 < P <= 100, in basis points; no "%". */
+static int
+parse_percent(const char *s, size_t len, unsigned *bp)
+{
+	const char *end;
+	unsigned whole, fraction, scale;
+
+	end = s + len;
+	if (s == end || !is_digit(*s))
+		return -1;
+	whole = 0;
+	for (; s < end && is_digit(*s); s++) {
+		whole = whole * 10 + (unsigned)(*s - '0');
+		if (whole > 100)
+			return -1;
+	}
+	fraction = 0;
+	if (s < end && *s == '.') {
+		s++;
+		if (s == end || !is_digit(*s))
+			return -1;
+		for (scale = 10; s < end && is_digit(*s); s++) {
+			if (scale == 0)
+				return -1;	/* a third decimal */
+			fraction += (unsigned)(*s - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (s != end)
+		return -1;
+	*bp = whole * 100 + fraction;
+	return *bp == 0 || *bp > 10000 ? -1 : 0;
+}
+
+static int
+parse_rate_value(struct parser *p, const struct item *it,
+    struct case_impairment *im)
+{
+	static const char needs[] = "rate needs a rate such as '10mbit'";
+	/* Sizes: bytes, not bits; no bit unit is meant by them. */
+	static const char *const byte_units[] = {
+		"B", "K", "M", "G", "KiB", "MiB", "GiB"
+	};
+	const struct token *t;
+	struct hint h;
+	char digits[24], lower[8];
+	const char *unit;
+	size_t ndigits, i;
+	int u;
+
+	if (it->n < 3) {
+		fail_at(p, it->line, &it->tok[0], needs);
+		return -1;
+	}
+	t = item_token(it, 2);
+	if (parse_rate_bps(t->s, &im->rate_bps) == 0)
+		return no_more(p, it, 3);
+	/*
+	 * "10mbps", "10Mbit": the number is fine, the unit is a near miss
+	 * ("10mbit" itself is refused for its number: 0 or too large).
+	 */
+	h.text[0] = '\0';
+	ndigits = strspn(t->s, "0123456789");
+	unit = t->s + ndigits;
+	if (ndigits > 0 && ndigits < sizeof(digits) && is_alpha(*unit) &&
+	    find_word(unit, rate_units, NELEMS(rate_units)) < 0 &&
+	    find_word(unit, byte_units, NELEMS(byte_units)) < 0) {
+		for (i = 0; i + 1 < sizeof(lower) && unit[i] != '\0'; i++)
+			lower[i] = (char)(unit[i] >= 'A' && unit[i] <= 'Z' ?
+			    unit[i] - 'A' + 'a' : unit[i]);
+		lower[i] = '\0';
+		u = -1;
+		if (unit[i] == '\0')
+			u = find_word(lower, rate_units, NELEMS(rate_units));
+		if (u < 0)
+			u = nearest_word(unit, rate_units, NELEMS(rate_units));
+		if (u >= 0) {
+			memcpy(digits, t->s, ndigits);
+			digits[ndigits] = '\0';
+			format_hint(&h, digits, rate_units[u]);
+		}
+	}
+	fail(p, it->line->number, t->col, "%s%s", needs, h.text);
+	return -1;
+}
+
+static int
+parse_loss_value(struct parser *p, const struct item *it,
+    struct case_impairment *im)
+{
+	static const char needs[] = "loss needs a percentage such as '5%'";
+	const struct token *t;
+	struct hint h;
+	unsigned bp;
+
+	if (it->n < 3) {
+		fail_at(p, it->line, &it->tok[0], needs);
+		return -1;
+	}
+	t = item_token(it, 2);
+	if (t->len > 1 && t->s[t->len - 1] == '%' &&
+	    parse_percent(t->s, t->len - 1, &im->loss_bp) == 0)
+		return no_more(p, it, 3);
+	/* "5": a percentage without its sign. */
+	h.text[0] = '\0';
+	if (parse_percent(t->s, t->len, &bp) == 0)
+		format_hint(&h, t->s, "%");
+	fail(p, it->line->number, t->col, "%s%s", needs, h.text);
+	return -1;
+}
+
+static int
+parse_delay_value(struct parser *p, const struct item *it,
+    struct case_impairment *im)
+{
+	static const char *const options[] = { "jitter" };
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+
+	if (it->n < 3) {
+		fail_at(p, it->line, &it->tok[0],
+		    "delay needs a duration (e.g. 'delay server->client 20ms')");
+		return -1;
+	}
+	if (parse_duration_token(p, it->line, &it->tok[2], &im->delay_ms) == -1)
+		return -1;
+	if (im->delay_ms == 0) {
+		fail_at(p, it->line, &it->tok[2],
+		    "delay needs a duration above 0");
+		return -1;
+	}
+	if (it->n == 3)
+		return 0;
+	t = item_token(it, 3);
+	if (strcmp(t->s, "jitter") != 0) {
+		fail(p, it->line->number, t->col,
+		    "unknown delay option '%s'%s (expected 'jitter')",
+		    show(&sh, t->s), suggest(&h, t->s, options, NELEMS(options)));
+		return -1;
+	}
+	if (it->n < 5) {
+		fail_at(p, it->line, t,
+		    "jitter needs a duration (e.g. 'jitter 5ms')");
+		return -1;
+	}
+	if (parse_duration_token(p, it->line, &it->tok[4], &im->jitter_ms) == -1)
+		return -1;
+	if (im->jitter_ms == 0) {
+		fail_at(p, it->line, &it->tok[4],
+		    "jitter needs a duration above 0 (leave it out for none)");
+		return -1;
+	}
+	return no_more(p, it, 5);
+}
+
+/* "rate DIR RATE", "loss DIR P%", "delay DIR DUR [jitter DUR]". */
+static int
+parse_impairment(struct parser *p, const struct item *it,
+    enum impairment_kind kind)
+{
+	static const char *const examples[] = {
+		"rate server->client 10mbit", "loss client->server 5%",
+		"delay server->client 20ms"
+	};
+	struct case_impairment im, *grown;
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	unsigned *seen;
+	int writer;
+
+	memset(&im, 0, sizeof(im));
+	im.kind = kind;
+	im.line = it->line->number;
+	if (it->n < 2) {
+		fail(p, it->line->number, it->tok[0].col,
+		    "%s needs a direction (e.g. '%s')", impairment_words[kind],
+		    examples[kind]);
+		return -1;
+	}
+	t = item_token(it, 1);
+	writer = find_word(t->s, direction_words, NELEMS(direction_words));
+	if (writer < 0) {
+		fail(p, it->line->number, t->col,
+		    "unknown direction '%s'%s (expected 'client->server' or 'server->client')",
+		    show(&sh, t->s), suggest(&h, t->s, direction_words,
+		    NELEMS(direction_words)));
+		return -1;
+	}
+	im.writer = (enum role_id)writer;
+	seen = &p->impairment_line[kind][writer];
+	if (*seen != 0) {
+		fail(p, it->line->number, it->tok[0].col,
+		    "'%s %s' is given twice (first at line %u)",
+		    impairment_words[kind], direction_words[writer], *seen);
+		return -1;
+	}
+	switch (kind) {
+	case IMPAIR_RATE:
+		if (parse_rate_value(p, it, &im) == -1)
+			return -1;
+		break;
+	case IMPAIR_LOSS:
+		if (parse_loss_value(p, it, &im) == -1)
+			return -1;
+		break;
+	case IMPAIR_DELAY:
+	default:
+		if (parse_delay_value(p, it, &im) == -1)
+			return -1;
+		break;
+	}
+	grown = grow_array(p->cf->impairments, &p->impairments_cap,
+	    p->cf->nimpairments, sizeof(*p->cf->impairments));
+	if (grown == NULL) {
+		fail_oom(p);
+		return -1;
+	}
+	p->cf->impairments = grown;
+	if (p->cf->nimpairments == 0)
+		p->impairment_col = it->tok[0].col;
+	p->cf->impairments[p->cf->nimpairments++] = im;
+	*seen = it->line->number;
+	return 0;
+}
+
 /* The first expectation section, for "case expects nothing". */
 static void
 note_expect_section(struct parser *p, const struct line *ln,
@@ -3092,7 +3630,7 @@ parse_tokens(struct parser *p, const struct line *ln)
 	struct shown sh;
 	struct hint h;
 	size_t i, label_len;
-	int label;
+	int label, kind;
 
 	it.line = ln;
 	it.tok = p->tokens;
@@ -3104,6 +3642,19 @@ parse_tokens(struct parser *p, const struct line *ln)
 		return parse_deadline_directive(p, &it);
 	if (strcmp(t->s, "family") == 0)
 		return parse_family_directive(p, &it);
+	if (strcmp(t->s, "topology") == 0)
+		return parse_topology_directive(p, &it);
+	if (strcmp(t->s, "mtu") == 0)
+		return parse_mtu_directive(p, &it);
+	if (strcmp(t->s, "offloads") == 0)
+		return parse_offloads_directive(p, &it);
+	if (strcmp(t->s, "capture") == 0)
+		return parse_capture_directive(p, &it);
+	if (strcmp(t->s, "sysctl") == 0)
+		return parse_sysctl_directive(p, &it);
+	kind = find_word(t->s, impairment_words, NELEMS(impairment_words));
+	if (kind >= 0)
+		return parse_impairment(p, &it, (enum impairment_kind)kind);
 	if (strcmp(t->s, "expect") == 0)
 		return parse_system_label(p, &it);
 
@@ -3773,6 +4324,35 @@ check_expect_sources(struct parser *p)
 	return 0;
 }
 
+/*
+ * A second capture point and the impairments need the veth topology; the
+ * earlier offence in the file is reported.
+ */
+static int
+check_paths(struct parser *p)
+{
+	const struct case_file *cf;
+	const struct case_impairment *im;
+
+	cf = p->cf;
+	if (cf->topology == TOPOLOGY_VETH)
+		return 0;
+	im = cf->nimpairments > 0 ? &cf->impairments[0] : NULL;
+	if (cf->capture != CAPTURE_AT_SERVER &&
+	    (im == NULL || p->capture_line < im->line)) {
+		fail(p, p->capture_line, p->capture_col,
+		    "'capture %s' needs 'topology veth' (on loopback one capture sees both ends)",
+		    capture_words[cf->capture]);
+		return -1;
+	}
+	if (im != NULL) {
+		fail(p, im->line, p->impairment_col,
+		    "'%s' needs 'topology veth'", impairment_words[im->kind]);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 check_case(struct parser *p)
 {
@@ -3794,6 +4374,8 @@ check_case(struct parser *p)
 			return -1;
 		}
 	}
+	if (check_paths(p) == -1)
+		return -1;
 	if (check_forks(p) == -1 || check_children(p) == -1)
 		return -1;
 	if (cf->nexpects == 0) {
@@ -3984,6 +4566,12 @@ case_free(struct case_file *cf)
 			free(cf->expects[i].u.send_errors.errors);
 	}
 	free(cf->expects);
+	for (i = 0; i < cf->nsysctls; i++) {
+		free(cf->sysctls[i].name);
+		free(cf->sysctls[i].value);
+	}
+	free(cf->sysctls);
+	free(cf->impairments);
 	free(cf->path);
 	free(cf->name);
 	free(cf->summary);

@@ -296,12 +296,56 @@ struct case_expect {
 	char *system;
 };
 
+/* Where the two ends live (see README, "Paths"). */
+enum topology_kind {
+	TOPOLOGY_LOOPBACK,	/* both ends in one fresh namespace, on lo */
+	TOPOLOGY_VETH		/* a namespace per end, joined by a veth pair */
+};
+
+/* Where packets are captured (veth); on loopback there is one capture. */
+enum capture_point {
+	CAPTURE_AT_SERVER,	/* the default */
+	CAPTURE_AT_CLIENT,
+	CAPTURE_AT_BOTH
+};
+
+/* "sysctl net.ipv4.tcp_rmem = 4096 131072 6291456" */
+struct case_sysctl {
+	char *name;		/* "net.ipv4.tcp_rmem": starts "net.", [a-z0-9_.] */
+	char *value;		/* the rest of the line, blanks folded to one space */
+	unsigned line;
+};
+
+enum impairment_kind {
+	IMPAIR_RATE,	/* "rate DIR 10mbit": tbf on the writer's egress */
+	IMPAIR_LOSS,	/* "loss DIR 5%": random drop of data segments (nftables) */
+	IMPAIR_DELAY	/* "delay DIR 20ms [jitter 5ms]": netem, where the kernel has it */
+};
+
+struct case_impairment {
+	enum impairment_kind kind;
+	enum role_id writer;	/* the direction writer->reader (an end) */
+	uint64_t rate_bps;	/* RATE: bits per second */
+	unsigned loss_bp;	/* LOSS: basis points, 1..10000 ("5%" = 500, "0.5%" = 50) */
+	uint64_t delay_ms;	/* DELAY */
+	uint64_t jitter_ms;
+	unsigned line;
+};
+
 struct case_file {
 	char *path;		/* as given */
 	char *name;		/* from "case NAME": [a-z0-9-], 1..64 chars */
 	char *summary;		/* the opening comment, joined, or NULL */
 	uint64_t deadline_ms;	/* "deadline DUR", default CASE_DEFAULT_DEADLINE_MS */
 	enum family_mode family;	/* "family 4|6|both", default 4 */
+	enum topology_kind topology;	/* "topology loopback|veth", default loopback */
+	unsigned mtu;			/* "mtu N": 0 = the default (lo's own; 1500 on veth) */
+	bool offloads_off;		/* "offloads off": GSO, TSO and GRO off */
+	enum capture_point capture;	/* "capture server|client|both" (veth) */
+	struct case_sysctl *sysctls;	/* set in every namespace of the case */
+	size_t nsysctls;
+	struct case_impairment *impairments;
+	size_t nimpairments;
 	struct case_role roles[ROLE_COUNT];
 	struct case_expect *expects;
 	size_t nexpects;

@@ -126,6 +126,23 @@ kcounters_diff(const struct kcounters *before, const struct kcounters *after,
 	return 0;
 }
 
+int
+kcounters_accumulate(struct kcounters *total, const struct kcounters *more)
+{
+	size_t i, j;
+
+	for (i = 0; i < more->count; i++) {
+		for (j = 0; j < total->count; j++)
+			if (strcmp(total->items[j].name, more->items[i].name) == 0)
+				break;
+		if (j < total->count)
+			total->items[j].value += more->items[i].value;
+		else if (kcounters_add(total, more->items[i].name, more->items[i].value) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void
 kcounters_free(struct kcounters *kc)
 {

@@ -28,6 +28,9 @@ int kcounters_read(struct kcounters *kc, char *errbuf, size_t errbuf_size);
 int kcounters_diff(const struct kcounters *before, const struct kcounters *after,
     struct kcounters *delta);
 
+/* total += more, counter by counter (adding counters total lacks). 0 ok, -1 ENOMEM. */
+int kcounters_accumulate(struct kcounters *total, const struct kcounters *more);
+
 /* The value of name, 0 when absent (a counter that did not change). */
 int64_t kcounters_get(const struct kcounters *kc, const char *name, int *found);
 

@@ -31,7 +31,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: closeprobe run [--captures DIR] [--json FILE] CASE-OR-DIR...\n"
+	    "usage: closeprobe run [--captures DIR] [--json FILE] [--no-netns] CASE-OR-DIR...\n"
 	    "       closeprobe list [CASE-OR-DIR...]\n"
 	    "       closeprobe --help | --version\n"
 	    "\n"
@@ -40,6 +40,8 @@ usage(FILE *out)
 	    "\n"
 	    "  --captures DIR  where evidence goes (default: captures)\n"
 	    "  --json FILE     also write every verdict as JSON to FILE\n"
+	    "  --no-netns      run in this network namespace, not a fresh one (loopback\n"
+	    "                  cases only; needs the right to capture on lo)\n"
 	    "\n"
 	    "Exit status: 0 all passed, 1 an expectation failed, 77 cannot run here,\n"
 	    "99 harness error (bad case file, capture failure, drops, deadline).\n");
@@ -181,6 +183,7 @@ command_run(int argc, char **argv)
 	static const struct option options[] = {
 		{ "captures", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "no-netns", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -191,13 +194,16 @@ command_run(int argc, char **argv)
 	FILE *json = NULL;
 	int ch, bad = 0;
 
-	while ((ch = getopt_long(argc, argv, "c:j:h", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:j:nh", options, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			opt.captures_dir = optarg;
 			break;
 		case 'j':
 			json_path = optarg;
+			break;
+		case 'n':
+			opt.no_netns = true;
 			break;
 		case 'h':
 			usage(stdout);

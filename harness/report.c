@@ -110,7 +110,12 @@ write_direction(const struct case_report *r, const struct direction_verdict *d, 
 			fprintf(out, "; %s B of it discarded unread in %s's receive queue at close",
 			    count(d->discarded, a), role_name(d->reader));
 		fprintf(out, ".");
-	} else if (d->outcome == OUTCOME_CORRUPTED)
+	}
+	if (d->arrived_known && d->outcome != OUTCOME_NONE)
+		fprintf(out, " Path: %s B left %s's end, %s B reached %s's end (%s B lost in flight).",
+		    count(d->on_wire, a), role_name(d->writer), count(d->arrived, b),
+		    role_name(d->reader), count(d->lost_in_flight, c));
+	if (d->outcome == OUTCOME_CORRUPTED)
 		fprintf(out, " The bytes from stream offset %s on do not match what was sent.",
 		    count(d->first_bad_offset, a));
 }
@@ -294,12 +299,19 @@ report_write_text(const struct case_report *r, FILE *out)
 	write_wire(r, out);
 	write_kernel(r, out);
 	write_cause(r, out);
-	if (r->pcap_path != NULL && r->have_capture)
+	if (r->pcap_path != NULL && r->have_capture && r->client_pcap_path != NULL)
+		fprintf(out, " Evidence: %s (server end, %" PRIu64 " packets, %u dropped), "
+		    "%s (client end, %" PRIu64 " packets, %u dropped).", r->pcap_path,
+		    r->capture.written, r->capture.dropped, r->client_pcap_path,
+		    r->client_capture.written, r->client_capture.dropped);
+	else if (r->pcap_path != NULL && r->have_capture)
 		fprintf(out, " Evidence: %s (%" PRIu64 " packets, %u dropped).", r->pcap_path,
 		    r->capture.written, r->capture.dropped);
 	else if (r->pcap_path != NULL)
 		fprintf(out, " Evidence: %s (incomplete).", r->pcap_path);
 	fprintf(out, "\n");
+	if (r->paths != NULL)
+		fprintf(out, "  path: %s\n", r->paths);
 	if (r->note != NULL)
 		fprintf(out, "  note: %s\n", r->note);
 	if (v != NULL)
@@ -462,9 +474,14 @@ json_directions(FILE *out, const struct verdict *v)
 		    ",\"unsent_at_close\":", d->written, d->read, d->on_wire, d->lost,
 		    d->lost_unsent, d->lost_on_wire);
 		if (d->unsent_at_close_known)
-			fprintf(out, "%" PRIu64 "}", d->unsent_at_close);
+			fprintf(out, "%" PRIu64, d->unsent_at_close);
 		else
-			fputs("null}", out);
+			fputs("null", out);
+		if (d->arrived_known)
+			fprintf(out, ",\"arrived\":%" PRIu64 ",\"lost_in_flight\":%" PRIu64 "}",
+			    d->arrived, d->lost_in_flight);
+		else
+			fputs(",\"arrived\":null,\"lost_in_flight\":null}", out);
 	}
 	fputc('}', out);
 }
@@ -496,9 +513,20 @@ report_write_json(const struct case_report *r, FILE *out)
 			json_string(out, r->text_path);
 		else
 			fputs("null", out);
-		fprintf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u}",
+		fprintf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u",
 		    r->capture.written, r->capture.received, r->capture.dropped);
+		fputs(",\"client_pcap\":", out);
+		if (r->client_pcap_path != NULL)
+			json_string(out, r->client_pcap_path);
+		else
+			fputs("null", out);
+		fputc('}', out);
 	} else
+		fputs("null", out);
+	fputs(",\"path\":", out);
+	if (r->paths != NULL)
+		json_string(out, r->paths);
+	else
 		fputs("null", out);
 	fputs(",\"note\":", out);
 	if (r->note != NULL)

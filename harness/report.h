@@ -30,11 +30,15 @@ struct case_report {
 	char error[REPORT_ERROR_SIZE];	/* SKIP/ERROR: why, in one or more sentences */
 	const struct ledger *ledgers[ROLE_COUNT];	/* NULL when the roles never ran */
 	const struct conn *conn;	/* the case's connection on the wire, or NULL */
+	const struct conn *client_conn;	/* as captured at the client end too ("capture both") */
 	const struct verdict *verdict;	/* NULL when no verdict was reached */
 	bool have_capture;
 	struct capture_stats capture;
 	const struct kcounters *counters;	/* changes during the case, or NULL */
 	const char *pcap_path;		/* NULL when no evidence was written */
+	const char *client_pcap_path;	/* the client end's capture, with "capture both" */
+	struct capture_stats client_capture;
+	const char *paths;		/* the topology as set up (veth, sysctls, impairments) */
 	const char *text_path;
 	int family;			/* 4 or 6 */
 	bool family_in_name;		/* "family both": say which run this is */

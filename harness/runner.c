@@ -46,6 +46,7 @@
 #include "role.h"
 #include "runner.h"
 #include "status.h"
+#include "topology.h"
 #include "trace.h"
 #include "units.h"
 #include "verdict.h"
@@ -100,6 +101,19 @@ struct event_names {
 	size_t count;
 };
 
+/* One capture point's evidence: a pcap being written, then read back. */
+struct evidence {
+	bool wanted;
+	struct capture *capture;
+	char *path;		/* the final name, as reports show it */
+	char *tmp;		/* written here first (see evidence_open) */
+	bool created;
+	bool complete;		/* finished, statistics read */
+	struct capture_stats stats;
+	struct conn_table *table;
+	const struct conn *conn;	/* the case's connection in it */
+};
+
 struct case_run {
 	const struct case_file *cf;
 	const struct run_options *opt;
@@ -113,26 +127,24 @@ struct case_run {
 	size_t *wait_ids[ROLE_COUNT];
 	size_t done_ids[ROLE_COUNT];
 	int listen_fd;
-	int sentinel_fd;
+	struct topology topo;
+	int nns;			/* distinct namespaces: 1 (loopback) or 2 */
+	int sentinel_rx;		/* bound in the server's namespace */
+	int sentinel_tx;		/* in the client's namespace */
 	struct sockaddr_storage server_addr;
 	struct sockaddr_storage sentinel_addr;
-	struct capture *capture;
+	struct evidence evidence[ROLE_ENDS];	/* by the end it is captured at */
 	pid_t pids[ROLE_COUNT];
 	int pidfds[ROLE_COUNT];
 	bool exited[ROLE_COUNT];
 	int64_t started_ns;
 	int64_t deadline_ns;
-	struct kcounters before;
-	struct kcounters after;
-	struct kcounters delta;
-	struct conn_table *table;
+	struct kcounters before[ROLE_ENDS];	/* per namespace */
+	struct kcounters delta;			/* summed over the namespaces */
 	struct verdict verdict;
 	bool have_verdict;
-	char *pcap_path;	/* the evidence, as the report names it */
 	char *text_path;
-	char *pcap_tmp;		/* written here, then renamed to pcap_path */
 	char *text_tmp;
-	bool pcap_created;
 	char note[512];
 };
 
@@ -240,28 +252,16 @@ events_plan(struct case_run *run)
 	return 0;
 }
 
-/* A socket bound to the loopback address of family, on a port the kernel picks. */
+/* A socket bound to addr (port 0: the kernel picks), in the current namespace. */
 static int
-loopback_socket(int family, int type, struct sockaddr_storage *addr)
+bound_socket(int type, struct sockaddr_storage *addr)
 {
-	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 	    sizeof(struct sockaddr_in);
-	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	int fd = socket(addr->ss_family, type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
-	memset(addr, 0, sizeof(*addr));
-	if (family == AF_INET6) {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
-
-		a6->sin6_family = AF_INET6;
-		a6->sin6_addr = in6addr_loopback;
-	} else {
-		struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
-
-		a4->sin_family = AF_INET;
-		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	}
 	if (bind(fd, (struct sockaddr *)addr, len) < 0 ||
 	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
 		int saved = errno;
@@ -341,6 +341,7 @@ static void
 role_process(struct case_run *run, enum role_id role)
 {
 	struct role_context ctx;
+	char ctx_err[256];
 	int r, rc;
 
 	/* SIGPIPE never kills a role unless the case says so ("set sigpipe default"). */
@@ -348,9 +349,17 @@ role_process(struct case_run *run, enum role_id role)
 	/* The coordinator stops roles itself; a role just dies of these. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (run->capture != NULL)
-		close(capture_selectable_fd(run->capture));
-	close(run->sentinel_fd);
+	for (r = 0; r < ROLE_ENDS; r++)
+		if (run->evidence[r].capture != NULL)
+			close(capture_selectable_fd(run->evidence[r].capture));
+	close(run->sentinel_rx);
+	close(run->sentinel_tx);
+	/* The server end may live in a namespace of its own. */
+	if (topology_enter(&run->topo, role, ctx_err, sizeof(ctx_err)) < 0) {
+		snprintf(run->ledgers[role].error, sizeof(run->ledgers[role].error), "%s", ctx_err);
+		run->ledgers[role].state = ROLE_STATE_FAILED;
+		_exit(1);
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cf = run->cf;
 	ctx.ledgers = run->ledgers;
@@ -363,8 +372,7 @@ role_process(struct case_run *run, enum role_id role)
 	}
 	ctx.case_deadline_ns = run->deadline_ns;
 	memcpy(&ctx.server_addr, &run->server_addr, sizeof(run->server_addr));
-	ctx.server_addrlen = run->family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-	    sizeof(struct sockaddr_in);
+	ctx.server_addrlen = run->topo.addr_len;
 	if (role == ROLE_SERVER)
 		ctx.listen_fd = run->listen_fd;
 	else {
@@ -564,11 +572,14 @@ static int
 pump(struct case_run *run)
 {
 	char err[512];
+	int e;
 
-	if (capture_pump(run->capture, err, sizeof(err)) < 0) {
-		run_error(run, CASE_ERROR, "capture: %s", err);
-		return -1;
-	}
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (run->evidence[e].capture != NULL &&
+		    capture_pump(run->evidence[e].capture, err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "capture: %s", err);
+			return -1;
+		}
 	return 0;
 }
 
@@ -579,12 +590,15 @@ roles_supervise(struct case_run *run)
 	bool killed = false, pidfd_usable = true;
 
 	while (!roles_over(run)) {
-		struct pollfd pfds[1 + ROLE_COUNT];
+		struct pollfd pfds[ROLE_ENDS + ROLE_COUNT];
 		int64_t left = run->deadline_ns - monotonic_ns();
 		int timeout = killed ? PUMP_INTERVAL_MS : (int)(left / 1000000 + 1);
 		int n = 0, r;
 
-		pfds[n++] = (struct pollfd){ capture_selectable_fd(run->capture), POLLIN, 0 };
+		for (r = 0; r < ROLE_ENDS; r++)
+			if (run->evidence[r].capture != NULL)
+				pfds[n++] = (struct pollfd){
+					capture_selectable_fd(run->evidence[r].capture), POLLIN, 0 };
 		for (r = 0; r < ROLE_COUNT; r++) {
 			if (role_over(run, r))
 				continue;
@@ -640,9 +654,10 @@ roles_supervise(struct case_run *run)
 	return run->report.status == CASE_ERROR ? -1 : 0;
 }
 
-/* True when some TCP socket of the namespace is still closing. */
+/* True when a TCP socket of the case's port pair, in the current namespace,
+ * is still closing (other sockets may be the host's own, with --no-netns). */
 static bool
-sockets_closing(char *states, size_t size)
+sockets_closing_here(unsigned port, char *states, size_t size)
 {
 	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	static const char *const names[] = { "?", "ESTABLISHED", "SYN_SENT",
@@ -651,7 +666,6 @@ sockets_closing(char *states, size_t size)
 	bool closing = false;
 	size_t f;
 
-	states[0] = '\0';
 	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
 		FILE *fp = fopen(files[f], "re");
 		char *line = NULL;
@@ -662,9 +676,12 @@ sockets_closing(char *states, size_t size)
 		/* Skip the header; the 4th field is the state, in hex. */
 		if (getline(&line, &cap, fp) > 0)
 			while (getline(&line, &cap, fp) > 0) {
-				unsigned st = 0;
+				unsigned st = 0, lport = 0, rport = 0;
 
-				if (sscanf(line, "%*s %*s %*s %x", &st) != 1)
+				if (sscanf(line, "%*s %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x",
+				    &lport, &rport, &st) != 3)
+					continue;
+				if (lport != port && rport != port)
 					continue;
 				if (st == 0x06 || st == 0x07 || st == 0x0A)
 					continue;	/* TIME_WAIT, CLOSE, LISTEN */
@@ -680,6 +697,37 @@ sockets_closing(char *states, size_t size)
 	return closing;
 }
 
+/* ... in any namespace of the case; the caller ends in the client's. */
+static bool
+sockets_closing(struct case_run *run, char *states, size_t size)
+{
+	char err[256];
+	bool closing = false;
+	int e;
+
+	states[0] = '\0';
+	for (e = run->nns - 1; e >= 0; e--) {
+		if (topology_enter(&run->topo, (enum role_id)e, err, sizeof(err)) < 0)
+			continue;
+		if (sockets_closing_here(run->report.server_port, states, size))
+			closing = true;
+	}
+	return closing;
+}
+
+/* Does every capture hold the sentinel? */
+static bool
+sentinel_everywhere(struct case_run *run)
+{
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (run->evidence[e].capture != NULL &&
+		    !capture_sentinel_seen(run->evidence[e].capture))
+			return false;
+	return true;
+}
+
 /*
  * Once the roles are gone: let closing sockets finish (a FIN still in
  * flight would miss the capture), then send the sentinel and read until
@@ -691,9 +739,9 @@ capture_complete(struct case_run *run)
 	uint8_t nonce[CAPTURE_NONCE_SIZE];
 	int64_t until = monotonic_ns() + SETTLE_LIMIT_NS;
 	char states[256];
-	int urandom;
+	int urandom, e;
 
-	while (sockets_closing(states, sizeof(states))) {
+	while (sockets_closing(run, states, sizeof(states))) {
 		if (monotonic_ns() >= until) {
 			snprintf(run->note, sizeof(run->note),
 			    "sockets still closing 2 s after the roles ended (%s): "
@@ -713,26 +761,51 @@ capture_complete(struct case_run *run)
 		return -1;
 	}
 	close(urandom);
-	capture_set_sentinel(run->capture, nonce, sizeof(nonce));
-	if (sendto(run->sentinel_fd, nonce, sizeof(nonce), 0,
-	    (struct sockaddr *)&run->sentinel_addr, sizeof(struct sockaddr_in)) < 0) {
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (run->evidence[e].capture != NULL)
+			capture_set_sentinel(run->evidence[e].capture, nonce, sizeof(nonce));
+	/* From the client's namespace to the server's: across the path, behind
+	 * every packet queued before it. */
+	if (sendto(run->sentinel_tx, nonce, sizeof(nonce), 0,
+	    (struct sockaddr *)&run->sentinel_addr, run->topo.addr_len) < 0) {
 		run_error(run, CASE_ERROR, "sending the capture sentinel: %s", strerror(errno));
 		return -1;
 	}
 	until = monotonic_ns() + SENTINEL_LIMIT_NS;
-	while (!capture_sentinel_seen(run->capture)) {
-		struct pollfd pfd = { capture_selectable_fd(run->capture), POLLIN, 0 };
-
+	while (!sentinel_everywhere(run)) {
 		if (monotonic_ns() >= until) {
 			run_error(run, CASE_ERROR,
 			    "evidence incomplete: the capture sentinel did not show up within 2 s");
 			return -1;
 		}
-		poll(&pfd, 1, PUMP_INTERVAL_MS);
+		poll(NULL, 0, 1);
 		if (pump(run) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The capture the verdict's wire half comes from: the server end's, or the only one. */
+static int
+primary_end(const struct case_run *run)
+{
+	return run->evidence[ROLE_SERVER].wanted ? ROLE_SERVER : ROLE_CLIENT;
+}
+
+/* The running system as "expect SYSTEM:" names it: uname's sysname, lower case. */
+static const char *
+system_name(char *buf, size_t size)
+{
+	struct utsname u;
+	size_t i;
+
+	if (uname(&u) < 0)
+		snprintf(buf, size, "unknown");
+	else
+		snprintf(buf, size, "%s", u.sysname);
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	return buf;
 }
 
 static int
@@ -767,14 +840,41 @@ case_setup(struct case_run *run, int dir_fd)
 		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
 		return -1;
 	}
-	run->listen_fd = loopback_socket(run->family, SOCK_STREAM, &run->server_addr);
-	if (run->listen_fd < 0 || listen(run->listen_fd, 16) < 0) {
-		run_error(run, CASE_ERROR, "listener on %s: %s",
-		    run->family == AF_INET6 ? "::1" : "127.0.0.1", strerror(errno));
+	switch (topology_build(run->cf, run->family, &run->topo, err, sizeof(err))) {
+	case TOPOLOGY_OK:
+		break;
+	case TOPOLOGY_UNSUPPORTED:
+		run_error(run, CASE_SKIP, "%s", err);
+		return -1;
+	case TOPOLOGY_FAILED:
+		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->sentinel_fd = loopback_socket(AF_INET, SOCK_DGRAM, &run->sentinel_addr);
-	if (run->sentinel_fd < 0) {
+	run->nns = topology_shared(&run->topo) ? 1 : 2;
+	run->report.paths = run->topo.applied;
+	/* The listener and the sentinel's receiver live with the server end. */
+	if (topology_enter(&run->topo, ROLE_SERVER, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	run->server_addr = run->topo.server_addr;
+	run->sentinel_addr = run->topo.server_addr;
+	run->listen_fd = bound_socket(SOCK_STREAM, &run->server_addr);
+	if (run->listen_fd < 0 || listen(run->listen_fd, 16) < 0) {
+		run_error(run, CASE_ERROR, "listener: %s", strerror(errno));
+		return -1;
+	}
+	run->sentinel_rx = bound_socket(SOCK_DGRAM, &run->sentinel_addr);
+	if (run->sentinel_rx < 0) {
+		run_error(run, CASE_ERROR, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	if (topology_enter(&run->topo, ROLE_CLIENT, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	run->sentinel_tx = socket(run->sentinel_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (run->sentinel_tx < 0) {
 		run_error(run, CASE_ERROR, "sentinel socket: %s", strerror(errno));
 		return -1;
 	}
@@ -787,70 +887,114 @@ case_setup(struct case_run *run, int dir_fd)
 	 */
 	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)",
 	    port_of(&run->server_addr), port_of(&run->sentinel_addr));
-	pcap_fd = evidence_open(dir_fd, run->pcap_tmp);
-	if (pcap_fd < 0) {
-		run_error(run, CASE_ERROR, "%s: %s", run->pcap_tmp, strerror(errno));
-		return -1;
+	for (r = 0; r < ROLE_ENDS; r++) {
+		struct evidence *ev = &run->evidence[r];
+		enum capture_result cr;
+
+		if (!ev->wanted)
+			continue;
+		pcap_fd = evidence_open(dir_fd, ev->tmp);
+		if (pcap_fd < 0) {
+			run_error(run, CASE_ERROR, "%s: %s", ev->tmp, strerror(errno));
+			return -1;
+		}
+		ev->created = true;
+		/* A packet socket belongs to the namespace it was made in. */
+		if (topology_enter(&run->topo, (enum role_id)r, err, sizeof(err)) < 0) {
+			close(pcap_fd);
+			run_error(run, CASE_ERROR, "%s", err);
+			return -1;
+		}
+		cr = capture_open(&ev->capture, run->topo.ifname[r], filter, pcap_fd, err,
+		    sizeof(err));
+		if (cr != CAPTURE_OK) {
+			run_error(run, cr == CAPTURE_NO_PERMISSION ? CASE_SKIP : CASE_ERROR, "%s", err);
+			return -1;
+		}
+		if (kcounters_read(&run->before[r], err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "kernel counters: %s", err);
+			return -1;
+		}
 	}
-	run->pcap_created = true;
-	switch (capture_open(&run->capture, "lo", filter, pcap_fd, err, sizeof(err))) {
-	case CAPTURE_OK:
-		break;
-	case CAPTURE_NO_PERMISSION:
-		run_error(run, CASE_SKIP, "%s", err);
-		return -1;
-	case CAPTURE_FAILED:
+	/* Counters of a namespace without a capture point. */
+	for (r = 0; r < run->nns; r++) {
+		if (run->evidence[r].wanted)
+			continue;
+		if (topology_enter(&run->topo, (enum role_id)r, err, sizeof(err)) < 0 ||
+		    kcounters_read(&run->before[r], err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "kernel counters: %s", err);
+			return -1;
+		}
+	}
+	if (topology_enter(&run->topo, ROLE_CLIENT, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->report.pcap_path = run->pcap_path;
-	if (kcounters_read(&run->before, err, sizeof(err)) < 0) {
-		run_error(run, CASE_ERROR, "kernel counters: %s", err);
-		return -1;
-	}
+	run->report.pcap_path = run->evidence[primary_end(run)].path;
 	return 0;
 }
 
-/* Classify the evidence file, exactly as "closeprobe analyze" would. */
+/* Classify each evidence file, exactly as "closeprobe analyze" would. */
 static int
 case_classify(struct case_run *run)
 {
-	char err[1024];
-	struct trace_stats stats;
 	uint16_t client_port = run->ledgers[ROLE_CLIENT].local_port;
+	char err[1024];
+	int e;
 
-	run->table = conn_table_new();
-	if (run->table == NULL) {
-		run_error(run, CASE_ERROR, "out of memory");
-		return -1;
-	}
-	if (trace_read_file(run->pcap_tmp, run->table, &stats, err, sizeof(err)) < 0) {
-		run_error(run, CASE_ERROR, "reading the evidence back: %s", err);
-		return -1;
-	}
 	run->report.client_port = client_port;
-	if (client_port != 0)
-		run->report.conn = conn_table_find_ports(run->table,
-		    run->report.server_port, client_port);
-	if (run->report.conn == NULL && conn_table_count(run->table) > 0)
-		run->report.conn = conn_table_get(run->table, 0);
+	for (e = 0; e < ROLE_ENDS; e++) {
+		struct evidence *ev = &run->evidence[e];
+		struct trace_stats stats;
+
+		if (!ev->complete)
+			continue;
+		ev->table = conn_table_new();
+		if (ev->table == NULL) {
+			run_error(run, CASE_ERROR, "out of memory");
+			return -1;
+		}
+		if (trace_read_file(ev->tmp, ev->table, &stats, err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "reading the evidence back: %s", err);
+			return -1;
+		}
+		if (client_port != 0)
+			ev->conn = conn_table_find_ports(ev->table, run->report.server_port,
+			    client_port);
+		if (ev->conn == NULL && conn_table_count(ev->table) > 0)
+			ev->conn = conn_table_get(ev->table, 0);
+	}
+	run->report.conn = run->evidence[primary_end(run)].conn;
+	if (run->evidence[ROLE_CLIENT].wanted && run->evidence[ROLE_SERVER].wanted)
+		run->report.client_conn = run->evidence[ROLE_CLIENT].conn;
 	return 0;
 }
 
-/* The running system as "expect SYSTEM:" names it: uname's sysname, lower case. */
-static const char *
-system_name(char *buf, size_t size)
+/* Counter changes of every namespace of the case, added up. */
+static int
+counters_collect(struct case_run *run, char *err, size_t size)
 {
-	struct utsname u;
-	size_t i;
+	int e, rc = 0;
 
-	if (uname(&u) < 0)
-		snprintf(buf, size, "unknown");
-	else
-		snprintf(buf, size, "%s", u.sysname);
-	for (i = 0; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
-	return buf;
+	for (e = 0; e < run->nns && rc == 0; e++) {
+		struct kcounters after, delta;
+
+		if (topology_enter(&run->topo, (enum role_id)e, err, size) < 0 ||
+		    kcounters_read(&after, err, size) < 0) {
+			rc = -1;
+			break;
+		}
+		if (kcounters_diff(&run->before[e], &after, &delta) < 0 ||
+		    kcounters_accumulate(&run->delta, &delta) < 0) {
+			snprintf(err, size, "out of memory");
+			rc = -1;
+		}
+		kcounters_free(&after);
+		kcounters_free(&delta);
+	}
+	if (topology_enter(&run->topo, ROLE_CLIENT, err, size) < 0)
+		rc = -1;
+	return rc;
 }
 
 static void
@@ -865,6 +1009,7 @@ case_judge(struct case_run *run)
 	for (r = 0; r < ROLE_COUNT; r++)
 		in.ledgers[r] = &run->ledgers[r];
 	in.conn = run->report.conn;
+	in.client_conn = run->report.client_conn;
 	in.counters = &run->delta;
 	in.system = system_name(system, sizeof(system));
 	if (verdict_compute(&in, &run->verdict) < 0) {
@@ -911,11 +1056,17 @@ case_run_free(struct case_run *run)
 
 	if (run->have_verdict)
 		verdict_free(&run->verdict);
-	conn_table_free(run->table);
-	kcounters_free(&run->before);
-	kcounters_free(&run->after);
+	for (r = 0; r < ROLE_ENDS; r++) {
+		struct evidence *ev = &run->evidence[r];
+
+		conn_table_free(ev->table);
+		capture_close(ev->capture);
+		free(ev->path);
+		free(ev->tmp);
+		kcounters_free(&run->before[r]);
+	}
 	kcounters_free(&run->delta);
-	capture_close(run->capture);
+	topology_free(&run->topo);
 	event_board_destroy(run->board);
 	for (r = 0; r < ROLE_COUNT; r++) {
 		free(run->raise_ids[r]);
@@ -931,12 +1082,94 @@ case_run_free(struct case_run *run)
 		munmap(run->streams, ROLE_ENDS * sizeof(struct end_stream));
 	if (run->listen_fd >= 0)
 		close(run->listen_fd);
-	if (run->sentinel_fd >= 0)
-		close(run->sentinel_fd);
-	free(run->pcap_path);
+	if (run->sentinel_rx >= 0)
+		close(run->sentinel_rx);
+	if (run->sentinel_tx >= 0)
+		close(run->sentinel_tx);
 	free(run->text_path);
-	free(run->pcap_tmp);
 	free(run->text_tmp);
+}
+
+/* Name each capture point's evidence: "<case>[-v6].pcap", or with two
+ * capture points "<case>[-v6].server.pcap" and "...client.pcap". */
+static int
+evidence_plan(struct case_run *run, const char *suffix)
+{
+	const struct case_file *cf = run->cf;
+	bool both = cf->topology == TOPOLOGY_VETH && cf->capture == CAPTURE_AT_BOTH;
+	char ext[64];
+	int e;
+
+	run->evidence[ROLE_SERVER].wanted = cf->topology == TOPOLOGY_LOOPBACK ||
+	    cf->capture != CAPTURE_AT_CLIENT;
+	run->evidence[ROLE_CLIENT].wanted = cf->topology == TOPOLOGY_VETH &&
+	    cf->capture != CAPTURE_AT_SERVER;
+	for (e = 0; e < ROLE_ENDS; e++) {
+		struct evidence *ev = &run->evidence[e];
+		const char *where = !both ? "" : e == ROLE_SERVER ? ".server" : ".client";
+
+		if (!ev->wanted)
+			continue;
+		snprintf(ext, sizeof(ext), "%s%s.pcap", suffix, where);
+		ev->path = path_join(run->opt->captures_dir, cf->name, ext);
+		snprintf(ext, sizeof(ext), "%s%s.pcap.%ld.tmp", suffix, where, (long)getpid());
+		ev->tmp = path_join(run->opt->captures_dir, cf->name, ext);
+		if (ev->path == NULL || ev->tmp == NULL)
+			return -1;
+	}
+	snprintf(ext, sizeof(ext), "%s.txt", suffix);
+	run->text_path = path_join(run->opt->captures_dir, cf->name, ext);
+	snprintf(ext, sizeof(ext), "%s.txt.%ld.tmp", suffix, (long)getpid());
+	run->text_tmp = path_join(run->opt->captures_dir, cf->name, ext);
+	return run->text_path == NULL || run->text_tmp == NULL ? -1 : 0;
+}
+
+/* Stop every capture; a drop anywhere makes the evidence incomplete. */
+static void
+evidence_finish(struct case_run *run)
+{
+	char err[1024];
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++) {
+		struct evidence *ev = &run->evidence[e];
+
+		if (ev->capture == NULL)
+			continue;
+		if (capture_finish(ev->capture, &ev->stats, err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "capture: %s", err);
+			continue;
+		}
+		ev->complete = true;
+		if (ev->stats.dropped > 0)
+			run_error(run, CASE_ERROR,
+			    "evidence incomplete: the capture at the %s dropped %u packets",
+			    role_name((enum role_id)e), ev->stats.dropped);
+	}
+	run->report.have_capture = run->evidence[primary_end(run)].complete;
+	run->report.capture = run->evidence[primary_end(run)].stats;
+	if (run->evidence[ROLE_CLIENT].wanted && run->evidence[ROLE_SERVER].wanted) {
+		run->report.client_pcap_path = run->evidence[ROLE_CLIENT].path;
+		run->report.client_capture = run->evidence[ROLE_CLIENT].stats;
+	}
+}
+
+/* Publish what was captured, whatever happened: it is the evidence. */
+static void
+evidence_publish_all(struct case_run *run, int dir_fd)
+{
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++) {
+		struct evidence *ev = &run->evidence[e];
+
+		if (!ev->created)
+			continue;
+		capture_close(ev->capture);
+		ev->capture = NULL;
+		if (evidence_publish(dir_fd, ev->tmp, ev->path) < 0)
+			run_error(run, CASE_ERROR, "%s: %s", ev->path, strerror(errno));
+	}
 }
 
 /* The coordinator: runs in a child of closeprobe; returns the exit status. */
@@ -947,7 +1180,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	/* With "family both" each run's evidence names its family. */
 	const char *suffix = cf->family != FAMILY_BOTH ? "" : family == AF_INET6 ? "-v6" : "-v4";
 	struct case_run run;
-	char err[1024], ext[48];
+	char err[1024];
 	int dir_fd = -1;
 	int status, r;
 	FILE *json;
@@ -957,7 +1190,8 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.opt = opt;
 	run.family = family;
 	run.listen_fd = -1;
-	run.sentinel_fd = -1;
+	run.sentinel_rx = run.sentinel_tx = -1;
+	run.topo.ns_fd[ROLE_CLIENT] = run.topo.ns_fd[ROLE_SERVER] = -1;
 	for (r = 0; r < ROLE_COUNT; r++)
 		run.pidfds[r] = -1;
 	run.report.cf = cf;
@@ -965,29 +1199,32 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.report.family = family == AF_INET6 ? 6 : 4;
 	run.report.family_in_name = cf->family == FAMILY_BOTH;
 	run.started_ns = monotonic_ns();
-	snprintf(ext, sizeof(ext), "%s.pcap", suffix);
-	run.pcap_path = path_join(opt->captures_dir, cf->name, ext);
-	snprintf(ext, sizeof(ext), "%s.pcap.%ld.tmp", suffix, (long)getpid());
-	run.pcap_tmp = path_join(opt->captures_dir, cf->name, ext);
-	snprintf(ext, sizeof(ext), "%s.txt", suffix);
-	run.text_path = path_join(opt->captures_dir, cf->name, ext);
-	snprintf(ext, sizeof(ext), "%s.txt.%ld.tmp", suffix, (long)getpid());
-	run.text_tmp = path_join(opt->captures_dir, cf->name, ext);
-	if (run.pcap_path == NULL || run.text_path == NULL || run.pcap_tmp == NULL ||
-	    run.text_tmp == NULL) {
+	if (evidence_plan(&run, suffix) < 0) {
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
 	}
-	switch (netns_enter_fresh(err, sizeof(err))) {
-	case NETNS_OK:
-		break;
-	case NETNS_UNSUPPORTED:
-		run_error(&run, CASE_SKIP, "%s", err);
-		goto report;
-	case NETNS_FAILED:
-		run_error(&run, CASE_ERROR, "%s", err);
-		goto report;
-	}
+	if (opt->no_netns) {
+		/* The caller's own namespace: its real configuration, shared counters. */
+		if (cf->topology != TOPOLOGY_LOOPBACK || cf->nsysctls > 0 || cf->mtu != 0 ||
+		    cf->offloads_off) {
+			run_error(&run, CASE_ERROR, "--no-netns runs plain loopback cases only: "
+			    "this case changes the topology or the stack's settings");
+			goto report;
+		}
+		snprintf(run.note, sizeof(run.note), "--no-netns: the kernel counters are "
+		    "the whole namespace's, other traffic included");
+		run.report.note = run.note;
+	} else
+		switch (netns_enter_fresh(err, sizeof(err))) {
+		case NETNS_OK:
+			break;
+		case NETNS_UNSUPPORTED:
+			run_error(&run, CASE_SKIP, "%s", err);
+			goto report;
+		case NETNS_FAILED:
+			run_error(&run, CASE_ERROR, "%s", err);
+			goto report;
+		}
 	dir_fd = open_captures_dir(&run);
 	if (dir_fd < 0 || case_setup(&run, dir_fd) < 0)
 		goto report;
@@ -1004,17 +1241,9 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	} else
 		roles_supervise(&run);
 	/* Even after an error the capture is completed: it is the evidence. */
-	if (capture_complete(&run) == 0) {
-		if (capture_finish(run.capture, &run.report.capture, err, sizeof(err)) < 0)
-			run_error(&run, CASE_ERROR, "capture: %s", err);
-		run.report.have_capture = true;
-		if (run.report.capture.dropped > 0)
-			run_error(&run, CASE_ERROR,
-			    "evidence incomplete: the capture dropped %u packets",
-			    run.report.capture.dropped);
-	}
-	if (kcounters_read(&run.after, err, sizeof(err)) < 0 ||
-	    kcounters_diff(&run.before, &run.after, &run.delta) < 0)
+	if (capture_complete(&run) == 0)
+		evidence_finish(&run);
+	if (counters_collect(&run, err, sizeof(err)) < 0)
 		run_error(&run, CASE_ERROR, "kernel counters: %s", err);
 	else
 		run.report.counters = &run.delta;
@@ -1032,15 +1261,8 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	}
 report:
 	run.report.duration_s = (double)(monotonic_ns() - run.started_ns) / 1e9;
-	if (run.pcap_created) {
-		/* Whatever happened, what was captured is the evidence. */
-		capture_close(run.capture);
-		run.capture = NULL;
-		if (evidence_publish(dir_fd, run.pcap_tmp, run.pcap_path) < 0) {
-			run_error(&run, CASE_ERROR, "%s: %s", run.pcap_path, strerror(errno));
-			run.report.pcap_path = NULL;
-		}
-	}
+	if (dir_fd >= 0)
+		evidence_publish_all(&run, dir_fd);
 	if (dir_fd >= 0)
 		case_evidence_text(&run, dir_fd);
 	report_write_text(&run.report, stdout);

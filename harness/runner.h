@@ -6,10 +6,13 @@
 #ifndef runner_h
 #define runner_h
 
+#include <stdbool.h>
+
 #include "case.h"
 
 struct run_options {
 	const char *captures_dir;	/* where evidence goes; created if missing */
+	bool no_netns;			/* run in the caller's namespace */
 };
 
 /*

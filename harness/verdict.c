@@ -115,6 +115,16 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 	d->first_bad_offset = first_bad;
 	if (in->conn != NULL)
 		d->on_wire = in->conn->half[side_of_role(writer)].payload_bytes;
+	if (in->conn != NULL && in->client_conn != NULL) {
+		/* Captured at both ends: what left the writer's, what reached the reader's. */
+		const struct conn *at_writer = writer == ROLE_SERVER ? in->conn : in->client_conn;
+		const struct conn *at_reader = writer == ROLE_SERVER ? in->client_conn : in->conn;
+
+		d->on_wire = at_writer->half[side_of_role(writer)].payload_bytes;
+		d->arrived = at_reader->half[side_of_role(writer)].payload_bytes;
+		d->arrived_known = true;
+		d->lost_in_flight = d->on_wire > d->arrived ? d->on_wire - d->arrived : 0;
+	}
 	wclose = end_last_close(in, writer);
 	if (wclose != NULL && wclose->before.valid) {
 		d->unsent_at_close_known = true;

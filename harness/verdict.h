@@ -39,6 +39,9 @@ struct direction_verdict {
 	uint64_t written;	/* accepted by the writer's send() calls */
 	uint64_t read;		/* returned by the reader's recv() calls */
 	uint64_t on_wire;	/* payload bytes the capture saw leave the writer */
+	bool arrived_known;	/* captured at both ends: */
+	uint64_t arrived;	/* payload bytes that reached the reader's end */
+	uint64_t lost_in_flight;	/* left the writer's end, never reached the reader's */
 	uint64_t lost;		/* written - read, when truncated */
 	uint64_t lost_unsent;	/* never put on the wire */
 	uint64_t lost_on_wire;	/* on the wire, never read */
@@ -59,6 +62,7 @@ struct verdict_input {
 	const struct case_file *cf;
 	const struct ledger *ledgers[ROLE_COUNT];
 	const struct conn *conn;		/* the case's connection, or NULL */
+	const struct conn *client_conn;		/* as captured at the client end as well, or NULL */
 	const struct kcounters *counters;	/* changes during the case */
 	const char *system;			/* "linux": whose expectations apply */
 };

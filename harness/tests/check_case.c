@@ -781,6 +781,317 @@ START_TEST(test_family)
 }
 END_TEST
 
+/* Paths: topology, mtu, offloads, capture, sysctl, impairments */
+
+#define VETH "topology veth\n"
+
+static void
+assert_impairment(const struct case_impairment *im, enum impairment_kind kind,
+    enum role_id writer, unsigned line)
+{
+	ck_assert_int_eq(im->kind, kind);
+	ck_assert_int_eq(im->writer, writer);
+	ck_assert_uint_eq(im->line, line);
+}
+
+START_TEST(test_path_defaults)
+{
+	struct case_file *cf;
+
+	cf = parse_ok(MINIMAL);
+	ck_assert_int_eq(cf->topology, TOPOLOGY_LOOPBACK);
+	ck_assert_uint_eq(cf->mtu, 0);
+	ck_assert(!cf->offloads_off);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_SERVER);
+	ck_assert_ptr_null(cf->sysctls);
+	ck_assert_uint_eq(cf->nsysctls, 0);
+	ck_assert_ptr_null(cf->impairments);
+	ck_assert_uint_eq(cf->nimpairments, 0);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_path_words)
+{
+	struct case_file *cf;
+
+	cf = parse_ok("topology loopback\n" MINIMAL);
+	ck_assert_int_eq(cf->topology, TOPOLOGY_LOOPBACK);
+	case_free(cf);
+	cf = parse_ok(VETH MINIMAL);
+	ck_assert_int_eq(cf->topology, TOPOLOGY_VETH);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_SERVER);
+	case_free(cf);
+
+	cf = parse_ok("mtu 68\n" MINIMAL);
+	ck_assert_uint_eq(cf->mtu, 68);
+	case_free(cf);
+	cf = parse_ok(MINIMAL "mtu 65536\n");
+	ck_assert_uint_eq(cf->mtu, 65536);
+	case_free(cf);
+	cf = parse_ok(VETH "mtu 01500\n" MINIMAL);
+	ck_assert_uint_eq(cf->mtu, 1500);
+	case_free(cf);
+
+	/* Offloads on either topology. */
+	cf = parse_ok("offloads off\n" MINIMAL);
+	ck_assert(cf->offloads_off);
+	ck_assert_int_eq(cf->topology, TOPOLOGY_LOOPBACK);
+	case_free(cf);
+	cf = parse_ok(VETH "offloads on\n" MINIMAL);
+	ck_assert(!cf->offloads_off);
+	case_free(cf);
+	cf = parse_ok(VETH "offloads off\n" MINIMAL);
+	ck_assert(cf->offloads_off);
+	case_free(cf);
+
+	/* "capture server" on loopback is the default said aloud. */
+	cf = parse_ok("capture server\n" MINIMAL);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_SERVER);
+	case_free(cf);
+	cf = parse_ok(VETH "capture client\n" MINIMAL);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_CLIENT);
+	case_free(cf);
+	/* The topology may come after the capture, even in a section. */
+	cf = parse_ok("capture both\n" HEAD CLIENT "topology veth\n  send 1\n"
+	    SERVER EXPECT);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_BOTH);
+	ck_assert_int_eq(cf->topology, TOPOLOGY_VETH);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 2);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_sysctl_forms)
+{
+	struct case_file *cf;
+
+	cf = parse_ok(HEAD
+	    "sysctl net.ipv4.tcp_rmem = 4096  131072\t 6291456  # comment\n"
+	    CLIENT
+	    "sysctl net.core.somaxconn = 64\n"
+	    "  send 1\n"
+	    SERVER EXPECT
+	    "sysctl net.ipv4.conf.all.rp_filter = a = b\n"
+	    "sysctl net.ipv6.conf.default.disable_ipv6 = 0\n");
+	ck_assert_uint_eq(cf->nsysctls, 4);
+	ck_assert_str_eq(cf->sysctls[0].name, "net.ipv4.tcp_rmem");
+	ck_assert_str_eq(cf->sysctls[0].value, "4096 131072 6291456");
+	ck_assert_uint_eq(cf->sysctls[0].line, 2);
+	ck_assert_str_eq(cf->sysctls[1].name, "net.core.somaxconn");
+	ck_assert_str_eq(cf->sysctls[1].value, "64");
+	ck_assert_uint_eq(cf->sysctls[1].line, 4);
+	ck_assert_str_eq(cf->sysctls[2].name, "net.ipv4.conf.all.rp_filter");
+	ck_assert_str_eq(cf->sysctls[2].value, "a = b");
+	ck_assert_uint_eq(cf->sysctls[2].line, 8);
+	ck_assert_str_eq(cf->sysctls[3].name,
+	    "net.ipv6.conf.default.disable_ipv6");
+	ck_assert_str_eq(cf->sysctls[3].value, "0");
+	ck_assert_uint_eq(cf->sysctls[3].line, 9);
+	/* A directive: the sections go on around it. */
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 2);
+	ck_assert_uint_eq(cf->nexpects, 1);
+	/* sysctls need no veth. */
+	ck_assert_int_eq(cf->topology, TOPOLOGY_LOOPBACK);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_sysctl_many)
+{
+	struct case_file *cf;
+	char *text, *w;
+	size_t i, n;
+
+	/* More than one block of the array, freed under valgrind. */
+	n = 40;
+	text = malloc(n * 64 + sizeof(MINIMAL));
+	ck_assert_ptr_nonnull(text);
+	w = text;
+	for (i = 0; i < n; i++)
+		w += sprintf(w, "sysctl net.x.y%zu = %zu %zu\n", i, i, i * 2);
+	strcpy(w, MINIMAL);
+	cf = parse_ok(text);
+	ck_assert_uint_eq(cf->nsysctls, n);
+	ck_assert_str_eq(cf->sysctls[39].name, "net.x.y39");
+	ck_assert_str_eq(cf->sysctls[39].value, "39 78");
+	ck_assert_uint_eq(cf->sysctls[39].line, 40);
+	case_free(cf);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_rate_forms)
+{
+	static const struct {
+		const char *rate;
+		uint64_t bps;
+	} rates[] = {
+		{ "1bit", 1 },
+		{ "64kbit", 64000 },
+		{ "10mbit", 10000000 },
+		{ "1gbit", 1000000000 },
+		{ "010mbit", 10000000 },
+		{ "18446744073709551615bit", UINT64_MAX },
+		{ "18446744073709551kbit", UINT64_C(18446744073709551000) },
+		{ "18446744073gbit", UINT64_C(18446744073000000000) },
+	};
+	struct case_file *cf;
+	char text[256];
+	int i;
+
+	for (i = 0; i < NELEMS(rates); i++) {
+		snprintf(text, sizeof(text), VETH "rate server->client %s\n"
+		    MINIMAL, rates[i].rate);
+		cf = parse_ok(text);
+		ck_assert_uint_eq(cf->nimpairments, 1);
+		assert_impairment(&cf->impairments[0], IMPAIR_RATE,
+		    ROLE_SERVER, 2);
+		ck_assert_msg(cf->impairments[0].rate_bps == rates[i].bps,
+		    "%s", rates[i].rate);
+		ck_assert_uint_eq(cf->impairments[0].loss_bp, 0);
+		ck_assert_uint_eq(cf->impairments[0].delay_ms, 0);
+		ck_assert_uint_eq(cf->impairments[0].jitter_ms, 0);
+		case_free(cf);
+	}
+	cf = parse_ok(MINIMAL "rate client->server 5kbit\n" VETH);
+	assert_impairment(&cf->impairments[0], IMPAIR_RATE, ROLE_CLIENT, 5);
+	ck_assert_uint_eq(cf->impairments[0].rate_bps, 5000);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_loss_forms)
+{
+	static const struct {
+		const char *loss;
+		unsigned bp;
+	} losses[] = {
+		{ "5%", 500 },
+		{ "0.5%", 50 },
+		{ "0.01%", 1 },
+		{ "100%", 10000 },
+		{ "100.00%", 10000 },
+		{ "12.34%", 1234 },
+		{ "12.3%", 1230 },
+		{ "05%", 500 },
+		{ "99.99%", 9999 },
+	};
+	struct case_file *cf;
+	char text[256];
+	int i;
+
+	for (i = 0; i < NELEMS(losses); i++) {
+		snprintf(text, sizeof(text), VETH "loss client->server %s\n"
+		    MINIMAL, losses[i].loss);
+		cf = parse_ok(text);
+		ck_assert_uint_eq(cf->nimpairments, 1);
+		assert_impairment(&cf->impairments[0], IMPAIR_LOSS,
+		    ROLE_CLIENT, 2);
+		ck_assert_msg(cf->impairments[0].loss_bp == losses[i].bp,
+		    "%s: %u", losses[i].loss, cf->impairments[0].loss_bp);
+		ck_assert_uint_eq(cf->impairments[0].rate_bps, 0);
+		case_free(cf);
+	}
+}
+END_TEST
+
+START_TEST(test_delay_forms)
+{
+	struct case_file *cf;
+
+	cf = parse_ok(VETH "delay server->client 20ms\n"
+	    "delay client->server 1.5s jitter 5ms\n" MINIMAL);
+	ck_assert_uint_eq(cf->nimpairments, 2);
+	assert_impairment(&cf->impairments[0], IMPAIR_DELAY, ROLE_SERVER, 2);
+	ck_assert_uint_eq(cf->impairments[0].delay_ms, 20);
+	ck_assert_uint_eq(cf->impairments[0].jitter_ms, 0);
+	assert_impairment(&cf->impairments[1], IMPAIR_DELAY, ROLE_CLIENT, 3);
+	ck_assert_uint_eq(cf->impairments[1].delay_ms, 1500);
+	ck_assert_uint_eq(cf->impairments[1].jitter_ms, 5);
+	case_free(cf);
+}
+END_TEST
+
+/* Every kind in both directions, in file order, anywhere in the file. */
+START_TEST(test_impairments_all)
+{
+	struct case_file *cf;
+	const struct case_impairment *im;
+
+	cf = parse_ok(HEAD VETH
+	    "rate client->server 1mbit\n"
+	    "rate server->client 2mbit\n"
+	    CLIENT
+	    "loss client->server 1%\n"
+	    "  send 1\n"
+	    "loss server->client 2%\n"
+	    SERVER EXPECT
+	    "delay client->server 10ms\n"
+	    "delay server->client 20ms jitter 1ms\n");
+	ck_assert_uint_eq(cf->nimpairments, 6);
+	im = cf->impairments;
+	assert_impairment(&im[0], IMPAIR_RATE, ROLE_CLIENT, 3);
+	ck_assert_uint_eq(im[0].rate_bps, 1000000);
+	assert_impairment(&im[1], IMPAIR_RATE, ROLE_SERVER, 4);
+	ck_assert_uint_eq(im[1].rate_bps, 2000000);
+	assert_impairment(&im[2], IMPAIR_LOSS, ROLE_CLIENT, 6);
+	ck_assert_uint_eq(im[2].loss_bp, 100);
+	assert_impairment(&im[3], IMPAIR_LOSS, ROLE_SERVER, 8);
+	ck_assert_uint_eq(im[3].loss_bp, 200);
+	assert_impairment(&im[4], IMPAIR_DELAY, ROLE_CLIENT, 11);
+	ck_assert_uint_eq(im[4].delay_ms, 10);
+	ck_assert_uint_eq(im[4].jitter_ms, 0);
+	assert_impairment(&im[5], IMPAIR_DELAY, ROLE_SERVER, 12);
+	ck_assert_uint_eq(im[5].delay_ms, 20);
+	ck_assert_uint_eq(im[5].jitter_ms, 1);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 2);
+	case_free(cf);
+}
+END_TEST
+
+START_TEST(test_paths_file)
+{
+	struct case_error err;
+	struct case_file *cf;
+	const struct case_impairment *im;
+	char *path;
+
+	path = test_file_path("paths.case");
+	cf = case_parse_file(path, &err);
+	ck_assert_msg(cf != NULL, "%s", err.msg);
+	ck_assert_str_eq(cf->name, "slow-lossy-path");
+	ck_assert_int_eq(cf->topology, TOPOLOGY_VETH);
+	ck_assert_uint_eq(cf->mtu, 1400);
+	ck_assert(cf->offloads_off);
+	ck_assert_int_eq(cf->capture, CAPTURE_AT_BOTH);
+	ck_assert_uint_eq(cf->nsysctls, 2);
+	ck_assert_str_eq(cf->sysctls[0].name, "net.ipv4.tcp_rmem");
+	ck_assert_str_eq(cf->sysctls[0].value, "4096 131072 6291456");
+	ck_assert_uint_eq(cf->sysctls[0].line, 8);
+	ck_assert_str_eq(cf->sysctls[1].name, "net.core.somaxconn");
+	ck_assert_str_eq(cf->sysctls[1].value, "64");
+	ck_assert_uint_eq(cf->sysctls[1].line, 9);
+	ck_assert_uint_eq(cf->nimpairments, 4);
+	im = cf->impairments;
+	assert_impairment(&im[0], IMPAIR_RATE, ROLE_SERVER, 10);
+	ck_assert_uint_eq(im[0].rate_bps, 10000000);
+	assert_impairment(&im[1], IMPAIR_LOSS, ROLE_SERVER, 11);
+	ck_assert_uint_eq(im[1].loss_bp, 50);
+	assert_impairment(&im[2], IMPAIR_DELAY, ROLE_SERVER, 12);
+	ck_assert_uint_eq(im[2].delay_ms, 20);
+	ck_assert_uint_eq(im[2].jitter_ms, 5);
+	assert_impairment(&im[3], IMPAIR_DELAY, ROLE_CLIENT, 13);
+	ck_assert_uint_eq(im[3].delay_ms, 1500);
+	ck_assert_uint_eq(im[3].jitter_ms, 0);
+	ck_assert_uint_eq(cf->roles[ROLE_CLIENT].nsteps, 3);
+	ck_assert_uint_eq(cf->roles[ROLE_SERVER].nsteps, 4);
+	ck_assert_uint_eq(cf->nexpects, 1);
+	case_free(cf);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_children)
 {
 	struct case_file *cf;
@@ -1860,6 +2171,246 @@ static const struct refusal refusals[] = {
 	  "x.case:4:18: unknown role 'server.child' (expected 'client' or 'server')" },
 	{ "client.send errors none\n",
 	  "x.case:1:1: expectation 'client.send' outside the 'expect:' section" },
+
+	/* topology */
+	{ "topology\n",
+	  "x.case:1:1: topology needs loopback or veth (e.g. 'topology veth')" },
+	{ "topology vth\n",
+	  "x.case:1:10: unknown topology 'vth' (did you mean 'veth'?) (expected loopback or veth)" },
+	{ "topology bridge\n",
+	  "x.case:1:10: unknown topology 'bridge' (expected loopback or veth)" },
+	{ "topology veth veth\n",
+	  "x.case:1:15: unexpected 'veth' after 'topology veth'" },
+	{ "topology veth\n" HEAD CLIENT "  topology loopback\n",
+	  "x.case:4:3: 'topology' is given twice (first at line 1)" },
+	{ "case t\ntopolgy veth\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'topolgy' (did you mean 'topology'?)" },
+
+	/* mtu */
+	{ "mtu\n", "x.case:1:1: mtu needs a number (e.g. 'mtu 1500')" },
+	{ "mtu 67\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 65537\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 0\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 99999999999999999999999\n",
+	  "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 1500B\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 9K\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu -1500\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu +1500\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu jumbo\n", "x.case:1:5: mtu must be between 68 and 65536" },
+	{ "mtu 1500 9000\n", "x.case:1:10: unexpected '9000' after 'mtu 1500'" },
+	{ "mtu 1500\nmtu 9000\n",
+	  "x.case:2:1: 'mtu' is given twice (first at line 1)" },
+	{ "case t\nmut 1500\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'mut' (did you mean 'mtu'?)" },
+
+	/* offloads */
+	{ "offloads\n",
+	  "x.case:1:1: offloads needs on or off (e.g. 'offloads off')" },
+	{ "offloads of\n",
+	  "x.case:1:10: unknown offloads 'of' (did you mean 'off'?) (expected on or off)" },
+	{ "offloads yes\n",
+	  "x.case:1:10: unknown offloads 'yes' (expected on or off)" },
+	{ "offloads off gso\n",
+	  "x.case:1:14: unexpected 'gso' after 'offloads off'" },
+	{ "offloads off\noffloads on\n",
+	  "x.case:2:1: 'offloads' is given twice (first at line 1)" },
+	{ "case t\noffload off\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'offload' (did you mean 'offloads'?)" },
+
+	/* capture */
+	{ "capture\n",
+	  "x.case:1:1: capture needs server, client or both (e.g. 'capture both')" },
+	{ "capture bth\n",
+	  "x.case:1:9: unknown capture 'bth' (did you mean 'both'?) (expected server, client or both)" },
+	{ "capture none\n",
+	  "x.case:1:9: unknown capture 'none' (expected server, client or both)" },
+	{ "capture both client\n",
+	  "x.case:1:14: unexpected 'client' after 'capture both'" },
+	{ VETH "capture both\ncapture client\n",
+	  "x.case:3:1: 'capture' is given twice (first at line 2)" },
+	{ "capture both\n" MINIMAL,
+	  "x.case:1:1: 'capture both' needs 'topology veth' (on loopback one capture sees both ends)" },
+	{ MINIMAL "  capture client\n",
+	  "x.case:5:3: 'capture client' needs 'topology veth' (on loopback one capture sees both ends)" },
+	{ "topology loopback\ncapture both\n" MINIMAL,
+	  "x.case:2:1: 'capture both' needs 'topology veth' (on loopback one capture sees both ends)" },
+	/* Reported after a missing name or role. */
+	{ "capture both\n",
+	  "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	{ "case t\ncaptur both\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'captur' (did you mean 'capture'?)" },
+
+	/* sysctl */
+	{ "sysctl\n", "x.case:1:1: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn\n",
+	  "x.case:1:1: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn =\n",
+	  "x.case:1:1: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn 64\n",
+	  "x.case:1:27: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn =64\n",
+	  "x.case:1:27: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn == 64\n",
+	  "x.case:1:27: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn=64\n",
+	  "x.case:1:8: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl net.core.somaxconn= 64\n",
+	  "x.case:1:8: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl = 64\n", "x.case:1:8: sysctl needs 'NAME = VALUE'" },
+	{ "sysctl kernel.x = 1\n",
+	  "x.case:1:8: sysctl 'kernel.x': only net.* sysctls can be set in the case's namespaces" },
+	{ "sysctl vm.swappiness = 1\n",
+	  "x.case:1:8: sysctl 'vm.swappiness': only net.* sysctls can be set in the case's namespaces" },
+	{ "sysctl net = 1\n",
+	  "x.case:1:8: sysctl 'net': only net.* sysctls can be set in the case's namespaces" },
+	{ "sysctl NET.core.somaxconn = 1\n",
+	  "x.case:1:8: sysctl 'NET.core.somaxconn': only net.* sysctls can be set in the case's namespaces" },
+	{ "sysctl net. = 1\n",
+	  "x.case:1:8: sysctl name 'net.' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.ipv4..tcp_rmem = 1\n",
+	  "x.case:1:8: sysctl name 'net.ipv4..tcp_rmem' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.ipv4.tcp_rmem. = 1\n",
+	  "x.case:1:8: sysctl name 'net.ipv4.tcp_rmem.' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.ipv4/tcp_rmem = 1\n",
+	  "x.case:1:8: sysctl name 'net.ipv4/tcp_rmem' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.ipv4.conf.veth-c.rp_filter = 1\n",
+	  "x.case:1:8: sysctl name 'net.ipv4.conf.veth-c.rp_filter' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.IPv4.tcp_rmem = 1\n",
+	  "x.case:1:8: sysctl name 'net.IPv4.tcp_rmem' must be words of a-z, 0-9 and '_' joined by '.' (e.g. 'net.ipv4.tcp_rmem')" },
+	{ "sysctl net.ipv4.tcp_rmem = 1 2 3\nsysctl net.core.somaxconn = 8\n"
+	  HEAD CLIENT "  sysctl net.ipv4.tcp_rmem = 4 5 6\n",
+	  "x.case:5:10: sysctl 'net.ipv4.tcp_rmem' is set twice (first at line 1)" },
+	{ "case t\nsysctrl net.x = 1\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'sysctrl' (did you mean 'sysctl'?)" },
+
+	/* Impairments: directions and repeats */
+	{ "rate\n",
+	  "x.case:1:1: rate needs a direction (e.g. 'rate server->client 10mbit')" },
+	{ "loss\n",
+	  "x.case:1:1: loss needs a direction (e.g. 'loss client->server 5%')" },
+	{ "delay\n",
+	  "x.case:1:1: delay needs a direction (e.g. 'delay server->client 20ms')" },
+	{ "rate server-client 1mbit\n",
+	  "x.case:1:6: unknown direction 'server-client' (did you mean 'server->client'?) (expected 'client->server' or 'server->client')" },
+	{ "loss client.child->server 1%\n",
+	  "x.case:1:6: unknown direction 'client.child->server' (did you mean 'client->server'?) (expected 'client->server' or 'server->client')" },
+	{ "delay server.child->client 1ms\n",
+	  "x.case:1:7: unknown direction 'server.child->client' (did you mean 'server->client'?) (expected 'client->server' or 'server->client')" },
+	{ "delay up 1ms\n",
+	  "x.case:1:7: unknown direction 'up' (expected 'client->server' or 'server->client')" },
+	{ VETH "rate server->client 1mbit\nrate client->server 1mbit\n"
+	  HEAD CLIENT "  rate server->client 2mbit\n",
+	  "x.case:6:3: 'rate server->client' is given twice (first at line 2)" },
+	{ VETH "loss client->server 1%\nloss client->server 2%\n",
+	  "x.case:3:1: 'loss client->server' is given twice (first at line 2)" },
+	{ VETH "delay client->server 1ms\ndelay client->server 2ms jitter 1ms\n",
+	  "x.case:3:1: 'delay client->server' is given twice (first at line 2)" },
+	{ "case t\nrte server->client 1mbit\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'rte' (did you mean 'rate'?)" },
+	{ "case t\ndelya server->client 1ms\n",
+	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'delya' (did you mean 'delay'?)" },
+
+	/* rate */
+	{ "rate server->client\n",
+	  "x.case:1:1: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 10\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client mbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 0mbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 1.5mbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 10Mbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit' (did you mean '10mbit'?)" },
+	{ "rate server->client 10mbps\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit' (did you mean '10mbit'?)" },
+	{ "rate server->client 10MiB\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 10GBIT\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit' (did you mean '10gbit'?)" },
+	{ "rate server->client 10kbits\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit' (did you mean '10kbit'?)" },
+	{ "rate server->client 18446744073709551616bit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 18446744074gbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 99999999999999999999999gbit\n",
+	  "x.case:1:21: rate needs a rate such as '10mbit'" },
+	{ "rate server->client 10mbit 20mbit\n",
+	  "x.case:1:28: unexpected '20mbit' after 'rate server->client 10mbit'" },
+
+	/* loss */
+	{ "loss client->server\n",
+	  "x.case:1:1: loss needs a percentage such as '5%'" },
+	{ "loss client->server 5\n",
+	  "x.case:1:21: loss needs a percentage such as '5%' (did you mean '5%'?)" },
+	{ "loss client->server 5 %\n",
+	  "x.case:1:21: loss needs a percentage such as '5%' (did you mean '5%'?)" },
+	{ "loss client->server %\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 0%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 0.00%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 100.01%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 101%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 99999999999999999999%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 0.001%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server .5%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 5.%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server -5%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 5%%\n",
+	  "x.case:1:21: loss needs a percentage such as '5%'" },
+	{ "loss client->server 0.05\n",
+	  "x.case:1:21: loss needs a percentage such as '5%' (did you mean '0.05%'?)" },
+	{ "loss client->server 5% 6%\n",
+	  "x.case:1:24: unexpected '6%' after 'loss client->server 5%'" },
+
+	/* delay */
+	{ "delay server->client\n",
+	  "x.case:1:1: delay needs a duration (e.g. 'delay server->client 20ms')" },
+	{ "delay server->client 0ms\n",
+	  "x.case:1:22: delay needs a duration above 0" },
+	{ "delay server->client 20\n",
+	  "x.case:1:22: duration '20' needs a unit (e.g. '20s' or '20ms')" },
+	{ "delay server->client 20msec\n",
+	  "x.case:1:22: unknown unit 'msec' in duration '20msec' (did you mean 'ms'?) (use ms or s)" },
+	{ "delay server->client 20ms jiter 5ms\n",
+	  "x.case:1:27: unknown delay option 'jiter' (did you mean 'jitter'?) (expected 'jitter')" },
+	{ "delay server->client 20ms 5ms\n",
+	  "x.case:1:27: unknown delay option '5ms' (expected 'jitter')" },
+	{ "delay server->client 20ms jitter\n",
+	  "x.case:1:27: jitter needs a duration (e.g. 'jitter 5ms')" },
+	{ "delay server->client 20ms jitter 0s\n",
+	  "x.case:1:34: jitter needs a duration above 0 (leave it out for none)" },
+	{ "delay server->client 20ms jitter 5\n",
+	  "x.case:1:34: duration '5' needs a unit (e.g. '5s' or '5ms')" },
+	{ "delay server->client 20ms jitter 5ms jitter 6ms\n",
+	  "x.case:1:38: unexpected 'jitter' after 'delay server->client 20ms jitter 5ms'" },
+
+	/* Impairments need veth: the earliest offence, at the end. */
+	{ "rate server->client 10mbit\n" MINIMAL,
+	  "x.case:1:1: 'rate' needs 'topology veth'" },
+	{ MINIMAL "  loss client->server 5%\n",
+	  "x.case:5:3: 'loss' needs 'topology veth'" },
+	{ "topology loopback\n" MINIMAL "delay server->client 1ms\n",
+	  "x.case:6:1: 'delay' needs 'topology veth'" },
+	{ "delay server->client 1ms\ncapture both\n" MINIMAL,
+	  "x.case:1:1: 'delay' needs 'topology veth'" },
+	{ "capture client\nrate server->client 1mbit\n" MINIMAL,
+	  "x.case:1:1: 'capture client' needs 'topology veth' (on loopback one capture sees both ends)" },
+	/* Before the fork checks. */
+	{ HEAD CLIENT SERVER "  fork\n" EXPECT "rate client->server 1kbit\n",
+	  "x.case:6:1: 'rate' needs 'topology veth'" },
 };
 
 START_TEST(test_refusal)
@@ -2308,6 +2859,15 @@ case_suite(void)
 	tcase_add_test(tc, test_new_step_forms);
 	tcase_add_test(tc, test_new_expect_forms);
 	tcase_add_test(tc, test_systems);
+	tcase_add_test(tc, test_path_defaults);
+	tcase_add_test(tc, test_path_words);
+	tcase_add_test(tc, test_sysctl_forms);
+	tcase_add_test(tc, test_sysctl_many);
+	tcase_add_test(tc, test_rate_forms);
+	tcase_add_test(tc, test_loss_forms);
+	tcase_add_test(tc, test_delay_forms);
+	tcase_add_test(tc, test_impairments_all);
+	tcase_add_test(tc, test_paths_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refuse");

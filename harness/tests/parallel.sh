@@ -1,0 +1,34 @@
+#!/bin/sh
+# parallel.sh - two closeprobe runs over the whole suite at once, into one
+# captures directory, give the verdicts of a single run: every case passes
+# (or skips) in both.
+set -u
+
+: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
+: "${srcdir:=.}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-parallel.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+"$CLOSEPROBE" run --captures "$tmp/c" "$srcdir/cases" >"$tmp/a" 2>&1 &
+a=$!
+"$CLOSEPROBE" run --captures "$tmp/c" "$srcdir/cases" >"$tmp/b" 2>&1 &
+b=$!
+wait "$a"; sa=$?
+wait "$b"; sb=$?
+grep -q "cannot create a" "$tmp/a" && exit 77
+verdicts() { sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \([A-Z]*\)\..*/\1 \3/p' "$1" | sort; }
+verdicts "$tmp/a" >"$tmp/va"
+verdicts "$tmp/b" >"$tmp/vb"
+n=$(grep -c . "$tmp/va")
+if ! diff -u "$tmp/va" "$tmp/vb"; then
+	echo "FAIL: the two runs disagree (diff above)"
+	exit 1
+fi
+if grep -v -E ' (PASS|SKIP)$' "$tmp/va"; then
+	echo "FAIL: cases above did not pass while another run was going"
+	exit 1
+fi
+[ "$sa" -eq 0 ] && [ "$sb" -eq 0 ] || [ "$sa" -eq 77 ] || { echo "FAIL: exit $sa and $sb"; exit 1; }
+ls "$tmp"/c/*.tmp >/dev/null 2>&1 && { echo "FAIL: temporary files left"; exit 1; }
+echo "two runs at once: $n case runs each, identical verdicts"
+exit 0

@@ -1,0 +1,470 @@
+/*
+ * topology.c - namespaces, veth, sysctls and impairments for one case.
+ *
+ * Links, addresses, qdiscs and nftables rules are made with the system's
+ * own ip(8), tc(8) and nft(8), run inside the case's namespaces; offloads
+ * are switched with the ethtool ioctl.  Everything lives in namespaces the
+ * case owns, so nothing has to be undone.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "topology.h"
+
+#define VETH_CLIENT "cp-c"
+#define VETH_SERVER "cp-s"
+#define VETH_DEFAULT_MTU 1500
+#define COMMAND_OUTPUT_MAX 512
+
+static void
+applied_add(struct topology *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Keep a line of what was set up; the evidence lists it. */
+static void
+applied_add(struct topology *t, const char *fmt, ...)
+{
+	size_t old = t->applied != NULL ? strlen(t->applied) : 0;
+	char line[512];
+	char *grown;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	grown = realloc(t->applied, old + strlen(line) + 3);
+	if (grown == NULL)
+		return;		/* the evidence is shorter; the case still runs */
+	snprintf(grown + old, strlen(line) + 3, "%s%s", old > 0 ? "; " : "", line);
+	t->applied = grown;
+}
+
+static int
+enter_ns(int fd, char *errbuf, size_t errbuf_size)
+{
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		snprintf(errbuf, errbuf_size, "setns: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Run argv in namespace ns_fd and wait for it.  0 when it exited 0; -1
+ * with errbuf holding the command and what it printed.  *output gets
+ * what it printed either way, when not NULL.
+ */
+static int
+run_in_ns(int ns_fd, const char *const argv[], char *output, size_t output_size,
+    char *errbuf, size_t errbuf_size)
+{
+	char buf[COMMAND_OUTPUT_MAX];
+	size_t len = 0;
+	int pipefd[2], wstatus;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		snprintf(errbuf, errbuf_size, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(errbuf, errbuf_size, "fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (setns(ns_fd, CLONE_NEWNET) < 0)
+			_exit(126);
+		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(pipefd[1], STDERR_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "%s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	for (;;) {
+		ssize_t n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1)
+			len = sizeof(buf) - 1;	/* keep the start; drain the rest */
+	}
+	close(pipefd[0]);
+	buf[len] = '\0';
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (output != NULL)
+		snprintf(output, output_size, "%s", buf);
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(errbuf, errbuf_size, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return 0;
+	{
+		char cmd[256];
+		size_t used = 0, i;
+
+		cmd[0] = '\0';
+		for (i = 0; argv[i] != NULL && used < sizeof(cmd); i++)
+			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s",
+			    i > 0 ? " " : "", argv[i]);
+		snprintf(errbuf, errbuf_size, "'%s' failed: %s", cmd,
+		    buf[0] != '\0' ? buf : WIFEXITED(wstatus) &&
+		    WEXITSTATUS(wstatus) == 127 ? "command not found" : "no message");
+	}
+	return -1;
+}
+
+#define RUN(ns, errbuf, size, ...) \
+	run_in_ns((ns), (const char *const[]){ __VA_ARGS__, NULL }, NULL, 0, (errbuf), (size))
+
+/* Switch a generic offload with the ethtool ioctl; devices without it are fine. */
+static int
+offload_off(const char *ifname, unsigned cmd, const char *what, char *errbuf,
+    size_t errbuf_size)
+{
+	struct ethtool_value ev = { .cmd = cmd, .data = 0 };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+
+	if (fd < 0) {
+		snprintf(errbuf, errbuf_size, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (char *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0 && errno != EOPNOTSUPP) {
+		snprintf(errbuf, errbuf_size, "%s: cannot turn %s off: %s", ifname, what,
+		    strerror(errno));
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+static int
+offloads_off(int ns_fd, int home_fd, const char *ifname, char *errbuf, size_t errbuf_size)
+{
+	int rc;
+
+	if (enter_ns(ns_fd, errbuf, errbuf_size) < 0)
+		return -1;
+	rc = offload_off(ifname, ETHTOOL_SGSO, "GSO", errbuf, errbuf_size) < 0 ||
+	    offload_off(ifname, ETHTOOL_STSO, "TSO", errbuf, errbuf_size) < 0 ||
+	    offload_off(ifname, ETHTOOL_SGRO, "GRO", errbuf, errbuf_size) < 0 ? -1 : 0;
+	if (enter_ns(home_fd, errbuf, errbuf_size) < 0)
+		return -1;
+	return rc;
+}
+
+/* Write each net.* sysctl in namespace ns_fd, through /proc/sys. */
+static int
+sysctls_apply(const struct case_file *cf, int ns_fd, int home_fd, struct topology *t,
+    const char *where, char *errbuf, size_t errbuf_size)
+{
+	size_t i;
+	int rc = 0;
+
+	if (cf->nsysctls == 0)
+		return 0;
+	if (enter_ns(ns_fd, errbuf, errbuf_size) < 0)
+		return -1;
+	for (i = 0; i < cf->nsysctls && rc == 0; i++) {
+		const struct case_sysctl *sc = &cf->sysctls[i];
+		char path[256];
+		size_t j;
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", sc->name);
+		for (j = strlen("/proc/sys/"); path[j] != '\0'; j++)
+			if (path[j] == '.')
+				path[j] = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, sc->value, strlen(sc->value)) != (ssize_t)strlen(sc->value)) {
+			snprintf(errbuf, errbuf_size, "%s:%u: sysctl %s = %s: %s", cf->path,
+			    sc->line, sc->name, sc->value, strerror(errno));
+			rc = -1;
+		} else
+			applied_add(t, "%s sysctl %s = %s", where, sc->name, sc->value);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (enter_ns(home_fd, errbuf, errbuf_size) < 0)
+		return -1;
+	return rc;
+}
+
+static int
+set_mtu(int ns_fd, const char *ifname, unsigned mtu, char *errbuf, size_t errbuf_size)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", mtu);
+	return RUN(ns_fd, errbuf, errbuf_size, "ip", "link", "set", ifname, "mtu", text);
+}
+
+/* tc's own units: "10mbit" rather than "10000000bit". */
+static void
+rate_format(uint64_t bps, char *buf, size_t size)
+{
+	if (bps % 1000000000 == 0)
+		snprintf(buf, size, "%llugbit", (unsigned long long)(bps / 1000000000));
+	else if (bps % 1000000 == 0)
+		snprintf(buf, size, "%llumbit", (unsigned long long)(bps / 1000000));
+	else if (bps % 1000 == 0)
+		snprintf(buf, size, "%llukbit", (unsigned long long)(bps / 1000));
+	else
+		snprintf(buf, size, "%llubit", (unsigned long long)bps);
+}
+
+/* Impairments sit on the writer's egress, in the writer's namespace. */
+static enum topology_result
+impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
+    size_t errbuf_size)
+{
+	int w;
+
+	for (w = 0; w < ROLE_ENDS; w++) {
+		const struct case_impairment *rate = NULL, *loss = NULL, *delay = NULL;
+		const char *dev = t->ifname[w];
+		int ns = t->ns_fd[w];
+		char rate_text[32], bp[16], out[COMMAND_OUTPUT_MAX];
+		size_t i;
+
+		for (i = 0; i < cf->nimpairments; i++) {
+			const struct case_impairment *im = &cf->impairments[i];
+
+			if ((int)im->writer != w)
+				continue;
+			if (im->kind == IMPAIR_RATE)
+				rate = im;
+			else if (im->kind == IMPAIR_LOSS)
+				loss = im;
+			else
+				delay = im;
+		}
+		if (rate != NULL)
+			rate_format(rate->rate_bps, rate_text, sizeof(rate_text));
+		if (delay != NULL) {
+			char d[32], j[32];
+
+			snprintf(d, sizeof(d), "%llums", (unsigned long long)delay->delay_ms);
+			snprintf(j, sizeof(j), "%llums", (unsigned long long)delay->jitter_ms);
+			/* netem carries the rate as well when both are asked for. */
+			if (run_in_ns(ns, (const char *const[]){ "tc", "qdisc", "add", "dev", dev,
+			    "root", "netem", "delay", d, j, rate != NULL ? "rate" : NULL,
+			    rate_text, NULL }, out, sizeof(out), errbuf, errbuf_size) < 0) {
+				if (strstr(out, "qdisc kind is unknown") != NULL) {
+					snprintf(errbuf, errbuf_size, "%s:%u: netem is not available in "
+					    "this kernel (delay needs it)", cf->path, delay->line);
+					return TOPOLOGY_UNSUPPORTED;
+				}
+				return TOPOLOGY_FAILED;
+			}
+			applied_add(t, "netem delay %s jitter %s%s%s on %s", d, j,
+			    rate != NULL ? " rate " : "", rate != NULL ? rate_text : "", dev);
+		} else if (rate != NULL) {
+			if (RUN(ns, errbuf, errbuf_size, "tc", "qdisc", "add", "dev", dev, "root",
+			    "tbf", "rate", rate_text, "burst", "32kb", "latency", "1s") < 0)
+				return TOPOLOGY_FAILED;
+			applied_add(t, "tbf rate %s on %s", rate_text, dev);
+		}
+		if (loss == NULL)
+			continue;
+		/*
+		 * Only segments without SYN, FIN or RST are dropped: the loss
+		 * hits data and acknowledgements, while the handshake and the
+		 * teardown under test always get through.
+		 */
+		snprintf(bp, sizeof(bp), "%u", loss->loss_bp);
+		if (RUN(ns, errbuf, errbuf_size, "nft", "add", "table", "inet", "closeprobe") < 0 ||
+		    RUN(ns, errbuf, errbuf_size, "nft", "add", "chain", "inet", "closeprobe", "out",
+		    "{ type filter hook output priority 0 ; policy accept ; }") < 0 ||
+		    RUN(ns, errbuf, errbuf_size, "nft", "add", "rule", "inet", "closeprobe", "out",
+		    "oifname", dev, "meta", "l4proto", "tcp", "tcp", "flags", "&",
+		    "(fin|syn|rst)", "==", "0", "numgen", "random", "mod", "10000", "<", bp,
+		    "drop") < 0) {
+			if (strstr(errbuf, "command not found") != NULL) {
+				snprintf(errbuf, errbuf_size, "%s:%u: loss needs nft(8) (install nftables)",
+				    cf->path, loss->line);
+				return TOPOLOGY_UNSUPPORTED;
+			}
+			return TOPOLOGY_FAILED;
+		}
+		applied_add(t, "nftables drops %u.%02u%% of data segments leaving %s",
+		    loss->loss_bp / 100, loss->loss_bp % 100, dev);
+	}
+	return TOPOLOGY_OK;
+}
+
+static void
+set_address(struct sockaddr_storage *ss, int family, const char *text)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+		a6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, text, &a6->sin6_addr);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+		a4->sin_family = AF_INET;
+		inet_pton(AF_INET, text, &a4->sin_addr);
+	}
+}
+
+static enum topology_result
+build_veth(const struct case_file *cf, struct topology *t, char *errbuf, size_t errbuf_size)
+{
+	int client = t->ns_fd[ROLE_CLIENT];
+	int server;
+	char mtu[16], peer_ns[64];
+	unsigned link_mtu = cf->mtu != 0 ? cf->mtu : VETH_DEFAULT_MTU;
+	bool v6 = t->family == AF_INET6;
+
+	/* A second fresh namespace for the server end, then home again. */
+	if (unshare(CLONE_NEWNET) < 0) {
+		snprintf(errbuf, errbuf_size, "a second network namespace: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	server = open("/proc/self/ns/net", O_RDONLY);	/* inherited by ip(8) below */
+	if (server < 0) {
+		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	t->ns_fd[ROLE_SERVER] = server;
+	if (enter_ns(client, errbuf, errbuf_size) < 0)
+		return TOPOLOGY_FAILED;
+	snprintf(mtu, sizeof(mtu), "%u", link_mtu);
+	snprintf(peer_ns, sizeof(peer_ns), "/proc/self/fd/%d", server);
+	snprintf(t->ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, VETH_CLIENT);
+	snprintf(t->ifname[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, VETH_SERVER);
+	if (RUN(client, errbuf, errbuf_size, "ip", "link", "add", VETH_CLIENT, "mtu", mtu, "type",
+	    "veth", "peer", "name", VETH_SERVER, "mtu", mtu, "netns", peer_ns) < 0 ||
+	    RUN(server, errbuf, errbuf_size, "ip", "link", "set", "lo", "up") < 0)
+		return TOPOLOGY_FAILED;
+	if (cf->offloads_off &&
+	    (offloads_off(client, client, VETH_CLIENT, errbuf, errbuf_size) < 0 ||
+	    offloads_off(server, client, VETH_SERVER, errbuf, errbuf_size) < 0))
+		return TOPOLOGY_FAILED;
+	if (v6) {
+		if (RUN(client, errbuf, errbuf_size, "ip", "-6", "addr", "add", "2001:db8::1/64",
+		    "dev", VETH_CLIENT, "nodad") < 0 ||
+		    RUN(server, errbuf, errbuf_size, "ip", "-6", "addr", "add", "2001:db8::2/64",
+		    "dev", VETH_SERVER, "nodad") < 0)
+			return TOPOLOGY_FAILED;
+	} else if (RUN(client, errbuf, errbuf_size, "ip", "addr", "add", "198.18.0.1/24", "dev",
+	    VETH_CLIENT) < 0 ||
+	    RUN(server, errbuf, errbuf_size, "ip", "addr", "add", "198.18.0.2/24", "dev",
+	    VETH_SERVER) < 0)
+		return TOPOLOGY_FAILED;
+	if (RUN(client, errbuf, errbuf_size, "ip", "link", "set", VETH_CLIENT, "up") < 0 ||
+	    RUN(server, errbuf, errbuf_size, "ip", "link", "set", VETH_SERVER, "up") < 0)
+		return TOPOLOGY_FAILED;
+	set_address(&t->server_addr, t->family, v6 ? "2001:db8::2" : "198.18.0.2");
+	applied_add(t, "veth %s (client, %s) -- %s (server, %s), mtu %u%s", VETH_CLIENT,
+	    v6 ? "2001:db8::1" : "198.18.0.1", VETH_SERVER, v6 ? "2001:db8::2" : "198.18.0.2",
+	    link_mtu, cf->offloads_off ? ", GSO/TSO/GRO off" : "");
+	if (sysctls_apply(cf, client, client, t, "client", errbuf, errbuf_size) < 0 ||
+	    sysctls_apply(cf, server, client, t, "server", errbuf, errbuf_size) < 0)
+		return TOPOLOGY_FAILED;
+	return impairments_apply(cf, t, errbuf, errbuf_size);
+}
+
+enum topology_result
+topology_build(const struct case_file *cf, int family, struct topology *t,
+    char *errbuf, size_t errbuf_size)
+{
+	int home;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = cf->topology;
+	t->family = family;
+	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = -1;
+	t->addr_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	t->ns_fd[ROLE_CLIENT] = home;
+	if (cf->topology == TOPOLOGY_VETH)
+		return build_veth(cf, t, errbuf, errbuf_size);
+	/* Loopback: one namespace holds both ends. */
+	t->ns_fd[ROLE_SERVER] = dup(home);
+	if (t->ns_fd[ROLE_SERVER] < 0) {
+		snprintf(errbuf, errbuf_size, "dup: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	snprintf(t->ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, "lo");
+	snprintf(t->ifname[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, "lo");
+	set_address(&t->server_addr, family, family == AF_INET6 ? "::1" : "127.0.0.1");
+	if (cf->mtu != 0) {
+		if (set_mtu(home, "lo", cf->mtu, errbuf, errbuf_size) < 0)
+			return TOPOLOGY_FAILED;
+		applied_add(t, "lo mtu %u", cf->mtu);
+	}
+	if (cf->offloads_off) {
+		if (offloads_off(home, home, "lo", errbuf, errbuf_size) < 0)
+			return TOPOLOGY_FAILED;
+		applied_add(t, "lo: GSO/TSO/GRO off");
+	}
+	if (sysctls_apply(cf, home, home, t, "case", errbuf, errbuf_size) < 0)
+		return TOPOLOGY_FAILED;
+	return TOPOLOGY_OK;
+}
+
+int
+topology_enter(const struct topology *t, enum role_id end, char *errbuf, size_t errbuf_size)
+{
+	return enter_ns(t->ns_fd[role_end(end)], errbuf, errbuf_size);
+}
+
+bool
+topology_shared(const struct topology *t)
+{
+	return t->kind == TOPOLOGY_LOOPBACK;
+}
+
+void
+topology_free(struct topology *t)
+{
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (t->ns_fd[e] >= 0)
+			close(t->ns_fd[e]);
+	free(t->applied);
+	memset(t, 0, sizeof(*t));
+	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = -1;
+}

@@ -1,0 +1,58 @@
+/*
+ * topology.h - the path between the two ends of a case.
+ *
+ * loopback: both ends in the coordinator's fresh namespace, on lo.
+ * veth:     the client end stays in the coordinator's namespace; the
+ *           server end gets a second fresh namespace; a veth pair joins
+ *           them, with addresses that exist only there (198.18.0.0/24,
+ *           2001:db8::/64).  MTU, offloads, per-case sysctls and
+ *           impairments (tbf rate, nftables loss, netem delay where the
+ *           kernel has it) are set up here, inside the case's namespaces.
+ * Namespaces are held by open descriptors only: they vanish with the
+ * coordinator, whatever happens to it.
+ */
+#ifndef topology_h
+#define topology_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "case.h"
+
+#define TOPOLOGY_IFNAME_SIZE 16
+
+enum topology_result {
+	TOPOLOGY_OK,
+	TOPOLOGY_UNSUPPORTED,	/* the kernel lacks a feature the case needs: skip */
+	TOPOLOGY_FAILED
+};
+
+struct topology {
+	enum topology_kind kind;
+	int family;				/* AF_INET or AF_INET6 */
+	int ns_fd[ROLE_ENDS];			/* each end's network namespace */
+	char ifname[ROLE_ENDS][TOPOLOGY_IFNAME_SIZE];	/* where to capture each end */
+	struct sockaddr_storage server_addr;	/* the server's address, port 0 */
+	socklen_t addr_len;
+	char *applied;				/* what was set up, for the evidence */
+};
+
+/*
+ * Build cf's topology around the calling process, which must already be
+ * alone in a fresh network namespace with lo up (it becomes the client's).
+ * On return the caller is back in the client's namespace.
+ */
+enum topology_result topology_build(const struct case_file *cf, int family,
+    struct topology *t, char *errbuf, size_t errbuf_size);
+
+/* Move the calling thread into end's namespace.  0 ok, -1 with errbuf. */
+int topology_enter(const struct topology *t, enum role_id end, char *errbuf,
+    size_t errbuf_size);
+
+/* True when both ends share one namespace (loopback). */
+bool topology_shared(const struct topology *t);
+
+void topology_free(struct topology *t);
+
+#endif /* topology_h */
