@@ -276,7 +276,8 @@ write_json_conn(struct analyze_context *ctx, const struct conn *c)
 	format_time(c->first_ts_ns, start, sizeof(start));
 	fputs("{\"type\":\"conn\",\"file\":", out);
 	json_string(out, ctx->file);
-	fprintf(out, ",\"first_packet\":%" PRIu64 ",\"ts\":%.6f,\"start\":\"%s\""
+	fprintf(out, ",\"first_packet\":%" PRIu64
+	    ",\"ts\":%.6f,\"start\":\"%s\""
 	    ",\"id.orig_h\":\"%s\",\"id.orig_p\":%u"
 	    ",\"id.resp_h\":\"%s\",\"id.resp_p\":%u,\"proto\":\"tcp\""
 	    ",\"duration\":%.6f,\"orig_bytes\":%" PRIu64

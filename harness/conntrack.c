@@ -955,7 +955,7 @@ stream_note_data(struct stream_state *st, int64_t start, int64_t end)
 		return;
 	if (start > st->highest_end) {
 		if (st->holes == NULL)
-			return;		/* holes_reserve() failed: cannot be */
+			return;	/* holes_reserve() failed: cannot be */
 		if (st->nholes == st->holes_capacity)
 			holes_retire_lowest(st);
 		st->holes[st->nholes].start = st->highest_end;
@@ -1140,7 +1140,8 @@ conn_finish(struct conn_entry *e)
 			missed += (uint64_t)(st->holes[i].end -
 			    st->holes[i].start);
 			from = st->holes[i].start;
-			to = st->holes[i].end < acked ? st->holes[i].end : acked;
+			to = st->holes[i].end < acked ? st->holes[i].end :
+			    acked;
 			if (to > from)
 				unseen += (uint64_t)(to - from);
 		}

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "case.h"
 #include "config.h"
 #include "runner.h"
@@ -33,6 +34,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: closeprobe run [--captures DIR] [--json FILE] [--no-netns] CASE-OR-DIR...\n"
 	    "       closeprobe list [CASE-OR-DIR...]\n"
+	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe --help | --version\n"
 	    "\n"
 	    "Runs scripted TCP close cases on the kernel's stack, captures each with\n"
@@ -370,6 +372,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return command_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "analyze") == 0)
+		return analyze_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return command_list(argc - 1, argv + 1);
 	fprintf(stderr, "closeprobe: unknown command '%s'\n", argv[1]);

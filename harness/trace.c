@@ -114,7 +114,8 @@ record_check_stored_len(struct record_check *rc, uint32_t caplen,
 
 	if (rc->file == NULL)
 		return caplen;
-	if (rc->header_len != 0 && (snaplen <= 0 || caplen < (uint32_t)snaplen)) {
+	if (rc->header_len != 0 &&
+	    (snaplen <= 0 || caplen < (uint32_t)snaplen)) {
 		rc->position += rc->header_len + (off_t)caplen;
 		return caplen;
 	}
@@ -128,7 +129,8 @@ record_check_stored_len(struct record_check *rc, uint32_t caplen,
 		if (snaplen > 0 && caplen >= (uint32_t)snaplen) {
 			stored = position - rc->position - 16;
 		} else {
-			rc->header_len = position - rc->position - (off_t)caplen;
+			rc->header_len = position - rc->position -
+			    (off_t)caplen;
 			stored = caplen;
 		}
 	} else

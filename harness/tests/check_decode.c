@@ -374,6 +374,30 @@ START_TEST(test_linktypes_supported)
 }
 END_TEST
 
+/* The fewest bytes that hold the headers decode: exactly enough. */
+START_TEST(test_min_tcp_caplen)
+{
+	const struct link_case *lc = &link_cases[_i];
+	struct tcp_spec no_options = default_tcp;
+	uint8_t frame[FRAME_MAX];
+	struct tcp_segment seg;
+	size_t need;
+	bool ipv6;
+
+	need = decode_min_tcp_caplen(lc->linktype);
+	ck_assert_msg(need >= 40, "%s", lc->name);
+	ipv6 = !lc->ipv4;
+	no_options.options_len = 0;
+	build_frame(frame, lc->linktype, ipv6, &no_options, 0);
+	memset(&seg, 0, sizeof(seg));
+	ck_assert_msg(decode_packet(lc->linktype, frame, need, &seg) ==
+	    DECODE_OK, "%s", lc->name);
+	ck_assert_msg(decode_packet(lc->linktype, frame, need - 1, &seg) ==
+	    DECODE_TRUNCATED, "%s", lc->name);
+	ck_assert_uint_eq(decode_min_tcp_caplen(DLT_IEEE802_11), 0);
+}
+END_TEST
+
 START_TEST(test_linktype_ipv4)
 {
 	const struct link_case *lc = &link_cases[_i];
@@ -999,6 +1023,7 @@ decode_suite(void)
 
 	tc = tcase_create("link layers");
 	tcase_add_test(tc, test_linktypes_supported);
+	tcase_add_loop_test(tc, test_min_tcp_caplen, 0, LINK_CASE_COUNT);
 	tcase_add_loop_test(tc, test_linktype_ipv4, 0, (int)LINK_CASE_COUNT);
 	tcase_add_loop_test(tc, test_linktype_ipv6, 0, (int)LINK_CASE_COUNT);
 	tcase_add_test(tc, test_null_both_byte_orders);

@@ -1,0 +1,1507 @@
+/*
+ * check_analyze.c - "closeprobe analyze" on packets built here: Zeek's
+ * conn_state and history, the loss-risk flags, the streaming table, every
+ * link type, sequence wrap, port reuse, bad input and the command line.
+ *
+ * Connection-level tests feed struct tcp_segment to the tracker; file
+ * tests write captures with pcap_open_dead() + pcap_dump() into a
+ * mkdtemp() directory and run analyze_run() on them.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "analyze.h"
+#include "conntrack.h"
+#include "decode.h"
+#include "trace.h"
+
+#define SYN	TCP_FLAG_SYN
+#define ACK	TCP_FLAG_ACK
+#define FIN	TCP_FLAG_FIN
+#define RST	TCP_FLAG_RST
+#define PSH	TCP_FLAG_PSH
+
+enum {
+	CLIENT_PORT = 40000,
+	SERVER_PORT = 5001,
+	FRAME_MAX = 256,
+	WINDOW = 512,
+	PATH_SIZE = 4096 + 64
+};
+
+enum who {
+	CLIENT,
+	SERVER
+};
+
+static const int64_t ts_start_ns = INT64_C(1700000000000000000);
+static const int64_t ts_step_ns = 1000000;	/* 1 ms */
+
+/* ---- a conversation: two endpoints and their next sequence numbers */
+
+struct talk {
+	int family;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	uint32_t seq[2];
+	int64_t ts_ns;
+	uint64_t index;
+	/* where the segments go: a table, or a file */
+	struct conn_table *table;
+	pcap_dumper_t *dumper;
+	int linktype;
+	int null_af;		/* DLT_NULL/LOOP address family value */
+	bool null_big_endian;
+	bool ipv6_hop_by_hop;	/* an extension header before TCP */
+};
+
+static void
+talk_init(struct talk *t, int family, uint32_t client_isn,
+    uint32_t server_isn)
+{
+	memset(t, 0, sizeof(*t));
+	t->family = family;
+	if (family == AF_INET) {
+		t->addr[CLIENT][0] = 10;
+		t->addr[CLIENT][3] = 1;
+		t->addr[SERVER][0] = 10;
+		t->addr[SERVER][3] = 2;
+	} else {
+		t->addr[CLIENT][0] = 0xfd;
+		t->addr[CLIENT][15] = 1;
+		t->addr[SERVER][0] = 0xfd;
+		t->addr[SERVER][15] = 2;
+	}
+	t->port[CLIENT] = CLIENT_PORT;
+	t->port[SERVER] = SERVER_PORT;
+	t->seq[CLIENT] = client_isn;
+	t->seq[SERVER] = server_isn;
+	t->ts_ns = ts_start_ns;
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+put32_le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* The link-layer header for t->linktype; returns its length. */
+static size_t
+link_header(const struct talk *t, uint8_t *p)
+{
+	uint16_t ethertype = t->family == AF_INET ? 0x0800 : 0x86dd;
+
+	switch (t->linktype) {
+	case DLT_EN10MB:
+		memset(p, 0, 12);
+		put16(p + 12, ethertype);
+		return 14;
+	case DLT_LINUX_SLL:
+		memset(p, 0, 14);
+		put16(p + 14, ethertype);
+		return 16;
+	case DLT_LINUX_SLL2:
+		memset(p, 0, 20);
+		put16(p, ethertype);
+		return 20;
+	case DLT_NULL:
+		if (t->null_big_endian)
+			put32(p, (uint32_t)t->null_af);
+		else
+			put32_le(p, (uint32_t)t->null_af);
+		return 4;
+	case DLT_LOOP:
+		put32(p, (uint32_t)t->null_af);
+		return 4;
+	default:		/* raw IP, IPv4, IPv6 */
+		return 0;
+	}
+}
+
+/* Frame a segment: link, IP (payload length claimed, not captured), TCP. */
+static size_t
+frame_segment(const struct talk *t, const struct tcp_segment *s,
+    uint8_t *frame)
+{
+	size_t off = link_header(t, frame), ext = 0;
+	uint8_t *ip = frame + off, *tcp;
+
+	if (t->family == AF_INET) {
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)(20 + 20 + s->payload_len));
+		ip[8] = 64;
+		ip[9] = 6;
+		memcpy(ip + 12, s->src_addr, 4);
+		memcpy(ip + 16, s->dst_addr, 4);
+		tcp = ip + 20;
+	} else {
+		memset(ip, 0, 40);
+		ip[0] = 0x60;
+		ext = t->ipv6_hop_by_hop ? 8 : 0;
+		put16(ip + 4, (uint16_t)(ext + 20 + s->payload_len));
+		ip[6] = t->ipv6_hop_by_hop ? 0 : 6;
+		ip[7] = 64;
+		memcpy(ip + 8, s->src_addr, 16);
+		memcpy(ip + 24, s->dst_addr, 16);
+		if (ext > 0) {
+			memset(ip + 40, 0, 8);
+			ip[40] = 6;	/* next: TCP; length 0 = 8 bytes */
+			ip[42] = 1;	/* PadN */
+			ip[43] = 4;
+		}
+		tcp = ip + 40 + ext;
+	}
+	memset(tcp, 0, 20);
+	put16(tcp, s->src_port);
+	put16(tcp + 2, s->dst_port);
+	put32(tcp + 4, s->seq);
+	put32(tcp + 8, s->ack);
+	tcp[12] = 5 << 4;
+	tcp[13] = s->flags;
+	put16(tcp + 14, s->window);
+	return (size_t)(tcp + 20 - frame);
+}
+
+/* from sends flags with len payload bytes; returns the segment. */
+static struct tcp_segment
+say_window(struct talk *t, enum who from, uint8_t flags, uint32_t len,
+    uint16_t window)
+{
+	enum who to = from == CLIENT ? SERVER : CLIENT;
+	struct tcp_segment s;
+	struct pcap_pkthdr h;
+	uint8_t frame[FRAME_MAX];
+	size_t n;
+
+	memset(&s, 0, sizeof(s));
+	s.family = t->family;
+	memcpy(s.src_addr, t->addr[from], 16);
+	memcpy(s.dst_addr, t->addr[to], 16);
+	s.src_port = t->port[from];
+	s.dst_port = t->port[to];
+	s.seq = t->seq[from];
+	s.ack = (flags & ACK) ? t->seq[to] : 0;
+	s.flags = flags;
+	s.window = window;
+	s.payload_len = len;
+	s.ts_ns = t->ts_ns;
+	t->index++;
+	if (t->table != NULL)
+		ck_assert_int_eq(conn_table_add(t->table, &s, t->index), 0);
+	if (t->dumper != NULL) {
+		n = frame_segment(t, &s, frame);
+		h.ts.tv_sec = (time_t)(t->ts_ns / 1000000000);
+		h.ts.tv_usec = (suseconds_t)(t->ts_ns % 1000000000 / 1000);
+		h.caplen = (bpf_u_int32)n;
+		h.len = (bpf_u_int32)(n + len);
+		pcap_dump((u_char *)t->dumper, &h, frame);
+	}
+	t->ts_ns += ts_step_ns;
+	if (!(flags & RST))
+		t->seq[from] += len + ((flags & SYN) ? 1 : 0) +
+		    ((flags & FIN) ? 1 : 0);
+	return s;
+}
+
+static struct tcp_segment
+say(struct talk *t, enum who from, uint8_t flags, uint32_t len)
+{
+	return say_window(t, from, flags, len, WINDOW);
+}
+
+static void
+handshake(struct talk *t)
+{
+	say(t, CLIENT, SYN, 0);
+	say(t, SERVER, SYN | ACK, 0);
+	say(t, CLIENT, ACK, 0);
+}
+
+/* Request, response, server closes first, client closes: SF. */
+static void
+clean_exchange(struct talk *t)
+{
+	handshake(t);
+	say(t, CLIENT, ACK | PSH, 100);
+	say(t, SERVER, ACK, 0);
+	say(t, SERVER, ACK | PSH, 1000);
+	say(t, CLIENT, ACK, 0);
+	say(t, SERVER, FIN | ACK, 0);
+	say(t, CLIENT, ACK, 0);
+	say(t, CLIENT, FIN | ACK, 0);
+	say(t, SERVER, ACK, 0);
+}
+
+/* A keep-all table's only connection, finished. */
+static const struct conn *
+only_conn(struct conn_table *table)
+{
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(conn_table_count(table), 1);
+	return conn_table_get(table, 0);
+}
+
+static struct conn_table *
+talk_table(struct talk *t, uint32_t client_isn, uint32_t server_isn)
+{
+	talk_init(t, AF_INET, client_isn, server_isn);
+	t->table = conn_table_new();
+	ck_assert_ptr_nonnull(t->table);
+	return t->table;
+}
+
+static void
+assert_state(const struct conn *c, const char *state, const char *history)
+{
+	ck_assert_str_eq(conn_state_name(c->state), state);
+	ck_assert_str_eq(c->history, history);
+}
+
+/* ---- conn_state, one test each, with Zeek's history */
+
+START_TEST(state_s0)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	say(&t, CLIENT, SYN, 0);
+	t.seq[CLIENT]--;
+	say(&t, CLIENT, SYN, 0);	/* retransmitted: same seq, no letter */
+	assert_state(only_conn(table), "S0", "S");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_s1)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	handshake(&t);
+	say(&t, CLIENT, ACK | PSH, 10);
+	say(&t, SERVER, ACK, 0);
+	assert_state(only_conn(table), "S1", "ShADa");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_sf)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	clean_exchange(&t);
+	c = only_conn(table);
+	assert_state(c, "SF", "ShADadfF");
+	ck_assert_uint_eq(c->half[SIDE_ORIG].size, 100);
+	ck_assert_uint_eq(c->half[SIDE_RESP].size, 1000);
+	ck_assert_uint_eq(c->flags, 0);
+	ck_assert_int_eq(teardown_classify(c), TEARDOWN_FIN);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_rej)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	say(&t, CLIENT, SYN, 0);
+	t.seq[SERVER] = 0;
+	say(&t, SERVER, RST | ACK, 0);
+	c = only_conn(table);
+	assert_state(c, "REJ", "Sr");
+	ck_assert_int_eq(c->half[SIDE_RESP].first_rst_kind, RST_KIND_WITH_ACK);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_s2_s3)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	handshake(&t);
+	say(&t, CLIENT, FIN | ACK, 0);
+	assert_state(only_conn(table), "S2", "ShAF");
+	conn_table_free(table);
+
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, FIN | ACK, 0);
+	assert_state(only_conn(table), "S3", "ShAf");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_rsto_rstr)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	handshake(&t);
+	say(&t, CLIENT, RST | ACK, 0);
+	assert_state(only_conn(table), "RSTO", "ShAR");
+	conn_table_free(table);
+
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, CLIENT, ACK | PSH, 100);
+	say(&t, SERVER, RST | ACK, 0);
+	assert_state(only_conn(table), "RSTR", "ShADr");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_rstos0)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	say(&t, CLIENT, SYN, 0);
+	say(&t, CLIENT, RST, 0);
+	assert_state(only_conn(table), "RSTOS0", "SR");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_rstrh_shr)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	/* The SYN+ACK came first: its sender is the responder, '^'. */
+	say(&t, SERVER, SYN | ACK, 0);
+	say(&t, SERVER, RST, 0);
+	c = only_conn(table);
+	assert_state(c, "RSTRH", "^hr");
+	ck_assert(c->flipped);
+	ck_assert_uint_eq(c->port[SIDE_ORIG], CLIENT_PORT);
+	conn_table_free(table);
+
+	table = talk_table(&t, 100, 900);
+	say(&t, SERVER, SYN | ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	assert_state(only_conn(table), "SHR", "^hf");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_sh)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	say(&t, CLIENT, SYN, 0);
+	say(&t, CLIENT, FIN, 0);
+	assert_state(only_conn(table), "SH", "SF");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_oth)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	/* Mid-stream: no SYN either way. */
+	say(&t, CLIENT, ACK | PSH, 100);
+	say(&t, SERVER, ACK, 0);
+	assert_state(only_conn(table), "OTH", "Da");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(fin_then_rst_is_still_sf)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	/* Zeek: after a FIN exchange an RST changes no endpoint state. */
+	clean_exchange(&t);
+	say(&t, CLIENT, RST, 0);
+	c = only_conn(table);
+	assert_state(c, "SF", "ShADadfFR");
+	ck_assert_int_eq(teardown_classify(c), TEARDOWN_FIN_THEN_RST);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(state_names_round_trip)
+{
+	int i;
+
+	for (i = 0; i < CONN_STATE_COUNT; i++)
+		ck_assert_int_eq(conn_state_from_name(
+		    conn_state_name((enum conn_state)i)), i);
+	ck_assert_int_eq(conn_state_from_name("XX"), -1);
+	ck_assert_int_eq(conn_state_from_name(NULL), -1);
+	ck_assert_str_eq(conn_state_name(CONN_STATE_COUNT), "unknown");
+	for (i = 0; i < CONN_FLAG_COUNT; i++)
+		ck_assert_uint_eq(conn_flag_from_name(conn_flag_name(
+		    (enum conn_flag)(1u << i))), 1u << i);
+	ck_assert_uint_eq(conn_flag_from_name("nope"), 0);
+	ck_assert_str_eq(conn_flag_name((enum conn_flag)3), "unknown");
+}
+END_TEST
+
+/* ---- history details */
+
+START_TEST(history_scaled_letters)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+	uint32_t seq;
+	int i;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	seq = t.seq[SERVER];
+	/* Ten retransmissions: 't' at the 1st and the 10th. */
+	for (i = 0; i < 10; i++) {
+		t.seq[SERVER] = seq - 1000;
+		say(&t, SERVER, ACK, 1000);
+	}
+	/* Zero windows: 'W' at the 1st only, of 3. */
+	for (i = 0; i < 3; i++)
+		say_window(&t, CLIENT, ACK, 0, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].retransmissions, 10);
+	ck_assert_uint_eq(c->half[SIDE_ORIG].zero_windows, 3);
+	ck_assert_str_eq(c->history, "ShAdttW");
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(history_odd_flags)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	handshake(&t);
+	say(&t, SERVER, FIN | RST | ACK, 0);
+	say(&t, CLIENT, SYN | FIN | ACK, 0);
+	ck_assert_str_eq(only_conn(table)->history, "ShAiQ");
+	conn_table_free(table);
+}
+END_TEST
+
+/* ---- loss-risk flags, each with a case that must not raise it */
+
+START_TEST(flag_rst_unacked)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	say(&t, SERVER, ACK, 1000);
+	say(&t, SERVER, ACK, 1000);
+	t.seq[SERVER] -= 2000;		/* the client acks the first 1000 */
+	say(&t, CLIENT, ACK, 0);
+	t.seq[SERVER] += 2000;
+	say(&t, SERVER, RST | ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, CONN_FLAG_RST_UNACKED);
+	ck_assert_uint_eq(c->half[SIDE_RESP].unacked_at_rst, 2000);
+	ck_assert_str_eq(conn_state_name(c->state), "RSTR");
+	conn_table_free(table);
+
+	/* Everything acked: no flag. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, SERVER, RST | ACK, 0);
+	ck_assert_uint_eq(only_conn(table)->flags, 0);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(flag_rst_after_fin_data)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	/* The pipelining race: a request after the server's FIN. */
+	handshake(&t);
+	say(&t, CLIENT, ACK | PSH, 100);
+	say(&t, SERVER, ACK | PSH, 1000);
+	say(&t, SERVER, FIN | ACK, 0);
+	say(&t, CLIENT, ACK | PSH, 100);
+	say(&t, SERVER, RST, 0);
+	c = only_conn(table);
+	ck_assert(c->flags & CONN_FLAG_RST_AFTER_FIN_DATA);
+	ck_assert_int_eq(c->half[SIDE_RESP].first_rst_kind, RST_KIND_BARE);
+	ck_assert_int_eq(teardown_classify(c), TEARDOWN_FIN_THEN_RST);
+	conn_table_free(table);
+
+	/* The same RST with no data after the FIN: no flag. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, CLIENT, ACK | PSH, 100);
+	say(&t, SERVER, ACK | PSH, 1000);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	say(&t, SERVER, RST, 0);
+	ck_assert(!(only_conn(table)->flags & CONN_FLAG_RST_AFTER_FIN_DATA));
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(flag_rst_zero_window)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	say_window(&t, CLIENT, ACK, 0, 0);
+	say(&t, SERVER, RST | ACK, 0);
+	ck_assert_uint_eq(only_conn(table)->flags, CONN_FLAG_RST_ZERO_WINDOW);
+	conn_table_free(table);
+
+	/* The window opened again before the RST: no flag. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	say_window(&t, CLIENT, ACK, 0, 0);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, SERVER, RST | ACK, 0);
+	ck_assert_uint_eq(only_conn(table)->flags, 0);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(flag_hole)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+	uint32_t seq;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	seq = t.seq[SERVER];
+	t.seq[SERVER] += 1000;		/* [1000, 2000) never captured */
+	say(&t, SERVER, ACK, 1000);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, CONN_FLAG_HOLE);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 1000);
+	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, 3000);
+	conn_table_free(table);
+
+	/* The hole filled late (reordering): no flag. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	seq = t.seq[SERVER];
+	t.seq[SERVER] += 1000;
+	say(&t, SERVER, ACK, 500);
+	t.seq[SERVER] = seq + 1500;	/* split the hole, then fill both */
+	say(&t, SERVER, ACK, 1000);
+	t.seq[SERVER] = seq;
+	say(&t, SERVER, ACK, 1200);
+	t.seq[SERVER] = seq + 1200;
+	say(&t, SERVER, ACK, 300);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, 0);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(flag_hole_many)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+	int i;
+
+	/* More holes than are kept: the oldest are given up, still counted. */
+	handshake(&t);
+	for (i = 0; i < 200; i++) {
+		say(&t, SERVER, ACK, 100);
+		t.seq[SERVER] += 10;
+	}
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 199 * 10);
+	ck_assert(c->flags & CONN_FLAG_HOLE);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(flag_acked_unseen)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	t.seq[SERVER] += 2000;		/* sent, never captured, acked */
+	say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, CONN_FLAG_ACKED_UNSEEN);
+	ck_assert_uint_eq(c->half[SIDE_RESP].acked_unseen_bytes, 2000);
+	ck_assert_str_eq(c->history, "ShAdg");
+	conn_table_free(table);
+}
+END_TEST
+
+/* ---- sequence wrap and port reuse */
+
+START_TEST(wrap_and_64bit_counts)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, UINT32_C(0xffffff00),
+	    UINT32_C(0xfffff000));
+	const struct conn *c;
+	int i;
+
+	handshake(&t);
+	/* 6 GiB from the server: the sequence space wraps once. */
+	for (i = 0; i < 98304; i++) {
+		say(&t, SERVER, ACK, 65536);
+		if (i % 16 == 15)
+			say(&t, CLIENT, ACK, 0);
+	}
+	say(&t, SERVER, FIN | ACK, 0);
+	say(&t, CLIENT, FIN | ACK, 0);
+	say(&t, SERVER, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, UINT64_C(6) << 30);
+	ck_assert_uint_eq(c->half[SIDE_RESP].acked_bytes, UINT64_C(6) << 30);
+	ck_assert_uint_eq(c->half[SIDE_RESP].size, UINT64_C(6) << 30);
+	ck_assert_uint_eq(c->half[SIDE_RESP].retransmissions, 0);
+	ck_assert_uint_eq(c->flags, 0);
+	assert_state(c, "SF", "ShAdfFa");
+	conn_table_free(table);
+}
+END_TEST
+
+/* ---- streaming mode */
+
+struct collected {
+	size_t calls;
+	char states[64];
+	uint64_t first_index[16];
+	size_t max_count;
+	struct conn_table *table;
+	int fail_with;
+};
+
+static int
+collect(const struct conn *c, void *arg)
+{
+	struct collected *col = arg;
+
+	if (col->calls < 16)
+		col->first_index[col->calls] = c->first_index;
+	if (strlen(col->states) + 8 < sizeof(col->states)) {
+		strcat(col->states, conn_state_name(c->state));
+		strcat(col->states, " ");
+	}
+	col->calls++;
+	if (col->fail_with != 0) {
+		errno = col->fail_with;
+		return -1;
+	}
+	return 0;
+}
+
+static struct conn_table *
+streaming_table(struct collected *col, int64_t linger_ns, int64_t idle_ns)
+{
+	struct conn_stream_params params;
+
+	memset(col, 0, sizeof(*col));
+	memset(&params, 0, sizeof(params));
+	params.linger_ns = linger_ns;
+	params.idle_ns = idle_ns;
+	params.done = collect;
+	params.ctx = col;
+	col->table = conn_table_new_streaming(&params);
+	ck_assert_ptr_nonnull(col->table);
+	return col->table;
+}
+
+START_TEST(streaming_frees_ended_connections)
+{
+	struct collected col;
+	struct talk t;
+	size_t count;
+	int i;
+
+	/* Kept while its own packets come (1 ms apart), no longer. */
+	streaming_table(&col, ts_step_ns, 0);
+	talk_init(&t, AF_INET, 1, 1);
+	t.table = col.table;
+	for (i = 0; i < 5000; i++) {
+		t.port[CLIENT] = (uint16_t)(30000 + i);
+		t.seq[CLIENT] = (uint32_t)i * 7919;
+		clean_exchange(&t);
+		count = conn_table_count(col.table);
+		if (count > col.max_count)
+			col.max_count = count;
+	}
+	/* Ended connections left as the next packets came. */
+	ck_assert_uint_le(col.max_count, 2);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 5000);
+	ck_assert_uint_eq(conn_table_count(col.table), 0);
+	conn_table_free(col.table);
+}
+END_TEST
+
+START_TEST(streaming_port_reuse)
+{
+	struct collected col;
+	struct talk t;
+
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, CONN_DEFAULT_IDLE_NS);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	clean_exchange(&t);
+	ck_assert_uint_eq(col.calls, 0);	/* lingering */
+	/* Same 4-tuple, a new SYN with a new ISN: a new connection. */
+	t.seq[CLIENT] = 50000;
+	t.seq[SERVER] = 70000;
+	say(&t, CLIENT, SYN, 0);
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_str_eq(col.states, "SF ");
+	say(&t, SERVER, RST | ACK, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 2);
+	ck_assert_str_eq(col.states, "SF REJ ");
+	ck_assert_uint_eq(col.first_index[1], 12);
+	ck_assert_ptr_null(conn_table_find_ports(col.table, CLIENT_PORT,
+	    SERVER_PORT));
+	conn_table_free(col.table);
+}
+END_TEST
+
+START_TEST(streaming_idle_and_order)
+{
+	struct collected col;
+	struct talk a, b;
+
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, INT64_C(300000000000));
+	talk_init(&a, AF_INET, 100, 900);
+	talk_init(&b, AF_INET, 100, 900);
+	a.table = b.table = col.table;
+	b.port[CLIENT] = CLIENT_PORT + 1;
+	b.index = 100;
+	handshake(&b);			/* records 101..103 */
+	a.index = 200;
+	say(&a, CLIENT, SYN, 0);	/* record 201 */
+	ck_assert_uint_eq(col.calls, 0);
+	/* 301 s later: both open connections were idle too long. */
+	b.ts_ns += INT64_C(301000000000);
+	b.port[CLIENT] = CLIENT_PORT + 2;
+	b.seq[CLIENT] = 5;
+	b.index = 300;
+	say(&b, CLIENT, SYN, 0);
+	ck_assert_uint_eq(col.calls, 2);
+	ck_assert_str_eq(col.states, "S1 S0 ");
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 3);
+	conn_table_free(col.table);
+}
+END_TEST
+
+START_TEST(streaming_flush_in_first_packet_order)
+{
+	struct collected col;
+	struct talk t;
+	int i;
+
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, 0);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	for (i = 0; i < 10; i++) {
+		t.port[CLIENT] = (uint16_t)(20000 + i);
+		say(&t, CLIENT, SYN, 0);
+	}
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 10);
+	for (i = 0; i < 10; i++)
+		ck_assert_uint_eq(col.first_index[i], (uint64_t)i + 1);
+	conn_table_free(col.table);
+}
+END_TEST
+
+START_TEST(streaming_callback_failure)
+{
+	struct collected col;
+	struct tcp_segment s;
+	struct talk t;
+
+	streaming_table(&col, ts_step_ns, 0);
+	col.fail_with = EPIPE;
+	talk_init(&t, AF_INET, 100, 900);
+	clean_exchange(&t);		/* no table yet */
+	t.table = NULL;
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	clean_exchange(&t);
+	t.table = NULL;
+	t.port[CLIENT]++;
+	s = say(&t, CLIENT, SYN, 0);
+	s.ts_ns += 2 * ts_step_ns;
+	errno = 0;
+	ck_assert_int_eq(conn_table_add(col.table, &s, 99), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_uint_eq(conn_table_count(col.table), 0);
+	/* The failed segment was not added; this one is, then flushed. */
+	ck_assert_int_eq(conn_table_add(col.table, &s, 99), 0);
+	ck_assert_uint_eq(conn_table_count(col.table), 1);
+	errno = 0;
+	ck_assert_int_eq(conn_table_flush(col.table), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_uint_eq(conn_table_count(col.table), 0);
+	conn_table_free(col.table);
+
+	ck_assert_ptr_null(conn_table_new_streaming(NULL));
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* ---- files: every link type, through analyze_run() */
+
+static char tmpdir[4096];
+
+static void
+setup(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_analyze.XXXXXX",
+	    base != NULL && base[0] != '\0' ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char path[PATH_SIZE + 256];
+	struct dirent *d;
+	DIR *dir;
+
+	dir = opendir(tmpdir);
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
+		unlink(path);
+	}
+	closedir(dir);
+	rmdir(tmpdir);
+}
+
+static void
+temp_path(char *path, size_t size, const char *name)
+{
+	snprintf(path, size, "%s/%s", tmpdir, name);
+}
+
+static pcap_t *
+open_writer(struct talk *t, const char *path, int linktype, int snaplen)
+{
+	pcap_t *dead = pcap_open_dead(linktype, snaplen);
+
+	ck_assert_ptr_nonnull(dead);
+	t->linktype = linktype;
+	t->dumper = pcap_dump_open(dead, path);
+	ck_assert_ptr_nonnull(t->dumper);
+	return dead;
+}
+
+static void
+close_writer(struct talk *t, pcap_t *dead)
+{
+	pcap_dump_close(t->dumper);
+	t->dumper = NULL;
+	pcap_close(dead);
+}
+
+/* Output of analyze_run(), NUL-terminated, and its status. */
+struct run_result {
+	int status;
+	char *out;
+	char *err;
+};
+
+static struct run_result
+run_analyze(int argc, const char **argv)
+{
+	struct run_result r;
+	size_t out_len, err_len;
+	FILE *out, *err;
+
+	out = open_memstream(&r.out, &out_len);
+	err = open_memstream(&r.err, &err_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(err);
+	r.status = analyze_run(argc, (char **)argv, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+static void
+run_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static struct run_result
+analyze_json(const char *path)
+{
+	const char *argv[] = { "analyze", "--json", path };
+
+	return run_analyze(3, argv);
+}
+
+static void
+assert_has(const char *haystack, const char *needle)
+{
+	ck_assert_msg(strstr(haystack, needle) != NULL,
+	    "expected '%s' in:\n%s", needle, haystack);
+}
+
+static void
+check_link(int linktype, int family, int null_af, bool big_endian,
+    bool hop_by_hop)
+{
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "link.pcap");
+	talk_init(&t, family, 100, 900);
+	t.null_af = null_af;
+	t.null_big_endian = big_endian;
+	t.ipv6_hop_by_hop = hop_by_hop;
+	dead = open_writer(&t, path, linktype, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+
+	r = analyze_json(path);
+	ck_assert_msg(r.status == ANALYZE_OK, "status %d: %s", r.status, r.err);
+	assert_has(r.out, "\"conn_state\":\"SF\"");
+	assert_has(r.out, "\"history\":\"ShADadfF\"");
+	assert_has(r.out, "\"orig_bytes\":100,\"resp_bytes\":1000");
+	assert_has(r.out, family == AF_INET ? "\"id.orig_h\":\"10.0.0.1\"" :
+	    "\"id.orig_h\":\"fd00::1\"");
+	assert_has(r.out, "\"connections\":1,");
+	assert_has(r.out, "\"records\":11,\"tcp\":11");
+	run_free(&r);
+}
+
+START_TEST(link_ethernet_and_cooked)
+{
+	check_link(DLT_EN10MB, AF_INET, 0, false, false);
+	check_link(DLT_EN10MB, AF_INET6, 0, false, true);
+	check_link(DLT_LINUX_SLL, AF_INET, 0, false, false);
+	check_link(DLT_LINUX_SLL, AF_INET6, 0, false, false);
+	check_link(DLT_LINUX_SLL2, AF_INET, 0, false, false);
+	check_link(DLT_LINUX_SLL2, AF_INET6, 0, false, true);
+}
+END_TEST
+
+START_TEST(link_bsd_loopback)
+{
+	static const int inet6_values[] = { 10, 24, 28, 30 };
+	size_t i;
+
+	check_link(DLT_NULL, AF_INET, 2, false, false);
+	check_link(DLT_NULL, AF_INET, 2, true, false);
+	check_link(DLT_LOOP, AF_INET, 2, true, false);
+	for (i = 0; i < sizeof(inet6_values) / sizeof(inet6_values[0]); i++) {
+		check_link(DLT_NULL, AF_INET6, inet6_values[i], false, false);
+		check_link(DLT_NULL, AF_INET6, inet6_values[i], true, false);
+		check_link(DLT_LOOP, AF_INET6, inet6_values[i], true, true);
+	}
+}
+END_TEST
+
+START_TEST(link_raw)
+{
+	check_link(DLT_RAW, AF_INET, 0, false, false);
+	check_link(DLT_RAW, AF_INET6, 0, false, true);
+	check_link(DLT_IPV4, AF_INET, 0, false, false);
+	check_link(DLT_IPV6, AF_INET6, 0, false, false);
+}
+END_TEST
+
+START_TEST(file_not_tcp_counted)
+{
+	char path[PATH_SIZE];
+	struct pcap_pkthdr h;
+	struct run_result r;
+	uint8_t frame[64];
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "mixed.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	handshake(&t);
+	/* ARP, then a UDP datagram, then an IPv4 fragment of TCP. */
+	memset(frame, 0, sizeof(frame));
+	put16(frame + 12, 0x0806);
+	memset(&h, 0, sizeof(h));
+	h.caplen = h.len = 42;
+	pcap_dump((u_char *)t.dumper, &h, frame);
+	put16(frame + 12, 0x0800);
+	frame[14] = 0x45;
+	put16(frame + 16, 28);
+	frame[23] = 17;
+	pcap_dump((u_char *)t.dumper, &h, frame);
+	frame[23] = 6;
+	put16(frame + 20, 0x2000);	/* more fragments */
+	pcap_dump((u_char *)t.dumper, &h, frame);
+	say(&t, CLIENT, RST | ACK, 0);
+	close_writer(&t, dead);
+
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "\"records\":7,\"tcp\":4,\"not_tcp\":1,\"not_ip\":1,"
+	    "\"fragments\":1,\"undecodable\":0");
+	assert_has(r.out, "\"conn_state\":\"RSTO\"");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(file_port_reuse_and_text)
+{
+	const char *argv[2];
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "reuse.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	t.seq[CLIENT] = 123456;
+	say(&t, CLIENT, SYN, 0);
+	t.seq[SERVER] = 0;
+	say(&t, SERVER, RST | ACK, 0);
+	close_writer(&t, dead);
+
+	argv[0] = "analyze";
+	argv[1] = path;
+	r = run_analyze(2, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "SF     ShADadfF");
+	assert_has(r.out, "REJ    Sr");
+	assert_has(r.out, "resp/ack");
+	assert_has(r.out, "summary: 2 connections in 1 file (0 bad)");
+	assert_has(r.out, "SF 1 REJ 1");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(fail_on_flags)
+{
+	const char *argv[5];
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "flags.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	say(&t, SERVER, RST | ACK, 0);
+	close_writer(&t, dead);
+
+	argv[0] = "analyze";
+	argv[1] = "--fail-on";
+	argv[2] = "hole,rst-unacked";
+	argv[3] = "--json";
+	argv[4] = path;
+	r = run_analyze(5, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	assert_has(r.out, "\"flags\":[\"rst-unacked\"]");
+	assert_has(r.out, "\"fail_on_matched\":1,\"exit_status\":1");
+	run_free(&r);
+
+	argv[1] = "--fail-on=hole";
+	argv[2] = path;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	run_free(&r);
+
+	argv[1] = "--fail-on=any";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	run_free(&r);
+
+	argv[1] = "--fail-on=hole,bogus";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	assert_has(r.err, "unknown flag 'bogus'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	const char *no_file[] = { "analyze", "--json" };
+	const char *bad_option[] = { "analyze", "--jsn", "x.pcap" };
+	const char *no_list[] = { "analyze", "--fail-on" };
+	const char *empty_list[] = { "analyze", "--fail-on", ",", "x" };
+	const char *help[] = { "analyze", "--help" };
+	struct run_result r;
+
+	r = run_analyze(2, no_file);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	assert_has(r.err, "no capture file");
+	run_free(&r);
+	r = run_analyze(3, bad_option);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	assert_has(r.err, "unknown option '--jsn'");
+	run_free(&r);
+	r = run_analyze(2, no_list);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	run_free(&r);
+	r = run_analyze(4, empty_list);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	run_free(&r);
+	r = run_analyze(2, help);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "usage: closeprobe analyze");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(stdin_input)
+{
+	const char *argv[] = { "analyze", "--json", "-" };
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+	int fd;
+
+	temp_path(path, sizeof(path), "stdin.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "\"file\":\"-\"");
+	assert_has(r.out, "\"conn_state\":\"SF\"");
+	run_free(&r);
+}
+END_TEST
+
+/* ---- bad input: a message naming file and record, partial report, 99 */
+
+static void
+write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(bad_wrong_magic)
+{
+	char path[PATH_SIZE];
+	struct run_result r;
+
+	temp_path(path, sizeof(path), "garbage.pcap");
+	write_bytes(path, "this is not a capture file at all", 33);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, path);
+	assert_has(r.out, "\"bad_files\":1");
+	run_free(&r);
+
+	temp_path(path, sizeof(path), "missing.pcap");
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "missing.pcap");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_truncated_file)
+{
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "cut.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	/* Cut into the last record's data: 11 records, the 11th cut. */
+	ck_assert_int_eq(truncate(path, 24 + 11 * 16 + 11 * 54 - 10), 0);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "cut.pcap: record 11: truncated");
+	/* What was read is still reported: FINs both ways, no last ACK. */
+	assert_has(r.out, "\"conn_state\":\"SF\"");
+	assert_has(r.out, "\"records\":10,");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_caplen_over_snaplen)
+{
+	static const uint8_t header[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		64, 0, 0, 0, 1, 0, 0, 0		/* snap length 64, Ethernet */
+	};
+	uint8_t file[24 + 2 * 16 + 54 + 100];
+	struct tcp_segment s;
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	size_t off = 0, n;
+
+	memcpy(file, header, sizeof(header));
+	off = sizeof(header);
+	talk_init(&t, AF_INET, 100, 900);
+	t.linktype = DLT_EN10MB;
+	s = say(&t, CLIENT, SYN, 0);
+	n = frame_segment(&t, &s, file + off + 16);
+	memset(file + off, 0, 16);
+	put32_le(file + off + 8, (uint32_t)n);
+	put32_le(file + off + 12, (uint32_t)n);
+	off += 16 + n;
+	/* Record 2 claims 100 bytes, more than the snap length. */
+	memset(file + off, 0, 16 + 100);
+	put32_le(file + off + 8, 100);
+	put32_le(file + off + 12, 100);
+	off += 16 + 100;
+	temp_path(path, sizeof(path), "big.pcap");
+	write_bytes(path, file, off);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "big.pcap: record 2: captured length 100 exceeds "
+	    "the snap length 64");
+	assert_has(r.out, "\"conn_state\":\"S0\"");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_snaplen_and_linktype)
+{
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "short.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 40);
+	close_writer(&t, dead);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "short.pcap: snap length 40 is too short");
+	run_free(&r);
+
+	temp_path(path, sizeof(path), "wifi.pcap");
+	dead = open_writer(&t, path, DLT_IEEE802_11, 256);
+	close_writer(&t, dead);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "wifi.pcap: unsupported link type IEEE802_11");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_headers_cut)
+{
+	char path[PATH_SIZE];
+	struct pcap_pkthdr h;
+	struct run_result r;
+	uint8_t frame[64];
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(path, sizeof(path), "cutheaders.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	handshake(&t);
+	memset(frame, 0, sizeof(frame));
+	put16(frame + 12, 0x0800);
+	frame[14] = 0x45;
+	put16(frame + 16, 40);
+	frame[23] = 6;
+	memset(&h, 0, sizeof(h));
+	h.caplen = 40;			/* IPv4 header, 6 bytes of TCP */
+	h.len = 54;
+	pcap_dump((u_char *)t.dumper, &h, frame);
+	say(&t, CLIENT, FIN | ACK, 0);
+	close_writer(&t, dead);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "cutheaders.pcap: record 4: captured length 40 is "
+	    "too short for the headers");
+	/* Records after the cut one were still read. */
+	assert_has(r.out, "\"conn_state\":\"S2\"");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(several_files_one_bad)
+{
+	const char *argv[4];
+	char good[PATH_SIZE], bad[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	temp_path(good, sizeof(good), "good.pcap");
+	temp_path(bad, sizeof(bad), "bad.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, good, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	write_bytes(bad, "xx", 2);
+	argv[0] = "analyze";
+	argv[1] = bad;
+	argv[2] = good;
+	argv[3] = NULL;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.out, "summary: 1 connection in 2 files (1 bad)");
+	run_free(&r);
+}
+END_TEST
+
+static Suite *
+analyze_suite(void)
+{
+	Suite *s = suite_create("analyze");
+	TCase *tc;
+
+	tc = tcase_create("conn_state");
+	tcase_add_test(tc, state_s0);
+	tcase_add_test(tc, state_s1);
+	tcase_add_test(tc, state_sf);
+	tcase_add_test(tc, state_rej);
+	tcase_add_test(tc, state_s2_s3);
+	tcase_add_test(tc, state_rsto_rstr);
+	tcase_add_test(tc, state_rstos0);
+	tcase_add_test(tc, state_rstrh_shr);
+	tcase_add_test(tc, state_sh);
+	tcase_add_test(tc, state_oth);
+	tcase_add_test(tc, fin_then_rst_is_still_sf);
+	tcase_add_test(tc, state_names_round_trip);
+	tcase_add_test(tc, history_scaled_letters);
+	tcase_add_test(tc, history_odd_flags);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flags");
+	tcase_add_test(tc, flag_rst_unacked);
+	tcase_add_test(tc, flag_rst_after_fin_data);
+	tcase_add_test(tc, flag_rst_zero_window);
+	tcase_add_test(tc, flag_hole);
+	tcase_add_test(tc, flag_hole_many);
+	tcase_add_test(tc, flag_acked_unseen);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("streaming");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, wrap_and_64bit_counts);
+	tcase_add_test(tc, streaming_frees_ended_connections);
+	tcase_add_test(tc, streaming_port_reuse);
+	tcase_add_test(tc, streaming_idle_and_order);
+	tcase_add_test(tc, streaming_flush_in_first_packet_order);
+	tcase_add_test(tc, streaming_callback_failure);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, link_ethernet_and_cooked);
+	tcase_add_test(tc, link_bsd_loopback);
+	tcase_add_test(tc, link_raw);
+	tcase_add_test(tc, file_not_tcp_counted);
+	tcase_add_test(tc, file_port_reuse_and_text);
+	tcase_add_test(tc, fail_on_flags);
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, stdin_input);
+	tcase_add_test(tc, bad_wrong_magic);
+	tcase_add_test(tc, bad_truncated_file);
+	tcase_add_test(tc, bad_caplen_over_snaplen);
+	tcase_add_test(tc, bad_snaplen_and_linktype);
+	tcase_add_test(tc, bad_headers_cut);
+	tcase_add_test(tc, several_files_one_bad);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(analyze_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
