@@ -226,6 +226,13 @@ command_run(int argc, char **argv)
 		list_free(&list);
 		return EXIT_ERROR;
 	}
+	/* The JSON usually goes beside the evidence: make the directory now. */
+	if (mkdir(opt.captures_dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "closeprobe: cannot create %s: %s\n", opt.captures_dir,
+		    strerror(errno));
+		list_free(&list);
+		return EXIT_ERROR;
+	}
 	if (json_path != NULL) {
 		json = fopen(json_path, "w");
 		if (json == NULL) {
