@@ -208,8 +208,12 @@
  *     ...", anything else "deadlock: A waits for ...; B starts only
  *     after C's 'fork' (line N); ...".
  *
- * Errors without a place in the file ("case has no name", a missing
- * file) read "PATH: message" and have line and col 0.
+ * Mistakes that belong to the whole case rather than to one token read
+ * "PATH:LINE:1: message": a missing role and a case that expects nothing
+ * (with no 'expect:' section) at the line of the 'case' directive, a
+ * missing name (an empty file too) at line 1.  Only errors without a
+ * place in the file (a missing file, out of memory) read "PATH: message"
+ * and have line and col 0.
  */
 #include <errno.h>
 #include <limits.h>
@@ -370,13 +374,14 @@ static const struct compare_word compare_words[] = {
 	{ ">=", COMPARE_GE },
 };
 
-struct errno_entry {
+/* A name and its number: errno values, signals, poll events. */
+struct named_value {
 	const char *name;
 	int value;
 };
 
 /* The first entry for a value is its name (EAGAIN, not EWOULDBLOCK). */
-static const struct errno_entry errno_table[] = {
+static const struct named_value errno_table[] = {
 	{ "EOF", 0 },
 	{ "ECONNRESET", ECONNRESET },
 	{ "EPIPE", EPIPE },
@@ -418,12 +423,7 @@ static const struct errno_entry errno_table[] = {
 	{ "EACCES", EACCES },
 };
 
-struct signal_entry {
-	const char *name;
-	int value;
-};
-
-static const struct signal_entry signal_table[] = {
+static const struct named_value signal_table[] = {
 	{ "SIGPIPE", SIGPIPE },
 	{ "SIGKILL", SIGKILL },
 	{ "SIGTERM", SIGTERM },
@@ -1080,6 +1080,40 @@ parse_duration_token(struct parser *p, const struct line *ln,
 	return -1;
 }
 
+/*
+ * A size or a duration that must be above 0: otherwise "WHAT needs a size
+ * above 0" (or "a duration"), with suffix after it.
+ */
+static int
+parse_positive_size(struct parser *p, const struct line *ln,
+    const struct token *t, const char *what, const char *suffix,
+    uint64_t *bytes)
+{
+	if (parse_size_token(p, ln, t, bytes) == -1)
+		return -1;
+	if (*bytes == 0) {
+		fail(p, ln->number, t->col, "%s needs a size above 0%s", what,
+		    suffix);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_positive_duration(struct parser *p, const struct line *ln,
+    const struct token *t, const char *what, const char *suffix,
+    uint64_t *ms)
+{
+	if (parse_duration_token(p, ln, t, ms) == -1)
+		return -1;
+	if (*ms == 0) {
+		fail(p, ln->number, t->col, "%s needs a duration above 0%s",
+		    what, suffix);
+		return -1;
+	}
+	return 0;
+}
+
 /* [+-]?[0-9]+ within int64_t; -1 malformed, -2 out of range. */
 static int
 parse_signed(const char *s, int64_t *value)
@@ -1272,13 +1306,9 @@ split_within(struct parser *p, struct item *it, uint64_t *timeout_ms)
 		    show(&dur, it->tok[i + 1].s));
 		return -1;
 	}
-	if (parse_duration_token(p, ln, &it->tok[i + 1], timeout_ms) == -1)
+	if (parse_positive_duration(p, ln, &it->tok[i + 1], "'within'", "",
+	    timeout_ms) == -1)
 		return -1;
-	if (*timeout_ms == 0) {
-		fail_at(p, ln, &it->tok[i + 1],
-		    "'within' needs a duration above 0");
-		return -1;
-	}
 	it->n = i;
 	return 0;
 }
@@ -1309,12 +1339,9 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 		send->fill = true;
 		send->flags |= SEND_DONTWAIT;
 	} else if (is_digit(t->s[0])) {
-		if (parse_size_token(p, ln, t, &send->bytes) == -1)
+		if (parse_positive_size(p, ln, t, "send", "", &send->bytes) ==
+		    -1)
 			return -1;
-		if (send->bytes == 0) {
-			fail_at(p, ln, t, "send needs a size above 0");
-			return -1;
-		}
 	} else {
 		fail(p, ln->number, t->col,
 		    "send needs a size or 'fill', not '%s'%s",
@@ -1376,21 +1403,14 @@ parse_rate(struct parser *p, const struct line *ln, struct token *t,
 	*slash = '\0';
 	part = *t;
 	part.len = (size_t)(slash - t->s);
-	rc = parse_size_token(p, ln, &part, &recv->rate_bytes);
-	if (rc == 0 && recv->rate_bytes == 0) {
-		fail_at(p, ln, &part, "rate needs a size above 0");
-		rc = -1;
-	}
+	rc = parse_positive_size(p, ln, &part, "rate", "", &recv->rate_bytes);
 	if (rc == 0) {
 		part.s = slash + 1;
 		part.len = t->len - part.len - 1;
 		part.off = t->off + (size_t)(part.s - t->s);
 		part.col = t->col + (unsigned)(part.s - t->s);
-		rc = parse_duration_token(p, ln, &part, &recv->rate_ms);
-		if (rc == 0 && recv->rate_ms == 0) {
-			fail_at(p, ln, &part, "rate needs a duration above 0");
-			rc = -1;
-		}
+		rc = parse_positive_duration(p, ln, &part, "rate", "",
+		    &recv->rate_ms);
 	}
 	*slash = '/';
 	return rc;
@@ -1419,12 +1439,9 @@ parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 		recv->mode = RECV_ALL;
 	} else if (is_digit(t->s[0])) {
 		recv->mode = RECV_COUNT;
-		if (parse_size_token(p, ln, t, &recv->bytes) == -1)
+		if (parse_positive_size(p, ln, t, "recv", "", &recv->bytes) ==
+		    -1)
 			return -1;
-		if (recv->bytes == 0) {
-			fail_at(p, ln, t, "recv needs a size above 0");
-			return -1;
-		}
 	} else {
 		fail(p, ln->number, t->col,
 		    "recv needs a size or 'all', not '%s'%s", show(&sh, t->s),
@@ -1471,31 +1488,41 @@ parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 	return 0;
 }
 
-/* "drain [SIZE]" */
+/*
+ * The optional size limit that ends "drain [SIZE]" and "lingering-close
+ * DUR [SIZE]", at token i: 0 (no limit) when the step ends before it.
+ * usage tells, in the message for a word that is not a size, where the
+ * size goes.
+ */
 static int
-parse_drain(struct parser *p, const struct item *it, struct step_drain *dr)
+parse_optional_limit(struct parser *p, const struct item *it, size_t i,
+    const char *step_word, const char *usage, uint64_t *limit)
 {
 	const struct token *t;
 	struct shown sh;
 
-	dr->limit = 0;
-	if (it->n < 2)
+	*limit = 0;
+	if (it->n <= i)
 		return 0;
-	t = item_token(it, 1);
+	t = item_token(it, i);
 	if (!is_digit(t->s[0])) {
 		fail(p, it->line->number, t->col,
-		    "drain takes a size limit (e.g. 'drain 1MiB') or nothing, not '%s'",
+		    "%s takes a size limit %s, not '%s'", step_word, usage,
 		    show(&sh, t->s));
 		return -1;
 	}
-	if (parse_size_token(p, it->line, t, &dr->limit) == -1)
+	if (parse_positive_size(p, it->line, t, step_word,
+	    " (or none: no limit)", limit) == -1)
 		return -1;
-	if (dr->limit == 0) {
-		fail_at(p, it->line, t,
-		    "drain needs a size above 0 (or none: no limit)");
-		return -1;
-	}
-	return no_more(p, it, 2);
+	return no_more(p, it, i + 1);
+}
+
+/* "drain [SIZE]" */
+static int
+parse_drain(struct parser *p, const struct item *it, struct step_drain *dr)
+{
+	return parse_optional_limit(p, it, 1, "drain",
+	    "(e.g. 'drain 1MiB') or nothing", &dr->limit);
 }
 
 /* "lingering-close DUR [SIZE]" */
@@ -1503,40 +1530,16 @@ static int
 parse_lingering_close(struct parser *p, const struct item *it,
     struct step_lingering_close *lc)
 {
-	const struct token *t;
-	struct shown sh;
-
 	if (it->n < 2) {
 		fail_at(p, it->line, &it->tok[0],
 		    "lingering-close needs a duration (e.g. 'lingering-close 2s', 'lingering-close 2s 1MiB')");
 		return -1;
 	}
-	t = item_token(it, 1);
-	if (parse_duration_token(p, it->line, t, &lc->ms) == -1)
+	if (parse_positive_duration(p, it->line, item_token(it, 1),
+	    "lingering-close", "", &lc->ms) == -1)
 		return -1;
-	if (lc->ms == 0) {
-		fail_at(p, it->line, t,
-		    "lingering-close needs a duration above 0");
-		return -1;
-	}
-	lc->limit = 0;
-	if (it->n < 3)
-		return 0;
-	t = item_token(it, 2);
-	if (!is_digit(t->s[0])) {
-		fail(p, it->line->number, t->col,
-		    "lingering-close takes a size limit after the duration (e.g. '1MiB'), not '%s'",
-		    show(&sh, t->s));
-		return -1;
-	}
-	if (parse_size_token(p, it->line, t, &lc->limit) == -1)
-		return -1;
-	if (lc->limit == 0) {
-		fail_at(p, it->line, t,
-		    "lingering-close needs a size above 0 (or none: no limit)");
-		return -1;
-	}
-	return no_more(p, it, 3);
+	return parse_optional_limit(p, it, 2, "lingering-close",
+	    "after the duration (e.g. '1MiB')", &lc->limit);
 }
 
 static int
@@ -2154,6 +2157,17 @@ note_seen(struct parser *p, struct seen *sn, const struct case_expect *e,
 	return 0;
 }
 
+/* note_seen() for one expectation per role, named "'ROLE.WHAT'". */
+static int
+note_role_seen(struct parser *p, struct seen *by_role,
+    const struct case_expect *e, const char *what)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "'%s.%s'", role_name(e->role), what);
+	return note_seen(p, &by_role[e->role], e, 1, name);
+}
+
 /* "from ROLE" at token i. */
 static int
 parse_from_role(struct parser *p, const struct item *it, size_t i,
@@ -2504,12 +2518,10 @@ parse_recv_end(struct parser *p, const struct item *it,
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char what[64];
 
 	ln = it->line;
 	e->kind = EXPECT_RECV_END;
-	snprintf(what, sizeof(what), "'%s.recv ends'", role_name(e->role));
-	if (note_seen(p, &p->recv_end[e->role], e, 1, what) == -1)
+	if (note_role_seen(p, p->recv_end, e, "recv ends") == -1)
 		return -1;
 	if (expect_second_word(p, it, "ends", "ECONNRESET") == -1)
 		return -1;
@@ -2550,12 +2562,10 @@ parse_so_error_expect(struct parser *p, const struct item *it,
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char what[64];
 
 	ln = it->line;
 	e->kind = EXPECT_SO_ERROR;
-	snprintf(what, sizeof(what), "'%s.so_error'", role_name(e->role));
-	if (note_seen(p, &p->so_error[e->role], e, 1, what) == -1)
+	if (note_role_seen(p, p->so_error, e, "so_error") == -1)
 		return -1;
 	if (it->n < 2) {
 		fail(p, ln->number, it->tok[0].col,
@@ -2586,14 +2596,12 @@ parse_send_errors(struct parser *p, const struct item *it,
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char what[64];
 	size_t i;
 	int value;
 
 	ln = it->line;
 	e->kind = EXPECT_SEND_ERRORS;
-	snprintf(what, sizeof(what), "'%s.send errors'", role_name(e->role));
-	if (note_seen(p, &p->send_errors[e->role], e, 1, what) == -1)
+	if (note_role_seen(p, p->send_errors, e, "send errors") == -1)
 		return -1;
 	if (expect_second_word(p, it, "errors", "EPIPE") == -1)
 		return -1;
@@ -2667,13 +2675,10 @@ parse_poll_expect(struct parser *p, const struct item *it,
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char what[64];
 	size_t i, j;
 
 	e->kind = EXPECT_POLL;
-	snprintf(what, sizeof(what), "'%s.poll includes'",
-	    role_name(e->role));
-	if (note_seen(p, &p->poll[e->role], e, 1, what) == -1)
+	if (note_role_seen(p, p->poll, e, "poll includes") == -1)
 		return -1;
 	if (expect_second_word(p, it, "includes", "POLLIN") == -1)
 		return -1;
@@ -2936,13 +2941,9 @@ parse_deadline_directive(struct parser *p, const struct item *it)
 		    "deadline needs a duration (e.g. 'deadline 10s')");
 		return -1;
 	}
-	if (parse_duration_token(p, it->line, &it->tok[1], &ms) == -1)
+	if (parse_positive_duration(p, it->line, &it->tok[1], "deadline", "",
+	    &ms) == -1)
 		return -1;
-	if (ms == 0) {
-		fail_at(p, it->line, &it->tok[1],
-		    "deadline needs a duration above 0");
-		return -1;
-	}
 	if (no_more(p, it, 2) == -1)
 		return -1;
 	p->cf->deadline_ms = ms;
@@ -3359,13 +3360,9 @@ parse_delay_value(struct parser *p, const struct item *it,
 		    "delay needs a duration (e.g. 'delay server->client 20ms')");
 		return -1;
 	}
-	if (parse_duration_token(p, it->line, &it->tok[2], &im->delay_ms) == -1)
+	if (parse_positive_duration(p, it->line, &it->tok[2], "delay", "",
+	    &im->delay_ms) == -1)
 		return -1;
-	if (im->delay_ms == 0) {
-		fail_at(p, it->line, &it->tok[2],
-		    "delay needs a duration above 0");
-		return -1;
-	}
 	if (it->n == 3)
 		return 0;
 	t = item_token(it, 3);
@@ -3380,13 +3377,9 @@ parse_delay_value(struct parser *p, const struct item *it,
 		    "jitter needs a duration (e.g. 'jitter 5ms')");
 		return -1;
 	}
-	if (parse_duration_token(p, it->line, &it->tok[4], &im->jitter_ms) == -1)
+	if (parse_positive_duration(p, it->line, &it->tok[4], "jitter",
+	    " (leave it out for none)", &im->jitter_ms) == -1)
 		return -1;
-	if (im->jitter_ms == 0) {
-		fail_at(p, it->line, &it->tok[4],
-		    "jitter needs a duration above 0 (leave it out for none)");
-		return -1;
-	}
 	return no_more(p, it, 5);
 }
 
@@ -4353,6 +4346,13 @@ check_paths(struct parser *p)
 	return 0;
 }
 
+/* Where a mistake of the whole case is reported: the 'case' line, or 1. */
+static unsigned
+case_directive_line(const struct parser *p)
+{
+	return p->name_line != 0 ? p->name_line : 1;
+}
+
 static int
 check_case(struct parser *p)
 {
@@ -4363,14 +4363,14 @@ check_case(struct parser *p)
 
 	cf = p->cf;
 	if (cf->name == NULL) {
-		fail(p, 0, 0,
+		fail(p, 1, 1,
 		    "case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')");
 		return -1;
 	}
 	for (role = ROLE_CLIENT; role < ROLE_ENDS; role++) {
 		if (!cf->roles[role].present) {
-			fail(p, 0, 0, "case has no '%s:' role",
-			    role_name(role));
+			fail(p, case_directive_line(p), 1,
+			    "case has no '%s:' role", role_name(role));
 			return -1;
 		}
 	}
@@ -4383,7 +4383,7 @@ check_case(struct parser *p)
 			fail(p, p->expect_line, p->expect_col,
 			    "case expects nothing: add expectations under 'expect:'");
 		else
-			fail(p, 0, 0,
+			fail(p, case_directive_line(p), 1,
 			    "case expects nothing: add an 'expect:' section");
 		return -1;
 	}
@@ -4639,44 +4639,37 @@ compare_op_name(enum compare_op op)
 	return "?";
 }
 
-bool
-compare_u64(uint64_t a, enum compare_op op, uint64_t b)
+/* Whether op holds for an ordering: below 0, 0 or above 0 (a - b). */
+static bool
+compare_order(int order, enum compare_op op)
 {
 	switch (op) {
 	case COMPARE_EQ:
-		return a == b;
+		return order == 0;
 	case COMPARE_NE:
-		return a != b;
+		return order != 0;
 	case COMPARE_LT:
-		return a < b;
+		return order < 0;
 	case COMPARE_LE:
-		return a <= b;
+		return order <= 0;
 	case COMPARE_GT:
-		return a > b;
+		return order > 0;
 	case COMPARE_GE:
-		return a >= b;
+		return order >= 0;
 	}
 	return false;
 }
 
 bool
+compare_u64(uint64_t a, enum compare_op op, uint64_t b)
+{
+	return compare_order((a > b) - (a < b), op);
+}
+
+bool
 compare_i64(int64_t a, enum compare_op op, int64_t b)
 {
-	switch (op) {
-	case COMPARE_EQ:
-		return a == b;
-	case COMPARE_NE:
-		return a != b;
-	case COMPARE_LT:
-		return a < b;
-	case COMPARE_LE:
-		return a <= b;
-	case COMPARE_GT:
-		return a > b;
-	case COMPARE_GE:
-		return a >= b;
-	}
-	return false;
+	return compare_order((a > b) - (a < b), op);
 }
 
 const char *
@@ -4711,60 +4704,64 @@ step_event_name(const struct case_step *step)
 	}
 }
 
-int
-signal_from_name(const char *name, int *value)
+/* name's value in table: 0, or -1 when name is NULL or not there. */
+static int
+named_value_find(const struct named_value *table, size_t n,
+    const char *name, int *value)
 {
 	size_t i;
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < NELEMS(signal_table); i++) {
-		if (strcmp(name, signal_table[i].name) == 0) {
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, table[i].name) == 0) {
 			if (value != NULL)
-				*value = signal_table[i].value;
+				*value = table[i].value;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+/* The first name of value in table, or unknown. */
+static const char *
+named_value_name(const struct named_value *table, size_t n, int value,
+    const char *unknown)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i].value == value)
+			return table[i].name;
+	return unknown;
+}
+
+int
+signal_from_name(const char *name, int *value)
+{
+	return named_value_find(signal_table, NELEMS(signal_table), name,
+	    value);
 }
 
 /* Never NULL, so that a message can always print it. */
 const char *
 signal_to_name(int value)
 {
-	size_t i;
-
-	for (i = 0; i < NELEMS(signal_table); i++)
-		if (signal_table[i].value == value)
-			return signal_table[i].name;
-	return "unknown-signal";
+	return named_value_name(signal_table, NELEMS(signal_table), value,
+	    "unknown-signal");
 }
 
 int
 errno_from_name(const char *name, int *value)
 {
-	size_t i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < NELEMS(errno_table); i++) {
-		if (strcmp(name, errno_table[i].name) == 0) {
-			if (value != NULL)
-				*value = errno_table[i].value;
-			return 0;
-		}
-	}
-	return -1;
+	return named_value_find(errno_table, NELEMS(errno_table), name,
+	    value);
 }
 
 /* Never NULL, so that a message can always print it. */
 const char *
 errno_to_name(int value)
 {
-	size_t i;
-
-	for (i = 0; i < NELEMS(errno_table); i++)
-		if (errno_table[i].value == value)
-			return errno_table[i].name;
-	return "unknown-errno";
+	return named_value_name(errno_table, NELEMS(errno_table), value,
+	    "unknown-errno");
 }

@@ -8,7 +8,6 @@
  * mkdtemp() directory and run analyze_run() on them.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -25,6 +24,7 @@
 #include "conntrack.h"
 #include "decode.h"
 #include "trace.h"
+#include "testutil.h"
 
 #define SYN	TCP_FLAG_SYN
 #define ACK	TCP_FLAG_ACK
@@ -90,62 +90,14 @@ talk_init(struct talk *t, int family, uint32_t client_isn,
 	t->ts_ns = ts_start_ns;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put32_le(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* The link-layer header for t->linktype; returns its length. */
 static size_t
 link_header(const struct talk *t, uint8_t *p)
 {
-	uint16_t ethertype = t->family == AF_INET ? 0x0800 : 0x86dd;
-
-	switch (t->linktype) {
-	case DLT_EN10MB:
-		memset(p, 0, 12);
-		put16(p + 12, ethertype);
-		return 14;
-	case DLT_LINUX_SLL:
-		memset(p, 0, 14);
-		put16(p + 14, ethertype);
-		return 16;
-	case DLT_LINUX_SLL2:
-		memset(p, 0, 20);
-		put16(p, ethertype);
-		return 20;
-	case DLT_NULL:
-		if (t->null_big_endian)
-			put32(p, (uint32_t)t->null_af);
-		else
-			put32_le(p, (uint32_t)t->null_af);
-		return 4;
-	case DLT_LOOP:
-		put32(p, (uint32_t)t->null_af);
-		return 4;
-	default:		/* raw IP, IPv4, IPv6 */
-		return 0;
-	}
+	return test_put_link(p, t->linktype, t->family == AF_INET ?
+	    TEST_ETHERTYPE_IPV4 : TEST_ETHERTYPE_IPV6, (uint32_t)t->null_af,
+	    t->null_big_endian ? TEST_NULL_BIG_ENDIAN :
+	    TEST_NULL_LITTLE_ENDIAN);
 }
 
 /* Frame a segment: link, IP (payload length claimed, not captured), TCP. */
@@ -153,44 +105,36 @@ static size_t
 frame_segment(const struct talk *t, const struct tcp_segment *s,
     uint8_t *frame)
 {
-	size_t off = link_header(t, frame), ext = 0;
-	uint8_t *ip = frame + off, *tcp;
+	struct test_tcp tcp = {
+		.src_port = s->src_port,
+		.dst_port = s->dst_port,
+		.seq = s->seq,
+		.ack = s->ack,
+		.flags = s->flags,
+		.window = s->window,
+		.payload_len = s->payload_len
+	};
+	size_t len = link_header(t, frame), ext, l4_len;
+	uint8_t *ip;
 
+	l4_len = test_tcp_header_len(&tcp) + s->payload_len;
 	if (t->family == AF_INET) {
-		memset(ip, 0, 20);
-		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(20 + 20 + s->payload_len));
-		ip[8] = 64;
-		ip[9] = 6;
-		memcpy(ip + 12, s->src_addr, 4);
-		memcpy(ip + 16, s->dst_addr, 4);
-		tcp = ip + 20;
+		len += test_put_ipv4(frame + len, TEST_PROTO_TCP, s->src_addr,
+		    s->dst_addr, 0, l4_len);
 	} else {
-		memset(ip, 0, 40);
-		ip[0] = 0x60;
+		ip = frame + len;
 		ext = t->ipv6_hop_by_hop ? 8 : 0;
-		put16(ip + 4, (uint16_t)(ext + 20 + s->payload_len));
-		ip[6] = t->ipv6_hop_by_hop ? 0 : 6;
-		ip[7] = 64;
-		memcpy(ip + 8, s->src_addr, 16);
-		memcpy(ip + 24, s->dst_addr, 16);
+		len += test_put_ipv6(ip, t->ipv6_hop_by_hop ? 0 : TEST_PROTO_TCP,
+		    s->src_addr, s->dst_addr, ext + l4_len);
 		if (ext > 0) {
 			memset(ip + 40, 0, 8);
-			ip[40] = 6;	/* next: TCP; length 0 = 8 bytes */
+			ip[40] = TEST_PROTO_TCP;	/* length 0: 8 bytes */
 			ip[42] = 1;	/* PadN */
 			ip[43] = 4;
+			len += ext;
 		}
-		tcp = ip + 40 + ext;
 	}
-	memset(tcp, 0, 20);
-	put16(tcp, s->src_port);
-	put16(tcp + 2, s->dst_port);
-	put32(tcp + 4, s->seq);
-	put32(tcp + 8, s->ack);
-	tcp[12] = 5 << 4;
-	tcp[13] = s->flags;
-	put16(tcp + 14, s->window);
-	return (size_t)(tcp + 20 - frame);
+	return len + test_put_tcp(frame + len, &tcp);
 }
 
 /* from sends flags with len payload bytes; returns the segment. */
@@ -200,7 +144,6 @@ say_window(struct talk *t, enum who from, uint8_t flags, uint32_t len,
 {
 	enum who to = from == CLIENT ? SERVER : CLIENT;
 	struct tcp_segment s;
-	struct pcap_pkthdr h;
 	uint8_t frame[FRAME_MAX];
 	size_t n;
 
@@ -221,11 +164,7 @@ say_window(struct talk *t, enum who from, uint8_t flags, uint32_t len,
 		ck_assert_int_eq(conn_table_add(t->table, &s, t->index), 0);
 	if (t->dumper != NULL) {
 		n = frame_segment(t, &s, frame);
-		h.ts.tv_sec = (time_t)(t->ts_ns / 1000000000);
-		h.ts.tv_usec = (suseconds_t)(t->ts_ns % 1000000000 / 1000);
-		h.caplen = (bpf_u_int32)n;
-		h.len = (bpf_u_int32)(n + len);
-		pcap_dump((u_char *)t->dumper, &h, frame);
+		test_dump_frame(t->dumper, t->ts_ns, false, frame, n, n + len);
 	}
 	t->ts_ns += ts_step_ns;
 	if (!(flags & RST))
@@ -908,62 +847,21 @@ END_TEST
 
 /* ---- files: every link type, through analyze_run() */
 
-static char tmpdir[4096];
-
-static void
-setup(void)
-{
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_analyze.XXXXXX",
-	    base != NULL && base[0] != '\0' ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown(void)
-{
-	char path[PATH_SIZE + 256];
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir(tmpdir);
-	if (dir == NULL)
-		return;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
-		unlink(path);
-	}
-	closedir(dir);
-	rmdir(tmpdir);
-}
-
-static void
-temp_path(char *path, size_t size, const char *name)
-{
-	snprintf(path, size, "%s/%s", tmpdir, name);
-}
-
 static pcap_t *
 open_writer(struct talk *t, const char *path, int linktype, int snaplen)
 {
-	pcap_t *dead = pcap_open_dead(linktype, snaplen);
+	pcap_t *dead;
 
-	ck_assert_ptr_nonnull(dead);
 	t->linktype = linktype;
-	t->dumper = pcap_dump_open(dead, path);
-	ck_assert_ptr_nonnull(t->dumper);
+	t->dumper = test_dump_open(path, linktype, snaplen, false, &dead);
 	return dead;
 }
 
 static void
 close_writer(struct talk *t, pcap_t *dead)
 {
-	pcap_dump_close(t->dumper);
+	test_dump_close(t->dumper, dead);
 	t->dumper = NULL;
-	pcap_close(dead);
 }
 
 /* Output of analyze_run(), NUL-terminated, and its status. */
@@ -1021,7 +919,7 @@ check_link(int linktype, int family, int null_af, bool big_endian,
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "link.pcap");
+	test_tmpdir_path(path, sizeof(path), "link.pcap");
 	talk_init(&t, family, 100, 900);
 	t.null_af = null_af;
 	t.null_big_endian = big_endian;
@@ -1087,23 +985,23 @@ START_TEST(file_not_tcp_counted)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "mixed.pcap");
+	test_tmpdir_path(path, sizeof(path), "mixed.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	handshake(&t);
 	/* ARP, then a UDP datagram, then an IPv4 fragment of TCP. */
 	memset(frame, 0, sizeof(frame));
-	put16(frame + 12, 0x0806);
+	test_put16(frame + 12, 0x0806);
 	memset(&h, 0, sizeof(h));
 	h.caplen = h.len = 42;
 	pcap_dump((u_char *)t.dumper, &h, frame);
-	put16(frame + 12, 0x0800);
+	test_put16(frame + 12, 0x0800);
 	frame[14] = 0x45;
-	put16(frame + 16, 28);
+	test_put16(frame + 16, 28);
 	frame[23] = 17;
 	pcap_dump((u_char *)t.dumper, &h, frame);
 	frame[23] = 6;
-	put16(frame + 20, 0x2000);	/* more fragments */
+	test_put16(frame + 20, 0x2000);	/* more fragments */
 	pcap_dump((u_char *)t.dumper, &h, frame);
 	say(&t, CLIENT, RST | ACK, 0);
 	close_writer(&t, dead);
@@ -1125,7 +1023,7 @@ START_TEST(file_port_reuse_and_text)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "reuse.pcap");
+	test_tmpdir_path(path, sizeof(path), "reuse.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	clean_exchange(&t);
@@ -1156,7 +1054,7 @@ START_TEST(fail_on_flags)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "flags.pcap");
+	test_tmpdir_path(path, sizeof(path), "flags.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	handshake(&t);
@@ -1233,7 +1131,7 @@ START_TEST(stdin_input)
 	pcap_t *dead;
 	int fd;
 
-	temp_path(path, sizeof(path), "stdin.pcap");
+	test_tmpdir_path(path, sizeof(path), "stdin.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	clean_exchange(&t);
@@ -1267,7 +1165,7 @@ START_TEST(bad_wrong_magic)
 	char path[PATH_SIZE];
 	struct run_result r;
 
-	temp_path(path, sizeof(path), "garbage.pcap");
+	test_tmpdir_path(path, sizeof(path), "garbage.pcap");
 	write_bytes(path, "this is not a capture file at all", 33);
 	r = analyze_json(path);
 	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
@@ -1275,7 +1173,7 @@ START_TEST(bad_wrong_magic)
 	assert_has(r.out, "\"bad_files\":1");
 	run_free(&r);
 
-	temp_path(path, sizeof(path), "missing.pcap");
+	test_tmpdir_path(path, sizeof(path), "missing.pcap");
 	r = analyze_json(path);
 	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
 	assert_has(r.err, "missing.pcap");
@@ -1290,7 +1188,7 @@ START_TEST(bad_truncated_file)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "cut.pcap");
+	test_tmpdir_path(path, sizeof(path), "cut.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	clean_exchange(&t);
@@ -1327,15 +1225,15 @@ START_TEST(bad_caplen_over_snaplen)
 	s = say(&t, CLIENT, SYN, 0);
 	n = frame_segment(&t, &s, file + off + 16);
 	memset(file + off, 0, 16);
-	put32_le(file + off + 8, (uint32_t)n);
-	put32_le(file + off + 12, (uint32_t)n);
+	test_put32_le(file + off + 8, (uint32_t)n);
+	test_put32_le(file + off + 12, (uint32_t)n);
 	off += 16 + n;
 	/* Record 2 claims 100 bytes, more than the snap length. */
 	memset(file + off, 0, 16 + 100);
-	put32_le(file + off + 8, 100);
-	put32_le(file + off + 12, 100);
+	test_put32_le(file + off + 8, 100);
+	test_put32_le(file + off + 12, 100);
 	off += 16 + 100;
-	temp_path(path, sizeof(path), "big.pcap");
+	test_tmpdir_path(path, sizeof(path), "big.pcap");
 	write_bytes(path, file, off);
 	r = analyze_json(path);
 	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
@@ -1353,7 +1251,7 @@ START_TEST(bad_snaplen_and_linktype)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "short.pcap");
+	test_tmpdir_path(path, sizeof(path), "short.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 40);
 	close_writer(&t, dead);
@@ -1362,7 +1260,7 @@ START_TEST(bad_snaplen_and_linktype)
 	assert_has(r.err, "short.pcap: snap length 40 is too short");
 	run_free(&r);
 
-	temp_path(path, sizeof(path), "wifi.pcap");
+	test_tmpdir_path(path, sizeof(path), "wifi.pcap");
 	dead = open_writer(&t, path, DLT_IEEE802_11, 256);
 	close_writer(&t, dead);
 	r = analyze_json(path);
@@ -1381,14 +1279,14 @@ START_TEST(bad_headers_cut)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(path, sizeof(path), "cutheaders.pcap");
+	test_tmpdir_path(path, sizeof(path), "cutheaders.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	handshake(&t);
 	memset(frame, 0, sizeof(frame));
-	put16(frame + 12, 0x0800);
+	test_put16(frame + 12, 0x0800);
 	frame[14] = 0x45;
-	put16(frame + 16, 40);
+	test_put16(frame + 16, 40);
 	frame[23] = 6;
 	memset(&h, 0, sizeof(h));
 	h.caplen = 40;			/* IPv4 header, 6 bytes of TCP */
@@ -1414,8 +1312,8 @@ START_TEST(several_files_one_bad)
 	struct talk t;
 	pcap_t *dead;
 
-	temp_path(good, sizeof(good), "good.pcap");
-	temp_path(bad, sizeof(bad), "bad.pcap");
+	test_tmpdir_path(good, sizeof(good), "good.pcap");
+	test_tmpdir_path(bad, sizeof(bad), "bad.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, good, DLT_EN10MB, 256);
 	clean_exchange(&t);
@@ -1475,7 +1373,8 @@ analyze_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_tmpdir_setup,
+	    test_tmpdir_teardown);
 	tcase_add_test(tc, link_ethernet_and_cooked);
 	tcase_add_test(tc, link_bsd_loopback);
 	tcase_add_test(tc, link_raw);
@@ -1497,11 +1396,5 @@ analyze_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(analyze_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(analyze_suite());
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "testutil.h"
 
 #define NELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -1510,11 +1511,11 @@ static const struct refusal refusals[] = {
 	{ MINIMAL "expect: teardown fin\n",
 	  "x.case:5:1: 'expect:' appears twice (first at line 4)" },
 	{ CLIENT SERVER EXPECT,
-	  "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
-	{ "", "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
-	{ HEAD CLIENT EXPECT, "x.case: case has no 'server:' role" },
-	{ HEAD SERVER EXPECT, "x.case: case has no 'client:' role" },
-	{ HEAD CLIENT SERVER, "x.case: case expects nothing: add an 'expect:' section" },
+	  "x.case:1:1: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	{ "", "x.case:1:1: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	{ HEAD CLIENT EXPECT, "x.case:1:1: case has no 'server:' role" },
+	{ HEAD SERVER EXPECT, "x.case:1:1: case has no 'client:' role" },
+	{ HEAD CLIENT SERVER, "x.case:1:1: case expects nothing: add an 'expect:' section" },
 	{ HEAD CLIENT SERVER "  expect:  # nothing\n",
 	  "x.case:4:3: case expects nothing: add expectations under 'expect:'" },
 
@@ -2237,7 +2238,7 @@ static const struct refusal refusals[] = {
 	  "x.case:2:1: 'capture both' needs 'topology veth' (on loopback one capture sees both ends)" },
 	/* Reported after a missing name or role. */
 	{ "capture both\n",
-	  "x.case: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
+	  "x.case:1:1: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')" },
 	{ "case t\ncaptur both\n",
 	  "x.case:2:1: expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not 'captur' (did you mean 'capture'?)" },
 
@@ -2521,8 +2522,8 @@ START_TEST(test_file_errors)
 	assert_file_refused("control.case", ":2:16: unexpected character 0x01",
 	    2, 16);
 	assert_file_refused("empty.case",
-	    ": case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')",
-	    0, 0);
+	    ":1:1: case has no name: add 'case NAME' (e.g. 'case close-unread-truncates')",
+	    1, 1);
 	/* A directory opens but does not read. */
 	assert_file_refused("", ": Is a directory", 0, 0);
 }
@@ -2564,8 +2565,20 @@ START_TEST(test_position_fields)
 	ck_assert_uint_eq(err.col, 9);
 	cf = parse(HEAD CLIENT EXPECT, &err);
 	ck_assert_ptr_null(cf);
-	ck_assert_uint_eq(err.line, 0);
-	ck_assert_uint_eq(err.col, 0);
+	ck_assert_uint_eq(err.line, 1);
+	ck_assert_uint_eq(err.col, 1);
+	/* A mistake of the whole case is at the 'case' line. */
+	cf = parse("# a comment\n" HEAD CLIENT EXPECT, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_str_eq(err.msg, "x.case:2:1: case has no 'server:' role");
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_uint_eq(err.col, 1);
+	cf = parse("\n" HEAD CLIENT SERVER, &err);
+	ck_assert_ptr_null(cf);
+	ck_assert_str_eq(err.msg,
+	    "x.case:2:1: case expects nothing: add an 'expect:' section");
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_uint_eq(err.col, 1);
 }
 END_TEST
 
@@ -2899,12 +2912,5 @@ case_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(case_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(case_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conntrack.h"
+#include "testutil.h"
 
 #define SYN	TCP_FLAG_SYN
 #define ACK	TCP_FLAG_ACK
@@ -858,12 +859,5 @@ conntrack_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(conntrack_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(conntrack_suite());
 }

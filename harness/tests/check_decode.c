@@ -15,6 +15,7 @@
 #include <pcap/dlt.h>
 
 #include "decode.h"
+#include "testutil.h"
 
 #define FRAME_MAX	512
 
@@ -46,16 +47,7 @@ static const uint8_t v4_dst[4] = { 127, 0, 0, 2 };
 static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
-struct tcp_spec {
-	uint16_t src_port, dst_port;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t window;
-	size_t options_len;	/* a multiple of 4, up to 40 */
-	uint32_t payload_len;	/* claimed by IP, not in the frame */
-};
-
-static const struct tcp_spec default_tcp = {
+static const struct test_tcp default_tcp = {
 	.src_port = 40000, .dst_port = 5001,
 	.seq = 0xfffffff0, .ack = 0x01020304,
 	.flags = TCP_FLAG_PSH | TCP_FLAG_ACK,
@@ -64,96 +56,48 @@ static const struct tcp_spec default_tcp = {
 	.payload_len = 1000
 };
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static size_t
-tcp_header_len(const struct tcp_spec *t)
-{
-	return 20 + t->options_len;
-}
-
-static size_t
-put_tcp(uint8_t *p, const struct tcp_spec *t)
-{
-	size_t len = tcp_header_len(t);
-
-	memset(p, 0, len);
-	put16(p, t->src_port);
-	put16(p + 2, t->dst_port);
-	put32(p + 4, t->seq);
-	put32(p + 8, t->ack);
-	p[12] = (uint8_t)((len / 4) << 4);
-	p[13] = t->flags;
-	put16(p + 14, t->window);
-	/* Options: NOPs (1), as good as any for the decoder. */
-	memset(p + 20, 1, t->options_len);
-	return len;
-}
-
 /* An IPv4 header; l4_len is what follows it, as claimed by total length. */
 static size_t
 put_ipv4(uint8_t *p, uint8_t proto, size_t options_len, size_t l4_len,
     uint16_t fragment)
 {
-	size_t len = 20 + options_len;
+	size_t len;
 
-	memset(p, 0, len);
-	p[0] = (uint8_t)(0x40 | (len / 4));
-	put16(p + 2, (uint16_t)(len + l4_len));
-	put16(p + 4, 0x1234);
-	put16(p + 6, fragment);
-	p[8] = 64;
-	p[9] = proto;
-	memcpy(p + 12, v4_src, 4);
-	memcpy(p + 16, v4_dst, 4);
-	memset(p + 20, 1, options_len);	/* NOP options */
+	len = test_put_ipv4(p, proto, v4_src, v4_dst, options_len, l4_len);
+	test_put16(p + 4, 0x1234);
+	test_put16(p + 6, fragment);
 	return len;
 }
 
 static size_t
 put_ipv6(uint8_t *p, uint8_t next_header, size_t payload_len)
 {
-	memset(p, 0, 40);
-	p[0] = 0x60;
-	put16(p + 4, (uint16_t)payload_len);
-	p[6] = next_header;
-	p[7] = 64;
-	memcpy(p + 8, v6_src, 16);
-	memcpy(p + 24, v6_dst, 16);
-	return 40;
+	return test_put_ipv6(p, next_header, v6_src, v6_dst, payload_len);
+}
+
+/* An extension header of len bytes: next header, its length field, 0s. */
+static size_t
+put_ipv6_extension(uint8_t *p, uint8_t next_header, size_t len,
+    uint8_t length_field)
+{
+	memset(p, 0, len);
+	p[0] = next_header;
+	p[1] = length_field;
+	return len;
 }
 
 /* A hop-by-hop/routing/destination-options header of len bytes. */
 static size_t
 put_ipv6_options_header(uint8_t *p, uint8_t next_header, size_t len)
 {
-	memset(p, 0, len);
-	p[0] = next_header;
-	p[1] = (uint8_t)(len / 8 - 1);
-	return len;
+	return put_ipv6_extension(p, next_header, len, (uint8_t)(len / 8 - 1));
 }
 
+/* An authentication header counts 4-byte units, less 2. */
 static size_t
 put_ipv6_ah(uint8_t *p, uint8_t next_header, size_t len)
 {
-	memset(p, 0, len);
-	p[0] = next_header;
-	p[1] = (uint8_t)(len / 4 - 2);
-	return len;
+	return put_ipv6_extension(p, next_header, len, (uint8_t)(len / 4 - 2));
 }
 
 static size_t
@@ -162,76 +106,28 @@ put_ipv6_fragment(uint8_t *p, uint8_t next_header, uint16_t offset_units,
 {
 	memset(p, 0, 8);
 	p[0] = next_header;
-	put16(p + 2, (uint16_t)((offset_units << 3) | (more ? 1 : 0)));
-	put32(p + 4, 0xabcdef01);
+	test_put16(p + 2, (uint16_t)((offset_units << 3) | (more ? 1 : 0)));
+	test_put32(p + 4, 0xabcdef01);
 	return 8;
 }
 
 static size_t
-put_ipv4_tcp(uint8_t *p, const struct tcp_spec *t, size_t ip_options_len)
+put_ipv4_tcp(uint8_t *p, const struct test_tcp *t, size_t ip_options_len)
 {
 	size_t len;
 
 	len = put_ipv4(p, PROTO_TCP, ip_options_len,
-	    tcp_header_len(t) + t->payload_len, 0x4000 /* DF */);
-	return len + put_tcp(p + len, t);
+	    test_tcp_header_len(t) + t->payload_len, 0x4000 /* DF */);
+	return len + test_put_tcp(p + len, t);
 }
 
 static size_t
-put_ipv6_tcp(uint8_t *p, const struct tcp_spec *t)
+put_ipv6_tcp(uint8_t *p, const struct test_tcp *t)
 {
 	size_t len;
 
-	len = put_ipv6(p, PROTO_TCP, tcp_header_len(t) + t->payload_len);
-	return len + put_tcp(p + len, t);
-}
-
-enum null_order {
-	NULL_LITTLE_ENDIAN,
-	NULL_BIG_ENDIAN
-};
-
-static size_t
-put_null(uint8_t *p, uint32_t af, enum null_order order)
-{
-	if (order == NULL_BIG_ENDIAN) {
-		put32(p, af);
-	} else {
-		p[0] = (uint8_t)af;
-		p[1] = (uint8_t)(af >> 8);
-		p[2] = (uint8_t)(af >> 16);
-		p[3] = (uint8_t)(af >> 24);
-	}
-	return 4;
-}
-
-static size_t
-put_ethernet(uint8_t *p, uint16_t ethertype)
-{
-	memset(p, 0, 12);	/* Linux lo: zeroed MACs */
-	put16(p + 12, ethertype);
-	return 14;
-}
-
-static size_t
-put_linux_sll(uint8_t *p, uint16_t protocol)
-{
-	memset(p, 0, 16);
-	put16(p + 2, 772);	/* ARPHRD_LOOPBACK */
-	put16(p + 4, 6);
-	put16(p + 14, protocol);
-	return 16;
-}
-
-static size_t
-put_linux_sll2(uint8_t *p, uint16_t protocol)
-{
-	memset(p, 0, 20);
-	put16(p, protocol);
-	put32(p + 4, 1);	/* ifindex */
-	put16(p + 8, 772);
-	p[11] = 6;
-	return 20;
+	len = put_ipv6(p, PROTO_TCP, test_tcp_header_len(t) + t->payload_len);
+	return len + test_put_tcp(p + len, t);
 }
 
 /* The link types under test, each with the IP versions it can carry. */
@@ -260,28 +156,20 @@ static const struct link_case link_cases[] = {
 static size_t
 put_link(uint8_t *p, int linktype, bool ipv6)
 {
-	uint16_t ethertype = ipv6 ? ETH_IPV6 : ETH_IPV4;
+	uint32_t null_af;
 
-	switch (linktype) {
-	case DLT_EN10MB:
-		return put_ethernet(p, ethertype);
-	case DLT_LINUX_SLL:
-		return put_linux_sll(p, ethertype);
-	case DLT_LINUX_SLL2:
-		return put_linux_sll2(p, ethertype);
-	case DLT_NULL:
-		/* As written by a little-endian macOS host. */
-		return put_null(p, ipv6 ? 30 : 2, NULL_LITTLE_ENDIAN);
-	case DLT_LOOP:
-		return put_null(p, ipv6 ? 24 : 2, NULL_BIG_ENDIAN);
-	default:
-		return 0;
-	}
+	/* DLT_NULL as written by a little-endian macOS host. */
+	if (linktype == DLT_LOOP)
+		null_af = ipv6 ? 24 : 2;
+	else
+		null_af = ipv6 ? 30 : 2;
+	return test_put_link(p, linktype, ipv6 ? ETH_IPV6 : ETH_IPV4, null_af,
+	    TEST_NULL_LITTLE_ENDIAN);
 }
 
 /* A frame of the link type: link header, IP (with options), TCP. */
 static size_t
-build_frame(uint8_t *p, int linktype, bool ipv6, const struct tcp_spec *t,
+build_frame(uint8_t *p, int linktype, bool ipv6, const struct test_tcp *t,
     size_t ip_options_len)
 {
 	size_t len = put_link(p, linktype, ipv6);
@@ -293,7 +181,7 @@ build_frame(uint8_t *p, int linktype, bool ipv6, const struct tcp_spec *t,
 
 static void
 assert_segment(const struct tcp_segment *seg, bool ipv6,
-    const struct tcp_spec *t)
+    const struct test_tcp *t)
 {
 	uint8_t zero[16] = { 0 };
 
@@ -378,7 +266,7 @@ END_TEST
 START_TEST(test_min_tcp_caplen)
 {
 	const struct link_case *lc = &link_cases[_i];
-	struct tcp_spec no_options = default_tcp;
+	struct test_tcp no_options = default_tcp;
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
 	size_t need;
@@ -436,7 +324,7 @@ START_TEST(test_truncated_every_boundary)
 {
 	const struct link_case *lc = &link_cases[_i];
 	uint8_t frame[FRAME_MAX];
-	struct tcp_spec t = default_tcp;
+	struct test_tcp t = default_tcp;
 	size_t len, ext;
 
 	t.options_len = 40;
@@ -449,13 +337,13 @@ START_TEST(test_truncated_every_boundary)
 		len = put_link(frame, lc->linktype, true);
 		ext = 16 + 8 + 24 + 8 + 16;
 		len += put_ipv6(frame + len, PROTO_HOPOPTS,
-		    ext + tcp_header_len(&t) + t.payload_len);
+		    ext + test_tcp_header_len(&t) + t.payload_len);
 		len += put_ipv6_options_header(frame + len, PROTO_ROUTING, 16);
 		len += put_ipv6_options_header(frame + len, PROTO_AH, 8);
 		len += put_ipv6_ah(frame + len, PROTO_FRAGMENT, 24);
 		len += put_ipv6_fragment(frame + len, PROTO_DSTOPTS, 0, false);
 		len += put_ipv6_options_header(frame + len, PROTO_TCP, 16);
-		len += put_tcp(frame + len, &t);
+		len += test_put_tcp(frame + len, &t);
 		assert_truncated_until_complete(lc->linktype, frame, len);
 	}
 }
@@ -469,16 +357,17 @@ START_TEST(test_null_both_byte_orders)
 	size_t len, i;
 	int order;
 
-	for (order = NULL_LITTLE_ENDIAN; order <= NULL_BIG_ENDIAN; order++) {
-		len = put_null(frame, 2, (enum null_order)order);
+	for (order = TEST_NULL_LITTLE_ENDIAN; order <= TEST_NULL_BIG_ENDIAN;
+	    order++) {
+		len = test_put_null(frame, 2, (enum test_null_order)order);
 		len += put_ipv4_tcp(frame + len, &default_tcp, 0);
 		ck_assert_int_eq(decode_frame(DLT_NULL, frame, len, &seg),
 		    DECODE_OK);
 		assert_segment(&seg, false, &default_tcp);
 		for (i = 0; i < sizeof(v6_families) / sizeof(v6_families[0]);
 		    i++) {
-			len = put_null(frame, v6_families[i],
-			    (enum null_order)order);
+			len = test_put_null(frame, v6_families[i],
+			    (enum test_null_order)order);
 			len += put_ipv6_tcp(frame + len, &default_tcp);
 			ck_assert_msg(decode_frame(DLT_NULL, frame, len,
 			    &seg) == DECODE_OK, "AF %u order %d",
@@ -486,7 +375,7 @@ START_TEST(test_null_both_byte_orders)
 			assert_segment(&seg, true, &default_tcp);
 		}
 		/* AF_APPLETALK-ish value: some other protocol. */
-		len = put_null(frame, 16, (enum null_order)order);
+		len = test_put_null(frame, 16, (enum test_null_order)order);
 		len += put_ipv4_tcp(frame + len, &default_tcp, 0);
 		ck_assert_int_eq(decode_frame(DLT_NULL, frame, len, &seg),
 		    DECODE_NOT_IP);
@@ -500,11 +389,11 @@ START_TEST(test_loop_network_order_only)
 	struct tcp_segment seg;
 	size_t len;
 
-	len = put_null(frame, 2, NULL_BIG_ENDIAN);
+	len = test_put_null(frame, 2, TEST_NULL_BIG_ENDIAN);
 	len += put_ipv4_tcp(frame + len, &default_tcp, 0);
 	ck_assert_int_eq(decode_frame(DLT_LOOP, frame, len, &seg), DECODE_OK);
 	/* DLT_LOOP is defined as network order: 02 00 00 00 is not AF_INET. */
-	put_null(frame, 2, NULL_LITTLE_ENDIAN);
+	test_put_null(frame, 2, TEST_NULL_LITTLE_ENDIAN);
 	ck_assert_int_eq(decode_frame(DLT_LOOP, frame, len, &seg),
 	    DECODE_NOT_IP);
 }
@@ -528,7 +417,7 @@ START_TEST(test_version_mismatch)
 	len = put_ipv4_tcp(frame, &default_tcp, 0);
 	ck_assert_int_eq(decode_frame(DLT_IPV6, frame, len, &seg),
 	    DECODE_BAD_HEADER);
-	len = put_ethernet(frame, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_IPV4);
 	len += put_ipv6_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_BAD_HEADER);
@@ -543,9 +432,9 @@ START_TEST(test_vlan_tags)
 	size_t len, i;
 
 	/* One 802.1Q tag. */
-	len = put_ethernet(frame, ETH_8021Q);
-	put16(frame + len, 0x0064);		/* VID 100 */
-	put16(frame + len + 2, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_8021Q);
+	test_put16(frame + len, 0x0064);		/* VID 100 */
+	test_put16(frame + len + 2, ETH_IPV4);
 	len += 4;
 	len += put_ipv4_tcp(frame + len, &default_tcp, 0);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
@@ -555,11 +444,11 @@ START_TEST(test_vlan_tags)
 
 	/* Q-in-Q: an outer tag (802.1ad or older 0x9100), then 802.1Q. */
 	for (i = 0; i < sizeof(outer) / sizeof(outer[0]); i++) {
-		len = put_ethernet(frame, outer[i]);
-		put16(frame + len, 0x0005);
-		put16(frame + len + 2, ETH_8021Q);
-		put16(frame + len + 4, 0x0064);
-		put16(frame + len + 6, ETH_IPV6);
+		len = test_put_ethernet(frame, outer[i]);
+		test_put16(frame + len, 0x0005);
+		test_put16(frame + len + 2, ETH_8021Q);
+		test_put16(frame + len + 4, 0x0064);
+		test_put16(frame + len + 6, ETH_IPV6);
 		len += 8;
 		len += put_ipv6_tcp(frame + len, &default_tcp);
 		ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
@@ -569,9 +458,9 @@ START_TEST(test_vlan_tags)
 	}
 
 	/* A tagged ARP frame is still not IP. */
-	len = put_ethernet(frame, ETH_8021Q);
-	put16(frame + len, 0x0064);
-	put16(frame + len + 2, ETH_ARP);
+	len = test_put_ethernet(frame, ETH_8021Q);
+	test_put16(frame + len, 0x0064);
+	test_put16(frame + len + 2, ETH_ARP);
 	len += 4;
 	memset(frame + len, 0, 28);
 	len += 28;
@@ -579,9 +468,9 @@ START_TEST(test_vlan_tags)
 	    DECODE_NOT_IP);
 
 	/* Linux cooked captures carry tags the same way. */
-	len = put_linux_sll(frame, ETH_8021Q);
-	put16(frame + len, 0x0064);
-	put16(frame + len + 2, ETH_IPV4);
+	len = test_put_linux_sll(frame, ETH_8021Q);
+	test_put16(frame + len, 0x0064);
+	test_put16(frame + len + 2, ETH_IPV4);
 	len += 4;
 	len += put_ipv4_tcp(frame + len, &default_tcp, 0);
 	ck_assert_int_eq(decode_frame(DLT_LINUX_SLL, frame, len, &seg),
@@ -596,7 +485,7 @@ START_TEST(test_not_ip)
 	struct tcp_segment seg;
 	size_t len;
 
-	len = put_ethernet(frame, ETH_ARP);
+	len = test_put_ethernet(frame, ETH_ARP);
 	memset(frame + len, 0, 28);
 	len += 28;
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
@@ -605,14 +494,14 @@ START_TEST(test_not_ip)
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, 14, &seg),
 	    DECODE_NOT_IP);
 	/* 802.3 frame: a length, not an ethertype. */
-	len = put_ethernet(frame, 0x0040);
+	len = test_put_ethernet(frame, 0x0040);
 	memset(frame + len, 0, 64);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len + 64, &seg),
 	    DECODE_NOT_IP);
-	len = put_linux_sll(frame, ETH_ARP);
+	len = test_put_linux_sll(frame, ETH_ARP);
 	ck_assert_int_eq(decode_frame(DLT_LINUX_SLL, frame, len, &seg),
 	    DECODE_NOT_IP);
-	len = put_linux_sll2(frame, ETH_ARP);
+	len = test_put_linux_sll2(frame, ETH_ARP);
 	ck_assert_int_eq(decode_frame(DLT_LINUX_SLL2, frame, len, &seg),
 	    DECODE_NOT_IP);
 }
@@ -626,7 +515,7 @@ START_TEST(test_ipv4_options_skipped)
 
 	/* IHL 5..15; each option byte is a NOP the decoder must not read. */
 	for (options_len = 0; options_len <= 40; options_len += 4) {
-		len = put_ethernet(frame, ETH_IPV4);
+		len = test_put_ethernet(frame, ETH_IPV4);
 		len += put_ipv4_tcp(frame + len, &default_tcp, options_len);
 		ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 		    DECODE_OK);
@@ -650,12 +539,12 @@ START_TEST(test_ipv4_bad_header)
 	}
 	/* Total length shorter than the IP header itself. */
 	len = put_ipv4_tcp(frame, &default_tcp, 8);
-	put16(frame + 2, 24);
+	test_put16(frame + 2, 24);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg),
 	    DECODE_BAD_HEADER);
 	/* Total length leaves room for only 10 bytes of TCP... */
 	len = put_ipv4_tcp(frame, &default_tcp, 0);
-	put16(frame + 2, 30);
+	test_put16(frame + 2, 30);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg),
 	    DECODE_BAD_HEADER);
 	/* ...which is known without the TCP header being captured. */
@@ -669,11 +558,11 @@ START_TEST(test_ipv4_fragments)
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
 	size_t len;
-	size_t l4 = tcp_header_len(&default_tcp) + default_tcp.payload_len;
+	size_t l4 = test_tcp_header_len(&default_tcp) + default_tcp.payload_len;
 
 	/* First fragment: a full TCP header, but only part of the payload. */
 	len = put_ipv4(frame, PROTO_TCP, 0, l4, 0x2000);
-	len += put_tcp(frame + len, &default_tcp);
+	len += test_put_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg),
 	    DECODE_FRAGMENT);
 	/* Middle and last fragments: no TCP header at all. */
@@ -689,7 +578,7 @@ START_TEST(test_ipv4_fragments)
 	    DECODE_FRAGMENT);
 	/* DF and the reserved bit do not make a fragment. */
 	len = put_ipv4(frame, PROTO_TCP, 0, l4, 0x4000 | 0x8000);
-	len += put_tcp(frame + len, &default_tcp);
+	len += test_put_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg), DECODE_OK);
 	/* Fragmented non-TCP is still just not TCP. */
 	len = put_ipv4(frame, PROTO_UDP, 0, 64, 185);
@@ -704,17 +593,17 @@ START_TEST(test_ipv6_extension_headers)
 	struct tcp_segment seg;
 	size_t len, ext;
 
-	len = put_ethernet(frame, ETH_IPV6);
+	len = test_put_ethernet(frame, ETH_IPV6);
 	ext = 8 + 24 + 8 + 24 + 16;
 	len += put_ipv6(frame + len, PROTO_HOPOPTS,
-	    ext + tcp_header_len(&default_tcp) + default_tcp.payload_len);
+	    ext + test_tcp_header_len(&default_tcp) + default_tcp.payload_len);
 	len += put_ipv6_options_header(frame + len, PROTO_ROUTING, 8);
 	len += put_ipv6_options_header(frame + len, PROTO_FRAGMENT, 24);
 	/* Atomic fragment: offset 0, M=0, a whole packet. */
 	len += put_ipv6_fragment(frame + len, PROTO_AH, 0, false);
 	len += put_ipv6_ah(frame + len, PROTO_DSTOPTS, 24);
 	len += put_ipv6_options_header(frame + len, PROTO_TCP, 16);
-	len += put_tcp(frame + len, &default_tcp);
+	len += test_put_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_OK);
 	/* payload_len excludes the 80 bytes of extension headers. */
@@ -727,12 +616,12 @@ START_TEST(test_ipv6_fragments)
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
 	size_t len;
-	size_t l4 = tcp_header_len(&default_tcp) + default_tcp.payload_len;
+	size_t l4 = test_tcp_header_len(&default_tcp) + default_tcp.payload_len;
 
 	/* First fragment (offset 0, M=1). */
 	len = put_ipv6(frame, PROTO_FRAGMENT, 8 + l4);
 	len += put_ipv6_fragment(frame + len, PROTO_TCP, 0, true);
-	len += put_tcp(frame + len, &default_tcp);
+	len += test_put_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg),
 	    DECODE_FRAGMENT);
 	/* A later fragment, last or not. */
@@ -773,7 +662,7 @@ START_TEST(test_ipv6_bad_extension_length)
 	/* Extension headers fill the payload; no room for TCP. */
 	len = put_ipv6(frame, PROTO_DSTOPTS, 16 + 8);
 	len += put_ipv6_options_header(frame + len, PROTO_TCP, 16);
-	len += put_tcp(frame + len, &default_tcp);
+	len += test_put_tcp(frame + len, &default_tcp);
 	ck_assert_int_eq(decode_frame(DLT_RAW, frame, len, &seg),
 	    DECODE_BAD_HEADER);
 	/* A fragment header in a payload too short for it. */
@@ -790,20 +679,20 @@ START_TEST(test_not_tcp)
 	struct tcp_segment seg;
 	size_t len;
 
-	len = put_ethernet(frame, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_IPV4);
 	len += put_ipv4(frame + len, PROTO_UDP, 0, 8 + 16, 0);
 	memset(frame + len, 0, 8);	/* the UDP header */
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len + 8, &seg),
 	    DECODE_NOT_TCP);
-	len = put_ethernet(frame, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_IPV4);
 	len += put_ipv4(frame + len, PROTO_ICMP, 0, 8, 0);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_NOT_TCP);
-	len = put_ethernet(frame, ETH_IPV6);
+	len = test_put_ethernet(frame, ETH_IPV6);
 	len += put_ipv6(frame + len, PROTO_UDP, 8);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_NOT_TCP);
-	len = put_ethernet(frame, ETH_IPV6);
+	len = test_put_ethernet(frame, ETH_IPV6);
 	len += put_ipv6(frame + len, PROTO_HOPOPTS, 8 + 8);
 	len += put_ipv6_options_header(frame + len, PROTO_ICMPV6, 8);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
@@ -822,7 +711,7 @@ START_TEST(test_bad_data_offset)
 {
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
-	struct tcp_spec t = default_tcp;
+	struct test_tcp t = default_tcp;
 	size_t len, ip_len;
 	uint8_t doff;
 
@@ -860,13 +749,13 @@ START_TEST(test_payload_from_ip_length)
 {
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
-	struct tcp_spec t = default_tcp;
+	struct test_tcp t = default_tcp;
 	size_t len;
 
 	/* Ethernet pads short frames to 60 bytes; padding is not payload. */
 	t.options_len = 0;
 	t.payload_len = 0;
-	len = put_ethernet(frame, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_IPV4);
 	len += put_ipv4_tcp(frame + len, &t, 0);
 	memset(frame + len, 0, 6);
 	ck_assert_int_eq(len + 6, 60);
@@ -875,7 +764,7 @@ START_TEST(test_payload_from_ip_length)
 	ck_assert_uint_eq(seg.payload_len, 0);
 	/* A 64 KB GSO segment seen through a 128-byte snaplen. */
 	t.payload_len = 65535 - 20 - 20;
-	len = put_ethernet(frame, ETH_IPV4);
+	len = test_put_ethernet(frame, ETH_IPV4);
 	len += put_ipv4_tcp(frame + len, &t, 0);
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_OK);
@@ -891,7 +780,7 @@ START_TEST(test_all_flags_and_fields)
 {
 	uint8_t frame[FRAME_MAX];
 	struct tcp_segment seg;
-	struct tcp_spec t = default_tcp;
+	struct test_tcp t = default_tcp;
 	size_t len;
 	unsigned flags;
 
@@ -1064,12 +953,5 @@ decode_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(decode_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(decode_suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pattern.h"
+#include "testutil.h"
 
 START_TEST(fill_matches_byte)
 {
@@ -74,11 +75,5 @@ pattern_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pattern_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(pattern_suite());
 }

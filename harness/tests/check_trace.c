@@ -4,7 +4,6 @@
  * mkdtemp() directory.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +17,7 @@
 #include "conntrack.h"
 #include "decode.h"
 #include "trace.h"
+#include "testutil.h"
 
 #define SYN	TCP_FLAG_SYN
 #define ACK	TCP_FLAG_ACK
@@ -48,60 +48,6 @@ static const uint32_t server_isn = 5000;
 static const int64_t ts_start_ns = INT64_C(1700000000123456789);
 static const int64_t ts_step_ns = 1000001;
 
-static char tmpdir[4096];
-
-static void
-setup(void)
-{
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_trace.XXXXXX",
-	    base != NULL && base[0] != '\0' ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown(void)
-{
-	char path[4096 + 256];
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir(tmpdir);
-	if (dir == NULL)
-		return;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
-		unlink(path);
-	}
-	closedir(dir);
-	rmdir(tmpdir);
-}
-
-static void
-temp_path(char *path, size_t size, const char *name)
-{
-	snprintf(path, size, "%s/%s", tmpdir, name);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* A capture being written, and the frames' conversation. */
 struct writer {
 	pcap_t *dead;
@@ -123,20 +69,15 @@ writer_open(struct writer *w, const char *path, int linktype,
 	w->nanosecond = nanosecond;
 	w->ipv6 = ipv6;
 	w->ts_ns = ts_start_ns;
-	w->dead = pcap_open_dead_with_tstamp_precision(linktype, SNAPLEN,
-	    nanosecond ? PCAP_TSTAMP_PRECISION_NANO :
-	    PCAP_TSTAMP_PRECISION_MICRO);
-	ck_assert_ptr_nonnull(w->dead);
-	w->dumper = pcap_dump_open(w->dead, path);
-	ck_assert_msg(w->dumper != NULL, "%s", pcap_geterr(w->dead));
+	w->dumper = test_dump_open(path, linktype, SNAPLEN, nanosecond,
+	    &w->dead);
 	w->bytes = 24;
 }
 
 static void
 writer_close(struct writer *w)
 {
-	pcap_dump_close(w->dumper);
-	pcap_close(w->dead);
+	test_dump_close(w->dumper, w->dead);
 }
 
 /* The timestamp a record gets, as the reader should report it. */
@@ -151,38 +92,11 @@ static uint64_t
 writer_record(struct writer *w, const uint8_t *frame, size_t caplen,
     size_t len)
 {
-	struct pcap_pkthdr header;
-
 	w->ts_ns += ts_step_ns;
-	memset(&header, 0, sizeof(header));
-	header.ts.tv_sec = (time_t)(w->ts_ns / 1000000000);
-	header.ts.tv_usec = (suseconds_t)(w->ts_ns % 1000000000 /
-	    (w->nanosecond ? 1 : 1000));
-	header.caplen = (bpf_u_int32)caplen;
-	header.len = (bpf_u_int32)len;
-	pcap_dump((u_char *)w->dumper, &header, frame);
+	test_dump_frame(w->dumper, w->ts_ns, w->nanosecond, frame, caplen,
+	    len);
 	w->bytes += 16 + caplen;
 	return ++w->records;
-}
-
-static size_t
-put_link(uint8_t *p, int linktype, uint16_t ethertype)
-{
-	switch (linktype) {
-	case DLT_EN10MB:
-		memset(p, 0, 12);
-		put16(p + 12, ethertype);
-		return 14;
-	case DLT_LINUX_SLL2:
-		memset(p, 0, 20);
-		put16(p, ethertype);
-		put32(p + 4, 1);
-		put16(p + 8, 772);	/* ARPHRD_LOOPBACK */
-		p[11] = 6;
-		return 20;
-	default:
-		return 0;
-	}
 }
 
 /* Link + IP header for l4_len bytes of protocol proto, from a peer. */
@@ -190,31 +104,19 @@ static size_t
 put_ip(const struct writer *w, uint8_t *p, enum peer from, uint8_t proto,
     size_t l4_len)
 {
-	uint8_t host = from == CLIENT ? 1 : 2;
+	/* 127.0.0.1 or ::1 is the client, 127.0.0.2 or ::2 the server. */
+	static const uint8_t v4[2][4] = { { 127, 0, 0, 1 }, { 127, 0, 0, 2 } };
+	static const uint8_t v6[2][16] = { { [15] = 1 }, { [15] = 2 } };
+	enum peer to = from == CLIENT ? SERVER : CLIENT;
 	size_t len;
 
-	len = put_link(p, w->linktype, w->ipv6 ? 0x86dd : 0x0800);
-	p += len;
-	if (w->ipv6) {
-		memset(p, 0, 40);
-		p[0] = 0x60;
-		put16(p + 4, (uint16_t)l4_len);
-		p[6] = proto;
-		p[7] = 64;
-		p[23] = host;
-		p[39] = (uint8_t)(3 - host);
-		return len + 40;
-	}
-	memset(p, 0, 20);
-	p[0] = 0x45;
-	put16(p + 2, (uint16_t)(20 + l4_len));
-	p[8] = 64;
-	p[9] = proto;
-	p[12] = 127;
-	p[15] = host;
-	p[16] = 127;
-	p[19] = (uint8_t)(3 - host);
-	return len + 20;
+	len = test_put_link(p, w->linktype, w->ipv6 ? TEST_ETHERTYPE_IPV6 :
+	    TEST_ETHERTYPE_IPV4, 0, TEST_NULL_LITTLE_ENDIAN);
+	if (w->ipv6)
+		return len + test_put_ipv6(p + len, proto, v6[from], v6[to],
+		    l4_len);
+	return len + test_put_ipv4(p + len, proto, v4[from], v4[to], 0,
+	    l4_len);
 }
 
 /* A TCP segment, captured up to the end of its header. */
@@ -222,21 +124,21 @@ static uint64_t
 writer_tcp(struct writer *w, enum peer from, uint8_t flags, uint32_t seq,
     uint32_t ack, uint32_t payload_len)
 {
+	struct test_tcp tcp = {
+		.src_port = from == CLIENT ? CLIENT_PORT : SERVER_PORT,
+		.dst_port = from == CLIENT ? SERVER_PORT : CLIENT_PORT,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.window = 65535,
+		.payload_len = payload_len
+	};
 	uint8_t frame[FRAME_MAX];
-	uint8_t *tcp;
 	size_t len;
 
-	len = put_ip(w, frame, from, PROTO_TCP, 20 + (size_t)payload_len);
-	tcp = frame + len;
-	memset(tcp, 0, 20);
-	put16(tcp, from == CLIENT ? CLIENT_PORT : SERVER_PORT);
-	put16(tcp + 2, from == CLIENT ? SERVER_PORT : CLIENT_PORT);
-	put32(tcp + 4, seq);
-	put32(tcp + 8, ack);
-	tcp[12] = 5 << 4;
-	tcp[13] = flags;
-	put16(tcp + 14, 65535);
-	len += 20;
+	len = put_ip(w, frame, from, PROTO_TCP,
+	    test_tcp_header_len(&tcp) + payload_len);
+	len += test_put_tcp(frame + len, &tcp);
 	return writer_record(w, frame, len, len + payload_len);
 }
 
@@ -249,21 +151,28 @@ writer_udp_sentinel(struct writer *w)
 
 	len = put_ip(w, frame, CLIENT, PROTO_UDP, 8 + 8);
 	memset(frame + len, 0, 16);
-	put16(frame + len, 33333);
-	put16(frame + len + 2, SENTINEL_PORT);
-	put16(frame + len + 4, 16);
+	test_put16(frame + len, 33333);
+	test_put16(frame + len + 2, SENTINEL_PORT);
+	test_put16(frame + len + 4, 16);
 	memcpy(frame + len + 8, "nonce123", 8);
 	len += 16;
 	return writer_record(w, frame, len, len);
+}
+
+/* The three-way handshake: 3 records. */
+static void
+writer_handshake(struct writer *w)
+{
+	writer_tcp(w, CLIENT, SYN, client_isn, 0, 0);
+	writer_tcp(w, SERVER, SYN | ACK, server_isn, client_isn + 1, 0);
+	writer_tcp(w, CLIENT, ACK, client_isn + 1, server_isn + 1, 0);
 }
 
 /* Handshake, 100 bytes each way, server closes first: 10 records. */
 static void
 writer_clean_close(struct writer *w)
 {
-	writer_tcp(w, CLIENT, SYN, client_isn, 0, 0);
-	writer_tcp(w, SERVER, SYN | ACK, server_isn, client_isn + 1, 0);
-	writer_tcp(w, CLIENT, ACK, client_isn + 1, server_isn + 1, 0);
+	writer_handshake(w);
 	writer_tcp(w, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
 	writer_tcp(w, SERVER, PSH | ACK, server_isn + 1, client_isn + 101,
 	    100);
@@ -295,9 +204,21 @@ new_table(void)
 	return table;
 }
 
+/* A new table with the connections of path, which must read. */
+static struct conn_table *
+read_capture(const char *path, struct trace_stats *stats)
+{
+	char errbuf[ERRBUF_SIZE];
+	struct conn_table *table = new_table();
+
+	ck_assert_msg(trace_read_file(path, table, stats, errbuf,
+	    sizeof(errbuf)) == 0, "%s", errbuf);
+	return table;
+}
+
 START_TEST(test_ethernet_ipv4_nanosecond)
 {
-	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	char path[4096 + 64];
 	uint8_t frame[FRAME_MAX];
 	struct trace_stats stats;
 	struct conn_table *table;
@@ -307,14 +228,14 @@ START_TEST(test_ethernet_ipv4_nanosecond)
 	uint64_t server_fin;
 	size_t len;
 
-	temp_path(path, sizeof(path), "en10mb.pcap");
+	test_tmpdir_path(path, sizeof(path), "en10mb.pcap");
 	writer_open(&w, path, DLT_EN10MB, true, false);
 	writer_clean_close(&w);
 	server_fin = 7;
 	first_ts = ts_start_ns + ts_step_ns;
 	writer_udp_sentinel(&w);
 	/* ARP. */
-	len = put_link(frame, DLT_EN10MB, 0x0806);
+	len = test_put_ethernet(frame, 0x0806);
 	memset(frame + len, 0, 28);
 	writer_record(&w, frame, len + 28, len + 28);
 	/* A TCP frame cut by a tiny snaplen: 30 of 54 header bytes. */
@@ -323,14 +244,12 @@ START_TEST(test_ethernet_ipv4_nanosecond)
 	writer_record(&w, frame, 30, len + 20);
 	/* A non-first fragment of a TCP segment. */
 	len = put_ip(&w, frame, CLIENT, PROTO_TCP, 64);
-	put16(frame + 14 + 6, 100);
+	test_put16(frame + 14 + 6, 100);
 	memset(frame + len, 0xee, 64);
 	writer_record(&w, frame, len + 64, len + 64);
 	writer_close(&w);
 
-	table = new_table();
-	ck_assert_msg(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)) == 0, "%s", errbuf);
+	table = read_capture(path, &stats);
 	ck_assert_int_eq(stats.linktype, DLT_EN10MB);
 	ck_assert_int_eq(stats.snaplen, SNAPLEN);
 	ck_assert_uint_eq(stats.records, 14);
@@ -364,7 +283,7 @@ END_TEST
 
 START_TEST(test_raw_ipv6_microsecond)
 {
-	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	char path[4096 + 64];
 	struct trace_stats stats;
 	struct conn_table *table;
 	const struct conn *c;
@@ -375,11 +294,9 @@ START_TEST(test_raw_ipv6_microsecond)
 	int64_t rst_ts;
 	FILE *f;
 
-	temp_path(path, sizeof(path), "raw.pcap");
+	test_tmpdir_path(path, sizeof(path), "raw.pcap");
 	writer_open(&w, path, DLT_RAW, false, true);
-	writer_tcp(&w, CLIENT, SYN, client_isn, 0, 0);
-	writer_tcp(&w, SERVER, SYN | ACK, server_isn, client_isn + 1, 0);
-	writer_tcp(&w, CLIENT, ACK, client_isn + 1, server_isn + 1, 0);
+	writer_handshake(&w);
 	writer_tcp(&w, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1,
 	    1000);
 	rst = writer_tcp(&w, SERVER, RST | ACK, server_isn + 1,
@@ -396,9 +313,7 @@ START_TEST(test_raw_ipv6_microsecond)
 	memcpy(&file_linktype, header + 20, 4);
 	ck_assert_uint_eq(file_linktype, DECODE_LINKTYPE_RAW_FILE);
 
-	table = new_table();
-	ck_assert_msg(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)) == 0, "%s", errbuf);
+	table = read_capture(path, &stats);
 	ck_assert_int_eq(stats.linktype, DLT_RAW);
 	ck_assert_uint_eq(stats.records, 6);
 	ck_assert_uint_eq(stats.tcp, 5);
@@ -421,13 +336,13 @@ END_TEST
 
 START_TEST(test_linux_sll2)
 {
-	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	char path[4096 + 64];
 	struct trace_stats stats;
 	struct conn_table *table;
 	const struct conn *c;
 	struct writer w;
 
-	temp_path(path, sizeof(path), "sll2.pcap");
+	test_tmpdir_path(path, sizeof(path), "sll2.pcap");
 	writer_open(&w, path, DLT_LINUX_SLL2, true, false);
 	writer_tcp(&w, CLIENT, SYN, client_isn, 0, 0);
 	writer_tcp(&w, SERVER, SYN | ACK, server_isn, client_isn + 1, 0);
@@ -435,9 +350,7 @@ START_TEST(test_linux_sll2)
 	writer_tcp(&w, SERVER, ACK, server_isn + 1, client_isn + 2, 0);
 	writer_close(&w);
 
-	table = new_table();
-	ck_assert_msg(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)) == 0, "%s", errbuf);
+	table = read_capture(path, &stats);
 	ck_assert_int_eq(stats.linktype, DLT_LINUX_SLL2);
 	ck_assert_uint_eq(stats.tcp, 4);
 	c = conn_table_get(table, 0);
@@ -482,7 +395,7 @@ put_pcapng_packet(FILE *f, const uint8_t *frame, uint32_t caplen,
 
 START_TEST(test_pcapng)
 {
-	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	char path[4096 + 64];
 	struct trace_stats stats;
 	struct conn_table *table;
 	const struct conn *c;
@@ -494,7 +407,7 @@ START_TEST(test_pcapng)
 	size_t len;
 	FILE *f;
 
-	temp_path(path, sizeof(path), "capture.pcapng");
+	test_tmpdir_path(path, sizeof(path), "capture.pcapng");
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	u32 = 0x1a2b3c4d;			/* byte-order magic */
@@ -518,28 +431,26 @@ START_TEST(test_pcapng)
 	w.linktype = DLT_EN10MB;
 	len = put_ip(&w, frame, CLIENT, PROTO_TCP, 20);
 	memset(frame + len, 0, 20);
-	put16(frame + len, CLIENT_PORT);
-	put16(frame + len + 2, SERVER_PORT);
-	put32(frame + len + 4, client_isn);
+	test_put16(frame + len, CLIENT_PORT);
+	test_put16(frame + len + 2, SERVER_PORT);
+	test_put32(frame + len + 4, client_isn);
 	frame[len + 12] = 5 << 4;
 	frame[len + 13] = SYN;
 	put_pcapng_packet(f, frame, (uint32_t)len + 20, (uint32_t)len + 20,
 	    UINT64_C(1700000000000001));
 	len = put_ip(&w, frame, SERVER, PROTO_TCP, 20);
 	memset(frame + len, 0, 20);
-	put16(frame + len, SERVER_PORT);
-	put16(frame + len + 2, CLIENT_PORT);
-	put32(frame + len + 4, 0);
-	put32(frame + len + 8, client_isn + 1);
+	test_put16(frame + len, SERVER_PORT);
+	test_put16(frame + len + 2, CLIENT_PORT);
+	test_put32(frame + len + 4, 0);
+	test_put32(frame + len + 8, client_isn + 1);
 	frame[len + 12] = 5 << 4;
 	frame[len + 13] = RST | ACK;
 	put_pcapng_packet(f, frame, (uint32_t)len + 20, (uint32_t)len + 20,
 	    UINT64_C(1700000000000002));
 	ck_assert_int_eq(fclose(f), 0);
 
-	table = new_table();
-	ck_assert_msg(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)) == 0, "%s", errbuf);
+	table = read_capture(path, &stats);
 	ck_assert_int_eq(stats.linktype, DLT_EN10MB);
 	ck_assert_int_eq(stats.snaplen, SNAPLEN);
 	ck_assert_uint_eq(stats.records, 2);
@@ -560,7 +471,7 @@ START_TEST(test_wrong_magic)
 	struct conn_table *table;
 	FILE *f;
 
-	temp_path(path, sizeof(path), "not-a-capture.txt");
+	test_tmpdir_path(path, sizeof(path), "not-a-capture.txt");
 	f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
 	fputs("This is not a capture file, only some text that is long "
@@ -601,7 +512,7 @@ START_TEST(test_truncated_record_data)
 	const struct conn *c;
 
 	/* Record 10 keeps its header and 20 of its 54 bytes. */
-	temp_path(path, sizeof(path), "cut-data.pcap");
+	test_tmpdir_path(path, sizeof(path), "cut-data.pcap");
 	write_and_cut(path, 16 + 20);
 	table = new_table();
 	errbuf[0] = '\0';
@@ -627,7 +538,7 @@ START_TEST(test_truncated_record_header)
 	struct conn_table *table;
 
 	/* Only 7 of record 10's 16 header bytes. */
-	temp_path(path, sizeof(path), "cut-header.pcap");
+	test_tmpdir_path(path, sizeof(path), "cut-header.pcap");
 	write_and_cut(path, 7);
 	table = new_table();
 	errbuf[0] = '\0';
@@ -640,9 +551,7 @@ START_TEST(test_truncated_record_header)
 
 	/* Cut at a record boundary: a shorter, valid file. */
 	write_and_cut(path, 0);
-	table = new_table();
-	ck_assert_msg(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)) == 0, "%s", errbuf);
+	table = read_capture(path, &stats);
 	ck_assert_uint_eq(stats.records, 9);
 	conn_table_free(table);
 }
@@ -654,7 +563,7 @@ START_TEST(test_truncated_file_header)
 	struct trace_stats stats;
 	struct conn_table *table;
 
-	temp_path(path, sizeof(path), "cut-file-header.pcap");
+	test_tmpdir_path(path, sizeof(path), "cut-file-header.pcap");
 	write_and_cut(path, 0);
 	ck_assert_int_eq(truncate(path, 10), 0);
 	table = new_table();
@@ -677,7 +586,7 @@ START_TEST(test_missing_file)
 	char path[4096 + 64], errbuf[ERRBUF_SIZE];
 	struct conn_table *table;
 
-	temp_path(path, sizeof(path), "does-not-exist.pcap");
+	test_tmpdir_path(path, sizeof(path), "does-not-exist.pcap");
 	table = new_table();
 	errbuf[0] = '\0';
 	ck_assert_int_eq(trace_read_file(path, table, NULL, errbuf,
@@ -696,7 +605,7 @@ START_TEST(test_unsupported_linktype)
 	uint8_t frame[32];
 	struct writer w;
 
-	temp_path(path, sizeof(path), "wifi.pcap");
+	test_tmpdir_path(path, sizeof(path), "wifi.pcap");
 	writer_open(&w, path, DLT_IEEE802_11, true, false);
 	memset(frame, 0, sizeof(frame));
 	writer_record(&w, frame, sizeof(frame), sizeof(frame));
@@ -719,7 +628,7 @@ START_TEST(test_small_or_no_errbuf)
 	char path[4096 + 64], errbuf[8];
 	struct conn_table *table;
 
-	temp_path(path, sizeof(path), "does-not-exist.pcap");
+	test_tmpdir_path(path, sizeof(path), "does-not-exist.pcap");
 	table = new_table();
 	memset(errbuf, 'x', sizeof(errbuf));
 	ck_assert_int_eq(trace_read_file(path, table, NULL, errbuf,
@@ -741,7 +650,8 @@ trace_suite(void)
 	s = suite_create("trace");
 
 	tc = tcase_create("read");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_tmpdir_setup,
+	    test_tmpdir_teardown);
 	tcase_add_test(tc, test_ethernet_ipv4_nanosecond);
 	tcase_add_test(tc, test_raw_ipv6_microsecond);
 	tcase_add_test(tc, test_linux_sll2);
@@ -749,7 +659,8 @@ trace_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_tmpdir_setup,
+	    test_tmpdir_teardown);
 	tcase_add_test(tc, test_wrong_magic);
 	tcase_add_test(tc, test_truncated_record_data);
 	tcase_add_test(tc, test_truncated_record_header);
@@ -765,12 +676,5 @@ trace_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(trace_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(trace_suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "units.h"
+#include "testutil.h"
 
 struct size_example {
 	const char *text;
@@ -229,12 +230,5 @@ units_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(units_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(units_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "case.h"
 #include "verdict.h"
+#include "testutil.h"
 
 struct fixture {
 	struct case_file *cf;
@@ -268,11 +269,5 @@ verdict_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(verdict_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run_suite(verdict_suite());
 }
