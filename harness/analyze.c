@@ -21,6 +21,7 @@
 #include <pcap/pcap.h>
 
 #include "conntrack.h"
+#include "report.h"
 #include "trace.h"
 
 enum {
@@ -193,45 +194,6 @@ json_flags(FILE *out, unsigned flags)
 	fputc(']', out);
 }
 
-/*
- * The "wire" object exactly as "closeprobe run --json" writes it (client
- * = originator), so that the two can be compared as text.
- */
-static void
-json_wire(FILE *out, const struct conn *c)
-{
-	const struct conn_half *h;
-	int side;
-
-	fputs("{\"teardown\":", out);
-	json_string(out, teardown_class_name(teardown_classify(c)));
-	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
-		h = &c->half[side];
-		fprintf(out, ",\"%s\":{\"packets\":%" PRIu64
-		    ",\"payload_bytes\":%" PRIu64 ",\"acked_bytes\":%" PRIu64
-		    ",\"fin\":", side == SIDE_ORIG ? "client" : "server",
-		    h->packets, h->payload_bytes, h->acked_bytes);
-		if (h->fin_seen)
-			fprintf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
-			    seconds_since_start(c, h->fin_ts_ns), h->fin_index);
-		else
-			fputs("null", out);
-		fputs(",\"rst\":", out);
-		if (h->rst_count > 0) {
-			fputs("{\"kind\":", out);
-			json_string(out, h->first_rst_kind == RST_KIND_BARE ?
-			    "bare" : "rst+ack");
-			fprintf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64
-			    ",\"count\":%" PRIu64 "}",
-			    seconds_since_start(c, h->first_rst_ts_ns),
-			    h->first_rst_index, h->rst_count);
-		} else
-			fputs("null", out);
-		fputc('}', out);
-	}
-	fputc('}', out);
-}
-
 static void
 json_side(FILE *out, const struct conn *c, int side)
 {
@@ -309,7 +271,7 @@ write_json_conn(struct analyze_context *ctx, const struct conn *c)
 	fputc(',', out);
 	json_side(out, c, SIDE_RESP);
 	fputs(",\"wire\":", out);
-	json_wire(out, c);
+	report_json_wire(out, c);
 	fputs("}\n", out);
 }
 

@@ -21,6 +21,11 @@
  * no order; each entry knows its slot), the port index is not kept, and
  * two lists ordered by last activity, one of open and one of ended
  * connections, let the oldest be expired in O(1) per segment.
+ *
+ * Nearly every segment of a bulk transfer is an in-order data segment or
+ * a bare ACK on the connection of the segment before: add_established()
+ * does for those only the steps that can change something, and the
+ * general path (add_general()) takes everything else.
  */
 #include "conntrack.h"
 
@@ -231,6 +236,23 @@ conn_matches_segment(const struct conn *c, const struct tcp_segment *seg)
 	    endpoint_equal(c, SIDE_RESP, seg->dst_addr, seg->dst_port)) ||
 	    (endpoint_equal(c, SIDE_RESP, seg->src_addr, seg->src_port) &&
 	    endpoint_equal(c, SIDE_ORIG, seg->dst_addr, seg->dst_port));
+}
+
+/*
+ * The side of c that sent seg (as conn_side_of() says it), or -1 if seg
+ * is not on c's 4-tuple: conn_matches_segment() and conn_side_of() in one.
+ */
+static int
+conn_match_side(const struct conn *c, const struct tcp_segment *seg)
+{
+	if (c->family != seg->family)
+		return -1;
+	if (endpoint_equal(c, SIDE_ORIG, seg->src_addr, seg->src_port))
+		return endpoint_equal(c, SIDE_RESP, seg->dst_addr,
+		    seg->dst_port) ? SIDE_ORIG : -1;
+	return endpoint_equal(c, SIDE_RESP, seg->src_addr, seg->src_port) &&
+	    endpoint_equal(c, SIDE_ORIG, seg->dst_addr, seg->dst_port) ?
+	    SIDE_RESP : -1;
 }
 
 static bool
@@ -728,7 +750,7 @@ zeek_ack(struct conn_entry *e, enum conn_side side,
 }
 
 /* Zeek's update_last_seq(), with its retransmission letter. */
-static void
+static inline void
 zeek_update_last(struct conn_entry *e, enum conn_side side,
     const struct tcp_segment *seg, int64_t one_past)
 {
@@ -852,7 +874,7 @@ stream_contiguous_end(const struct stream_state *st, const struct conn_half *h)
  * FIN or RST, whose gaps Zeek does not trust) for stream bytes that no
  * captured segment held.
  */
-static void
+static inline void
 zeek_gap(struct conn_entry *e, enum conn_side side,
     const struct tcp_segment *seg, int64_t ack_offset)
 {
@@ -1180,7 +1202,7 @@ activity_unlink(struct conn_table *table, struct conn_entry *e)
 }
 
 /* e just saw a packet: newest of its list. */
-static void
+static inline void
 activity_touch(struct conn_table *table, struct conn_entry *e)
 {
 	enum activity_list list = e->conn.ended ? LIST_ENDED : LIST_OPEN;
@@ -1252,9 +1274,101 @@ expire_quiet(struct conn_table *table, int64_t now_ns)
 	return 0;
 }
 
-int
-conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
-    uint64_t index)
+/*
+ * The segment that makes up nearly all of a bulk transfer, handled
+ * without the general machinery: an ACK without SYN, FIN or RST, on a
+ * connection established both ways whose two streams have their base,
+ * whose data (if any) continues the sender's stream exactly where the
+ * highest data ended, and whose history already holds this segment's
+ * letter ('D' or 'A').  What follows is, statement for statement, what
+ * conn_table_add()'s general path does for such a segment (in the same
+ * order, since history letters are appended as they come); the parts
+ * left out cannot change anything for it:
+ * - zeek_before(): the endpoint is not INACTIVE; the history letter is
+ *   already there; no FIN;
+ * - track_sender(): no SYN, RST or FIN; stream_note_data() of data that
+ *   starts at highest_end neither opens nor fills a hole (every hole lies
+ *   below highest_end), and no reservation is needed;
+ * - track_ack(), zeek_ack(): both bases set, the peer is not INACTIVE;
+ * - zeek_update_state(): an ESTABLISHED endpoint only moves on SYN, FIN
+ *   or RST.
+ * False (and nothing changed) if the segment is not of that kind.
+ */
+static bool
+add_established(struct conn_table *table, struct conn_entry *e,
+    enum conn_side side, const struct tcp_segment *seg)
+{
+	struct conn *c = &e->conn;
+	enum conn_side peer_side = other_side(side);
+	struct conn_half *h = &c->half[side];
+	struct conn_half *peer = &c->half[peer_side];
+	struct stream_state *st = &e->stream[side];
+	struct stream_state *peer_st = &e->stream[peer_side];
+	uint32_t letter;
+	int64_t offset, end, ack_offset;
+
+	if ((seg->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST |
+	    TCP_FLAG_ACK)) != TCP_FLAG_ACK)
+		return false;
+	if (h->state != ENDPOINT_ESTABLISHED ||
+	    peer->state != ENDPOINT_ESTABLISHED ||
+	    !st->have_base || !peer_st->have_base)
+		return false;
+	letter = seg->payload_len > 0 ? HIST_DATA_PKT : HIST_ACK_PKT;
+	if (side == SIDE_RESP)
+		letter <<= HIST_RESP_SHIFT;
+	if (!(e->history_seen & letter))
+		return false;
+	offset = stream_offset(st, seg->seq);
+	if (seg->payload_len > 0 && offset != st->highest_end)
+		return false;
+	end = offset + (int64_t)seg->payload_len;
+
+	h->packets++;
+	c->last_ts_ns = seg->ts_ns;
+	/* zeek_before() */
+	if (seg->window == 0)
+		history_scaled(e, side, 'W', &h->zero_windows,
+		    &st->win0_threshold);
+	/* track_sender() */
+	stream_note_offset(st, end);
+	if (seg->payload_len > 0) {
+		if (peer->fin_seen)
+			st->data_after_peer_fin = true;
+		st->highest_end = end;
+		h->payload_packets++;
+	}
+	h->payload_bytes = offset_to_u64(st->highest_end);
+	if (seg->window == 0)
+		h->zero_window_seen = true;
+	st->last_window = seg->window;
+	st->window_seen = true;
+	/* track_ack() */
+	ack_offset = stream_offset(peer_st, seg->ack);
+	stream_note_offset(peer_st, ack_offset);
+	if (ack_offset > peer_st->highest_ack)
+		peer_st->highest_ack = ack_offset;
+	half_update_acked(peer, peer_st);
+	/* zeek_ack() */
+	if (!(seg->ack == 0 &&
+	    ack_offset - peer_st->zeek_ack > too_large_seq_delta) &&
+	    ack_offset > peer_st->zeek_ack)
+		peer_st->zeek_ack = ack_offset;
+	zeek_update_last(e, side, seg, end);
+	zeek_gap(e, side, seg, ack_offset);
+	if (table->streaming)
+		activity_touch(table, e);
+	return true;
+}
+
+/*
+ * conn_table_add() past the fast path: find or create the connection,
+ * then every step.  last_side is the side of seg in table->last, or -1
+ * if table->last is not seg's connection (or there is none).
+ */
+static int __attribute__((noinline))
+add_general(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index, int last_side)
 {
 	struct conn_entry *e, *old = NULL;
 	struct stream_state *st;
@@ -1264,22 +1378,8 @@ conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
 	uint64_t hash = 0;
 	bool hashed = false, has_ack, syn;
 
-	if (table == NULL || seg == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (table->streaming) {
-		if (!table->have_now || seg->ts_ns > table->now_ns) {
-			table->now_ns = seg->ts_ns;
-			table->have_now = true;
-		}
-		if (expire_quiet(table, table->now_ns) == -1)
-			return -1;
-	}
-
-	/* A bulk transfer sends segment after segment on one connection. */
-	e = table->last;
-	if (e == NULL || !conn_matches_segment(&e->conn, seg)) {
+	e = last_side >= 0 ? table->last : NULL;
+	if (e == NULL) {
 		tuple_key_from_segment(seg, &key);
 		hash = tuple_hash(&key);
 		hashed = true;
@@ -1345,6 +1445,38 @@ conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
 	return 0;
 }
 
+int
+conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index)
+{
+	struct conn_entry *e;
+	int side = -1;
+
+	if (table == NULL || seg == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (table->streaming) {
+		if (!table->have_now || seg->ts_ns > table->now_ns) {
+			table->now_ns = seg->ts_ns;
+			table->have_now = true;
+		}
+		if (expire_quiet(table, table->now_ns) == -1)
+			return -1;
+	}
+	/*
+	 * A bulk transfer sends segment after segment on one connection:
+	 * the one looked up last is tried before the hash index.
+	 */
+	e = table->last;
+	if (e != NULL) {
+		side = conn_match_side(&e->conn, seg);
+		if (side >= 0 && add_established(table, e, (enum conn_side)side,
+		    seg))
+			return 0;
+	}
+	return add_general(table, seg, index, side);
+}
 
 size_t
 conn_table_count(const struct conn_table *table)

@@ -421,8 +421,12 @@ json_ledger(FILE *out, const struct ledger *l)
 	fputc('}', out);
 }
 
-static void
-json_wire(FILE *out, const struct conn *c)
+/*
+ * The "wire" object, as "closeprobe run --json" and "closeprobe analyze
+ * --json" both write it (one function, so that the two compare as text).
+ */
+void
+report_json_wire(FILE *out, const struct conn *c)
 {
 	int side;
 
@@ -551,7 +555,7 @@ report_write_json(const struct case_report *r, FILE *out)
 	} else
 		fputs("null", out);
 	fputs(",\"wire\":", out);
-	json_wire(out, r->conn);
+	report_json_wire(out, r->conn);
 	fputs(",\"directions\":", out);
 	if (r->verdict != NULL)
 		json_directions(out, r->verdict);

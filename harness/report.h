@@ -56,4 +56,13 @@ void report_write_text(const struct case_report *r, FILE *out);
 /* One JSON object, no trailing newline.  0 ok, -1 on write error. */
 int report_write_json(const struct case_report *r, FILE *out);
 
+/*
+ * The "wire" object of a connection (client = originator): teardown
+ * class, then per side packets, payload and acked bytes, the first FIN
+ * and the first RST.  "null" for NULL.  No trailing newline.  Shared by
+ * "closeprobe run --json" and "closeprobe analyze --json", so that the
+ * two can be compared as text.
+ */
+void report_json_wire(FILE *out, const struct conn *c);
+
 #endif /* report_h */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -26,6 +27,7 @@ struct record_check {
 	FILE *file;		/* NULL: cannot check */
 	off_t position;		/* after the last record read */
 	off_t header_len;	/* of a record header; 0 until known */
+	bool quick_tell;	/* record_tell() may read the stream's fields */
 };
 
 static void set_error(char *errbuf, size_t errbuf_size, const char *fmt, ...)
@@ -78,6 +80,32 @@ timestamp_ns(const struct timeval *ts)
 	return (int64_t)ts->tv_sec * INT64_C(1000000000) + (int64_t)ts->tv_usec;
 }
 
+/*
+ * ftello() of the stream libpcap reads.  A record cut to the snap length
+ * looks like any other once libpcap has read it, so the file position is
+ * asked after every record whose caplen is the snap length: in a
+ * headers-only capture, after most of them.  ftello() takes the stream's
+ * lock and goes through three calls (about 100 instructions, as much as
+ * decoding the packet).  With glibc the position is instead computed
+ * from the fields its <stdio.h> declares in FILE, exactly as ftello()
+ * computes it for a stream that is only read (gnulib's fseeko.c and
+ * freadahead.c rely on the same fields); record_check_init() first makes
+ * sure that both agree, and anything unexpected falls back to ftello().
+ */
+static off_t
+record_tell(const struct record_check *rc)
+{
+#if defined(__GLIBC__) && defined(_IO_EOF_SEEN)
+	const FILE *f = rc->file;
+
+	if (rc->quick_tell && f->_offset >= 0 && f->_IO_buf_base != NULL &&
+	    f->_IO_write_ptr == f->_IO_write_base &&
+	    f->_IO_read_end >= f->_IO_read_ptr)
+		return (off_t)(f->_offset - (f->_IO_read_end - f->_IO_read_ptr));
+#endif
+	return ftello(rc->file);
+}
+
 static void
 record_check_init(struct record_check *rc, pcap_t *p)
 {
@@ -96,8 +124,13 @@ record_check_init(struct record_check *rc, pcap_t *p)
 	 * Seeking to where we are changes nothing, but lets glibc know the
 	 * file offset from then on, so that ftello() needs no lseek().
 	 */
-	if (fseeko(rc->file, rc->position, SEEK_SET) == -1)
+	if (fseeko(rc->file, rc->position, SEEK_SET) == -1) {
 		rc->file = NULL;
+		return;
+	}
+	rc->quick_tell = true;
+	if (record_tell(rc) != ftello(rc->file))
+		rc->quick_tell = false;
 }
 
 /*
@@ -119,7 +152,7 @@ record_check_stored_len(struct record_check *rc, uint32_t caplen,
 		rc->position += rc->header_len + (off_t)caplen;
 		return caplen;
 	}
-	position = ftello(rc->file);
+	position = record_tell(rc);
 	if (position < 0) {
 		rc->file = NULL;
 		return caplen;
@@ -198,21 +231,78 @@ check_linktype(const char *name, const struct trace_stats *stats,
 	return 0;
 }
 
+/* One file being read: what the pcap_loop() callback works with. */
+struct trace_reader {
+	pcap_t *p;
+	const char *name;		/* for messages */
+	struct conn_table *table;
+	struct trace_stats *stats;
+	struct record_check check;
+	char *errbuf;
+	size_t errbuf_size;
+	int result;			/* -1: an error stopped the loop */
+};
+
+/* Stop reading the file: no record after this one is read. */
+static void
+reader_stop(struct trace_reader *r)
+{
+	r->result = -1;
+	pcap_breakloop(r->p);
+}
+
+/* One record, as pcap_loop() hands it over. */
+static void
+read_record(u_char *user, const struct pcap_pkthdr *header,
+    const u_char *data)
+{
+	struct trace_reader *r = (struct trace_reader *)(void *)user;
+	struct trace_stats *stats = r->stats;
+	struct tcp_segment seg;
+	enum decode_status status;
+	uint64_t stored;
+
+	stats->records++;
+	stored = record_check_stored_len(&r->check, header->caplen,
+	    stats->snaplen);
+	if (stored > header->caplen) {
+		set_error(r->errbuf, r->errbuf_size, "%s: record %llu: "
+		    "captured length %llu exceeds the snap length %d",
+		    r->name, (unsigned long long)stats->records,
+		    (unsigned long long)stored, stats->snaplen);
+		reader_stop(r);
+		return;
+	}
+	seg.ts_ns = 0;
+	status = decode_packet(stats->linktype, data, header->caplen, &seg);
+	count_status(stats, status);
+	if (status != DECODE_OK) {
+		if (status == DECODE_TRUNCATED &&
+		    stats->first_truncated_record == 0) {
+			stats->first_truncated_record = stats->records;
+			stats->first_truncated_caplen = header->caplen;
+		}
+		return;
+	}
+	seg.ts_ns = timestamp_ns(&header->ts);
+	if (conn_table_add(r->table, &seg, stats->records) == -1) {
+		set_error(r->errbuf, r->errbuf_size, "%s: record %llu: %s",
+		    r->name, (unsigned long long)stats->records,
+		    strerror(errno));
+		reader_stop(r);
+	}
+}
+
 int
 trace_read(const char *path, struct conn_table *table,
     struct trace_stats *stats, unsigned flags, char *errbuf,
     size_t errbuf_size)
 {
 	struct trace_stats local_stats;
-	struct record_check check;
-	struct pcap_pkthdr *header;
-	const u_char *data;
-	struct tcp_segment seg;
-	enum decode_status status;
+	struct trace_reader reader;
 	const char *name;
-	uint64_t stored;
 	pcap_t *p;
-	int rc, result;
+	int rc;
 
 	if (stats == NULL)
 		stats = &local_stats;
@@ -232,58 +322,31 @@ trace_read(const char *path, struct conn_table *table,
 		pcap_close(p);
 		return -1;
 	}
+	memset(&reader, 0, sizeof(reader));
+	reader.p = p;
+	reader.name = name;
+	reader.table = table;
+	reader.stats = stats;
+	reader.errbuf = errbuf;
+	reader.errbuf_size = errbuf_size;
 	if (flags & TRACE_STRICT)
-		record_check_init(&check, p);
-	else
-		memset(&check, 0, sizeof(check));
+		record_check_init(&reader.check, p);
 
-	result = 0;
-	for (;;) {
-		rc = pcap_next_ex(p, &header, &data);
-		if (rc == PCAP_ERROR_BREAK)	/* end of file */
-			break;
-		if (rc != 1) {
-			/* The record that could not be read is the next one. */
-			set_error(errbuf, errbuf_size, "%s: record %llu: %s",
-			    name, (unsigned long long)stats->records + 1,
-			    pcap_geterr(p));
-			result = -1;
-			break;
-		}
-		stats->records++;
-		stored = record_check_stored_len(&check, header->caplen,
-		    stats->snaplen);
-		if (stored > header->caplen) {
-			set_error(errbuf, errbuf_size, "%s: record %llu: "
-			    "captured length %llu exceeds the snap length %d",
-			    name, (unsigned long long)stats->records,
-			    (unsigned long long)stored, stats->snaplen);
-			result = -1;
-			break;
-		}
-		seg.ts_ns = 0;
-		status = decode_packet(stats->linktype, data, header->caplen,
-		    &seg);
-		count_status(stats, status);
-		if (status != DECODE_OK) {
-			if (status == DECODE_TRUNCATED &&
-			    stats->first_truncated_record == 0) {
-				stats->first_truncated_record = stats->records;
-				stats->first_truncated_caplen = header->caplen;
-			}
-			continue;
-		}
-		seg.ts_ns = timestamp_ns(&header->ts);
-		if (conn_table_add(table, &seg, stats->records) == -1) {
-			set_error(errbuf, errbuf_size, "%s: record %llu: %s",
-			    name, (unsigned long long)stats->records,
-			    strerror(errno));
-			result = -1;
-			break;
-		}
+	/*
+	 * pcap_loop() rather than a pcap_next_ex() loop: the same records
+	 * read the same way, without a copy of each header and two calls
+	 * per record.  It returns 0 at the end of the file, PCAP_ERROR when
+	 * a record cannot be read, PCAP_ERROR_BREAK after reader_stop().
+	 */
+	rc = pcap_loop(p, -1, read_record, (u_char *)&reader);
+	if (rc == PCAP_ERROR && reader.result == 0) {
+		/* The record that could not be read is the next one. */
+		set_error(errbuf, errbuf_size, "%s: record %llu: %s", name,
+		    (unsigned long long)stats->records + 1, pcap_geterr(p));
+		reader.result = -1;
 	}
 	pcap_close(p);
-	if (result == 0 && (flags & TRACE_STRICT) &&
+	if (reader.result == 0 && (flags & TRACE_STRICT) &&
 	    stats->first_truncated_record != 0) {
 		set_error(errbuf, errbuf_size, "%s: record %llu: captured "
 		    "length %u is too short for the headers (%llu such "
@@ -292,9 +355,9 @@ trace_read(const char *path, struct conn_table *table,
 		    stats->first_truncated_caplen,
 		    (unsigned long long)stats->truncated,
 		    stats->truncated == 1 ? "" : "s", stats->snaplen);
-		result = -1;
+		reader.result = -1;
 	}
-	return result;
+	return reader.result;
 }
 
 int
