@@ -1694,6 +1694,31 @@ conn_flag_from_name(const char *name)
 	return 0;
 }
 
+/*
+ * An RST that comes after both sides' FINs ends nothing: both had closed,
+ * and the RST only answers a stray segment (a duplicate reordered on the
+ * path, say) that reached a socket already gone.  It is reported, but it
+ * neither makes the teardown an RST nor hides a reset from a reader.
+ */
+bool
+conn_rst_is_late(const struct conn *c)
+{
+	uint64_t first_rst_index = 0;
+	bool rst_seen = false;
+	int side;
+
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		if (c->half[side].rst_count == 0)
+			continue;
+		if (!rst_seen || c->half[side].first_rst_index < first_rst_index)
+			first_rst_index = c->half[side].first_rst_index;
+		rst_seen = true;
+	}
+	return rst_seen && c->half[SIDE_ORIG].fin_seen && c->half[SIDE_RESP].fin_seen &&
+	    c->half[SIDE_ORIG].fin_index < first_rst_index &&
+	    c->half[SIDE_RESP].fin_index < first_rst_index;
+}
+
 enum teardown_class
 teardown_classify(const struct conn *c)
 {
@@ -1712,6 +1737,9 @@ teardown_classify(const struct conn *c)
 		rst_seen = true;
 	}
 	if (rst_seen) {
+		/* Both sides had finished: the connection ended with FIN. */
+		if (conn_rst_is_late(c))
+			return TEARDOWN_FIN;
 		for (side = SIDE_ORIG; side <= SIDE_RESP; side++)
 			if (c->half[side].fin_seen &&
 			    c->half[side].fin_index <= first_rst_index)

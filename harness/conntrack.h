@@ -241,6 +241,9 @@ const struct conn *conn_table_find_ports(const struct conn_table *table,
  */
 enum teardown_class teardown_classify(const struct conn *c);
 
+/* The RSTs came only after both sides' FINs: they end nothing (see conntrack.c). */
+bool conn_rst_is_late(const struct conn *c);
+
 /*
  * Zeek's conn_state() on the endpoint states and history, exactly as in
  * Zeek's base/protocols/conn/main.zeek.

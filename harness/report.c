@@ -172,6 +172,9 @@ write_wire(const struct case_report *r, FILE *out)
 	if (c->half[0].rst_count == 0 && c->half[1].rst_count == 0)
 		fprintf(out, "%s no RST", n > 0 || (!c->half[0].fin_seen &&
 		    !c->half[1].fin_seen) ? "," : "");
+	else if (conn_rst_is_late(c))
+		fprintf(out, " (the RST came after both FINs: it answered a stray segment and "
+		    "ended nothing)");
 	fprintf(out, ".");
 }
 

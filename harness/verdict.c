@@ -26,11 +26,13 @@ side_of_role(enum role_id role)
 	return role == ROLE_CLIENT ? SIDE_ORIG : SIDE_RESP;
 }
 
+/* An RST that matters: one that is not merely late (see conn_rst_is_late). */
 static bool
 wire_has_rst(const struct conn *conn)
 {
 	return conn != NULL &&
-	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0);
+	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0) &&
+	    !conn_rst_is_late(conn);
 }
 
 /* The ledger of end's role or its child that last did something with
@@ -237,7 +239,10 @@ judge_rst(const struct case_expect *e, const struct verdict_input *in,
 
 	if (e->u.rst == RST_EXPECT_NONE) {
 		res->held = !wire_has_rst(conn);
-		if (res->held)
+		if (res->held && conn != NULL && conn_rst_is_late(conn))
+			snprintf(res->observed, sizeof(res->observed),
+			    "no RST before both FINs (a late one after them ends nothing)");
+		else if (res->held)
 			snprintf(res->observed, sizeof(res->observed), "no RST");
 		else {
 			int side = conn->first_rst_side;

@@ -281,6 +281,8 @@ START_TEST(test_fin_then_bare_rst)
 
 	c = only_conn();
 	ck_assert_int_eq(teardown_classify(c), TEARDOWN_FIN_THEN_RST);
+	/* Only one side had finished: this RST is not late, it ends the server. */
+	ck_assert(!conn_rst_is_late(c));
 	ck_assert_int_eq(c->first_fin_side, SIDE_ORIG);
 	ck_assert_int_eq(c->first_rst_side, SIDE_ORIG);
 	ck_assert_int_eq(c->half[SIDE_ORIG].first_rst_kind, RST_KIND_BARE);
