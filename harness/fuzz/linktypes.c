@@ -1,0 +1,20 @@
+/*
+ * linktypes.c - the link types fuzz_trace's first byte chooses from:
+ * every one decode_packet() understands (see decode.c, link_kind_of()).
+ */
+#include <pcap/dlt.h>
+
+#include "decode.h"
+#include "fuzz.h"
+
+const int fuzz_trace_linktypes[FUZZ_TRACE_NLINKTYPES] = {
+	DLT_EN10MB,
+	DLT_LINUX_SLL,
+	DLT_LINUX_SLL2,
+	DLT_NULL,
+	DLT_LOOP,
+	DLT_RAW,
+	DECODE_LINKTYPE_RAW_FILE,
+	DLT_IPV4,
+	DLT_IPV6
+};
