@@ -237,12 +237,26 @@ step_set(struct role_exec *rs, const struct step_set *set)
 	return 0;
 }
 
+/* The connection's local port: the capture is matched to it. */
+static int
+record_local_port(struct role_exec *rs)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+
+	memset(&local, 0, sizeof(local));
+	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
+		return role_fail(rs, "getsockname: %s", strerror(errno));
+	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&local)->sin6_port :
+	    ((struct sockaddr_in *)&local)->sin_port);
+	return 0;
+}
+
 static int
 step_connect(struct role_exec *rs)
 {
 	const struct role_context *ctx = rs->ctx;
-	struct sockaddr_storage local;
-	socklen_t len = sizeof(local);
 	int error = 0;
 	socklen_t elen = sizeof(error);
 
@@ -264,20 +278,12 @@ step_connect(struct role_exec *rs)
 	}
 	if (!rs->user_nonblock && set_nonblock(rs->fd, false) < 0)
 		return role_fail(rs, "fcntl: %s", strerror(errno));
-	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
-		return role_fail(rs, "getsockname: %s", strerror(errno));
-	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&local)->sin6_port :
-	    ((struct sockaddr_in *)&local)->sin_port);
-	return 0;
+	return record_local_port(rs);
 }
 
 static int
 step_accept(struct role_exec *rs)
 {
-	struct sockaddr_storage local;
-	socklen_t len = sizeof(local);
-
 	int fd;
 
 	if (wait_ready(rs, rs->listen_fd, POLLIN, "waiting for the client to connect") < 0)
@@ -289,11 +295,8 @@ step_accept(struct role_exec *rs)
 	/* O_NONBLOCK is a file flag: the accepted socket does not inherit it. */
 	if (rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
 		return role_fail(rs, "fcntl: %s", strerror(errno));
-	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
-		return role_fail(rs, "getsockname: %s", strerror(errno));
-	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&local)->sin6_port :
-	    ((struct sockaddr_in *)&local)->sin_port);
+	if (record_local_port(rs) < 0)
+		return -1;
 	/* One connection per case: the listener is not needed any more. */
 	close(rs->listen_fd);
 	rs->listen_fd = -1;
