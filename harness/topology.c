@@ -245,7 +245,44 @@ rate_format(uint64_t bps, char *buf, size_t size)
 		snprintf(buf, size, "%llubit", (unsigned long long)bps);
 }
 
-/* Impairments sit on the writer's egress, in the writer's namespace. */
+/*
+ * Loss is applied where a packet arrives at the reader's end (an nftables
+ * netdev ingress hook), not where it leaves: on the way out the stack
+ * still holds GSO super-packets, one drop decision for a whole burst,
+ * while a veth delivers them as segments.  Only segments without SYN, FIN
+ * or RST are dropped: data and acknowledgements suffer, the handshake and
+ * the teardown under test always get through.  Both ends' captures see a
+ * dropped segment (the capture taps before the hook): it was on the wire.
+ */
+static int
+loss_apply(const struct case_file *cf, struct topology *t,
+    const struct case_impairment *loss, char *errbuf, size_t errbuf_size)
+{
+	int reader = loss->writer == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
+	const char *dev = t->ifname[reader];
+	int ns = t->ns_fd[reader];
+	char chain[128], bp[16];
+
+	snprintf(bp, sizeof(bp), "%u", loss->loss_bp);
+	snprintf(chain, sizeof(chain),
+	    "{ type filter hook ingress device %s priority 0 ; policy accept ; }", dev);
+	if (RUN(ns, errbuf, errbuf_size, "nft", "add", "table", "netdev", "closeprobe") < 0 ||
+	    RUN(ns, errbuf, errbuf_size, "nft", "add", "chain", "netdev", "closeprobe", "in",
+	    chain) < 0 ||
+	    RUN(ns, errbuf, errbuf_size, "nft", "add", "rule", "netdev", "closeprobe", "in",
+	    "meta", "l4proto", "tcp", "tcp", "flags", "&", "(fin|syn|rst)", "==", "0",
+	    "numgen", "random", "mod", "10000", "<", bp, "drop") < 0) {
+		if (strstr(errbuf, "command not found") != NULL)
+			snprintf(errbuf, errbuf_size, "%s:%u: loss needs nft(8) (install nftables)",
+			    cf->path, loss->line);
+		return -1;
+	}
+	applied_add(t, "nftables drops %u.%02u%% of data segments arriving at %s",
+	    loss->loss_bp / 100, loss->loss_bp % 100, dev);
+	return 0;
+}
+
+/* Rate and delay sit on the writer's egress, in the writer's namespace. */
 static enum topology_result
 impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
     size_t errbuf_size)
@@ -256,7 +293,7 @@ impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
 		const struct case_impairment *rate = NULL, *loss = NULL, *delay = NULL;
 		const char *dev = t->ifname[w];
 		int ns = t->ns_fd[w];
-		char rate_text[32], bp[16], out[COMMAND_OUTPUT_MAX];
+		char rate_text[32], out[COMMAND_OUTPUT_MAX];
 		size_t i;
 
 		for (i = 0; i < cf->nimpairments; i++) {
@@ -299,28 +336,9 @@ impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
 		}
 		if (loss == NULL)
 			continue;
-		/*
-		 * Only segments without SYN, FIN or RST are dropped: the loss
-		 * hits data and acknowledgements, while the handshake and the
-		 * teardown under test always get through.
-		 */
-		snprintf(bp, sizeof(bp), "%u", loss->loss_bp);
-		if (RUN(ns, errbuf, errbuf_size, "nft", "add", "table", "inet", "closeprobe") < 0 ||
-		    RUN(ns, errbuf, errbuf_size, "nft", "add", "chain", "inet", "closeprobe", "out",
-		    "{ type filter hook output priority 0 ; policy accept ; }") < 0 ||
-		    RUN(ns, errbuf, errbuf_size, "nft", "add", "rule", "inet", "closeprobe", "out",
-		    "oifname", dev, "meta", "l4proto", "tcp", "tcp", "flags", "&",
-		    "(fin|syn|rst)", "==", "0", "numgen", "random", "mod", "10000", "<", bp,
-		    "drop") < 0) {
-			if (strstr(errbuf, "command not found") != NULL) {
-				snprintf(errbuf, errbuf_size, "%s:%u: loss needs nft(8) (install nftables)",
-				    cf->path, loss->line);
-				return TOPOLOGY_UNSUPPORTED;
-			}
-			return TOPOLOGY_FAILED;
-		}
-		applied_add(t, "nftables drops %u.%02u%% of data segments leaving %s",
-		    loss->loss_bp / 100, loss->loss_bp % 100, dev);
+		if (loss_apply(cf, t, loss, errbuf, errbuf_size) < 0)
+			return strstr(errbuf, "install nftables") != NULL ? TOPOLOGY_UNSUPPORTED :
+			    TOPOLOGY_FAILED;
 	}
 	return TOPOLOGY_OK;
 }
