@@ -84,7 +84,7 @@ if [ -n "$left" ]; then
 fi
 # ... and so would any process still holding one of the case's namespaces.
 for pid in $(ps -eo pid= ); do
-	if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$tmp/"; then
+	if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "$tmp/"; then
 		echo "FAIL: process $pid ($(readlink "/proc/$pid/ns/net")) is left"
 		exit 1
 	fi
