@@ -38,7 +38,7 @@
  *   family 4 | 6 | both   optional, once; default 4 (FAMILY_4, FAMILY_6,
  *                  FAMILY_BOTH)
  * The path between the ends (see README, "Paths"):
- *   topology loopback | veth   optional, once; default loopback
+ *   topology loopback | veth | routed   optional, once; default loopback
  *   mtu N          optional, once; N = plain digits, 68..65536; mtu 0
  *                  when absent (the interface's own)
  *   offloads on | off   optional, once; offloads_off = true for off;
@@ -282,7 +282,7 @@ static const char *const system_words[] = {
 static const char *const family_words[] = { "4", "6", "both" };
 
 /* Indexed by enum topology_kind, enum capture_point, enum impairment_kind. */
-static const char *const topology_words[] = { "loopback", "veth" };
+static const char *const topology_words[] = { "loopback", "veth", "routed" };
 static const char *const capture_words[] = { "server", "client", "both" };
 static const char *const impairment_words[] = { "rate", "loss", "delay" };
 
@@ -3032,7 +3032,7 @@ parse_topology_directive(struct parser *p, const struct item *it)
 
 	if (parse_word_directive(p, it, &p->topology_line, topology_words,
 	    NELEMS(topology_words),
-	    "topology needs loopback or veth (e.g. 'topology veth')",
+	    "topology needs loopback, veth or routed (e.g. 'topology veth')",
 	    "loopback or veth", &i) == -1)
 		return -1;
 	p->cf->topology = (enum topology_kind)i;
@@ -4328,7 +4328,7 @@ check_paths(struct parser *p)
 	const struct case_impairment *im;
 
 	cf = p->cf;
-	if (cf->topology == TOPOLOGY_VETH)
+	if (cf->topology != TOPOLOGY_LOOPBACK)
 		return 0;
 	im = cf->nimpairments > 0 ? &cf->impairments[0] : NULL;
 	if (cf->capture != CAPTURE_AT_SERVER &&

@@ -299,7 +299,8 @@ struct case_expect {
 /* Where the two ends live (see README, "Paths"). */
 enum topology_kind {
 	TOPOLOGY_LOOPBACK,	/* both ends in one fresh namespace, on lo */
-	TOPOLOGY_VETH		/* a namespace per end, joined by a veth pair */
+	TOPOLOGY_VETH,		/* a namespace per end, joined by a veth pair */
+	TOPOLOGY_ROUTED		/* a namespace per end and a router between them */
 };
 
 /* Where packets are captured (veth); on loopback there is one capture. */
@@ -338,7 +339,7 @@ struct case_file {
 	char *summary;		/* the opening comment, joined, or NULL */
 	uint64_t deadline_ms;	/* "deadline DUR", default CASE_DEFAULT_DEADLINE_MS */
 	enum family_mode family;	/* "family 4|6|both", default 4 */
-	enum topology_kind topology;	/* "topology loopback|veth", default loopback */
+	enum topology_kind topology;	/* "topology loopback|veth|routed", default loopback */
 	unsigned mtu;			/* "mtu N": 0 = the default (lo's own; 1500 on veth) */
 	bool offloads_off;		/* "offloads off": GSO, TSO and GRO off */
 	enum capture_point capture;	/* "capture server|client|both" (veth) */

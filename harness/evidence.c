@@ -248,13 +248,13 @@ int
 evidence_plan(struct case_run *run, const char *suffix)
 {
 	const struct case_file *cf = run->cf;
-	bool both = cf->topology == TOPOLOGY_VETH && cf->capture == CAPTURE_AT_BOTH;
+	bool both = cf->topology != TOPOLOGY_LOOPBACK && cf->capture == CAPTURE_AT_BOTH;
 	char ext[64];
 	int e;
 
 	run->evidence[ROLE_SERVER].wanted = cf->topology == TOPOLOGY_LOOPBACK ||
 	    cf->capture != CAPTURE_AT_CLIENT;
-	run->evidence[ROLE_CLIENT].wanted = cf->topology == TOPOLOGY_VETH &&
+	run->evidence[ROLE_CLIENT].wanted = cf->topology != TOPOLOGY_LOOPBACK &&
 	    cf->capture != CAPTURE_AT_SERVER;
 	for (e = 0; e < ROLE_ENDS; e++) {
 		struct evidence *ev = &run->evidence[e];

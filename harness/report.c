@@ -74,6 +74,34 @@ write_rel_time(FILE *out, const struct conn *c, int64_t ts_ns)
 		fprintf(out, "+%.3f ms", s * 1e3);
 }
 
+/* Where a truncated direction's bytes went. */
+static void
+write_loss(const struct direction_verdict *d, FILE *out)
+{
+	char a[32], b[32], c[32];
+
+	if (d->lost_on_wire == 0 && d->unsent_at_close_known && d->unsent_at_close == d->lost) {
+		fprintf(out, " Lost %s B, all unsent at close.", count(d->lost, a));
+		return;
+	}
+	if (d->lost_on_wire == 0)
+		fprintf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
+	else if (d->lost_unsent == 0)
+		fprintf(out, " Lost %s B, all on the wire but never read by %s",
+		    count(d->lost, a), role_name(d->reader));
+	else
+		fprintf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
+		    "but never read", count(d->lost, a), count(d->lost_unsent, b),
+		    count(d->lost_on_wire, c));
+	if (d->unsent_at_close_known && d->lost_unsent > 0)
+		fprintf(out, " (%s's unsent queue at close: %s B)",
+		    role_name(d->writer), count(d->unsent_at_close, a));
+	if (d->discarded_known && d->discarded > 0)
+		fprintf(out, "; %s B of it discarded unread in %s's receive queue at close",
+		    count(d->discarded, a), role_name(d->reader));
+	fprintf(out, ".");
+}
+
 static void
 write_direction(const struct case_report *r, const struct direction_verdict *d, FILE *out)
 {
@@ -89,28 +117,8 @@ write_direction(const struct case_report *r, const struct direction_verdict *d, 
 		fprintf(out, ", then %s", end);
 	fprintf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
 	    outcome_name(d->outcome));
-	if (d->outcome == OUTCOME_TRUNCATED) {
-		if (d->lost_on_wire == 0 && d->unsent_at_close_known &&
-		    d->unsent_at_close == d->lost) {
-			fprintf(out, " Lost %s B, all unsent at close.", count(d->lost, a));
-			return;
-		} else if (d->lost_on_wire == 0)
-			fprintf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
-		else if (d->lost_unsent == 0)
-			fprintf(out, " Lost %s B, all on the wire but never read by %s",
-			    count(d->lost, a), role_name(d->reader));
-		else
-			fprintf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
-			    "but never read", count(d->lost, a), count(d->lost_unsent, b),
-			    count(d->lost_on_wire, c));
-		if (d->unsent_at_close_known && d->lost_unsent > 0)
-			fprintf(out, " (%s's unsent queue at close: %s B)",
-			    role_name(d->writer), count(d->unsent_at_close, a));
-		if (d->discarded_known && d->discarded > 0)
-			fprintf(out, "; %s B of it discarded unread in %s's receive queue at close",
-			    count(d->discarded, a), role_name(d->reader));
-		fprintf(out, ".");
-	}
+	if (d->outcome == OUTCOME_TRUNCATED)
+		write_loss(d, out);
 	if (d->arrived_known && d->outcome != OUTCOME_NONE)
 		fprintf(out, " Path: %s B left %s's end, %s B reached %s's end (%s B lost in flight).",
 		    count(d->on_wire, a), role_name(d->writer), count(d->arrived, b),

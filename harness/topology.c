@@ -30,6 +30,8 @@
 
 #define VETH_CLIENT "cp-c"
 #define VETH_SERVER "cp-s"
+#define ROUTER_CLIENT_SIDE "rt-c"	/* the router's end towards the client */
+#define ROUTER_SERVER_SIDE "rt-s"
 #define VETH_DEFAULT_MTU 1500
 #define COMMAND_OUTPUT_MAX 512
 
@@ -258,9 +260,8 @@ static int
 loss_apply(const struct case_file *cf, struct topology *t,
     const struct case_impairment *loss, char *errbuf, size_t errbuf_size)
 {
-	int reader = loss->writer == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
-	const char *dev = t->ifname[reader];
-	int ns = t->ns_fd[reader];
+	const char *dev = t->ingress_dev[loss->writer];
+	int ns = t->ingress_ns[loss->writer];
 	char chain[128], bp[16];
 
 	snprintf(bp, sizeof(bp), "%u", loss->loss_bp);
@@ -282,7 +283,8 @@ loss_apply(const struct case_file *cf, struct topology *t,
 	return 0;
 }
 
-/* Rate and delay sit on the writer's egress, in the writer's namespace. */
+/* Rate and delay sit on the way out towards the reader: the writer's
+ * device (veth) or the router's (routed). */
 static enum topology_result
 impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
     size_t errbuf_size)
@@ -291,8 +293,8 @@ impairments_apply(const struct case_file *cf, struct topology *t, char *errbuf,
 
 	for (w = 0; w < ROLE_ENDS; w++) {
 		const struct case_impairment *rate = NULL, *loss = NULL, *delay = NULL;
-		const char *dev = t->ifname[w];
-		int ns = t->ns_fd[w];
+		const char *dev = t->egress_dev[w];
+		int ns = t->egress_ns[w];
 		char rate_text[32], out[COMMAND_OUTPUT_MAX];
 		size_t i;
 
@@ -360,62 +362,152 @@ set_address(struct sockaddr_storage *ss, int family, const char *text)
 	}
 }
 
+/* A fresh network namespace with lo up, held by *fd; the caller is home again. */
+static int
+namespace_new(int home, int *fd, char *errbuf, size_t errbuf_size)
+{
+	if (unshare(CLONE_NEWNET) < 0) {
+		snprintf(errbuf, errbuf_size, "another network namespace: %s", strerror(errno));
+		return -1;
+	}
+	/* Not close-on-exec: ip(8) names it as /proc/self/fd/N. */
+	*fd = open("/proc/self/ns/net", O_RDONLY);
+	if (*fd < 0) {
+		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
+		return -1;
+	}
+	if (enter_ns(home, errbuf, errbuf_size) < 0)
+		return -1;
+	return RUN(*fd, errbuf, errbuf_size, "ip", "link", "set", "lo", "up");
+}
+
+/* One end of a veth pair: its address ("198.18.0.1/24"), offloads, up. */
+static int
+veth_end_setup(const struct case_file *cf, int ns, int home, const char *dev,
+    const char *addr, char *errbuf, size_t errbuf_size)
+{
+	bool v6 = strchr(addr, ':') != NULL;
+
+	int rc;
+
+	if (cf->offloads_off && offloads_off(ns, home, dev, errbuf, errbuf_size) < 0)
+		return -1;
+	/* nodad: an IPv6 address is usable at once, not after duplicate detection. */
+	if (v6)
+		rc = RUN(ns, errbuf, errbuf_size, "ip", "-6", "addr", "add", addr, "dev", dev,
+		    "nodad");
+	else
+		rc = RUN(ns, errbuf, errbuf_size, "ip", "addr", "add", addr, "dev", dev);
+	if (rc < 0)
+		return -1;
+	return RUN(ns, errbuf, errbuf_size, "ip", "link", "set", dev, "up");
+}
+
+/* A veth pair from namespace ns_a (device a) to ns_b (device b). */
+static int
+veth_pair(const struct case_file *cf, int ns_a, const char *a, const char *addr_a,
+    int ns_b, const char *b, const char *addr_b, int home, char *errbuf, size_t errbuf_size)
+{
+	char mtu[16], peer_ns[64];
+
+	snprintf(mtu, sizeof(mtu), "%u", cf->mtu != 0 ? cf->mtu : VETH_DEFAULT_MTU);
+	snprintf(peer_ns, sizeof(peer_ns), "/proc/self/fd/%d", ns_b);
+	if (RUN(ns_a, errbuf, errbuf_size, "ip", "link", "add", a, "mtu", mtu, "type", "veth",
+	    "peer", "name", b, "mtu", mtu, "netns", peer_ns) < 0)
+		return -1;
+	return veth_end_setup(cf, ns_a, home, a, addr_a, errbuf, errbuf_size) < 0 ||
+	    veth_end_setup(cf, ns_b, home, b, addr_b, errbuf, errbuf_size) < 0 ? -1 : 0;
+}
+
+static int
+write_proc(int ns, int home, const char *path, const char *value, char *errbuf,
+    size_t errbuf_size)
+{
+	int fd, rc = 0;
+
+	if (enter_ns(ns, errbuf, errbuf_size) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value)) {
+		snprintf(errbuf, errbuf_size, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return enter_ns(home, errbuf, errbuf_size) < 0 ? -1 : rc;
+}
+
 static enum topology_result
 build_veth(const struct case_file *cf, struct topology *t, char *errbuf, size_t errbuf_size)
 {
 	int client = t->ns_fd[ROLE_CLIENT];
-	int server;
-	char mtu[16], peer_ns[64];
-	unsigned link_mtu = cf->mtu != 0 ? cf->mtu : VETH_DEFAULT_MTU;
 	bool v6 = t->family == AF_INET6;
+	int w;
 
-	/* A second fresh namespace for the server end, then home again. */
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(errbuf, errbuf_size, "a second network namespace: %s", strerror(errno));
+	if (namespace_new(client, &t->ns_fd[ROLE_SERVER], errbuf, errbuf_size) < 0)
 		return TOPOLOGY_FAILED;
-	}
-	server = open("/proc/self/ns/net", O_RDONLY);	/* inherited by ip(8) below */
-	if (server < 0) {
-		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
-		return TOPOLOGY_FAILED;
-	}
-	t->ns_fd[ROLE_SERVER] = server;
-	if (enter_ns(client, errbuf, errbuf_size) < 0)
-		return TOPOLOGY_FAILED;
-	snprintf(mtu, sizeof(mtu), "%u", link_mtu);
-	snprintf(peer_ns, sizeof(peer_ns), "/proc/self/fd/%d", server);
 	snprintf(t->ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, VETH_CLIENT);
 	snprintf(t->ifname[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, VETH_SERVER);
-	if (RUN(client, errbuf, errbuf_size, "ip", "link", "add", VETH_CLIENT, "mtu", mtu, "type",
-	    "veth", "peer", "name", VETH_SERVER, "mtu", mtu, "netns", peer_ns) < 0 ||
-	    RUN(server, errbuf, errbuf_size, "ip", "link", "set", "lo", "up") < 0)
+	if (veth_pair(cf, client, VETH_CLIENT, v6 ? "2001:db8::1/64" : "198.18.0.1/24",
+	    t->ns_fd[ROLE_SERVER], VETH_SERVER, v6 ? "2001:db8::2/64" : "198.18.0.2/24",
+	    client, errbuf, errbuf_size) < 0)
 		return TOPOLOGY_FAILED;
-	if (cf->offloads_off &&
-	    (offloads_off(client, client, VETH_CLIENT, errbuf, errbuf_size) < 0 ||
-	    offloads_off(server, client, VETH_SERVER, errbuf, errbuf_size) < 0))
-		return TOPOLOGY_FAILED;
-	if (v6) {
-		if (RUN(client, errbuf, errbuf_size, "ip", "-6", "addr", "add", "2001:db8::1/64",
-		    "dev", VETH_CLIENT, "nodad") < 0 ||
-		    RUN(server, errbuf, errbuf_size, "ip", "-6", "addr", "add", "2001:db8::2/64",
-		    "dev", VETH_SERVER, "nodad") < 0)
-			return TOPOLOGY_FAILED;
-	} else if (RUN(client, errbuf, errbuf_size, "ip", "addr", "add", "198.18.0.1/24", "dev",
-	    VETH_CLIENT) < 0 ||
-	    RUN(server, errbuf, errbuf_size, "ip", "addr", "add", "198.18.0.2/24", "dev",
-	    VETH_SERVER) < 0)
-		return TOPOLOGY_FAILED;
-	if (RUN(client, errbuf, errbuf_size, "ip", "link", "set", VETH_CLIENT, "up") < 0 ||
-	    RUN(server, errbuf, errbuf_size, "ip", "link", "set", VETH_SERVER, "up") < 0)
-		return TOPOLOGY_FAILED;
+	/* Rate and delay leave with the writer; loss strikes at the reader. */
+	for (w = 0; w < ROLE_ENDS; w++) {
+		t->egress_ns[w] = t->ns_fd[w];
+		snprintf(t->egress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", t->ifname[w]);
+		t->ingress_ns[w] = t->ns_fd[1 - w];
+		snprintf(t->ingress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", t->ifname[1 - w]);
+	}
 	set_address(&t->server_addr, t->family, v6 ? "2001:db8::2" : "198.18.0.2");
 	applied_add(t, "veth %s (client, %s) -- %s (server, %s), mtu %u%s", VETH_CLIENT,
 	    v6 ? "2001:db8::1" : "198.18.0.1", VETH_SERVER, v6 ? "2001:db8::2" : "198.18.0.2",
-	    link_mtu, cf->offloads_off ? ", GSO/TSO/GRO off" : "");
-	if (sysctls_apply(cf, client, client, t, "client", errbuf, errbuf_size) < 0 ||
-	    sysctls_apply(cf, server, client, t, "server", errbuf, errbuf_size) < 0)
+	    cf->mtu != 0 ? cf->mtu : VETH_DEFAULT_MTU, cf->offloads_off ? ", GSO/TSO/GRO off" : "");
+	return TOPOLOGY_OK;
+}
+
+static enum topology_result
+build_routed(const struct case_file *cf, struct topology *t, char *errbuf, size_t errbuf_size)
+{
+	int client = t->ns_fd[ROLE_CLIENT];
+	bool v6 = t->family == AF_INET6;
+	int server, router;
+
+	if (namespace_new(client, &t->ns_fd[ROLE_SERVER], errbuf, errbuf_size) < 0 ||
+	    namespace_new(client, &t->router_fd, errbuf, errbuf_size) < 0)
 		return TOPOLOGY_FAILED;
-	return impairments_apply(cf, t, errbuf, errbuf_size);
+	server = t->ns_fd[ROLE_SERVER];
+	router = t->router_fd;
+	snprintf(t->ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, VETH_CLIENT);
+	snprintf(t->ifname[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, VETH_SERVER);
+	if (veth_pair(cf, client, VETH_CLIENT, v6 ? "2001:db8::1/64" : "198.18.0.1/24",
+	    router, ROUTER_CLIENT_SIDE, v6 ? "2001:db8::fe/64" : "198.18.0.254/24", client,
+	    errbuf, errbuf_size) < 0 ||
+	    veth_pair(cf, router, ROUTER_SERVER_SIDE, v6 ? "2001:db8:1::fe/64" :
+	    "198.18.1.254/24", server, VETH_SERVER, v6 ? "2001:db8:1::2/64" : "198.18.1.2/24",
+	    client, errbuf, errbuf_size) < 0)
+		return TOPOLOGY_FAILED;
+	if (write_proc(router, client, v6 ? "/proc/sys/net/ipv6/conf/all/forwarding" :
+	    "/proc/sys/net/ipv4/ip_forward", "1", errbuf, errbuf_size) < 0)
+		return TOPOLOGY_FAILED;
+	if (RUN(client, errbuf, errbuf_size, "ip", v6 ? "-6" : "-4", "route", "add", "default",
+	    "via", v6 ? "2001:db8::fe" : "198.18.0.254") < 0 ||
+	    RUN(server, errbuf, errbuf_size, "ip", v6 ? "-6" : "-4", "route", "add", "default",
+	    "via", v6 ? "2001:db8:1::fe" : "198.18.1.254") < 0)
+		return TOPOLOGY_FAILED;
+	/* Every impairment sits on the router, between the two capture points. */
+	t->egress_ns[ROLE_CLIENT] = t->egress_ns[ROLE_SERVER] = router;
+	t->ingress_ns[ROLE_CLIENT] = t->ingress_ns[ROLE_SERVER] = router;
+	snprintf(t->egress_dev[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, ROUTER_SERVER_SIDE);
+	snprintf(t->egress_dev[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, ROUTER_CLIENT_SIDE);
+	snprintf(t->ingress_dev[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, ROUTER_CLIENT_SIDE);
+	snprintf(t->ingress_dev[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, ROUTER_SERVER_SIDE);
+	set_address(&t->server_addr, t->family, v6 ? "2001:db8:1::2" : "198.18.1.2");
+	applied_add(t, "routed: %s (client, %s) -- %s router %s -- %s (server, %s), mtu %u%s",
+	    VETH_CLIENT, v6 ? "2001:db8::1" : "198.18.0.1", ROUTER_CLIENT_SIDE,
+	    ROUTER_SERVER_SIDE, VETH_SERVER, v6 ? "2001:db8:1::2" : "198.18.1.2",
+	    cf->mtu != 0 ? cf->mtu : VETH_DEFAULT_MTU, cf->offloads_off ? ", GSO/TSO/GRO off" : "");
+	return TOPOLOGY_OK;
 }
 
 enum topology_result
@@ -427,7 +519,7 @@ topology_build(const struct case_file *cf, int family, struct topology *t,
 	memset(t, 0, sizeof(*t));
 	t->kind = cf->topology;
 	t->family = family;
-	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = -1;
+	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = t->router_fd = -1;
 	t->addr_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 	    sizeof(struct sockaddr_in);
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -436,8 +528,19 @@ topology_build(const struct case_file *cf, int family, struct topology *t,
 		return TOPOLOGY_FAILED;
 	}
 	t->ns_fd[ROLE_CLIENT] = home;
-	if (cf->topology == TOPOLOGY_VETH)
-		return build_veth(cf, t, errbuf, errbuf_size);
+	if (cf->topology != TOPOLOGY_LOOPBACK) {
+		enum topology_result r = cf->topology == TOPOLOGY_VETH ?
+		    build_veth(cf, t, errbuf, errbuf_size) :
+		    build_routed(cf, t, errbuf, errbuf_size);
+
+		if (r != TOPOLOGY_OK)
+			return r;
+		if (sysctls_apply(cf, home, home, t, "client", errbuf, errbuf_size) < 0 ||
+		    sysctls_apply(cf, t->ns_fd[ROLE_SERVER], home, t, "server", errbuf,
+		    errbuf_size) < 0)
+			return TOPOLOGY_FAILED;
+		return impairments_apply(cf, t, errbuf, errbuf_size);
+	}
 	/* Loopback: one namespace holds both ends. */
 	t->ns_fd[ROLE_SERVER] = dup(home);
 	if (t->ns_fd[ROLE_SERVER] < 0) {
@@ -486,7 +589,9 @@ topology_free(struct topology *t)
 	for (e = 0; e < ROLE_ENDS; e++)
 		if (t->ns_fd[e] >= 0)
 			close(t->ns_fd[e]);
+	if (t->router_fd >= 0)
+		close(t->router_fd);
 	free(t->applied);
 	memset(t, 0, sizeof(*t));
-	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = -1;
+	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = t->router_fd = -1;
 }

@@ -5,7 +5,12 @@
  * veth:     the client end stays in the coordinator's namespace; the
  *           server end gets a second fresh namespace; a veth pair joins
  *           them, with addresses that exist only there (198.18.0.0/24,
- *           2001:db8::/64).  MTU, offloads, per-case sysctls and
+ *           2001:db8::/64).
+ * routed:   the same ends, and a router namespace between them: two veth
+ *           pairs and two subnets (198.18.0.0/24 and 198.18.1.0/24,
+ *           2001:db8::/64 and 2001:db8:1::/64).  Impairments sit on the
+ *           router, so a segment can leave one end's capture and never
+ *           reach the other's.  MTU, offloads, per-case sysctls and
  *           impairments (tbf rate, nftables loss, netem delay where the
  *           kernel has it) are set up here, inside the case's namespaces.
  * Namespaces are held by open descriptors only: they vanish with the
@@ -33,6 +38,12 @@ struct topology {
 	int family;				/* AF_INET or AF_INET6 */
 	int ns_fd[ROLE_ENDS];			/* each end's network namespace */
 	char ifname[ROLE_ENDS][TOPOLOGY_IFNAME_SIZE];	/* where to capture each end */
+	int router_fd;				/* routed: the router's namespace, else -1 */
+	/* Where impairments of the direction WRITER->reader sit, by writer: */
+	int egress_ns[ROLE_ENDS];		/* rate, delay: on the way towards the reader */
+	char egress_dev[ROLE_ENDS][TOPOLOGY_IFNAME_SIZE];
+	int ingress_ns[ROLE_ENDS];		/* loss: where segments arrive */
+	char ingress_dev[ROLE_ENDS][TOPOLOGY_IFNAME_SIZE];
 	struct sockaddr_storage server_addr;	/* the server's address, port 0 */
 	socklen_t addr_len;
 	char *applied;				/* what was set up, for the evidence */

@@ -122,8 +122,14 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 		const struct conn *at_writer = writer == ROLE_SERVER ? in->conn : in->client_conn;
 		const struct conn *at_reader = writer == ROLE_SERVER ? in->client_conn : in->conn;
 
-		d->on_wire = at_writer->half[side_of_role(writer)].payload_bytes;
-		d->arrived = at_reader->half[side_of_role(writer)].payload_bytes;
+		const struct conn_half *left = &at_writer->half[side_of_role(writer)];
+		const struct conn_half *came = &at_reader->half[side_of_role(writer)];
+
+		/* Stream bytes each capture actually held: holes never filled do not count. */
+		d->on_wire = left->payload_bytes - (left->missed_bytes < left->payload_bytes ?
+		    left->missed_bytes : left->payload_bytes);
+		d->arrived = came->payload_bytes - (came->missed_bytes < came->payload_bytes ?
+		    came->missed_bytes : came->payload_bytes);
 		d->arrived_known = true;
 		d->lost_in_flight = d->on_wire > d->arrived ? d->on_wire - d->arrived : 0;
 	}

@@ -2175,7 +2175,7 @@ static const struct refusal refusals[] = {
 
 	/* topology */
 	{ "topology\n",
-	  "x.case:1:1: topology needs loopback or veth (e.g. 'topology veth')" },
+	  "x.case:1:1: topology needs loopback, veth or routed (e.g. 'topology veth')" },
 	{ "topology vth\n",
 	  "x.case:1:10: unknown topology 'vth' (did you mean 'veth'?) (expected loopback or veth)" },
 	{ "topology bridge\n",
