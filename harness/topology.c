@@ -440,6 +440,7 @@ write_proc(int ns, int home, const char *path, const char *value, char *errbuf,
 static enum topology_result
 build_veth(const struct case_file *cf, struct topology *t, char *errbuf, size_t errbuf_size)
 {
+	static const char *const veth_names[ROLE_ENDS] = { VETH_CLIENT, VETH_SERVER };
 	int client = t->ns_fd[ROLE_CLIENT];
 	bool v6 = t->family == AF_INET6;
 	int w;
@@ -455,9 +456,9 @@ build_veth(const struct case_file *cf, struct topology *t, char *errbuf, size_t 
 	/* Rate and delay leave with the writer; loss strikes at the reader. */
 	for (w = 0; w < ROLE_ENDS; w++) {
 		t->egress_ns[w] = t->ns_fd[w];
-		snprintf(t->egress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", t->ifname[w]);
+		snprintf(t->egress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", veth_names[w]);
 		t->ingress_ns[w] = t->ns_fd[1 - w];
-		snprintf(t->ingress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", t->ifname[1 - w]);
+		snprintf(t->ingress_dev[w], TOPOLOGY_IFNAME_SIZE, "%s", veth_names[1 - w]);
 	}
 	set_address(&t->server_addr, t->family, v6 ? "2001:db8::2" : "198.18.0.2");
 	applied_add(t, "veth %s (client, %s) -- %s (server, %s), mtu %u%s", VETH_CLIENT,
