@@ -3,15 +3,9 @@
 # are wrong; exit statuses follow automake (99 error, 2 usage).
 set -u
 
-: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-cli.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-failures=0
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin cli
 
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
 
 expect_status() {
 	want=$1; shift

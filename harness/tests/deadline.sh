@@ -4,9 +4,8 @@
 # still written.
 set -u
 
-: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-deadline.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin deadline
 
 # The server never answers and never closes: the client's recv blocks.
 cat >"$tmp/hang.case" <<'CASE'

@@ -4,10 +4,8 @@
 # even the captures directory is made).
 set -u
 
-: "${CLOSEPROBE:?CLOSEPROBE must name the closeprobe binary}"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/closeprobe-hostile.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-failures=0
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin hostile
 n=0
 
 # check NAME EXPECTED-MESSAGE-REGEX < case text
