@@ -103,17 +103,16 @@ write_loss(const struct direction_verdict *d, FILE *out)
 }
 
 static void
-write_direction(const struct case_report *r, const struct direction_verdict *d, FILE *out)
+write_direction(const struct direction_verdict *d, FILE *out)
 {
-	const struct ledger *reader = r->ledgers[d->reader];
 	char a[32], b[32], c[32], end[32];
 
 	if (d->outcome == OUTCOME_NONE)
 		return;
-	read_result_format(&reader->read_end, end, sizeof(end));
+	read_result_format(&d->read_end, end, sizeof(end));
 	fprintf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
 	    count(d->written, a), role_name(d->reader), count(d->read, b));
-	if (reader->read_end.kind != READ_RESULT_NONE)
+	if (d->read_end.kind != READ_RESULT_NONE)
 		fprintf(out, ", then %s", end);
 	fprintf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
 	    outcome_name(d->outcome));
@@ -304,8 +303,8 @@ report_write_text(const struct case_report *r, FILE *out)
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
 		fprintf(out, " %s.", r->error);
 	if (v != NULL) {
-		write_direction(r, &v->directions[DIRECTION_SERVER_TO_CLIENT], out);
-		write_direction(r, &v->directions[DIRECTION_CLIENT_TO_SERVER], out);
+		write_direction(&v->directions[DIRECTION_SERVER_TO_CLIENT], out);
+		write_direction(&v->directions[DIRECTION_CLIENT_TO_SERVER], out);
 	}
 	write_wire(r, out);
 	write_kernel(r, out);

@@ -112,6 +112,7 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 	d->writer = writer;
 	d->reader = writer == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
 	r = end_reader(in, d->reader);
+	d->read_end = r->read_end;
 	end_totals(in, writer, &d->written, &ignored_read, &ignored, &first_bad);
 	end_totals(in, d->reader, &ignored_sent, &d->read, &corrupted, &first_bad);
 	d->first_bad_offset = first_bad;

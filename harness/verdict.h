@@ -38,6 +38,7 @@ struct direction_verdict {
 	enum direction_outcome outcome;
 	uint64_t written;	/* accepted by the writer's send() calls */
 	uint64_t read;		/* returned by the reader's recv() calls */
+	struct read_result read_end;	/* how the reader's (or its child's) read loop ended */
 	uint64_t on_wire;	/* payload bytes the capture saw leave the writer */
 	bool arrived_known;	/* captured at both ends: */
 	uint64_t arrived;	/* payload bytes that reached the reader's end */

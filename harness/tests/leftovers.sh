@@ -63,10 +63,7 @@ fi
 [ $? -eq 99 ] || { echo "FAIL: the hanging case did not end at its deadline"; exit 1; }
 "$CLOSEPROBE" run --captures "$tmp/c" "$tmp/hangs.case" >"$tmp/out" 2>&1 &
 pid=$!
-i=0
-while [ "$i" -lt 100 ] && ! ls "$tmp"/c/hangs.pcap.*.tmp >/dev/null 2>&1; do
-	i=$((i + 1)); sleep 0.05
-done
+wait_for_file "$tmp/c/hangs.pcap.*.tmp" || fail "the run never started its capture"
 kill -TERM "$pid"
 wait "$pid"
 inventory >"$tmp/after"
@@ -88,4 +85,4 @@ for pid in $(ps -eo pid= ); do
 	fi
 done
 echo "nothing left: $(grep -c . "$tmp/after") items inventoried before and after"
-exit 0
+[ "$failures" -eq 0 ]

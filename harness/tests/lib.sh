@@ -24,3 +24,17 @@ skip_without_namespaces() {
 		exit 77
 	fi
 }
+
+# Wait (at most 5 s) until a file matching the glob exists: the run under
+# test has reached that point.  0 when it did, 1 when it did not.
+wait_for_file() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		for f in $1; do
+			[ -e "$f" ] && return 0
+		done
+		i=$((i + 1))
+		sleep 0.05
+	done
+	return 1
+}

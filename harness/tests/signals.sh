@@ -34,10 +34,7 @@ for sig in TERM INT; do
 	pid=$!
 	# Wait (bounded) until the roles are blocked: the capture file exists
 	# and the client's data has been sent.
-	i=0
-	while [ "$i" -lt 100 ] && ! ls "$tmp"/captures/hang.pcap.*.tmp >/dev/null 2>&1; do
-		i=$((i + 1)); sleep 0.05
-	done
+	wait_for_file "$tmp/captures/hang.pcap.*.tmp" || fail "the run never started its capture"
 	sleep 0.2
 	kill -"$sig" "$pid"
 	wait "$pid"
