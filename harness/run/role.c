@@ -780,6 +780,8 @@ run_step(struct role_exec *rs, size_t index)
 		return step_drain(rs, &step->u.drain);
 	case STEP_LINGERING_CLOSE:
 		return step_lingering_close(rs, &step->u.lingering);
+	case STEP_KIND_COUNT:
+		break;
 	}
 	return role_fail(rs, "unknown step");
 }

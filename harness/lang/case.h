@@ -58,7 +58,8 @@ enum step_kind {
 	STEP_EXIT,	/* end the process now (descriptors close with it) */
 	STEP_POLL,	/* poll() without waiting; revents recorded */
 	STEP_DRAIN,	/* read and discard until EOF, at most a limit */
-	STEP_LINGERING_CLOSE	/* shutdown wr, discard reads for at most T, close */
+	STEP_LINGERING_CLOSE,	/* shutdown wr, discard reads for at most T, close */
+	STEP_KIND_COUNT		/* not a step: the number of kinds, for tables */
 };
 
 /* Flags of a send step; MSG_NOSIGNAL is always used by the harness. */
@@ -221,8 +222,9 @@ enum expect_kind {
 	EXPECT_DURATION,	/* ROLE.close took OP DUR / ROLE.shutdown took OP DUR */
 	EXPECT_KILLED,		/* ROLE killed by SIGNAL / ROLE exits normally */
 	EXPECT_POLL,		/* ROLE.poll includes FLAG... */
-	EXPECT_DISCARDED	/* WRITER->READER discarded OP N: unread in the
+	EXPECT_DISCARDED,	/* WRITER->READER discarded OP N: unread in the
 				 * reader's receive queue when it closed */
+	EXPECT_KIND_COUNT	/* not an expectation: the number of kinds, for tables */
 };
 
 /* Which timed call an EXPECT_DURATION is about. */

@@ -454,6 +454,8 @@ judge(const struct case_expect *e, const struct verdict_input *in,
 			snprintf(res->observed, sizeof(res->observed), "%s never closed",
 			    role_name(d->reader));
 		break;
+	case EXPECT_KIND_COUNT:
+		break;
 	}
 }
 

@@ -1,0 +1,2 @@
+# harness/cli/local.mk - the command line (included by Makefile.am).
+harness_closeprobe_SOURCES += harness/cli/main.c
