@@ -19,6 +19,7 @@
 
 #include "analyze.h"
 #include "case.h"
+#include "cmd_compare.h"
 #include "config.h"
 #include "runner.h"
 #include "status.h"
@@ -35,6 +36,8 @@ usage(FILE *out)
 	    "usage: closeprobe run [--captures DIR] [--json FILE] [--no-netns] CASE-OR-DIR...\n"
 	    "       closeprobe list [CASE-OR-DIR...]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
+	    "       closeprobe baseline record [-o FILE] RUN.json...\n"
+	    "       closeprobe compare [--markdown] [--brief] BASELINE RUN...\n"
 	    "       closeprobe --help | --version\n"
 	    "\n"
 	    "Runs scripted TCP close cases on the kernel's stack, captures each with\n"
@@ -383,6 +386,10 @@ main(int argc, char **argv)
 		return analyze_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return command_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "baseline") == 0)
+		return baseline_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return compare_main(argc - 1, argv + 1);
 	fprintf(stderr, "closeprobe: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
