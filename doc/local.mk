@@ -1,0 +1,11 @@
+# doc/local.mk - the manual pages, the bash completion, their tests.
+# Included by the top-level Makefile.am after TESTS and EXTRA_DIST are set;
+# paths are relative to the top of the tree.
+
+# closeprobe(1) and closeprobe-case(5), into $(mandir)/man1 and man5.
+dist_man_MANS = doc/closeprobe.1 doc/closeprobe-case.5
+
+# Both render without warnings, and closeprobe-case(5) lists what the
+# parser accepts.
+TESTS += harness/tests/manpages.sh
+EXTRA_DIST += harness/tests/manpages.sh bootstrap
