@@ -41,7 +41,7 @@ lint() {
 }
 # What a reader sees: man-db formats for an 80-column terminal.
 man_warnings() {
-	MANWIDTH=80 MANPAGER=cat PAGER=cat man --warnings=w -l "$1" >/dev/null
+	LC_ALL=C MANWIDTH=80 MANPAGER=cat PAGER=cat man --warnings=w -l "$1" >/dev/null
 }
 linters=
 command -v mandoc >/dev/null 2>&1 && linters="$linters mandoc"
