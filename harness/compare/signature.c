@@ -12,8 +12,13 @@
 
 #include "units.h"
 
-/* A close() or shutdown() shorter than this returned at once. */
-#define DURATION_INSTANT_MS 5.0
+/*
+ * A close() or shutdown() shorter than this returned at once: freeing a
+ * few MiB of queued data takes a few ms, more on a loaded machine, while
+ * the shortest wait the suite asks for (a slow reader draining) is
+ * 150 ms.
+ */
+#define DURATION_INSTANT_MS 50.0
 /* Within this of a whole second, a call waited for a linger timeout. */
 #define DURATION_SECOND_SLACK_MS 100.0
 
