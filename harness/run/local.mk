@@ -1,5 +1,6 @@
 # harness/run/local.mk - running a case (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
+	harness/run/platform.c harness/run/platform.h \
 	harness/run/pattern.c harness/run/pattern.h \
 	harness/run/ledger.c harness/run/ledger.h \
 	harness/run/events.c harness/run/events.h \

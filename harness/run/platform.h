@@ -24,7 +24,7 @@ struct platform {
 	char release[65];	/* "6.1.0-28-cloud-amd64" */
 	char version[65];	/* "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)" */
 	char machine[65];	/* "x86_64" */
-	char stack[64];		/* the stack under test: "linux 6.1.0-28-cloud-amd64", "lwip 2.1.3" */
+	char stack[80];		/* the stack under test: "linux 6.1.0-28-cloud-amd64", "lwip 2.1.3" */
 	char accel[16];		/* "kvm" or "tcg" in a guest, "" on the host */
 	char date[32];		/* when it was probed, ISO 8601 UTC */
 	const char *closeprobe_version;
