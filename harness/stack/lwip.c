@@ -404,6 +404,9 @@ const struct sockapi stack_lwip_sockapi = {
 	.version = lwip_version,
 	.unsupported = {
 		[SOCKAPI_DUP] = "lwIP's sockets have no dup()",
+		[SOCKAPI_SEND_MORE] = "lwIP takes MSG_MORE as 'no PSH' only: it holds nothing back",
+		/* recv_bufsize bounds UDP and raw queues, never a TCP window. */
+		[SOCKAPI_SET_RCVBUF] = "lwIP takes SO_RCVBUF, but its TCP window stays TCP_WND",
 		[SOCKAPI_SET_SNDBUF] = "lwIP has no SO_SNDBUF (its send buffer is TCP_SND_BUF)",
 		[SOCKAPI_SET_CORK] = "lwIP has no TCP_CORK",
 		[SOCKAPI_POLL_RDHUP] = "lwIP's poll() reports POLLIN, POLLOUT and POLLERR only",

@@ -70,13 +70,15 @@ END_TEST
 #if HAVE_LWIP
 START_TEST(test_lwip_table)
 {
-	static const enum sockapi_op cannot[] = { SOCKAPI_DUP, SOCKAPI_SET_SNDBUF,
-		SOCKAPI_SET_CORK, SOCKAPI_POLL_RDHUP, SOCKAPI_FORK, SOCKAPI_SIGPIPE };
-	static const enum sockapi_op can[] = { SOCKAPI_SOCKET, SOCKAPI_ACCEPT,
-		SOCKAPI_CONNECT, SOCKAPI_SEND_MORE, SOCKAPI_RECV_PEEK, SOCKAPI_SHUTDOWN,
-		SOCKAPI_SET_LINGER, SOCKAPI_SET_NODELAY, SOCKAPI_SET_RCVBUF,
-		SOCKAPI_SET_NONBLOCK, SOCKAPI_SO_ERROR, SOCKAPI_UNREAD, SOCKAPI_UNACKED,
-		SOCKAPI_UNSENT, SOCKAPI_POLL };
+	static const enum sockapi_op cannot[] = { SOCKAPI_DUP, SOCKAPI_SEND_MORE,
+		SOCKAPI_SET_RCVBUF, SOCKAPI_SET_SNDBUF, SOCKAPI_SET_CORK, SOCKAPI_POLL_RDHUP,
+		SOCKAPI_FORK, SOCKAPI_SIGPIPE };
+	static const enum sockapi_op can[] = { SOCKAPI_SOCKET, SOCKAPI_BIND,
+		SOCKAPI_LISTEN, SOCKAPI_ACCEPT, SOCKAPI_CONNECT, SOCKAPI_LOCAL_ADDR,
+		SOCKAPI_SEND, SOCKAPI_SEND_DONTWAIT, SOCKAPI_RECV, SOCKAPI_RECV_DONTWAIT,
+		SOCKAPI_RECV_PEEK, SOCKAPI_SHUTDOWN, SOCKAPI_CLOSE, SOCKAPI_SET_LINGER,
+		SOCKAPI_SET_NODELAY, SOCKAPI_SET_NONBLOCK, SOCKAPI_SO_ERROR, SOCKAPI_UNREAD,
+		SOCKAPI_UNACKED, SOCKAPI_UNSENT, SOCKAPI_POLL };
 	char version[16];
 	size_t i;
 
@@ -88,6 +90,8 @@ START_TEST(test_lwip_table)
 		ck_assert(!sockapi_supports(&stack_lwip_sockapi, cannot[i]));
 	for (i = 0; i < sizeof(can) / sizeof(can[0]); i++)
 		ck_assert(sockapi_supports(&stack_lwip_sockapi, can[i]));
+	ck_assert_uint_eq(sizeof(cannot) / sizeof(cannot[0]) + sizeof(can) / sizeof(can[0]),
+	    SOCKAPI_OP_COUNT);
 	/* Unsupported calls fail without reaching lwIP (not started here). */
 	errno = 0;
 	ck_assert_int_eq(stack_lwip_sockapi.dup(3), -1);
