@@ -1,0 +1,113 @@
+#!/bin/sh
+# lwip.sh - lwIP's teardowns, seen on the TAP link.  In a fresh network
+# namespace per scenario, lwIP (Debian's liblwip, through the lwIP
+# struct sockapi) is the server on 198.18.0.2 behind a TAP device and the
+# kernel is the client; harness/stack/lwip-try runs both ends and
+# captures the TAP device (libpcap, the harness's capture) and tshark reads
+# what went on the wire:
+#   unread           close with 50 bytes unread: RST, no FIN
+#   linger0          SO_LINGER {1, 0}, nothing pending: a FIN, no RST
+#                    (the kernel would reset)
+#   linger0-pending  SO_LINGER {1, 0} with data unacknowledged: RST
+#   clean            shutdown, drain, close: a FIN, all 20,000 bytes, no RST
+# Skips (77) when lwIP is not built in, or TAP devices or namespaces are
+# not available here.
+set -u
+
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin lwip
+
+try=${builddir:-.}/harness/stack/lwip-try
+if [ ! -x "$try" ]; then
+	echo "lwIP is not built in (configure --with-lwip; Debian: liblwip-dev)"; exit 77
+fi
+if [ ! -c /dev/net/tun ]; then
+	echo "no /dev/net/tun here: no TAP device for lwIP"; exit 77
+fi
+if ! unshare -rn true 2>/dev/null; then
+	echo "cannot create a network namespace here (unshare -rn)"; exit 77
+fi
+command -v tshark >/dev/null 2>&1 || { echo "no tshark here to read the capture"; exit 77; }
+
+LWIP=198.18.0.2
+HOST=198.18.0.1
+
+# The relative sequence numbers of the segments matching FILTER, one line.
+segments() {
+	tshark -r "$tmp/$1.pcap" -Y "$2" -T fields -e tcp.seq 2>>"$tmp/tshark.err" |
+	    tr '\n' ' ' | sed 's/ $//'
+}
+
+count() {
+	segments "$1" "$2" | wc -w
+}
+
+# Bytes of payload FROM sent, retransmissions included.
+payload() {
+	tshark -r "$tmp/$1.pcap" -Y "ip.src==$2" -T fields -e tcp.len 2>>"$tmp/tshark.err" |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+# The value of KEY= in the line of END (client or server) of the output.
+word() {
+	sed -n "s/^$2: .*\\b$3=\\([^ ]*\\).*/\\1/p" "$tmp/$1.out"
+}
+
+run() {
+	unshare -rn sh "$srcdir/harness/tests/lwip-ns.sh" "$try" "$1" "$tmp/$1.pcap" \
+	    >"$tmp/$1.out" 2>&1
+	status=$?
+	if [ "$status" -eq 77 ]; then
+		cat "$tmp/$1.out"; exit 77
+	fi
+	if [ "$status" -ne 0 ]; then
+		fail "$1: lwip-try failed ($status):"; cat "$tmp/$1.out"
+		return 1
+	fi
+	if [ "$(count "$1" "ip.src==$HOST && tcp.flags.syn==1")" -eq 0 ]; then
+		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/tshark.err"
+		return 1
+	fi
+	lwip_rst=$(segments "$1" "ip.src==$LWIP && tcp.flags.reset==1")
+	lwip_fin=$(count "$1" "ip.src==$LWIP && tcp.flags.fin==1")
+	host_rst=$(count "$1" "ip.src==$HOST && tcp.flags.reset==1")
+	read=$(word "$1" client read)
+	end=$(word "$1" client end)
+	echo "lwip $1: lwIP sent $(payload "$1" "$LWIP") B, $lwip_fin FIN," \
+	    "RST at seq [${lwip_rst}]; the client read $read B, then $end;" \
+	    "before close unread $(word "$1" server unread) unacked $(word "$1" server unacked)" \
+	    "unsent $(word "$1" server unsent); close took $(word "$1" server close_ms) ms"
+	return 0
+}
+
+expect_rst() {
+	[ -n "$lwip_rst" ] || fail "$1: lwIP sent no RST"
+	[ "$lwip_fin" -eq 0 ] || fail "$1: lwIP sent a FIN ($lwip_fin)"
+	[ "$end" = ECONNRESET ] || fail "$1: the client's read ended in $end, not ECONNRESET"
+}
+
+expect_fin() {
+	[ -z "$lwip_rst" ] || fail "$1: lwIP sent RST at seq $lwip_rst"
+	[ "$host_rst" -eq 0 ] || fail "$1: the kernel sent $host_rst RST"
+	[ "$lwip_fin" -ge 1 ] || fail "$1: lwIP sent no FIN"
+	[ "$end" = EOF ] || fail "$1: the client's read ended in $end, not EOF"
+}
+
+if run unread; then
+	expect_rst unread
+	[ "$(word unread server unread)" = 50 ] || fail "unread: 50 bytes were not left unread"
+fi
+if run linger0; then
+	expect_fin linger0
+	[ "$read" = 0 ] || fail "linger0: the client read $read bytes of nothing"
+fi
+if run linger0-pending; then
+	expect_rst linger0-pending
+fi
+if run clean; then
+	expect_fin clean
+	[ "$read" = 20000 ] || fail "clean: the client read $read of 20000 bytes"
+fi
+
+[ "$failures" -eq 0 ] || exit 1
+exit 0
