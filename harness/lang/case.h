@@ -14,24 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symbols.h"	/* roles, comparisons, errno and signal names */
+
 #define CASE_DEFAULT_DEADLINE_MS 10000
 #define CASE_ERRBUF_SIZE 1024
-
-/*
- * The roles.  A role's child ("server.child") exists when the role has a
- * "fork" step: a process that shares the role's socket descriptors and
- * runs steps of its own, in a section of its own ("server.child:").
- */
-enum role_id {
-	ROLE_CLIENT,
-	ROLE_SERVER,
-	ROLE_CLIENT_CHILD,
-	ROLE_SERVER_CHILD,
-	ROLE_COUNT
-};
-
-/* The two ends of the connection. */
-#define ROLE_ENDS 2
 
 enum family_mode {
 	FAMILY_4,	/* IPv4 only (the default) */
@@ -138,15 +124,6 @@ enum socket_metric {
 	METRIC_UNREAD,	/* SIOCINQ: received, not yet read */
 	METRIC_UNSENT,	/* SIOCOUTQNSD: queued, not yet sent */
 	METRIC_UNACKED	/* SIOCOUTQ: queued, not yet acknowledged */
-};
-
-enum compare_op {
-	COMPARE_EQ,
-	COMPARE_NE,
-	COMPARE_LT,
-	COMPARE_LE,
-	COMPARE_GT,
-	COMPARE_GE
 };
 
 struct step_await {
@@ -369,28 +346,14 @@ struct case_file *case_parse_string(const char *path, const char *text,
 
 void case_free(struct case_file *cf);
 
-const char *role_name(enum role_id role);		/* "client", "server.child" */
-bool role_is_child(enum role_id role);
-enum role_id role_end(enum role_id role);	/* the end a role acts for: client or server */
 const char *step_kind_name(enum step_kind kind);	/* "send" */
 const char *outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
 const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
-const char *compare_op_name(enum compare_op op);	/* ">=" */
-bool compare_u64(uint64_t a, enum compare_op op, uint64_t b);
-bool compare_i64(int64_t a, enum compare_op op, int64_t b);
 
 /*
  * The event a step raises when it completes ("connected", "sent", ...),
  * or NULL.  Every role also raises "done" after its last step.
  */
 const char *step_event_name(const struct case_step *step);
-
-/* Signal names: "SIGPIPE" <-> SIGPIPE (SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT, SIGBUS). */
-int signal_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *signal_to_name(int value);			/* "SIGPIPE" */
-
-/* errno names the language knows: "ECONNRESET" <-> ECONNRESET; "EOF" is 0. */
-int errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *errno_to_name(int value);			/* "EOF" for 0 */
 
 #endif /* case_h */
