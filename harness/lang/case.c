@@ -46,22 +46,19 @@
 
 #define READ_CHUNK (64 * 1024)
 
-/* What a line may start with outside a section, and how to show it. */
-static const char *const toplevel_words[] = {
-	"case", "deadline", "family", "client", "server", "client.child",
-	"server.child", "expect", "topology", "mtu", "offloads", "capture",
-	"sysctl", "rate", "loss", "delay"
-};
-static const char *const toplevel_shown[] = {
-	"case", "deadline", "family", "client:", "server:", "client.child:",
-	"server.child:", "expect:", "topology", "mtu", "offloads", "capture",
-	"sysctl", "rate", "loss", "delay"
+#define LIST_MAX 256	/* a list of words in a message */
+
+/* The labels, by enum section from SECTION_CLIENT. */
+static const char *const label_words[] = {
+	[SECTION_CLIENT - SECTION_CLIENT] = "client:",
+	[SECTION_SERVER - SECTION_CLIENT] = "server:",
+	[SECTION_CLIENT_CHILD - SECTION_CLIENT] = "client.child:",
+	[SECTION_SERVER_CHILD - SECTION_CLIENT] = "server.child:",
+	[SECTION_EXPECT - SECTION_CLIENT] = "expect:",
 };
 
-/* In the order of enum section, from SECTION_CLIENT. */
-static const char *const label_words[] = {
-	"client:", "server:", "client.child:", "server.child:", "expect:"
-};
+_Static_assert(NELEMS(label_words) == SECTION_EXPECT - SECTION_CLIENT + 1,
+    "a label for every section");
 
 char *
 case_dup_bytes(struct parser *p, const char *s, size_t len)
@@ -110,7 +107,7 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 
 	if (section == SECTION_EXPECT)
 		return parse_expect_start(p, ln, label);
-	role = (enum role_id)(section - SECTION_CLIENT);
+	role = section_role(section);
 	r = &p->cf->roles[role];
 	if (r->present) {
 		diag_fail(p, ln->number, label->col,
@@ -125,6 +122,34 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 	return 0;
 }
 
+/*
+ * What a line outside a section may have meant: a directive, or a label
+ * (typed without its colon, "client").
+ */
+static const char *
+toplevel_suggestion(const char *typed)
+{
+	struct words_nearest nr;
+	const struct directive_word *d;
+	const char *best;
+	size_t i, len;
+
+	best = NULL;
+	words_nearest_init(&nr, typed);
+	for (i = 0; (d = case_directive_word(i)) != NULL; i++)
+		if (words_nearest_consider(&nr, i, d->word, strlen(d->word)))
+			best = d->word;
+	for (i = 0; i < NELEMS(label_words); i++) {
+		len = strlen(label_words[i]) - 1;
+		if (strlen(typed) == len &&
+		    strncmp(typed, label_words[i], len) == 0)
+			return label_words[i];
+		if (words_nearest_consider(&nr, i, label_words[i], len))
+			best = label_words[i];
+	}
+	return best;
+}
+
 /* Something that belongs in a section, found before any label. */
 static int
 fail_outside_section(struct parser *p, const struct item *it)
@@ -132,7 +157,6 @@ fail_outside_section(struct parser *p, const struct item *it)
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	int i;
 
 	t = item_token(it, 0);
 	if (parse_step_is(t->s)) {
@@ -146,17 +170,12 @@ fail_outside_section(struct parser *p, const struct item *it)
 		    "expectation '%s' outside the 'expect:' section", t->s);
 		return -1;
 	}
-	/* "client" is a label without its colon. */
-	i = words_find(WORDS(toplevel_words), t->s);
-	if (i < 0)
-		i = words_nearest(WORDS(toplevel_words), t->s);
 	diag_fail(p, it->line->number, t->col,
 	    "expected 'case', 'deadline', 'family' or a section ('client:', 'server:', 'client.child:', 'server.child:', 'expect:'), not '%s'%s",
-	    diag_show(&sh, t->s), diag_hint(&h, "", i < 0 ? NULL :
-	    toplevel_shown[i]));
+	    diag_show(&sh, t->s),
+	    diag_hint(&h, "", toplevel_suggestion(t->s)));
 	return -1;
 }
-
 static int
 parse_tokens(struct parser *p, const struct line *ln)
 {
@@ -164,15 +183,17 @@ parse_tokens(struct parser *p, const struct line *ln)
 	struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
 	size_t i, label_len;
-	int label;
+	int label, d;
 
 	it.line = ln;
 	it.tok = p->tokens;
 	it.n = p->ntokens;
 	t = &it.tok[0];
-	if (parse_directive_is(t->s))
-		return parse_directive(p, &it);
+	d = parse_directive_find(t->s);
+	if (d >= 0)
+		return parse_directive(p, (enum directive)d, &it);
 	if (strcmp(t->s, "expect") == 0)
 		return parse_expect_label(p, &it);
 
@@ -203,21 +224,20 @@ parse_tokens(struct parser *p, const struct line *ln)
 			return 0;
 	} else if (t->s[t->len - 1] == ':') {
 		diag_fail(p, ln->number, t->col,
-		    "unknown section '%s'%s (expected 'client:', 'server:', 'client.child:', 'server.child:' or 'expect:')",
+		    "unknown section '%s'%s (expected %s)",
 		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(label_words)));
+		    diag_suggest(&h, t->s, WORDS(label_words)),
+		    words_list(list, sizeof(list), WORDS(label_words), true,
+		    "or"));
 		return -1;
 	}
 
 	switch (p->section) {
 	case SECTION_CLIENT:
-		return parse_step(p, ROLE_CLIENT, &it);
 	case SECTION_SERVER:
-		return parse_step(p, ROLE_SERVER, &it);
 	case SECTION_CLIENT_CHILD:
-		return parse_step(p, ROLE_CLIENT_CHILD, &it);
 	case SECTION_SERVER_CHILD:
-		return parse_step(p, ROLE_SERVER_CHILD, &it);
+		return parse_step(p, section_role(p->section), &it);
 	case SECTION_EXPECT:
 		return parse_expect(p, &it);
 	case SECTION_NONE:
@@ -407,4 +427,16 @@ case_free(struct case_file *cf)
 	free(cf->name);
 	free(cf->summary);
 	free(cf);
+}
+
+int
+case_check_tables(char *buf, size_t size)
+{
+	if (parse_directive_check_tables(buf, size) == -1 ||
+	    parse_step_check_tables(buf, size) == -1 ||
+	    parse_expect_check_tables(buf, size) == -1)
+		return -1;
+	if (size > 0)
+		buf[0] = '\0';
+	return 0;
 }

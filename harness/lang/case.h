@@ -356,4 +356,56 @@ const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst
  */
 const char *step_event_name(const struct case_step *step);
 
+/*
+ * The vocabularies, read-only.  Each is one table in the language's
+ * source, a row per word, indexed by its enum: the steps in
+ * parse_step.c, the expectations in parse_expect.c, the directives in
+ * parse_directive.c (see README, "Architecture").
+ */
+
+/* What a step does, for the checks made on paper (and for readers). */
+enum step_flag {
+	STEP_OPENS = 1 << 0,		/* opens the role's socket: once, never in a child */
+	STEP_CLIENT_ONLY = 1 << 1,
+	STEP_SERVER_ONLY = 1 << 2,
+	STEP_NEEDS_CONNECTION = 1 << 3,	/* after the socket opens, while it is open */
+	STEP_NEEDS_SOCKET = 1 << 4,	/* while it is open, but may come before it opens */
+	STEP_DUPS = 1 << 5,		/* one more descriptor of the socket */
+	STEP_CLOSES = 1 << 6,		/* one descriptor fewer */
+	STEP_FORKS = 1 << 7,		/* starts ROLE.child: once, never in a child */
+	STEP_ENDS = 1 << 8,		/* ends the process: the role's last step */
+	STEP_RAISES_NAMED = 1 << 9	/* raises the event it names */
+};
+
+struct step_word {
+	const char *word;	/* "send" */
+	const char *event;	/* raised when it completes ("sent"), or NULL */
+	unsigned flags;		/* enum step_flag */
+	const char *help;	/* one line: the form, then what it does */
+};
+
+/* The row of a step kind; NULL out of range. */
+const struct step_word *case_step_word(enum step_kind kind);
+
+struct expect_word {
+	const char *form;	/* "teardown CLASS [from END]" */
+	const char *help;	/* one line */
+};
+
+const struct expect_word *case_expect_word(enum expect_kind kind);
+
+struct directive_word {
+	const char *word;	/* "deadline" */
+	const char *help;	/* one line: the form, then what it sets */
+};
+
+/* The directives in the table's order; NULL past the last. */
+const struct directive_word *case_directive_word(size_t i);
+
+/*
+ * Whether every row of every vocabulary is complete (word, parser,
+ * help): 0, or -1 with the first gap in buf ("step 3: no parser").
+ */
+int case_check_tables(char *buf, size_t size);
+
 #endif /* case_h */

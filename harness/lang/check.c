@@ -71,42 +71,6 @@ struct event_index {
 	size_t nsites;
 };
 
-/* Steps that use the connected socket. */
-static bool
-needs_connection(enum step_kind kind)
-{
-	switch (kind) {
-	case STEP_SEND:
-	case STEP_RECV:
-	case STEP_SHUTDOWN:
-	case STEP_CLOSE:
-	case STEP_AWAIT:
-	case STEP_SO_ERROR:
-	case STEP_SNAPSHOT:
-	case STEP_FORK:
-	case STEP_DUP:
-	case STEP_POLL:
-	case STEP_DRAIN:
-	case STEP_LINGERING_CLOSE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/*
- * Steps that need the socket still open: all of the above, and set but
- * "set sigpipe", which is about the process.
- */
-static bool
-needs_socket(const struct case_step *step)
-{
-	if (step->kind == STEP_SET)
-		return step->u.set.option != OPTION_SIGPIPE;
-	return needs_connection(step->kind) || step->kind == STEP_CONNECT ||
-	    step->kind == STEP_ACCEPT;
-}
-
 /*
  * Follow what a step does to the role's descriptors.  A parent's steps
  * are followed as they are read; a child's at the end, from the
@@ -117,15 +81,19 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
     const struct case_step *step)
 {
 	const char *name, *opener;
+	unsigned flags;
 
 	name = step_kind_name(step->kind);
-	opener = role_end(role) == ROLE_CLIENT ? "connect" : "accept";
-	if (st->gone_line != 0 && needs_socket(step)) {
+	opener = step_kind_name(role_end(role) == ROLE_CLIENT ? STEP_CONNECT :
+	    STEP_ACCEPT);
+	flags = parse_step_flags(step);
+	if (st->gone_line != 0 && (flags & (STEP_OPENS |
+	    STEP_NEEDS_CONNECTION | STEP_NEEDS_SOCKET)) != 0) {
 		diag_fail(p, step->line, step->col, "'%s' after '%s' (line %u)",
 		    name, step_kind_name(st->gone_kind), st->gone_line);
 		return -1;
 	}
-	if (step->kind == STEP_CONNECT || step->kind == STEP_ACCEPT) {
+	if ((flags & STEP_OPENS) != 0) {
 		if (st->open_line != 0) {
 			diag_fail(p, step->line, step->col,
 			    "'%s' appears twice in %s (first at line %u)",
@@ -136,54 +104,47 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
 		st->fds = 1;
 		return 0;
 	}
-	if (st->open_line == 0 && needs_connection(step->kind)) {
+	if (st->open_line == 0 && (flags & STEP_NEEDS_CONNECTION) != 0) {
 		diag_fail(p, step->line, step->col, "'%s' before '%s'", name,
 		    opener);
 		return -1;
 	}
-	switch (step->kind) {
-	case STEP_FORK:
+	if ((flags & STEP_FORKS) != 0) {
 		if (st->fork_line != 0) {
 			diag_fail(p, step->line, step->col,
-			    "'fork' appears twice in %s (first at line %u)",
-			    role_name(role), st->fork_line);
+			    "'%s' appears twice in %s (first at line %u)",
+			    name, role_name(role), st->fork_line);
 			return -1;
 		}
 		st->fork_line = step->line;
 		st->fork_fds = st->fds;
-		break;
-	case STEP_DUP:
+	}
+	if ((flags & STEP_DUPS) != 0)
 		st->fds++;
-		break;
-	case STEP_CLOSE:
-	case STEP_LINGERING_CLOSE:
-		if (--st->fds == 0) {
-			st->gone_line = step->line;
-			st->gone_kind = step->kind;
-		}
-		break;
-	default:
-		break;
+	if ((flags & STEP_CLOSES) != 0 && --st->fds == 0) {
+		st->gone_line = step->line;
+		st->gone_kind = step->kind;
 	}
 	return 0;
 }
-
 int
 check_step_order(struct parser *p, enum role_id role,
     const struct case_step *step)
 {
-	if (p->exit_line[role] != 0) {
-		diag_fail(p, step->line, step->col, "'%s' after 'exit' (line %u)",
-		    step_kind_name(step->kind), p->exit_line[role]);
+	if (p->end_line[role] != 0) {
+		diag_fail(p, step->line, step->col, "'%s' after '%s' (line %u)",
+		    step_kind_name(step->kind),
+		    step_kind_name(p->end_kind[role]), p->end_line[role]);
 		return -1;
 	}
-	if (step->kind == STEP_EXIT)
-		p->exit_line[role] = step->line;
+	if ((parse_step_flags(step) & STEP_ENDS) != 0) {
+		p->end_line[role] = step->line;
+		p->end_kind[role] = step->kind;
+	}
 	if (role_is_child(role))
 		return 0;
 	return track_socket(p, role, &p->track[role], step);
 }
-
 static int
 compare_sites(const void *a, const void *b)
 {
@@ -218,7 +179,7 @@ build_event_index(struct parser *p, const struct case_role *r,
 		ix->sites[ix->nsites].step = &r->steps[i];
 		ix->nsites++;
 	}
-	ix->sites[ix->nsites].name = "done";
+	ix->sites[ix->nsites].name = EVENT_DONE;
 	ix->sites[ix->nsites].raised_at = r->nsteps;
 	ix->sites[ix->nsites].step = NULL;
 	ix->nsites++;
@@ -351,7 +312,7 @@ fork_index(const struct case_role *r)
 	size_t i;
 
 	for (i = 0; i < r->nsteps; i++)
-		if (r->steps[i].kind == STEP_FORK)
+		if ((parse_step_flags(&r->steps[i]) & STEP_FORKS) != 0)
 			return i;
 	return SIZE_MAX;
 }
@@ -575,25 +536,30 @@ check_children(struct parser *p)
 	return 0;
 }
 
+/* Whether the role has a step that makes what source needs. */
 static bool
-role_has_step(const struct case_role *r, enum step_kind kind)
+role_has_source(const struct case_role *r,
+    const struct expect_source *source)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < r->nsteps; i++)
-		if (r->steps[i].kind == kind)
-			return true;
+		for (j = 0; j < source->nsteps; j++)
+			if (r->steps[i].kind == source->steps[j])
+				return true;
 	return false;
 }
-
 /* An expectation about a result that no step would produce. */
 static int
 check_expect_sources(struct parser *p)
 {
+	const struct expect_source *source;
 	const struct case_expect *e;
 	const struct case_role *r;
-	const char *name;
-	size_t i;
+	const char *name, *steps[NELEMS(source->steps)];
+	struct wordset ws;
+	char list[128];
+	size_t i, j;
 
 	for (i = 0; i < p->cf->nexpects; i++) {
 		e = &p->cf->expects[i];
@@ -607,65 +573,27 @@ check_expect_sources(struct parser *p)
 			    name, name);
 			return -1;
 		}
-		switch (e->kind) {
-		case EXPECT_RECV_END:
-			if (role_has_step(r, STEP_RECV))
-				break;
-			diag_fail(p, e->line, e->col,
-			    "'%s.recv ends' needs a 'recv' step in %s", name,
-			    name);
-			return -1;
-		case EXPECT_SO_ERROR:
-			/* Read by a so_error step and after a read loop. */
-			if (role_has_step(r, STEP_SO_ERROR) ||
-			    role_has_step(r, STEP_RECV))
-				break;
-			diag_fail(p, e->line, e->col,
-			    "'%s.so_error' needs a 'so_error' or 'recv' step in %s",
-			    name, name);
-			return -1;
-		case EXPECT_SEND_ERRORS:
-			if (role_has_step(r, STEP_SEND))
-				break;
-			diag_fail(p, e->line, e->col,
-			    "'%s.send errors' needs a 'send' step in %s", name,
-			    name);
-			return -1;
-		case EXPECT_DURATION:
-			if (e->u.duration.call == TIMED_SHUTDOWN) {
-				if (role_has_step(r, STEP_SHUTDOWN))
-					break;
-				diag_fail(p, e->line, e->col,
-				    "'%s.shutdown took' needs a 'shutdown' step in %s",
-				    name, name);
-				return -1;
-			}
-			if (role_has_step(r, STEP_CLOSE) ||
-			    role_has_step(r, STEP_LINGERING_CLOSE))
-				break;
-			diag_fail(p, e->line, e->col,
-			    "'%s.close took' needs a 'close' or 'lingering-close' step in %s",
-			    name, name);
-			return -1;
-		case EXPECT_POLL:
-			if (role_has_step(r, STEP_POLL))
-				break;
-			diag_fail(p, e->line, e->col,
-			    "'%s.poll includes' needs a 'poll' step in %s",
-			    name, name);
-			return -1;
-		default:
-			break;
-		}
+		source = parse_expect_source(e);
+		if (source == NULL || role_has_source(r, source))
+			continue;
+		for (j = 0; j < source->nsteps; j++)
+			steps[j] = step_kind_name(source->steps[j]);
+		ws.rows = steps;
+		ws.n = source->nsteps;
+		ws.stride = sizeof(steps[0]);
+		diag_fail(p, e->line, e->col, "'%s.%s' needs a %s step in %s",
+		    name, source->what, words_list(list, sizeof(list), ws, true,
+		    "or"), name);
+		return -1;
 	}
 	return 0;
 }
-
 /* Where a mistake of the whole case is reported: the 'case' line, or 1. */
 static unsigned
 case_directive_line(const struct parser *p)
 {
-	return p->name_line != 0 ? p->name_line : 1;
+	return p->directive_line[DIRECTIVE_CASE] != 0 ?
+	    p->directive_line[DIRECTIVE_CASE] : 1;
 }
 
 int

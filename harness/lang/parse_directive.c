@@ -33,6 +33,14 @@
  *                  jitter_ms (0 without jitter)
  * rate, loss and delay are impairments (case_file.impairments, in file
  * order; writer = the end left of "->"): any number, but each kind at
+ * most once per direction, and all of them need "topology veth".
+ *
+ * THE TABLE.  directive_rows (enum directive in parser-int.h) holds a
+ * row per directive: its word, its parser, whether it may appear once,
+ * and its help.  parse_directive() checks "once" for every row.  A new
+ * directive is a value of enum directive, its field in struct case_file
+ * (case.h), a parser and a row; an impairment is also a row of
+ * impairment_rows (enum impairment_kind).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,27 +50,58 @@
 
 #define CASE_NAME_MAX 64
 
-static const char *const family_words[] = { "4", "6", "both" };
+#define LIST_MAX 256	/* a list of words in a message */
 
-/* Indexed by enum topology_kind, enum capture_point, enum impairment_kind. */
-static const char *const topology_words[] = { "loopback", "veth", "routed" };
-static const char *const capture_words[] = { "server", "client", "both" };
-static const char *const impairment_words[] = { "rate", "loss", "delay" };
+static const char *const family_words[] = {
+	[FAMILY_4] = "4",
+	[FAMILY_6] = "6",
+	[FAMILY_BOTH] = "both",
+};
 
-static const char *const on_off_words[] = { "on", "off" };
-static const char *const direction_words[] = {
-	"client->server", "server->client"	/* by writer */
+_Static_assert(NELEMS(family_words) == FAMILY_BOTH + 1,
+    "a word for every enum family_mode");
+
+static const char *const topology_words[] = {
+	[TOPOLOGY_LOOPBACK] = "loopback",
+	[TOPOLOGY_VETH] = "veth",
+	[TOPOLOGY_ROUTED] = "routed",
+};
+
+_Static_assert(NELEMS(topology_words) == TOPOLOGY_ROUTED + 1,
+    "a word for every enum topology_kind");
+
+static const char *const capture_words[] = {
+	[CAPTURE_AT_SERVER] = "server",
+	[CAPTURE_AT_CLIENT] = "client",
+	[CAPTURE_AT_BOTH] = "both",
+};
+
+_Static_assert(NELEMS(capture_words) == CAPTURE_AT_BOTH + 1,
+    "a word for every enum capture_point");
+
+enum switch_word {
+	SWITCH_ON,
+	SWITCH_OFF
+};
+
+static const char *const switch_words[] = {
+	[SWITCH_ON] = "on",
+	[SWITCH_OFF] = "off",
 };
 
 /* "rate" units, with their factors to bits per second. */
-static const char *const rate_units[] = { "bit", "kbit", "mbit", "gbit" };
-static const uint64_t rate_factors[] = {
-	1, 1000, 1000 * 1000, 1000 * 1000 * 1000
+static const struct rate_unit {
+	const char *word;
+	uint64_t factor;
+} rate_units[] = {
+	{ "bit", 1 },
+	{ "kbit", 1000 },
+	{ "mbit", 1000 * 1000 },
+	{ "gbit", 1000 * 1000 * 1000 },
 };
 
 #define MTU_MIN 68
 #define MTU_MAX 65536
-
 
 static int
 parse_case_directive(struct parser *p, const struct item *it)
@@ -70,11 +109,6 @@ parse_case_directive(struct parser *p, const struct item *it)
 	const struct token *t;
 	struct shown sh;
 
-	if (p->name_line != 0) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'case' is given twice (first at line %u)", p->name_line);
-		return -1;
-	}
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "case needs a name (e.g. 'case close-unread-truncates')");
@@ -98,7 +132,6 @@ parse_case_directive(struct parser *p, const struct item *it)
 	p->cf->name = case_dup_bytes(p, t->s, t->len);
 	if (p->cf->name == NULL)
 		return -1;
-	p->name_line = it->line->number;
 	return 0;
 }
 
@@ -107,12 +140,6 @@ parse_deadline_directive(struct parser *p, const struct item *it)
 {
 	uint64_t ms;
 
-	if (p->deadline_line != 0) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'deadline' is given twice (first at line %u)",
-		    p->deadline_line);
-		return -1;
-	}
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "deadline needs a duration (e.g. 'deadline 10s')");
@@ -124,126 +151,94 @@ parse_deadline_directive(struct parser *p, const struct item *it)
 	if (diag_no_more(p, it, 2) == -1)
 		return -1;
 	p->cf->deadline_ms = ms;
-	p->deadline_line = it->line->number;
-	return 0;
-}
-
-static int
-parse_family_directive(struct parser *p, const struct item *it)
-{
-	const struct token *t;
-	struct shown sh;
-	struct hint h;
-	int family;
-
-	if (p->family_line != 0) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'family' is given twice (first at line %u)",
-		    p->family_line);
-		return -1;
-	}
-	if (it->n < 2) {
-		diag_fail_at(p, it->line, &it->tok[0],
-		    "family needs 4, 6 or both (e.g. 'family both')");
-		return -1;
-	}
-	t = item_token(it, 1);
-	family = words_find(WORDS(family_words), t->s);
-	if (family < 0) {
-		diag_fail(p, it->line->number, t->col,
-		    "unknown family '%s'%s (expected 4, 6 or both)",
-		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(family_words)));
-		return -1;
-	}
-	if (diag_no_more(p, it, 2) == -1)
-		return -1;
-	p->cf->family = (enum family_mode)family;
-	p->family_line = it->line->number;
 	return 0;
 }
 
 /*
- * A directive of one word from a list, once: "topology veth", "offloads
- * off", "capture both".  *value is the word's index.
+ * A directive of one word from a list: "family both", "topology veth",
+ * "offloads off", "capture both".  *value is the word's index; expected
+ * lists the words in the message for another (NULL: all of them).
  */
 static int
 parse_word_directive(struct parser *p, const struct item *it,
-    unsigned *seen_line, struct wordset words, const char *needs,
-    const char *expected, int *value)
+    struct wordset words, const char *example, const char *expected,
+    int *value)
 {
+	const char *name;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
 	int i;
 
-	if (*seen_line != 0) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'%s' is given twice (first at line %u)", it->tok[0].s,
-		    *seen_line);
-		return -1;
-	}
+	name = it->tok[0].s;
+	words_list(list, sizeof(list), words, false, "or");
 	if (it->n < 2) {
-		diag_fail_at(p, it->line, &it->tok[0], needs);
+		diag_fail(p, it->line->number, it->tok[0].col,
+		    "%s needs %s (e.g. '%s %s')", name, list, name, example);
 		return -1;
 	}
 	t = item_token(it, 1);
 	i = words_find(words, t->s);
 	if (i < 0) {
 		diag_fail(p, it->line->number, t->col,
-		    "unknown %s '%s'%s (expected %s)", it->tok[0].s,
+		    "unknown %s '%s'%s (expected %s)", name,
 		    diag_show(&sh, t->s), diag_suggest(&h, t->s, words),
-		    expected);
+		    expected != NULL ? expected : list);
 		return -1;
 	}
 	if (diag_no_more(p, it, 2) == -1)
 		return -1;
-	*seen_line = it->line->number;
 	*value = i;
 	return 0;
 }
 
 static int
+parse_family_directive(struct parser *p, const struct item *it)
+{
+	int i;
+
+	if (parse_word_directive(p, it, WORDS(family_words), "both", NULL,
+	    &i) == -1)
+		return -1;
+	p->cf->family = (enum family_mode)i;
+	return 0;
+}
+static int
 parse_topology_directive(struct parser *p, const struct item *it)
 {
 	int i;
 
-	if (parse_word_directive(p, it, &p->topology_line,
-	    WORDS(topology_words),
-	    "topology needs loopback, veth or routed (e.g. 'topology veth')",
+	/* The message for another word has always said "loopback or veth". */
+	if (parse_word_directive(p, it, WORDS(topology_words), "veth",
 	    "loopback or veth", &i) == -1)
 		return -1;
 	p->cf->topology = (enum topology_kind)i;
 	return 0;
 }
-
 static int
 parse_offloads_directive(struct parser *p, const struct item *it)
 {
 	int i;
 
-	if (parse_word_directive(p, it, &p->offloads_line, WORDS(on_off_words),
-	    "offloads needs on or off (e.g. 'offloads off')",
-	    "on or off", &i) == -1)
+	if (parse_word_directive(p, it, WORDS(switch_words), "off", NULL,
+	    &i) == -1)
 		return -1;
-	p->cf->offloads_off = i == 1;
+	p->cf->offloads_off = i == SWITCH_OFF;
 	return 0;
 }
-
 static int
 parse_capture_directive(struct parser *p, const struct item *it)
 {
 	int i;
 
-	if (parse_word_directive(p, it, &p->capture_line, WORDS(capture_words),
-	    "capture needs server, client or both (e.g. 'capture both')",
-	    "server, client or both", &i) == -1)
+	if (parse_word_directive(p, it, WORDS(capture_words), "both", NULL,
+	    &i) == -1)
 		return -1;
 	p->cf->capture = (enum capture_point)i;
 	p->capture_col = it->tok[0].col;
 	return 0;
 }
-
 static int
 parse_mtu_directive(struct parser *p, const struct item *it)
 {
@@ -251,11 +246,6 @@ parse_mtu_directive(struct parser *p, const struct item *it)
 	const char *q;
 	unsigned long mtu;
 
-	if (p->mtu_line != 0) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'mtu' is given twice (first at line %u)", p->mtu_line);
-		return -1;
-	}
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "mtu needs a number (e.g. 'mtu 1500')");
@@ -273,7 +263,6 @@ parse_mtu_directive(struct parser *p, const struct item *it)
 	if (diag_no_more(p, it, 2) == -1)
 		return -1;
 	p->cf->mtu = (unsigned)mtu;
-	p->mtu_line = it->line->number;
 	return 0;
 }
 
@@ -404,7 +393,7 @@ parse_rate_bps(const char *s, uint64_t *bps)
 			return -1;
 		value = value * 10 + digit;
 	}
-	factor = rate_factors[unit];
+	factor = rate_units[unit].factor;
 	if (value == 0 || value > UINT64_MAX / factor)
 		return -1;
 	*bps = value * factor;
@@ -450,10 +439,6 @@ parse_rate_value(struct parser *p, const struct item *it,
     struct case_impairment *im)
 {
 	static const char needs[] = "rate needs a rate such as '10mbit'";
-	/* Sizes: bytes, not bits; no bit unit is meant by them. */
-	static const char *const byte_units[] = {
-		"B", "K", "M", "G", "KiB", "MiB", "GiB"
-	};
 	const struct token *t;
 	struct hint h;
 	char digits[24], lower[8];
@@ -470,14 +455,15 @@ parse_rate_value(struct parser *p, const struct item *it,
 		return diag_no_more(p, it, 3);
 	/*
 	 * "10mbps", "10Mbit": the number is fine, the unit is a near miss
-	 * ("10mbit" itself is refused for its number: 0 or too large).
+	 * ("10mbit" itself is refused for its number: 0 or too large).  A
+	 * size unit ("10M") is bytes, not bits: no bit unit is meant by it.
 	 */
 	h.text[0] = '\0';
 	ndigits = strspn(t->s, "0123456789");
 	unit = t->s + ndigits;
 	if (ndigits > 0 && ndigits < sizeof(digits) && is_alpha(*unit) &&
 	    words_find(WORDS(rate_units), unit) < 0 &&
-	    words_find(WORDS(byte_units), unit) < 0) {
+	    words_find(value_size_units(), unit) < 0) {
 		for (i = 0; i + 1 < sizeof(lower) && unit[i] != '\0'; i++)
 			lower[i] = (char)(unit[i] >= 'A' && unit[i] <= 'Z' ?
 			    unit[i] - 'A' + 'a' : unit[i]);
@@ -490,7 +476,7 @@ parse_rate_value(struct parser *p, const struct item *it,
 		if (u >= 0) {
 			memcpy(digits, t->s, ndigits);
 			digits[ndigits] = '\0';
-			diag_hint(&h, digits, rate_units[u]);
+			diag_hint(&h, digits, rate_units[u].word);
 		}
 	}
 	diag_fail(p, it->line->number, t->col, "%s%s", needs, h.text);
@@ -560,38 +546,64 @@ parse_delay_value(struct parser *p, const struct item *it,
 	return diag_no_more(p, it, 5);
 }
 
+/* The impairments, by enum impairment_kind. */
+static const struct impairment_row {
+	enum directive directive;	/* its word */
+	int (*parse_value)(struct parser *p, const struct item *it,
+	    struct case_impairment *im);
+	const char *example;
+} impairment_rows[] = {
+	[IMPAIR_RATE] = { DIRECTIVE_RATE, parse_rate_value,
+	    "rate server->client 10mbit" },
+	[IMPAIR_LOSS] = { DIRECTIVE_LOSS, parse_loss_value,
+	    "loss client->server 5%" },
+	[IMPAIR_DELAY] = { DIRECTIVE_DELAY, parse_delay_value,
+	    "delay server->client 20ms" },
+};
+
+_Static_assert(NELEMS(impairment_rows) == IMPAIR_KINDS,
+    "a row for every enum impairment_kind");
+
+static const char *impairment_word(enum impairment_kind kind);
+
 /* "rate DIR RATE", "loss DIR P%", "delay DIR DUR [jitter DUR]". */
 static int
-parse_impairment(struct parser *p, const struct item *it,
-    enum impairment_kind kind)
+parse_impairment(struct parser *p, const struct item *it)
 {
-	static const char *const examples[] = {
-		"rate server->client 10mbit", "loss client->server 5%",
-		"delay server->client 20ms"
-	};
 	struct case_impairment im, *grown;
+	enum impairment_kind kind;
+	struct wordset directions;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
 	unsigned *seen;
+	size_t i;
 	int writer;
 
+	/* The line starts with one of them: the last, if not another. */
+	for (i = 0; i + 1 < NELEMS(impairment_rows); i++)
+		if (strcmp(it->tok[0].s,
+		    impairment_word((enum impairment_kind)i)) == 0)
+			break;
+	kind = (enum impairment_kind)i;
 	memset(&im, 0, sizeof(im));
 	im.kind = kind;
 	im.line = it->line->number;
 	if (it->n < 2) {
 		diag_fail(p, it->line->number, it->tok[0].col,
-		    "%s needs a direction (e.g. '%s')", impairment_words[kind],
-		    examples[kind]);
+		    "%s needs a direction (e.g. '%s')", impairment_word(kind),
+		    impairment_rows[kind].example);
 		return -1;
 	}
 	t = item_token(it, 1);
-	writer = words_find(WORDS(direction_words), t->s);
+	directions = value_directions();
+	writer = words_find(directions, t->s);
 	if (writer < 0) {
 		diag_fail(p, it->line->number, t->col,
-		    "unknown direction '%s'%s (expected 'client->server' or 'server->client')",
-		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(direction_words)));
+		    "unknown direction '%s'%s (expected %s)",
+		    diag_show(&sh, t->s), diag_suggest(&h, t->s, directions),
+		    words_list(list, sizeof(list), directions, true, "or"));
 		return -1;
 	}
 	im.writer = (enum role_id)writer;
@@ -599,24 +611,12 @@ parse_impairment(struct parser *p, const struct item *it,
 	if (*seen != 0) {
 		diag_fail(p, it->line->number, it->tok[0].col,
 		    "'%s %s' is given twice (first at line %u)",
-		    impairment_words[kind], direction_words[writer], *seen);
+		    impairment_word(kind), words_at(directions, (size_t)writer),
+		    *seen);
 		return -1;
 	}
-	switch (kind) {
-	case IMPAIR_RATE:
-		if (parse_rate_value(p, it, &im) == -1)
-			return -1;
-		break;
-	case IMPAIR_LOSS:
-		if (parse_loss_value(p, it, &im) == -1)
-			return -1;
-		break;
-	case IMPAIR_DELAY:
-	default:
-		if (parse_delay_value(p, it, &im) == -1)
-			return -1;
-		break;
-	}
+	if (impairment_rows[kind].parse_value(p, it, &im) == -1)
+		return -1;
 	grown = case_grow_array(p->cf->impairments, &p->impairments_cap,
 	    p->cf->nimpairments, sizeof(*p->cf->impairments));
 	if (grown == NULL) {
@@ -630,45 +630,105 @@ parse_impairment(struct parser *p, const struct item *it,
 	*seen = it->line->number;
 	return 0;
 }
+/* The directives, by enum directive. */
+static const struct directive_row {
+	struct directive_word w;	/* word, help: case_directive_word() */
+	int (*parse)(struct parser *p, const struct item *it);
+	bool once;		/* at most once in a case */
+} directive_rows[] = {
+	[DIRECTIVE_CASE] = { { "case",
+	    "case NAME: the case's name, [a-z0-9-], 1 to 64 characters" },
+	    parse_case_directive, true },
+	[DIRECTIVE_DEADLINE] = { { "deadline",
+	    "deadline DUR: the whole case's time limit (default 10s)" },
+	    parse_deadline_directive, true },
+	[DIRECTIVE_FAMILY] = { { "family",
+	    "family 4|6|both: the address family, or each in turn" },
+	    parse_family_directive, true },
+	[DIRECTIVE_TOPOLOGY] = { { "topology",
+	    "topology loopback|veth|routed: the path between the ends" },
+	    parse_topology_directive, true },
+	[DIRECTIVE_MTU] = { { "mtu", "mtu N: the path's MTU, 68 to 65536" },
+	    parse_mtu_directive, true },
+	[DIRECTIVE_OFFLOADS] = { { "offloads",
+	    "offloads on|off: GSO, TSO and GRO" },
+	    parse_offloads_directive, true },
+	[DIRECTIVE_CAPTURE] = { { "capture",
+	    "capture server|client|both: where packets are captured (veth)" },
+	    parse_capture_directive, true },
+	[DIRECTIVE_SYSCTL] = { { "sysctl",
+	    "sysctl NAME = VALUE: a net.* sysctl in every namespace" },
+	    parse_sysctl_directive, false },
+	[DIRECTIVE_RATE] = { { "rate",
+	    "rate DIRECTION RATE: a writer's egress rate (veth)" },
+	    parse_impairment, false },
+	[DIRECTIVE_LOSS] = { { "loss",
+	    "loss DIRECTION PERCENT: random loss of data segments (veth)" },
+	    parse_impairment, false },
+	[DIRECTIVE_DELAY] = { { "delay",
+	    "delay DIRECTION DUR [jitter DUR]: delay, with jitter (veth)" },
+	    parse_impairment, false },
+};
 
-bool
-parse_directive_is(const char *word)
+_Static_assert(NELEMS(directive_rows) == DIRECTIVE_COUNT,
+    "a row for every enum directive");
+
+static const char *
+impairment_word(enum impairment_kind kind)
 {
-	static const char *const words[] = {
-		"case", "deadline", "family", "topology", "mtu", "offloads",
-		"capture", "sysctl", "rate", "loss", "delay"
-	};
-
-	return words_find(WORDS(words), word) >= 0;
+	return directive_rows[impairment_rows[kind].directive].w.word;
 }
 
 int
-parse_directive(struct parser *p, const struct item *it)
+parse_directive_find(const char *word)
 {
-	const struct token *t;
-	int kind;
-
-	t = &it->tok[0];
-	if (strcmp(t->s, "case") == 0)
-		return parse_case_directive(p, it);
-	if (strcmp(t->s, "deadline") == 0)
-		return parse_deadline_directive(p, it);
-	if (strcmp(t->s, "family") == 0)
-		return parse_family_directive(p, it);
-	if (strcmp(t->s, "topology") == 0)
-		return parse_topology_directive(p, it);
-	if (strcmp(t->s, "mtu") == 0)
-		return parse_mtu_directive(p, it);
-	if (strcmp(t->s, "offloads") == 0)
-		return parse_offloads_directive(p, it);
-	if (strcmp(t->s, "capture") == 0)
-		return parse_capture_directive(p, it);
-	if (strcmp(t->s, "sysctl") == 0)
-		return parse_sysctl_directive(p, it);
-	kind = words_find(WORDS(impairment_words), t->s);
-	return parse_impairment(p, it, (enum impairment_kind)kind);
+	return words_find(WORDS(directive_rows), word);
 }
 
+int
+parse_directive(struct parser *p, enum directive d, const struct item *it)
+{
+	unsigned *line;
+
+	line = &p->directive_line[d];
+	if (directive_rows[d].once && *line != 0) {
+		diag_fail(p, it->line->number, it->tok[0].col,
+		    "'%s' is given twice (first at line %u)", it->tok[0].s,
+		    *line);
+		return -1;
+	}
+	if (directive_rows[d].parse(p, it) == -1)
+		return -1;
+	*line = it->line->number;
+	return 0;
+}
+
+const struct directive_word *
+case_directive_word(size_t i)
+{
+	if (i >= NELEMS(directive_rows))
+		return NULL;
+	return &directive_rows[i].w;
+}
+
+int
+parse_directive_check_tables(char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < NELEMS(directive_rows); i++)
+		if (words_gap(buf, size, "directive", i,
+		    directive_rows[i].w.word, directive_rows[i].parse != NULL,
+		    directive_rows[i].w.help) == -1)
+			return -1;
+	for (i = 0; i < NELEMS(impairment_rows); i++)
+		if (words_gap(buf, size, "impairment", i,
+		    impairment_word((enum impairment_kind)i),
+		    impairment_rows[i].parse_value != NULL,
+		    impairment_rows[i].example) == -1)
+			return -1;
+	return 0;
+}
 /*
  * A second capture point and the impairments need the veth topology; the
  * earlier offence in the file is reported.
@@ -684,15 +744,17 @@ parse_directive_check_paths(struct parser *p)
 		return 0;
 	im = cf->nimpairments > 0 ? &cf->impairments[0] : NULL;
 	if (cf->capture != CAPTURE_AT_SERVER &&
-	    (im == NULL || p->capture_line < im->line)) {
-		diag_fail(p, p->capture_line, p->capture_col,
+	    (im == NULL ||
+	    p->directive_line[DIRECTIVE_CAPTURE] < im->line)) {
+		diag_fail(p, p->directive_line[DIRECTIVE_CAPTURE],
+		    p->capture_col,
 		    "'capture %s' needs 'topology veth' (on loopback one capture sees both ends)",
 		    capture_words[cf->capture]);
 		return -1;
 	}
 	if (im != NULL) {
 		diag_fail(p, im->line, p->impairment_col,
-		    "'%s' needs 'topology veth'", impairment_words[im->kind]);
+		    "'%s' needs 'topology veth'", impairment_word(im->kind));
 		return -1;
 	}
 	return 0;

@@ -19,14 +19,13 @@
  *   kernel COUNTER OP INTEGER | kernel COUNTER +DIGITS   (+N means = N)
  * An expectation that starts with ROLE has role set and has_role true.
  *
- *   DIRECTION  = client->server | server->client  (writer->reader)
  *   OUTCOME    = clean | delivered | delivered-but-reset | hidden-reset
  *              | truncated | corrupted | none
  *   SIGNAL     = SIGPIPE | SIGKILL | SIGTERM | SIGINT | SIGSEGV | SIGABRT
  *              | SIGBUS
  *   FLAG       = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP
  *   COUNTER    = [A-Za-z][A-Za-z0-9]*
- * (END, ROLE, OP, ERRNO, INTEGER, SIZE and DUR: see values.h.)
+ * (END, ROLE, DIRECTION, OP, ERRNO, INTEGER, SIZE and DUR: see values.h.)
  *
  * Checks made as the lines are read (so reported in file order): the
  * same expectation is not given twice: teardown, a direction's outcome,
@@ -36,6 +35,17 @@
  * took may be given twice (a range) but not three times.  Each "expect
  * SYSTEM:" item counts together with the "expect:" items, never with
  * another system's.
+ *
+ * THE TABLE.  expect_rows holds a row per enum expect_kind: its form and
+ * help, the shape of its first word (a word of its own, DIRECTION then a
+ * word, ROLE.word, or ROLE alone), and its heads: the words that pick it,
+ * each with its parser and, for ROLE.word, the steps that make what it
+ * judges (check.c refuses "client.recv ends" without a recv step).  The
+ * "did you mean" list of first words is made from the heads.
+ *
+ * A new expectation: its enum expect_kind value and union member
+ * (case.h), a parser and its row here, its judgement in
+ * harness/judge/verdict.c.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -49,14 +59,31 @@
 #define POLLRDHUP 0x2000
 #endif
 
+#define LIST_MAX 256	/* a list of words in a message */
+
 static const char *const teardown_words[] = {
-	"none", "fin", "half-fin", "rst", "fin-then-rst"
+	[EXPECT_TEARDOWN_NONE] = "none",
+	[EXPECT_TEARDOWN_FIN] = "fin",
+	[EXPECT_TEARDOWN_HALF_FIN] = "half-fin",
+	[EXPECT_TEARDOWN_RST] = "rst",
+	[EXPECT_TEARDOWN_FIN_THEN_RST] = "fin-then-rst",
 };
 
+_Static_assert(NELEMS(teardown_words) == EXPECT_TEARDOWN_FIN_THEN_RST + 1,
+    "a word for every enum teardown_expect_class");
+
 static const char *const outcome_words[] = {
-	"clean", "delivered", "delivered-but-reset", "hidden-reset",
-	"truncated", "corrupted", "none"
+	[OUTCOME_CLEAN] = "clean",
+	[OUTCOME_DELIVERED] = "delivered",
+	[OUTCOME_DELIVERED_BUT_RESET] = "delivered-but-reset",
+	[OUTCOME_HIDDEN_RESET] = "hidden-reset",
+	[OUTCOME_TRUNCATED] = "truncated",
+	[OUTCOME_CORRUPTED] = "corrupted",
+	[OUTCOME_NONE] = "none",
 };
+
+_Static_assert(NELEMS(outcome_words) == OUTCOME_NONE + 1,
+    "a word for every enum direction_outcome");
 
 /* The systems an "expect SYSTEM:" section may name (uname sysnames). */
 static const char *const system_words[] = {
@@ -65,48 +92,6 @@ static const char *const system_words[] = {
 
 _Static_assert(NELEMS(system_words) == EXPECT_SYSTEMS,
     "EXPECT_SYSTEMS counts them");
-
-/* The first word of the expectations that do not start with a role. */
-enum expect_head {
-	HEAD_TEARDOWN,
-	HEAD_RST,
-	HEAD_NO,
-	HEAD_KERNEL,
-	HEAD_CLIENT_TO_SERVER,
-	HEAD_SERVER_TO_CLIENT
-};
-
-static const char *const expect_head_words[] = {
-	"teardown", "rst", "no", "kernel", "client->server", "server->client"
-};
-
-/* What may follow "ROLE." in an expectation's first word. */
-enum role_attr {
-	ATTR_RECV,
-	ATTR_SO_ERROR,
-	ATTR_SEND,
-	ATTR_CLOSE,
-	ATTR_SHUTDOWN,
-	ATTR_POLL
-};
-
-static const char *const attr_words[] = {
-	"recv", "so_error", "send", "close", "shutdown", "poll"
-};
-
-/* Every first word of an expectation, for suggestions. */
-static const char *const expect_first_words[] = {
-	"teardown", "rst", "no", "kernel", "client->server", "server->client",
-	"client.recv", "client.so_error", "client.send", "client.close",
-	"client.shutdown", "client.poll",
-	"server.recv", "server.so_error", "server.send", "server.close",
-	"server.shutdown", "server.poll",
-	"client.child.recv", "client.child.so_error", "client.child.send",
-	"client.child.close", "client.child.shutdown", "client.child.poll",
-	"server.child.recv", "server.child.so_error", "server.child.send",
-	"server.child.close", "server.child.shutdown", "server.child.poll",
-	"client", "server", "client.child", "server.child"
-};
 
 struct poll_entry {
 	const char *name;
@@ -246,23 +231,24 @@ parse_teardown(struct parser *p, const struct item *it, struct case_expect *e)
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
 	int class;
 
-	e->kind = EXPECT_TEARDOWN;
 	if (note_seen(p, &p->teardown, e, 1, "'teardown'") == -1)
 		return -1;
+	words_list(list, sizeof(list), WORDS(teardown_words), false, "or");
 	if (it->n < 2) {
-		diag_fail_at(p, it->line, &it->tok[0],
-		    "teardown needs none, fin, half-fin, rst or fin-then-rst (e.g. 'teardown fin')");
+		diag_fail(p, it->line->number, it->tok[0].col,
+		    "teardown needs %s (e.g. 'teardown fin')", list);
 		return -1;
 	}
 	t = item_token(it, 1);
 	class = words_find(WORDS(teardown_words), t->s);
 	if (class < 0) {
 		diag_fail(p, it->line->number, t->col,
-		    "unknown teardown '%s'%s (expected none, fin, half-fin, rst or fin-then-rst)",
+		    "unknown teardown '%s'%s (expected %s)",
 		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(teardown_words)));
+		    diag_suggest(&h, t->s, WORDS(teardown_words)), list);
 		return -1;
 	}
 	e->u.teardown = (enum teardown_expect_class)class;
@@ -322,12 +308,19 @@ note_rst(struct parser *p, const struct case_expect *e)
 static int
 parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 {
-	static const char *const kinds[] = { "ack", "bare" };
+	static const struct {
+		const char *word;
+		enum rst_expect_kind kind;
+	} kinds[] = {
+		{ "ack", RST_EXPECT_ACK },
+		{ "bare", RST_EXPECT_BARE },
+	};
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
+	int k;
 
-	e->kind = EXPECT_RST;
 	if (it->n < 2 || strcmp(it->tok[1].s, "from") != 0) {
 		diag_fail_at(p, it->line, it->n < 2 ? &it->tok[0] : &it->tok[1],
 		    "expected 'from' after 'rst' (e.g. 'rst from server'; or 'no rst')");
@@ -339,17 +332,17 @@ parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 	e->u.rst = RST_EXPECT_ANY;
 	if (it->n > 3) {
 		t = item_token(it, 3);
-		if (strcmp(t->s, "ack") == 0)
-			e->u.rst = RST_EXPECT_ACK;
-		else if (strcmp(t->s, "bare") == 0)
-			e->u.rst = RST_EXPECT_BARE;
-		else {
+		k = words_find(WORDS(kinds), t->s);
+		if (k < 0) {
 			diag_fail(p, it->line->number, t->col,
-			    "unknown RST kind '%s'%s (expected 'ack' or 'bare')",
+			    "unknown RST kind '%s'%s (expected %s)",
 			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(kinds)));
+			    diag_suggest(&h, t->s, WORDS(kinds)),
+			    words_list(list, sizeof(list), WORDS(kinds), true,
+			    "or"));
 			return -1;
 		}
+		e->u.rst = kinds[k].kind;
 	}
 	if (diag_no_more(p, it, 4) == -1)
 		return -1;
@@ -364,7 +357,6 @@ parse_no_rst(struct parser *p, const struct item *it, struct case_expect *e)
 	struct shown sh;
 	struct hint h;
 
-	e->kind = EXPECT_RST;
 	e->u.rst = RST_EXPECT_NONE;
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0], "expected 'no rst'");
@@ -393,7 +385,6 @@ parse_kernel(struct parser *p, const struct item *it, struct case_expect *e)
 	int rc;
 
 	ln = it->line;
-	e->kind = EXPECT_KERNEL;
 	if (it->n < 2) {
 		diag_fail_at(p, ln, &it->tok[0],
 		    "kernel needs a counter and a change (e.g. 'kernel TCPAbortOnClose = 1')");
@@ -468,8 +459,7 @@ parse_lost(struct parser *p, const struct item *it, struct case_expect *e)
 	bool lost;
 
 	ln = it->line;
-	lost = strcmp(it->tok[1].s, "lost") == 0;
-	e->kind = lost ? EXPECT_LOST : EXPECT_DISCARDED;
+	lost = e->kind == EXPECT_LOST;
 	if (it->n < 4 || symbols_compare_op(it->tok[2].s, lost ?
 	    &e->u.lost.op : &e->u.discarded.op) == -1) {
 		t = it->n < 3 ? &it->tok[1] : &it->tok[2];
@@ -502,48 +492,63 @@ parse_lost(struct parser *p, const struct item *it, struct case_expect *e)
 	    &p->discarded[e->writer], e, 2, what);
 }
 
-static int
-parse_direction(struct parser *p, const struct item *it,
-    struct case_expect *e, enum role_id writer)
+/* Words considered in turn, the best kept: for "did you mean". */
+struct suggestion {
+	struct words_nearest nr;
+	size_t n;
+	char best[64];
+};
+
+static void
+suggestion_init(struct suggestion *sg, const char *typed)
 {
-	const char *words[NELEMS(outcome_words) + 2];
+	words_nearest_init(&sg->nr, typed);
+	sg->n = 0;
+	sg->best[0] = '\0';
+}
+
+static void
+suggestion_consider(struct suggestion *sg, const char *word)
+{
+	if (words_nearest_consider(&sg->nr, sg->n++, word, strlen(word)))
+		snprintf(sg->best, sizeof(sg->best), "%s", word);
+}
+
+static const char *
+suggestion_best(const struct suggestion *sg)
+{
+	return words_nearest_found(&sg->nr) ? sg->best : NULL;
+}
+
+static const char *outcome_suggestion(struct suggestion *sg,
+    const char *typed);
+
+/* "DIRECTION OUTCOME" */
+static int
+parse_outcome(struct parser *p, const struct item *it, struct case_expect *e)
+{
+	struct suggestion sg;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
 	char what[64];
 	int outcome;
-	size_t i;
 
-	e->writer = writer;
-	if (it->n < 2) {
-		diag_fail(p, it->line->number, it->tok[0].col,
-		    "'%s' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none), 'lost OP N' or 'discarded OP N'",
-		    it->tok[0].s);
-		return -1;
-	}
 	t = item_token(it, 1);
-	if (strcmp(t->s, "lost") == 0 || strcmp(t->s, "discarded") == 0)
-		return parse_lost(p, it, e);
-
-	e->kind = EXPECT_OUTCOME;
 	outcome = words_find(WORDS(outcome_words), t->s);
 	if (outcome < 0) {
-		for (i = 0; i < NELEMS(outcome_words); i++)
-			words[i] = outcome_words[i];
-		words[i++] = "lost";
-		words[i] = "discarded";
 		diag_fail(p, it->line->number, t->col,
 		    "unknown outcome '%s'%s (expected clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none, 'lost' or 'discarded')",
-		    diag_show(&sh, t->s), diag_suggest(&h, t->s, WORDS(words)));
+		    diag_show(&sh, t->s),
+		    diag_hint(&h, "", outcome_suggestion(&sg, t->s)));
 		return -1;
 	}
 	e->u.outcome = (enum direction_outcome)outcome;
 	snprintf(what, sizeof(what), "the outcome of '%s'", it->tok[0].s);
-	if (note_seen(p, &p->outcome[writer], e, 1, what) == -1)
+	if (note_seen(p, &p->outcome[e->writer], e, 1, what) == -1)
 		return -1;
 	return diag_no_more(p, it, 2);
 }
-
 /* "expected 'WORD' after 'HEAD'" for the second word of HEAD's forms. */
 static int
 expect_second_word(struct parser *p, const struct item *it,
@@ -575,7 +580,6 @@ parse_recv_end(struct parser *p, const struct item *it,
 	struct hint h;
 
 	ln = it->line;
-	e->kind = EXPECT_RECV_END;
 	if (note_role_seen(p, p->recv_end, e, "recv ends") == -1)
 		return -1;
 	if (expect_second_word(p, it, "ends", "ECONNRESET") == -1)
@@ -619,7 +623,6 @@ parse_so_error_expect(struct parser *p, const struct item *it,
 	struct hint h;
 
 	ln = it->line;
-	e->kind = EXPECT_SO_ERROR;
 	if (note_role_seen(p, p->so_error, e, "so_error") == -1)
 		return -1;
 	if (it->n < 2) {
@@ -636,7 +639,8 @@ parse_so_error_expect(struct parser *p, const struct item *it,
 		diag_fail(p, ln->number, t->col,
 		    "unknown errno '%s'%s (so_error is 0 or a name like ECONNRESET)",
 		    diag_show(&sh, t->s), diag_hint(&h, "",
-		    strcmp(t->s, "EOF") == 0 ? NULL : value_errno_suggestion(t->s)));
+		    strcmp(t->s, "EOF") == 0 ? NULL :
+		    value_errno_suggestion(t->s)));
 		return -1;
 	}
 	return diag_no_more(p, it, 2);
@@ -655,7 +659,6 @@ parse_send_errors(struct parser *p, const struct item *it,
 	int value;
 
 	ln = it->line;
-	e->kind = EXPECT_SEND_ERRORS;
 	if (note_role_seen(p, p->send_errors, e, "send errors") == -1)
 		return -1;
 	if (expect_second_word(p, it, "errors", "EPIPE") == -1)
@@ -703,7 +706,6 @@ parse_took(struct parser *p, const struct item *it, struct case_expect *e,
 	char what[64];
 
 	ln = it->line;
-	e->kind = EXPECT_DURATION;
 	e->u.duration.call = call;
 	if (expect_second_word(p, it, "took", "< 100ms") == -1)
 		return -1;
@@ -721,18 +723,31 @@ parse_took(struct parser *p, const struct item *it, struct case_expect *e,
 	return note_seen(p, &p->took[e->role][call], e, 2, what);
 }
 
+static int
+parse_close_took(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	return parse_took(p, it, e, TIMED_CLOSE);
+}
+
+static int
+parse_shutdown_took(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	return parse_took(p, it, e, TIMED_SHUTDOWN);
+}
 /* "ROLE.poll includes FLAG..." */
 static int
 parse_poll_expect(struct parser *p, const struct item *it,
     struct case_expect *e)
 {
-	const char *names[NELEMS(poll_table)];
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	size_t i, j;
+	char list[LIST_MAX];
+	size_t i;
+	int j;
 
-	e->kind = EXPECT_POLL;
 	if (note_role_seen(p, p->poll, e, "poll includes") == -1)
 		return -1;
 	if (expect_second_word(p, it, "includes", "POLLIN") == -1)
@@ -742,18 +757,16 @@ parse_poll_expect(struct parser *p, const struct item *it,
 		    "'includes' needs poll flags (e.g. 'includes POLLIN POLLRDHUP')");
 		return -1;
 	}
-	for (j = 0; j < NELEMS(poll_table); j++)
-		names[j] = poll_table[j].name;
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		for (j = 0; j < NELEMS(poll_table); j++)
-			if (strcmp(t->s, poll_table[j].name) == 0)
-				break;
-		if (j == NELEMS(poll_table)) {
+		j = words_find(WORDS(poll_table), t->s);
+		if (j < 0) {
 			diag_fail(p, it->line->number, t->col,
-			    "unknown poll flag '%s'%s (expected POLLIN, POLLOUT, POLLERR, POLLHUP or POLLRDHUP)",
+			    "unknown poll flag '%s'%s (expected %s)",
 			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(names)));
+			    diag_suggest(&h, t->s, WORDS(poll_table)),
+			    words_list(list, sizeof(list), WORDS(poll_table),
+			    false, "or"));
 			return -1;
 		}
 		if ((e->u.poll_events & poll_table[j].value) != 0) {
@@ -776,10 +789,9 @@ parse_fate(struct parser *p, const struct item *it, struct case_expect *e)
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char what[64];
+	char what[64], list[LIST_MAX];
 
 	ln = it->line;
-	e->kind = EXPECT_KILLED;
 	snprintf(what, sizeof(what), "what becomes of %s",
 	    role_name(e->role));
 	if (note_seen(p, &p->killed[e->role], e, 1, what) == -1)
@@ -822,39 +834,221 @@ parse_fate(struct parser *p, const struct item *it, struct case_expect *e)
 	t = item_token(it, 3);
 	if (signal_from_name(t->s, &e->u.signal) == -1) {
 		diag_fail(p, ln->number, t->col,
-		    "unknown signal '%s'%s (expected SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT or SIGBUS)",
-		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, symbols_signal_words()));
+		    "unknown signal '%s'%s (expected %s)", diag_show(&sh, t->s),
+		    diag_suggest(&h, t->s, symbols_signal_words()),
+		    words_list(list, sizeof(list), symbols_signal_words(),
+		    false, "or"));
 		return -1;
 	}
 	return diag_no_more(p, it, 4);
 }
 
-/* An expectation whose first word is ROLE.ATTR. */
+/* How an expectation's first word picks its row. */
+enum expect_shape {
+	SHAPE_WORD,		/* a word of its own: "teardown", "no" */
+	SHAPE_DIRECTION,	/* DIRECTION, then the head: "c->s lost" */
+	SHAPE_ROLE_ATTR,	/* ROLE.head: "client.recv" */
+	SHAPE_ROLE		/* ROLE alone: "server killed by SIGPIPE" */
+};
+
+/*
+ * A head: the word that picks the row, by the row's shape, and the
+ * parser of what follows it.  A NULL word picks the row when no other
+ * head of its shape does (DIRECTION OUTCOME, ROLE killed by).
+ */
+struct expect_head {
+	const char *word;
+	int (*parse)(struct parser *p, const struct item *it,
+	    struct case_expect *e);
+	struct expect_source source;	/* SHAPE_ROLE_ATTR */
+};
+
+/* The expectations, by enum expect_kind. */
+struct expect_row {
+	struct expect_word w;	/* form, help: case_expect_word() */
+	enum expect_shape shape;
+	/* EXPECT_DURATION's by enum timed_call: see parse_expect_source(). */
+	struct expect_head heads[2];
+};
+
+static const struct expect_row expect_rows[] = {
+	[EXPECT_TEARDOWN] = { { "teardown CLASS [from END]",
+	    "how the connection ends on the wire, and who ends it" },
+	    SHAPE_WORD, { { .word = "teardown", .parse = parse_teardown } } },
+	[EXPECT_RST] = { { "rst from END [ack|bare] | no rst",
+	    "an RST on the wire (with or without ACK), or none at all" },
+	    SHAPE_WORD, { { .word = "rst", .parse = parse_rst },
+	    { .word = "no", .parse = parse_no_rst } } },
+	[EXPECT_RECV_END] = { { "ROLE.recv ends END [then END]",
+	    "how ROLE's read loop ended (EOF or an errno), and the next read" },
+	    SHAPE_ROLE_ATTR, { { .word = "recv", .parse = parse_recv_end,
+	    .source = { "recv ends", { STEP_RECV }, 1 } } } },
+	/* SO_ERROR is read by a so_error step and after a read loop. */
+	[EXPECT_SO_ERROR] = { { "ROLE.so_error ERRNO|0",
+	    "the socket error ROLE read last" },
+	    SHAPE_ROLE_ATTR, { { .word = "so_error",
+	    .parse = parse_so_error_expect,
+	    .source = { "so_error", { STEP_SO_ERROR, STEP_RECV }, 2 } } } },
+	[EXPECT_OUTCOME] = { { "DIRECTION OUTCOME",
+	    "what became of the bytes the writer sent" },
+	    SHAPE_DIRECTION, { { .word = NULL, .parse = parse_outcome } } },
+	[EXPECT_LOST] = { { "DIRECTION lost OP SIZE|unsent",
+	    "how many bytes the writer sent the reader never read" },
+	    SHAPE_DIRECTION, { { .word = "lost", .parse = parse_lost } } },
+	[EXPECT_KERNEL] = { { "kernel COUNTER OP INTEGER | kernel COUNTER +N",
+	    "how a TCP counter (nstat) changed during the case" },
+	    SHAPE_WORD, { { .word = "kernel", .parse = parse_kernel } } },
+	[EXPECT_SEND_ERRORS] = { {
+	    "ROLE.send errors ERRNO... | ROLE.send errors none",
+	    "the errors ROLE's send calls ended with, in order" },
+	    SHAPE_ROLE_ATTR, { { .word = "send", .parse = parse_send_errors,
+	    .source = { "send errors", { STEP_SEND }, 1 } } } },
+	[EXPECT_DURATION] = { {
+	    "ROLE.close took OP DUR | ROLE.shutdown took OP DUR",
+	    "how long ROLE's close or shutdown call took" },
+	    SHAPE_ROLE_ATTR, {
+	    [TIMED_CLOSE] = { .word = "close", .parse = parse_close_took,
+	    .source = { "close took", { STEP_CLOSE, STEP_LINGERING_CLOSE },
+	    2 } },
+	    [TIMED_SHUTDOWN] = { .word = "shutdown",
+	    .parse = parse_shutdown_took,
+	    .source = { "shutdown took", { STEP_SHUTDOWN }, 1 } } } },
+	[EXPECT_KILLED] = { { "ROLE killed by SIGNAL | ROLE exits normally",
+	    "how ROLE's process ended" },
+	    SHAPE_ROLE, { { .word = NULL, .parse = parse_fate } } },
+	[EXPECT_POLL] = { { "ROLE.poll includes FLAG...",
+	    "what ROLE's poll step saw in revents" },
+	    SHAPE_ROLE_ATTR, { { .word = "poll", .parse = parse_poll_expect,
+	    .source = { "poll includes", { STEP_POLL }, 1 } } } },
+	[EXPECT_DISCARDED] = { { "DIRECTION discarded OP SIZE",
+	    "bytes unread in the reader's receive queue when it closed" },
+	    SHAPE_DIRECTION, { { .word = "discarded", .parse = parse_lost } } },
+};
+
+_Static_assert(NELEMS(expect_rows) == EXPECT_KIND_COUNT,
+    "a row for every enum expect_kind");
+
+/*
+ * The row of shape whose head is word (NULL: the row that takes any
+ * other word), and the head; -1 when none.
+ */
 static int
-parse_role_attr(struct parser *p, const struct item *it,
-    struct case_expect *e, enum role_attr attr)
+find_head(enum expect_shape shape, const char *word,
+    const struct expect_head **head)
 {
-	switch (attr) {
-	case ATTR_RECV:
-		return parse_recv_end(p, it, e);
-	case ATTR_SO_ERROR:
-		return parse_so_error_expect(p, it, e);
-	case ATTR_SEND:
-		return parse_send_errors(p, it, e);
-	case ATTR_CLOSE:
-		return parse_took(p, it, e, TIMED_CLOSE);
-	case ATTR_SHUTDOWN:
-		return parse_took(p, it, e, TIMED_SHUTDOWN);
-	case ATTR_POLL:
-	default:
-		return parse_poll_expect(p, it, e);
+	const struct expect_head *h;
+	size_t k, j;
+
+	for (k = 0; k < NELEMS(expect_rows); k++) {
+		if (expect_rows[k].shape != shape)
+			continue;
+		for (j = 0; j < NELEMS(expect_rows[k].heads); j++) {
+			h = &expect_rows[k].heads[j];
+			if (h->parse == NULL)
+				continue;
+			if (word == NULL ? h->word == NULL :
+			    h->word != NULL && strcmp(word, h->word) == 0) {
+				*head = h;
+				return (int)k;
+			}
+		}
 	}
+	return -1;
+}
+
+/* Parse the rest of the item by the row and head found. */
+static int
+parse_by_head(struct parser *p, const struct item *it, struct case_expect *e,
+    int kind, const struct expect_head *head)
+{
+	e->kind = (enum expect_kind)kind;
+	return head->parse(p, it, e);
+}
+
+/* "DIRECTION ...": the second word picks the row. */
+static int
+parse_direction(struct parser *p, const struct item *it,
+    struct case_expect *e, enum role_id writer)
+{
+	const struct expect_head *head;
+	int kind;
+
+	e->writer = writer;
+	if (it->n < 2) {
+		diag_fail(p, it->line->number, it->tok[0].col,
+		    "'%s' needs an outcome (clean, delivered, delivered-but-reset, hidden-reset, truncated, corrupted, none), 'lost OP N' or 'discarded OP N'",
+		    it->tok[0].s);
+		return -1;
+	}
+	kind = find_head(SHAPE_DIRECTION, it->tok[1].s, &head);
+	if (kind < 0)
+		kind = find_head(SHAPE_DIRECTION, NULL, &head);
+	return parse_by_head(p, it, e, kind, head);
+}
+
+/* The heads of shape, in the table's order, as suggestions. */
+static void
+consider_heads(struct suggestion *sg, enum expect_shape shape,
+    const char *prefix)
+{
+	const struct expect_head *h;
+	char word[64];
+	size_t k, j;
+
+	for (k = 0; k < NELEMS(expect_rows); k++) {
+		if (expect_rows[k].shape != shape)
+			continue;
+		for (j = 0; j < NELEMS(expect_rows[k].heads); j++) {
+			h = &expect_rows[k].heads[j];
+			if (h->word == NULL)
+				continue;
+			snprintf(word, sizeof(word), "%s%s", prefix, h->word);
+			suggestion_consider(sg, word);
+		}
+	}
+}
+
+/* The nearest OUTCOME, or the word of another DIRECTION form. */
+static const char *
+outcome_suggestion(struct suggestion *sg, const char *typed)
+{
+	size_t i;
+
+	suggestion_init(sg, typed);
+	for (i = 0; i < NELEMS(outcome_words); i++)
+		suggestion_consider(sg, outcome_words[i]);
+	consider_heads(sg, SHAPE_DIRECTION, "");
+	return suggestion_best(sg);
+}
+
+/* The nearest first word of any expectation. */
+static const char *
+expect_suggestion(struct suggestion *sg, const char *typed)
+{
+	struct wordset directions;
+	char prefix[32];
+	size_t i, role;
+
+	suggestion_init(sg, typed);
+	consider_heads(sg, SHAPE_WORD, "");
+	directions = value_directions();
+	for (i = 0; i < directions.n; i++)
+		suggestion_consider(sg, words_at(directions, i));
+	for (role = 0; role < ROLE_COUNT; role++) {
+		snprintf(prefix, sizeof(prefix), "%s.",
+		    role_name((enum role_id)role));
+		consider_heads(sg, SHAPE_ROLE_ATTR, prefix);
+	}
+	for (role = 0; role < ROLE_COUNT; role++)
+		suggestion_consider(sg, role_name((enum role_id)role));
+	return suggestion_best(sg);
 }
 
 int
 parse_expect(struct parser *p, const struct item *it)
 {
+	const struct expect_head *head;
+	struct suggestion sg;
 	struct case_expect *e;
 	const struct token *t;
 	const char *rest;
@@ -862,7 +1056,7 @@ parse_expect(struct parser *p, const struct item *it)
 	struct hint h;
 	enum role_id role;
 	size_t i;
-	int head, attr;
+	int kind, writer;
 
 	e = append_expect(p);
 	if (e == NULL)
@@ -887,30 +1081,18 @@ parse_expect(struct parser *p, const struct item *it)
 		}
 	}
 
-	head = words_find(WORDS(expect_head_words), t->s);
-	switch (head) {
-	case HEAD_TEARDOWN:
-		return parse_teardown(p, it, e);
-	case HEAD_RST:
-		return parse_rst(p, it, e);
-	case HEAD_NO:
-		return parse_no_rst(p, it, e);
-	case HEAD_KERNEL:
-		return parse_kernel(p, it, e);
-	case HEAD_CLIENT_TO_SERVER:
-		return parse_direction(p, it, e, ROLE_CLIENT);
-	case HEAD_SERVER_TO_CLIENT:
-		return parse_direction(p, it, e, ROLE_SERVER);
-	default:
-		break;
-	}
-
+	kind = find_head(SHAPE_WORD, t->s, &head);
+	if (kind >= 0)
+		return parse_by_head(p, it, e, kind, head);
+	writer = words_find(value_directions(), t->s);
+	if (writer >= 0)
+		return parse_direction(p, it, e, (enum role_id)writer);
 	if (value_split_role(t->s, &role, &rest) == 0) {
-		attr = words_find(WORDS(attr_words), rest);
-		if (attr >= 0) {
+		kind = find_head(SHAPE_ROLE_ATTR, rest, &head);
+		if (kind >= 0) {
 			e->role = role;
 			e->has_role = true;
-			return parse_role_attr(p, it, e, (enum role_attr)attr);
+			return parse_by_head(p, it, e, kind, head);
 		}
 	}
 	if (strcmp(t->s, "client->client") == 0 ||
@@ -920,7 +1102,8 @@ parse_expect(struct parser *p, const struct item *it)
 		return -1;
 	}
 	i = (size_t)words_find(symbols_role_words(), t->s);
-	if (i < ROLE_COUNT) {
+	kind = find_head(SHAPE_ROLE, NULL, &head);
+	if (i < ROLE_COUNT && kind >= 0) {
 		if (i < ROLE_ENDS && it->n > 1 &&
 		    strncmp(it->tok[1].s, "->", 2) == 0) {
 			diag_fail_at(p, it->line, t,
@@ -929,11 +1112,11 @@ parse_expect(struct parser *p, const struct item *it)
 		}
 		e->role = (enum role_id)i;
 		e->has_role = true;
-		return parse_fate(p, it, e);
+		return parse_by_head(p, it, e, kind, head);
 	}
 	diag_fail(p, it->line->number, t->col, "unknown expectation '%s'%s",
 	    diag_show(&sh, t->s),
-	    diag_suggest(&h, t->s, WORDS(expect_first_words)));
+	    diag_hint(&h, "", expect_suggestion(&sg, t->s)));
 	return -1;
 }
 
@@ -976,7 +1159,7 @@ parse_expect_label(struct parser *p, struct item *it)
 	struct token *t;
 	struct shown sh;
 	struct hint h;
-	char *colon;
+	char *colon, list[LIST_MAX];
 	size_t len, scope;
 	int sys;
 
@@ -1003,8 +1186,9 @@ parse_expect_label(struct parser *p, struct item *it)
 		diag_suggest(&h, t->s, WORDS(system_words));
 		*colon = ':';
 		diag_fail(p, ln->number, t->col,
-		    "unknown system '%s'%s (expected linux, freebsd, darwin, netbsd or openbsd)",
-		    sh.text, h.text);
+		    "unknown system '%s'%s (expected %s)", sh.text, h.text,
+		    words_list(list, sizeof(list), WORDS(system_words), false,
+		    "or"));
 		return -1;
 	}
 	*colon = ':';
@@ -1039,15 +1223,69 @@ parse_expect_label(struct parser *p, struct item *it)
 bool
 parse_expect_is_head(const char *word)
 {
+	const struct expect_head *head;
 	enum role_id role;
 	const char *rest;
 
-	if (words_find(WORDS(expect_head_words), word) >= 0)
+	if (find_head(SHAPE_WORD, word, &head) >= 0 ||
+	    words_find(value_directions(), word) >= 0)
 		return true;
 	return value_split_role(word, &role, &rest) == 0 &&
-	    words_find(WORDS(attr_words), rest) >= 0;
+	    find_head(SHAPE_ROLE_ATTR, rest, &head) >= 0;
 }
 
+const struct expect_source *
+parse_expect_source(const struct case_expect *e)
+{
+	const struct expect_row *row;
+	const struct expect_head *head;
+
+	row = &expect_rows[e->kind];
+	if (row->shape != SHAPE_ROLE_ATTR)
+		return NULL;
+	head = &row->heads[e->kind == EXPECT_DURATION ?
+	    (size_t)e->u.duration.call : 0];
+	return head->source.nsteps > 0 ? &head->source : NULL;
+}
+
+const struct expect_word *
+case_expect_word(enum expect_kind kind)
+{
+	if ((unsigned)kind >= NELEMS(expect_rows))
+		return NULL;
+	return &expect_rows[kind].w;
+}
+
+int
+parse_expect_check_tables(char *buf, size_t size)
+{
+	const struct expect_row *row;
+	const struct expect_head *h;
+	bool complete;
+	size_t k, j;
+
+	for (k = 0; k < NELEMS(expect_rows); k++) {
+		row = &expect_rows[k];
+		/* Every head used has a parser; a role's names its source. */
+		complete = row->heads[0].parse != NULL;
+		for (j = 0; j < NELEMS(row->heads); j++) {
+			h = &row->heads[j];
+			if (h->word != NULL && h->parse == NULL)
+				complete = false;
+			if ((row->shape == SHAPE_WORD ||
+			    row->shape == SHAPE_ROLE_ATTR) &&
+			    h->parse != NULL && h->word == NULL)
+				complete = false;
+			if (row->shape == SHAPE_ROLE_ATTR && h->parse != NULL &&
+			    h->source.what == NULL)
+				complete = false;
+		}
+		if (words_gap(buf, size, "expectation", k, row->w.form,
+		    complete, row->w.help) == -1)
+			return -1;
+	}
+	return 0;
+}
 const char *
 outcome_name(enum direction_outcome o)
 {

@@ -50,6 +50,18 @@
  * every role raises "done" after its last step.  An event, once raised,
  * stays raised.
  *
+ * THE TABLES.  step_rows holds a row per enum step_kind: the word, the
+ * event it raises, its enum step_flag (what check.c needs to follow the
+ * role's descriptors), its help and its parser.  The options of a step
+ * have tables of their own: send_options (word, flag, help),
+ * recv_options, set_options (enum socket_option), shutdown_words (enum
+ * shutdown_how) and metric_words (enum socket_metric).  The "did you
+ * mean" lists and most "expected ..." lists are made from them.
+ *
+ * A new step: its enum step_kind value and union member (case.h), its
+ * parser and its row here, its action in harness/run/role.c.  A new send
+ * option: its enum send_flag (case.h) and a row of send_options.
+ *
  * Checks of the order of the steps (what needs the socket, what a child
  * may do) are in check.c.
  */
@@ -61,31 +73,61 @@
 #include "parser-int.h"
 #include "units.h"
 
-static const char *const step_words[] = {
-	"connect", "accept", "send", "recv", "shutdown", "close", "set",
-	"wait", "await", "raise", "pause", "so_error", "snapshot", "fork",
-	"dup", "exit", "poll", "drain", "lingering-close"
+#define LIST_MAX 256	/* a list of words in a message */
+
+/*
+ * The options of a send step, in any order, each once.  Options with the
+ * same flag are synonyms: one of them, once.
+ */
+struct send_option {
+	const char *word;
+	unsigned flag;		/* enum send_flag */
+	const char *help;
 };
 
-static const char *const shutdown_words[] = { "rd", "wr", "rdwr" };
-
-static const char *const option_words[] = {
-	"rcvbuf", "sndbuf", "nodelay", "cork", "linger", "nonblock", "sigpipe"
+static const struct send_option send_options[] = {
+	{ "nonblocking", SEND_DONTWAIT,
+	  "MSG_DONTWAIT: queue what fits, stop at EAGAIN" },
+	{ "dontwait", SEND_DONTWAIT, "the same as nonblocking" },
+	{ "more", SEND_MORE, "MSG_MORE: more follows, hold a partial segment" },
+	{ "nosignal", SEND_NOSIGNAL,
+	  "MSG_NOSIGNAL even after 'set sigpipe default'" },
 };
 
-static const char *const metric_words[] = { "unread", "unsent", "unacked" };
+struct shutdown_word {
+	const char *word;
+	const char *help;
+};
 
-/* Names the harness raises itself: a raise may not reuse them. */
-static bool
-is_implicit_event(const char *name)
-{
-	static const char *const implicit[] = {
-		"connected", "accepted", "sent", "received", "shutdown",
-		"closed", "forked", "duped", "drained", "done"
-	};
+static const struct shutdown_word shutdown_words[] = {
+	[SHUTDOWN_RD] = { "rd", "SHUT_RD: no more reads" },
+	[SHUTDOWN_WR] = { "wr", "SHUT_WR: no more writes, FIN after them" },
+	[SHUTDOWN_RDWR] = { "rdwr", "SHUT_RDWR: both" },
+};
 
-	return words_find(WORDS(implicit), name) >= 0;
-}
+_Static_assert(NELEMS(shutdown_words) == SHUTDOWN_RDWR + 1,
+    "a word for every enum shutdown_how");
+
+/* The queues an await step watches, and its comparison unless told. */
+struct metric_word {
+	const char *word;
+	enum compare_op op;
+	const char *help;
+};
+
+static const struct metric_word metric_words[] = {
+	[METRIC_UNREAD] = { "unread", COMPARE_GE,
+	    "SIOCINQ: received, not yet read" },
+	[METRIC_UNSENT] = { "unsent", COMPARE_LE,
+	    "SIOCOUTQNSD: queued, not yet sent" },
+	[METRIC_UNACKED] = { "unacked", COMPARE_LE,
+	    "SIOCOUTQ: queued, not yet acknowledged" },
+};
+
+_Static_assert(NELEMS(metric_words) == METRIC_UNACKED + 1,
+    "a word for every enum socket_metric");
+
+static bool is_implicit_event(const char *name);
 
 static struct case_step *
 append_step(struct parser *p, enum role_id role)
@@ -139,21 +181,38 @@ split_within(struct parser *p, struct item *it, uint64_t *timeout_ms)
 	return 0;
 }
 
+/* "A and B": the send options with flag (just "A" when it has one). */
+static const char *
+send_synonyms(char *buf, size_t size, unsigned flag)
+{
+	const char *words[NELEMS(send_options)];
+	struct wordset ws;
+	size_t i;
+
+	ws.rows = words;
+	ws.n = 0;
+	ws.stride = sizeof(words[0]);
+	for (i = 0; i < NELEMS(send_options); i++)
+		if (send_options[i].flag == flag)
+			words[ws.n++] = send_options[i].word;
+	return words_list(buf, size, ws, false, "and");
+}
 static int
-parse_send(struct parser *p, const struct item *it, struct step_send *send)
+parse_send(struct parser *p, const struct item *it, struct case_step *step)
 {
 	static const char *const modes[] = { "fill" };
-	static const char *const options[] = {
-		"nonblocking", "dontwait", "more", "nosignal"
-	};
+	const struct send_option *opt;
+	const char *given[NELEMS(send_options)];
+	struct step_send *send;
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	const char *dontwait_word;
-	unsigned flag;
-	size_t i;
+	char list[LIST_MAX];
+	size_t i, j;
+	int o;
 
+	send = &step->u.send;
 	ln = it->line;
 	if (it->n < 2) {
 		diag_fail_at(p, ln, &it->tok[0],
@@ -175,35 +234,37 @@ parse_send(struct parser *p, const struct item *it, struct step_send *send)
 		return -1;
 	}
 
-	dontwait_word = NULL;
+	/* given[o]: the word that gave option o ("fill" gives none). */
+	memset(given, 0, sizeof(given));
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		if (strcmp(t->s, "nonblocking") == 0 ||
-		    strcmp(t->s, "dontwait") == 0) {
-			if (dontwait_word != NULL) {
-				diag_fail(p, ln->number, t->col,
-				    "'%s' repeats '%s' (nonblocking and dontwait are the same)",
-				    t->s, dontwait_word);
-				return -1;
-			}
-			dontwait_word = t->s;
-			send->flags |= SEND_DONTWAIT;
-		} else if (strcmp(t->s, "more") == 0 ||
-		    strcmp(t->s, "nosignal") == 0) {
-			flag = t->s[0] == 'm' ? SEND_MORE : SEND_NOSIGNAL;
-			if ((send->flags & flag) != 0) {
-				diag_fail(p, ln->number, t->col,
-				    "'%s' is given twice", t->s);
-				return -1;
-			}
-			send->flags |= flag;
-		} else {
+		o = words_find(WORDS(send_options), t->s);
+		if (o < 0) {
 			diag_fail(p, ln->number, t->col,
-			    "unknown send option '%s'%s (expected 'nonblocking', 'dontwait', 'more' or 'nosignal')",
+			    "unknown send option '%s'%s (expected %s)",
 			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(options)));
+			    diag_suggest(&h, t->s, WORDS(send_options)),
+			    words_list(list, sizeof(list),
+			    WORDS(send_options), true, "or"));
 			return -1;
 		}
+		opt = &send_options[o];
+		for (j = 0; j < NELEMS(send_options); j++) {
+			if (given[j] == NULL ||
+			    send_options[j].flag != opt->flag)
+				continue;
+			if (strcmp(send_synonyms(list, sizeof(list), opt->flag),
+			    opt->word) == 0)
+				diag_fail(p, ln->number, t->col,
+				    "'%s' is given twice", t->s);
+			else
+				diag_fail(p, ln->number, t->col,
+				    "'%s' repeats '%s' (%s are the same)",
+				    t->s, given[j], list);
+			return -1;
+		}
+		given[o] = t->s;
+		send->flags |= opt->flag;
 	}
 	return 0;
 }
@@ -242,18 +303,66 @@ parse_rate(struct parser *p, const struct line *ln, struct token *t,
 	return rc;
 }
 
+/* "peek": token i of the item. */
 static int
-parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
+recv_peek(struct parser *p, const struct item *it, size_t *i,
+    struct step_recv *recv)
+{
+	(void)p;
+	(void)it;
+	(void)i;
+	recv->peek = true;
+	return 0;
+}
+
+/* "rate SIZE/DUR": token *i is "rate"; *i moves to SIZE/DUR. */
+static int
+recv_rate(struct parser *p, const struct item *it, size_t *i,
+    struct step_recv *recv)
+{
+	if (*i + 1 >= it->n) {
+		diag_fail_at(p, it->line, item_token(it, *i),
+		    "rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms')");
+		return -1;
+	}
+	return parse_rate(p, it->line, item_token(it, ++*i), recv);
+}
+
+/* The options of a recv step, in any order, each once. */
+enum recv_option_id {
+	RECV_OPTION_PEEK,
+	RECV_OPTION_RATE
+};
+
+struct recv_option {
+	const char *word;
+	int (*parse)(struct parser *p, const struct item *it, size_t *i,
+	    struct step_recv *recv);
+	const char *help;
+};
+
+static const struct recv_option recv_options[] = {
+	[RECV_OPTION_PEEK] = { "peek", recv_peek,
+	    "MSG_PEEK: look without consuming" },
+	[RECV_OPTION_RATE] = { "rate", recv_rate,
+	    "rate SIZE/DUR: a slow reader, SIZE at a time, DUR apart" },
+};
+
+static int
+parse_recv(struct parser *p, const struct item *it, struct case_step *step)
 {
 	static const char *const modes[] = { "all" };
-	static const char *const options[] = { "peek", "rate" };
+	bool given[NELEMS(recv_options)];
+	struct step_recv *recv;
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	unsigned peek_col, rate_col;
+	char list[LIST_MAX];
 	size_t i;
+	int o;
 
+	recv = &step->u.recv;
 	ln = it->line;
 	if (it->n < 2) {
 		diag_fail_at(p, ln, &it->tok[0],
@@ -270,41 +379,32 @@ parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 			return -1;
 	} else {
 		diag_fail(p, ln->number, t->col,
-		    "recv needs a size or 'all', not '%s'%s", diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(modes)));
+		    "recv needs a size or 'all', not '%s'%s",
+		    diag_show(&sh, t->s), diag_suggest(&h, t->s, WORDS(modes)));
 		return -1;
 	}
-	peek_col = rate_col = 0;
+	memset(given, 0, sizeof(given));
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		if (strcmp(t->s, "peek") == 0) {
-			if (peek_col != 0) {
-				diag_fail_at(p, ln, t, "'peek' is given twice");
-				return -1;
-			}
-			peek_col = t->col;
-			recv->peek = true;
-		} else if (strcmp(t->s, "rate") == 0) {
-			if (rate_col != 0) {
-				diag_fail_at(p, ln, t, "'rate' is given twice");
-				return -1;
-			}
-			rate_col = t->col;
-			if (i + 1 >= it->n) {
-				diag_fail_at(p, ln, t,
-				    "rate needs SIZE/DUR (e.g. 'rate 64KiB/10ms')");
-				return -1;
-			}
-			if (parse_rate(p, ln, item_token(it, ++i), recv) == -1)
-				return -1;
-		} else {
+		o = words_find(WORDS(recv_options), t->s);
+		if (o < 0) {
 			diag_fail(p, ln->number, t->col,
-			    "unknown recv option '%s'%s (expected 'peek' or 'rate')",
+			    "unknown recv option '%s'%s (expected %s)",
 			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(options)));
+			    diag_suggest(&h, t->s, WORDS(recv_options)),
+			    words_list(list, sizeof(list),
+			    WORDS(recv_options), true, "or"));
 			return -1;
 		}
-		if (peek_col != 0 && rate_col != 0) {
+		if (given[o]) {
+			diag_fail(p, ln->number, t->col, "'%s' is given twice",
+			    t->s);
+			return -1;
+		}
+		given[o] = true;
+		if (recv_options[o].parse(p, it, &i, recv) == -1)
+			return -1;
+		if (given[RECV_OPTION_PEEK] && given[RECV_OPTION_RATE]) {
 			/* A slow reader consumes; a peek does not. */
 			diag_fail(p, ln->number, t->col,
 			    "'rate' and 'peek' exclude each other");
@@ -313,7 +413,6 @@ parse_recv(struct parser *p, const struct item *it, struct step_recv *recv)
 	}
 	return 0;
 }
-
 /*
  * The optional size limit that ends "drain [SIZE]" and "lingering-close
  * DUR [SIZE]", at token i: 0 (no limit) when the step ends before it.
@@ -345,17 +444,20 @@ parse_optional_limit(struct parser *p, const struct item *it, size_t i,
 
 /* "drain [SIZE]" */
 static int
-parse_drain(struct parser *p, const struct item *it, struct step_drain *dr)
+parse_drain(struct parser *p, const struct item *it, struct case_step *step)
 {
 	return parse_optional_limit(p, it, 1, "drain",
-	    "(e.g. 'drain 1MiB') or nothing", &dr->limit);
+	    "(e.g. 'drain 1MiB') or nothing", &step->u.drain.limit);
 }
 
 /* "lingering-close DUR [SIZE]" */
 static int
 parse_lingering_close(struct parser *p, const struct item *it,
-    struct step_lingering_close *lc)
+    struct case_step *step)
 {
+	struct step_lingering_close *lc;
+
+	lc = &step->u.lingering;
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "lingering-close needs a duration (e.g. 'lingering-close 2s', 'lingering-close 2s 1MiB')");
@@ -370,13 +472,14 @@ parse_lingering_close(struct parser *p, const struct item *it,
 
 static int
 parse_shutdown(struct parser *p, const struct item *it,
-    enum shutdown_how *how)
+    struct case_step *step)
 {
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
 	int i;
 
+	/* The messages put wr first: it is the one a case wants. */
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "shutdown needs 'wr', 'rd' or 'rdwr' (e.g. 'shutdown wr')");
@@ -391,41 +494,58 @@ parse_shutdown(struct parser *p, const struct item *it,
 		    diag_suggest(&h, t->s, WORDS(shutdown_words)));
 		return -1;
 	}
-	*how = (enum shutdown_how)i;
+	step->u.shutdown = (enum shutdown_how)i;
 	return diag_no_more(p, it, 2);
 }
+/* The options of a set step, by enum socket_option. */
+struct set_option {
+	const char *word;
+	int (*parse)(struct parser *p, const struct item *it,
+	    struct step_set *set);
+	const char *switch_words[2];	/* parse_switch: on, then off */
+	bool process;		/* about the process, not the socket */
+	const char *help;
+};
 
+static const struct set_option *set_option(enum socket_option option);
+
+/*
+ * An option that is on or off: "set nodelay on", "set sigpipe ignore";
+ * the option's row has the two words.
+ */
 static int
-parse_on_off(struct parser *p, const struct item *it, struct step_set *set)
+parse_switch(struct parser *p, const struct item *it, struct step_set *set)
 {
-	static const char *const words[] = { "on", "off" };
-	const char *option;
+	const char *option, *const *words;
 	const struct token *t;
+	struct wordset ws;
 	struct shown sh;
 	struct hint h;
+	int i;
 
 	option = it->tok[1].s;
+	words = set_option(set->option)->switch_words;
+	ws.rows = words;
+	ws.n = 2;
+	ws.stride = sizeof(words[0]);
 	if (it->n < 3) {
 		diag_fail(p, it->line->number, it->tok[0].col,
-		    "set %s needs 'on' or 'off' (e.g. 'set %s on')",
-		    option, option);
+		    "set %s needs '%s' or '%s' (e.g. 'set %s %s')", option,
+		    words[0], words[1], option, words[0]);
 		return -1;
 	}
 	t = item_token(it, 2);
-	if (strcmp(t->s, "on") == 0)
-		set->on = true;
-	else if (strcmp(t->s, "off") == 0)
-		set->on = false;
-	else {
+	i = words_find(ws, t->s);
+	if (i < 0) {
 		diag_fail(p, it->line->number, t->col,
-		    "set %s needs 'on' or 'off', not '%s'%s", option,
-		    diag_show(&sh, t->s), diag_suggest(&h, t->s, WORDS(words)));
+		    "set %s needs '%s' or '%s', not '%s'%s", option, words[0],
+		    words[1], diag_show(&sh, t->s), diag_suggest(&h, t->s, ws));
 		return -1;
 	}
+	set->on = i == 0;
 	set->value = set->on ? 1 : 0;
 	return 0;
 }
-
 static int
 parse_buffer_size(struct parser *p, const struct item *it,
     struct step_set *set)
@@ -506,84 +626,66 @@ parse_linger(struct parser *p, const struct item *it, struct step_set *set)
 	return 0;
 }
 
-static int
-parse_sigpipe(struct parser *p, const struct item *it, struct step_set *set)
-{
-	static const char *const words[] = { "default", "ignore" };
-	const struct token *t;
-	struct shown sh;
-	struct hint h;
+static const struct set_option set_options[] = {
+	[OPTION_RCVBUF] = { "rcvbuf", parse_buffer_size, { NULL, NULL },
+	    false, "set rcvbuf SIZE: SO_RCVBUF" },
+	[OPTION_SNDBUF] = { "sndbuf", parse_buffer_size, { NULL, NULL },
+	    false, "set sndbuf SIZE: SO_SNDBUF" },
+	[OPTION_NODELAY] = { "nodelay", parse_switch, { "on", "off" },
+	    false, "set nodelay on|off: TCP_NODELAY" },
+	[OPTION_CORK] = { "cork", parse_switch, { "on", "off" },
+	    false, "set cork on|off: TCP_CORK" },
+	[OPTION_LINGER] = { "linger", parse_linger, { NULL, NULL },
+	    false, "set linger off|SECONDS: SO_LINGER" },
+	[OPTION_NONBLOCK] = { "nonblock", parse_switch, { "on", "off" },
+	    false, "set nonblock on|off: O_NONBLOCK on the descriptor" },
+	[OPTION_SIGPIPE] = { "sigpipe", parse_switch, { "default", "ignore" },
+	    true, "set sigpipe default|ignore: does SIGPIPE kill the role" },
+};
 
-	if (it->n < 3) {
-		diag_fail_at(p, it->line, &it->tok[0],
-		    "set sigpipe needs 'default' or 'ignore' (e.g. 'set sigpipe default')");
-		return -1;
-	}
-	t = item_token(it, 2);
-	if (strcmp(t->s, "default") == 0)
-		set->on = true;
-	else if (strcmp(t->s, "ignore") == 0)
-		set->on = false;
-	else {
-		diag_fail(p, it->line->number, t->col,
-		    "set sigpipe needs 'default' or 'ignore', not '%s'%s",
-		    diag_show(&sh, t->s), diag_suggest(&h, t->s, WORDS(words)));
-		return -1;
-	}
-	set->value = set->on ? 1 : 0;
-	return 0;
+_Static_assert(NELEMS(set_options) == OPTION_SIGPIPE + 1,
+    "a row for every enum socket_option");
+
+static const struct set_option *
+set_option(enum socket_option option)
+{
+	return &set_options[option];
 }
 
 static int
-parse_set(struct parser *p, const struct item *it, struct step_set *set)
+parse_set(struct parser *p, const struct item *it, struct case_step *step)
 {
 	const struct token *t;
+	struct step_set *set;
 	struct shown sh;
 	struct hint h;
-	int option, rc;
+	int option;
 
+	/* The messages list the options as the README does. */
+	set = &step->u.set;
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "set needs an option: rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe (e.g. 'set nodelay on')");
 		return -1;
 	}
 	t = item_token(it, 1);
-	option = words_find(WORDS(option_words), t->s);
+	option = words_find(WORDS(set_options), t->s);
 	if (option < 0) {
 		diag_fail(p, it->line->number, t->col,
 		    "unknown option '%s'%s (expected rcvbuf, sndbuf, nodelay, cork, nonblock, linger or sigpipe)",
 		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(option_words)));
+		    diag_suggest(&h, t->s, WORDS(set_options)));
 		return -1;
 	}
 	set->option = (enum socket_option)option;
-	switch (set->option) {
-	case OPTION_RCVBUF:
-	case OPTION_SNDBUF:
-		rc = parse_buffer_size(p, it, set);
-		break;
-	case OPTION_LINGER:
-		rc = parse_linger(p, it, set);
-		break;
-	case OPTION_SIGPIPE:
-		rc = parse_sigpipe(p, it, set);
-		break;
-	case OPTION_NODELAY:
-	case OPTION_CORK:
-	case OPTION_NONBLOCK:
-	default:
-		rc = parse_on_off(p, it, set);
-		break;
-	}
-	if (rc == -1)
+	if (set_options[option].parse(p, it, set) == -1)
 		return -1;
 	return diag_no_more(p, it, 3);
 }
-
 static int
-parse_wait(struct parser *p, enum role_id role, const struct item *it,
-    struct step_wait *wait)
+parse_wait(struct parser *p, const struct item *it, struct case_step *step)
 {
+	struct step_wait *wait;
 	const struct line *ln;
 	struct token *t;
 	struct shown sh, whole;
@@ -591,6 +693,7 @@ parse_wait(struct parser *p, enum role_id role, const struct item *it,
 	char *dot;
 	int r;
 
+	wait = &step->u.wait;
 	ln = it->line;
 	if (it->n < 2) {
 		diag_fail_at(p, ln, &it->tok[0],
@@ -620,7 +723,7 @@ parse_wait(struct parser *p, enum role_id role, const struct item *it,
 		return -1;
 	}
 	*dot = '.';
-	if ((enum role_id)r == role) {
+	if ((enum role_id)r == section_role(p->section)) {
 		diag_fail_at(p, ln, t, "a role cannot wait for its own event");
 		return -1;
 	}
@@ -632,32 +735,35 @@ parse_wait(struct parser *p, enum role_id role, const struct item *it,
 }
 
 static int
-parse_await(struct parser *p, const struct item *it, struct step_await *aw)
+parse_await(struct parser *p, const struct item *it, struct case_step *step)
 {
+	struct step_await *aw;
 	const struct line *ln;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
+	char list[LIST_MAX];
 	size_t i;
 	int metric;
 
+	aw = &step->u.await;
 	ln = it->line;
+	words_list(list, sizeof(list), WORDS(metric_words), false, "or");
 	if (it->n < 2) {
-		diag_fail_at(p, ln, &it->tok[0],
-		    "await needs unread, unsent or unacked and a size (e.g. 'await unread 100')");
+		diag_fail(p, ln->number, it->tok[0].col,
+		    "await needs %s and a size (e.g. 'await unread 100')", list);
 		return -1;
 	}
 	t = item_token(it, 1);
 	metric = words_find(WORDS(metric_words), t->s);
 	if (metric < 0) {
 		diag_fail(p, ln->number, t->col,
-		    "unknown queue '%s'%s (expected unread, unsent or unacked)",
-		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(metric_words)));
+		    "unknown queue '%s'%s (expected %s)", diag_show(&sh, t->s),
+		    diag_suggest(&h, t->s, WORDS(metric_words)), list);
 		return -1;
 	}
 	aw->metric = (enum socket_metric)metric;
-	aw->op = aw->metric == METRIC_UNREAD ? COMPARE_GE : COMPARE_LE;
+	aw->op = metric_words[metric].op;
 	i = 2;
 	if (i < it->n && symbols_compare_op(it->tok[i].s, &aw->op) == 0)
 		i++;
@@ -684,7 +790,7 @@ parse_await(struct parser *p, const struct item *it, struct step_await *aw)
 }
 
 static int
-parse_raise(struct parser *p, const struct item *it, struct step_raise *raise)
+parse_raise(struct parser *p, const struct item *it, struct case_step *step)
 {
 	const struct token *t;
 	struct shown sh;
@@ -707,39 +813,121 @@ parse_raise(struct parser *p, const struct item *it, struct step_raise *raise)
 		    t->s);
 		return -1;
 	}
-	raise->event = case_dup_bytes(p, t->s, t->len);
-	if (raise->event == NULL)
+	step->u.raise.event = case_dup_bytes(p, t->s, t->len);
+	if (step->u.raise.event == NULL)
 		return -1;
 	return diag_no_more(p, it, 2);
 }
 
 static int
-parse_pause(struct parser *p, const struct item *it, struct step_pause *pause)
+parse_pause(struct parser *p, const struct item *it, struct case_step *step)
 {
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0],
 		    "pause needs a duration (e.g. 'pause 250ms')");
 		return -1;
 	}
-	if (value_duration(p, it->line, &it->tok[1], &pause->ms) == -1)
+	if (value_duration(p, it->line, &it->tok[1], &step->u.pause.ms) == -1)
 		return -1;
 	return diag_no_more(p, it, 2);
 }
 
-bool
-parse_step_is(const char *word)
+/* A step of one word: "close", "fork". */
+static int
+parse_bare(struct parser *p, const struct item *it, struct case_step *step)
 {
-	return words_find(WORDS(step_words), word) >= 0;
+	(void)step;
+	return diag_no_more(p, it, 1);
+}
+
+/* The steps, by enum step_kind. */
+struct step_row {
+	struct step_word w;	/* what case_step_word() gives */
+	int (*parse)(struct parser *p, const struct item *it,
+	    struct case_step *step);
+};
+
+static const struct step_row step_rows[] = {
+	[STEP_CONNECT] = { { "connect", "connected",
+	    STEP_OPENS | STEP_CLIENT_ONLY,
+	    "connect: connect to the server's listener" }, parse_bare },
+	[STEP_ACCEPT] = { { "accept", "accepted",
+	    STEP_OPENS | STEP_SERVER_ONLY,
+	    "accept: accept the client's connection" }, parse_bare },
+	[STEP_SEND] = { { "send", "sent", STEP_NEEDS_CONNECTION,
+	    "send SIZE|fill [OPTION...]: write pattern bytes" }, parse_send },
+	[STEP_RECV] = { { "recv", "received", STEP_NEEDS_CONNECTION,
+	    "recv SIZE|all [peek] [rate SIZE/DUR]: read, check pattern bytes" },
+	    parse_recv },
+	[STEP_SHUTDOWN] = { { "shutdown", "shutdown", STEP_NEEDS_CONNECTION,
+	    "shutdown wr|rd|rdwr: shutdown(2)" }, parse_shutdown },
+	[STEP_CLOSE] = { { "close", "closed",
+	    STEP_NEEDS_CONNECTION | STEP_CLOSES,
+	    "close: close(2) one descriptor, timed" }, parse_bare },
+	[STEP_SET] = { { "set", NULL, STEP_NEEDS_SOCKET,
+	    "set OPTION VALUE: a socket option or descriptor flag" },
+	    parse_set },
+	[STEP_WAIT] = { { "wait", NULL, 0,
+	    "wait ROLE.EVENT: until another role raises EVENT" }, parse_wait },
+	[STEP_AWAIT] = { { "await", NULL, STEP_NEEDS_CONNECTION,
+	    "await unread|unsent|unacked [OP] SIZE: until a queue holds SIZE" },
+	    parse_await },
+	[STEP_RAISE] = { { "raise", NULL, STEP_RAISES_NAMED,
+	    "raise EVENT: raise an event of one's own" }, parse_raise },
+	[STEP_PAUSE] = { { "pause", NULL, 0,
+	    "pause DUR: sleep (never needed for a verdict)" }, parse_pause },
+	[STEP_SO_ERROR] = { { "so_error", NULL, STEP_NEEDS_CONNECTION,
+	    "so_error: getsockopt(SO_ERROR), recorded (and cleared)" },
+	    parse_bare },
+	[STEP_SNAPSHOT] = { { "snapshot", NULL, STEP_NEEDS_CONNECTION,
+	    "snapshot: record SIOCINQ, SIOCOUTQ and SIOCOUTQNSD" },
+	    parse_bare },
+	[STEP_FORK] = { { "fork", "forked",
+	    STEP_NEEDS_CONNECTION | STEP_FORKS,
+	    "fork: the child runs the ROLE.child section" }, parse_bare },
+	[STEP_DUP] = { { "dup", "duped", STEP_NEEDS_CONNECTION | STEP_DUPS,
+	    "dup: one more descriptor of the socket" }, parse_bare },
+	[STEP_EXIT] = { { "exit", NULL, STEP_ENDS,
+	    "exit: end the process now (its descriptors close with it)" },
+	    parse_bare },
+	[STEP_POLL] = { { "poll", NULL, STEP_NEEDS_CONNECTION,
+	    "poll: poll() without waiting; revents recorded" }, parse_bare },
+	[STEP_DRAIN] = { { "drain", "drained", STEP_NEEDS_CONNECTION,
+	    "drain [SIZE]: read and discard until EOF, at most SIZE" },
+	    parse_drain },
+	[STEP_LINGERING_CLOSE] = { { "lingering-close", "closed",
+	    STEP_NEEDS_CONNECTION | STEP_CLOSES,
+	    "lingering-close DUR [SIZE]: shutdown wr, discard reads, close" },
+	    parse_lingering_close },
+};
+
+_Static_assert(NELEMS(step_rows) == STEP_KIND_COUNT,
+    "a row for every enum step_kind");
+
+/* Names the harness raises itself: a raise may not reuse them. */
+static bool
+is_implicit_event(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, EVENT_DONE) == 0)
+		return true;
+	for (i = 0; i < NELEMS(step_rows); i++)
+		if (step_rows[i].w.event != NULL &&
+		    strcmp(name, step_rows[i].w.event) == 0)
+			return true;
+	return false;
 }
 
 int
 parse_step(struct parser *p, enum role_id role, struct item *it)
 {
+	const struct step_row *row;
 	struct case_step *step;
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	int kind, rc;
+	int kind;
 
 	step = append_step(p, role);
 	if (step == NULL)
@@ -750,122 +938,122 @@ parse_step(struct parser *p, enum role_id role, struct item *it)
 	step->text = lexer_item_text(p, it);
 	if (step->text == NULL)
 		return -1;
-	kind = words_find(WORDS(step_words), t->s);
+	kind = words_find(WORDS(step_rows), t->s);
 	if (kind < 0) {
 		diag_fail(p, step->line, step->col, "unknown step '%s'%s",
 		    diag_show(&sh, t->s),
-		    diag_suggest(&h, t->s, WORDS(step_words)));
+		    diag_suggest(&h, t->s, WORDS(step_rows)));
 		return -1;
 	}
 	/* The kind first: case_free() frees the union by it. */
 	step->kind = (enum step_kind)kind;
-	if (role_is_child(role) && (step->kind == STEP_CONNECT ||
-	    step->kind == STEP_ACCEPT)) {
+	row = &step_rows[kind];
+	if (role_is_child(role) && (row->w.flags & STEP_OPENS) != 0) {
 		diag_fail(p, step->line, step->col,
 		    "'%s' is not a step of %s: a child starts with its parent's connected socket",
 		    t->s, role_name(role));
 		return -1;
 	}
-	if (role_is_child(role) && step->kind == STEP_FORK) {
+	if (role_is_child(role) && (row->w.flags & STEP_FORKS) != 0) {
 		diag_fail_at(p, it->line, t, "a child cannot fork");
 		return -1;
 	}
-	if (step->kind == STEP_CONNECT && role != ROLE_CLIENT) {
-		diag_fail_at(p, it->line, t, "'connect' is a client step");
-		return -1;
-	}
-	if (step->kind == STEP_ACCEPT && role != ROLE_SERVER) {
-		diag_fail_at(p, it->line, t, "'accept' is a server step");
+	if (((row->w.flags & STEP_CLIENT_ONLY) != 0 && role != ROLE_CLIENT) ||
+	    ((row->w.flags & STEP_SERVER_ONLY) != 0 && role != ROLE_SERVER)) {
+		diag_fail(p, step->line, step->col, "'%s' is a %s step", t->s,
+		    role_name((row->w.flags & STEP_CLIENT_ONLY) != 0 ?
+		    ROLE_CLIENT : ROLE_SERVER));
 		return -1;
 	}
 	if (split_within(p, it, &step->timeout_ms) == -1)
 		return -1;
-
-	switch (step->kind) {
-	case STEP_SEND:
-		rc = parse_send(p, it, &step->u.send);
-		break;
-	case STEP_RECV:
-		rc = parse_recv(p, it, &step->u.recv);
-		break;
-	case STEP_SHUTDOWN:
-		rc = parse_shutdown(p, it, &step->u.shutdown);
-		break;
-	case STEP_SET:
-		rc = parse_set(p, it, &step->u.set);
-		break;
-	case STEP_WAIT:
-		rc = parse_wait(p, role, it, &step->u.wait);
-		break;
-	case STEP_AWAIT:
-		rc = parse_await(p, it, &step->u.await);
-		break;
-	case STEP_RAISE:
-		rc = parse_raise(p, it, &step->u.raise);
-		break;
-	case STEP_PAUSE:
-		rc = parse_pause(p, it, &step->u.pause);
-		break;
-	case STEP_DRAIN:
-		rc = parse_drain(p, it, &step->u.drain);
-		break;
-	case STEP_LINGERING_CLOSE:
-		rc = parse_lingering_close(p, it, &step->u.lingering);
-		break;
-	case STEP_CONNECT:
-	case STEP_ACCEPT:
-	case STEP_CLOSE:
-	case STEP_SO_ERROR:
-	case STEP_SNAPSHOT:
-	case STEP_FORK:
-	case STEP_DUP:
-	case STEP_EXIT:
-	case STEP_POLL:
-	default:
-		rc = diag_no_more(p, it, 1);
-		break;
-	}
-	if (rc == -1)
+	if (row->parse(p, it, step) == -1)
 		return -1;
 	return check_step_order(p, role, step);
 }
 
+bool
+parse_step_is(const char *word)
+{
+	return words_find(WORDS(step_rows), word) >= 0;
+}
+
+unsigned
+parse_step_flags(const struct case_step *step)
+{
+	unsigned flags;
+
+	flags = step_rows[step->kind].w.flags;
+	if (step->kind == STEP_SET && set_options[step->u.set.option].process)
+		flags &= ~(unsigned)STEP_NEEDS_SOCKET;
+	return flags;
+}
+
+const struct step_word *
+case_step_word(enum step_kind kind)
+{
+	if ((unsigned)kind >= NELEMS(step_rows))
+		return NULL;
+	return &step_rows[kind].w;
+}
+
+int
+parse_step_check_tables(char *buf, size_t size)
+{
+	const struct set_option *so;
+	size_t i;
+
+	for (i = 0; i < NELEMS(step_rows); i++)
+		if (words_gap(buf, size, "step", i, step_rows[i].w.word,
+		    step_rows[i].parse != NULL, step_rows[i].w.help) == -1)
+			return -1;
+	for (i = 0; i < NELEMS(send_options); i++)
+		if (words_gap(buf, size, "send option", i,
+		    send_options[i].word, send_options[i].flag != 0,
+		    send_options[i].help) == -1)
+			return -1;
+	for (i = 0; i < NELEMS(recv_options); i++)
+		if (words_gap(buf, size, "recv option", i,
+		    recv_options[i].word, recv_options[i].parse != NULL,
+		    recv_options[i].help) == -1)
+			return -1;
+	for (i = 0; i < NELEMS(set_options); i++) {
+		so = &set_options[i];
+		if (words_gap(buf, size, "set option", i, so->word,
+		    so->parse != NULL && (so->parse != parse_switch ||
+		    (so->switch_words[0] != NULL &&
+		    so->switch_words[1] != NULL)), so->help) == -1)
+			return -1;
+	}
+	for (i = 0; i < NELEMS(shutdown_words); i++)
+		if (words_gap(buf, size, "shutdown", i, shutdown_words[i].word,
+		    true, shutdown_words[i].help) == -1)
+			return -1;
+	for (i = 0; i < NELEMS(metric_words); i++)
+		if (words_gap(buf, size, "await queue", i, metric_words[i].word,
+		    true, metric_words[i].help) == -1)
+			return -1;
+	return 0;
+}
 const char *
 step_kind_name(enum step_kind kind)
 {
-	if ((unsigned)kind < NELEMS(step_words))
-		return step_words[kind];
-	return "unknown-step";
-}
+	const struct step_word *w;
 
+	w = case_step_word(kind);
+	return w != NULL ? w->word : "unknown-step";
+}
 const char *
 step_event_name(const struct case_step *step)
 {
+	const struct step_word *w;
+
 	if (step == NULL)
 		return NULL;
-	switch (step->kind) {
-	case STEP_CONNECT:
-		return "connected";
-	case STEP_ACCEPT:
-		return "accepted";
-	case STEP_SEND:
-		return "sent";
-	case STEP_RECV:
-		return "received";
-	case STEP_SHUTDOWN:
-		return "shutdown";
-	case STEP_CLOSE:
-	case STEP_LINGERING_CLOSE:
-		return "closed";
-	case STEP_FORK:
-		return "forked";
-	case STEP_DUP:
-		return "duped";
-	case STEP_DRAIN:
-		return "drained";
-	case STEP_RAISE:
-		return step->u.raise.event;
-	default:
+	w = case_step_word(step->kind);
+	if (w == NULL)
 		return NULL;
-	}
+	if ((w->flags & STEP_RAISES_NAMED) != 0)
+		return step->u.raise.event;
+	return w->event;
 }

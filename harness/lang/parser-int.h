@@ -36,6 +36,25 @@
 
 #define IMPAIR_KINDS (IMPAIR_DELAY + 1)
 
+/* The event every role raises after its last step. */
+#define EVENT_DONE "done"
+
+/* The directives, in the order of their table (parse_directive.c). */
+enum directive {
+	DIRECTIVE_CASE,
+	DIRECTIVE_DEADLINE,
+	DIRECTIVE_FAMILY,
+	DIRECTIVE_TOPOLOGY,
+	DIRECTIVE_MTU,
+	DIRECTIVE_OFFLOADS,
+	DIRECTIVE_CAPTURE,
+	DIRECTIVE_SYSCTL,
+	DIRECTIVE_RATE,
+	DIRECTIVE_LOSS,
+	DIRECTIVE_DELAY,
+	DIRECTIVE_COUNT
+};
+
 enum section {
 	SECTION_NONE,		/* before the first label */
 	SECTION_CLIENT,
@@ -44,6 +63,13 @@ enum section {
 	SECTION_SERVER_CHILD,
 	SECTION_EXPECT		/* "expect:" or "expect SYSTEM:" */
 };
+
+/* The role whose steps a section holds, SECTION_CLIENT..SERVER_CHILD. */
+static inline enum role_id
+section_role(enum section section)
+{
+	return (enum role_id)(section - SECTION_CLIENT);
+}
 
 /* What a role has done with its socket so far. */
 struct socket_track {
@@ -78,13 +104,7 @@ struct parser {
 	bool in_summary;
 	struct dynstr summary;
 
-	unsigned name_line;
-	unsigned deadline_line;
-	unsigned family_line;
-	unsigned topology_line;
-	unsigned mtu_line;
-	unsigned offloads_line;
-	unsigned capture_line;
+	unsigned directive_line[DIRECTIVE_COUNT];	/* the last given */
 	unsigned capture_col;
 	size_t sysctls_cap;
 	size_t impairments_cap;
@@ -102,7 +122,8 @@ struct parser {
 
 	/* Each role's socket, as its steps are read (parents only). */
 	struct socket_track track[ROLE_COUNT];
-	unsigned exit_line[ROLE_COUNT];
+	unsigned end_line[ROLE_COUNT];	/* the step that ends it (exit) */
+	enum step_kind end_kind[ROLE_COUNT];
 
 	/*
 	 * Expectations that may appear only once (or twice: a range) for
@@ -133,17 +154,30 @@ char *case_dup_bytes(struct parser *p, const char *s, size_t len);
  */
 void *case_grow_array(void *array, size_t *cap, size_t count, size_t elsize);
 
+/*
+ * Each table file checks its rows are complete: 0, or -1 with the first
+ * gap in buf ("step 3: no parser").  See case_check_tables().
+ */
+
 /* parse_directive.c */
 
-bool parse_directive_is(const char *word);
-int parse_directive(struct parser *p, const struct item *it);
+/* The directive a line starts with, or -1. */
+int parse_directive_find(const char *word);
+int parse_directive(struct parser *p, enum directive d, const struct item *it);
 /* At the end: what needs "topology veth" has it. */
 int parse_directive_check_paths(struct parser *p);
+int parse_directive_check_tables(char *buf, size_t size);
 
 /* parse_step.c */
 
 bool parse_step_is(const char *word);
 int parse_step(struct parser *p, enum role_id role, struct item *it);
+/*
+ * The step's enum step_flag, as its row has them but for the step's own
+ * arguments: "set sigpipe" needs no socket.
+ */
+unsigned parse_step_flags(const struct case_step *step);
+int parse_step_check_tables(char *buf, size_t size);
 
 /* parse_expect.c */
 
@@ -155,6 +189,17 @@ int parse_expect_label(struct parser *p, struct item *it);
 int parse_expect(struct parser *p, const struct item *it);
 /* The first word of an expectation ("teardown", "client.recv", ...). */
 bool parse_expect_is_head(const char *word);
+
+/* The steps that make what an expectation about a role judges. */
+struct expect_source {
+	const char *what;	/* "recv ends": "'ROLE.recv ends' needs ..." */
+	enum step_kind steps[2];	/* any one of them will do */
+	size_t nsteps;
+};
+
+/* What e needs from its role's steps, or NULL. */
+const struct expect_source *parse_expect_source(const struct case_expect *e);
+int parse_expect_check_tables(char *buf, size_t size);
 
 /* check.c */
 

@@ -47,7 +47,7 @@ static const struct compare_word compare_words[] = {
 	{ ">=", COMPARE_GE },
 };
 
-/* A name and its number: errno values, signals, poll events. */
+/* A name and its number: errno values, signals. */
 struct named_value {
 	const char *name;
 	int value;
@@ -127,17 +127,14 @@ symbols_signal_words(void)
 int
 symbols_compare_op(const char *word, enum compare_op *op)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < NELEMS(compare_words); i++) {
-		if (strcmp(word, compare_words[i].word) == 0) {
-			*op = compare_words[i].op;
-			return 0;
-		}
-	}
-	return -1;
+	i = words_find(WORDS(compare_words), word);
+	if (i < 0)
+		return -1;
+	*op = compare_words[i].op;
+	return 0;
 }
-
 const char *
 role_name(enum role_id role)
 {
@@ -208,23 +205,19 @@ compare_i64(int64_t a, enum compare_op op, int64_t b)
 
 /* name's value in table: 0, or -1 when name is NULL or not there. */
 static int
-named_value_find(const struct named_value *table, size_t n,
-    const char *name, int *value)
+named_value_find(struct wordset table, const char *name, int *value)
 {
-	size_t i;
+	int i;
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(name, table[i].name) == 0) {
-			if (value != NULL)
-				*value = table[i].value;
-			return 0;
-		}
-	}
-	return -1;
+	i = words_find(table, name);
+	if (i < 0)
+		return -1;
+	if (value != NULL)
+		*value = ((const struct named_value *)table.rows)[i].value;
+	return 0;
 }
-
 /* The first name of value in table, or unknown. */
 static const char *
 named_value_name(const struct named_value *table, size_t n, int value,
@@ -241,8 +234,7 @@ named_value_name(const struct named_value *table, size_t n, int value,
 int
 signal_from_name(const char *name, int *value)
 {
-	return named_value_find(signal_table, NELEMS(signal_table), name,
-	    value);
+	return named_value_find(WORDS(signal_table), name, value);
 }
 
 /* Never NULL, so that a message can always print it. */
@@ -256,8 +248,7 @@ signal_to_name(int value)
 int
 errno_from_name(const char *name, int *value)
 {
-	return named_value_find(errno_table, NELEMS(errno_table), name,
-	    value);
+	return named_value_find(WORDS(errno_table), name, value);
 }
 
 /* Never NULL, so that a message can always print it. */

@@ -8,13 +8,21 @@
 #include "parser-int.h"
 #include "units.h"
 
+/* The units of a SIZE, as units.c reads them, for messages. */
+static const char *const size_units[] = {
+	"B", "K", "M", "G", "KiB", "MiB", "GiB"
+};
+
+struct wordset
+value_size_units(void)
+{
+	return WORDS(size_units);
+}
+
 int
 value_size(struct parser *p, const struct line *ln,
     const struct token *t, uint64_t *bytes)
 {
-	static const char *const units[] = {
-		"B", "K", "M", "G", "KiB", "MiB", "GiB"
-	};
 	struct shown sh, unit_shown;
 	struct hint h;
 	const char *unit;
@@ -28,7 +36,7 @@ value_size(struct parser *p, const struct line *ln,
 		diag_fail(p, ln->number, t->col,
 		    "bad size '%s' (e.g. '100', '4K', '4KiB', '4MiB')",
 		    diag_show(&sh, t->s));
-	else if (*unit == '\0' || words_find(WORDS(units), unit) >= 0)
+	else if (*unit == '\0' || words_find(WORDS(size_units), unit) >= 0)
 		diag_fail(p, ln->number, t->col, "size '%s' is too large",
 		    diag_show(&sh, t->s));
 	else if (*unit == '.')
@@ -39,7 +47,7 @@ value_size(struct parser *p, const struct line *ln,
 		diag_fail(p, ln->number, t->col,
 		    "unknown unit '%s' in size '%s'%s (use B, K, M, G, KiB, MiB or GiB)",
 		    diag_show(&unit_shown, unit), diag_show(&sh, t->s),
-		    diag_suggest(&h, unit, WORDS(units)));
+		    diag_suggest(&h, unit, WORDS(size_units)));
 	return -1;
 }
 
@@ -196,6 +204,18 @@ value_end_role(struct parser *p, const struct line *ln,
 	}
 	*role = (enum role_id)r;
 	return 0;
+}
+
+struct wordset
+value_directions(void)
+{
+	static const char *const directions[] = {
+		[ROLE_CLIENT] = "client->server",
+		[ROLE_SERVER] = "server->client",
+	};
+
+	_Static_assert(NELEMS(directions) == ROLE_ENDS, "one for each end");
+	return WORDS(directions);
 }
 
 int

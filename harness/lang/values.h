@@ -9,6 +9,7 @@
  *   OP         = "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
  *   END        = client | server  (the ends of the connection)
  *   ROLE       = client | server | client.child | server.child
+ *   DIRECTION  = client->server | server->client  (writer->reader)
  *   ERRNO      = a name from the errno table in symbols.c (ECONNRESET,
  *                EPIPE, ...)
  *
@@ -28,6 +29,8 @@ struct parser;
 
 int value_size(struct parser *p, const struct line *ln, const struct token *t,
     uint64_t *bytes);
+/* B, K, M, G, KiB, MiB, GiB. */
+struct wordset value_size_units(void);
 int value_duration(struct parser *p, const struct line *ln,
     const struct token *t, uint64_t *ms);
 
@@ -51,6 +54,9 @@ bool value_looks_like_compare(const char *word);
 /* END: only the two ends are on the wire. */
 int value_end_role(struct parser *p, const struct line *ln,
     const struct token *t, enum role_id *role);
+/* DIRECTION = client->server | server->client, by writer (an end). */
+struct wordset value_directions(void);
+
 /* The ROLE a "ROLE.rest" word starts with, and where rest starts; -1: none. */
 int value_split_role(const char *word, enum role_id *role, const char **rest);
 

@@ -139,9 +139,11 @@ words_nearest(struct wordset ws, const char *typed)
 }
 
 const char *
-words_list(char *buf, size_t size, struct wordset ws, bool quoted)
+words_list(char *buf, size_t size, struct wordset ws, bool quoted,
+    const char *conjunction)
 {
 	const char *quote, *sep;
+	char last[32];
 	size_t i, len;
 	int n;
 
@@ -149,9 +151,10 @@ words_list(char *buf, size_t size, struct wordset ws, bool quoted)
 		return buf;
 	buf[0] = '\0';
 	quote = quoted ? "'" : "";
+	snprintf(last, sizeof(last), " %s ", conjunction);
 	len = 0;
 	for (i = 0; i < ws.n && len < size; i++) {
-		sep = i == 0 ? "" : i + 1 == ws.n ? " or " : ", ";
+		sep = i == 0 ? "" : i + 1 < ws.n ? ", " : last;
 		n = snprintf(buf + len, size - len, "%s%s%s%s", sep, quote,
 		    words_at(ws, i), quote);
 		if (n < 0)
@@ -159,4 +162,18 @@ words_list(char *buf, size_t size, struct wordset ws, bool quoted)
 		len += (size_t)n;
 	}
 	return buf;
+}
+
+int
+words_gap(char *buf, size_t size, const char *table, size_t row,
+    const char *word, bool parse, const char *help)
+{
+	const char *missing;
+
+	missing = word == NULL ? "word" : !parse ? "parser" :
+	    help == NULL ? "help" : NULL;
+	if (missing == NULL)
+		return 0;
+	snprintf(buf, size, "%s %zu: no %s", table, row, missing);
+	return -1;
 }

@@ -54,10 +54,17 @@ bool words_nearest_found(const struct words_nearest *nr);
 int words_nearest(struct wordset ws, const char *typed);
 
 /*
- * "a, b or c" (quoted: "'a', 'b' or 'c'") into buf, cut to fit; buf is
- * returned.
+ * The words joined for a message, into buf, cut to fit; buf is returned.
+ * With conjunction "or": "a, b or c" (quoted: "'a', 'b' or 'c'").
  */
 const char *words_list(char *buf, size_t size, struct wordset ws,
-    bool quoted);
+    bool quoted, const char *conjunction);
+
+/*
+ * For the tables' self-check: -1 with "TABLE ROW: no word" (or "no
+ * parser", "no help") in buf when the row lacks one, else 0.
+ */
+int words_gap(char *buf, size_t size, const char *table, size_t row,
+    const char *word, bool parse, const char *help);
 
 #endif /* words_h */

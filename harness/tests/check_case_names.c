@@ -1,11 +1,13 @@
 /*
  * check_case_names.c - the case language's names: roles, steps,
- * outcomes, comparisons, errno values, signals.
+ * outcomes, comparisons, errno values, signals; and its vocabularies'
+ * tables, every row filled.
  */
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "case.h"
 #include "case_test.h"
@@ -186,6 +188,91 @@ START_TEST(test_signal_names)
 }
 END_TEST
 
+/* Every table of the language has a complete row for every value. */
+START_TEST(test_tables_complete)
+{
+	char gap[128];
+
+	memset(gap, 'x', sizeof(gap));
+	ck_assert_msg(case_check_tables(gap, sizeof(gap)) == 0, "%s", gap);
+	ck_assert_str_eq(gap, "");
+}
+END_TEST
+
+START_TEST(test_step_words)
+{
+	const struct step_word *w;
+	int kind;
+
+	for (kind = 0; kind < STEP_KIND_COUNT; kind++) {
+		w = case_step_word((enum step_kind)kind);
+		ck_assert_ptr_nonnull(w);
+		ck_assert_ptr_nonnull(w->word);
+		ck_assert_ptr_nonnull(w->help);
+		ck_assert_str_eq(step_kind_name((enum step_kind)kind), w->word);
+		/* The help begins with the step's own word. */
+		ck_assert_msg(strncmp(w->help, w->word, strlen(w->word)) == 0,
+		    "%s: %s", w->word, w->help);
+	}
+	ck_assert_ptr_null(case_step_word(STEP_KIND_COUNT));
+	ck_assert_ptr_null(case_step_word((enum step_kind)-1));
+
+	w = case_step_word(STEP_CONNECT);
+	ck_assert_str_eq(w->event, "connected");
+	ck_assert_uint_eq(w->flags, STEP_OPENS | STEP_CLIENT_ONLY);
+	w = case_step_word(STEP_ACCEPT);
+	ck_assert_uint_eq(w->flags, STEP_OPENS | STEP_SERVER_ONLY);
+	w = case_step_word(STEP_LINGERING_CLOSE);
+	ck_assert_str_eq(w->event, "closed");
+	ck_assert(w->flags & STEP_CLOSES);
+	ck_assert(case_step_word(STEP_DUP)->flags & STEP_DUPS);
+	ck_assert(case_step_word(STEP_FORK)->flags & STEP_FORKS);
+	ck_assert(case_step_word(STEP_EXIT)->flags & STEP_ENDS);
+	ck_assert(case_step_word(STEP_SET)->flags & STEP_NEEDS_SOCKET);
+	w = case_step_word(STEP_RAISE);
+	ck_assert_ptr_null(w->event);
+	ck_assert(w->flags & STEP_RAISES_NAMED);
+	ck_assert_ptr_null(case_step_word(STEP_WAIT)->event);
+}
+END_TEST
+
+START_TEST(test_expect_words)
+{
+	const struct expect_word *w;
+	int kind;
+
+	for (kind = 0; kind < EXPECT_KIND_COUNT; kind++) {
+		w = case_expect_word((enum expect_kind)kind);
+		ck_assert_ptr_nonnull(w);
+		ck_assert_ptr_nonnull(w->form);
+		ck_assert_ptr_nonnull(w->help);
+	}
+	ck_assert_ptr_null(case_expect_word(EXPECT_KIND_COUNT));
+	ck_assert_str_eq(case_expect_word(EXPECT_TEARDOWN)->form,
+	    "teardown CLASS [from END]");
+}
+END_TEST
+
+START_TEST(test_directive_words)
+{
+	static const char *const words[] = {
+		"case", "deadline", "family", "topology", "mtu", "offloads",
+		"capture", "sysctl", "rate", "loss", "delay"
+	};
+	const struct directive_word *w;
+	int i;
+
+	for (i = 0; (w = case_directive_word((size_t)i)) != NULL; i++) {
+		ck_assert_int_lt(i, NELEMS(words));
+		ck_assert_str_eq(w->word, words[i]);
+		ck_assert_ptr_nonnull(w->help);
+		ck_assert_msg(strncmp(w->help, w->word, strlen(w->word)) == 0,
+		    "%s: %s", w->word, w->help);
+	}
+	ck_assert_int_eq(i, NELEMS(words));
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	case_free(NULL);
@@ -203,5 +290,9 @@ check_case_names_tcase(void)
 	tcase_add_test(tc, test_errno_names);
 	tcase_add_test(tc, test_signal_names);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_tables_complete);
+	tcase_add_test(tc, test_step_words);
+	tcase_add_test(tc, test_expect_words);
+	tcase_add_test(tc, test_directive_words);
 	return tc;
 }
