@@ -3,7 +3,8 @@
  *
  * Whatever the bytes, case_parse_string() returns a case or an error
  * message naming the file, never crashes, never leaks, and a case it
- * returns has a name fit for evidence file names ([a-z0-9-], 1..64).
+ * returns has a name fit for evidence file names ([a-z0-9-], 1..64) and
+ * only steps and expectations that have a row in the language's tables.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,11 +47,17 @@ check_case(const struct case_file *cf)
 	FUZZ_CHECK(cf->roles[ROLE_CLIENT].present);
 	FUZZ_CHECK(cf->roles[ROLE_SERVER].present);
 	FUZZ_CHECK(cf->nexpects > 0 && cf->expects != NULL);
-	for (r = 0; r < ROLE_COUNT; r++)
-		for (i = 0; i < cf->roles[r].nsteps; i++)
+	for (r = 0; r < ROLE_COUNT; r++) {
+		for (i = 0; i < cf->roles[r].nsteps; i++) {
 			FUZZ_CHECK(cf->roles[r].steps[i].text != NULL);
-	for (i = 0; i < cf->nexpects; i++)
+			FUZZ_CHECK(case_step_word(cf->roles[r].steps[i].kind) !=
+			    NULL);
+		}
+	}
+	for (i = 0; i < cf->nexpects; i++) {
 		FUZZ_CHECK(cf->expects[i].text != NULL);
+		FUZZ_CHECK(case_expect_word(cf->expects[i].kind) != NULL);
+	}
 }
 
 static void

@@ -14,24 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symbols.h"	/* roles, comparisons, errno and signal names */
+
 #define CASE_DEFAULT_DEADLINE_MS 10000
 #define CASE_ERRBUF_SIZE 1024
-
-/*
- * The roles.  A role's child ("server.child") exists when the role has a
- * "fork" step: a process that shares the role's socket descriptors and
- * runs steps of its own, in a section of its own ("server.child:").
- */
-enum role_id {
-	ROLE_CLIENT,
-	ROLE_SERVER,
-	ROLE_CLIENT_CHILD,
-	ROLE_SERVER_CHILD,
-	ROLE_COUNT
-};
-
-/* The two ends of the connection. */
-#define ROLE_ENDS 2
 
 enum family_mode {
 	FAMILY_4,	/* IPv4 only (the default) */
@@ -138,15 +124,6 @@ enum socket_metric {
 	METRIC_UNREAD,	/* SIOCINQ: received, not yet read */
 	METRIC_UNSENT,	/* SIOCOUTQNSD: queued, not yet sent */
 	METRIC_UNACKED	/* SIOCOUTQ: queued, not yet acknowledged */
-};
-
-enum compare_op {
-	COMPARE_EQ,
-	COMPARE_NE,
-	COMPARE_LT,
-	COMPARE_LE,
-	COMPARE_GT,
-	COMPARE_GE
 };
 
 struct step_await {
@@ -369,15 +346,9 @@ struct case_file *case_parse_string(const char *path, const char *text,
 
 void case_free(struct case_file *cf);
 
-const char *role_name(enum role_id role);		/* "client", "server.child" */
-bool role_is_child(enum role_id role);
-enum role_id role_end(enum role_id role);	/* the end a role acts for: client or server */
 const char *step_kind_name(enum step_kind kind);	/* "send" */
 const char *outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
 const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
-const char *compare_op_name(enum compare_op op);	/* ">=" */
-bool compare_u64(uint64_t a, enum compare_op op, uint64_t b);
-bool compare_i64(int64_t a, enum compare_op op, int64_t b);
 
 /*
  * The event a step raises when it completes ("connected", "sent", ...),
@@ -385,12 +356,56 @@ bool compare_i64(int64_t a, enum compare_op op, int64_t b);
  */
 const char *step_event_name(const struct case_step *step);
 
-/* Signal names: "SIGPIPE" <-> SIGPIPE (SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT, SIGBUS). */
-int signal_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *signal_to_name(int value);			/* "SIGPIPE" */
+/*
+ * The vocabularies, read-only.  Each is one table in the language's
+ * source, a row per word, indexed by its enum: the steps in
+ * parse_step.c, the expectations in parse_expect.c, the directives in
+ * parse_directive.c (see README, "Architecture").
+ */
 
-/* errno names the language knows: "ECONNRESET" <-> ECONNRESET; "EOF" is 0. */
-int errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *errno_to_name(int value);			/* "EOF" for 0 */
+/* What a step does, for the checks made on paper (and for readers). */
+enum step_flag {
+	STEP_OPENS = 1 << 0,		/* opens the role's socket: once, never in a child */
+	STEP_CLIENT_ONLY = 1 << 1,
+	STEP_SERVER_ONLY = 1 << 2,
+	STEP_NEEDS_CONNECTION = 1 << 3,	/* after the socket opens, while it is open */
+	STEP_NEEDS_SOCKET = 1 << 4,	/* while it is open, but may come before it opens */
+	STEP_DUPS = 1 << 5,		/* one more descriptor of the socket */
+	STEP_CLOSES = 1 << 6,		/* one descriptor fewer */
+	STEP_FORKS = 1 << 7,		/* starts ROLE.child: once, never in a child */
+	STEP_ENDS = 1 << 8,		/* ends the process: the role's last step */
+	STEP_RAISES_NAMED = 1 << 9	/* raises the event it names */
+};
+
+struct step_word {
+	const char *word;	/* "send" */
+	const char *event;	/* raised when it completes ("sent"), or NULL */
+	unsigned flags;		/* enum step_flag */
+	const char *help;	/* one line: the form, then what it does */
+};
+
+/* The row of a step kind; NULL out of range. */
+const struct step_word *case_step_word(enum step_kind kind);
+
+struct expect_word {
+	const char *form;	/* "teardown CLASS [from END]" */
+	const char *help;	/* one line */
+};
+
+const struct expect_word *case_expect_word(enum expect_kind kind);
+
+struct directive_word {
+	const char *word;	/* "deadline" */
+	const char *help;	/* one line: the form, then what it sets */
+};
+
+/* The directives in the table's order; NULL past the last. */
+const struct directive_word *case_directive_word(size_t i);
+
+/*
+ * Whether every row of every vocabulary is complete (word, parser,
+ * help): 0, or -1 with the first gap in buf ("step 3: no parser").
+ */
+int case_check_tables(char *buf, size_t size);
 
 #endif /* case_h */
