@@ -66,6 +66,13 @@ lang_sources=$(ls "$srcdir"/harness/lang/*.c 2>/dev/null)
 # shellcheck disable=SC2086
 cat $lang_sources | grep -o '"[^"]*"' | tr -cs 'A-Za-z0-9_.>-' '\n' |
     sed 's/\.$//' | grep -E '^[A-Za-z][A-Za-z0-9_.>-]{0,39}$' | sort -u >"$probe/words"
+# Heads written ROLE.WORD are built from the role and the word by the
+# parser's tables, so they are candidates too: "client." and each word.
+# (Only the words of the expectation parser, to keep the probe small.)
+grep -o '"[a-z_]*"' "$srcdir"/harness/lang/parse_expect.c 2>/dev/null | tr -d '"' |
+    grep -E '^[a-z_]+$' | sort -u | sed 's/^/client./' >"$probe/role-heads"
+cat "$probe/role-heads" >>"$probe/words"
+sort -u -o "$probe/words" "$probe/words"
 echo "$unknown" >>"$probe/words"
 
 # Contexts: NAME|FRAME|LINE|REFUSAL.  FRAME says where LINE goes: "top"
