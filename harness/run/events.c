@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "monotime.h"
 
 struct event_board {
 	uint32_t generation;	/* the futex word */
@@ -21,15 +22,6 @@ struct event_board {
 	size_t nevents;
 	uint32_t raised[];	/* one flag per event */
 };
-
-int64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static size_t
 board_size(size_t nevents)
@@ -103,7 +95,7 @@ event_board_wait(struct event_board *board, size_t id, int64_t deadline_ns)
 			return 0;
 		if (__atomic_load_n(&board->aborted, __ATOMIC_SEQ_CST))
 			return ECANCELED;
-		left = deadline_ns - monotonic_ns();
+		left = deadline_ns - monotime_ns();
 		if (left <= 0)
 			return ETIMEDOUT;
 		ts.tv_sec = (time_t)(left / 1000000000LL);

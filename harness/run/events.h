@@ -31,7 +31,4 @@ void event_board_abort(struct event_board *board);
  */
 int event_board_wait(struct event_board *board, size_t id, int64_t deadline_ns);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-int64_t monotonic_ns(void);
-
 #endif /* events_h */

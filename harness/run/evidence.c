@@ -16,6 +16,7 @@
 
 #include "evidence.h"
 #include "events.h"
+#include "monotime.h"
 
 /*
  * Evidence is written to a new file of this process's own (O_EXCL, never
@@ -165,12 +166,12 @@ int
 evidence_complete(struct case_run *run)
 {
 	uint8_t nonce[CAPTURE_NONCE_SIZE];
-	int64_t until = monotonic_ns() + SETTLE_LIMIT_NS;
+	int64_t until = monotime_ns() + SETTLE_LIMIT_NS;
 	char states[256];
 	int urandom, e;
 
 	while (sockets_closing(run, states, sizeof(states))) {
-		if (monotonic_ns() >= until) {
+		if (monotime_ns() >= until) {
 			snprintf(run->note, sizeof(run->note),
 			    "sockets still closing 2 s after the roles ended (%s): "
 			    "later packets are not in the capture", states);
@@ -199,9 +200,9 @@ evidence_complete(struct case_run *run)
 		run_error(run, CASE_ERROR, "sending the capture sentinel: %s", strerror(errno));
 		return -1;
 	}
-	until = monotonic_ns() + SENTINEL_LIMIT_NS;
+	until = monotime_ns() + SENTINEL_LIMIT_NS;
 	while (!sentinel_everywhere(run)) {
-		if (monotonic_ns() >= until) {
+		if (monotime_ns() >= until) {
 			run_error(run, CASE_ERROR,
 			    "evidence incomplete: the capture sentinel did not show up within 2 s");
 			return -1;
@@ -220,26 +221,38 @@ evidence_primary_end(const struct case_run *run)
 	return run->evidence[ROLE_SERVER].wanted ? ROLE_SERVER : ROLE_CLIENT;
 }
 
-void
-evidence_write_text(struct case_run *run, int dir_fd)
+int
+evidence_write_text(struct case_run *run, int dir_fd, const char *text, char *err,
+    size_t size)
 {
 	int fd = evidence_open(dir_fd, run->text_tmp);
-	FILE *fp;
+	size_t len = strlen(text);
 
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "closeprobe: %s: %s\n", run->text_tmp, strerror(errno));
-		if (fd >= 0)
+	if (fd < 0) {
+		snprintf(err, size, "%s: %s", run->text_tmp, strerror(errno));
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
+	if (len > 0 || close(fd) != 0 ||
+	    evidence_publish(dir_fd, run->text_tmp, run->text_path) < 0) {
+		snprintf(err, size, "%s: %s", run->text_path, strerror(errno));
+		if (len > 0)
 			close(fd);
-		return;
-	}
-	/* The report names the text file, so name it before writing. */
-	run->report.text_path = run->text_path;
-	report_write_text(&run->report, fp);
-	if (fclose(fp) != 0 || evidence_publish(dir_fd, run->text_tmp, run->text_path) < 0) {
-		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
 		unlinkat(dir_fd, strrchr(run->text_tmp, '/') + 1, 0);
-		run->report.text_path = NULL;
+		return -1;
 	}
+	/* The JSON names the text file only once it is there. */
+	run->report.text_path = run->text_path;
+	return 0;
 }
 
 /* Name each capture point's evidence: "<case>[-v6].pcap", or with two

@@ -30,8 +30,10 @@ void evidence_finish(struct case_run *run);
 /* Rename every capture file to its final name. */
 void evidence_publish_all(struct case_run *run, int dir_fd);
 
-/* Write the verdict file, privately, then publish it. */
-void evidence_write_text(struct case_run *run, int dir_fd);
+/* Write text to the verdict file, privately, then publish it.  0 ok; -1
+ * with err ("PATH: REASON"). */
+int evidence_write_text(struct case_run *run, int dir_fd, const char *text, char *err,
+    size_t size);
 
 /* The end whose capture the verdict's wire half comes from. */
 int evidence_primary_end(const struct case_run *run);

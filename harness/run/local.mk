@@ -1,5 +1,7 @@
 # harness/run/local.mk - running a case (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
+	harness/run/monotime.c harness/run/monotime.h \
+	harness/run/interrupt.c harness/run/interrupt.h \
 	harness/run/pattern.c harness/run/pattern.h \
 	harness/run/ledger.c harness/run/ledger.h \
 	harness/run/events.c harness/run/events.h \

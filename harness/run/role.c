@@ -30,6 +30,7 @@
 
 #include "events.h"
 #include "ledger.h"
+#include "monotime.h"
 #include "pattern.h"
 #include "role.h"
 
@@ -101,7 +102,7 @@ role_fail(struct role_exec *rs, const char *fmt, ...)
 static int
 ms_left(const struct role_exec *rs)
 {
-	int64_t left = rs->deadline_ns - monotonic_ns();
+	int64_t left = rs->deadline_ns - monotime_ns();
 
 	if (left <= 0)
 		return 0;
@@ -475,7 +476,7 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 				want = lim->rate_bytes - in_slot;
 		}
 		len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
-		if (lim->stop_ns > 0 && monotonic_ns() >= lim->stop_ns)
+		if (lim->stop_ns > 0 && monotime_ns() >= lim->stop_ns)
 			return 0;
 		n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
 		if (n > 0) {
@@ -495,7 +496,7 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 				return 0;
 			}
 			if (lim->stop_ns > 0) {
-				int64_t left = lim->stop_ns - monotonic_ns();
+				int64_t left = lim->stop_ns - monotime_ns();
 				struct pollfd pfd = { .fd = rs->fd, .events = POLLIN, .revents = 0 };
 
 				if (left <= 0)
@@ -547,10 +548,10 @@ timed_shutdown(struct role_exec *rs, int how)
 	struct teardown_call *call = &rs->ledger->shutdown;
 
 	queue_snapshot_take(rs->fd, &call->before);
-	call->at_ns = monotonic_ns();
+	call->at_ns = monotime_ns();
 	call->rc = shutdown(rs->fd, how);
 	call->error = call->rc < 0 ? errno : 0;
-	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
 	if (call->rc == 0 && how != SHUT_RD)
 		rs->ledger->write_shut = true;
@@ -573,10 +574,10 @@ step_close(struct role_exec *rs)
 
 	queue_snapshot_take(rs->fd, &call->before);
 	fd = fd_pop(rs);
-	call->at_ns = monotonic_ns();
+	call->at_ns = monotime_ns();
 	call->rc = close(fd);
 	call->error = call->rc < 0 ? errno : 0;
-	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
 	rs->ledger->closes++;
 	if (rs->nfds == 0) {
@@ -596,7 +597,7 @@ step_lingering_close(struct role_exec *rs, const struct step_lingering_close *lc
 	memset(&lim, 0, sizeof(lim));
 	lim.until_end = true;
 	lim.bytes = lc->limit;
-	lim.stop_ns = monotonic_ns() + (int64_t)lc->ms * 1000000;
+	lim.stop_ns = monotime_ns() + (int64_t)lc->ms * 1000000;
 	if (read_loop(rs, &lim) < 0)
 		return -1;
 	while (rs->nfds > 0)
@@ -681,7 +682,7 @@ step_await(struct role_exec *rs, const struct step_await *await)
 			return role_fail(rs, "ioctl: %s", strerror(error));
 		if (compare_u64(value, await->op, await->value))
 			return 0;
-		if (monotonic_ns() >= rs->deadline_ns)
+		if (monotime_ns() >= rs->deadline_ns)
 			return role_fail(rs, "deadline passed: the queue holds %llu bytes",
 			    (unsigned long long)value);
 		/* Queues change with no event to block on: look again shortly. */
@@ -706,13 +707,13 @@ step_wait(struct role_exec *rs, size_t id)
 static int
 step_pause(struct role_exec *rs, uint64_t ms)
 {
-	int64_t until = monotonic_ns() + (int64_t)ms * 1000000;
+	int64_t until = monotime_ns() + (int64_t)ms * 1000000;
 
 	if (until > rs->deadline_ns)
 		return role_fail(rs, "a pause of %llu ms runs past the deadline",
 		    (unsigned long long)ms);
-	while (monotonic_ns() < until) {
-		int64_t left = until - monotonic_ns();
+	while (monotime_ns() < until) {
+		int64_t left = until - monotime_ns();
 		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000LL),
 			.tv_nsec = (long)(left % 1000000000LL) };
 
@@ -803,7 +804,7 @@ role_steps(struct role_exec *rs)
 
 	rs->ledger->state = ROLE_STATE_RUNNING;
 	for (i = 0; i < role->nsteps; i++) {
-		int64_t started = monotonic_ns();
+		int64_t started = monotime_ns();
 
 		rs->step = &role->steps[i];
 		rs->deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;

@@ -33,51 +33,15 @@
 #include <unistd.h>
 
 #include "evidence.h"
+#include "interrupt.h"
+#include "monotime.h"
 #include "netns.h"
 #include "role.h"
 #include "runner-int.h"
 #include "status.h"
+#include "strbuf.h"
 #include "supervise.h"
 #include "trace.h"
-
-/*
- * SIGINT and SIGTERM: closeprobe forwards them to the running case's
- * coordinator, which stops the roles, completes and flushes the capture,
- * reports, and exits; closeprobe then runs no further case.
- */
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t coordinator_pid;	/* in closeprobe: the case running now */
-
-static void
-on_stop_signal(int sig)
-{
-	int saved = errno;
-
-	stop_signal = sig;
-	if (coordinator_pid > 0)
-		kill((pid_t)coordinator_pid, sig);
-	errno = saved;
-}
-
-int
-runner_catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a blocked poll() returns EINTR and sees the flag. */
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-		return -1;
-	return 0;
-}
-
-int
-runner_stop_signal(void)
-{
-	return stop_signal;
-}
 
 void
 run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
@@ -485,18 +449,51 @@ case_run_free(struct case_run *run)
 	free(run->text_tmp);
 }
 
+/*
+ * What a coordinator hands its parent, through a pipe: the verdict text,
+ * a NUL, the warning, a NUL, the JSON.  None of them holds a NUL, and a
+ * coordinator that dies half-way leaves what it had written readable.
+ */
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* the parent is gone: nobody to tell */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+coordinator_send(int fd, const struct strbuf *text, const char *warning,
+    const struct strbuf *json)
+{
+	if (!text->failed && text->data != NULL)
+		write_all(fd, text->data, text->len);
+	write_all(fd, "", 1);
+	write_all(fd, warning, strlen(warning));
+	write_all(fd, "", 1);
+	if (!json->failed && json->data != NULL)
+		write_all(fd, json->data, json->len);
+}
+
 /* The coordinator: runs in a child of closeprobe; returns the exit status. */
 static int
 case_coordinate(const struct case_file *cf, const struct run_options *opt, int family,
-    int json_fd)
+    int out_fd)
 {
 	/* With "family both" each run's evidence names its family. */
 	const char *suffix = cf->family != FAMILY_BOTH ? "" : family == AF_INET6 ? "-v6" : "-v4";
 	struct case_run run;
-	char err[1024];
+	struct strbuf text, json;
+	char err[1024], warning[1024] = "";
 	int dir_fd = -1;
 	int status, r;
-	FILE *json;
 
 	memset(&run, 0, sizeof(run));
 	run.cf = cf;
@@ -511,7 +508,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.report.status = CASE_PASS;
 	run.report.family = family == AF_INET6 ? 6 : 4;
 	run.report.family_in_name = cf->family == FAMILY_BOTH;
-	run.started_ns = monotonic_ns();
+	run.started_ns = monotime_ns();
 	if (evidence_plan(&run, suffix) < 0) {
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
@@ -541,7 +538,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	dir_fd = evidence_dir_open(&run);
 	if (dir_fd < 0 || case_setup(&run, dir_fd) < 0)
 		goto report;
-	run.deadline_ns = monotonic_ns() + (int64_t)cf->deadline_ms * 1000000;
+	run.deadline_ns = monotime_ns() + (int64_t)cf->deadline_ms * 1000000;
 	for (r = 0; r < ROLE_COUNT; r++)
 		run.report.ledgers[r] = &run.ledgers[r];
 	if (roles_start(&run) < 0) {
@@ -573,38 +570,39 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 			case_judge(&run);
 	}
 report:
-	run.report.duration_s = (double)(monotonic_ns() - run.started_ns) / 1e9;
+	run.report.duration_s = (double)(monotime_ns() - run.started_ns) / 1e9;
 	if (dir_fd >= 0)
 		evidence_publish_all(&run, dir_fd);
-	if (dir_fd >= 0)
-		evidence_write_text(&run, dir_fd);
-	report_write_text(&run.report, stdout);
-	fflush(stdout);
-	json = fdopen(json_fd, "w");
-	if (json != NULL) {
-		report_write_json(&run.report, json);
-		fclose(json);
-	} else
-		close(json_fd);
-	status = case_status_exit(run.report.status);
+	strbuf_init(&text);
+	report_append_text(&text, &run.report);
+	if (dir_fd >= 0 && !text.failed)
+		evidence_write_text(&run, dir_fd, text.data, warning, sizeof(warning));
+	strbuf_init(&json);
+	report_append_json(&json, &run.report);
+	coordinator_send(out_fd, &text, warning, &json);
+	strbuf_free(&text);
+	strbuf_free(&json);
+	status = report_status_exit(run.report.status);
 	if (dir_fd >= 0)
 		close(dir_fd);
 	case_run_free(&run);
 	return status;
 }
 
+/* Everything fd gives until EOF, NUL-terminated; *len without the NUL. */
 static char *
-read_all(int fd)
+read_all(int fd, size_t *len)
 {
-	size_t len = 0, cap = 4096;
+	size_t cap = 4096;
 	char *buf = malloc(cap);
 
+	*len = 0;
 	if (buf == NULL)
 		return NULL;
 	for (;;) {
 		ssize_t n;
 
-		if (len + 1 >= cap) {
+		if (*len + 1 >= cap) {
 			char *bigger = realloc(buf, cap * 2);
 
 			if (bigger == NULL) {
@@ -614,75 +612,137 @@ read_all(int fd)
 			buf = bigger;
 			cap *= 2;
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		n = read(fd, buf + *len, cap - *len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
+		*len += (size_t)n;
 	}
-	buf[len] = '\0';
-	if (len == 0) {
-		free(buf);
-		return NULL;
-	}
+	buf[*len] = '\0';
 	return buf;
 }
 
+/* The next NUL-terminated part of what a coordinator sent, as a string of
+ * its own, or NULL when empty or missing. */
+static char *
+next_part(const char *buf, size_t len, size_t *at)
+{
+	size_t start = *at, end = start;
+	char *part;
+
+	while (end < len && buf[end] != '\0')
+		end++;
+	*at = end < len ? end + 1 : len;
+	if (end == start)
+		return NULL;
+	part = malloc(end - start + 1);
+	if (part != NULL) {
+		memcpy(part, buf + start, end - start);
+		part[end - start] = '\0';
+	}
+	return part;
+}
+
+static enum case_status
+status_of_exit(int code)
+{
+	switch (code) {
+	case EXIT_PASS:
+		return CASE_PASS;
+	case EXIT_FAIL:
+		return CASE_FAIL;
+	case EXIT_SKIP:
+		return CASE_SKIP;
+	default:
+		return CASE_ERROR;
+	}
+}
+
+/* Add a line of the parent's own to a run's text: the coordinator failed. */
+static void
+result_error(struct runner_result *res, const struct case_file *cf, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+result_error(struct runner_result *res, const struct case_file *cf, const char *fmt, ...)
+{
+	struct strbuf sb;
+	char why[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	strbuf_init(&sb);
+	if (res->text != NULL)
+		strbuf_adds(&sb, res->text);
+	strbuf_addf(&sb, "%s: ERROR. %s\n", cf->name, why);
+	free(res->text);
+	res->text = strbuf_finish(&sb);
+	res->status = CASE_ERROR;
+}
+
 /* One family's run of the case, in a coordinator process of its own. */
-static int
+static void
 run_family(const struct case_file *cf, const struct run_options *opt, int family,
-    char **json)
+    struct runner_result *res)
 {
 	int pipefd[2];
 	int wstatus;
+	size_t len, at = 0;
+	char *got;
 	pid_t pid;
 
-	*json = NULL;
+	memset(res, 0, sizeof(*res));
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		printf("%s: ERROR. pipe: %s\n", cf->name, strerror(errno));
-		return EXIT_ERROR;
+		result_error(res, cf, "pipe: %s", strerror(errno));
+		return;
 	}
+	/* Nothing buffered may be written twice, by a child as well. */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		printf("%s: ERROR. fork: %s\n", cf->name, strerror(errno));
+		result_error(res, cf, "fork: %s", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return EXIT_ERROR;
+		return;
 	}
 	if (pid == 0) {
-		coordinator_pid = 0;
+		interrupt_forward_to(0);
 		close(pipefd[0]);
 		_exit(case_coordinate(cf, opt, family, pipefd[1]));
 	}
-	coordinator_pid = pid;
-	/* A signal that came just before the fork would not have reached it. */
-	if (stop_signal != 0)
-		kill(pid, stop_signal);
+	interrupt_forward_to(pid);
 	close(pipefd[1]);
-	*json = read_all(pipefd[0]);
+	got = read_all(pipefd[0], &len);
 	close(pipefd[0]);
+	if (got != NULL) {
+		res->text = next_part(got, len, &at);
+		res->warning = next_part(got, len, &at);
+		res->json = next_part(got, len, &at);
+		free(got);
+	}
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR) {
-			coordinator_pid = 0;
-			printf("%s: ERROR. waitpid: %s\n", cf->name, strerror(errno));
-			return EXIT_ERROR;
+			interrupt_forward_to(0);
+			result_error(res, cf, "waitpid: %s", strerror(errno));
+			return;
 		}
-	coordinator_pid = 0;
+	interrupt_forward_to(0);
 	if (WIFSIGNALED(wstatus)) {
-		printf("%s: ERROR. the case's coordinator died of signal %d (%s)\n",
-		    cf->name, WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
-		return EXIT_ERROR;
+		result_error(res, cf, "the case's coordinator died of signal %d (%s)",
+		    WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return;
 	}
-	return WEXITSTATUS(wstatus);
+	res->status = status_of_exit(WEXITSTATUS(wstatus));
 }
 
 /* The worse of two statuses: error, then fail, then skip, then pass. */
-static int
-status_worse(int a, int b)
+static enum case_status
+status_worse(enum case_status a, enum case_status b)
 {
-	static const int order[] = { EXIT_ERROR, EXIT_FAIL, EXIT_SKIP, EXIT_PASS };
+	static const enum case_status order[] = { CASE_ERROR, CASE_FAIL, CASE_SKIP, CASE_PASS };
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -691,28 +751,31 @@ status_worse(int a, int b)
 	return a;
 }
 
-int
-runner_run_case(const struct case_file *cf, const struct run_options *opt, char **json)
+void
+runner_run(const struct case_file *cf, const struct run_options *opt,
+    struct runner_outcome *out)
 {
-	char *v4 = NULL, *v6 = NULL;
-	int status = EXIT_PASS;
-	size_t len;
-
-	if (cf->family != FAMILY_6)
-		status = run_family(cf, opt, AF_INET, &v4);
-	if (cf->family != FAMILY_4 && stop_signal == 0)
-		status = status_worse(status, run_family(cf, opt, AF_INET6, &v6));
-	if (v4 == NULL || v6 == NULL) {
-		*json = v4 != NULL ? v4 : v6;
-		return status;
+	memset(out, 0, sizeof(*out));
+	out->status = CASE_PASS;
+	if (cf->family != FAMILY_6) {
+		run_family(cf, opt, AF_INET, &out->runs[out->nruns]);
+		out->status = out->runs[out->nruns++].status;
 	}
-	/* Two objects, as two elements of the caller's array. */
-	len = strlen(v4) + strlen(v6) + 3;
-	*json = malloc(len);
-	if (*json != NULL)
-		snprintf(*json, len, "%s,\n%s", v4, v6);
-	free(v4);
-	free(v6);
-	return status;
+	if (cf->family != FAMILY_4 && interrupt_signal() == 0) {
+		run_family(cf, opt, AF_INET6, &out->runs[out->nruns]);
+		out->status = status_worse(out->status, out->runs[out->nruns++].status);
+	}
 }
 
+void
+runner_outcome_free(struct runner_outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->nruns; i++) {
+		free(out->runs[i].text);
+		free(out->runs[i].warning);
+		free(out->runs[i].json);
+	}
+	memset(out, 0, sizeof(*out));
+}

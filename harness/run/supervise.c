@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "evidence.h"
+#include "interrupt.h"
+#include "monotime.h"
 #include "role.h"
 #include "supervise.h"
 #include "units.h"
@@ -266,7 +268,7 @@ roles_supervise(struct case_run *run)
 
 	while (!roles_over(run)) {
 		struct pollfd pfds[ROLE_ENDS + ROLE_COUNT];
-		int64_t left = run->deadline_ns - monotonic_ns();
+		int64_t left = run->deadline_ns - monotime_ns();
 		int timeout = killed ? PUMP_INTERVAL_MS : (int)(left / 1000000 + 1);
 		int n = 0, r;
 
@@ -287,12 +289,12 @@ roles_supervise(struct case_run *run)
 			else
 				timeout = PUMP_INTERVAL_MS;	/* a child about to be forked */
 		}
-		if (runner_stop_signal() != 0 && !killed) {
+		if (interrupt_signal() != 0 && !killed) {
 			char all[2048];
 
 			describe_roles(run, -1, all, sizeof(all));
 			run_error(run, CASE_ERROR, "stopped by %s: %s",
-			    signal_to_name(runner_stop_signal()), all);
+			    signal_to_name(interrupt_signal()), all);
 			roles_kill(run);
 			killed = true;
 		}

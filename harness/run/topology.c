@@ -100,7 +100,10 @@ run_in_ns(int ns_fd, const char *const argv[], char *output, size_t output_size,
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
 		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "%s: %s", argv[0], strerror(errno));
+		/* Into the pipe, as the command would have said it: the error text. */
+		len = (size_t)snprintf(buf, sizeof(buf), "%s: %s", argv[0], strerror(errno));
+		if (write(STDERR_FILENO, buf, len < sizeof(buf) ? len : sizeof(buf) - 1) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(pipefd[1]);
