@@ -4,6 +4,9 @@
  * role waits for it.  Nothing here sleeps for a fixed time: a waiter
  * blocks on a futex until the event is raised, the case is aborted or its
  * deadline passes.
+ *
+ * The plan names the events by number: one per (role, name) pair that
+ * some step raises, and per step the event it raises or waits for.
  */
 #ifndef events_h
 #define events_h
@@ -11,6 +14,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "case.h"
+
+#define EVENT_NONE SIZE_MAX
+
+struct event_plan {
+	size_t count;			/* distinct events: the board's size */
+	size_t *raise[ROLE_COUNT];	/* per step: the event it raises, or EVENT_NONE */
+	size_t *wait[ROLE_COUNT];	/* per step: the event a wait step waits for */
+	size_t done[ROLE_COUNT];	/* raised after the role's last step */
+	enum role_id *roles;		/* per event: whose it is, */
+	const char **names;		/* and its name (the case file's) */
+};
+
+/* Number every event of cf.  0 ok; -1 with errbuf (out of memory, or a
+ * wait for an event no step raises). */
+int event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errbuf,
+    size_t errbuf_size);
+void event_plan_free(struct event_plan *plan);
 
 struct event_board;
 

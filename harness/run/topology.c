@@ -579,6 +579,35 @@ topology_enter(const struct topology *t, enum role_id end, char *errbuf, size_t 
 	return enter_ns(t->ns_fd[role_end(end)], errbuf, errbuf_size);
 }
 
+int
+topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr)
+{
+	socklen_t len = t->addr_len;
+	int fd;
+
+	*addr = t->server_addr;
+	fd = socket(addr->ss_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)addr, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+uint16_t
+topology_port(const struct sockaddr_storage *addr)
+{
+	return ntohs(addr->ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)addr)->sin6_port :
+	    ((const struct sockaddr_in *)addr)->sin_port);
+}
+
 bool
 topology_shared(const struct topology *t)
 {
