@@ -21,8 +21,8 @@ static const char *const notable_counters[] = {
 	"OutRsts", "EstabResets", "AttemptFails"
 };
 
-const char *
-report_status_name(enum case_status status)
+static const char *
+status_name(enum case_status status)
 {
 	switch (status) {
 	case CASE_PASS:
@@ -112,7 +112,7 @@ write_direction(const struct direction_verdict *d, struct strbuf *out)
 
 	if (d->outcome == OUTCOME_NONE)
 		return;
-	read_result_format(&d->read_end, end, sizeof(end));
+	ledger_format_read_result(&d->read_end, end, sizeof(end));
 	strbuf_addf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
 	    count(d->written, a), role_name(d->reader), count(d->read, b));
 	if (d->read_end.kind != READ_RESULT_NONE)
@@ -172,7 +172,7 @@ write_wire(const struct case_report *r, struct strbuf *out)
 
 		strbuf_addf(out, "%s %s from %s at ", i > 0 ? "," : "",
 		    events[i].rst ? rst_kind_name(h->first_rst_kind) : "FIN",
-		    role_name(role_of_side(events[i].side)));
+		    role_name(verdict_role_of_side(events[i].side)));
 		write_rel_time(out, c, events[i].ts_ns);
 		if (events[i].rst && h->rst_count > 1)
 			strbuf_addf(out, " (%" PRIu64 " RSTs)", h->rst_count);
@@ -223,7 +223,7 @@ write_cause(const struct case_report *r, struct strbuf *out)
 
 		if (l == NULL || r->conn == NULL || !cf->roles[role].present)
 			continue;
-		h = &r->conn->half[side_of_role(role_end((enum role_id)role))];
+		h = &r->conn->half[verdict_side_of_role(role_end((enum role_id)role))];
 		for (i = 0; i < cf->roles[role].nsteps; i++) {
 			const struct case_step *s = &cf->roles[role].steps[i];
 
@@ -262,8 +262,8 @@ write_role_details(const struct case_report *r, enum role_id role, struct strbuf
 	if (l == NULL || !r->cf->roles[role].present)
 		return;
 	ledger_format_sends(l, sends, sizeof(sends));
-	read_result_format(&l->read_end, end, sizeof(end));
-	read_result_format(&l->next_read, next, sizeof(next));
+	ledger_format_read_result(&l->read_end, end, sizeof(end));
+	ledger_format_read_result(&l->next_read, next, sizeof(next));
 	strbuf_addf(out, "  %s: send(): %s; recv(): %s B in %s call%s, loop ended %s, next read %s",
 	    role_name(role), sends[0] ? sends : "none", count(l->bytes_read, a),
 	    count(l->recv_calls, b), l->recv_calls == 1 ? "" : "s", end, next);
@@ -287,7 +287,7 @@ write_role_details(const struct case_report *r, enum role_id role, struct strbuf
 			strbuf_addf(out, " (last of %" PRIu64 " descriptors)", l->closes);
 	}
 	if (l->polled) {
-		poll_events_format(true, l->poll_revents, revents, sizeof(revents));
+		verdict_format_poll_events(true, l->poll_revents, revents, sizeof(revents));
 		strbuf_addf(out, "; poll() %s", revents);
 	}
 	if (l->exit_signal != 0)
@@ -302,7 +302,7 @@ report_append_text(struct strbuf *out, const struct case_report *r)
 	size_t i;
 
 	strbuf_addf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
-	    r->family_in_name ? " (IPv4)" : "", report_status_name(r->status));
+	    r->family_in_name ? " (IPv4)" : "", status_name(r->status));
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
 		strbuf_addf(out, " %s.", r->error);
 	if (v != NULL) {
@@ -367,7 +367,7 @@ json_read_result(struct strbuf *out, const char *key, const struct read_result *
 {
 	char buf[32];
 
-	read_result_format(rr, buf, sizeof(buf));
+	ledger_format_read_result(rr, buf, sizeof(buf));
 	strbuf_addf(out, ",\"%s\":", key);
 	if (rr->kind == READ_RESULT_NONE)
 		strbuf_adds(out, "null");
@@ -454,7 +454,7 @@ report_append_wire_json(struct strbuf *out, const struct conn *c)
 
 		strbuf_addf(out, ",\"%s\":{\"packets\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
 		    ",\"acked_bytes\":%" PRIu64 ",\"fin\":",
-		    role_name(role_of_side((enum conn_side)side)), h->packets,
+		    role_name(verdict_role_of_side((enum conn_side)side)), h->packets,
 		    h->payload_bytes, h->acked_bytes);
 		if (h->fin_seen)
 			strbuf_addf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
@@ -513,7 +513,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 	strbuf_adds(out, ",\"file\":");
 	json_string(out, r->cf->path);
 	strbuf_adds(out, ",\"status\":");
-	json_string(out, report_status_name(r->status));
+	json_string(out, status_name(r->status));
 	strbuf_adds(out, ",\"error\":");
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
 		json_string(out, r->error);

@@ -49,7 +49,6 @@ struct case_report {
 	const char *note;		/* something the reader should know, or NULL */
 };
 
-const char *report_status_name(enum case_status status);	/* "PASS" */
 int report_status_exit(enum case_status status);		/* enum exit_status */
 
 /* The verdict paragraph, then one detail line per expectation and role. */

@@ -172,8 +172,8 @@ event_board_raise(struct event_board *board, size_t id)
 	board_wake_all(board);
 }
 
-bool
-event_board_is_raised(const struct event_board *board, size_t id)
+static bool
+board_is_raised(const struct event_board *board, size_t id)
 {
 	return id < board->nevents &&
 	    __atomic_load_n(&board->raised[id], __ATOMIC_SEQ_CST) != 0;
@@ -197,7 +197,7 @@ event_board_wait(struct event_board *board, size_t id, int64_t deadline_ns)
 		int64_t left;
 		struct timespec ts;
 
-		if (event_board_is_raised(board, id))
+		if (board_is_raised(board, id))
 			return 0;
 		if (__atomic_load_n(&board->aborted, __ATOMIC_SEQ_CST))
 			return ECANCELED;

@@ -41,7 +41,6 @@ struct event_board *event_board_create(size_t nevents);
 void event_board_destroy(struct event_board *board);
 
 void event_board_raise(struct event_board *board, size_t id);
-bool event_board_is_raised(const struct event_board *board, size_t id);
 
 /* Wake every waiter and make every wait fail with ECANCELED. */
 void event_board_abort(struct event_board *board);

@@ -118,6 +118,6 @@ void ledger_record_send(struct ledger *ledger, long result, int error);
 void ledger_format_sends(const struct ledger *ledger, char *buf, size_t size);
 
 /* "EOF", "ECONNRESET", "EAGAIN", "128 B", "-" */
-void read_result_format(const struct read_result *r, char *buf, size_t size);
+void ledger_format_read_result(const struct read_result *r, char *buf, size_t size);
 
 #endif /* ledger_h */
