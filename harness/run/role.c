@@ -62,7 +62,7 @@ struct role_exec {
 /* Tell the coordinator where the role is: before anything that may block
  * or kill the process, the recorded ledger is the role's own. */
 static void
-ledger_publish(struct role_exec *rs)
+publish_ledger(struct role_exec *rs)
 {
 	const struct role_io *io = rs->ctx->io;
 
@@ -71,7 +71,7 @@ ledger_publish(struct role_exec *rs)
 
 /* The offset of this end's stream, then moved on by n bytes. */
 static uint64_t
-stream_advance(struct role_exec *rs, enum role_stream stream, uint64_t n)
+advance_stream(struct role_exec *rs, enum role_stream stream, uint64_t n)
 {
 	const struct role_io *io = rs->ctx->io;
 
@@ -113,7 +113,7 @@ role_fail(struct role_exec *rs, const char *fmt, ...)
 	vsnprintf(ledger->error + used, sizeof(ledger->error) - (size_t)used, fmt, ap);
 	va_end(ap);
 	ledger->state = ROLE_STATE_FAILED;
-	ledger_publish(rs);
+	publish_ledger(rs);
 	return -1;
 }
 
@@ -340,12 +340,12 @@ step_send(struct role_exec *rs)
 		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
 		ssize_t n;
 
-		pattern_fill(rs->buf, len, stream_advance(rs, ROLE_STREAM_SENT, 0));
+		pattern_fill(rs->buf, len, advance_stream(rs, ROLE_STREAM_SENT, 0));
 		n = send(rs->fd, rs->buf, len, flags);
 		if (n >= 0) {
 			ledger_record_send(ledger, (long)n, 0);
-			stream_advance(rs, ROLE_STREAM_SENT, (uint64_t)n);
-			ledger_publish(rs);
+			advance_stream(rs, ROLE_STREAM_SENT, (uint64_t)n);
+			publish_ledger(rs);
 			offered += (uint64_t)n;
 			continue;
 		}
@@ -355,7 +355,7 @@ step_send(struct role_exec *rs)
 			if (dontwait) {
 				/* The application saw EAGAIN: what fitted is queued. */
 				ledger_record_send(ledger, -1, EAGAIN);
-				ledger_publish(rs);
+				publish_ledger(rs);
 				return 0;
 			}
 			if (wait_ready(rs, rs->fd, POLLOUT, "sending (the peer is not reading)") < 0)
@@ -364,7 +364,7 @@ step_send(struct role_exec *rs)
 		}
 		/* ECONNRESET, EPIPE, ...: what the case provoked. */
 		ledger_record_send(ledger, -1, errno);
-		ledger_publish(rs);
+		publish_ledger(rs);
 		return 0;
 	}
 	return 0;
@@ -413,7 +413,7 @@ record_read_end(struct role_exec *rs, ssize_t n, int error)
 	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
 	if (next > 0) {
 		/* Data after EOF or an error would be news: keep it honest. */
-		check_content(ledger, rs->buf, 1, stream_advance(rs, ROLE_STREAM_READ, 1));
+		check_content(ledger, rs->buf, 1, advance_stream(rs, ROLE_STREAM_READ, 1));
 		ledger->bytes_read++;
 	}
 	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
@@ -433,7 +433,7 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 
 		if (n > 0 && ((size_t)n >= len || recv_step->mode == RECV_ALL)) {
 			check_content(&rs->ledger, rs->buf, (size_t)n,
-			    stream_advance(rs, ROLE_STREAM_READ, 0));
+			    advance_stream(rs, ROLE_STREAM_READ, 0));
 			rs->ledger.bytes_peeked += (uint64_t)n;
 			return 0;
 		}
@@ -503,9 +503,9 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 		if (n > 0) {
 			ledger->recv_calls++;
 			check_content(ledger, rs->buf, (size_t)n,
-			    stream_advance(rs, ROLE_STREAM_READ, (uint64_t)n));
+			    advance_stream(rs, ROLE_STREAM_READ, (uint64_t)n));
 			ledger->bytes_read += (uint64_t)n;
-			ledger_publish(rs);
+			publish_ledger(rs);
 			got += (uint64_t)n;
 			in_slot += (uint64_t)n;
 			continue;
@@ -826,7 +826,7 @@ role_finish(struct role_exec *rs, size_t nsteps)
 
 	rs->ledger.step = (int)nsteps;
 	rs->ledger.state = ROLE_STATE_FINISHED;
-	ledger_publish(rs);
+	publish_ledger(rs);
 	io->raise(io->ctx, rs->ctx->events->done[rs->role]);
 }
 
@@ -849,11 +849,11 @@ role_steps(struct role_exec *rs)
 		if (rs->step->timeout_ms > 0 &&
 		    started + (int64_t)rs->step->timeout_ms * 1000000 < ctx->case_deadline_ns)
 			rs->deadline_ns = started + (int64_t)rs->step->timeout_ms * 1000000;
-		ledger_publish(rs);
+		publish_ledger(rs);
 		if (run_step(rs) < 0)
 			return -1;
 		/* What the step did is known before its event lets others go on. */
-		ledger_publish(rs);
+		publish_ledger(rs);
 		if (ctx->events->raise[rs->role][i] != EVENT_NONE)
 			ctx->io->raise(ctx->io->ctx, ctx->events->raise[rs->role][i]);
 		if (rs->step->kind == STEP_EXIT) {
