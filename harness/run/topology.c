@@ -108,15 +108,19 @@ run_in_ns(int ns_fd, const char *const argv[], char *output, size_t output_size,
 	}
 	close(pipefd[1]);
 	for (;;) {
-		ssize_t n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
+		char rest[256];
+		/* Keep the start; drain the rest, so the command never meets a
+		 * closed pipe. */
+		bool full = len == sizeof(buf) - 1;
+		ssize_t n = full ? read(pipefd[0], rest, sizeof(rest)) :
+		    read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
-			len = sizeof(buf) - 1;	/* keep the start; drain the rest */
+		if (!full)
+			len += (size_t)n;
 	}
 	close(pipefd[0]);
 	buf[len] = '\0';
