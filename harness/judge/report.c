@@ -1,14 +1,17 @@
 /*
  * report.c - a case's verdict, for a person (one paragraph, then the
- * details) and for a program (a JSON object; README.md lists its fields).
+ * details) and for a program (a JSON object; README.md lists its fields),
+ * formatted in memory: the caller decides where the text goes.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 #include "status.h"
+#include "strbuf.h"
 #include "units.h"
 
 /* Counters worth a word in the paragraph; all changes go into the JSON. */
@@ -18,8 +21,8 @@ static const char *const notable_counters[] = {
 	"OutRsts", "EstabResets", "AttemptFails"
 };
 
-const char *
-case_status_name(enum case_status status)
+static const char *
+status_name(enum case_status status)
 {
 	switch (status) {
 	case CASE_PASS:
@@ -35,7 +38,7 @@ case_status_name(enum case_status status)
 }
 
 int
-case_status_exit(enum case_status status)
+report_status_exit(enum case_status status)
 {
 	switch (status) {
 	case CASE_PASS:
@@ -64,66 +67,66 @@ rel_s(const struct conn *c, int64_t ts_ns)
 
 /* "+1.302 s", or "+0.412 ms" for the sub-second times loopback gives. */
 static void
-write_rel_time(FILE *out, const struct conn *c, int64_t ts_ns)
+write_rel_time(struct strbuf *out, const struct conn *c, int64_t ts_ns)
 {
 	double s = rel_s(c, ts_ns);
 
 	if (s >= 1.0)
-		fprintf(out, "+%.3f s", s);
+		strbuf_addf(out, "+%.3f s", s);
 	else
-		fprintf(out, "+%.3f ms", s * 1e3);
+		strbuf_addf(out, "+%.3f ms", s * 1e3);
 }
 
 /* Where a truncated direction's bytes went. */
 static void
-write_loss(const struct direction_verdict *d, FILE *out)
+write_loss(const struct direction_verdict *d, struct strbuf *out)
 {
 	char a[32], b[32], c[32];
 
 	if (d->lost_on_wire == 0 && d->unsent_at_close_known && d->unsent_at_close == d->lost) {
-		fprintf(out, " Lost %s B, all unsent at close.", count(d->lost, a));
+		strbuf_addf(out, " Lost %s B, all unsent at close.", count(d->lost, a));
 		return;
 	}
 	if (d->lost_on_wire == 0)
-		fprintf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
+		strbuf_addf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
 	else if (d->lost_unsent == 0)
-		fprintf(out, " Lost %s B, all on the wire but never read by %s",
+		strbuf_addf(out, " Lost %s B, all on the wire but never read by %s",
 		    count(d->lost, a), role_name(d->reader));
 	else
-		fprintf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
+		strbuf_addf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
 		    "but never read", count(d->lost, a), count(d->lost_unsent, b),
 		    count(d->lost_on_wire, c));
 	if (d->unsent_at_close_known && d->lost_unsent > 0)
-		fprintf(out, " (%s's unsent queue at close: %s B)",
+		strbuf_addf(out, " (%s's unsent queue at close: %s B)",
 		    role_name(d->writer), count(d->unsent_at_close, a));
 	if (d->discarded_known && d->discarded > 0)
-		fprintf(out, "; %s B of it discarded unread in %s's receive queue at close",
+		strbuf_addf(out, "; %s B of it discarded unread in %s's receive queue at close",
 		    count(d->discarded, a), role_name(d->reader));
-	fprintf(out, ".");
+	strbuf_adds(out, ".");
 }
 
 static void
-write_direction(const struct direction_verdict *d, FILE *out)
+write_direction(const struct direction_verdict *d, struct strbuf *out)
 {
 	char a[32], b[32], c[32], end[32];
 
 	if (d->outcome == OUTCOME_NONE)
 		return;
-	read_result_format(&d->read_end, end, sizeof(end));
-	fprintf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
+	ledger_format_read_result(&d->read_end, end, sizeof(end));
+	strbuf_addf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
 	    count(d->written, a), role_name(d->reader), count(d->read, b));
 	if (d->read_end.kind != READ_RESULT_NONE)
-		fprintf(out, ", then %s", end);
-	fprintf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
+		strbuf_addf(out, ", then %s", end);
+	strbuf_addf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
 	    outcome_name(d->outcome));
 	if (d->outcome == OUTCOME_TRUNCATED)
 		write_loss(d, out);
 	if (d->arrived_known && d->outcome != OUTCOME_NONE)
-		fprintf(out, " Path: %s B left %s's end, %s B reached %s's end (%s B lost in flight).",
+		strbuf_addf(out, " Path: %s B left %s's end, %s B reached %s's end (%s B lost in flight).",
 		    count(d->on_wire, a), role_name(d->writer), count(d->arrived, b),
 		    role_name(d->reader), count(d->lost_in_flight, c));
 	if (d->outcome == OUTCOME_CORRUPTED)
-		fprintf(out, " The bytes from stream offset %s on do not match what was sent.",
+		strbuf_addf(out, " The bytes from stream offset %s on do not match what was sent.",
 		    count(d->first_bad_offset, a));
 }
 
@@ -136,7 +139,7 @@ struct wire_event {
 };
 
 static void
-write_wire(const struct case_report *r, FILE *out)
+write_wire(const struct case_report *r, struct strbuf *out)
 {
 	const struct conn *c = r->conn;
 	struct wire_event events[4];
@@ -163,30 +166,30 @@ write_wire(const struct case_report *r, FILE *out)
 			events[j] = events[j - 1];
 			events[j - 1] = t;
 		}
-	fprintf(out, " Wire: %s;", teardown_class_name(teardown_classify(c)));
+	strbuf_addf(out, " Wire: %s;", teardown_class_name(teardown_classify(c)));
 	for (i = 0; i < n; i++) {
 		const struct conn_half *h = &c->half[events[i].side];
 
-		fprintf(out, "%s %s from %s at ", i > 0 ? "," : "",
+		strbuf_addf(out, "%s %s from %s at ", i > 0 ? "," : "",
 		    events[i].rst ? rst_kind_name(h->first_rst_kind) : "FIN",
-		    role_name(role_of_side(events[i].side)));
+		    role_name(verdict_role_of_side(events[i].side)));
 		write_rel_time(out, c, events[i].ts_ns);
 		if (events[i].rst && h->rst_count > 1)
-			fprintf(out, " (%" PRIu64 " RSTs)", h->rst_count);
+			strbuf_addf(out, " (%" PRIu64 " RSTs)", h->rst_count);
 	}
 	if (!c->half[0].fin_seen && !c->half[1].fin_seen)
-		fprintf(out, "%s no FIN", n > 0 ? "," : "");
+		strbuf_addf(out, "%s no FIN", n > 0 ? "," : "");
 	if (c->half[0].rst_count == 0 && c->half[1].rst_count == 0)
-		fprintf(out, "%s no RST", n > 0 || (!c->half[0].fin_seen &&
+		strbuf_addf(out, "%s no RST", n > 0 || (!c->half[0].fin_seen &&
 		    !c->half[1].fin_seen) ? "," : "");
 	else if (conn_rst_is_late(c))
-		fprintf(out, " (the RST came after both FINs: it answered a stray segment and "
+		strbuf_addf(out, " (the RST came after both FINs: it answered a stray segment and "
 		    "ended nothing)");
-	fprintf(out, ".");
+	strbuf_adds(out, ".");
 }
 
 static void
-write_kernel(const struct case_report *r, FILE *out)
+write_kernel(const struct case_report *r, struct strbuf *out)
 {
 	bool any = false;
 	size_t i;
@@ -199,15 +202,15 @@ write_kernel(const struct case_report *r, FILE *out)
 
 		if (!found)
 			continue;
-		fprintf(out, "%s %s %+" PRId64, any ? "," : " Kernel:", notable_counters[i], v);
+		strbuf_addf(out, "%s %s %+" PRId64, any ? "," : " Kernel:", notable_counters[i], v);
 		any = true;
 	}
-	fprintf(out, any ? "." : " Kernel: no abort or reset counter changed.");
+	strbuf_addf(out, any ? "." : " Kernel: no abort or reset counter changed.");
 }
 
 /* Name the likely cause from what the roles did (the packets cannot tell). */
 static void
-write_cause(const struct case_report *r, FILE *out)
+write_cause(const struct case_report *r, struct strbuf *out)
 {
 	const struct case_file *cf = r->cf;
 	int role;
@@ -220,7 +223,7 @@ write_cause(const struct case_report *r, FILE *out)
 
 		if (l == NULL || r->conn == NULL || !cf->roles[role].present)
 			continue;
-		h = &r->conn->half[side_of_role(role_end((enum role_id)role))];
+		h = &r->conn->half[verdict_side_of_role(role_end((enum role_id)role))];
 		for (i = 0; i < cf->roles[role].nsteps; i++) {
 			const struct case_step *s = &cf->roles[role].steps[i];
 
@@ -233,17 +236,17 @@ write_cause(const struct case_report *r, FILE *out)
 		    l->close.before.unread > 0) {
 			char a[32];
 
-			fprintf(out, " Cause: %s closed with %s B unread (RFC 1122 4.2.2.13).",
+			strbuf_addf(out, " Cause: %s closed with %s B unread (RFC 1122 4.2.2.13).",
 			    role_name((enum role_id)role), count(l->close.before.unread, a));
 			return;
 		}
 		if (linger_zero && h->first_rst_kind == RST_KIND_WITH_ACK) {
-			fprintf(out, " Cause: %s closed with SO_LINGER {1, 0}, an abortive close.",
+			strbuf_addf(out, " Cause: %s closed with SO_LINGER {1, 0}, an abortive close.",
 			    role_name((enum role_id)role));
 			return;
 		}
 		if (h->first_rst_kind == RST_KIND_BARE) {
-			fprintf(out, " Cause: data reached %s's socket after it was closed; "
+			strbuf_addf(out, " Cause: data reached %s's socket after it was closed; "
 			    "it answered with a bare RST.", role_name((enum role_id)role));
 			return;
 		}
@@ -251,7 +254,7 @@ write_cause(const struct case_report *r, FILE *out)
 }
 
 static void
-write_role_details(const struct case_report *r, enum role_id role, FILE *out)
+write_role_details(const struct case_report *r, enum role_id role, struct strbuf *out)
 {
 	const struct ledger *l = r->ledgers[role];
 	char sends[512], end[32], next[32], a[32], b[32], c[32], revents[96];
@@ -259,49 +262,49 @@ write_role_details(const struct case_report *r, enum role_id role, FILE *out)
 	if (l == NULL || !r->cf->roles[role].present)
 		return;
 	ledger_format_sends(l, sends, sizeof(sends));
-	read_result_format(&l->read_end, end, sizeof(end));
-	read_result_format(&l->next_read, next, sizeof(next));
-	fprintf(out, "  %s: send(): %s; recv(): %s B in %s call%s, loop ended %s, next read %s",
+	ledger_format_read_result(&l->read_end, end, sizeof(end));
+	ledger_format_read_result(&l->next_read, next, sizeof(next));
+	strbuf_addf(out, "  %s: send(): %s; recv(): %s B in %s call%s, loop ended %s, next read %s",
 	    role_name(role), sends[0] ? sends : "none", count(l->bytes_read, a),
 	    count(l->recv_calls, b), l->recv_calls == 1 ? "" : "s", end, next);
 	if (l->so_error_read)
-		fprintf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+		strbuf_addf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : errno_to_name(l->so_error));
 	if (l->shutdown.done)
-		fprintf(out, "; shutdown() = %d%s%s in %.3f ms", l->shutdown.rc,
+		strbuf_addf(out, "; shutdown() = %d%s%s in %.3f ms", l->shutdown.rc,
 		    l->shutdown.rc < 0 ? " " : "",
 		    l->shutdown.rc < 0 ? errno_to_name(l->shutdown.error) : "",
 		    (double)l->shutdown.duration_ns / 1e6);
 	if (l->close.done) {
-		fprintf(out, "; close() = %d%s%s in %.3f ms", l->close.rc,
+		strbuf_addf(out, "; close() = %d%s%s in %.3f ms", l->close.rc,
 		    l->close.rc < 0 ? " " : "",
 		    l->close.rc < 0 ? errno_to_name(l->close.error) : "",
 		    (double)l->close.duration_ns / 1e6);
 		if (l->close.before.valid)
-			fprintf(out, " (before it: unread %s B, unsent %s B, unacked %s B)",
+			strbuf_addf(out, " (before it: unread %s B, unsent %s B, unacked %s B)",
 			    count(l->close.before.unread, a), count(l->close.before.unsent, b),
 			    count(l->close.before.unacked, c));
 		if (l->closes > 1)
-			fprintf(out, " (last of %" PRIu64 " descriptors)", l->closes);
+			strbuf_addf(out, " (last of %" PRIu64 " descriptors)", l->closes);
 	}
 	if (l->polled) {
-		poll_events_format(true, l->poll_revents, revents, sizeof(revents));
-		fprintf(out, "; poll() %s", revents);
+		verdict_format_poll_events(true, l->poll_revents, revents, sizeof(revents));
+		strbuf_addf(out, "; poll() %s", revents);
 	}
 	if (l->exit_signal != 0)
-		fprintf(out, "; killed by %s", signal_to_name(l->exit_signal));
-	fprintf(out, "\n");
+		strbuf_addf(out, "; killed by %s", signal_to_name(l->exit_signal));
+	strbuf_adds(out, "\n");
 }
 
 void
-report_write_text(const struct case_report *r, FILE *out)
+report_append_text(struct strbuf *out, const struct case_report *r)
 {
 	const struct verdict *v = r->verdict;
 	size_t i;
 
-	fprintf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
-	    r->family_in_name ? " (IPv4)" : "", case_status_name(r->status));
+	strbuf_addf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
+	    r->family_in_name ? " (IPv4)" : "", status_name(r->status));
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
-		fprintf(out, " %s.", r->error);
+		strbuf_addf(out, " %s.", r->error);
 	if (v != NULL) {
 		write_direction(&v->directions[DIRECTION_SERVER_TO_CLIENT], out);
 		write_direction(&v->directions[DIRECTION_CLIENT_TO_SERVER], out);
@@ -310,25 +313,25 @@ report_write_text(const struct case_report *r, FILE *out)
 	write_kernel(r, out);
 	write_cause(r, out);
 	if (r->pcap_path != NULL && r->have_capture && r->client_pcap_path != NULL)
-		fprintf(out, " Evidence: %s (server end, %" PRIu64 " packets, %u dropped), "
+		strbuf_addf(out, " Evidence: %s (server end, %" PRIu64 " packets, %u dropped), "
 		    "%s (client end, %" PRIu64 " packets, %u dropped).", r->pcap_path,
 		    r->capture.written, r->capture.dropped, r->client_pcap_path,
 		    r->client_capture.written, r->client_capture.dropped);
 	else if (r->pcap_path != NULL && r->have_capture)
-		fprintf(out, " Evidence: %s (%" PRIu64 " packets, %u dropped).", r->pcap_path,
+		strbuf_addf(out, " Evidence: %s (%" PRIu64 " packets, %u dropped).", r->pcap_path,
 		    r->capture.written, r->capture.dropped);
 	else if (r->pcap_path != NULL)
-		fprintf(out, " Evidence: %s (incomplete).", r->pcap_path);
-	fprintf(out, "\n");
+		strbuf_addf(out, " Evidence: %s (incomplete).", r->pcap_path);
+	strbuf_adds(out, "\n");
 	if (r->paths != NULL)
-		fprintf(out, "  path: %s\n", r->paths);
+		strbuf_addf(out, "  path: %s\n", r->paths);
 	if (r->note != NULL)
-		fprintf(out, "  note: %s\n", r->note);
+		strbuf_addf(out, "  note: %s\n", r->note);
 	if (v != NULL)
 		for (i = 0; i < v->nresults; i++) {
 			const struct case_expect *e = &r->cf->expects[i];
 
-			fprintf(out, "  %s %s:%u: expect %s; observed %s\n",
+			strbuf_addf(out, "  %s %s:%u: expect %s; observed %s\n",
 			    v->results[i].skipped ? "skip  " : v->results[i].held ? "ok    " :
 			    "FAILED", r->cf->path, e->line, e->text, v->results[i].observed);
 		}
@@ -339,96 +342,96 @@ report_write_text(const struct case_report *r, FILE *out)
 /* JSON output. */
 
 static void
-json_string(FILE *out, const char *s)
+json_string(struct strbuf *out, const char *s)
 {
-	fputc('"', out);
+	strbuf_addc(out, '"');
 	for (; s != NULL && *s != '\0'; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
+			strbuf_addf(out, "\\%c", ch);
 		else if (ch == '\n')
-			fputs("\\n", out);
+			strbuf_adds(out, "\\n");
 		else if (ch == '\t')
-			fputs("\\t", out);
+			strbuf_adds(out, "\\t");
 		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
+			strbuf_addf(out, "\\u%04x", ch);
 		else
-			fputc(ch, out);
+			strbuf_addc(out, *s);
 	}
-	fputc('"', out);
+	strbuf_addc(out, '"');
 }
 
 static void
-json_read_result(FILE *out, const char *key, const struct read_result *rr)
+json_read_result(struct strbuf *out, const char *key, const struct read_result *rr)
 {
 	char buf[32];
 
-	read_result_format(rr, buf, sizeof(buf));
-	fprintf(out, ",\"%s\":", key);
+	ledger_format_read_result(rr, buf, sizeof(buf));
+	strbuf_addf(out, ",\"%s\":", key);
 	if (rr->kind == READ_RESULT_NONE)
-		fputs("null", out);
+		strbuf_adds(out, "null");
 	else
 		json_string(out, rr->kind == READ_RESULT_DATA ? "data" : buf);
 }
 
 static void
-json_teardown_call(FILE *out, const char *key, const struct teardown_call *t)
+json_teardown_call(struct strbuf *out, const char *key, const struct teardown_call *t)
 {
-	fprintf(out, ",\"%s\":", key);
+	strbuf_addf(out, ",\"%s\":", key);
 	if (!t->done) {
-		fputs("null", out);
+		strbuf_adds(out, "null");
 		return;
 	}
-	fprintf(out, "{\"rc\":%d,\"errno\":", t->rc);
+	strbuf_addf(out, "{\"rc\":%d,\"errno\":", t->rc);
 	if (t->rc < 0)
 		json_string(out, errno_to_name(t->error));
 	else
-		fputs("null", out);
-	fprintf(out, ",\"duration_ms\":%.3f", (double)t->duration_ns / 1e6);
+		strbuf_adds(out, "null");
+	strbuf_addf(out, ",\"duration_ms\":%.3f", (double)t->duration_ns / 1e6);
 	if (t->before.valid)
-		fprintf(out, ",\"before\":{\"unread\":%" PRIu64 ",\"unsent\":%" PRIu64
+		strbuf_addf(out, ",\"before\":{\"unread\":%" PRIu64 ",\"unsent\":%" PRIu64
 		    ",\"unacked\":%" PRIu64 "}}", t->before.unread, t->before.unsent,
 		    t->before.unacked);
 	else
-		fputs(",\"before\":null}", out);
+		strbuf_adds(out, ",\"before\":null}");
 }
 
 static void
-json_ledger(FILE *out, const struct ledger *l)
+json_ledger(struct strbuf *out, const struct ledger *l)
 {
 	size_t i;
 
-	fprintf(out, "{\"bytes_sent\":%" PRIu64 ",\"send_calls\":%" PRIu64 ",\"sends\":[",
+	strbuf_addf(out, "{\"bytes_sent\":%" PRIu64 ",\"send_calls\":%" PRIu64 ",\"sends\":[",
 	    l->bytes_sent, l->send_calls);
 	for (i = 0; i < l->nsends; i++) {
-		fprintf(out, "%s{\"result\":", i > 0 ? "," : "");
+		strbuf_addf(out, "%s{\"result\":", i > 0 ? "," : "");
 		json_string(out, l->sends[i].error == 0 ? "ok" : errno_to_name(l->sends[i].error));
-		fprintf(out, ",\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", l->sends[i].calls,
+		strbuf_addf(out, ",\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", l->sends[i].calls,
 		    l->sends[i].bytes);
 	}
-	fprintf(out, "],\"bytes_read\":%" PRIu64 ",\"recv_calls\":%" PRIu64
+	strbuf_addf(out, "],\"bytes_read\":%" PRIu64 ",\"recv_calls\":%" PRIu64
 	    ",\"corrupted\":%s", l->bytes_read, l->recv_calls, l->corrupted ? "true" : "false");
 	json_read_result(out, "read_end", &l->read_end);
 	json_read_result(out, "next_read", &l->next_read);
-	fputs(",\"so_error\":", out);
+	strbuf_adds(out, ",\"so_error\":");
 	if (!l->so_error_read)
-		fputs("null", out);
+		strbuf_adds(out, "null");
 	else
 		json_string(out, l->so_error == 0 ? "0" : errno_to_name(l->so_error));
 	json_teardown_call(out, "shutdown", &l->shutdown);
 	json_teardown_call(out, "close", &l->close);
-	fprintf(out, ",\"closes\":%" PRIu64 ",\"poll_revents\":", l->closes);
+	strbuf_addf(out, ",\"closes\":%" PRIu64 ",\"poll_revents\":", l->closes);
 	if (l->polled)
-		fprintf(out, "%d", l->poll_revents);
+		strbuf_addf(out, "%d", l->poll_revents);
 	else
-		fputs("null", out);
-	fputs(",\"killed_by\":", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"killed_by\":");
 	if (l->exit_signal != 0)
 		json_string(out, signal_to_name(l->exit_signal));
 	else
-		fputs("null", out);
-	fputc('}', out);
+		strbuf_adds(out, "null");
+	strbuf_addc(out, '}');
 }
 
 /*
@@ -436,161 +439,179 @@ json_ledger(FILE *out, const struct ledger *l)
  * --json" both write it (one function, so that the two compare as text).
  */
 void
-report_json_wire(FILE *out, const struct conn *c)
+report_append_wire_json(struct strbuf *out, const struct conn *c)
 {
 	int side;
 
 	if (c == NULL) {
-		fputs("null", out);
+		strbuf_adds(out, "null");
 		return;
 	}
-	fputs("{\"teardown\":", out);
+	strbuf_adds(out, "{\"teardown\":");
 	json_string(out, teardown_class_name(teardown_classify(c)));
 	for (side = 0; side < 2; side++) {
 		const struct conn_half *h = &c->half[side];
 
-		fprintf(out, ",\"%s\":{\"packets\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
+		strbuf_addf(out, ",\"%s\":{\"packets\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
 		    ",\"acked_bytes\":%" PRIu64 ",\"fin\":",
-		    role_name(role_of_side((enum conn_side)side)), h->packets,
+		    role_name(verdict_role_of_side((enum conn_side)side)), h->packets,
 		    h->payload_bytes, h->acked_bytes);
 		if (h->fin_seen)
-			fprintf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
+			strbuf_addf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
 			    rel_s(c, h->fin_ts_ns), h->fin_index);
 		else
-			fputs("null", out);
-		fputs(",\"rst\":", out);
+			strbuf_adds(out, "null");
+		strbuf_adds(out, ",\"rst\":");
 		if (h->rst_count > 0) {
-			fputs("{\"kind\":", out);
+			strbuf_adds(out, "{\"kind\":");
 			json_string(out, h->first_rst_kind == RST_KIND_BARE ? "bare" : "rst+ack");
-			fprintf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64 ",\"count\":%" PRIu64 "}",
+			strbuf_addf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64 ",\"count\":%" PRIu64 "}",
 			    rel_s(c, h->first_rst_ts_ns), h->first_rst_index, h->rst_count);
 		} else
-			fputs("null", out);
-		fputc('}', out);
+			strbuf_adds(out, "null");
+		strbuf_addc(out, '}');
 	}
-	fputc('}', out);
+	strbuf_addc(out, '}');
 }
 
 static void
-json_directions(FILE *out, const struct verdict *v)
+json_directions(struct strbuf *out, const struct verdict *v)
 {
 	int i;
 
-	fputc('{', out);
+	strbuf_addc(out, '{');
 	for (i = 0; i < DIRECTION_COUNT; i++) {
 		const struct direction_verdict *d = &v->directions[i];
 
-		fprintf(out, "%s\"%s->%s\":{\"outcome\":", i > 0 ? "," : "",
+		strbuf_addf(out, "%s\"%s->%s\":{\"outcome\":", i > 0 ? "," : "",
 		    role_name(d->writer), role_name(d->reader));
 		json_string(out, outcome_name(d->outcome));
-		fprintf(out, ",\"written\":%" PRIu64 ",\"read\":%" PRIu64 ",\"on_wire\":%" PRIu64
+		strbuf_addf(out, ",\"written\":%" PRIu64 ",\"read\":%" PRIu64 ",\"on_wire\":%" PRIu64
 		    ",\"lost\":%" PRIu64 ",\"lost_unsent\":%" PRIu64 ",\"lost_on_wire\":%" PRIu64
 		    ",\"unsent_at_close\":", d->written, d->read, d->on_wire, d->lost,
 		    d->lost_unsent, d->lost_on_wire);
 		if (d->unsent_at_close_known)
-			fprintf(out, "%" PRIu64, d->unsent_at_close);
+			strbuf_addf(out, "%" PRIu64, d->unsent_at_close);
 		else
-			fputs("null", out);
+			strbuf_adds(out, "null");
 		if (d->arrived_known)
-			fprintf(out, ",\"arrived\":%" PRIu64 ",\"lost_in_flight\":%" PRIu64 "}",
+			strbuf_addf(out, ",\"arrived\":%" PRIu64 ",\"lost_in_flight\":%" PRIu64 "}",
 			    d->arrived, d->lost_in_flight);
 		else
-			fputs(",\"arrived\":null,\"lost_in_flight\":null}", out);
+			strbuf_adds(out, ",\"arrived\":null,\"lost_in_flight\":null}");
 	}
-	fputc('}', out);
+	strbuf_addc(out, '}');
 }
 
-int
-report_write_json(const struct case_report *r, FILE *out)
+void
+report_append_json(struct strbuf *out, const struct case_report *r)
 {
 	size_t i;
 
-	fputs("{\"case\":", out);
+	strbuf_adds(out, "{\"case\":");
 	json_string(out, r->cf->name);
-	fputs(",\"file\":", out);
+	strbuf_adds(out, ",\"file\":");
 	json_string(out, r->cf->path);
-	fputs(",\"status\":", out);
-	json_string(out, case_status_name(r->status));
-	fputs(",\"error\":", out);
+	strbuf_adds(out, ",\"status\":");
+	json_string(out, status_name(r->status));
+	strbuf_adds(out, ",\"error\":");
 	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
 		json_string(out, r->error);
 	else
-		fputs("null", out);
-	fprintf(out, ",\"family\":%d,\"duration_s\":%.6f,\"server_port\":%u,"
+		strbuf_adds(out, "null");
+	strbuf_addf(out, ",\"family\":%d,\"duration_s\":%.6f,\"server_port\":%u,"
 	    "\"client_port\":%u", r->family, r->duration_s, r->server_port, r->client_port);
-	fputs(",\"evidence\":", out);
+	strbuf_adds(out, ",\"evidence\":");
 	if (r->pcap_path != NULL && r->have_capture) {
-		fputs("{\"pcap\":", out);
+		strbuf_adds(out, "{\"pcap\":");
 		json_string(out, r->pcap_path);
-		fputs(",\"text\":", out);
+		strbuf_adds(out, ",\"text\":");
 		if (r->text_path != NULL)
 			json_string(out, r->text_path);
 		else
-			fputs("null", out);
-		fprintf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u",
+			strbuf_adds(out, "null");
+		strbuf_addf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u",
 		    r->capture.written, r->capture.received, r->capture.dropped);
-		fputs(",\"client_pcap\":", out);
+		strbuf_adds(out, ",\"client_pcap\":");
 		if (r->client_pcap_path != NULL)
 			json_string(out, r->client_pcap_path);
 		else
-			fputs("null", out);
-		fputc('}', out);
+			strbuf_adds(out, "null");
+		strbuf_addc(out, '}');
 	} else
-		fputs("null", out);
-	fputs(",\"path\":", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"path\":");
 	if (r->paths != NULL)
 		json_string(out, r->paths);
 	else
-		fputs("null", out);
-	fputs(",\"note\":", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"note\":");
 	if (r->note != NULL)
 		json_string(out, r->note);
 	else
-		fputs("null", out);
-	fputs(",\"roles\":", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"roles\":");
 	if (r->ledgers[ROLE_CLIENT] != NULL && r->ledgers[ROLE_SERVER] != NULL) {
 		bool first = true;
 
-		fputc('{', out);
+		strbuf_addc(out, '{');
 		for (i = 0; i < ROLE_COUNT; i++) {
 			if (!r->cf->roles[i].present || r->ledgers[i] == NULL)
 				continue;
-			fprintf(out, "%s", first ? "" : ",");
+			strbuf_adds(out, first ? "" : ",");
 			json_string(out, role_name((enum role_id)i));
-			fputc(':', out);
+			strbuf_addc(out, ':');
 			json_ledger(out, r->ledgers[i]);
 			first = false;
 		}
-		fputc('}', out);
+		strbuf_addc(out, '}');
 	} else
-		fputs("null", out);
-	fputs(",\"wire\":", out);
-	report_json_wire(out, r->conn);
-	fputs(",\"directions\":", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"wire\":");
+	report_append_wire_json(out, r->conn);
+	strbuf_adds(out, ",\"directions\":");
 	if (r->verdict != NULL)
 		json_directions(out, r->verdict);
 	else
-		fputs("null", out);
-	fputs(",\"kernel\":{", out);
+		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"kernel\":{");
 	for (i = 0; r->counters != NULL && i < r->counters->count; i++) {
-		fprintf(out, "%s", i > 0 ? "," : "");
+		strbuf_adds(out, i > 0 ? "," : "");
 		json_string(out, r->counters->items[i].name);
-		fprintf(out, ":%" PRId64, r->counters->items[i].value);
+		strbuf_addf(out, ":%" PRId64, r->counters->items[i].value);
 	}
-	fputs("},\"expectations\":[", out);
+	strbuf_adds(out, "},\"expectations\":[");
 	for (i = 0; r->verdict != NULL && i < r->verdict->nresults; i++) {
-		fprintf(out, "%s{\"line\":%u,\"expect\":", i > 0 ? "," : "", r->cf->expects[i].line);
+		strbuf_addf(out, "%s{\"line\":%u,\"expect\":", i > 0 ? "," : "", r->cf->expects[i].line);
 		json_string(out, r->cf->expects[i].text);
-		fprintf(out, ",\"system\":");
+		strbuf_adds(out, ",\"system\":");
 		if (r->cf->expects[i].system != NULL)
 			json_string(out, r->cf->expects[i].system);
 		else
-			fputs("null", out);
-		fprintf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].skipped ?
+			strbuf_adds(out, "null");
+		strbuf_addf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].skipped ?
 		    "null" : r->verdict->results[i].held ? "true" : "false");
 		json_string(out, r->verdict->results[i].observed);
-		fputc('}', out);
+		strbuf_addc(out, '}');
 	}
-	fputs("]}", out);
-	return ferror(out) ? -1 : 0;
+	strbuf_adds(out, "]}");
+}
+
+int
+report_json_wire(FILE *out, const struct conn *c)
+{
+	struct strbuf sb;
+	char *text;
+	int rc;
+
+	strbuf_init(&sb);
+	report_append_wire_json(&sb, c);
+	text = strbuf_finish(&sb);
+	if (text == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	rc = fputs(text, out) == EOF ? -1 : 0;
+	free(text);
+	return rc;
 }

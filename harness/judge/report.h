@@ -13,6 +13,7 @@
 #include "conntrack.h"
 #include "kcounters.h"
 #include "ledger.h"
+#include "strbuf.h"
 #include "verdict.h"
 
 enum case_status {
@@ -48,13 +49,13 @@ struct case_report {
 	const char *note;		/* something the reader should know, or NULL */
 };
 
-const char *case_status_name(enum case_status status);	/* "PASS" */
-int case_status_exit(enum case_status status);		/* enum exit_status */
+int report_status_exit(enum case_status status);		/* enum exit_status */
 
-void report_write_text(const struct case_report *r, FILE *out);
+/* The verdict paragraph, then one detail line per expectation and role. */
+void report_append_text(struct strbuf *out, const struct case_report *r);
 
-/* One JSON object, no trailing newline.  0 ok, -1 on write error. */
-int report_write_json(const struct case_report *r, FILE *out);
+/* One JSON object, no trailing newline. */
+void report_append_json(struct strbuf *out, const struct case_report *r);
 
 /*
  * The "wire" object of a connection (client = originator): teardown
@@ -63,6 +64,10 @@ int report_write_json(const struct case_report *r, FILE *out);
  * "closeprobe run --json" and "closeprobe analyze --json", so that the
  * two can be compared as text.
  */
-void report_json_wire(FILE *out, const struct conn *c);
+void report_append_wire_json(struct strbuf *out, const struct conn *c);
+
+/* The same object written to out, for "closeprobe analyze".  0 ok; -1
+ * with errno when it could not be formatted or written. */
+int report_json_wire(FILE *out, const struct conn *c);
 
 #endif /* report_h */

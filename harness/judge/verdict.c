@@ -15,13 +15,13 @@
 #include "verdict.h"
 
 enum role_id
-role_of_side(enum conn_side side)
+verdict_role_of_side(enum conn_side side)
 {
 	return side == SIDE_ORIG ? ROLE_CLIENT : ROLE_SERVER;
 }
 
 enum conn_side
-side_of_role(enum role_id role)
+verdict_side_of_role(enum role_id role)
 {
 	return role == ROLE_CLIENT ? SIDE_ORIG : SIDE_RESP;
 }
@@ -117,14 +117,14 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 	end_totals(in, d->reader, &ignored_sent, &d->read, &corrupted, &first_bad);
 	d->first_bad_offset = first_bad;
 	if (in->conn != NULL)
-		d->on_wire = in->conn->half[side_of_role(writer)].payload_bytes;
+		d->on_wire = in->conn->half[verdict_side_of_role(writer)].payload_bytes;
 	if (in->conn != NULL && in->client_conn != NULL) {
 		/* Captured at both ends: what left the writer's, what reached the reader's. */
 		const struct conn *at_writer = writer == ROLE_SERVER ? in->conn : in->client_conn;
 		const struct conn *at_reader = writer == ROLE_SERVER ? in->client_conn : in->conn;
 
-		const struct conn_half *left = &at_writer->half[side_of_role(writer)];
-		const struct conn_half *came = &at_reader->half[side_of_role(writer)];
+		const struct conn_half *left = &at_writer->half[verdict_side_of_role(writer)];
+		const struct conn_half *came = &at_reader->half[verdict_side_of_role(writer)];
 
 		/* Stream bytes each capture actually held: holes never filled do not count. */
 		d->on_wire = left->payload_bytes - (left->missed_bytes < left->payload_bytes ?
@@ -197,12 +197,6 @@ expect_class_of(enum teardown_class c)
 	return EXPECT_TEARDOWN_NONE;
 }
 
-static void
-read_result_describe(const struct read_result *r, char *buf, size_t size)
-{
-	read_result_format(r, buf, size);
-}
-
 static bool
 read_result_matches(const struct read_result *r, int expected)
 {
@@ -213,35 +207,66 @@ read_result_matches(const struct read_result *r, int expected)
 	return r->kind == READ_RESULT_ERROR && r->error == expected;
 }
 
-static void
-judge_teardown(const struct case_expect *e, const struct verdict *v,
-    struct expect_result *res)
+void
+verdict_format_poll_events(bool polled, short revents, char *buf, size_t size)
 {
-	enum teardown_expect_class seen = expect_class_of(v->teardown);
+	static const struct {
+		short bit;
+		const char *name;
+	} names[] = { { POLLIN, "POLLIN" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
+		{ POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" } };
+	size_t i, used;
+
+	if (!polled) {
+		snprintf(buf, size, "never polled");
+		return;
+	}
+	used = (size_t)snprintf(buf, size, "revents");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && used < size; i++)
+		if (revents & names[i].bit)
+			used += (size_t)snprintf(buf + used, size - used, " %s", names[i].name);
+	if (revents == 0 && used < size)
+		snprintf(buf + used, size - used, " none");
+}
+
+/* What a judge looks at: the expectation, and what was observed. */
+struct judgement {
+	const struct case_expect *e;
+	const struct verdict_input *in;
+	const struct verdict *v;
+	const struct ledger *l;			/* the ledger of e->role */
+	const struct direction_verdict *d;	/* the direction e->writer->reader */
+};
+
+static void
+judge_teardown(const struct judgement *j, struct expect_result *res)
+{
+	const struct case_expect *e = j->e;
+	enum teardown_expect_class seen = expect_class_of(j->v->teardown);
 	int who = -1;
 
 	res->held = seen == e->u.teardown;
 	if (e->has_role) {
 		if (e->u.teardown == EXPECT_TEARDOWN_RST ||
 		    e->u.teardown == EXPECT_TEARDOWN_FIN_THEN_RST)
-			who = v->first_rst_role;
+			who = j->v->first_rst_role;
 		else
-			who = v->first_fin_role;
+			who = j->v->first_fin_role;
 		res->held = res->held && who == (int)e->role;
 	} else if (seen == EXPECT_TEARDOWN_RST || seen == EXPECT_TEARDOWN_FIN_THEN_RST)
-		who = v->first_rst_role;
+		who = j->v->first_rst_role;
 	else
-		who = v->first_fin_role;
+		who = j->v->first_fin_role;
 	snprintf(res->observed, sizeof(res->observed), "teardown %s%s%s",
 	    teardown_expect_name(seen), who >= 0 ? " from " : "",
 	    who >= 0 ? role_name((enum role_id)who) : "");
 }
 
 static void
-judge_rst(const struct case_expect *e, const struct verdict_input *in,
-    struct expect_result *res)
+judge_rst(const struct judgement *j, struct expect_result *res)
 {
-	const struct conn *conn = in->conn;
+	const struct case_expect *e = j->e;
+	const struct conn *conn = j->in->conn;
 	const struct conn_half *h;
 
 	if (e->u.rst == RST_EXPECT_NONE) {
@@ -256,11 +281,11 @@ judge_rst(const struct case_expect *e, const struct verdict_input *in,
 
 			snprintf(res->observed, sizeof(res->observed), "%s from %s",
 			    rst_kind_name(conn->half[side].first_rst_kind),
-			    role_name(role_of_side((enum conn_side)side)));
+			    role_name(verdict_role_of_side((enum conn_side)side)));
 		}
 		return;
 	}
-	h = conn != NULL ? &conn->half[side_of_role(e->role)] : NULL;
+	h = conn != NULL ? &conn->half[verdict_side_of_role(e->role)] : NULL;
 	if (h == NULL || h->rst_count == 0) {
 		res->held = false;
 		snprintf(res->observed, sizeof(res->observed), "no RST from %s",
@@ -275,9 +300,49 @@ judge_rst(const struct case_expect *e, const struct verdict_input *in,
 }
 
 static void
-judge_lost(const struct case_expect *e, const struct direction_verdict *d,
-    struct expect_result *res)
+judge_recv_end(const struct judgement *j, struct expect_result *res)
 {
+	const struct case_expect *e = j->e;
+	char first[32], then[32];
+
+	ledger_format_read_result(&j->l->read_end, first, sizeof(first));
+	ledger_format_read_result(&j->l->next_read, then, sizeof(then));
+	res->held = read_result_matches(&j->l->read_end, e->u.recv_end.first) &&
+	    (!e->u.recv_end.has_then ||
+	    read_result_matches(&j->l->next_read, e->u.recv_end.then));
+	snprintf(res->observed, sizeof(res->observed), "%s.recv ends %s then %s",
+	    role_name(e->role), first, then);
+}
+
+static void
+judge_so_error(const struct judgement *j, struct expect_result *res)
+{
+	const struct ledger *l = j->l;
+
+	res->held = l->so_error_read && l->so_error == j->e->u.so_error;
+	if (l->so_error_read)
+		snprintf(res->observed, sizeof(res->observed), "%s.so_error %s",
+		    role_name(j->e->role), l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	else
+		snprintf(res->observed, sizeof(res->observed), "%s never read SO_ERROR",
+		    role_name(j->e->role));
+}
+
+static void
+judge_outcome(const struct judgement *j, struct expect_result *res)
+{
+	const struct direction_verdict *d = j->d;
+
+	res->held = d->outcome == j->e->u.outcome;
+	snprintf(res->observed, sizeof(res->observed), "%s->%s %s",
+	    role_name(d->writer), role_name(d->reader), outcome_name(d->outcome));
+}
+
+static void
+judge_lost(const struct judgement *j, struct expect_result *res)
+{
+	const struct case_expect *e = j->e;
+	const struct direction_verdict *d = j->d;
 	char lost[32], ref[32];
 	uint64_t target = e->u.lost.value;
 
@@ -302,9 +367,21 @@ judge_lost(const struct case_expect *e, const struct direction_verdict *d,
 }
 
 static void
-judge_send_errors(const struct case_expect *e, const struct ledger *l,
-    struct expect_result *res)
+judge_kernel(const struct judgement *j, struct expect_result *res)
 {
+	const struct case_expect *e = j->e;
+	int64_t delta = kcounters_get(j->in->counters, e->u.kernel.counter, NULL);
+
+	res->held = compare_i64(delta, e->u.kernel.op, e->u.kernel.value);
+	snprintf(res->observed, sizeof(res->observed), "kernel %s %+lld",
+	    e->u.kernel.counter, (long long)delta);
+}
+
+static void
+judge_send_errors(const struct judgement *j, struct expect_result *res)
+{
+	const struct case_expect *e = j->e;
+	const struct ledger *l = j->l;
 	size_t i, n = 0, used;
 
 	res->held = true;
@@ -327,11 +404,11 @@ judge_send_errors(const struct case_expect *e, const struct ledger *l,
 }
 
 static void
-judge_duration(const struct case_expect *e, const struct ledger *l,
-    struct expect_result *res)
+judge_duration(const struct judgement *j, struct expect_result *res)
 {
-	const struct teardown_call *call = e->u.duration.call == TIMED_CLOSE ? &l->close :
-	    &l->shutdown;
+	const struct case_expect *e = j->e;
+	const struct teardown_call *call = e->u.duration.call == TIMED_CLOSE ? &j->l->close :
+	    &j->l->shutdown;
 	const char *what = e->u.duration.call == TIMED_CLOSE ? "close" : "shutdown";
 
 	if (!call->done) {
@@ -348,115 +425,84 @@ judge_duration(const struct case_expect *e, const struct ledger *l,
 	    call->rc < 0 ? " " : "", call->rc < 0 ? errno_to_name(call->error) : "");
 }
 
-void
-poll_events_format(bool polled, short revents, char *buf, size_t size)
+static void
+judge_killed(const struct judgement *j, struct expect_result *res)
 {
-	static const struct {
-		short bit;
-		const char *name;
-	} names[] = { { POLLIN, "POLLIN" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
-		{ POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" } };
-	size_t i, used;
+	const struct ledger *l = j->l;
 
-	if (!polled) {
-		snprintf(buf, size, "never polled");
-		return;
-	}
-	used = (size_t)snprintf(buf, size, "revents");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && used < size; i++)
-		if (revents & names[i].bit)
-			used += (size_t)snprintf(buf + used, size - used, " %s", names[i].name);
-	if (revents == 0 && used < size)
-		snprintf(buf + used, size - used, " none");
+	res->held = l->exited && l->exit_signal == j->e->u.signal;
+	if (!l->exited)
+		snprintf(res->observed, sizeof(res->observed), "%s never ran or never ended",
+		    role_name(j->e->role));
+	else if (l->exit_signal != 0)
+		snprintf(res->observed, sizeof(res->observed), "%s killed by %s",
+		    role_name(j->e->role), signal_to_name(l->exit_signal));
+	else
+		snprintf(res->observed, sizeof(res->observed), "%s exited with status %d",
+		    role_name(j->e->role), l->exit_code);
 }
+
+static void
+judge_poll(const struct judgement *j, struct expect_result *res)
+{
+	const struct ledger *l = j->l;
+	short want = j->e->u.poll_events;
+
+	res->held = l->polled && (l->poll_revents & want) == want;
+	verdict_format_poll_events(l->polled, l->poll_revents, res->observed,
+	    sizeof(res->observed));
+}
+
+static void
+judge_discarded(const struct judgement *j, struct expect_result *res)
+{
+	const struct direction_verdict *d = j->d;
+	char count[32];
+
+	res->held = d->discarded_known &&
+	    compare_u64(d->discarded, j->e->u.discarded.op, j->e->u.discarded.value);
+	if (d->discarded_known)
+		snprintf(res->observed, sizeof(res->observed), "%s B discarded unread by %s",
+		    units_format_count(d->discarded, count, sizeof(count)), role_name(d->reader));
+	else
+		snprintf(res->observed, sizeof(res->observed), "%s never closed",
+		    role_name(d->reader));
+}
+
+/* The judge of each kind of expectation (a new kind needs a row here). */
+static void (*const judges[])(const struct judgement *j, struct expect_result *res) = {
+	[EXPECT_TEARDOWN] = judge_teardown,
+	[EXPECT_RST] = judge_rst,
+	[EXPECT_RECV_END] = judge_recv_end,
+	[EXPECT_SO_ERROR] = judge_so_error,
+	[EXPECT_OUTCOME] = judge_outcome,
+	[EXPECT_LOST] = judge_lost,
+	[EXPECT_KERNEL] = judge_kernel,
+	[EXPECT_SEND_ERRORS] = judge_send_errors,
+	[EXPECT_DURATION] = judge_duration,
+	[EXPECT_KILLED] = judge_killed,
+	[EXPECT_POLL] = judge_poll,
+	[EXPECT_DISCARDED] = judge_discarded,
+};
+
+_Static_assert(sizeof(judges) / sizeof(judges[0]) == EXPECT_KIND_COUNT,
+    "every kind of expectation has a judge");
 
 static void
 judge(const struct case_expect *e, const struct verdict_input *in,
     const struct verdict *v, struct expect_result *res)
 {
-	const struct ledger *l = in->ledgers[e->role];
-	const struct direction_verdict *d =
-	    &v->directions[e->writer == ROLE_CLIENT ? DIRECTION_CLIENT_TO_SERVER :
-	    DIRECTION_SERVER_TO_CLIENT];
-	char first[32], then[32];
-	int64_t delta;
+	struct judgement j = {
+		.e = e,
+		.in = in,
+		.v = v,
+		.l = in->ledgers[e->role],
+		.d = &v->directions[e->writer == ROLE_CLIENT ? DIRECTION_CLIENT_TO_SERVER :
+		    DIRECTION_SERVER_TO_CLIENT],
+	};
 
-	switch (e->kind) {
-	case EXPECT_TEARDOWN:
-		judge_teardown(e, v, res);
-		break;
-	case EXPECT_RST:
-		judge_rst(e, in, res);
-		break;
-	case EXPECT_RECV_END:
-		read_result_describe(&l->read_end, first, sizeof(first));
-		read_result_describe(&l->next_read, then, sizeof(then));
-		res->held = read_result_matches(&l->read_end, e->u.recv_end.first) &&
-		    (!e->u.recv_end.has_then ||
-		    read_result_matches(&l->next_read, e->u.recv_end.then));
-		snprintf(res->observed, sizeof(res->observed), "%s.recv ends %s then %s",
-		    role_name(e->role), first, then);
-		break;
-	case EXPECT_SO_ERROR:
-		res->held = l->so_error_read && l->so_error == e->u.so_error;
-		if (l->so_error_read)
-			snprintf(res->observed, sizeof(res->observed), "%s.so_error %s",
-			    role_name(e->role), l->so_error == 0 ? "0" : errno_to_name(l->so_error));
-		else
-			snprintf(res->observed, sizeof(res->observed), "%s never read SO_ERROR",
-			    role_name(e->role));
-		break;
-	case EXPECT_OUTCOME:
-		res->held = d->outcome == e->u.outcome;
-		snprintf(res->observed, sizeof(res->observed), "%s->%s %s",
-		    role_name(d->writer), role_name(d->reader), outcome_name(d->outcome));
-		break;
-	case EXPECT_LOST:
-		judge_lost(e, d, res);
-		break;
-	case EXPECT_KERNEL:
-		delta = kcounters_get(in->counters, e->u.kernel.counter, NULL);
-		res->held = compare_i64(delta, e->u.kernel.op, e->u.kernel.value);
-		snprintf(res->observed, sizeof(res->observed), "kernel %s %+lld",
-		    e->u.kernel.counter, (long long)delta);
-		break;
-	case EXPECT_SEND_ERRORS:
-		judge_send_errors(e, l, res);
-		break;
-	case EXPECT_DURATION:
-		judge_duration(e, l, res);
-		break;
-	case EXPECT_KILLED:
-		res->held = l->exited && l->exit_signal == e->u.signal;
-		if (!l->exited)
-			snprintf(res->observed, sizeof(res->observed), "%s never ran or never ended",
-			    role_name(e->role));
-		else if (l->exit_signal != 0)
-			snprintf(res->observed, sizeof(res->observed), "%s killed by %s",
-			    role_name(e->role), signal_to_name(l->exit_signal));
-		else
-			snprintf(res->observed, sizeof(res->observed), "%s exited with status %d",
-			    role_name(e->role), l->exit_code);
-		break;
-	case EXPECT_POLL:
-		res->held = l->polled && (l->poll_revents & e->u.poll_events) == e->u.poll_events;
-		poll_events_format(l->polled, l->poll_revents, res->observed,
-		    sizeof(res->observed));
-		break;
-	case EXPECT_DISCARDED:
-		res->held = d->discarded_known &&
-		    compare_u64(d->discarded, e->u.discarded.op, e->u.discarded.value);
-		if (d->discarded_known)
-			snprintf(res->observed, sizeof(res->observed),
-			    "%s B discarded unread by %s", units_format_count(d->discarded,
-			    first, sizeof(first)), role_name(d->reader));
-		else
-			snprintf(res->observed, sizeof(res->observed), "%s never closed",
-			    role_name(d->reader));
-		break;
-	case EXPECT_KIND_COUNT:
-		break;
-	}
+	if ((size_t)e->kind < EXPECT_KIND_COUNT && judges[e->kind] != NULL)
+		judges[e->kind](&j, res);
 }
 
 int
@@ -469,9 +515,9 @@ verdict_compute(const struct verdict_input *in, struct verdict *v)
 	direction_judge(in, ROLE_SERVER, &v->directions[DIRECTION_SERVER_TO_CLIENT]);
 	v->teardown = in->conn != NULL ? teardown_classify(in->conn) : TEARDOWN_NONE;
 	v->first_fin_role = in->conn != NULL && in->conn->first_fin_side >= 0 ?
-	    (int)role_of_side((enum conn_side)in->conn->first_fin_side) : -1;
+	    (int)verdict_role_of_side((enum conn_side)in->conn->first_fin_side) : -1;
 	v->first_rst_role = in->conn != NULL && in->conn->first_rst_side >= 0 ?
-	    (int)role_of_side((enum conn_side)in->conn->first_rst_side) : -1;
+	    (int)verdict_role_of_side((enum conn_side)in->conn->first_rst_side) : -1;
 	v->nresults = in->cf->nexpects;
 	v->results = calloc(v->nresults > 0 ? v->nresults : 1, sizeof(*v->results));
 	if (v->results == NULL)

@@ -81,14 +81,14 @@ struct verdict {
 };
 
 /* The role that sent on a side of the connection (the SYN sender is the client). */
-enum role_id role_of_side(enum conn_side side);
-enum conn_side side_of_role(enum role_id role);
+enum role_id verdict_role_of_side(enum conn_side side);
+enum conn_side verdict_side_of_role(enum role_id role);
 
 /* 0 ok; -1 out of memory. */
 int verdict_compute(const struct verdict_input *in, struct verdict *v);
 void verdict_free(struct verdict *v);
 
 /* "revents POLLIN POLLHUP" */
-void poll_events_format(bool polled, short revents, char *buf, size_t size);
+void verdict_format_poll_events(bool polled, short revents, char *buf, size_t size);
 
 #endif /* verdict_h */

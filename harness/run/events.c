@@ -1,5 +1,5 @@
 /*
- * events.c - an event board on a futex.
+ * events.c - the plan of a case's events, and an event board on a futex.
  *
  * Every raise (and the abort) bumps a generation counter and wakes all
  * waiters; a waiter re-checks its event after every wake-up.  The futex
@@ -7,13 +7,120 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "events.h"
+#include "monotime.h"
+
+static size_t
+plan_find(const struct event_plan *plan, enum role_id role, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < plan->count; i++)
+		if (plan->roles[i] == role && strcmp(plan->names[i], name) == 0)
+			return i;
+	return EVENT_NONE;
+}
+
+static size_t
+plan_intern(struct event_plan *plan, enum role_id role, const char *name)
+{
+	size_t id = plan_find(plan, role, name);
+	enum role_id *roles;
+	const char **names;
+
+	if (id != EVENT_NONE)
+		return id;
+	roles = realloc(plan->roles, (plan->count + 1) * sizeof(*roles));
+	if (roles == NULL)
+		return EVENT_NONE;
+	plan->roles = roles;
+	names = realloc(plan->names, (plan->count + 1) * sizeof(*names));
+	if (names == NULL)
+		return EVENT_NONE;
+	plan->names = names;
+	plan->roles[plan->count] = role;
+	plan->names[plan->count] = name;
+	return plan->count++;
+}
+
+/* Give every raised event an id, then resolve every wait to one. */
+int
+event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errbuf,
+    size_t errbuf_size)
+{
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct case_role *role = &cf->roles[r];
+		size_t n = role->nsteps > 0 ? role->nsteps : 1;
+		size_t i;
+
+		plan->raise[r] = calloc(n, sizeof(size_t));
+		plan->wait[r] = calloc(n, sizeof(size_t));
+		if (plan->raise[r] == NULL || plan->wait[r] == NULL)
+			goto nomem;
+		for (i = 0; i < role->nsteps; i++) {
+			const char *name = step_event_name(&role->steps[i]);
+
+			plan->raise[r][i] = EVENT_NONE;
+			plan->wait[r][i] = EVENT_NONE;
+			if (name != NULL) {
+				plan->raise[r][i] = plan_intern(plan, (enum role_id)r, name);
+				if (plan->raise[r][i] == EVENT_NONE)
+					goto nomem;
+			}
+		}
+		plan->done[r] = plan_intern(plan, (enum role_id)r, "done");
+		if (plan->done[r] == EVENT_NONE)
+			goto nomem;
+	}
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct case_role *role = &cf->roles[r];
+		size_t i;
+
+		for (i = 0; i < role->nsteps; i++) {
+			const struct case_step *step = &role->steps[i];
+
+			if (step->kind != STEP_WAIT)
+				continue;
+			plan->wait[r][i] = plan_find(plan, step->u.wait.role, step->u.wait.event);
+			if (plan->wait[r][i] == EVENT_NONE) {
+				/* The parser rejects this; never wait forever on it. */
+				snprintf(errbuf, errbuf_size, "%s:%u: nobody raises '%s.%s'",
+				    cf->path, step->line, role_name(step->u.wait.role),
+				    step->u.wait.event);
+				return -1;
+			}
+		}
+	}
+	return 0;
+nomem:
+	snprintf(errbuf, errbuf_size, "out of memory");
+	return -1;
+}
+
+void
+event_plan_free(struct event_plan *plan)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		free(plan->raise[r]);
+		free(plan->wait[r]);
+	}
+	free(plan->roles);
+	free(plan->names);
+	memset(plan, 0, sizeof(*plan));
+}
 
 struct event_board {
 	uint32_t generation;	/* the futex word */
@@ -21,15 +128,6 @@ struct event_board {
 	size_t nevents;
 	uint32_t raised[];	/* one flag per event */
 };
-
-int64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static size_t
 board_size(size_t nevents)
@@ -74,8 +172,8 @@ event_board_raise(struct event_board *board, size_t id)
 	board_wake_all(board);
 }
 
-bool
-event_board_is_raised(const struct event_board *board, size_t id)
+static bool
+board_is_raised(const struct event_board *board, size_t id)
 {
 	return id < board->nevents &&
 	    __atomic_load_n(&board->raised[id], __ATOMIC_SEQ_CST) != 0;
@@ -99,11 +197,11 @@ event_board_wait(struct event_board *board, size_t id, int64_t deadline_ns)
 		int64_t left;
 		struct timespec ts;
 
-		if (event_board_is_raised(board, id))
+		if (board_is_raised(board, id))
 			return 0;
 		if (__atomic_load_n(&board->aborted, __ATOMIC_SEQ_CST))
 			return ECANCELED;
-		left = deadline_ns - monotonic_ns();
+		left = deadline_ns - monotime_ns();
 		if (left <= 0)
 			return ETIMEDOUT;
 		ts.tv_sec = (time_t)(left / 1000000000LL);

@@ -3,6 +3,7 @@
  * privately and publishing them whole, knowing a capture is complete
  * (sockets settled, the sentinel seen everywhere), and the verdict file.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -15,7 +16,32 @@
 #include <unistd.h>
 
 #include "evidence.h"
-#include "events.h"
+#include "monotime.h"
+
+#define SETTLE_LIMIT_NS (2000000000LL)	/* for sockets to finish closing */
+#define SENTINEL_LIMIT_NS (2000000000LL)	/* for the sentinel to show up */
+
+/* One capture point: a pcap being written, then read back. */
+struct evidence_point {
+	struct evidence_capture pub;	/* what the report shows */
+	struct capture *capture;
+	char *path;		/* the final name (pub.path) */
+	char *tmp;		/* written here first (pub.file; see open_private) */
+	bool created;
+};
+
+struct evidence {
+	const struct case_file *cf;
+	const char *dir;
+	int dir_fd;
+	struct evidence_point points[ROLE_ENDS];	/* by the end captured at */
+	char *text_path;
+	char *text_tmp;
+	int sentinel_rx;	/* bound in the server's namespace */
+	int sentinel_tx;	/* in the client's namespace */
+	struct sockaddr_storage sentinel_addr;
+	socklen_t sentinel_addr_len;
+};
 
 /*
  * Evidence is written to a new file of this process's own (O_EXCL, never
@@ -24,20 +50,21 @@
  * of one case at once never read each other's packets, and a link planted
  * at the final name is replaced, not followed.
  */
-int
-evidence_open(int dir_fd, const char *path)
+static int
+open_private(int dir_fd, const char *path)
 {
 	return openat(dir_fd, strrchr(path, '/') + 1,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 }
 
 static int
-evidence_publish(int dir_fd, const char *tmp, const char *final)
+publish(int dir_fd, const char *tmp, const char *final)
 {
 	return renameat(dir_fd, strrchr(tmp, '/') + 1, dir_fd, strrchr(final, '/') + 1);
 }
 
-char *
+/* DIR/NAMEEXT, malloc'd; NULL on ENOMEM. */
+static char *
 path_join(const char *dir, const char *name, const char *ext)
 {
 	size_t len = strlen(dir) + strlen(name) + strlen(ext) + 2;
@@ -48,35 +75,189 @@ path_join(const char *dir, const char *name, const char *ext)
 	return path;
 }
 
-int
-evidence_dir_open(struct case_run *run)
+/* Name each capture point's evidence: "<case>[-v6].pcap", or with two
+ * capture points "<case>[-v6].server.pcap" and "...client.pcap". */
+static int
+plan_names(struct evidence *ev, const char *suffix)
 {
-	const char *dir = run->opt->captures_dir;
-	int fd;
+	const struct case_file *cf = ev->cf;
+	bool both = cf->topology != TOPOLOGY_LOOPBACK && cf->capture == CAPTURE_AT_BOTH;
+	char ext[64];
+	int e;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		run_error(run, CASE_ERROR, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
+	ev->points[ROLE_SERVER].pub.wanted = cf->topology == TOPOLOGY_LOOPBACK ||
+	    cf->capture != CAPTURE_AT_CLIENT;
+	ev->points[ROLE_CLIENT].pub.wanted = cf->topology != TOPOLOGY_LOOPBACK &&
+	    cf->capture != CAPTURE_AT_SERVER;
+	for (e = 0; e < ROLE_ENDS; e++) {
+		struct evidence_point *pt = &ev->points[e];
+		const char *where = !both ? "" : e == ROLE_SERVER ? ".server" : ".client";
+
+		if (!pt->pub.wanted)
+			continue;
+		snprintf(ext, sizeof(ext), "%s%s.pcap", suffix, where);
+		pt->path = path_join(ev->dir, cf->name, ext);
+		snprintf(ext, sizeof(ext), "%s%s.pcap.%ld.tmp", suffix, where, (long)getpid());
+		pt->tmp = path_join(ev->dir, cf->name, ext);
+		pt->pub.path = pt->path;
+		pt->pub.file = pt->tmp;
+		if (pt->path == NULL || pt->tmp == NULL)
+			return -1;
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ELOOP)
-		run_error(run, CASE_ERROR, "%s is a symbolic link: evidence is never "
-		    "written through one (name the real directory)", dir);
-	else if (fd < 0)
-		run_error(run, CASE_ERROR, "cannot open %s: %s", dir, strerror(errno));
-	return fd;
+	snprintf(ext, sizeof(ext), "%s.txt", suffix);
+	ev->text_path = path_join(ev->dir, cf->name, ext);
+	snprintf(ext, sizeof(ext), "%s.txt.%ld.tmp", suffix, (long)getpid());
+	ev->text_tmp = path_join(ev->dir, cf->name, ext);
+	return ev->text_path == NULL || ev->text_tmp == NULL ? -1 : 0;
+}
+
+struct evidence *
+evidence_create(const struct case_file *cf, const char *dir, const char *suffix)
+{
+	struct evidence *ev = calloc(1, sizeof(*ev));
+
+	if (ev == NULL)
+		return NULL;
+	ev->cf = cf;
+	ev->dir = dir;
+	ev->dir_fd = ev->sentinel_rx = ev->sentinel_tx = -1;
+	if (plan_names(ev, suffix) < 0) {
+		evidence_destroy(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+void
+evidence_destroy(struct evidence *ev)
+{
+	int e;
+
+	if (ev == NULL)
+		return;
+	for (e = 0; e < ROLE_ENDS; e++) {
+		capture_close(ev->points[e].capture);
+		free(ev->points[e].path);
+		free(ev->points[e].tmp);
+	}
+	free(ev->text_path);
+	free(ev->text_tmp);
+	if (ev->sentinel_rx >= 0)
+		close(ev->sentinel_rx);
+	if (ev->sentinel_tx >= 0)
+		close(ev->sentinel_tx);
+	if (ev->dir_fd >= 0)
+		close(ev->dir_fd);
+	free(ev);
 }
 
 int
-evidence_pump(struct case_run *run)
+evidence_open_dir(struct evidence *ev, char *errbuf, size_t errbuf_size)
+{
+	if (mkdir(ev->dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(errbuf, errbuf_size, "cannot create %s: %s", ev->dir, strerror(errno));
+		return -1;
+	}
+	ev->dir_fd = open(ev->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ev->dir_fd < 0 && errno == ELOOP)
+		snprintf(errbuf, errbuf_size, "%s is a symbolic link: evidence is never "
+		    "written through one (name the real directory)", ev->dir);
+	else if (ev->dir_fd < 0)
+		snprintf(errbuf, errbuf_size, "cannot open %s: %s", ev->dir, strerror(errno));
+	return ev->dir_fd < 0 ? -1 : 0;
+}
+
+int
+evidence_open_sentinel(struct evidence *ev, const struct topology *topo, char *errbuf,
+    size_t errbuf_size)
+{
+	if (topology_enter(topo, ROLE_SERVER, errbuf, errbuf_size) < 0)
+		return -1;
+	ev->sentinel_rx = topology_bind(topo, SOCK_DGRAM, &ev->sentinel_addr);
+	if (ev->sentinel_rx < 0) {
+		snprintf(errbuf, errbuf_size, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	ev->sentinel_addr_len = topo->addr_len;
+	if (topology_enter(topo, ROLE_CLIENT, errbuf, errbuf_size) < 0)
+		return -1;
+	ev->sentinel_tx = socket(ev->sentinel_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ev->sentinel_tx < 0) {
+		snprintf(errbuf, errbuf_size, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+enum evidence_result
+evidence_start_capture(struct evidence *ev, const struct topology *topo, enum role_id end,
+    uint16_t server_port, char *errbuf, size_t errbuf_size)
+{
+	struct evidence_point *pt = &ev->points[end];
+	enum capture_result cr;
+	char filter[128];
+	int pcap_fd;
+
+	if (!pt->pub.wanted)
+		return EVIDENCE_OK;
+	/*
+	 * No "inbound" here: lo taps every packet twice and libpcap drops the
+	 * outgoing copy itself, while the kernel-side "inbound" filter was seen
+	 * to lose the first SYN of a fresh namespace (libpcap 1.10.3, Linux 6.x).
+	 */
+	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)", server_port,
+	    topology_port(&ev->sentinel_addr));
+	pcap_fd = open_private(ev->dir_fd, pt->tmp);
+	if (pcap_fd < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->tmp, strerror(errno));
+		return EVIDENCE_FAILED;
+	}
+	pt->created = true;
+	/* A packet socket belongs to the namespace it was made in. */
+	if (topology_enter(topo, end, errbuf, errbuf_size) < 0) {
+		close(pcap_fd);
+		return EVIDENCE_FAILED;
+	}
+	cr = capture_open(&pt->capture, topo->ifname[end], filter, pcap_fd, errbuf, errbuf_size);
+	if (cr != CAPTURE_OK)
+		return cr == CAPTURE_NO_PERMISSION ? EVIDENCE_NOT_HERE : EVIDENCE_FAILED;
+	return EVIDENCE_OK;
+}
+
+size_t
+evidence_poll_fds(const struct evidence *ev, int fds[ROLE_ENDS])
+{
+	size_t n = 0;
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (ev->points[e].capture != NULL)
+			fds[n++] = capture_selectable_fd(ev->points[e].capture);
+	return n;
+}
+
+size_t
+evidence_private_fds(const struct evidence *ev, int fds[EVIDENCE_PRIVATE_FDS_MAX])
+{
+	size_t n = evidence_poll_fds(ev, fds);
+
+	if (ev->sentinel_rx >= 0)
+		fds[n++] = ev->sentinel_rx;
+	if (ev->sentinel_tx >= 0)
+		fds[n++] = ev->sentinel_tx;
+	return n;
+}
+
+int
+evidence_pump(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
 	char err[512];
 	int e;
 
 	for (e = 0; e < ROLE_ENDS; e++)
-		if (run->evidence[e].capture != NULL &&
-		    capture_pump(run->evidence[e].capture, err, sizeof(err)) < 0) {
-			run_error(run, CASE_ERROR, "capture: %s", err);
+		if (ev->points[e].capture != NULL &&
+		    capture_pump(ev->points[e].capture, err, sizeof(err)) < 0) {
+			snprintf(errbuf, errbuf_size, "capture: %s", err);
 			return -1;
 		}
 	return 0;
@@ -127,17 +308,17 @@ sockets_closing_here(unsigned port, char *states, size_t size)
 
 /* ... in any namespace of the case; the caller ends in the client's. */
 static bool
-sockets_closing(struct case_run *run, char *states, size_t size)
+sockets_closing(const struct topology *topo, unsigned port, char *states, size_t size)
 {
 	char err[256];
 	bool closing = false;
 	int e;
 
 	states[0] = '\0';
-	for (e = run->nns - 1; e >= 0; e--) {
-		if (topology_enter(&run->topo, (enum role_id)e, err, sizeof(err)) < 0)
+	for (e = topology_shared(topo) ? 0 : 1; e >= 0; e--) {
+		if (topology_enter(topo, (enum role_id)e, err, sizeof(err)) < 0)
 			continue;
-		if (sockets_closing_here(run->report.server_port, states, size))
+		if (sockets_closing_here(port, states, size))
 			closing = true;
 	}
 	return closing;
@@ -145,13 +326,13 @@ sockets_closing(struct case_run *run, char *states, size_t size)
 
 /* Does every capture hold the sentinel? */
 static bool
-sentinel_everywhere(struct case_run *run)
+sentinel_everywhere(const struct evidence *ev)
 {
 	int e;
 
 	for (e = 0; e < ROLE_ENDS; e++)
-		if (run->evidence[e].capture != NULL &&
-		    !capture_sentinel_seen(run->evidence[e].capture))
+		if (ev->points[e].capture != NULL &&
+		    !capture_sentinel_seen(ev->points[e].capture))
 			return false;
 	return true;
 }
@@ -162,164 +343,150 @@ sentinel_everywhere(struct case_run *run)
  * it is seen.  Everything tapped before it is then in the file.
  */
 int
-evidence_complete(struct case_run *run)
+evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t server_port,
+    char *note, size_t note_size, char *errbuf, size_t errbuf_size)
 {
 	uint8_t nonce[CAPTURE_NONCE_SIZE];
-	int64_t until = monotonic_ns() + SETTLE_LIMIT_NS;
+	int64_t until = monotime_ns() + SETTLE_LIMIT_NS;
 	char states[256];
 	int urandom, e;
 
-	while (sockets_closing(run, states, sizeof(states))) {
-		if (monotonic_ns() >= until) {
-			snprintf(run->note, sizeof(run->note),
+	note[0] = '\0';
+	while (sockets_closing(topo, server_port, states, sizeof(states))) {
+		if (monotime_ns() >= until) {
+			snprintf(note, note_size,
 			    "sockets still closing 2 s after the roles ended (%s): "
 			    "later packets are not in the capture", states);
-			run->report.note = run->note;
 			break;
 		}
-		if (evidence_pump(run) < 0)
+		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
 			return -1;
 		poll(NULL, 0, 1);
 	}
 	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (urandom < 0 || read(urandom, nonce, sizeof(nonce)) != (ssize_t)sizeof(nonce)) {
-		run_error(run, CASE_ERROR, "/dev/urandom: %s", strerror(errno));
+		snprintf(errbuf, errbuf_size, "/dev/urandom: %s", strerror(errno));
 		if (urandom >= 0)
 			close(urandom);
 		return -1;
 	}
 	close(urandom);
 	for (e = 0; e < ROLE_ENDS; e++)
-		if (run->evidence[e].capture != NULL)
-			capture_set_sentinel(run->evidence[e].capture, nonce, sizeof(nonce));
+		if (ev->points[e].capture != NULL)
+			capture_set_sentinel(ev->points[e].capture, nonce, sizeof(nonce));
 	/* From the client's namespace to the server's: across the path, behind
 	 * every packet queued before it. */
-	if (sendto(run->sentinel_tx, nonce, sizeof(nonce), 0,
-	    (struct sockaddr *)&run->sentinel_addr, run->topo.addr_len) < 0) {
-		run_error(run, CASE_ERROR, "sending the capture sentinel: %s", strerror(errno));
+	if (sendto(ev->sentinel_tx, nonce, sizeof(nonce), 0,
+	    (struct sockaddr *)&ev->sentinel_addr, ev->sentinel_addr_len) < 0) {
+		snprintf(errbuf, errbuf_size, "sending the capture sentinel: %s", strerror(errno));
 		return -1;
 	}
-	until = monotonic_ns() + SENTINEL_LIMIT_NS;
-	while (!sentinel_everywhere(run)) {
-		if (monotonic_ns() >= until) {
-			run_error(run, CASE_ERROR,
+	until = monotime_ns() + SENTINEL_LIMIT_NS;
+	while (!sentinel_everywhere(ev)) {
+		if (monotime_ns() >= until) {
+			snprintf(errbuf, errbuf_size,
 			    "evidence incomplete: the capture sentinel did not show up within 2 s");
 			return -1;
 		}
 		poll(NULL, 0, 1);
-		if (evidence_pump(run) < 0)
+		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* The capture the verdict's wire half comes from: the server end's, or the only one. */
 int
-evidence_primary_end(const struct case_run *run)
-{
-	return run->evidence[ROLE_SERVER].wanted ? ROLE_SERVER : ROLE_CLIENT;
-}
-
-void
-evidence_write_text(struct case_run *run, int dir_fd)
-{
-	int fd = evidence_open(dir_fd, run->text_tmp);
-	FILE *fp;
-
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "closeprobe: %s: %s\n", run->text_tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	/* The report names the text file, so name it before writing. */
-	run->report.text_path = run->text_path;
-	report_write_text(&run->report, fp);
-	if (fclose(fp) != 0 || evidence_publish(dir_fd, run->text_tmp, run->text_path) < 0) {
-		fprintf(stderr, "closeprobe: %s: %s\n", run->text_path, strerror(errno));
-		unlinkat(dir_fd, strrchr(run->text_tmp, '/') + 1, 0);
-		run->report.text_path = NULL;
-	}
-}
-
-/* Name each capture point's evidence: "<case>[-v6].pcap", or with two
- * capture points "<case>[-v6].server.pcap" and "...client.pcap". */
-int
-evidence_plan(struct case_run *run, const char *suffix)
-{
-	const struct case_file *cf = run->cf;
-	bool both = cf->topology != TOPOLOGY_LOOPBACK && cf->capture == CAPTURE_AT_BOTH;
-	char ext[64];
-	int e;
-
-	run->evidence[ROLE_SERVER].wanted = cf->topology == TOPOLOGY_LOOPBACK ||
-	    cf->capture != CAPTURE_AT_CLIENT;
-	run->evidence[ROLE_CLIENT].wanted = cf->topology != TOPOLOGY_LOOPBACK &&
-	    cf->capture != CAPTURE_AT_SERVER;
-	for (e = 0; e < ROLE_ENDS; e++) {
-		struct evidence *ev = &run->evidence[e];
-		const char *where = !both ? "" : e == ROLE_SERVER ? ".server" : ".client";
-
-		if (!ev->wanted)
-			continue;
-		snprintf(ext, sizeof(ext), "%s%s.pcap", suffix, where);
-		ev->path = path_join(run->opt->captures_dir, cf->name, ext);
-		snprintf(ext, sizeof(ext), "%s%s.pcap.%ld.tmp", suffix, where, (long)getpid());
-		ev->tmp = path_join(run->opt->captures_dir, cf->name, ext);
-		if (ev->path == NULL || ev->tmp == NULL)
-			return -1;
-	}
-	snprintf(ext, sizeof(ext), "%s.txt", suffix);
-	run->text_path = path_join(run->opt->captures_dir, cf->name, ext);
-	snprintf(ext, sizeof(ext), "%s.txt.%ld.tmp", suffix, (long)getpid());
-	run->text_tmp = path_join(run->opt->captures_dir, cf->name, ext);
-	return run->text_path == NULL || run->text_tmp == NULL ? -1 : 0;
-}
-
-/* Stop every capture; a drop anywhere makes the evidence incomplete. */
-void
-evidence_finish(struct case_run *run)
+evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
 	char err[1024];
-	int e;
+	int e, rc = 0;
 
 	for (e = 0; e < ROLE_ENDS; e++) {
-		struct evidence *ev = &run->evidence[e];
+		struct evidence_point *pt = &ev->points[e];
 
-		if (ev->capture == NULL)
+		if (pt->capture == NULL)
 			continue;
-		if (capture_finish(ev->capture, &ev->stats, err, sizeof(err)) < 0) {
-			run_error(run, CASE_ERROR, "capture: %s", err);
+		if (capture_finish(pt->capture, &pt->pub.stats, err, sizeof(err)) < 0) {
+			if (rc == 0)
+				snprintf(errbuf, errbuf_size, "capture: %s", err);
+			rc = -1;
 			continue;
 		}
-		ev->complete = true;
-		if (ev->stats.dropped > 0)
-			run_error(run, CASE_ERROR,
+		pt->pub.complete = true;
+		if (pt->pub.stats.dropped > 0 && rc == 0) {
+			snprintf(errbuf, errbuf_size,
 			    "evidence incomplete: the capture at the %s dropped %u packets",
-			    role_name((enum role_id)e), ev->stats.dropped);
+			    role_name((enum role_id)e), pt->pub.stats.dropped);
+			rc = -1;
+		}
 	}
-	run->report.have_capture = run->evidence[evidence_primary_end(run)].complete;
-	run->report.capture = run->evidence[evidence_primary_end(run)].stats;
-	if (run->evidence[ROLE_CLIENT].wanted && run->evidence[ROLE_SERVER].wanted) {
-		run->report.client_pcap_path = run->evidence[ROLE_CLIENT].path;
-		run->report.client_capture = run->evidence[ROLE_CLIENT].stats;
-	}
+	return rc;
 }
 
-/* Publish what was captured, whatever happened: it is the evidence. */
-void
-evidence_publish_all(struct case_run *run, int dir_fd)
+int
+evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
-	int e;
+	int e, rc = 0;
 
 	for (e = 0; e < ROLE_ENDS; e++) {
-		struct evidence *ev = &run->evidence[e];
+		struct evidence_point *pt = &ev->points[e];
 
-		if (!ev->created)
+		if (!pt->created)
 			continue;
-		capture_close(ev->capture);
-		ev->capture = NULL;
-		if (evidence_publish(dir_fd, ev->tmp, ev->path) < 0)
-			run_error(run, CASE_ERROR, "%s: %s", ev->path, strerror(errno));
+		capture_close(pt->capture);
+		pt->capture = NULL;
+		if (publish(ev->dir_fd, pt->tmp, pt->pub.path) < 0 && rc == 0) {
+			snprintf(errbuf, errbuf_size, "%s: %s", pt->pub.path, strerror(errno));
+			rc = -1;
+		}
 	}
+	return rc;
+}
+
+int
+evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t errbuf_size)
+{
+	int fd = open_private(ev->dir_fd, ev->text_tmp);
+	size_t len = strlen(text);
+
+	if (fd < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_tmp, strerror(errno));
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
+	if (len > 0 || close(fd) != 0 || publish(ev->dir_fd, ev->text_tmp, ev->text_path) < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_path, strerror(errno));
+		if (len > 0)
+			close(fd);
+		unlinkat(ev->dir_fd, strrchr(ev->text_tmp, '/') + 1, 0);
+		return -1;
+	}
+	return 0;
+}
+
+const struct evidence_capture *
+evidence_capture(const struct evidence *ev, enum role_id end)
+{
+	return &ev->points[end].pub;
+}
+
+enum role_id
+evidence_primary_end(const struct evidence *ev)
+{
+	return ev->points[ROLE_SERVER].pub.wanted ? ROLE_SERVER : ROLE_CLIENT;
+}
+
+const char *
+evidence_text_path(const struct evidence *ev)
+{
+	return ev->text_path;
 }

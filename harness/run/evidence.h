@@ -1,39 +1,103 @@
 /*
- * evidence.h - a case's capture files and verdict file.
+ * evidence.h - a case's evidence: the capture at each capture point, the
+ * sentinel that proves a capture complete, and the verdict file.
+ *
+ * Evidence is written to new files of this process's own (O_EXCL, never
+ * through a symbolic link, relative to the captures directory), read
+ * back from there, and renamed over the final names only when complete.
+ * Each call returns what it found (0, or -1 with an error text); the
+ * runner decides what that means for the case.
  */
 #ifndef evidence_h
 #define evidence_h
 
-#include "runner-int.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/* DIR/NAMEEXT, malloc'd; NULL on ENOMEM. */
-char *path_join(const char *dir, const char *name, const char *ext);
+#include "capture.h"
+#include "case.h"
+#include "topology.h"
 
-/* Name each capture point's files ("<case>[-v6][.server].pcap"). 0 ok, -1 ENOMEM. */
-int evidence_plan(struct case_run *run, const char *suffix);
+struct evidence;
+
+/* What one capture point yielded, for the report. */
+struct evidence_capture {
+	bool wanted;		/* the case captures at this end */
+	const char *path;	/* the final name, as reports show it */
+	const char *file;	/* where it is written until published: read it from here */
+	bool complete;		/* finished, statistics read */
+	struct capture_stats stats;
+};
+
+enum evidence_result {
+	EVIDENCE_OK,
+	EVIDENCE_NOT_HERE,	/* no right to capture here: the case cannot run */
+	EVIDENCE_FAILED
+};
+
+/*
+ * The evidence of one run of cf in dir: "<case><suffix>.pcap", or with
+ * two capture points "<case><suffix>.server.pcap" and "...client.pcap",
+ * and "<case><suffix>.txt".  NULL on ENOMEM.
+ */
+struct evidence *evidence_create(const struct case_file *cf, const char *dir,
+    const char *suffix);
+void evidence_destroy(struct evidence *ev);
 
 /* Create (if needed) and open the captures directory, never through a link. */
-int evidence_dir_open(struct case_run *run);
+int evidence_open_dir(struct evidence *ev, char *errbuf, size_t errbuf_size);
 
-/* Open a new private file for a capture (O_EXCL, O_NOFOLLOW, relative to dir_fd). */
-int evidence_open(int dir_fd, const char *path);
+/* The sentinel's sockets: the receiver in the server's namespace, the
+ * sender in the client's (where the caller is left). */
+int evidence_open_sentinel(struct evidence *ev, const struct topology *topo,
+    char *errbuf, size_t errbuf_size);
 
-/* Read every packet the captures hold now.  0 ok, -1 with the run's error set. */
-int evidence_pump(struct case_run *run);
+/* Start capturing at end (if the case captures there) the connection to
+ * server_port and the sentinel; the caller is left in end's namespace. */
+enum evidence_result evidence_start_capture(struct evidence *ev, const struct topology *topo,
+    enum role_id end, uint16_t server_port, char *errbuf, size_t errbuf_size);
 
-/* Let sockets settle, send the sentinel and read until every capture has it. */
-int evidence_complete(struct case_run *run);
+/* The descriptors to poll for packets; returns how many (at most ROLE_ENDS). */
+size_t evidence_poll_fds(const struct evidence *ev, int fds[ROLE_ENDS]);
 
-/* Stop the captures and read their statistics (drops make the case an ERROR). */
-void evidence_finish(struct case_run *run);
+/* The descriptors the role processes must not hold (captures, sentinel);
+ * returns how many (at most EVIDENCE_PRIVATE_FDS_MAX). */
+#define EVIDENCE_PRIVATE_FDS_MAX (ROLE_ENDS + 2)
+size_t evidence_private_fds(const struct evidence *ev, int fds[EVIDENCE_PRIVATE_FDS_MAX]);
 
-/* Rename every capture file to its final name. */
-void evidence_publish_all(struct case_run *run, int dir_fd);
+/* Read every packet the captures hold now.  0 ok, -1 with errbuf. */
+int evidence_pump(struct evidence *ev, char *errbuf, size_t errbuf_size);
 
-/* Write the verdict file, privately, then publish it. */
-void evidence_write_text(struct case_run *run, int dir_fd);
+/*
+ * Once the roles are gone: let the case's sockets (of server_port) settle,
+ * send the sentinel and read until every capture has it.  When sockets
+ * were still closing after the settle limit, note says so (else it is "").
+ * 0 ok, -1 with errbuf; the caller is left in the client's namespace.
+ */
+int evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t server_port,
+    char *note, size_t note_size, char *errbuf, size_t errbuf_size);
 
-/* The end whose capture the verdict's wire half comes from. */
-int evidence_primary_end(const struct case_run *run);
+/* Stop the captures and read their statistics; a drop anywhere makes the
+ * evidence incomplete.  0 ok, -1 with errbuf (the first problem). */
+int evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size);
+
+/* Rename every capture file made to its final name, whatever happened:
+ * it is the evidence.  0 ok, -1 with errbuf (the first failure). */
+int evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size);
+
+/* Write text to the verdict file, privately, then publish it.  0 ok; -1
+ * with errbuf ("PATH: REASON"). */
+int evidence_write_text(struct evidence *ev, const char *text, char *errbuf,
+    size_t errbuf_size);
+
+const struct evidence_capture *evidence_capture(const struct evidence *ev, enum role_id end);
+
+/* The end whose capture the verdict's wire half comes from: the server
+ * end's, or the only one. */
+enum role_id evidence_primary_end(const struct evidence *ev);
+
+/* The verdict file's final name. */
+const char *evidence_text_path(const struct evidence *ev);
 
 #endif /* evidence_h */

@@ -77,7 +77,7 @@ ledger_format_sends(const struct ledger *ledger, char *buf, size_t size)
 }
 
 void
-read_result_format(const struct read_result *r, char *buf, size_t size)
+ledger_format_read_result(const struct read_result *r, char *buf, size_t size)
 {
 	char count[32];
 

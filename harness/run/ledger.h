@@ -3,9 +3,10 @@
  * saw it: bytes each send() accepted, bytes recv() returned, how the read
  * loop ended, SO_ERROR, the socket queues and the time close() took.
  *
- * A ledger lives in memory shared between the role's process (which
- * writes it) and the case's coordinator (which reads it after the role
- * has exited, or when the deadline passes), so it holds no pointers.
+ * A role keeps its ledger in its own memory and records it (see role.h,
+ * struct role_io) for the case's coordinator, which reads it after the
+ * role has exited, or when the deadline passes.  It holds no pointers:
+ * it is copied as it is, between processes.
  */
 #ifndef ledger_h
 #define ledger_h
@@ -98,22 +99,14 @@ struct ledger {
 	bool write_shut;	/* shutdown(SHUT_WR or SHUT_RDWR) succeeded: a FIN is queued */
 	bool socket_released;	/* the role closed its last descriptor */
 
+	int child_pid;		/* the process a "fork" step forked, once it has */
+
 	char error[LEDGER_ERROR_SIZE];	/* why the role failed */
 
 	/* Written by the runner when it has collected the role's process. */
 	bool exited;
 	int exit_code;		/* when it exited */
 	int exit_signal;	/* when a signal killed it; 0 otherwise */
-};
-
-/*
- * The stream offsets of one end of the connection, shared by the end's
- * role and its child, so the pattern continues whichever process writes
- * or reads next.
- */
-struct end_stream {
-	uint64_t sent;
-	uint64_t read;
 };
 
 void ledger_init(struct ledger *ledger);
@@ -125,6 +118,6 @@ void ledger_record_send(struct ledger *ledger, long result, int error);
 void ledger_format_sends(const struct ledger *ledger, char *buf, size_t size);
 
 /* "EOF", "ECONNRESET", "EAGAIN", "128 B", "-" */
-void read_result_format(const struct read_result *r, char *buf, size_t size);
+void ledger_format_read_result(const struct read_result *r, char *buf, size_t size);
 
 #endif /* ledger_h */

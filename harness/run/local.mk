@@ -1,9 +1,12 @@
 # harness/run/local.mk - running a case (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/run/platform.c harness/run/platform.h \
+	harness/run/monotime.c harness/run/monotime.h \
+	harness/run/interrupt.c harness/run/interrupt.h \
 	harness/run/pattern.c harness/run/pattern.h \
 	harness/run/ledger.c harness/run/ledger.h \
 	harness/run/events.c harness/run/events.h \
+	harness/run/rolelink.c harness/run/rolelink.h \
 	harness/run/role.c harness/run/role.h \
 	harness/run/netns.c harness/run/netns.h \
 	harness/run/capture.c harness/run/capture.h \
@@ -11,4 +14,4 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/run/topology.c harness/run/topology.h \
 	harness/run/evidence.c harness/run/evidence.h \
 	harness/run/supervise.c harness/run/supervise.h \
-	harness/run/runner.c harness/run/runner.h harness/run/runner-int.h
+	harness/run/runner.c harness/run/runner.h

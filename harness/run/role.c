@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "events.h"
 #include "ledger.h"
+#include "monotime.h"
 #include "pattern.h"
 #include "role.h"
 
@@ -45,8 +45,7 @@
 struct role_exec {
 	const struct role_context *ctx;
 	enum role_id role;
-	struct ledger *ledger;
-	struct end_stream *stream;	/* the end's stream offsets, shared */
+	struct ledger ledger;	/* this role's; recorded through ctx->io */
 	int fds[ROLE_FDS_MAX];	/* descriptors of the one socket, dups on top */
 	size_t nfds;
 	int fd;			/* the top descriptor, or -1 */
@@ -55,9 +54,29 @@ struct role_exec {
 	bool sigpipe_default;	/* the case let SIGPIPE kill this role */
 	bool closed;
 	uint8_t *buf;
-	const struct case_step *step;
+	const struct case_step *step;	/* the step being run, */
+	size_t index;			/* its index in the role's steps */
 	int64_t deadline_ns;
 };
+
+/* Tell the coordinator where the role is: before anything that may block
+ * or kill the process, the recorded ledger is the role's own. */
+static void
+publish_ledger(struct role_exec *rs)
+{
+	const struct role_io *io = rs->ctx->io;
+
+	io->record(io->ctx, rs->role, &rs->ledger);
+}
+
+/* The offset of this end's stream, then moved on by n bytes. */
+static uint64_t
+advance_stream(struct role_exec *rs, enum role_stream stream, uint64_t n)
+{
+	const struct role_io *io = rs->ctx->io;
+
+	return io->stream_advance(io->ctx, role_end(rs->role), stream, n);
+}
 
 static void
 fd_push(struct role_exec *rs, int fd)
@@ -81,7 +100,7 @@ static int role_fail(struct role_exec *rs, const char *fmt, ...)
 static int
 role_fail(struct role_exec *rs, const char *fmt, ...)
 {
-	struct ledger *ledger = rs->ledger;
+	struct ledger *ledger = &rs->ledger;
 	int used = 0;
 	va_list ap;
 
@@ -94,6 +113,7 @@ role_fail(struct role_exec *rs, const char *fmt, ...)
 	vsnprintf(ledger->error + used, sizeof(ledger->error) - (size_t)used, fmt, ap);
 	va_end(ap);
 	ledger->state = ROLE_STATE_FAILED;
+	publish_ledger(rs);
 	return -1;
 }
 
@@ -101,7 +121,7 @@ role_fail(struct role_exec *rs, const char *fmt, ...)
 static int
 ms_left(const struct role_exec *rs)
 {
-	int64_t left = rs->deadline_ns - monotonic_ns();
+	int64_t left = rs->deadline_ns - monotime_ns();
 
 	if (left <= 0)
 		return 0;
@@ -155,7 +175,7 @@ ensure_client_socket(struct role_exec *rs)
 
 	if (rs->fd >= 0)
 		return 0;
-	fd = socket(rs->ctx->server_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(rs->ctx->server_addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return role_fail(rs, "socket: %s", strerror(errno));
 	fd_push(rs, fd);
@@ -189,8 +209,9 @@ set_nonblock(int fd, bool on)
 }
 
 static int
-step_set(struct role_exec *rs, const struct step_set *set)
+step_set(struct role_exec *rs)
 {
+	const struct step_set *set = &rs->step->u.set;
 	int fd = option_target(rs);
 	int value = set->on ? 1 : 0;
 	struct linger linger;
@@ -247,7 +268,7 @@ record_local_port(struct role_exec *rs)
 	memset(&local, 0, sizeof(local));
 	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
 		return role_fail(rs, "getsockname: %s", strerror(errno));
-	rs->ledger->local_port = ntohs(local.ss_family == AF_INET6 ?
+	rs->ledger.local_port = ntohs(local.ss_family == AF_INET6 ?
 	    ((struct sockaddr_in6 *)&local)->sin6_port :
 	    ((struct sockaddr_in *)&local)->sin_port);
 	return 0;
@@ -265,7 +286,7 @@ step_connect(struct role_exec *rs)
 	/* Connect without blocking so the deadline holds. */
 	if (!rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
 		return role_fail(rs, "fcntl: %s", strerror(errno));
-	if (connect(rs->fd, (const struct sockaddr *)&ctx->server_addr,
+	if (connect(rs->fd, (const struct sockaddr *)ctx->server_addr,
 	    ctx->server_addrlen) < 0) {
 		if (errno != EINPROGRESS)
 			return role_fail(rs, "connect: %s", strerror(errno));
@@ -304,9 +325,10 @@ step_accept(struct role_exec *rs)
 }
 
 static int
-step_send(struct role_exec *rs, const struct step_send *send_step)
+step_send(struct role_exec *rs)
 {
-	struct ledger *ledger = rs->ledger;
+	const struct step_send *send_step = &rs->step->u.send;
+	struct ledger *ledger = &rs->ledger;
 	bool dontwait = send_step->fill || (send_step->flags & SEND_DONTWAIT) ||
 	    rs->user_nonblock;
 	int flags = MSG_DONTWAIT | ((send_step->flags & SEND_MORE) ? MSG_MORE : 0) |
@@ -318,11 +340,12 @@ step_send(struct role_exec *rs, const struct step_send *send_step)
 		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
 		ssize_t n;
 
-		pattern_fill(rs->buf, len, rs->stream->sent);
+		pattern_fill(rs->buf, len, advance_stream(rs, ROLE_STREAM_SENT, 0));
 		n = send(rs->fd, rs->buf, len, flags);
 		if (n >= 0) {
 			ledger_record_send(ledger, (long)n, 0);
-			__atomic_add_fetch(&rs->stream->sent, (uint64_t)n, __ATOMIC_SEQ_CST);
+			advance_stream(rs, ROLE_STREAM_SENT, (uint64_t)n);
+			publish_ledger(rs);
 			offered += (uint64_t)n;
 			continue;
 		}
@@ -332,6 +355,7 @@ step_send(struct role_exec *rs, const struct step_send *send_step)
 			if (dontwait) {
 				/* The application saw EAGAIN: what fitted is queued. */
 				ledger_record_send(ledger, -1, EAGAIN);
+				publish_ledger(rs);
 				return 0;
 			}
 			if (wait_ready(rs, rs->fd, POLLOUT, "sending (the peer is not reading)") < 0)
@@ -340,6 +364,7 @@ step_send(struct role_exec *rs, const struct step_send *send_step)
 		}
 		/* ECONNRESET, EPIPE, ...: what the case provoked. */
 		ledger_record_send(ledger, -1, errno);
+		publish_ledger(rs);
 		return 0;
 	}
 	return 0;
@@ -362,12 +387,23 @@ read_result_set(struct read_result *r, ssize_t n, int error)
 	}
 }
 
+static void
+check_content(struct ledger *ledger, const uint8_t *buf, size_t len, uint64_t offset)
+{
+	size_t good = pattern_check(buf, len, offset);
+
+	if (good != len && !ledger->corrupted) {
+		ledger->corrupted = true;
+		ledger->first_bad_offset = offset + good;
+	}
+}
+
 /* After a read loop ends: what does the next read return, and then SO_ERROR
  * (read last, because reading it clears a pending error). */
 static void
 record_read_end(struct role_exec *rs, ssize_t n, int error)
 {
-	struct ledger *ledger = rs->ledger;
+	struct ledger *ledger = &rs->ledger;
 	int so_error = 0;
 	socklen_t len = sizeof(so_error);
 	ssize_t next;
@@ -377,27 +413,12 @@ record_read_end(struct role_exec *rs, ssize_t n, int error)
 	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
 	if (next > 0) {
 		/* Data after EOF or an error would be news: keep it honest. */
-		if (pattern_check(rs->buf, 1, rs->stream->read) != 1 && !ledger->corrupted) {
-			ledger->corrupted = true;
-			ledger->first_bad_offset = rs->stream->read;
-		}
+		check_content(ledger, rs->buf, 1, advance_stream(rs, ROLE_STREAM_READ, 1));
 		ledger->bytes_read++;
-		__atomic_add_fetch(&rs->stream->read, 1, __ATOMIC_SEQ_CST);
 	}
 	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
 		ledger->so_error_read = true;
 		ledger->so_error = so_error;
-	}
-}
-
-static void
-check_content(struct ledger *ledger, const uint8_t *buf, size_t len, uint64_t offset)
-{
-	size_t good = pattern_check(buf, len, offset);
-
-	if (good != len && !ledger->corrupted) {
-		ledger->corrupted = true;
-		ledger->first_bad_offset = offset + good;
 	}
 }
 
@@ -411,8 +432,9 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 		ssize_t n = recv(rs->fd, rs->buf, len, MSG_PEEK | MSG_DONTWAIT);
 
 		if (n > 0 && ((size_t)n >= len || recv_step->mode == RECV_ALL)) {
-			check_content(rs->ledger, rs->buf, (size_t)n, rs->stream->read);
-			rs->ledger->bytes_peeked += (uint64_t)n;
+			check_content(&rs->ledger, rs->buf, (size_t)n,
+			    advance_stream(rs, ROLE_STREAM_READ, 0));
+			rs->ledger.bytes_peeked += (uint64_t)n;
 			return 0;
 		}
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -420,7 +442,7 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 			return 0;
 		}
 		if (rs->user_nonblock && n < 0) {
-			read_result_set(&rs->ledger->read_end, n, errno);
+			read_result_set(&rs->ledger.read_end, n, errno);
 			return 0;
 		}
 		if (ms_left(rs) == 0)
@@ -457,7 +479,7 @@ pause_ns(int64_t ns)
 static int
 read_loop(struct role_exec *rs, const struct read_limits *lim)
 {
-	struct ledger *ledger = rs->ledger;
+	struct ledger *ledger = &rs->ledger;
 	uint64_t got = 0, in_slot = 0;
 
 	while (lim->bytes == 0 || got < lim->bytes) {
@@ -475,14 +497,15 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 				want = lim->rate_bytes - in_slot;
 		}
 		len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
-		if (lim->stop_ns > 0 && monotonic_ns() >= lim->stop_ns)
+		if (lim->stop_ns > 0 && monotime_ns() >= lim->stop_ns)
 			return 0;
 		n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
 		if (n > 0) {
 			ledger->recv_calls++;
-			check_content(ledger, rs->buf, (size_t)n, rs->stream->read);
+			check_content(ledger, rs->buf, (size_t)n,
+			    advance_stream(rs, ROLE_STREAM_READ, (uint64_t)n));
 			ledger->bytes_read += (uint64_t)n;
-			__atomic_add_fetch(&rs->stream->read, (uint64_t)n, __ATOMIC_SEQ_CST);
+			publish_ledger(rs);
 			got += (uint64_t)n;
 			in_slot += (uint64_t)n;
 			continue;
@@ -495,7 +518,7 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 				return 0;
 			}
 			if (lim->stop_ns > 0) {
-				int64_t left = lim->stop_ns - monotonic_ns();
+				int64_t left = lim->stop_ns - monotime_ns();
 				struct pollfd pfd = { .fd = rs->fd, .events = POLLIN, .revents = 0 };
 
 				if (left <= 0)
@@ -516,8 +539,9 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 }
 
 static int
-step_recv(struct role_exec *rs, const struct step_recv *recv_step)
+step_recv(struct role_exec *rs)
 {
+	const struct step_recv *recv_step = &rs->step->u.recv;
 	struct read_limits lim;
 
 	if (recv_step->peek)
@@ -531,8 +555,9 @@ step_recv(struct role_exec *rs, const struct step_recv *recv_step)
 }
 
 static int
-step_drain(struct role_exec *rs, const struct step_drain *drain)
+step_drain(struct role_exec *rs)
 {
+	const struct step_drain *drain = &rs->step->u.drain;
 	struct read_limits lim;
 
 	memset(&lim, 0, sizeof(lim));
@@ -544,21 +569,23 @@ step_drain(struct role_exec *rs, const struct step_drain *drain)
 static void
 timed_shutdown(struct role_exec *rs, int how)
 {
-	struct teardown_call *call = &rs->ledger->shutdown;
+	struct teardown_call *call = &rs->ledger.shutdown;
 
 	queue_snapshot_take(rs->fd, &call->before);
-	call->at_ns = monotonic_ns();
+	call->at_ns = monotime_ns();
 	call->rc = shutdown(rs->fd, how);
 	call->error = call->rc < 0 ? errno : 0;
-	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
 	if (call->rc == 0 && how != SHUT_RD)
-		rs->ledger->write_shut = true;
+		rs->ledger.write_shut = true;
 }
 
 static int
-step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
+step_shutdown(struct role_exec *rs)
 {
+	enum shutdown_how how_step = rs->step->u.shutdown;
+
 	timed_shutdown(rs, how_step == SHUTDOWN_RD ? SHUT_RD :
 	    how_step == SHUTDOWN_WR ? SHUT_WR : SHUT_RDWR);
 	return 0;
@@ -568,35 +595,36 @@ step_shutdown(struct role_exec *rs, enum shutdown_how how_step)
 static int
 step_close(struct role_exec *rs)
 {
-	struct teardown_call *call = &rs->ledger->close;
+	struct teardown_call *call = &rs->ledger.close;
 	int fd;
 
 	queue_snapshot_take(rs->fd, &call->before);
 	fd = fd_pop(rs);
-	call->at_ns = monotonic_ns();
+	call->at_ns = monotime_ns();
 	call->rc = close(fd);
 	call->error = call->rc < 0 ? errno : 0;
-	call->duration_ns = (uint64_t)(monotonic_ns() - call->at_ns);
+	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
-	rs->ledger->closes++;
+	rs->ledger.closes++;
 	if (rs->nfds == 0) {
 		rs->closed = true;
-		rs->ledger->socket_released = true;
+		rs->ledger.socket_released = true;
 	}
 	return 0;
 }
 
 /* As web servers close: FIN first, then read and discard for a while. */
 static int
-step_lingering_close(struct role_exec *rs, const struct step_lingering_close *lc)
+step_lingering_close(struct role_exec *rs)
 {
+	const struct step_lingering_close *lc = &rs->step->u.lingering;
 	struct read_limits lim;
 
 	timed_shutdown(rs, SHUT_WR);
 	memset(&lim, 0, sizeof(lim));
 	lim.until_end = true;
 	lim.bytes = lc->limit;
-	lim.stop_ns = monotonic_ns() + (int64_t)lc->ms * 1000000;
+	lim.stop_ns = monotime_ns() + (int64_t)lc->ms * 1000000;
 	if (read_loop(rs, &lim) < 0)
 		return -1;
 	while (rs->nfds > 0)
@@ -626,8 +654,8 @@ step_poll(struct role_exec *rs)
 
 	if (poll(&pfd, 1, 0) < 0)
 		return role_fail(rs, "poll: %s", strerror(errno));
-	rs->ledger->polled = true;
-	rs->ledger->poll_revents = pfd.revents;
+	rs->ledger.polled = true;
+	rs->ledger.poll_revents = pfd.revents;
 	return 0;
 }
 
@@ -642,7 +670,6 @@ static int
 step_fork(struct role_exec *rs)
 {
 	enum role_id child = rs->role == ROLE_CLIENT ? ROLE_CLIENT_CHILD : ROLE_SERVER_CHILD;
-	struct ledger *child_ledger = &rs->ctx->ledgers[child];
 	pid_t pid;
 
 	fflush(NULL);
@@ -651,11 +678,12 @@ step_fork(struct role_exec *rs)
 		return role_fail(rs, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		rs->role = child;
-		rs->ledger = child_ledger;
-		rs->ledger->pid = (int)getpid();
+		ledger_init(&rs->ledger);
+		rs->ledger.pid = (int)getpid();
 		_exit(role_steps(rs) == 0 ? 0 : 1);
 	}
-	child_ledger->pid = (int)pid;
+	/* Recorded at the end of the step: the supervisor can kill the child. */
+	rs->ledger.child_pid = (int)pid;
 	return 0;
 }
 
@@ -671,8 +699,10 @@ metric_read(int fd, enum socket_metric metric, int *error)
 }
 
 static int
-step_await(struct role_exec *rs, const struct step_await *await)
+step_await(struct role_exec *rs)
 {
+	const struct step_await *await = &rs->step->u.await;
+
 	for (;;) {
 		int error;
 		uint64_t value = metric_read(rs->fd, await->metric, &error);
@@ -681,7 +711,7 @@ step_await(struct role_exec *rs, const struct step_await *await)
 			return role_fail(rs, "ioctl: %s", strerror(error));
 		if (compare_u64(value, await->op, await->value))
 			return 0;
-		if (monotonic_ns() >= rs->deadline_ns)
+		if (monotime_ns() >= rs->deadline_ns)
 			return role_fail(rs, "deadline passed: the queue holds %llu bytes",
 			    (unsigned long long)value);
 		/* Queues change with no event to block on: look again shortly. */
@@ -690,9 +720,10 @@ step_await(struct role_exec *rs, const struct step_await *await)
 }
 
 static int
-step_wait(struct role_exec *rs, size_t id)
+step_wait(struct role_exec *rs)
 {
-	int rc = event_board_wait(rs->ctx->board, id, rs->deadline_ns);
+	const struct role_io *io = rs->ctx->io;
+	int rc = io->wait(io->ctx, rs->ctx->events->wait[rs->role][rs->index], rs->deadline_ns);
 
 	if (rc == 0)
 		return 0;
@@ -704,15 +735,16 @@ step_wait(struct role_exec *rs, size_t id)
 }
 
 static int
-step_pause(struct role_exec *rs, uint64_t ms)
+step_pause(struct role_exec *rs)
 {
-	int64_t until = monotonic_ns() + (int64_t)ms * 1000000;
+	uint64_t ms = rs->step->u.pause.ms;
+	int64_t until = monotime_ns() + (int64_t)ms * 1000000;
 
 	if (until > rs->deadline_ns)
 		return role_fail(rs, "a pause of %llu ms runs past the deadline",
 		    (unsigned long long)ms);
-	while (monotonic_ns() < until) {
-		int64_t left = until - monotonic_ns();
+	while (monotime_ns() < until) {
+		int64_t left = until - monotime_ns();
 		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000LL),
 			.tv_nsec = (long)(left % 1000000000LL) };
 
@@ -730,68 +762,72 @@ step_so_error(struct role_exec *rs)
 
 	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0)
 		return role_fail(rs, "getsockopt: %s", strerror(errno));
-	rs->ledger->so_error_read = true;
-	rs->ledger->so_error = so_error;
+	rs->ledger.so_error_read = true;
+	rs->ledger.so_error = so_error;
 	return 0;
 }
 
 static int
-run_step(struct role_exec *rs, size_t index)
+step_snapshot(struct role_exec *rs)
 {
-	const struct case_step *step = rs->step;
+	queue_snapshot_take(rs->fd, &rs->ledger.snapshot);
+	return 0;
+}
 
-	switch (step->kind) {
-	case STEP_CONNECT:
-		return step_connect(rs);
-	case STEP_ACCEPT:
-		return step_accept(rs);
-	case STEP_SEND:
-		return step_send(rs, &step->u.send);
-	case STEP_RECV:
-		return step_recv(rs, &step->u.recv);
-	case STEP_SHUTDOWN:
-		return step_shutdown(rs, step->u.shutdown);
-	case STEP_CLOSE:
-		return step_close(rs);
-	case STEP_SET:
-		return step_set(rs, &step->u.set);
-	case STEP_WAIT:
-		return step_wait(rs, rs->ctx->wait_ids[rs->role][index]);
-	case STEP_AWAIT:
-		return step_await(rs, &step->u.await);
-	case STEP_RAISE:
-		return 0;	/* raised below, like every step's event */
-	case STEP_PAUSE:
-		return step_pause(rs, step->u.pause.ms);
-	case STEP_SO_ERROR:
-		return step_so_error(rs);
-	case STEP_SNAPSHOT:
-		queue_snapshot_take(rs->fd, &rs->ledger->snapshot);
-		return 0;
-	case STEP_FORK:
-		return step_fork(rs);
-	case STEP_DUP:
-		return step_dup(rs);
-	case STEP_EXIT:
-		return 0;	/* role_steps ends the process */
-	case STEP_POLL:
-		return step_poll(rs);
-	case STEP_DRAIN:
-		return step_drain(rs, &step->u.drain);
-	case STEP_LINGERING_CLOSE:
-		return step_lingering_close(rs, &step->u.lingering);
-	case STEP_KIND_COUNT:
-		break;
-	}
-	return role_fail(rs, "unknown step");
+/* raise: its event is raised after the step, like every step's; exit:
+ * role_steps ends the process. */
+static int
+step_nothing(struct role_exec *rs)
+{
+	(void)rs;
+	return 0;
+}
+
+/* The executor of each kind of step (a new step kind needs a row here). */
+static int (*const step_executors[])(struct role_exec *rs) = {
+	[STEP_CONNECT] = step_connect,
+	[STEP_ACCEPT] = step_accept,
+	[STEP_SEND] = step_send,
+	[STEP_RECV] = step_recv,
+	[STEP_SHUTDOWN] = step_shutdown,
+	[STEP_CLOSE] = step_close,
+	[STEP_SET] = step_set,
+	[STEP_WAIT] = step_wait,
+	[STEP_AWAIT] = step_await,
+	[STEP_RAISE] = step_nothing,
+	[STEP_PAUSE] = step_pause,
+	[STEP_SO_ERROR] = step_so_error,
+	[STEP_SNAPSHOT] = step_snapshot,
+	[STEP_FORK] = step_fork,
+	[STEP_DUP] = step_dup,
+	[STEP_EXIT] = step_nothing,
+	[STEP_POLL] = step_poll,
+	[STEP_DRAIN] = step_drain,
+	[STEP_LINGERING_CLOSE] = step_lingering_close,
+};
+
+_Static_assert(sizeof(step_executors) / sizeof(step_executors[0]) == STEP_KIND_COUNT,
+    "every kind of step has an executor");
+
+static int
+run_step(struct role_exec *rs)
+{
+	enum step_kind kind = rs->step->kind;
+
+	if ((size_t)kind >= STEP_KIND_COUNT || step_executors[kind] == NULL)
+		return role_fail(rs, "unknown step");
+	return step_executors[kind](rs);
 }
 
 static void
 role_finish(struct role_exec *rs, size_t nsteps)
 {
-	rs->ledger->step = (int)nsteps;
-	rs->ledger->state = ROLE_STATE_FINISHED;
-	event_board_raise(rs->ctx->board, rs->ctx->done_ids[rs->role]);
+	const struct role_io *io = rs->ctx->io;
+
+	rs->ledger.step = (int)nsteps;
+	rs->ledger.state = ROLE_STATE_FINISHED;
+	publish_ledger(rs);
+	io->raise(io->ctx, rs->ctx->events->done[rs->role]);
 }
 
 static int
@@ -801,21 +837,25 @@ role_steps(struct role_exec *rs)
 	const struct case_role *role = &ctx->cf->roles[rs->role];
 	size_t i;
 
-	rs->ledger->state = ROLE_STATE_RUNNING;
+	rs->ledger.state = ROLE_STATE_RUNNING;
 	for (i = 0; i < role->nsteps; i++) {
-		int64_t started = monotonic_ns();
+		int64_t started = monotime_ns();
 
 		rs->step = &role->steps[i];
+		rs->index = i;
 		rs->deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;
-		rs->ledger->step = (int)i;
-		rs->ledger->step_started_ns = started;
+		rs->ledger.step = (int)i;
+		rs->ledger.step_started_ns = started;
 		if (rs->step->timeout_ms > 0 &&
 		    started + (int64_t)rs->step->timeout_ms * 1000000 < ctx->case_deadline_ns)
 			rs->deadline_ns = started + (int64_t)rs->step->timeout_ms * 1000000;
-		if (run_step(rs, i) < 0)
+		publish_ledger(rs);
+		if (run_step(rs) < 0)
 			return -1;
-		if (ctx->raise_ids[rs->role][i] != EVENT_NONE)
-			event_board_raise(ctx->board, ctx->raise_ids[rs->role][i]);
+		/* What the step did is known before its event lets others go on. */
+		publish_ledger(rs);
+		if (ctx->events->raise[rs->role][i] != EVENT_NONE)
+			ctx->io->raise(ctx->io->ctx, ctx->events->raise[rs->role][i]);
 		if (rs->step->kind == STEP_EXIT) {
 			/* Descriptors close with the process, as in any program. */
 			role_finish(rs, i + 1);
@@ -835,9 +875,8 @@ role_run(const struct role_context *ctx, enum role_id role)
 	memset(&rs, 0, sizeof(rs));
 	rs.ctx = ctx;
 	rs.role = role;
-	rs.ledger = &ctx->ledgers[role];
-	rs.ledger->pid = (int)getpid();
-	rs.stream = &ctx->streams[role_end(role)];
+	ledger_init(&rs.ledger);
+	rs.ledger.pid = (int)getpid();
 	rs.fd = -1;
 	rs.listen_fd = role == ROLE_SERVER ? ctx->listen_fd : -1;
 	rs.buf = malloc(IO_CHUNK);

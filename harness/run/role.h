@@ -1,11 +1,19 @@
 /*
  * role.h - running one role's steps on a real socket.
  *
- * role_run() is called in the role's own process (forked by the runner)
- * and records everything in the role's ledger.  A socket error that the
- * case provokes (ECONNRESET, EPIPE, ...) is evidence, recorded and not a
- * failure; a step that cannot be carried out (a refused connect, an
- * option the kernel rejects, a deadline) fails the role.
+ * role_run() is called in the role's own process (forked by the
+ * supervisor) and records everything in the role's ledger.  A socket
+ * error that the case provokes (ECONNRESET, EPIPE, ...) is evidence,
+ * recorded and not a failure; a step that cannot be carried out (a
+ * refused connect, an option the kernel rejects, a deadline) fails the
+ * role.
+ *
+ * The interpreter reaches the other roles and the coordinator only
+ * through struct role_io: events to raise and wait for, its ledger to
+ * record, the stream offsets its end shares.  It knows nothing of how
+ * they travel (shared memory today, see rolelink.h), so the same
+ * interpreter could run in another process, on another host or against
+ * another socket API behind a byte stream.
  */
 #ifndef role_h
 #define role_h
@@ -15,38 +23,48 @@
 #include <sys/socket.h>
 
 #include "case.h"
+#include "events.h"
+#include "ledger.h"
 
-struct ledger;
-struct event_board;
+/* The two byte streams of an end: what its roles sent, what they read. */
+enum role_stream {
+	ROLE_STREAM_SENT,
+	ROLE_STREAM_READ
+};
 
-#define EVENT_NONE SIZE_MAX
+struct role_io {
+	void *ctx;
+	/* Raise event (an id of the case's event plan). */
+	void (*raise)(void *ctx, size_t event);
+	/* Wait until event is raised or deadline_ns (CLOCK_MONOTONIC) passes:
+	 * 0 raised, ETIMEDOUT, ECANCELED (the case was aborted) or an errno. */
+	int (*wait)(void *ctx, size_t event, int64_t deadline_ns);
+	/* role's ledger is now this: the coordinator judges what was last
+	 * recorded, also after the role was killed. */
+	void (*record)(void *ctx, enum role_id role, const struct ledger *ledger);
+	/* The offset of end's stream so far, then moved on by n bytes (0: only
+	 * read it): the pattern continues whichever role of the end goes next. */
+	uint64_t (*stream_advance)(void *ctx, enum role_id end, enum role_stream stream,
+	    uint64_t n);
+};
 
-struct end_stream;
-
-/*
- * What every role process of a case shares: the case, the board, the
- * ledgers and stream offsets (shared memory), and each role's event ids.
- */
+/* What every role process of a case starts from. */
 struct role_context {
 	const struct case_file *cf;
-	struct ledger *ledgers;			/* [ROLE_COUNT] */
-	struct end_stream *streams;		/* [ROLE_ENDS] */
-	struct event_board *board;
-	const size_t *raise_ids[ROLE_COUNT];	/* per step: the event it raises, or EVENT_NONE */
-	const size_t *wait_ids[ROLE_COUNT];	/* per step: the event a wait step waits for */
-	size_t done_ids[ROLE_COUNT];		/* raised after the last step */
+	const struct event_plan *events;	/* which step raises or waits for what */
+	const struct role_io *io;
 	int listen_fd;				/* the server's listener */
-	struct sockaddr_storage server_addr;
+	const struct sockaddr_storage *server_addr;	/* where the client connects */
 	socklen_t server_addrlen;
 	int64_t case_deadline_ns;		/* CLOCK_MONOTONIC */
 };
 
 /*
- * Run role's steps in the calling process, which the runner forked for
- * it.  A "fork" step forks the role's child, which runs the child role's
- * steps on inherited descriptors and ends with the child's own exit.
- * Returns 0 when every step ran, -1 when one failed (the ledger says why).
- * An "exit" step ends the process with status 0 at once.
+ * Run role's steps in the calling process, which was forked for it.  A
+ * "fork" step forks the role's child, which runs the child role's steps
+ * on inherited descriptors and ends with the child's own exit.  Returns 0
+ * when every step ran, -1 when one failed (the ledger says why).  An
+ * "exit" step ends the process with status 0 at once.
  */
 int role_run(const struct role_context *ctx, enum role_id role);
 

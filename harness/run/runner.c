@@ -11,75 +11,77 @@
  *        `- server role   runs the server's steps
  * The roles are processes (not threads) so a role can be killed, can die of
  * a signal, and can close its descriptors by exiting, as real programs do.
- * Ledgers and the event board live in shared anonymous memory.
+ * They reach the coordinator through a rolelink (shared memory).
+ *
+ * The modules below the runner return what they found; the runner alone
+ * decides the case's status (the first cause wins) and builds the report.
  */
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "evidence.h"
+#include "interrupt.h"
+#include "kcounters.h"
+#include "ledger.h"
+#include "monotime.h"
 #include "netns.h"
+#include "report.h"
 #include "role.h"
-#include "runner-int.h"
+#include "rolelink.h"
+#include "runner.h"
 #include "status.h"
+#include "strbuf.h"
 #include "supervise.h"
+#include "topology.h"
 #include "trace.h"
+#include "verdict.h"
 
-/*
- * SIGINT and SIGTERM: closeprobe forwards them to the running case's
- * coordinator, which stops the roles, completes and flushes the capture,
- * reports, and exits; closeprobe then runs no further case.
- */
-static volatile sig_atomic_t stop_signal;
-static volatile sig_atomic_t coordinator_pid;	/* in closeprobe: the case running now */
+/* The server's listener: created by the coordinator, kept by the server role. */
+struct listener {
+	int fd;
+	struct sockaddr_storage addr;
+};
+
+/* One run of a case, in its coordinator.  Each part has its own owner. */
+struct case_run {
+	const struct case_file *cf;
+	const struct run_options *opt;
+	int family;			/* AF_INET or AF_INET6 */
+	struct case_report report;	/* the runner's: status, error, what was found */
+	char note[512];			/* report.note points here */
+	int64_t started_ns;
+	int64_t deadline_ns;
+	struct topology topo;
+	struct event_plan events;
+	struct rolelink *link;		/* ledgers and events, shared with the roles */
+	struct evidence *evidence;	/* captures, sentinel, verdict file */
+	struct supervisor *supervisor;	/* the role processes */
+	struct listener listener;
+	struct kcounters before[ROLE_ENDS];	/* per namespace */
+	struct kcounters delta;			/* summed over the namespaces */
+	struct ledger ledgers[ROLE_COUNT];	/* as recorded, with how each process ended */
+	struct conn_table *tables[ROLE_ENDS];	/* each capture, read back */
+	struct verdict verdict;
+	bool have_verdict;
+};
+
+/* Record why the case cannot pass (the first cause wins). */
+static void run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-on_stop_signal(int sig)
-{
-	int saved = errno;
-
-	stop_signal = sig;
-	if (coordinator_pid > 0)
-		kill((pid_t)coordinator_pid, sig);
-	errno = saved;
-}
-
-int
-runner_catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a blocked poll() returns EINTR and sees the flag. */
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-		return -1;
-	return 0;
-}
-
-int
-runner_stop_signal(void)
-{
-	return stop_signal;
-}
-
-void
 run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
 {
 	va_list ap;
@@ -93,120 +95,11 @@ run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
 	va_end(ap);
 }
 
-static size_t
-event_id(struct case_run *run, enum role_id role, const char *name)
+static void
+run_note(struct case_run *run, const char *note)
 {
-	struct event_names *ev = &run->events;
-	size_t i;
-
-	for (i = 0; i < ev->count; i++)
-		if (ev->roles[i] == role && strcmp(ev->names[i], name) == 0)
-			return i;
-	return EVENT_NONE;
-}
-
-static size_t
-event_intern(struct case_run *run, enum role_id role, const char *name)
-{
-	struct event_names *ev = &run->events;
-	size_t id = event_id(run, role, name);
-	enum role_id *roles;
-	const char **names;
-
-	if (id != EVENT_NONE)
-		return id;
-	roles = realloc(ev->roles, (ev->count + 1) * sizeof(*roles));
-	if (roles == NULL)
-		return EVENT_NONE;
-	ev->roles = roles;
-	names = realloc(ev->names, (ev->count + 1) * sizeof(*names));
-	if (names == NULL)
-		return EVENT_NONE;
-	ev->names = names;
-	ev->roles[ev->count] = role;
-	ev->names[ev->count] = name;
-	return ev->count++;
-}
-
-/* Give every raised event an id, then resolve every wait to one. */
-static int
-events_plan(struct case_run *run)
-{
-	int r;
-
-	for (r = 0; r < ROLE_COUNT; r++) {
-		const struct case_role *role = &run->cf->roles[r];
-		size_t n = role->nsteps > 0 ? role->nsteps : 1;
-		size_t i;
-
-		run->raise_ids[r] = calloc(n, sizeof(size_t));
-		run->wait_ids[r] = calloc(n, sizeof(size_t));
-		if (run->raise_ids[r] == NULL || run->wait_ids[r] == NULL)
-			return -1;
-		for (i = 0; i < role->nsteps; i++) {
-			const char *name = step_event_name(&role->steps[i]);
-
-			run->raise_ids[r][i] = EVENT_NONE;
-			run->wait_ids[r][i] = EVENT_NONE;
-			if (name != NULL) {
-				run->raise_ids[r][i] = event_intern(run, (enum role_id)r, name);
-				if (run->raise_ids[r][i] == EVENT_NONE)
-					return -1;
-			}
-		}
-		run->done_ids[r] = event_intern(run, (enum role_id)r, "done");
-		if (run->done_ids[r] == EVENT_NONE)
-			return -1;
-	}
-	for (r = 0; r < ROLE_COUNT; r++) {
-		const struct case_role *role = &run->cf->roles[r];
-		size_t i;
-
-		for (i = 0; i < role->nsteps; i++) {
-			const struct case_step *step = &role->steps[i];
-
-			if (step->kind != STEP_WAIT)
-				continue;
-			run->wait_ids[r][i] = event_id(run, step->u.wait.role, step->u.wait.event);
-			if (run->wait_ids[r][i] == EVENT_NONE) {
-				/* The parser rejects this; never wait forever on it. */
-				run_error(run, CASE_ERROR, "%s:%u: nobody raises '%s.%s'",
-				    run->cf->path, step->line, role_name(step->u.wait.role),
-				    step->u.wait.event);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* A socket bound to addr (port 0: the kernel picks), in the current namespace. */
-static int
-bound_socket(int type, struct sockaddr_storage *addr)
-{
-	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-	    sizeof(struct sockaddr_in);
-	int fd = socket(addr->ss_family, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)addr, len) < 0 ||
-	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-static uint16_t
-port_of(const struct sockaddr_storage *addr)
-{
-	return ntohs(addr->ss_family == AF_INET6 ?
-	    ((const struct sockaddr_in6 *)addr)->sin6_port :
-	    ((const struct sockaddr_in *)addr)->sin_port);
+	snprintf(run->note, sizeof(run->note), "%s", note);
+	run->report.note = run->note;
 }
 
 /* The running system as "expect SYSTEM:" names it: uname's sysname, lower case. */
@@ -225,36 +118,41 @@ system_name(char *buf, size_t size)
 	return buf;
 }
 
+/* Capture at every capture point from here on. */
 static int
-case_setup(struct case_run *run, int dir_fd)
+start_captures(struct case_run *run)
 {
 	char err[1024];
-	char filter[128];
-	int pcap_fd, r;
+	int r;
 
-	run->ledgers = mmap(NULL, ROLE_COUNT * sizeof(struct ledger),
-	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (run->ledgers == MAP_FAILED) {
-		run->ledgers = NULL;
-		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
+	for (r = 0; r < ROLE_ENDS; r++)
+		switch (evidence_start_capture(run->evidence, &run->topo, (enum role_id)r,
+		    run->report.server_port, err, sizeof(err))) {
+		case EVIDENCE_OK:
+			break;
+		case EVIDENCE_NOT_HERE:
+			run_error(run, CASE_SKIP, "%s", err);
+			return -1;
+		case EVIDENCE_FAILED:
+			run_error(run, CASE_ERROR, "%s", err);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+case_setup(struct case_run *run)
+{
+	char err[1024];
+	int r, nns;
+
+	if (event_plan_build(&run->events, run->cf, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	for (r = 0; r < ROLE_COUNT; r++)
-		ledger_init(&run->ledgers[r]);
-	run->streams = mmap(NULL, ROLE_ENDS * sizeof(struct end_stream),
-	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (run->streams == MAP_FAILED) {
-		run->streams = NULL;
-		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
-		return -1;
-	}
-	if (events_plan(run) < 0) {
-		run_error(run, CASE_ERROR, "out of memory");
-		return -1;
-	}
-	run->board = event_board_create(run->events.count);
-	if (run->board == NULL) {
-		run_error(run, CASE_ERROR, "mmap: %s", strerror(errno));
+	run->link = rolelink_create(run->events.count, err, sizeof(err));
+	if (run->link == NULL) {
+		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
 	switch (topology_build(run->cf, run->family, &run->topo, err, sizeof(err))) {
@@ -267,76 +165,28 @@ case_setup(struct case_run *run, int dir_fd)
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->nns = topology_shared(&run->topo) ? 1 : 2;
+	nns = topology_shared(&run->topo) ? 1 : 2;
 	run->report.paths = run->topo.applied;
 	/* The listener and the sentinel's receiver live with the server end. */
 	if (topology_enter(&run->topo, ROLE_SERVER, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->server_addr = run->topo.server_addr;
-	run->sentinel_addr = run->topo.server_addr;
-	run->listen_fd = bound_socket(SOCK_STREAM, &run->server_addr);
-	if (run->listen_fd < 0 || listen(run->listen_fd, 16) < 0) {
+	run->listener.fd = topology_bind(&run->topo, SOCK_STREAM, &run->listener.addr);
+	if (run->listener.fd < 0 || listen(run->listener.fd, 16) < 0) {
 		run_error(run, CASE_ERROR, "listener: %s", strerror(errno));
 		return -1;
 	}
-	run->sentinel_rx = bound_socket(SOCK_DGRAM, &run->sentinel_addr);
-	if (run->sentinel_rx < 0) {
-		run_error(run, CASE_ERROR, "sentinel socket: %s", strerror(errno));
-		return -1;
-	}
-	if (topology_enter(&run->topo, ROLE_CLIENT, err, sizeof(err)) < 0) {
+	if (evidence_open_sentinel(run->evidence, &run->topo, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->sentinel_tx = socket(run->sentinel_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (run->sentinel_tx < 0) {
-		run_error(run, CASE_ERROR, "sentinel socket: %s", strerror(errno));
-		return -1;
-	}
-	run->report.server_port = port_of(&run->server_addr);
+	run->report.server_port = topology_port(&run->listener.addr);
 	run->report.family = run->family == AF_INET6 ? 6 : 4;
-	/*
-	 * No "inbound" here: lo taps every packet twice and libpcap drops the
-	 * outgoing copy itself, while the kernel-side "inbound" filter was seen
-	 * to lose the first SYN of a fresh namespace (libpcap 1.10.3, Linux 6.x).
-	 */
-	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)",
-	    port_of(&run->server_addr), port_of(&run->sentinel_addr));
-	for (r = 0; r < ROLE_ENDS; r++) {
-		struct evidence *ev = &run->evidence[r];
-		enum capture_result cr;
-
-		if (!ev->wanted)
-			continue;
-		pcap_fd = evidence_open(dir_fd, ev->tmp);
-		if (pcap_fd < 0) {
-			run_error(run, CASE_ERROR, "%s: %s", ev->tmp, strerror(errno));
-			return -1;
-		}
-		ev->created = true;
-		/* A packet socket belongs to the namespace it was made in. */
-		if (topology_enter(&run->topo, (enum role_id)r, err, sizeof(err)) < 0) {
-			close(pcap_fd);
-			run_error(run, CASE_ERROR, "%s", err);
-			return -1;
-		}
-		cr = capture_open(&ev->capture, run->topo.ifname[r], filter, pcap_fd, err,
-		    sizeof(err));
-		if (cr != CAPTURE_OK) {
-			run_error(run, cr == CAPTURE_NO_PERMISSION ? CASE_SKIP : CASE_ERROR, "%s", err);
-			return -1;
-		}
-		if (kcounters_read(&run->before[r], err, sizeof(err)) < 0) {
-			run_error(run, CASE_ERROR, "kernel counters: %s", err);
-			return -1;
-		}
-	}
-	/* Counters of a namespace without a capture point. */
-	for (r = 0; r < run->nns; r++) {
-		if (run->evidence[r].wanted)
-			continue;
+	if (start_captures(run) < 0)
+		return -1;
+	/* The counters of each namespace as the case starts. */
+	for (r = 0; r < nns; r++) {
 		if (topology_enter(&run->topo, (enum role_id)r, err, sizeof(err)) < 0 ||
 		    kcounters_read(&run->before[r], err, sizeof(err)) < 0) {
 			run_error(run, CASE_ERROR, "kernel counters: %s", err);
@@ -347,8 +197,110 @@ case_setup(struct case_run *run, int dir_fd)
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->report.pcap_path = run->evidence[evidence_primary_end(run)].path;
+	run->report.pcap_path = evidence_capture(run->evidence,
+	    evidence_primary_end(run->evidence))->path;
 	return 0;
+}
+
+/* Start the roles and watch them, reading the captures meanwhile, until
+ * every role has ended. */
+static void
+case_supervise(struct case_run *run)
+{
+	struct role_context ctx = {
+		.cf = run->cf,
+		.events = &run->events,
+		.io = rolelink_io(run->link),
+		.listen_fd = run->listener.fd,
+		.server_addr = &run->listener.addr,
+		.server_addrlen = run->topo.addr_len,
+		.case_deadline_ns = run->deadline_ns,
+	};
+	int private_fds[EVIDENCE_PRIVATE_FDS_MAX], poll_fds[ROLE_ENDS];
+	struct supervise_roles roles = { &ctx, &run->topo, private_fds,
+		evidence_private_fds(run->evidence, private_fds) };
+	size_t npoll = evidence_poll_fds(run->evidence, poll_fds);
+	char err[REPORT_ERROR_SIZE];
+	int rc;
+
+	run->supervisor = supervise_create(run->cf, run->link, run->deadline_ns);
+	if (run->supervisor == NULL) {
+		run_error(run, CASE_ERROR, "out of memory");
+		return;
+	}
+	rc = supervise_start(run->supervisor, &roles, err, sizeof(err));
+	/* Only the server role keeps the listener. */
+	close(run->listener.fd);
+	run->listener.fd = -1;
+	if (rc < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return;
+	}
+	while (!supervise_over(run->supervisor)) {
+		if (supervise_wait(run->supervisor, poll_fds, npoll, err, sizeof(err)) < 0)
+			run_error(run, CASE_ERROR, "%s", err);
+		if (evidence_pump(run->evidence, err, sizeof(err)) < 0) {
+			run_error(run, CASE_ERROR, "%s", err);
+			supervise_kill(run->supervisor);
+		}
+		if (supervise_collect(run->supervisor, err, sizeof(err)) < 0)
+			run_error(run, CASE_ERROR, "%s", err);
+	}
+	if (supervise_deadline_passed(run->supervisor))
+		run_note(run, "the roles were killed at the deadline; the kernel closed their "
+		    "sockets as a process's exit does");
+}
+
+/* The roles' ledgers as last recorded, with how each process ended: from
+ * here on the runner's own, for the verdict and the report. */
+static void
+case_take_ledgers(struct case_run *run)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		struct ledger *l = &run->ledgers[r];
+
+		*l = *rolelink_ledger(run->link, (enum role_id)r);
+		if (run->supervisor != NULL) {
+			struct role_exit x = supervise_exit(run->supervisor, (enum role_id)r);
+
+			l->exited = x.exited;
+			l->exit_code = x.code;
+			l->exit_signal = x.signal;
+		}
+		run->report.ledgers[r] = l;
+	}
+}
+
+/* Once the roles are gone: complete the captures, read their statistics. */
+static void
+case_complete_evidence(struct case_run *run)
+{
+	const struct evidence_capture *primary, *client;
+	char err[REPORT_ERROR_SIZE], note[512];
+
+	int rc;
+
+	/* Even after an error the capture is completed: it is the evidence. */
+	rc = evidence_complete(run->evidence, &run->topo, run->report.server_port, note,
+	    sizeof(note), err, sizeof(err));
+	if (note[0] != '\0')
+		run_note(run, note);
+	if (rc < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return;
+	}
+	if (evidence_finish(run->evidence, err, sizeof(err)) < 0)
+		run_error(run, CASE_ERROR, "%s", err);
+	primary = evidence_capture(run->evidence, evidence_primary_end(run->evidence));
+	client = evidence_capture(run->evidence, ROLE_CLIENT);
+	run->report.have_capture = primary->complete;
+	run->report.capture = primary->stats;
+	if (client->wanted && evidence_capture(run->evidence, ROLE_SERVER)->wanted) {
+		run->report.client_pcap_path = client->path;
+		run->report.client_capture = client->stats;
+	}
 }
 
 /* Classify each evidence file, exactly as "closeprobe analyze" would. */
@@ -356,34 +308,37 @@ static int
 case_classify(struct case_run *run)
 {
 	uint16_t client_port = run->ledgers[ROLE_CLIENT].local_port;
+	const struct conn *conns[ROLE_ENDS] = { NULL, NULL };
 	char err[1024];
 	int e;
 
 	run->report.client_port = client_port;
 	for (e = 0; e < ROLE_ENDS; e++) {
-		struct evidence *ev = &run->evidence[e];
+		const struct evidence_capture *cap = evidence_capture(run->evidence,
+		    (enum role_id)e);
 		struct trace_stats stats;
 
-		if (!ev->complete)
+		if (!cap->complete)
 			continue;
-		ev->table = conn_table_new();
-		if (ev->table == NULL) {
+		run->tables[e] = conn_table_new();
+		if (run->tables[e] == NULL) {
 			run_error(run, CASE_ERROR, "out of memory");
 			return -1;
 		}
-		if (trace_read_file(ev->tmp, ev->table, &stats, err, sizeof(err)) < 0) {
+		if (trace_read_file(cap->file, run->tables[e], &stats, err, sizeof(err)) < 0) {
 			run_error(run, CASE_ERROR, "reading the evidence back: %s", err);
 			return -1;
 		}
 		if (client_port != 0)
-			ev->conn = conn_table_find_ports(ev->table, run->report.server_port,
+			conns[e] = conn_table_find_ports(run->tables[e], run->report.server_port,
 			    client_port);
-		if (ev->conn == NULL && conn_table_count(ev->table) > 0)
-			ev->conn = conn_table_get(ev->table, 0);
+		if (conns[e] == NULL && conn_table_count(run->tables[e]) > 0)
+			conns[e] = conn_table_get(run->tables[e], 0);
 	}
-	run->report.conn = run->evidence[evidence_primary_end(run)].conn;
-	if (run->evidence[ROLE_CLIENT].wanted && run->evidence[ROLE_SERVER].wanted)
-		run->report.client_conn = run->evidence[ROLE_CLIENT].conn;
+	run->report.conn = conns[evidence_primary_end(run->evidence)];
+	if (evidence_capture(run->evidence, ROLE_CLIENT)->wanted &&
+	    evidence_capture(run->evidence, ROLE_SERVER)->wanted)
+		run->report.client_conn = conns[ROLE_CLIENT];
 	return 0;
 }
 
@@ -391,9 +346,10 @@ case_classify(struct case_run *run)
 static int
 counters_collect(struct case_run *run, char *err, size_t size)
 {
+	int nns = topology_shared(&run->topo) ? 1 : 2;
 	int e, rc = 0;
 
-	for (e = 0; e < run->nns && rc == 0; e++) {
+	for (e = 0; e < nns && rc == 0; e++) {
 		struct kcounters after, delta;
 
 		if (topology_enter(&run->topo, (enum role_id)e, err, size) < 0 ||
@@ -444,6 +400,27 @@ case_judge(struct case_run *run)
 		    "what was observed is reported below", in.system);
 }
 
+/* The captures read back: is the connection whole on the wire?  Then judge. */
+static void
+case_verdict(struct case_run *run)
+{
+	const struct conn *conn;
+
+	if (!run->report.have_capture || case_classify(run) < 0 ||
+	    run->report.status == CASE_ERROR || run->report.status == CASE_SKIP)
+		return;
+	conn = run->report.conn;
+	if (conn == NULL)
+		run_error(run, CASE_ERROR, "no packet of the connection was captured");
+	else if (!conn->syn_seen || !conn->synack_seen)
+		/* The capture was on before connect(): a missing handshake
+		 * means packets went missing, whatever pcap_stats says. */
+		run_error(run, CASE_ERROR, "evidence incomplete: the capture lacks the %s",
+		    conn->syn_seen ? "SYN+ACK" : "SYN");
+	else
+		case_judge(run);
+}
+
 static void
 case_run_free(struct case_run *run)
 {
@@ -452,67 +429,101 @@ case_run_free(struct case_run *run)
 	if (run->have_verdict)
 		verdict_free(&run->verdict);
 	for (r = 0; r < ROLE_ENDS; r++) {
-		struct evidence *ev = &run->evidence[r];
-
-		conn_table_free(ev->table);
-		capture_close(ev->capture);
-		free(ev->path);
-		free(ev->tmp);
+		conn_table_free(run->tables[r]);
 		kcounters_free(&run->before[r]);
 	}
 	kcounters_free(&run->delta);
+	supervise_destroy(run->supervisor);
+	evidence_destroy(run->evidence);
 	topology_free(&run->topo);
-	event_board_destroy(run->board);
-	for (r = 0; r < ROLE_COUNT; r++) {
-		free(run->raise_ids[r]);
-		free(run->wait_ids[r]);
-		if (run->pidfds[r] >= 0)
-			close(run->pidfds[r]);
+	rolelink_destroy(run->link);
+	event_plan_free(&run->events);
+	if (run->listener.fd >= 0)
+		close(run->listener.fd);
+}
+
+/*
+ * What a coordinator hands its parent, through a pipe: the verdict text,
+ * a NUL, the warning, a NUL, the JSON.  None of them holds a NUL, and a
+ * coordinator that dies half-way leaves what it had written readable.
+ */
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* the parent is gone: nobody to tell */
+		buf += n;
+		len -= (size_t)n;
 	}
-	free(run->events.roles);
-	free(run->events.names);
-	if (run->ledgers != NULL)
-		munmap(run->ledgers, ROLE_COUNT * sizeof(struct ledger));
-	if (run->streams != NULL)
-		munmap(run->streams, ROLE_ENDS * sizeof(struct end_stream));
-	if (run->listen_fd >= 0)
-		close(run->listen_fd);
-	if (run->sentinel_rx >= 0)
-		close(run->sentinel_rx);
-	if (run->sentinel_tx >= 0)
-		close(run->sentinel_tx);
-	free(run->text_path);
-	free(run->text_tmp);
+}
+
+static void
+coordinator_send(int fd, const struct strbuf *text, const char *warning,
+    const struct strbuf *json)
+{
+	if (!text->failed && text->data != NULL)
+		write_all(fd, text->data, text->len);
+	write_all(fd, "", 1);
+	write_all(fd, warning, strlen(warning));
+	write_all(fd, "", 1);
+	if (!json->failed && json->data != NULL)
+		write_all(fd, json->data, json->len);
+}
+
+/* The verdict file, the text and the JSON of a run that has ended (the
+ * evidence only when its directory could be opened). */
+static void
+case_report(struct case_run *run, bool dir_open, int out_fd)
+{
+	struct strbuf text, json;
+	char err[REPORT_ERROR_SIZE], warning[1024] = "";
+
+	run->report.duration_s = (double)(monotime_ns() - run->started_ns) / 1e9;
+	if (dir_open && evidence_publish(run->evidence, err, sizeof(err)) < 0)
+		run_error(run, CASE_ERROR, "%s", err);
+	strbuf_init(&text);
+	report_append_text(&text, &run->report);
+	/* The JSON names the verdict file only once it is there. */
+	if (dir_open && !text.failed &&
+	    evidence_write_text(run->evidence, text.data, warning, sizeof(warning)) == 0)
+		run->report.text_path = evidence_text_path(run->evidence);
+	strbuf_init(&json);
+	report_append_json(&json, &run->report);
+	coordinator_send(out_fd, &text, warning, &json);
+	strbuf_free(&text);
+	strbuf_free(&json);
 }
 
 /* The coordinator: runs in a child of closeprobe; returns the exit status. */
 static int
 case_coordinate(const struct case_file *cf, const struct run_options *opt, int family,
-    int json_fd)
+    int out_fd)
 {
 	/* With "family both" each run's evidence names its family. */
 	const char *suffix = cf->family != FAMILY_BOTH ? "" : family == AF_INET6 ? "-v6" : "-v4";
 	struct case_run run;
 	char err[1024];
-	int dir_fd = -1;
-	int status, r;
-	FILE *json;
+	bool dir_open = false;
+	int status;
 
 	memset(&run, 0, sizeof(run));
 	run.cf = cf;
 	run.opt = opt;
 	run.family = family;
-	run.listen_fd = -1;
-	run.sentinel_rx = run.sentinel_tx = -1;
+	run.listener.fd = -1;
 	run.topo.ns_fd[ROLE_CLIENT] = run.topo.ns_fd[ROLE_SERVER] = -1;
-	for (r = 0; r < ROLE_COUNT; r++)
-		run.pidfds[r] = -1;
 	run.report.cf = cf;
 	run.report.status = CASE_PASS;
 	run.report.family = family == AF_INET6 ? 6 : 4;
 	run.report.family_in_name = cf->family == FAMILY_BOTH;
-	run.started_ns = monotonic_ns();
-	if (evidence_plan(&run, suffix) < 0) {
+	run.started_ns = monotime_ns();
+	run.evidence = evidence_create(cf, opt->captures_dir, suffix);
+	if (run.evidence == NULL) {
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
 	}
@@ -524,9 +535,8 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 			    "this case changes the topology or the stack's settings");
 			goto report;
 		}
-		snprintf(run.note, sizeof(run.note), "--no-netns: the kernel counters are "
-		    "the whole namespace's, other traffic included");
-		run.report.note = run.note;
+		run_note(&run, "--no-netns: the kernel counters are the whole namespace's, "
+		    "other traffic included");
 	} else
 		switch (netns_enter_fresh(err, sizeof(err))) {
 		case NETNS_OK:
@@ -538,73 +548,43 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 			run_error(&run, CASE_ERROR, "%s", err);
 			goto report;
 		}
-	dir_fd = evidence_dir_open(&run);
-	if (dir_fd < 0 || case_setup(&run, dir_fd) < 0)
+	if (evidence_open_dir(run.evidence, err, sizeof(err)) < 0) {
+		run_error(&run, CASE_ERROR, "%s", err);
 		goto report;
-	run.deadline_ns = monotonic_ns() + (int64_t)cf->deadline_ms * 1000000;
-	for (r = 0; r < ROLE_COUNT; r++)
-		run.report.ledgers[r] = &run.ledgers[r];
-	if (roles_start(&run) < 0) {
-		int wstatus;
-
-		/* Whatever was started goes, and is collected. */
-		roles_kill(&run);
-		while (waitpid(-1, &wstatus, 0) > 0 || errno == EINTR)
-			;
-	} else
-		roles_supervise(&run);
-	/* Even after an error the capture is completed: it is the evidence. */
-	if (evidence_complete(&run) == 0)
-		evidence_finish(&run);
+	}
+	dir_open = true;
+	if (case_setup(&run) < 0)
+		goto report;
+	run.deadline_ns = monotime_ns() + (int64_t)cf->deadline_ms * 1000000;
+	case_supervise(&run);
+	case_take_ledgers(&run);
+	case_complete_evidence(&run);
 	if (counters_collect(&run, err, sizeof(err)) < 0)
 		run_error(&run, CASE_ERROR, "kernel counters: %s", err);
 	else
 		run.report.counters = &run.delta;
-	if (run.report.have_capture && case_classify(&run) == 0 &&
-	    run.report.status != CASE_ERROR && run.report.status != CASE_SKIP) {
-		if (run.report.conn == NULL)
-			run_error(&run, CASE_ERROR, "no packet of the connection was captured");
-		else if (!run.report.conn->syn_seen || !run.report.conn->synack_seen)
-			/* The capture was on before connect(): a missing handshake
-			 * means packets went missing, whatever pcap_stats says. */
-			run_error(&run, CASE_ERROR, "evidence incomplete: the capture lacks the %s",
-			    run.report.conn->syn_seen ? "SYN+ACK" : "SYN");
-		else
-			case_judge(&run);
-	}
+	case_verdict(&run);
 report:
-	run.report.duration_s = (double)(monotonic_ns() - run.started_ns) / 1e9;
-	if (dir_fd >= 0)
-		evidence_publish_all(&run, dir_fd);
-	if (dir_fd >= 0)
-		evidence_write_text(&run, dir_fd);
-	report_write_text(&run.report, stdout);
-	fflush(stdout);
-	json = fdopen(json_fd, "w");
-	if (json != NULL) {
-		report_write_json(&run.report, json);
-		fclose(json);
-	} else
-		close(json_fd);
-	status = case_status_exit(run.report.status);
-	if (dir_fd >= 0)
-		close(dir_fd);
+	case_report(&run, dir_open, out_fd);
+	status = report_status_exit(run.report.status);
 	case_run_free(&run);
 	return status;
 }
 
+/* Everything fd gives until EOF, NUL-terminated; *len without the NUL. */
 static char *
-read_all(int fd)
+read_all(int fd, size_t *len)
 {
-	size_t len = 0, cap = 4096;
+	size_t cap = 4096;
 	char *buf = malloc(cap);
 
+	*len = 0;
 	if (buf == NULL)
 		return NULL;
 	for (;;) {
 		ssize_t n;
 
-		if (len + 1 >= cap) {
+		if (*len + 1 >= cap) {
 			char *bigger = realloc(buf, cap * 2);
 
 			if (bigger == NULL) {
@@ -614,75 +594,137 @@ read_all(int fd)
 			buf = bigger;
 			cap *= 2;
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		n = read(fd, buf + *len, cap - *len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
+		*len += (size_t)n;
 	}
-	buf[len] = '\0';
-	if (len == 0) {
-		free(buf);
-		return NULL;
-	}
+	buf[*len] = '\0';
 	return buf;
 }
 
+/* The next NUL-terminated part of what a coordinator sent, as a string of
+ * its own, or NULL when empty or missing. */
+static char *
+next_part(const char *buf, size_t len, size_t *at)
+{
+	size_t start = *at, end = start;
+	char *part;
+
+	while (end < len && buf[end] != '\0')
+		end++;
+	*at = end < len ? end + 1 : len;
+	if (end == start)
+		return NULL;
+	part = malloc(end - start + 1);
+	if (part != NULL) {
+		memcpy(part, buf + start, end - start);
+		part[end - start] = '\0';
+	}
+	return part;
+}
+
+static enum case_status
+status_of_exit(int code)
+{
+	switch (code) {
+	case EXIT_PASS:
+		return CASE_PASS;
+	case EXIT_FAIL:
+		return CASE_FAIL;
+	case EXIT_SKIP:
+		return CASE_SKIP;
+	default:
+		return CASE_ERROR;
+	}
+}
+
+/* Add a line of the parent's own to a run's text: the coordinator failed. */
+static void
+result_error(struct runner_result *res, const struct case_file *cf, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+result_error(struct runner_result *res, const struct case_file *cf, const char *fmt, ...)
+{
+	struct strbuf sb;
+	char why[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	strbuf_init(&sb);
+	if (res->text != NULL)
+		strbuf_adds(&sb, res->text);
+	strbuf_addf(&sb, "%s: ERROR. %s\n", cf->name, why);
+	free(res->text);
+	res->text = strbuf_finish(&sb);
+	res->status = CASE_ERROR;
+}
+
 /* One family's run of the case, in a coordinator process of its own. */
-static int
+static void
 run_family(const struct case_file *cf, const struct run_options *opt, int family,
-    char **json)
+    struct runner_result *res)
 {
 	int pipefd[2];
 	int wstatus;
+	size_t len, at = 0;
+	char *got;
 	pid_t pid;
 
-	*json = NULL;
+	memset(res, 0, sizeof(*res));
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		printf("%s: ERROR. pipe: %s\n", cf->name, strerror(errno));
-		return EXIT_ERROR;
+		result_error(res, cf, "pipe: %s", strerror(errno));
+		return;
 	}
+	/* Nothing buffered may be written twice, by a child as well. */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		printf("%s: ERROR. fork: %s\n", cf->name, strerror(errno));
+		result_error(res, cf, "fork: %s", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return EXIT_ERROR;
+		return;
 	}
 	if (pid == 0) {
-		coordinator_pid = 0;
+		interrupt_forward_to(0);
 		close(pipefd[0]);
 		_exit(case_coordinate(cf, opt, family, pipefd[1]));
 	}
-	coordinator_pid = pid;
-	/* A signal that came just before the fork would not have reached it. */
-	if (stop_signal != 0)
-		kill(pid, stop_signal);
+	interrupt_forward_to(pid);
 	close(pipefd[1]);
-	*json = read_all(pipefd[0]);
+	got = read_all(pipefd[0], &len);
 	close(pipefd[0]);
+	if (got != NULL) {
+		res->text = next_part(got, len, &at);
+		res->warning = next_part(got, len, &at);
+		res->json = next_part(got, len, &at);
+		free(got);
+	}
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR) {
-			coordinator_pid = 0;
-			printf("%s: ERROR. waitpid: %s\n", cf->name, strerror(errno));
-			return EXIT_ERROR;
+			interrupt_forward_to(0);
+			result_error(res, cf, "waitpid: %s", strerror(errno));
+			return;
 		}
-	coordinator_pid = 0;
+	interrupt_forward_to(0);
 	if (WIFSIGNALED(wstatus)) {
-		printf("%s: ERROR. the case's coordinator died of signal %d (%s)\n",
-		    cf->name, WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
-		return EXIT_ERROR;
+		result_error(res, cf, "the case's coordinator died of signal %d (%s)",
+		    WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return;
 	}
-	return WEXITSTATUS(wstatus);
+	res->status = status_of_exit(WEXITSTATUS(wstatus));
 }
 
 /* The worse of two statuses: error, then fail, then skip, then pass. */
-static int
-status_worse(int a, int b)
+static enum case_status
+status_worse(enum case_status a, enum case_status b)
 {
-	static const int order[] = { EXIT_ERROR, EXIT_FAIL, EXIT_SKIP, EXIT_PASS };
+	static const enum case_status order[] = { CASE_ERROR, CASE_FAIL, CASE_SKIP, CASE_PASS };
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -691,28 +733,31 @@ status_worse(int a, int b)
 	return a;
 }
 
-int
-runner_run_case(const struct case_file *cf, const struct run_options *opt, char **json)
+void
+runner_run(const struct case_file *cf, const struct run_options *opt,
+    struct runner_outcome *out)
 {
-	char *v4 = NULL, *v6 = NULL;
-	int status = EXIT_PASS;
-	size_t len;
-
-	if (cf->family != FAMILY_6)
-		status = run_family(cf, opt, AF_INET, &v4);
-	if (cf->family != FAMILY_4 && stop_signal == 0)
-		status = status_worse(status, run_family(cf, opt, AF_INET6, &v6));
-	if (v4 == NULL || v6 == NULL) {
-		*json = v4 != NULL ? v4 : v6;
-		return status;
+	memset(out, 0, sizeof(*out));
+	out->status = CASE_PASS;
+	if (cf->family != FAMILY_6) {
+		run_family(cf, opt, AF_INET, &out->runs[out->nruns]);
+		out->status = out->runs[out->nruns++].status;
 	}
-	/* Two objects, as two elements of the caller's array. */
-	len = strlen(v4) + strlen(v6) + 3;
-	*json = malloc(len);
-	if (*json != NULL)
-		snprintf(*json, len, "%s,\n%s", v4, v6);
-	free(v4);
-	free(v6);
-	return status;
+	if (cf->family != FAMILY_4 && interrupt_signal() == 0) {
+		run_family(cf, opt, AF_INET6, &out->runs[out->nruns]);
+		out->status = status_worse(out->status, out->runs[out->nruns++].status);
+	}
 }
 
+void
+runner_outcome_free(struct runner_outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->nruns; i++) {
+		free(out->runs[i].text);
+		free(out->runs[i].warning);
+		free(out->runs[i].json);
+	}
+	memset(out, 0, sizeof(*out));
+}

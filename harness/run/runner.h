@@ -2,34 +2,51 @@
  * runner.h - running one case end to end: a fresh network namespace, the
  * capture, the two roles, the deadline, the sentinel, the classification
  * of the capture, the verdict and the evidence.
+ *
+ * The runner prints nothing: it returns the outcome of a case as values
+ * (its status, the verdict text, the JSON) for the command line to write.
  */
 #ifndef runner_h
 #define runner_h
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "case.h"
+#include "report.h"
 
 struct run_options {
 	const char *captures_dir;	/* where evidence goes; created if missing */
 	bool no_netns;			/* run in the caller's namespace */
 };
 
-/*
- * Run cf in a child process of its own (the namespace and capture end
- * with it).  The verdict paragraph goes to standard output.  Returns the
- * case's exit status (enum exit_status) and, in *json, a malloc'd JSON
- * object describing the run (NULL if it could not be produced).
- */
-int runner_run_case(const struct case_file *cf, const struct run_options *opt,
-    char **json);
+/* One run of a case: "family both" runs a case once per address family. */
+struct runner_result {
+	enum case_status status;
+	char *text;	/* the verdict paragraph and its detail lines, as for standard
+			 * output (each line ends in a newline); NULL if none */
+	char *warning;	/* evidence that could not be written ("PATH: REASON"), for
+			 * standard error; NULL if none */
+	char *json;	/* the run as a JSON object; NULL if it could not be produced */
+};
+
+#define RUNNER_RUNS_MAX 2
+
+struct runner_outcome {
+	enum case_status status;	/* the worst of the runs': error, fail, skip, pass */
+	size_t nruns;
+	struct runner_result runs[RUNNER_RUNS_MAX];	/* IPv4 first */
+};
 
 /*
- * Catch SIGINT and SIGTERM for the rest of the run: the case running then
- * is stopped cleanly (its evidence completed), and runner_stop_signal()
- * tells the caller to run no more.  0 ok, -1 with errno.
+ * Run cf, each family's run in a child process of its own (the namespace
+ * and capture end with it).  Fills *out, which runner_outcome_free()
+ * releases.  A stop signal (see interrupt.h) ends the case early and runs
+ * no second family.
  */
-int runner_catch_stop_signals(void);
-int runner_stop_signal(void);		/* the signal caught, or 0 */
+void runner_run(const struct case_file *cf, const struct run_options *opt,
+    struct runner_outcome *out);
+
+void runner_outcome_free(struct runner_outcome *out);
 
 #endif /* runner_h */

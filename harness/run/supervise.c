@@ -13,13 +13,28 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "evidence.h"
-#include "role.h"
+#include "interrupt.h"
+#include "monotime.h"
 #include "supervise.h"
 #include "units.h"
+
+#define PUMP_INTERVAL_MS 5	/* how often to look when nothing can be polled */
+
+struct supervisor {
+	const struct case_file *cf;
+	struct rolelink *link;
+	int64_t deadline_ns;
+	pid_t pids[ROLE_COUNT];
+	int pidfds[ROLE_COUNT];
+	struct role_exit exits[ROLE_COUNT];
+	bool pidfd_usable;
+	bool killed;
+	bool deadline_passed;
+};
 
 static int
 pidfd_open_compat(pid_t pid)
@@ -27,60 +42,108 @@ pidfd_open_compat(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void
-role_process(struct case_run *run, enum role_id role)
+static const struct ledger *
+ledger_of(const struct supervisor *s, int r)
 {
-	struct role_context ctx;
-	char ctx_err[256];
-	int r, rc;
+	return rolelink_ledger(s->link, (enum role_id)r);
+}
+
+struct supervisor *
+supervise_create(const struct case_file *cf, struct rolelink *link, int64_t deadline_ns)
+{
+	struct supervisor *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (s == NULL)
+		return NULL;
+	s->cf = cf;
+	s->link = link;
+	s->deadline_ns = deadline_ns;
+	s->pidfd_usable = true;
+	for (r = 0; r < ROLE_COUNT; r++)
+		s->pidfds[r] = -1;
+	return s;
+}
+
+void
+supervise_destroy(struct supervisor *s)
+{
+	int r;
+
+	if (s == NULL)
+		return;
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (s->pidfds[r] >= 0)
+			close(s->pidfds[r]);
+	free(s);
+}
+
+static void
+role_process(const struct supervise_roles *roles, enum role_id role)
+{
+	const struct role_context *ctx = roles->ctx;
+	char err[LEDGER_ERROR_SIZE];
+	size_t i;
 
 	/* SIGPIPE never kills a role unless the case says so ("set sigpipe default"). */
 	signal(SIGPIPE, SIG_IGN);
 	/* The coordinator stops roles itself; a role just dies of these. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	for (r = 0; r < ROLE_ENDS; r++)
-		if (run->evidence[r].capture != NULL)
-			close(capture_selectable_fd(run->evidence[r].capture));
-	close(run->sentinel_rx);
-	close(run->sentinel_tx);
+	for (i = 0; i < roles->nprivate_fds; i++)
+		close(roles->private_fds[i]);
 	/* The server end may live in a namespace of its own. */
-	if (topology_enter(&run->topo, role, ctx_err, sizeof(ctx_err)) < 0) {
-		snprintf(run->ledgers[role].error, sizeof(run->ledgers[role].error), "%s", ctx_err);
-		run->ledgers[role].state = ROLE_STATE_FAILED;
+	if (topology_enter(roles->topo, role, err, sizeof(err)) < 0) {
+		struct ledger failed;
+
+		ledger_init(&failed);
+		snprintf(failed.error, sizeof(failed.error), "%s", err);
+		failed.state = ROLE_STATE_FAILED;
+		ctx->io->record(ctx->io->ctx, role, &failed);
 		_exit(1);
 	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cf = run->cf;
-	ctx.ledgers = run->ledgers;
-	ctx.streams = run->streams;
-	ctx.board = run->board;
-	for (r = 0; r < ROLE_COUNT; r++) {
-		ctx.raise_ids[r] = run->raise_ids[r];
-		ctx.wait_ids[r] = run->wait_ids[r];
-		ctx.done_ids[r] = run->done_ids[r];
+	if (role != ROLE_SERVER)
+		close(ctx->listen_fd);
+	_exit(role_run(ctx, role) == 0 ? 0 : 1);
+}
+
+/* A child role's pid is known once its parent has forked it. */
+static pid_t
+role_pid(struct supervisor *s, int r)
+{
+	if (s->pids[r] <= 0 && role_is_child((enum role_id)r)) {
+		int pid = ledger_of(s, role_end((enum role_id)r))->child_pid;
+
+		if (pid > 0)
+			s->pids[r] = pid;
 	}
-	ctx.case_deadline_ns = run->deadline_ns;
-	memcpy(&ctx.server_addr, &run->server_addr, sizeof(run->server_addr));
-	ctx.server_addrlen = run->topo.addr_len;
-	if (role == ROLE_SERVER)
-		ctx.listen_fd = run->listen_fd;
-	else {
-		close(run->listen_fd);
-		ctx.listen_fd = -1;
-	}
-	rc = role_run(&ctx, role);
-	_exit(rc == 0 ? 0 : 1);
+	return s->pids[r];
+}
+
+void
+supervise_kill(struct supervisor *s)
+{
+	int r;
+
+	if (s->killed)
+		return;
+	s->killed = true;
+	rolelink_abort(s->link);
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (role_pid(s, r) > 0 && !s->exits[r].exited)
+			kill(s->pids[r], SIGKILL);
 }
 
 int
-roles_start(struct case_run *run)
+supervise_start(struct supervisor *s, const struct supervise_roles *roles, char *errbuf,
+    size_t errbuf_size)
 {
 	int r;
 
 	/* A role's child outlives its parent sometimes: collect it here. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		run_error(run, CASE_ERROR, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+		snprintf(errbuf, errbuf_size, "prctl(PR_SET_CHILD_SUBREAPER): %s",
+		    strerror(errno));
 		return -1;
 	}
 	for (r = 0; r < ROLE_ENDS; r++) {
@@ -89,36 +152,39 @@ roles_start(struct case_run *run)
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0) {
-			run_error(run, CASE_ERROR, "fork: %s", strerror(errno));
+			int wstatus;
+
+			snprintf(errbuf, errbuf_size, "fork: %s", strerror(errno));
+			/* Whatever was started goes, and is collected. */
+			supervise_kill(s);
+			while (waitpid(-1, &wstatus, 0) > 0 || errno == EINTR)
+				;
 			return -1;
 		}
 		if (pid == 0)
-			role_process(run, (enum role_id)r);
-		run->pids[r] = pid;
+			role_process(roles, (enum role_id)r);
+		s->pids[r] = pid;
 		/* Without pidfds (older kernels, valgrind) the supervisor polls. */
-		run->pidfds[r] = pidfd_open_compat(pid);
+		s->pidfds[r] = pidfd_open_compat(pid);
 	}
-	/* Only the server role keeps the listener. */
-	close(run->listen_fd);
-	run->listen_fd = -1;
 	return 0;
 }
 
 static void
-describe_role(struct case_run *run, enum role_id r, char *buf, size_t size)
+describe_role(const struct supervisor *s, enum role_id r, char *buf, size_t size)
 {
-	const struct ledger *l = &run->ledgers[r];
-	const struct case_role *role = &run->cf->roles[r];
+	const struct ledger *l = ledger_of(s, r);
+	const struct case_role *role = &s->cf->roles[r];
 	char sent[32], got[32];
 
 	units_format_count(l->bytes_sent, sent, sizeof(sent));
 	units_format_count(l->bytes_read, got, sizeof(got));
-	if (l->exit_signal != 0)
+	if (s->exits[r].signal != 0)
 		snprintf(buf, size, "%s was killed by %s", role_name(r),
-		    signal_to_name(l->exit_signal));
+		    signal_to_name(s->exits[r].signal));
 	else if (l->step >= 0 && (size_t)l->step < role->nsteps)
 		snprintf(buf, size, "%s at %s:%u '%s' (sent %s B, read %s B so far)",
-		    role_name(r), run->cf->path, role->steps[l->step].line,
+		    role_name(r), s->cf->path, role->steps[l->step].line,
 		    role->steps[l->step].text, sent, got);
 	else if (l->state == ROLE_STATE_FINISHED)
 		snprintf(buf, size, "%s had finished", role_name(r));
@@ -128,64 +194,43 @@ describe_role(struct case_run *run, enum role_id r, char *buf, size_t size)
 
 /* "client at x.case:7 'recv all' (...); server had finished; ..." */
 static void
-describe_roles(struct case_run *run, int except, char *buf, size_t size)
+describe_roles(const struct supervisor *s, int except, char *buf, size_t size)
 {
 	size_t used = 0;
 	int r;
 
 	buf[0] = '\0';
 	for (r = 0; r < ROLE_COUNT && used + 1 < size; r++) {
-		if (r == except || !run->cf->roles[r].present)
+		if (r == except || !s->cf->roles[r].present)
 			continue;
 		if (used > 0)
 			used += (size_t)snprintf(buf + used, size - used, "; ");
 		if (used + 1 < size) {
-			describe_role(run, (enum role_id)r, buf + used, size - used);
+			describe_role(s, (enum role_id)r, buf + used, size - used);
 			used += strlen(buf + used);
 		}
 	}
 }
 
-/* A child role's pid is known once its parent has forked it. */
-static pid_t
-role_pid(struct case_run *run, int r)
-{
-	if (run->pids[r] <= 0 && role_is_child((enum role_id)r) && run->ledgers[r].pid > 0)
-		run->pids[r] = run->ledgers[r].pid;
-	return run->pids[r];
-}
-
-void
-roles_kill(struct case_run *run)
-{
-	int r;
-
-	event_board_abort(run->board);
-	for (r = 0; r < ROLE_COUNT; r++)
-		if (role_pid(run, r) > 0 && !run->exited[r])
-			kill(run->pids[r], SIGKILL);
-}
-
 static void
-role_collected(struct case_run *run, int r, int wstatus)
+role_collected(struct supervisor *s, int r, int wstatus)
 {
-	struct ledger *l = &run->ledgers[r];
+	struct role_exit *x = &s->exits[r];
 
-	run->exited[r] = true;
-	l->exited = true;
+	x->exited = true;
 	if (WIFSIGNALED(wstatus))
-		l->exit_signal = WTERMSIG(wstatus);
+		x->signal = WTERMSIG(wstatus);
 	else
-		l->exit_code = WEXITSTATUS(wstatus);
-	if (run->pidfds[r] >= 0) {
-		close(run->pidfds[r]);
-		run->pidfds[r] = -1;
+		x->code = WEXITSTATUS(wstatus);
+	if (s->pidfds[r] >= 0) {
+		close(s->pidfds[r]);
+		s->pidfds[r] = -1;
 	}
 }
 
 /* Collect every process that has ended: roles, children, re-parented orphans. */
 static void
-roles_reap(struct case_run *run)
+roles_reap(struct supervisor *s)
 {
 	int wstatus;
 	pid_t pid;
@@ -194,8 +239,8 @@ roles_reap(struct case_run *run)
 		int r;
 
 		for (r = 0; r < ROLE_COUNT; r++)
-			if (role_pid(run, r) == pid && !run->exited[r]) {
-				role_collected(run, r, wstatus);
+			if (role_pid(s, r) == pid && !s->exits[r].exited) {
+				role_collected(s, r, wstatus);
 				break;
 			}
 	}
@@ -203,22 +248,22 @@ roles_reap(struct case_run *run)
 
 /* A role is over when it has exited, or was never going to start. */
 static bool
-role_over(struct case_run *run, int r)
+role_over(struct supervisor *s, int r)
 {
-	if (run->exited[r] || !run->cf->roles[r].present)
+	if (s->exits[r].exited || !s->cf->roles[r].present)
 		return true;
 	/* A child whose parent ended without forking it never runs. */
-	return role_is_child((enum role_id)r) && role_pid(run, r) <= 0 &&
-	    run->exited[role_end((enum role_id)r)];
+	return role_is_child((enum role_id)r) && role_pid(s, r) <= 0 &&
+	    s->exits[role_end((enum role_id)r)].exited;
 }
 
-static bool
-roles_over(struct case_run *run)
+bool
+supervise_over(struct supervisor *s)
 {
 	int r;
 
 	for (r = 0; r < ROLE_COUNT; r++)
-		if (!role_over(run, r))
+		if (!role_over(s, r))
 			return false;
 	return true;
 }
@@ -236,95 +281,114 @@ death_expected(const struct case_file *cf, int r)
 	return false;
 }
 
-/* A role ended without finishing its steps: say why and stop the others. */
+/* A role ended without finishing its steps: say why. */
 static bool
-role_went_wrong(struct case_run *run, int r)
+role_went_wrong(const struct supervisor *s, int r, char *errbuf, size_t errbuf_size)
 {
-	const struct ledger *l = &run->ledgers[r];
+	const struct ledger *l = ledger_of(s, r);
 	char others[1024], self[512];
 
-	if (!run->exited[r] || l->state == ROLE_STATE_FINISHED)
+	if (!s->exits[r].exited || l->state == ROLE_STATE_FINISHED)
 		return false;
-	if (l->exit_signal != 0 && death_expected(run->cf, r))
+	if (s->exits[r].signal != 0 && death_expected(s->cf, r))
 		return false;
-	describe_role(run, (enum role_id)r, self, sizeof(self));
-	describe_roles(run, r, others, sizeof(others));
+	describe_role(s, (enum role_id)r, self, sizeof(self));
+	describe_roles(s, r, others, sizeof(others));
 	if (l->state == ROLE_STATE_FAILED)
-		run_error(run, CASE_ERROR, "%s failed: %s (%s)", role_name((enum role_id)r),
+		snprintf(errbuf, errbuf_size, "%s failed: %s (%s)", role_name((enum role_id)r),
 		    l->error, others);
 	else
-		run_error(run, CASE_ERROR, "%s ended abnormally (%s; %s)",
+		snprintf(errbuf, errbuf_size, "%s ended abnormally (%s; %s)",
 		    role_name((enum role_id)r), self, others);
 	return true;
 }
 
-/* Pump packets and collect roles until all have ended or the deadline. */
-int
-roles_supervise(struct case_run *run)
+/* Describe every role, then kill them all; the first cause is reported. */
+static void
+stop_roles(struct supervisor *s, const char *why, char *errbuf, size_t errbuf_size)
 {
-	bool killed = false, pidfd_usable = true;
+	char all[2048];
 
-	while (!roles_over(run)) {
-		struct pollfd pfds[ROLE_ENDS + ROLE_COUNT];
-		int64_t left = run->deadline_ns - monotonic_ns();
-		int timeout = killed ? PUMP_INTERVAL_MS : (int)(left / 1000000 + 1);
-		int n = 0, r;
+	describe_roles(s, -1, all, sizeof(all));
+	snprintf(errbuf, errbuf_size, "%s: %s", why, all);
+	supervise_kill(s);
+}
 
-		for (r = 0; r < ROLE_ENDS; r++)
-			if (run->evidence[r].capture != NULL)
-				pfds[n++] = (struct pollfd){
-					capture_selectable_fd(run->evidence[r].capture), POLLIN, 0 };
-		for (r = 0; r < ROLE_COUNT; r++) {
-			if (role_over(run, r))
-				continue;
-			if (run->pidfds[r] < 0 && role_pid(run, r) > 0 && pidfd_usable) {
-				run->pidfds[r] = pidfd_open_compat(run->pids[r]);
-				if (run->pidfds[r] < 0 && errno == ENOSYS)
-					pidfd_usable = false;
-			}
-			if (run->pidfds[r] >= 0)
-				pfds[n++] = (struct pollfd){ run->pidfds[r], POLLIN, 0 };
-			else
-				timeout = PUMP_INTERVAL_MS;	/* a child about to be forked */
-		}
-		if (runner_stop_signal() != 0 && !killed) {
-			char all[2048];
+int
+supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
+    size_t errbuf_size)
+{
+	struct pollfd pfds[ROLE_ENDS + ROLE_COUNT];
+	int64_t left = s->deadline_ns - monotime_ns();
+	int timeout = s->killed ? PUMP_INTERVAL_MS : (int)(left / 1000000 + 1);
+	bool found = false;
+	size_t i;
+	int n = 0, r;
 
-			describe_roles(run, -1, all, sizeof(all));
-			run_error(run, CASE_ERROR, "stopped by %s: %s",
-			    signal_to_name(runner_stop_signal()), all);
-			roles_kill(run);
-			killed = true;
+	for (i = 0; i < nfds && i < ROLE_ENDS; i++)
+		pfds[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
+	for (r = 0; r < ROLE_COUNT; r++) {
+		if (role_over(s, r))
+			continue;
+		if (s->pidfds[r] < 0 && role_pid(s, r) > 0 && s->pidfd_usable) {
+			s->pidfds[r] = pidfd_open_compat(s->pids[r]);
+			if (s->pidfds[r] < 0 && errno == ENOSYS)
+				s->pidfd_usable = false;
 		}
-		if (left <= 0 && !killed) {
-			char all[2048];
-
-			describe_roles(run, -1, all, sizeof(all));
-			run_error(run, CASE_ERROR, "deadline of %.3g s passed: %s",
-			    (double)run->cf->deadline_ms / 1000.0, all);
-			snprintf(run->note, sizeof(run->note), "the roles were killed at the "
-			    "deadline; the kernel closed their sockets as a process's exit does");
-			run->report.note = run->note;
-			roles_kill(run);
-			killed = true;
-		}
-		if (timeout > PUMP_INTERVAL_MS && left > 0 && timeout > left / 1000000 + 1)
-			timeout = (int)(left / 1000000 + 1);
-		if (poll(pfds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
-			run_error(run, CASE_ERROR, "poll: %s", strerror(errno));
-			roles_kill(run);
-			killed = true;
-		}
-		if (evidence_pump(run) < 0 && !killed) {
-			roles_kill(run);
-			killed = true;
-		}
-		roles_reap(run);
-		for (r = 0; r < ROLE_COUNT && !killed; r++)
-			if (role_went_wrong(run, r)) {
-				roles_kill(run);
-				killed = true;
-			}
+		if (s->pidfds[r] >= 0)
+			pfds[n++] = (struct pollfd){ s->pidfds[r], POLLIN, 0 };
+		else
+			timeout = PUMP_INTERVAL_MS;	/* a child about to be forked */
 	}
-	return run->report.status == CASE_ERROR ? -1 : 0;
+	if (interrupt_signal() != 0 && !s->killed) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "stopped by %s", signal_to_name(interrupt_signal()));
+		stop_roles(s, why, errbuf, errbuf_size);
+		found = true;
+	}
+	if (left <= 0 && !s->killed) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "deadline of %.3g s passed",
+		    (double)s->cf->deadline_ms / 1000.0);
+		stop_roles(s, why, errbuf, errbuf_size);
+		s->deadline_passed = true;
+		found = true;
+	}
+	if (timeout > PUMP_INTERVAL_MS && left > 0 && timeout > left / 1000000 + 1)
+		timeout = (int)(left / 1000000 + 1);
+	if (poll(pfds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+		if (!found)
+			snprintf(errbuf, errbuf_size, "poll: %s", strerror(errno));
+		found = true;
+		supervise_kill(s);
+	}
+	return found ? -1 : 0;
+}
+
+int
+supervise_collect(struct supervisor *s, char *errbuf, size_t errbuf_size)
+{
+	int r;
+
+	roles_reap(s);
+	for (r = 0; r < ROLE_COUNT && !s->killed; r++)
+		if (role_went_wrong(s, r, errbuf, errbuf_size)) {
+			supervise_kill(s);
+			return -1;
+		}
+	return 0;
+}
+
+bool
+supervise_deadline_passed(const struct supervisor *s)
+{
+	return s->deadline_passed;
+}
+
+struct role_exit
+supervise_exit(const struct supervisor *s, enum role_id role)
+{
+	return s->exits[role];
 }

@@ -100,20 +100,27 @@ run_in_ns(int ns_fd, const char *const argv[], char *output, size_t output_size,
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
 		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "%s: %s", argv[0], strerror(errno));
+		/* Into the pipe, as the command would have said it: the error text. */
+		len = (size_t)snprintf(buf, sizeof(buf), "%s: %s", argv[0], strerror(errno));
+		if (write(STDERR_FILENO, buf, len < sizeof(buf) ? len : sizeof(buf) - 1) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	for (;;) {
-		ssize_t n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
+		char rest[256];
+		/* Keep the start; drain the rest, so the command never meets a
+		 * closed pipe. */
+		bool full = len == sizeof(buf) - 1;
+		ssize_t n = full ? read(pipefd[0], rest, sizeof(rest)) :
+		    read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
-			len = sizeof(buf) - 1;	/* keep the start; drain the rest */
+		if (!full)
+			len += (size_t)n;
 	}
 	close(pipefd[0]);
 	buf[len] = '\0';
@@ -574,6 +581,35 @@ topology_enter(const struct topology *t, enum role_id end, char *errbuf, size_t 
 	if (topology_shared(t))
 		return 0;
 	return enter_ns(t->ns_fd[role_end(end)], errbuf, errbuf_size);
+}
+
+int
+topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr)
+{
+	socklen_t len = t->addr_len;
+	int fd;
+
+	*addr = t->server_addr;
+	fd = socket(addr->ss_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)addr, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+uint16_t
+topology_port(const struct sockaddr_storage *addr)
+{
+	return ntohs(addr->ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)addr)->sin6_port :
+	    ((const struct sockaddr_in *)addr)->sin_port);
 }
 
 bool

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "case.h"
@@ -60,6 +61,14 @@ enum topology_result topology_build(const struct case_file *cf, int family,
 /* Move the calling thread into end's namespace.  0 ok, -1 with errbuf. */
 int topology_enter(const struct topology *t, enum role_id end, char *errbuf,
     size_t errbuf_size);
+
+/* A socket of type bound to the server's address (the kernel picks the
+ * port), in the current namespace; *addr gets the address bound.  The
+ * descriptor, or -1 with errno. */
+int topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr);
+
+/* The port of an address, in host order. */
+uint16_t topology_port(const struct sockaddr_storage *addr);
 
 /* True when both ends share one namespace (loopback). */
 bool topology_shared(const struct topology *t);

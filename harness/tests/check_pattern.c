@@ -1,13 +1,27 @@
 /*
  * check_pattern.c - the stream pattern: a function of the offset that
- * catches lost, duplicated and shifted bytes.
+ * catches lost, duplicated and shifted bytes; and a role that checks it
+ * on a real socket, run behind a role_io of the test's own (no shared
+ * memory, no supervisor), as any transport could carry it.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "case.h"
+#include "events.h"
+#include "ledger.h"
+#include "monotime.h"
 #include "pattern.h"
+#include "role.h"
 #include "testutil.h"
 
 START_TEST(fill_matches_byte)
@@ -58,6 +72,141 @@ START_TEST(large_offsets)
 }
 END_TEST
 
+/* A role_io that keeps everything in the test's memory. */
+struct test_io {
+	struct ledger ledgers[ROLE_COUNT];
+	unsigned records;
+	bool raised[16];
+	uint64_t streams[ROLE_ENDS][2];
+};
+
+static void
+test_raise(void *ctx, size_t event)
+{
+	struct test_io *t = ctx;
+
+	ck_assert_uint_lt(event, 16);
+	t->raised[event] = true;
+}
+
+static int
+test_wait(void *ctx, size_t event, int64_t deadline_ns)
+{
+	struct test_io *t = ctx;
+
+	(void)deadline_ns;
+	return t->raised[event] ? 0 : ETIMEDOUT;
+}
+
+static void
+test_record(void *ctx, enum role_id role, const struct ledger *ledger)
+{
+	struct test_io *t = ctx;
+
+	t->ledgers[role] = *ledger;
+	t->records++;
+}
+
+static uint64_t
+test_stream_advance(void *ctx, enum role_id end, enum role_stream stream, uint64_t n)
+{
+	struct test_io *t = ctx;
+	uint64_t before = t->streams[end][stream];
+
+	t->streams[end][stream] += n;
+	return before;
+}
+
+/*
+ * The server role of "accept, recv all, close" reads len pattern bytes
+ * (bad_at: one of them wrong, or len for none) sent by a plain socket of
+ * the test.  The recorded ledger is returned in *io.
+ */
+static void
+serve_pattern(struct test_io *io, size_t len, size_t bad_at)
+{
+	static const char text[] = "case t\nclient: connect\n        send 1\n"
+	    "server: accept\n        recv all\n        close\nexpect: teardown fin\n";
+	struct role_io rio = { io, test_raise, test_wait, test_record, test_stream_advance };
+	struct sockaddr_storage addr;
+	struct sockaddr_in *in = (struct sockaddr_in *)&addr;
+	socklen_t addrlen = sizeof(*in);
+	struct role_context ctx;
+	struct event_plan plan;
+	struct case_error err;
+	struct case_file *cf;
+	char planerr[256];
+	uint8_t *bytes;
+	int listener, client;
+
+	memset(io, 0, sizeof(*io));
+	cf = case_parse_string("t.case", text, strlen(text), &err);
+	ck_assert_msg(cf != NULL, "parse: %s", err.msg);
+	ck_assert_int_eq(event_plan_build(&plan, cf, planerr, sizeof(planerr)), 0);
+	ck_assert_uint_le(plan.count, 16);
+	memset(&addr, 0, sizeof(addr));
+	in->sin_family = AF_INET;
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(listener, 0);
+	ck_assert_int_eq(bind(listener, (struct sockaddr *)in, addrlen), 0);
+	ck_assert_int_eq(listen(listener, 1), 0);
+	ck_assert_int_eq(getsockname(listener, (struct sockaddr *)in, &addrlen), 0);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(client, 0);
+	ck_assert_int_eq(connect(client, (struct sockaddr *)in, addrlen), 0);
+	bytes = malloc(len);
+	ck_assert_ptr_nonnull(bytes);
+	pattern_fill(bytes, len, 0);
+	if (bad_at < len)
+		bytes[bad_at] ^= 0x5a;
+	/* Small enough for the socket buffers: sent before the role runs. */
+	ck_assert_int_eq(send(client, bytes, len, 0), (ssize_t)len);
+	ck_assert_int_eq(close(client), 0);
+	free(bytes);
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = cf;
+	ctx.events = &plan;
+	ctx.io = &rio;
+	ctx.listen_fd = listener;
+	ctx.server_addr = &addr;
+	ctx.server_addrlen = addrlen;
+	ctx.case_deadline_ns = monotime_ns() + 5000000000LL;
+	ck_assert_int_eq(role_run(&ctx, ROLE_SERVER), 0);
+	ck_assert(io->raised[plan.done[ROLE_SERVER]]);
+	ck_assert_uint_eq(io->streams[ROLE_SERVER][ROLE_STREAM_READ], len);
+	event_plan_free(&plan);
+	case_free(cf);
+}
+
+START_TEST(role_reads_the_pattern)
+{
+	struct test_io io;
+	const struct ledger *l = &io.ledgers[ROLE_SERVER];
+
+	serve_pattern(&io, 20000, 20000);
+	ck_assert_int_eq(l->state, ROLE_STATE_FINISHED);
+	ck_assert_uint_eq(l->bytes_read, 20000);
+	ck_assert(!l->corrupted);
+	ck_assert_int_eq(l->read_end.kind, READ_RESULT_EOF);
+	ck_assert(l->close.done);
+	ck_assert_uint_gt(io.records, 3);
+}
+END_TEST
+
+START_TEST(role_finds_a_wrong_byte)
+{
+	struct test_io io;
+	const struct ledger *l = &io.ledgers[ROLE_SERVER];
+
+	serve_pattern(&io, 20000, 12345);
+	ck_assert_uint_eq(l->bytes_read, 20000);
+	ck_assert(l->corrupted);
+	ck_assert_uint_eq(l->first_bad_offset, 12345);
+}
+END_TEST
+
 static Suite *
 pattern_suite(void)
 {
@@ -68,6 +217,10 @@ pattern_suite(void)
 	tcase_add_test(tc, check_finds_first_bad_byte);
 	tcase_add_test(tc, shifted_stream_does_not_match);
 	tcase_add_test(tc, large_offsets);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("role");
+	tcase_add_test(tc, role_reads_the_pattern);
+	tcase_add_test(tc, role_finds_a_wrong_byte);
 	suite_add_tcase(s, tc);
 	return s;
 }

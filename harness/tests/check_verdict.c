@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "case.h"
+#include "report.h"
+#include "strbuf.h"
 #include "verdict.h"
 #include "testutil.h"
 
@@ -29,15 +31,16 @@ static const char base_case[] =
     "        send 1000\n"
     "        close\n";
 
+/* A fixture for the case steps, then expects. */
 static void
-fixture_init(struct fixture *f, const char *expects)
+fixture_init_steps(struct fixture *f, const char *steps, const char *expects)
 {
 	struct case_error err;
-	size_t len = strlen(base_case) + strlen(expects) + 1;
+	size_t len = strlen(steps) + strlen(expects) + 1;
 	char *text = malloc(len);
 
 	ck_assert_ptr_nonnull(text);
-	snprintf(text, len, "%s%s", base_case, expects);
+	snprintf(text, len, "%s%s", steps, expects);
 	memset(f, 0, sizeof(*f));
 	f->cf = case_parse_string("t.case", text, strlen(text), &err);
 	free(text);
@@ -46,6 +49,12 @@ fixture_init(struct fixture *f, const char *expects)
 	ledger_init(&f->ledgers[ROLE_SERVER]);
 	f->conn.first_fin_side = -1;
 	f->conn.first_rst_side = -1;
+}
+
+static void
+fixture_init(struct fixture *f, const char *expects)
+{
+	fixture_init_steps(f, base_case, expects);
 }
 
 static void
@@ -249,6 +258,101 @@ START_TEST(kernel_counter_and_so_error)
 }
 END_TEST
 
+/* Every kind of expectation reaches a judge that says what it observed. */
+START_TEST(every_kind_is_judged)
+{
+	static const char *const lines[EXPECT_KIND_COUNT] = {
+		[EXPECT_TEARDOWN] = "teardown fin",
+		[EXPECT_RST] = "rst from server",
+		[EXPECT_RECV_END] = "client.recv ends EOF",
+		[EXPECT_SO_ERROR] = "client.so_error 0",
+		[EXPECT_OUTCOME] = "server->client clean",
+		[EXPECT_LOST] = "server->client lost = 0",
+		[EXPECT_KERNEL] = "kernel OutRsts = 0",
+		[EXPECT_SEND_ERRORS] = "client.send errors none",
+		[EXPECT_DURATION] = "server.close took < 1s",
+		[EXPECT_KILLED] = "client exits normally",
+		[EXPECT_POLL] = "client.poll includes POLLIN",
+		[EXPECT_DISCARDED] = "server->client discarded = 0",
+	};
+	char expects[1024];
+	size_t used = 0, i;
+	struct fixture f;
+
+	for (i = 0; i < EXPECT_KIND_COUNT; i++) {
+		ck_assert_ptr_nonnull(lines[i]);
+		used += (size_t)snprintf(expects + used, sizeof(expects) - used, "%s %s\n",
+		    i == 0 ? "expect:" : "       ", lines[i]);
+	}
+	fixture_init_steps(&f, "case t\nclient: connect\n        send 10\n        poll\n"
+	    "        recv all\nserver: accept\n        send 1000\n        close\n", expects);
+	ck_assert_uint_eq(f.cf->nexpects, EXPECT_KIND_COUNT);
+	fixture_judge(&f);
+	for (i = 0; i < EXPECT_KIND_COUNT; i++) {
+		ck_assert_int_eq(f.cf->expects[i].kind, (int)i);
+		ck_assert_msg(f.v.results[i].observed[0] != '\0', "'%s' observed nothing",
+		    lines[i]);
+	}
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(strbuf_grows_and_formats)
+{
+	struct strbuf sb;
+	char *text;
+	int i;
+
+	strbuf_init(&sb);
+	text = strbuf_finish(&sb);
+	ck_assert_str_eq(text, "");
+	free(text);
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i % 10);
+	strbuf_adds(&sb, "end");
+	strbuf_addc(&sb, '.');
+	strbuf_add(&sb, "xyz", 1);
+	ck_assert_uint_eq(sb.len, 2000 + 5);
+	text = strbuf_finish(&sb);
+	ck_assert_ptr_nonnull(text);
+	ck_assert(strncmp(text, "0,1,2,", 6) == 0);
+	ck_assert_str_eq(text + 2000, "end.x");
+	ck_assert_uint_eq(sb.len, 0);
+	free(text);
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* The report is text in memory: a run that never got going is one line. */
+START_TEST(report_of_an_error)
+{
+	struct case_report r;
+	struct strbuf sb;
+	struct fixture f;
+	char *text;
+
+	fixture_init(&f, "expect: teardown fin\n");
+	memset(&r, 0, sizeof(r));
+	r.cf = f.cf;
+	r.status = CASE_ERROR;
+	r.family = 4;
+	snprintf(r.error, sizeof(r.error), "no packet of the connection was captured");
+	strbuf_init(&sb);
+	report_append_text(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert_str_eq(text, "t: ERROR. no packet of the connection was captured.\n");
+	free(text);
+	report_append_json(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert(strncmp(text, "{\"case\":\"t\",\"file\":\"t.case\",\"status\":\"ERROR\","
+	    "\"error\":\"no packet of the connection was captured\"", 94) == 0);
+	ck_assert(text[strlen(text) - 1] == '}');
+	ck_assert_int_eq(report_status_exit(r.status), 99);
+	free(text);
+	fixture_free(&f);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -262,6 +366,9 @@ verdict_suite(void)
 	tcase_add_test(tc, corrupted_and_delivered);
 	tcase_add_test(tc, lost_equals_unsent_at_close);
 	tcase_add_test(tc, kernel_counter_and_so_error);
+	tcase_add_test(tc, every_kind_is_judged);
+	tcase_add_test(tc, strbuf_grows_and_formats);
+	tcase_add_test(tc, report_of_an_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,10 @@
+/*
+ * cmd_list.h - "closeprobe list [CASE-OR-DIR...]".
+ */
+#ifndef cmd_list_h
+#define cmd_list_h
+
+/* argv[0] is "list".  Returns the exit status (enum exit_status). */
+int cmd_list(int argc, char **argv);
+
+#endif /* cmd_list_h */
