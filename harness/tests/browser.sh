@@ -1,0 +1,192 @@
+#!/bin/sh
+# browser.sh - the pictures in a real browser (headless Chromium).
+#
+# draw-sample writes a sample run report and three ladders (the model of
+# a real close-unread-truncates run, a 10,000-segment transfer, a forked
+# server whose child resets); Chromium then opens them from file:// with
+# no network and:
+#   - the console stays silent (no script error, nothing blocked) - and a
+#     page that does log is caught, so the check itself is known to work;
+#   - the report's script ran: sorting, filtering and opening from the
+#     address (?sort=lost&dir=desc, ?status=!PASS, ?q=..., #case-...);
+#   - each ladder parses (a broken SVG shows Chromium's parsererror, also
+#     checked on a broken sample) and has the lanes and arrows its case
+#     implies;
+#   - screenshots are taken (PNG) into $DRAW_SHOTS (default: the
+#     temporary directory, removed at the end).
+#
+# Environment: builddir (draw-sample's build directory), DRAW_SHOTS.
+# Exit: 0 pass, 1 fail, 77 Chromium is not installed, 99 harness error.
+set -u
+
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+	echo "SKIP: chromium is not installed (apt-get install chromium)"
+	exit 77
+fi
+builddir=${builddir:-.}
+sample=$builddir/harness/draw/draw-sample
+[ -x "$sample" ] || { echo "ERROR: $sample is not built"; exit 99; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/browser.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+shots=${DRAW_SHOTS:-$tmp/shots}
+mkdir -p "$shots" "$tmp/site" || exit 99
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# browse NAME URL [FLAGS...]: the DOM after scripts into $tmp/NAME.dom,
+# the browser's log into $tmp/NAME.log.  A fresh profile each time; no
+# network, no updates, no sync.
+browse() {
+	name=$1 url=$2
+	shift 2
+	profile=$(mktemp -d "$tmp/profile.XXXXXX") || exit 99
+	timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking --disable-component-update \
+	    --disable-sync --disable-extensions --user-data-dir="$profile" \
+	    --enable-logging=stderr --v=0 "$@" "$url" >"$tmp/$name.dom" 2>"$tmp/$name.log"
+	rc=$?
+	rm -rf "$profile"
+	if [ "$rc" -ne 0 ]; then
+		echo "ERROR: chromium exited $rc on $url"
+		sed 's/^/  /' "$tmp/$name.log" | tail -n 20
+		exit 99
+	fi
+}
+
+# The page's console and load errors, as Chromium logs them.
+console_errors() {
+	grep -E 'CONSOLE|Not allowed to load|net::ERR_' "$tmp/$1.log"
+}
+
+dump() {
+	browse "$1" "$2" --dump-dom
+}
+
+# shoot NAME URL WIDTH HEIGHT: a screenshot into $shots/NAME.png.
+shoot() {
+	browse "shot-$1" "$2" --hide-scrollbars --window-size="$3,$4" \
+	    --screenshot="$shots/$1.png"
+	if ! head -c 8 "$shots/$1.png" 2>/dev/null | od -An -c | grep -q 'P   N   G'; then
+		fail "no PNG screenshot of $1"
+	elif [ "$(wc -c <"$shots/$1.png")" -lt 20000 ]; then
+		fail "the screenshot of $1 looks empty ($(wc -c <"$shots/$1.png") bytes)"
+	fi
+	if console_errors "shot-$1" >/dev/null; then
+		fail "console output while showing $1:"
+		console_errors "shot-$1" | sed 's/^/  /'
+	fi
+}
+
+# The SVG's own size, for a screenshot that shows all of it.
+svg_size() {
+	sed -n 's/^<svg [^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1 \2/p' "$1" | head -n 1
+}
+
+# count NAME PATTERN: lines of the DOM matching an extended regex, one
+# match a line.
+count() {
+	grep -oE "$2" "$tmp/$1.dom" | wc -l | tr -d ' '
+}
+
+expect_count() {
+	n=$(count "$1" "$2")
+	[ "$n" -eq "$3" ] || fail "$1: $4: $n times, expected $3"
+}
+
+"$sample" "$tmp/site" || { echo "ERROR: draw-sample failed"; exit 99; }
+site="file://$tmp/site"
+
+# The checks are known to catch what they look for.
+cat >"$tmp/site/noisy.html" <<'EOF'
+<!DOCTYPE html><html><body><script>console.error("deliberate"); nosuch();</script></body></html>
+EOF
+printf '<svg xmlns="http://www.w3.org/2000/svg"><g></svg>\n' >"$tmp/site/broken.svg"
+dump noisy "$site/noisy.html"
+console_errors noisy >/dev/null || { echo "ERROR: console errors are not seen in the log"; exit 99; }
+dump broken "$site/broken.svg"
+grep -q parsererror "$tmp/broken.dom" || { echo "ERROR: a broken SVG is not seen"; exit 99; }
+
+# The report: script ran, no console output, four runs, all shown.
+dump report "$site/index.html"
+console_errors report >/dev/null && { fail "console output on the report:"; console_errors report; }
+grep -q '<html lang="en" class="js">' "$tmp/report.dom" || fail "report: the script did not run"
+expect_count report '<tbody class="run[^"]*" id="case-' 4 "case runs"
+grep -q '<span id="shown">4 of 4 shown</span>' "$tmp/report.dom" || fail "report: not 4 of 4 shown"
+grep -q '<table id="matrix">' "$tmp/report.dom" || fail "report: no compare matrix"
+expect_count report '<td class="changed">' 1 "changed matrix cells"
+
+# Sorted by lost bytes, descending; the order of the tbodies shows it.
+dump sorted "$site/index.html?sort=lost&dir=desc"
+order=$(grep -oE '<tbody class="run[^"]*" id="case-[^"]*"' "$tmp/sorted.dom" |
+    sed 's/.*id="case-//; s/"$//' | tr '\n' ' ')
+[ "$order" = "close-unread-truncates-ipv4 veth-long-transfer fork-child-unread-sigpipe veth-delay-needs-netem " ] ||
+	fail "sorted by lost: $order"
+grep -q '<th data-key="lost" data-type="num" aria-sort="descending">' "$tmp/sorted.dom" ||
+	fail "sorted: the lost column is not marked descending"
+
+# Filtered by status and by words.
+dump notpass "$site/index.html?status=!PASS"
+grep -q '<span id="shown">2 of 4 shown</span>' "$tmp/notpass.dom" || fail "status=!PASS: not 2 of 4 shown"
+expect_count notpass '<tbody class="run[^"]*" id="case-[^"]*" [^>]*hidden' 2 "hidden runs (status=!PASS)"
+dump words "$site/index.html?q=SIGPIPE%20truncated"
+grep -q '<span id="shown">1 of 4 shown</span>' "$tmp/words.dom" || fail "q=SIGPIPE truncated: not 1 of 4 shown"
+
+# A link to a case opens it.
+dump opened "$site/index.html#case-veth-long-transfer"
+grep -q '<tbody class="run open" id="case-veth-long-transfer"' "$tmp/opened.dom" ||
+	fail "#case-veth-long-transfer did not open that case"
+expect_count opened '<tbody class="run open"' 1 "opened runs"
+
+# The ladders: they parse, print nothing, and hold what their case implies.
+for svg in close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpipe; do
+	dump "$svg" "$site/captures/$svg.svg"
+	grep -q parsererror "$tmp/$svg.dom" && fail "$svg.svg does not parse:" &&
+		grep -o 'error on line[^<]*' "$tmp/$svg.dom"
+	console_errors "$svg" >/dev/null && { fail "console output on $svg.svg:"; console_errors "$svg"; }
+	expect_count "$svg" '<g class="lane" data-lane="client" data-end="client">' 1 "client lane"
+	expect_count "$svg" '<g class="lane" data-lane="server" data-end="server">' 1 "server lane"
+	expect_count "$svg" '<g class="segment syn">' 2 "SYN and SYN+ACK"
+	grep -q '>Where the data went</text>' "$tmp/$svg.dom" || fail "$svg: no loss spans"
+done
+# close-unread-truncates: the request, the answer, one RST+ACK, no FIN.
+expect_count close-unread-truncates-v4 '<g class="segment data">' 4 "data arrows"
+expect_count close-unread-truncates-v4 '<g class="segment rst-ack">' 1 "RST+ACK"
+expect_count close-unread-truncates-v4 '<g class="segment rst-bare">' 0 "bare RST"
+expect_count close-unread-truncates-v4 '<g class="segment fin">' 0 "FIN"
+expect_count close-unread-truncates-v4 '<g class="lane"' 2 "lanes"
+grep -q '>close() 0.063 ms — unread 100 B, unsent 3,815,424 B, unacked 3,910,656 B</text>' \
+    "$tmp/close-unread-truncates-v4.dom" || fail "close-unread-truncates: close() and its queues"
+grep -q '>never on the wire: 3,815,424 B (96.8%)</text>' "$tmp/close-unread-truncates-v4.dom" ||
+	fail "close-unread-truncates: the unsent bytes"
+# The long transfer: folded into bands, the end in full, both RST kinds.
+expect_count veth-long-transfer '<g class="band data' 2 "data bands"
+expect_count veth-long-transfer '<g class="segment fin">' 1 "FIN"
+expect_count veth-long-transfer '<g class="segment rst-ack">' 1 "RST+ACK"
+expect_count veth-long-transfer '<g class="segment rst-bare">' 1 "bare RST"
+expect_count veth-long-transfer '<g class="segment data lost">' 1 "a segment lost in flight"
+expect_count veth-long-transfer '<g class="segment data retransmission">' 1 "a retransmission"
+[ "$(wc -c <"$tmp/site/captures/veth-long-transfer.svg")" -lt 60000 ] ||
+	fail "veth-long-transfer.svg is not bounded: $(wc -c <"$tmp/site/captures/veth-long-transfer.svg") bytes"
+# The forked server: a child's lane, its RST+ACK, the bare RST, SIGPIPE.
+expect_count fork-child-unread-sigpipe '<g class="lane" data-lane="server.child" data-end="server">' 1 "child lane"
+expect_count fork-child-unread-sigpipe '<g class="call signal">' 1 "signal"
+expect_count fork-child-unread-sigpipe '<g class="call exit">' 3 "exits"
+expect_count fork-child-unread-sigpipe '<g class="segment rst-bare">' 1 "bare RST"
+
+# Screenshots: the report, a case opened, each ladder whole.
+shoot report "$site/index.html" 1280 900
+shoot report-open "$site/index.html?q=close-unread&open=all" 1280 1500
+for svg in close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpipe; do
+	set -- $(svg_size "$tmp/site/captures/$svg.svg")
+	[ $# -eq 2 ] || { fail "$svg.svg: no width and height"; continue; }
+	shoot "ladder-$svg" "$site/captures/$svg.svg" "$1" "$2"
+done
+[ -n "${DRAW_SHOTS:-}" ] && echo "screenshots in $shots"
+
+[ "$failures" -eq 0 ] || exit 1
+exit 0
