@@ -15,6 +15,7 @@ cli_usage(FILE *out)
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe baseline record [-o FILE] RUN.json...\n"
 	    "       closeprobe compare [--markdown] [--brief] BASELINE RUN...\n"
+	    "       closeprobe draw [--conn N] [-o FILE.svg|-] FILE.pcap\n"
 	    "       closeprobe --help | --version\n"
 	    "\n"
 	    "Runs scripted TCP close cases on the kernel's stack, captures each with\n"

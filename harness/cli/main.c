@@ -6,6 +6,7 @@
  *   closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...
  *   closeprobe baseline record [-o FILE] RUN.json...
  *   closeprobe compare [--markdown] [--brief] BASELINE RUN...
+ *   closeprobe draw [--conn N] [-o FILE.svg|-] FILE.pcap
  *
  * Each subcommand lives in a file of its own (cmd_*.c); the library they
  * call prints nothing.
@@ -18,6 +19,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "cmd_compare.h"
+#include "cmd_draw.h"
 #include "cmd_list.h"
 #include "cmd_run.h"
 #include "config.h"
@@ -66,6 +68,8 @@ main(int argc, char **argv)
 		return baseline_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compare") == 0)
 		return compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "draw") == 0)
+		return draw_main(argc - 1, argv + 1);
 	fprintf(stderr, "closeprobe: unknown command '%s'\n", argv[1]);
 	cli_usage(stderr);
 	return EXIT_USAGE;

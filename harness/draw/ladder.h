@@ -161,4 +161,24 @@ int ladder_write_svg(const struct ladder *l, FILE *out, char *err,
 /* "never on the wire", "on the wire, never read", ... */
 const char *ladder_loss_kind_name(enum ladder_loss_kind kind);
 
+/* What ladder_read_capture() found. */
+struct ladder_capture_info {
+	size_t records;		/* read from the file */
+	size_t connections;	/* TCP connections told apart, in order of first packet */
+	size_t packets;		/* of the connection drawn */
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t client_addr[16], server_addr[16];	/* IPv4 in the first 4 bytes */
+	uint16_t client_port, server_port;
+};
+
+/*
+ * Add the segments of connection number conn (1-based, in order of first
+ * packet; a new SYN on an address pair starts a new one) of the capture
+ * at path to l, whose lanes the caller made.  The client is the end that
+ * sent the SYN (or, without a handshake, the first packet).  0, or -1
+ * with err (libpcap's message, or "no connection N: the capture holds K").
+ */
+int ladder_read_capture(struct ladder *l, const char *path, size_t conn,
+    struct ladder_capture_info *info, char *err, size_t errlen);
+
 #endif /* ladder_h */

@@ -5,7 +5,8 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/draw/grow.c harness/draw/grow.h \
 	harness/draw/markup.c harness/draw/markup.h \
 	harness/draw/svg.c harness/draw/svg.h \
-	harness/draw/ladder.c harness/draw/ladder-svg.c harness/draw/ladder.h \
+	harness/draw/ladder.c harness/draw/ladder-svg.c harness/draw/ladder-capture.c \
+	harness/draw/ladder.h \
 	harness/draw/ladder-int.h \
 	harness/draw/html.c harness/draw/html.h
 

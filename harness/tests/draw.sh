@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# draw.sh - closeprobe draw on a capture a case wrote: an SVG with the
+# case's lanes and its RST+ACK, written beside the pcap or to standard
+# output; a connection the capture lacks, or an unreadable file, is 99;
+# usage errors are 2.
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin draw
+
+"$CLOSEPROBE" run --captures "$tmp/cap" "$srcdir/cases/close-unread-small-reset.case" \
+    >"$tmp/run.out" 2>&1
+rc=$?
+skip_without_namespaces "$tmp/run.out"
+[ "$rc" -eq 0 ] || { cat "$tmp/run.out"; fail "the case exited $rc"; }
+pcap=$tmp/cap/close-unread-small-reset.pcap
+
+"$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
+svg=$tmp/cap/close-unread-small-reset.svg
+[ -s "$svg" ] || fail "no $svg beside the pcap"
+grep -q 'connection 1 of 1, 8 packets' "$tmp/err" || fail "draw said: $(cat "$tmp/err")"
+head -c 200 "$svg" | grep -q '<svg' || fail "not an SVG: $(head -c 80 "$svg")"
+tail -c 20 "$svg" | grep -q '</svg>' || fail "the SVG is not closed"
+grep -q '>client<' "$svg" || fail "no client lane"
+grep -q '>server<' "$svg" || fail "no server lane"
+grep -q 'RST+ACK' "$svg" || fail "the server's RST+ACK is not drawn"
+grep -q 'SYN+ACK' "$svg" || fail "the handshake is not drawn"
+grep -Eq '<script|href="http' "$svg" && fail "the SVG is not self-contained"
+
+"$CLOSEPROBE" draw -o - "$pcap" >"$tmp/stdout.svg" 2>/dev/null || fail "draw -o - exited $?"
+cmp -s "$svg" "$tmp/stdout.svg" || fail "standard output differs from the file"
+
+"$CLOSEPROBE" draw --conn 2 "$pcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 99 ] || fail "a missing connection is not 99"
+grep -q 'no connection 2: the capture holds 1 TCP connection' "$tmp/err" ||
+	fail "message: $(cat "$tmp/err")"
+"$CLOSEPROBE" draw "$tmp/none.pcap" >/dev/null 2>"$tmp/err"
+[ $? -eq 99 ] || fail "an unreadable capture is not 99"
+"$CLOSEPROBE" draw >/dev/null 2>&1
+[ $? -eq 2 ] || fail "draw without a capture is not a usage error"
+"$CLOSEPROBE" draw --conn 0 "$pcap" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--conn 0 is not a usage error"
+
+[ "$failures" -eq 0 ]
