@@ -211,11 +211,21 @@ conn_differs(const struct conn *a, const struct conn *b, char *why,
 	return false;
 }
 
+/* Is c on seg's ports (seg NULL: any connection is)? */
+static bool
+on_ports(const struct conn *c, const struct tcp_segment *seg)
+{
+	if (seg == NULL)
+		return true;
+	return (c->port[0] == seg->src_port && c->port[1] == seg->dst_port) ||
+	    (c->port[0] == seg->dst_port && c->port[1] == seg->src_port);
+}
+
 /*
- * After seg: the connections held (in keep-all mode, of these only the
- * one on seg's ports, which seg touched: comparing all of them each time
- * would be quadratic) and those handed on since the last call, both
- * paths alike?  seg NULL: compare every connection held.
+ * After seg: the connections held and those handed on since the last
+ * call, both paths alike?  Of those held, only the ones on seg's ports,
+ * which seg touched (comparing all of them each time would make a run
+ * quadratic); seg NULL: every connection held.
  */
 static bool
 lane_differs(struct lane *l, const struct tcp_segment *seg, char *why,
@@ -247,7 +257,8 @@ lane_differs(struct lane *l, const struct tcp_segment *seg, char *why,
 		}
 	} else {
 		for (i = 0; i < count; i++)
-			if (conn_differs(conn_table_get(ta, i),
+			if (on_ports(conn_table_get(ta, i), seg) &&
+			    conn_differs(conn_table_get(ta, i),
 			    conn_table_get(tb, i), field, sizeof(field))) {
 				snprintf(why, size, "connection %zu held: %s", i,
 				    field);
@@ -278,7 +289,7 @@ static bool
 finish_due(const struct lane *l, uint64_t index)
 {
 	size_t every = FASTPATH_FINISH_EVERY *
-	    (1 + conn_table_count(l->table[PATH_FAST]) / FASTPATH_FINISH_EVERY);
+	    (1 + conn_table_count(l->table[PATH_FAST]) / 2);
 
 	return index % every == 0;
 }
@@ -353,6 +364,8 @@ run_mode(const uint8_t *data, size_t size, bool streaming,
 	if (lane_init(&lane, streaming) == -1)
 		return -1;
 	memset(world, 0, sizeof(world));
+	if (size > (size_t)FASTPATH_MAX_RECORDS * FASTPATH_RECORD_SIZE)
+		size = (size_t)FASTPATH_MAX_RECORDS * FASTPATH_RECORD_SIZE;
 	for (off = 0; off + FASTPATH_RECORD_SIZE <= size && !result->differ;
 	    off += FASTPATH_RECORD_SIZE) {
 		segment_from_record(data + off, world, &ts_ns, &seg);

@@ -24,7 +24,7 @@
 
 enum {
 	SEEDS = 120,		/* inputs per kind */
-	MAX_RECORDS = 6000,	/* per input */
+	MAX_RECORDS = FASTPATH_MAX_RECORDS,	/* per input */
 	LONG_GAP_MS = 255,	/* a record's largest time step */
 	PAYLOAD_MAX = 255
 };
@@ -64,16 +64,16 @@ struct profile {
 };
 
 static const struct profile in_order = {
-	"in-order", 1, 1, 800, 0, 0, 0, 5, 0, 10, false, false
+	"in-order", 1, 1, 400, 0, 0, 0, 5, 0, 10, false, false
 };
 static const struct profile reordered = {
-	"reordered", 2, 1, 600, 6, 8, 1, 15, 3, 30, false, true
+	"reordered", 2, 1, 200, 6, 8, 1, 15, 3, 30, false, true
 };
 static const struct profile teardowns = {
 	"teardowns", 3, 3, 40, 3, 5, 0, 10, 5, 50, true, true
 };
 static const struct profile many = {
-	"many", FASTPATH_TUPLES, 6, 120, 4, 6, 2, 10, 3, 40, true, true
+	"many", FASTPATH_TUPLES, 4, 20, 4, 6, 2, 10, 3, 40, true, true
 };
 
 /* A seeded generator (xorshift64*) and the records it writes. */
@@ -428,7 +428,7 @@ START_TEST(paths_agree_random_records)
 
 	for (seed = 1; seed <= SEEDS; seed++) {
 		gen_init(&g, seed + 1000);
-		g.len = (size_t)gen_below(&g, 4000) * FASTPATH_RECORD_SIZE;
+		g.len = (size_t)gen_below(&g, MAX_RECORDS) * FASTPATH_RECORD_SIZE;
 		for (i = 0; i < g.len; i++)
 			g.buf[i] = (uint8_t)gen_rand(&g);
 		/* Now and then a short last record, which is ignored. */
