@@ -21,23 +21,6 @@ holes_retire_lowest(struct stream_state *st)
 	    st->nholes * sizeof(st->holes[0]));
 }
 
-int
-stream_reserve(struct stream_state *st, const struct tcp_segment *seg,
-    int64_t offset)
-{
-	int64_t start = offset + ((seg->flags & TCP_FLAG_SYN) ? 1 : 0);
-
-	/* Only data past the highest end opens a hole. */
-	if (seg->payload_len == 0 || (seg->flags & TCP_FLAG_RST) ||
-	    start <= st->highest_end || st->holes != NULL)
-		return 0;
-	st->holes = calloc(STREAM_MAX_HOLES, sizeof(*st->holes));
-	if (st->holes == NULL)
-		return -1;
-	st->holes_capacity = STREAM_MAX_HOLES;
-	return 0;
-}
-
 /* Captured bytes [start, end), all below highest_end, fill holes. */
 static void
 holes_fill(struct stream_state *st, int64_t start, int64_t end)
@@ -86,9 +69,8 @@ holes_fill(struct stream_state *st, int64_t start, int64_t end)
 	}
 }
 
-/* A data segment [start, end) was captured; call before highest_end moves. */
-static void
-note_data(struct stream_state *st, int64_t start, int64_t end)
+void
+stream_note_data(struct stream_state *st, int64_t start, int64_t end)
 {
 	if (start < 0)
 		start = 0;
@@ -107,71 +89,14 @@ note_data(struct stream_state *st, int64_t start, int64_t end)
 		    end < st->highest_end ? end : st->highest_end);
 }
 
-void
-stream_track_sender(struct conn *c, enum conn_side side,
-    struct stream_state *st, const struct tcp_segment *seg, int64_t offset)
+int
+stream_holes_alloc(struct stream_state *st)
 {
-	struct conn_half *h = &c->half[side];
-	bool syn = (seg->flags & TCP_FLAG_SYN) != 0;
-	int64_t start, end;
-
-	if (syn) {
-		if (!h->syn_seen) {
-			h->syn_seen = true;
-			h->isn = seg->seq;
-		}
-		if (seg->flags & TCP_FLAG_ACK)
-			c->synack_seen = true;
-		else
-			c->syn_seen = true;
-	}
-	if (seg->flags & TCP_FLAG_RST)
-		return;
-	/* The SYN takes one sequence number; data starts after it. */
-	start = offset + (syn ? 1 : 0);
-	end = start + seg->payload_len;
-	stream_note_offset(st, end);
-	if (seg->payload_len > 0) {
-		note_data(st, start, end);
-		if (c->half[conn_side_other(side)].fin_seen)
-			st->data_after_peer_fin = true;
-	}
-	/*
-	 * Only data counts: the seq of a bare ACK after a FIN is one past
-	 * the FIN's slot, which is no stream byte.
-	 */
-	if (seg->payload_len > 0 && end > st->highest_end)
-		st->highest_end = end;
-	h->payload_bytes = stream_offset_bytes(st->highest_end);
-	if (seg->payload_len > 0)
-		h->payload_packets++;
-	if (!syn && seg->window == 0)
-		h->zero_window_seen = true;
-	if (!syn) {
-		st->last_window = seg->window;
-		st->window_seen = true;
-	}
-}
-
-bool
-stream_track_ack(struct conn *c, enum conn_side side,
-    struct stream_state *peer_st, const struct tcp_segment *seg,
-    int64_t *ack_offset)
-{
-	int64_t offset;
-
-	if (!(seg->flags & TCP_FLAG_ACK))
-		return false;
-	/* A peer not yet seen: what it is acked for is its offset 0. */
-	if (!peer_st->have_base)
-		stream_set_base(peer_st, seg->ack);
-	offset = stream_offset(peer_st, seg->ack);
-	stream_note_offset(peer_st, offset);
-	if (offset > peer_st->highest_ack)
-		peer_st->highest_ack = offset;
-	stream_update_acked(&c->half[conn_side_other(side)], peer_st);
-	*ack_offset = offset;
-	return true;
+	st->holes = calloc(STREAM_MAX_HOLES, sizeof(*st->holes));
+	if (st->holes == NULL)
+		return -1;
+	st->holes_capacity = STREAM_MAX_HOLES;
+	return 0;
 }
 
 void

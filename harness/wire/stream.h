@@ -9,8 +9,8 @@
  * sequence space that no captured segment filled, the highest data and
  * the highest ACK from the peer, and the sender's last window.
  *
- * The unwrapping helpers are static inline: the tracker's fast path
- * (conntable.c) runs them on nearly every segment.
+ * What runs on every segment is static inline here: the tracker's fast
+ * path and general path (conntable.c) inline it.
  */
 #ifndef stream_h
 #define stream_h
@@ -116,13 +116,32 @@ stream_contiguous_end(const struct stream_state *st,
 	return end;
 }
 
+/* The hole list, allocated once and whole.  0, or -1 on ENOMEM. */
+int stream_holes_alloc(struct stream_state *st);
+
+/*
+ * A data segment [start, end) was captured: open a hole before it or
+ * fill holes with it.  Call before highest_end moves.
+ */
+void stream_note_data(struct stream_state *st, int64_t start, int64_t end);
+
 /*
  * Before a segment changes anything: allocate what it will need (the
  * hole list, once and whole), so that stream_track_sender() never fails
  * half-way.  offset is that of seg->seq.  0, or -1 on ENOMEM.
  */
-int stream_reserve(struct stream_state *st, const struct tcp_segment *seg,
-    int64_t offset);
+static inline int
+stream_reserve(struct stream_state *st, const struct tcp_segment *seg,
+    int64_t offset)
+{
+	int64_t start = offset + ((seg->flags & TCP_FLAG_SYN) ? 1 : 0);
+
+	/* Only data past the highest end opens a hole. */
+	if (seg->payload_len == 0 || (seg->flags & TCP_FLAG_RST) ||
+	    start <= st->highest_end || st->holes != NULL)
+		return 0;
+	return stream_holes_alloc(st);
+}
 
 /*
  * The sequence space of the sender's own stream: the SYN (ISN,
@@ -130,16 +149,78 @@ int stream_reserve(struct stream_state *st, const struct tcp_segment *seg,
  * not stream data), its data (highest end, holes) and window.  offset
  * is that of seg->seq (the stream's base is set).
  */
-void stream_track_sender(struct conn *c, enum conn_side side,
-    struct stream_state *st, const struct tcp_segment *seg, int64_t offset);
+static inline void
+stream_track_sender(struct conn *c, enum conn_side side,
+    struct stream_state *st, const struct tcp_segment *seg, int64_t offset)
+{
+	struct conn_half *h = &c->half[side];
+	bool syn = (seg->flags & TCP_FLAG_SYN) != 0;
+	int64_t start, end;
+
+	if (syn) {
+		if (!h->syn_seen) {
+			h->syn_seen = true;
+			h->isn = seg->seq;
+		}
+		if (seg->flags & TCP_FLAG_ACK)
+			c->synack_seen = true;
+		else
+			c->syn_seen = true;
+	}
+	if (seg->flags & TCP_FLAG_RST)
+		return;
+	/* The SYN takes one sequence number; data starts after it. */
+	start = offset + (syn ? 1 : 0);
+	end = start + seg->payload_len;
+	stream_note_offset(st, end);
+	if (seg->payload_len > 0) {
+		/* In order with no holes (most data) changes no hole. */
+		if (start > st->highest_end || st->nholes > 0)
+			stream_note_data(st, start, end);
+		if (c->half[conn_side_other(side)].fin_seen)
+			st->data_after_peer_fin = true;
+	}
+	/*
+	 * Only data counts: the seq of a bare ACK after a FIN is one past
+	 * the FIN's slot, which is no stream byte.
+	 */
+	if (seg->payload_len > 0 && end > st->highest_end)
+		st->highest_end = end;
+	h->payload_bytes = stream_offset_bytes(st->highest_end);
+	if (seg->payload_len > 0)
+		h->payload_packets++;
+	if (!syn && seg->window == 0)
+		h->zero_window_seen = true;
+	if (!syn) {
+		st->last_window = seg->window;
+		st->window_seen = true;
+	}
+}
 
 /*
  * The ACK field speaks about the peer's stream (peer_st).  False if seg
  * has no ACK; else *ack_offset is the ACK's offset in the peer's stream.
  */
-bool stream_track_ack(struct conn *c, enum conn_side side,
+static inline bool
+stream_track_ack(struct conn *c, enum conn_side side,
     struct stream_state *peer_st, const struct tcp_segment *seg,
-    int64_t *ack_offset);
+    int64_t *ack_offset)
+{
+	int64_t offset;
+
+	if (!(seg->flags & TCP_FLAG_ACK))
+		return false;
+	/* A peer not yet seen: what it is acked for is its offset 0. */
+	if (!peer_st->have_base)
+		stream_set_base(peer_st, seg->ack);
+	offset = stream_offset(peer_st, seg->ack);
+	stream_note_offset(peer_st, offset);
+	if (offset > peer_st->highest_ack)
+		peer_st->highest_ack = offset;
+	stream_update_acked(&c->half[conn_side_other(side)], peer_st);
+	*ack_offset = offset;
+	return true;
+}
 
 /*
  * When the connection is finished: h->missed_bytes (bytes in holes no

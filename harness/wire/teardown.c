@@ -7,9 +7,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* The loss-risk flags an RST from side can raise. */
-static void
-flag_rst(struct conn *c, enum conn_side side,
+void
+teardown_flag_rst(struct conn *c, enum conn_side side,
     const struct stream_state stream[2])
 {
 	struct conn_half *h = &c->half[side];
@@ -26,44 +25,6 @@ flag_rst(struct conn *c, enum conn_side side,
 		c->flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
 	if (peer_st->window_seen && peer_st->last_window == 0)
 		c->flags |= CONN_FLAG_RST_ZERO_WINDOW;
-}
-
-void
-teardown_track(struct conn *c, enum conn_side side,
-    const struct stream_state stream[2], const struct tcp_segment *seg,
-    uint64_t index, int64_t offset)
-{
-	struct conn_half *h = &c->half[side];
-	/* The SYN takes one sequence number; data starts after it. */
-	int64_t start = offset + ((seg->flags & TCP_FLAG_SYN) ? 1 : 0);
-	int64_t end = start + seg->payload_len;
-
-	if (seg->flags & TCP_FLAG_RST) {
-		h->rst_count++;
-		if (h->rst_count == 1) {
-			h->first_rst_kind = (seg->flags & TCP_FLAG_ACK) ?
-			    RST_KIND_WITH_ACK : RST_KIND_BARE;
-			h->first_rst_ts_ns = seg->ts_ns;
-			h->first_rst_index = index;
-			h->first_rst_offset = stream_offset_bytes(start);
-		}
-		if (c->first_rst_side < 0)
-			c->first_rst_side = side;
-		c->ended = true;
-		/* Before this segment's FIN: flag_rst() asks for an earlier one. */
-		flag_rst(c, side, stream);
-	}
-	if ((seg->flags & TCP_FLAG_FIN) && !h->fin_seen) {
-		h->fin_seen = true;
-		h->fin_ts_ns = seg->ts_ns;
-		h->fin_index = index;
-		h->fin_offset = stream_offset_bytes(end);
-		if (c->first_fin_side < 0)
-			c->first_fin_side = side;
-		stream_update_acked(h, &stream[side]);
-	}
-	if (c->half[SIDE_ORIG].fin_seen && c->half[SIDE_RESP].fin_seen)
-		c->ended = true;
 }
 
 void
