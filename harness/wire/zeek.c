@@ -21,20 +21,6 @@ zeek_init(struct zeek_conn *z, struct conn *c)
 		c->history[z->history_len++] = '^';
 }
 
-void
-zeek_history_add(struct zeek_conn *z, struct conn *c, enum conn_side side,
-    char upper)
-{
-	char code = side == SIDE_ORIG ? upper : (char)(upper - 'A' + 'a');
-
-	if (z->history_len + 1 >= sizeof(c->history)) {
-		c->history_truncated = true;
-		return;
-	}
-	c->history[z->history_len++] = code;
-	c->history[z->history_len] = '\0';
-}
-
 uint64_t
 zeek_size(const struct zeek_conn *z, const struct conn *c,
     enum conn_side side)

@@ -56,9 +56,24 @@ struct zeek_conn {
 /* A new connection c (its flipped bit set): thresholds, the '^'. */
 void zeek_init(struct zeek_conn *z, struct conn *c);
 
-/* Append a history letter: upper case for the originator. */
-void zeek_history_add(struct zeek_conn *z, struct conn *c,
-    enum conn_side side, char upper);
+/*
+ * Append a history letter: upper case for the originator.  Inline, as is
+ * all that runs per segment: a call here, even one rarely made, would
+ * cost the fast path its registers.
+ */
+static inline void
+zeek_history_add(struct zeek_conn *z, struct conn *c, enum conn_side side,
+    char upper)
+{
+	char code = side == SIDE_ORIG ? upper : (char)(upper - 'A' + 'a');
+
+	if (z->history_len + 1 >= sizeof(c->history)) {
+		c->history_truncated = true;
+		return;
+	}
+	c->history[z->history_len++] = code;
+	c->history[z->history_len] = '\0';
+}
 
 /* Has side's history already the letter of mask (an enum zeek_history_bit)? */
 static inline bool
