@@ -6,4 +6,5 @@ harness_closeprobe_SOURCES += \
 	harness/cli/cmd_run.c harness/cli/cmd_run.h \
 	harness/cli/cmd_list.c harness/cli/cmd_list.h \
 	harness/cli/cmd_compare.c harness/cli/cmd_compare.h \
-	harness/cli/cmd_draw.c harness/cli/cmd_draw.h
+	harness/cli/cmd_draw.c harness/cli/cmd_draw.h \
+	harness/cli/cmd_analyze.c harness/cli/cmd_analyze.h

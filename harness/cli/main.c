@@ -16,7 +16,7 @@
 
 #include <pcap/pcap.h>
 
-#include "analyze.h"
+#include "cmd_analyze.h"
 #include "cli.h"
 #include "cmd_compare.h"
 #include "cmd_draw.h"

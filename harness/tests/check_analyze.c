@@ -5,7 +5,8 @@
  *
  * Connection-level tests feed struct tcp_segment to the tracker; file
  * tests write captures with pcap_open_dead() + pcap_dump() into a
- * mkdtemp() directory and run analyze_run() on them.
+ * mkdtemp() directory and run the command line (cmd_analyze_run()) or
+ * the library (analyze_file()) on them.
  */
 #include <check.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <pcap/pcap.h>
 
 #include "analyze.h"
+#include "cmd_analyze.h"
 #include "conntrack.h"
 #include "decode.h"
 #include "trace.h"
@@ -849,7 +851,7 @@ START_TEST(streaming_callback_failure)
 }
 END_TEST
 
-/* ---- files: every link type, through analyze_run() */
+/* ---- files: every link type, through the command line */
 
 static pcap_t *
 open_writer(struct talk *t, const char *path, int linktype, int snaplen)
@@ -868,7 +870,7 @@ close_writer(struct talk *t, pcap_t *dead)
 	t->dumper = NULL;
 }
 
-/* Output of analyze_run(), NUL-terminated, and its status. */
+/* Output of cmd_analyze_run(), NUL-terminated, and its status. */
 struct run_result {
 	int status;
 	char *out;
@@ -886,7 +888,7 @@ run_analyze(int argc, const char **argv)
 	err = open_memstream(&r.err, &err_len);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_ptr_nonnull(err);
-	r.status = analyze_run(argc, (char **)argv, out, err);
+	r.status = cmd_analyze_run(argc, (char **)argv, out, err);
 	fclose(out);
 	fclose(err);
 	return r;
@@ -1019,15 +1021,13 @@ START_TEST(file_not_tcp_counted)
 }
 END_TEST
 
-START_TEST(file_port_reuse_and_text)
+/* A clean exchange, then the port reused and refused: SF, then REJ. */
+static void
+write_reuse_capture(const char *path)
 {
-	const char *argv[2];
-	char path[PATH_SIZE];
-	struct run_result r;
 	struct talk t;
 	pcap_t *dead;
 
-	test_tmpdir_path(path, sizeof(path), "reuse.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	clean_exchange(&t);
@@ -1036,6 +1036,16 @@ START_TEST(file_port_reuse_and_text)
 	t.seq[SERVER] = 0;
 	say(&t, SERVER, RST | ACK, 0);
 	close_writer(&t, dead);
+}
+
+START_TEST(file_port_reuse_and_text)
+{
+	const char *argv[2];
+	char path[PATH_SIZE];
+	struct run_result r;
+
+	test_tmpdir_path(path, sizeof(path), "reuse.pcap");
+	write_reuse_capture(path);
 
 	argv[0] = "analyze";
 	argv[1] = path;
@@ -1050,21 +1060,29 @@ START_TEST(file_port_reuse_and_text)
 }
 END_TEST
 
-START_TEST(fail_on_flags)
+/* Data the client never acks, then the server's RST: rst-unacked. */
+static void
+write_unacked_rst_capture(const char *path)
 {
-	const char *argv[5];
-	char path[PATH_SIZE];
-	struct run_result r;
 	struct talk t;
 	pcap_t *dead;
 
-	test_tmpdir_path(path, sizeof(path), "flags.pcap");
 	talk_init(&t, AF_INET, 100, 900);
 	dead = open_writer(&t, path, DLT_EN10MB, 256);
 	handshake(&t);
 	say(&t, SERVER, ACK, 1000);
 	say(&t, SERVER, RST | ACK, 0);
 	close_writer(&t, dead);
+}
+
+START_TEST(fail_on_flags)
+{
+	const char *argv[5];
+	char path[PATH_SIZE];
+	struct run_result r;
+
+	test_tmpdir_path(path, sizeof(path), "flags.pcap");
+	write_unacked_rst_capture(path);
 
 	argv[0] = "analyze";
 	argv[1] = "--fail-on";
@@ -1334,6 +1352,202 @@ START_TEST(several_files_one_bad)
 }
 END_TEST
 
+/* ---- options anywhere: getopt_long() permutes */
+
+static void
+set_argv(const char **argv, const char *a0, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	argv[0] = a0;
+	argv[1] = a1;
+	argv[2] = a2;
+	argv[3] = a3;
+	argv[4] = a4;
+}
+
+START_TEST(options_after_files)
+{
+	const char *argv[5];
+	char path[PATH_SIZE];
+	struct run_result r;
+
+	test_tmpdir_path(path, sizeof(path), "after.pcap");
+	write_unacked_rst_capture(path);
+
+	/* getopt_long() permutes argv: each run sets all of it. */
+	set_argv(argv, "analyze", path, "--json", NULL, NULL);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "{\"type\":\"conn\"");
+	assert_has(r.out, "\"fail_on_matched\":0,\"exit_status\":0");
+	run_free(&r);
+
+	set_argv(argv, "analyze", path, "--fail-on", "rst-unacked", "--json");
+	r = run_analyze(5, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	assert_has(r.out, "\"fail_on_matched\":1,\"exit_status\":1");
+	run_free(&r);
+
+	/* After "--" an option is a file name. */
+	set_argv(argv, "analyze", "--", "--json", NULL, NULL);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "closeprobe analyze: --json: ");
+	assert_has(r.out, "summary: 0 connections in 1 file (1 bad)");
+	run_free(&r);
+
+	set_argv(argv, "analyze", path, "-x", NULL, NULL);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	assert_has(r.err, "unknown option '-x'\nusage: closeprobe analyze");
+	run_free(&r);
+
+	set_argv(argv, "analyze", path, "--json=yes", NULL, NULL);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	assert_has(r.err, "unknown option '--json=yes'");
+	run_free(&r);
+
+	set_argv(argv, "analyze", path, "--fail-on", NULL, NULL);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_USAGE);
+	ck_assert_str_eq(r.err,
+	    "closeprobe analyze: --fail-on needs a list of flags\n");
+	ck_assert_str_eq(r.out, "");
+	run_free(&r);
+}
+END_TEST
+
+/* ---- the library: connections to a callback, errors as values */
+
+struct seen {
+	int count;
+	enum conn_state state[4];
+	char file[PATH_SIZE];
+	int fail_at;		/* fail on this connection (1-based), or 0 */
+};
+
+static int
+collect_conn(const struct conn *c, const char *file, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (seen->count < 4)
+		seen->state[seen->count] = c->state;
+	seen->count++;
+	snprintf(seen->file, sizeof(seen->file), "%s", file);
+	if (seen->count == seen->fail_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
+START_TEST(library_streams_connections)
+{
+	struct analyze_options options = { CONN_FLAG_RST_UNACKED };
+	const struct analyze_totals *totals;
+	struct analyze_file_result result;
+	struct seen seen;
+	char path[PATH_SIZE];
+	struct analyze *a;
+
+	test_tmpdir_path(path, sizeof(path), "lib.pcap");
+	write_reuse_capture(path);
+
+	a = analyze_open(&options);
+	ck_assert_ptr_nonnull(a);
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(analyze_file(a, path, collect_conn, &seen, &result),
+	    0);
+	ck_assert(!result.failed);
+	ck_assert_str_eq(result.file, path);
+	ck_assert_str_eq(seen.file, path);
+	ck_assert_int_eq(seen.count, 2);
+	ck_assert_int_eq(seen.state[0], CONN_STATE_SF);
+	ck_assert_int_eq(seen.state[1], CONN_STATE_REJ);
+	ck_assert_uint_eq(result.stats.records, 13);
+	/* A second time, without a callback: the totals add up. */
+	ck_assert_int_eq(analyze_file(a, path, NULL, NULL, &result), 0);
+	totals = analyze_totals(a);
+	ck_assert_uint_eq(totals->files, 2);
+	ck_assert_uint_eq(totals->bad_files, 0);
+	ck_assert_uint_eq(totals->connections, 4);
+	ck_assert_uint_eq(totals->per_state[CONN_STATE_SF], 2);
+	ck_assert_uint_eq(totals->per_state[CONN_STATE_REJ], 2);
+	ck_assert_uint_eq(totals->per_teardown[TEARDOWN_FIN], 2);
+	ck_assert_uint_eq(totals->records.records, 26);
+	ck_assert_uint_eq(totals->flagged, 0);
+	ck_assert_int_eq(analyze_status(a), ANALYZE_OK);
+
+	/* The callback's failure stops the file, with its record. */
+	memset(&seen, 0, sizeof(seen));
+	seen.fail_at = 1;
+	ck_assert_int_eq(analyze_file(a, path, collect_conn, &seen, &result),
+	    -1);
+	ck_assert(result.failed);
+	assert_has(result.error, "lib.pcap: record ");
+	assert_has(result.error, strerror(ENOSPC));
+	ck_assert_int_eq(analyze_status(a), ANALYZE_BAD_INPUT);
+	ck_assert_uint_eq(analyze_totals(a)->bad_files, 1);
+	analyze_close(a);
+
+	ck_assert_ptr_null(analyze_open(NULL));
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+START_TEST(library_errors_name_file_and_record)
+{
+	struct analyze_options options = { 0 };
+	struct analyze_file_result result;
+	char path[PATH_SIZE];
+	struct analyze *a;
+	struct seen seen;
+	struct talk t;
+	pcap_t *dead;
+	char *text;
+	size_t len;
+	FILE *out;
+
+	test_tmpdir_path(path, sizeof(path), "libcut.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	ck_assert_int_eq(truncate(path, 24 + 11 * 16 + 11 * 54 - 10), 0);
+
+	a = analyze_open(&options);
+	ck_assert_ptr_nonnull(a);
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(analyze_file(a, path, collect_conn, &seen, &result),
+	    -1);
+	ck_assert(result.failed);
+	assert_has(result.error, "libcut.pcap: record 11: truncated");
+	/* What was read before is still handed on. */
+	ck_assert_int_eq(seen.count, 1);
+	ck_assert_uint_eq(result.stats.records, 10);
+
+	/* The writers write where they are told. */
+	out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	analyze_write_json_file(out, &result);
+	analyze_write_text_summary(out, analyze_totals(a), 0);
+	ck_assert_int_eq(fclose(out), 0);
+	assert_has(text, "\"records\":10,");
+	assert_has(text, "record 11: truncated");
+	assert_has(text, "summary: 1 connection in 1 file (1 bad)");
+	free(text);
+
+	test_tmpdir_path(path, sizeof(path), "libmissing.pcap");
+	ck_assert_int_eq(analyze_file(a, path, NULL, NULL, &result), -1);
+	assert_has(result.error, "libmissing.pcap");
+	ck_assert_uint_eq(result.stats.records, 0);
+	ck_assert_uint_eq(analyze_totals(a)->bad_files, 2);
+	analyze_close(a);
+}
+END_TEST
+
 static Suite *
 analyze_suite(void)
 {
@@ -1393,6 +1607,9 @@ analyze_suite(void)
 	tcase_add_test(tc, bad_snaplen_and_linktype);
 	tcase_add_test(tc, bad_headers_cut);
 	tcase_add_test(tc, several_files_one_bad);
+	tcase_add_test(tc, options_after_files);
+	tcase_add_test(tc, library_streams_connections);
+	tcase_add_test(tc, library_errors_name_file_and_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

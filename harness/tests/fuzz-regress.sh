@@ -10,7 +10,7 @@ srcdir=${srcdir:-.}
 builddir=${builddir:-.}
 status=0
 total=0
-for target in fuzz_case fuzz_trace fuzz_pcap; do
+for target in fuzz_case fuzz_trace fuzz_pcap fuzz_fastpath; do
 	replay=$builddir/harness/fuzz/replay_${target#fuzz_}
 	dir=$srcdir/harness/fuzz/regress/$target
 	if [ ! -x "$replay" ]; then

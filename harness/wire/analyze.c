@@ -1,11 +1,8 @@
 /*
- * analyze.c - "closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...".
- *
- * Each file is read once, straight through, into a streaming connection
- * table: a connection that has ended is reported and freed as the file
- * goes by, so memory follows the connections open at one time, not the
- * packets.  Rows are printed as connections finish (in order of first
- * packet for those still open at the end of the file), then a summary.
+ * analyze.c - the library behind "closeprobe analyze": each file into a
+ * streaming connection table, finished connections counted and handed
+ * to the caller, and the writers of rows, file lines and the summary
+ * (see analyze.h).  Nothing here prints on its own.
  */
 #include "analyze.h"
 
@@ -25,46 +22,24 @@
 #include "trace.h"
 
 enum {
-	ERRBUF_SIZE = 1024,
-	TEARDOWN_CLASS_COUNT = TEARDOWN_FIN_THEN_RST + 1,
 	ENDPOINT_TEXT_SIZE = INET6_ADDRSTRLEN + 16,	/* [addr]:port */
 	TIME_TEXT_SIZE = 64
 };
 
 static const int64_t ns_per_s = INT64_C(1000000000);
 
-struct analyze_options {
-	bool json;
-	unsigned fail_on;	/* enum conn_flag bits */
-	int first_file;		/* index in argv */
-};
-
-/* What the summary counts. */
-struct analyze_totals {
-	uint64_t connections;
-	uint64_t per_state[CONN_STATE_COUNT];
-	uint64_t per_flag[CONN_FLAG_COUNT];
-	uint64_t per_teardown[TEARDOWN_CLASS_COUNT];
-	uint64_t flagged;	/* connections matching --fail-on */
-	struct trace_stats records;	/* summed over the files */
-	unsigned files, bad_files;
-};
-
-struct analyze_context {
-	const struct analyze_options *options;
-	FILE *out;
-	const char *file;	/* being read, as named on the command line */
+struct analyze {
+	struct analyze_options options;
 	struct analyze_totals totals;
-	bool header_done;
 };
 
-static const char usage_text[] =
-    "usage: closeprobe analyze [--json] [--fail-on FLAG[,FLAG...]] FILE...\n"
-    "  FILE      a pcap or pcapng capture; - reads standard input\n"
-    "  --json    JSON Lines: one object per connection, then a summary\n"
-    "  --fail-on exit 1 if a connection carries one of these flags:\n"
-    "            rst-unacked, rst-after-fin-data, rst-zero-window, hole,\n"
-    "            acked-unseen, or any\n";
+/* While a file is read: where finished connections go. */
+struct file_reader {
+	struct analyze *a;
+	const char *file;
+	analyze_conn_fn *conn;
+	void *ctx;
+};
 
 static enum conn_flag
 flag_of_index(int i)
@@ -224,10 +199,9 @@ json_side_or_null(FILE *out, int side)
 		json_string(out, side_name(side));
 }
 
-static void
-write_json_conn(struct analyze_context *ctx, const struct conn *c)
+void
+analyze_write_json_conn(FILE *out, const struct conn *c, const char *file)
 {
-	FILE *out = ctx->out;
 	char orig[INET6_ADDRSTRLEN], resp[INET6_ADDRSTRLEN];
 	char start[TIME_TEXT_SIZE];
 	const struct conn_half *o = &c->half[SIDE_ORIG];
@@ -237,7 +211,7 @@ write_json_conn(struct analyze_context *ctx, const struct conn *c)
 	format_addr(c, SIDE_RESP, resp, sizeof(resp));
 	format_time(c->first_ts_ns, start, sizeof(start));
 	fputs("{\"type\":\"conn\",\"file\":", out);
-	json_string(out, ctx->file);
+	json_string(out, file);
 	fprintf(out, ",\"first_packet\":%" PRIu64
 	    ",\"ts\":%.6f,\"start\":\"%s\""
 	    ",\"id.orig_h\":\"%s\",\"id.orig_p\":%u"
@@ -275,8 +249,8 @@ write_json_conn(struct analyze_context *ctx, const struct conn *c)
 	fputs("}\n", out);
 }
 
-static void
-write_text_header(FILE *out)
+void
+analyze_write_text_header(FILE *out)
 {
 	fprintf(out, "%-30s %10s %-22s %-22s %-6s %-12s %-12s %-4s %-9s "
 	    "%-21s %-21s %s\n", "start", "duration", "orig", "resp", "state",
@@ -284,10 +258,9 @@ write_text_header(FILE *out)
 	    "resp bytes seen/acked", "flags");
 }
 
-static void
-write_text_conn(struct analyze_context *ctx, const struct conn *c)
+void
+analyze_write_text_conn(FILE *out, const struct conn *c)
 {
-	FILE *out = ctx->out;
 	char orig[ENDPOINT_TEXT_SIZE], resp[ENDPOINT_TEXT_SIZE];
 	char start[TIME_TEXT_SIZE], rst[16], obytes[48], rbytes[48];
 	const struct conn_half *o = &c->half[SIDE_ORIG];
@@ -325,12 +298,12 @@ write_text_conn(struct analyze_context *ctx, const struct conn *c)
 	fputs(first ? "-\n" : "\n", out);
 }
 
-/* The streaming table's callback: count, print. */
+/* The streaming table's callback: count, hand on. */
 static int
 conn_done(const struct conn *c, void *arg)
 {
-	struct analyze_context *ctx = arg;
-	struct analyze_totals *t = &ctx->totals;
+	struct file_reader *r = arg;
+	struct analyze_totals *t = &r->a->totals;
 	int i;
 
 	t->connections++;
@@ -340,21 +313,9 @@ conn_done(const struct conn *c, void *arg)
 		if (c->flags & flag_of_index(i))
 			t->per_flag[i]++;
 	t->per_teardown[teardown_classify(c)]++;
-	if (c->flags & ctx->options->fail_on)
+	if (c->flags & r->a->options.fail_on)
 		t->flagged++;
-	if (ctx->options->json)
-		write_json_conn(ctx, c);
-	else {
-		if (!ctx->header_done)
-			write_text_header(ctx->out);
-		ctx->header_done = true;
-		write_text_conn(ctx, c);
-	}
-	if (ferror(ctx->out)) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
+	return r->conn != NULL ? r->conn(c, r->file, r->ctx) : 0;
 }
 
 static void
@@ -378,63 +339,69 @@ linktype_name(int linktype)
 	return name != NULL ? name : "unknown";
 }
 
-static void
-write_json_file(FILE *out, const char *file, const struct trace_stats *s,
-    const char *error)
+void
+analyze_write_json_file(FILE *out, const struct analyze_file_result *r)
 {
+	const struct trace_stats *s = &r->stats;
+
 	fputs("{\"type\":\"file\",\"file\":", out);
-	json_string(out, file);
+	json_string(out, r->file);
 	fprintf(out, ",\"linktype\":\"%s\",\"snaplen\":%d,\"records\":%" PRIu64
 	    ",\"tcp\":%" PRIu64 ",\"not_tcp\":%" PRIu64 ",\"not_ip\":%" PRIu64
 	    ",\"fragments\":%" PRIu64 ",\"undecodable\":%" PRIu64
 	    ",\"error\":", linktype_name(s->linktype), s->snaplen, s->records,
 	    s->tcp, s->not_tcp, s->not_ip, s->fragments, s->undecodable);
-	if (error != NULL)
-		json_string(out, error);
+	if (r->failed)
+		json_string(out, r->error);
 	else
 		fputs("null", out);
 	fputs("}\n", out);
 }
 
-static void
-write_text_file(FILE *out, const char *file, const struct trace_stats *s)
+void
+analyze_write_text_file(FILE *out, const struct analyze_file_result *r)
 {
+	const struct trace_stats *s = &r->stats;
+
 	fprintf(out, "file %s: %s, snap length %d; %" PRIu64 " records: %"
 	    PRIu64 " TCP, %" PRIu64 " other IP, %" PRIu64 " not IP, %" PRIu64
-	    " fragments, %" PRIu64 " undecodable\n", file,
+	    " fragments, %" PRIu64 " undecodable\n", r->file,
 	    linktype_name(s->linktype), s->snaplen, s->records, s->tcp,
 	    s->not_tcp, s->not_ip, s->fragments, s->undecodable);
 }
 
-static void
-write_summary(const struct analyze_context *ctx, int status)
+void
+analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
+    int status)
 {
-	const struct analyze_totals *t = &ctx->totals;
-	FILE *out = ctx->out;
 	int i;
 
-	if (ctx->options->json) {
-		fprintf(out, "{\"type\":\"summary\",\"files\":%u,\"bad_files\":%u"
-		    ",\"records\":%" PRIu64 ",\"tcp\":%" PRIu64 ",\"connections\":%"
-		    PRIu64 ",\"conn_state\":{", t->files, t->bad_files,
-		    t->records.records, t->records.tcp, t->connections);
-		for (i = 0; i < CONN_STATE_COUNT; i++)
-			fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
-			    conn_state_name((enum conn_state)i),
-			    t->per_state[i]);
-		fputs("},\"teardown\":{", out);
-		for (i = 0; i < TEARDOWN_CLASS_COUNT; i++)
-			fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
-			    teardown_class_name((enum teardown_class)i),
-			    t->per_teardown[i]);
-		fputs("},\"flags\":{", out);
-		for (i = 0; i < CONN_FLAG_COUNT; i++)
-			fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
-			    conn_flag_name(flag_of_index(i)), t->per_flag[i]);
-		fprintf(out, "},\"fail_on_matched\":%" PRIu64
-		    ",\"exit_status\":%d}\n", t->flagged, status);
-		return;
-	}
+	fprintf(out, "{\"type\":\"summary\",\"files\":%u,\"bad_files\":%u"
+	    ",\"records\":%" PRIu64 ",\"tcp\":%" PRIu64 ",\"connections\":%"
+	    PRIu64 ",\"conn_state\":{", t->files, t->bad_files,
+	    t->records.records, t->records.tcp, t->connections);
+	for (i = 0; i < CONN_STATE_COUNT; i++)
+		fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
+		    conn_state_name((enum conn_state)i), t->per_state[i]);
+	fputs("},\"teardown\":{", out);
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
+		fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
+		    teardown_class_name((enum teardown_class)i),
+		    t->per_teardown[i]);
+	fputs("},\"flags\":{", out);
+	for (i = 0; i < CONN_FLAG_COUNT; i++)
+		fprintf(out, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
+		    conn_flag_name(flag_of_index(i)), t->per_flag[i]);
+	fprintf(out, "},\"fail_on_matched\":%" PRIu64
+	    ",\"exit_status\":%d}\n", t->flagged, status);
+}
+
+void
+analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
+    unsigned fail_on)
+{
+	int i;
+
 	fprintf(out, "summary: %" PRIu64 " connection%s in %u file%s (%u bad); %"
 	    PRIu64 " records, %" PRIu64 " TCP\n", t->connections,
 	    t->connections == 1 ? "" : "s", t->files, t->files == 1 ? "" : "s",
@@ -444,7 +411,7 @@ write_summary(const struct analyze_context *ctx, int status)
 		fprintf(out, " %s %" PRIu64, conn_state_name((enum conn_state)i),
 		    t->per_state[i]);
 	fputs("\n  teardown:  ", out);
-	for (i = 0; i < TEARDOWN_CLASS_COUNT; i++)
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
 		fprintf(out, " %s %" PRIu64,
 		    teardown_class_name((enum teardown_class)i),
 		    t->per_teardown[i]);
@@ -453,175 +420,90 @@ write_summary(const struct analyze_context *ctx, int status)
 		fprintf(out, " %s %" PRIu64, conn_flag_name(flag_of_index(i)),
 		    t->per_flag[i]);
 	fputc('\n', out);
-	if (ctx->options->fail_on != 0)
+	if (fail_on != 0)
 		fprintf(out, "  fail-on:    %" PRIu64 " connection%s matched\n",
 		    t->flagged, t->flagged == 1 ? "" : "s");
 }
 
-/* "a,b,any" -> flag bits; -1 (with a message) on an unknown name. */
-static int
-parse_fail_on(const char *list, unsigned *bits, FILE *err)
+struct analyze *
+analyze_open(const struct analyze_options *options)
 {
-	const char *p = list, *comma;
-	char name[64];
-	size_t len;
-	unsigned bit;
+	struct analyze *a;
 
-	for (;;) {
-		comma = strchr(p, ',');
-		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if (len == 0 || len >= sizeof(name)) {
-			fprintf(err, "closeprobe analyze: --fail-on: bad flag "
-			    "list '%s'\n", list);
-			return -1;
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		if (strcmp(name, "any") == 0)
-			bit = (1u << CONN_FLAG_COUNT) - 1;
-		else
-			bit = conn_flag_from_name(name);
-		if (bit == 0) {
-			fprintf(err, "closeprobe analyze: --fail-on: unknown "
-			    "flag '%s' (rst-unacked, rst-after-fin-data, "
-			    "rst-zero-window, hole, acked-unseen, any)\n", name);
-			return -1;
-		}
-		*bits |= bit;
-		if (comma == NULL)
-			return 0;
-		p = comma + 1;
+	if (options == NULL) {
+		errno = EINVAL;
+		return NULL;
 	}
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return NULL;
+	a->options = *options;
+	return a;
 }
 
-static int
-parse_options(int argc, char **argv, struct analyze_options *options,
-    FILE *out, FILE *err)
+void
+analyze_close(struct analyze *a)
 {
-	const char *arg;
-	int i;
-
-	memset(options, 0, sizeof(*options));
-	for (i = 1; i < argc; i++) {
-		arg = argv[i];
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || strcmp(arg, "-") == 0)
-			break;
-		if (strcmp(arg, "--json") == 0)
-			options->json = true;
-		else if (strcmp(arg, "--fail-on") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(err, "closeprobe analyze: --fail-on "
-				    "needs a list of flags\n");
-				return -1;
-			}
-			if (parse_fail_on(argv[++i], &options->fail_on,
-			    err) == -1)
-				return -1;
-		} else if (strncmp(arg, "--fail-on=", 10) == 0) {
-			if (parse_fail_on(arg + 10, &options->fail_on,
-			    err) == -1)
-				return -1;
-		} else if (strcmp(arg, "--help") == 0 ||
-		    strcmp(arg, "-h") == 0) {
-			fputs(usage_text, out);
-			return 1;
-		} else {
-			fprintf(err, "closeprobe analyze: unknown option "
-			    "'%s'\n%s", arg, usage_text);
-			return -1;
-		}
-	}
-	if (i >= argc) {
-		fprintf(err, "closeprobe analyze: no capture file\n%s",
-		    usage_text);
-		return -1;
-	}
-	options->first_file = i;
-	return 0;
+	free(a);
 }
 
-/* One file into its own table; -1 if the file was bad (message given). */
-static int
-analyze_file(struct analyze_context *ctx, const char *path, FILE *err)
+const struct analyze_totals *
+analyze_totals(const struct analyze *a)
+{
+	return &a->totals;
+}
+
+enum analyze_status
+analyze_status(const struct analyze *a)
+{
+	if (a->totals.bad_files > 0)
+		return ANALYZE_BAD_INPUT;
+	return a->totals.flagged > 0 ? ANALYZE_FLAGGED : ANALYZE_OK;
+}
+
+int
+analyze_file(struct analyze *a, const char *path, analyze_conn_fn *conn,
+    void *ctx, struct analyze_file_result *result)
 {
 	struct conn_stream_params params;
-	struct trace_stats stats;
+	struct file_reader reader;
 	struct conn_table *table;
-	char errbuf[ERRBUF_SIZE];
 	int rc, flush_rc;
 
-	ctx->file = path;
+	memset(result, 0, sizeof(*result));
+	result->file = path;
+	reader.a = a;
+	reader.file = path;
+	reader.conn = conn;
+	reader.ctx = ctx;
 	memset(&params, 0, sizeof(params));
 	params.linger_ns = CONN_DEFAULT_LINGER_NS;
 	params.idle_ns = CONN_DEFAULT_IDLE_NS;
 	params.done = conn_done;
-	params.ctx = ctx;
+	params.ctx = &reader;
 	table = conn_table_new_streaming(&params);
 	if (table == NULL) {
-		fprintf(err, "closeprobe analyze: %s: %s\n", path,
+		snprintf(result->error, sizeof(result->error), "%s: %s", path,
 		    strerror(errno));
+		result->failed = true;
+		a->totals.bad_files++;
 		return -1;
 	}
-	errbuf[0] = '\0';
-	rc = trace_read(path, table, &stats, TRACE_STRICT, errbuf,
-	    sizeof(errbuf));
-	/* What was read before an error is still reported. */
+	rc = trace_read(path, table, &result->stats, TRACE_STRICT,
+	    result->error, sizeof(result->error));
+	/* What was read before an error is still handed on. */
 	flush_rc = conn_table_flush(table);
 	if (flush_rc == -1 && rc == 0) {
-		snprintf(errbuf, sizeof(errbuf), "%s: writing the report: %s",
-		    path, strerror(errno));
+		snprintf(result->error, sizeof(result->error),
+		    "%s: writing the report: %s", path, strerror(errno));
 		rc = -1;
 	}
 	conn_table_free(table);
-	ctx->totals.files++;
-	add_records(&ctx->totals.records, &stats);
+	a->totals.files++;
+	add_records(&a->totals.records, &result->stats);
 	if (rc == -1) {
-		ctx->totals.bad_files++;
-		fprintf(err, "closeprobe analyze: %s\n", errbuf);
+		result->failed = true;
+		a->totals.bad_files++;
 	}
-	if (ctx->options->json)
-		write_json_file(ctx->out, path, &stats,
-		    rc == -1 ? errbuf : NULL);
-	else if (rc == 0 || stats.records > 0)
-		write_text_file(ctx->out, path, &stats);
 	return rc;
-}
-
-int
-analyze_run(int argc, char **argv, FILE *out, FILE *err)
-{
-	struct analyze_options options;
-	struct analyze_context ctx;
-	int i, rc, status = ANALYZE_OK;
-
-	rc = parse_options(argc, argv, &options, out, err);
-	if (rc != 0)
-		return rc > 0 ? ANALYZE_OK : ANALYZE_USAGE;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.options = &options;
-	ctx.out = out;
-	for (i = options.first_file; i < argc; i++)
-		if (analyze_file(&ctx, argv[i], err) == -1)
-			status = ANALYZE_BAD_INPUT;
-	if (status == ANALYZE_OK && ctx.totals.flagged > 0)
-		status = ANALYZE_FLAGGED;
-	if (!options.json && !ctx.header_done)
-		write_text_header(out);
-	write_summary(&ctx, status);
-	if (fflush(out) == EOF || ferror(out)) {
-		fprintf(err, "closeprobe analyze: writing the report: %s\n",
-		    strerror(errno));
-		status = ANALYZE_BAD_INPUT;
-	}
-	return status;
-}
-
-int
-analyze_main(int argc, char **argv)
-{
-	return analyze_run(argc, argv, stdout, stderr);
 }

@@ -1,12 +1,27 @@
 /*
- * analyze.h - "closeprobe analyze": how every TCP connection in any
- * capture closed, with Zeek's conn_state and history, and the loss-risk
- * flags the wire shows.  See docs/analyze.md.
+ * analyze.h - how every TCP connection in any capture closed, with
+ * Zeek's conn_state and history, and the loss-risk flags the wire
+ * shows: the library behind "closeprobe analyze" (the command line is
+ * harness/cli/cmd_analyze.c).
+ *
+ * Each file is read once, straight through, into a streaming connection
+ * table: a connection that has ended is handed to the caller's callback
+ * and freed as the file goes by, so memory follows the connections open
+ * at one time, not the packets.  Connections come in the order they
+ * finish (in order of first packet for those still open at the end of
+ * the file).  The library counts what the summary needs and never
+ * prints; the writers below format rows, file lines and the summary
+ * into a FILE * the caller passes.
  */
 #ifndef analyze_h
 #define analyze_h
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "conntrack.h"
+#include "trace.h"
 
 /* Exit statuses of "closeprobe analyze". */
 enum analyze_status {
@@ -16,13 +31,83 @@ enum analyze_status {
 	ANALYZE_BAD_INPUT = 99		/* what was read is still reported */
 };
 
-/*
- * The command: argv[0] is "analyze".  Rows and the summary go to out,
- * messages to err.  Returns an enum analyze_status.
- */
-int analyze_run(int argc, char **argv, FILE *out, FILE *err);
+enum {
+	ANALYZE_TEARDOWN_COUNT = TEARDOWN_FIN_THEN_RST + 1,
+	/* Room for an error message with its file and record. */
+	ANALYZE_ERROR_SIZE = 1024
+};
 
-/* analyze_run() on stdout and stderr. */
-int analyze_main(int argc, char **argv);
+/* Every loss-risk flag: what "--fail-on any" means. */
+#define ANALYZE_ALL_FLAGS	((1u << CONN_FLAG_COUNT) - 1)
+
+struct analyze_options {
+	unsigned fail_on;	/* enum conn_flag bits a connection is flagged by */
+};
+
+/* What the summary counts, over every file read so far. */
+struct analyze_totals {
+	uint64_t connections;
+	uint64_t per_state[CONN_STATE_COUNT];
+	uint64_t per_flag[CONN_FLAG_COUNT];
+	uint64_t per_teardown[ANALYZE_TEARDOWN_COUNT];
+	uint64_t flagged;	/* connections carrying a fail_on flag */
+	struct trace_stats records;	/* summed over the files */
+	unsigned files, bad_files;
+};
+
+/* One file as read by analyze_file(). */
+struct analyze_file_result {
+	const char *file;	/* as the caller named it */
+	struct trace_stats stats;	/* what was read, also on error */
+	bool failed;
+	/* If failed: "FILE: record N: what" (or "FILE: what"). */
+	char error[ANALYZE_ERROR_SIZE];
+};
+
+/*
+ * A finished connection of file.  0, or -1 with errno set to stop
+ * reading (the file then fails with that errno's message).
+ */
+typedef int analyze_conn_fn(const struct conn *c, const char *file,
+    void *ctx);
+
+struct analyze;
+
+/* NULL (errno ENOMEM or EINVAL) on failure. */
+struct analyze *analyze_open(const struct analyze_options *options);
+void analyze_close(struct analyze *a);
+
+/*
+ * Read one capture file (path "-": standard input), handing each
+ * finished connection to conn (which may be NULL) with ctx, and count
+ * it.  0, or -1 when the file was bad or conn failed: result->error says
+ * why, with the file name and, where there is one, the record number;
+ * what was read before is still handed on and counted.
+ */
+int analyze_file(struct analyze *a, const char *path, analyze_conn_fn *conn,
+    void *ctx, struct analyze_file_result *result);
+
+const struct analyze_totals *analyze_totals(const struct analyze *a);
+
+/*
+ * The exit status so far: ANALYZE_BAD_INPUT if a file failed, else
+ * ANALYZE_FLAGGED if a connection carried a fail_on flag, else ANALYZE_OK.
+ */
+enum analyze_status analyze_status(const struct analyze *a);
+
+/* Writers: the text table (header, then one row per connection). */
+void analyze_write_text_header(FILE *out);
+void analyze_write_text_conn(FILE *out, const struct conn *c);
+/* JSON Lines: {"type":"conn","file":FILE,...} */
+void analyze_write_json_conn(FILE *out, const struct conn *c,
+    const char *file);
+/* A file's line: "file FILE: ..." or {"type":"file",...}. */
+void analyze_write_text_file(FILE *out, const struct analyze_file_result *r);
+void analyze_write_json_file(FILE *out, const struct analyze_file_result *r);
+/* The summary; fail_on: the options' (text shows its count if set). */
+void analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
+    unsigned fail_on);
+void analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
+    int status);
 
 #endif /* analyze_h */

@@ -1,5 +1,8 @@
 /*
- * conntrack.h - TCP connections as the packets show them.
+ * conntrack.h - TCP connections as the packets show them: the public
+ * header of the connection tracker (conntable.c: the table; stream.c,
+ * zeek.c, teardown.c: what it tracks per connection, with private
+ * headers of their own).
  *
  * conn_table_add() takes decoded segments in capture order and keeps, per
  * connection and per direction, what was put on the wire: handshake,
@@ -218,6 +221,14 @@ int conn_table_flush(struct conn_table *table);
 int conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
     uint64_t index);
 
+/*
+ * conn_table_add() without its fast path: every segment takes the general
+ * path.  The result is the same by contract; only the differential test
+ * (check_fastpath, fuzz_fastpath) has a use for it.
+ */
+int conn_table_add_general(struct conn_table *table,
+    const struct tcp_segment *seg, uint64_t index);
+
 /* Connections held: all of them, or (streaming) those not yet handed on. */
 size_t conn_table_count(const struct conn_table *table);
 
@@ -241,7 +252,7 @@ const struct conn *conn_table_find_ports(const struct conn_table *table,
  */
 enum teardown_class teardown_classify(const struct conn *c);
 
-/* The RSTs came only after both sides' FINs: they end nothing (see conntrack.c). */
+/* The RSTs came only after both sides' FINs: they end nothing (see teardown.c). */
 bool conn_rst_is_late(const struct conn *c);
 
 /*
@@ -265,5 +276,12 @@ const char *teardown_class_name(enum teardown_class c);
 const char *rst_kind_name(enum rst_kind k);
 /* "originator", "responder" */
 const char *conn_side_name(enum conn_side side);
+
+/* The peer of side. */
+static inline enum conn_side
+conn_side_other(enum conn_side side)
+{
+	return side == SIDE_ORIG ? SIDE_RESP : SIDE_ORIG;
+}
 
 #endif /* conntrack_h */

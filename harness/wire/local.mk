@@ -1,6 +1,9 @@
 # harness/wire/local.mk - reading the wire (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/wire/decode.c harness/wire/decode.h \
-	harness/wire/conntrack.c harness/wire/conntrack.h \
+	harness/wire/conntable.c harness/wire/conntrack.h \
+	harness/wire/stream.c harness/wire/stream.h \
+	harness/wire/zeek.c harness/wire/zeek.h \
+	harness/wire/teardown.c harness/wire/teardown.h \
 	harness/wire/trace.c harness/wire/trace.h \
 	harness/wire/analyze.c harness/wire/analyze.h

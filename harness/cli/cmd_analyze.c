@@ -1,0 +1,232 @@
+/*
+ * cmd_analyze.c - "closeprobe analyze": options, usage, and the printing
+ * of what the analyze library finds (see cmd_analyze.h, analyze.h).
+ *
+ * Rows are printed as connections finish (the library's callback), each
+ * file's line after the file, then the summary.
+ */
+#include "cmd_analyze.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "conntrack.h"
+
+enum {
+	FLAG_NAME_SIZE = 64
+};
+
+/* What the command line asks for. */
+struct command {
+	struct analyze_options options;
+	bool json;
+};
+
+/* Where the rows go while a file is read. */
+struct printer {
+	const struct command *cmd;
+	FILE *out;
+	bool header_done;
+};
+
+static const char usage_text[] =
+    "usage: closeprobe analyze [--json] [--fail-on FLAG[,FLAG...]] FILE...\n"
+    "  FILE      a pcap or pcapng capture; - reads standard input\n"
+    "  --json    JSON Lines: one object per connection, then a summary\n"
+    "  --fail-on exit 1 if a connection carries one of these flags:\n"
+    "            rst-unacked, rst-after-fin-data, rst-zero-window, hole,\n"
+    "            acked-unseen, or any\n";
+
+/* "a,b,any" -> flag bits; -1 (with a message) on an unknown name. */
+static int
+parse_fail_on(const char *list, unsigned *bits, FILE *err)
+{
+	const char *p = list, *comma;
+	char name[FLAG_NAME_SIZE];
+	size_t len;
+	unsigned bit;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len >= sizeof(name)) {
+			fprintf(err, "closeprobe analyze: --fail-on: bad flag "
+			    "list '%s'\n", list);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (strcmp(name, "any") == 0)
+			bit = ANALYZE_ALL_FLAGS;
+		else
+			bit = conn_flag_from_name(name);
+		if (bit == 0) {
+			fprintf(err, "closeprobe analyze: --fail-on: unknown "
+			    "flag '%s' (rst-unacked, rst-after-fin-data, "
+			    "rst-zero-window, hole, acked-unseen, any)\n", name);
+			return -1;
+		}
+		*bits |= bit;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+/*
+ * The option getopt_long() just refused (optind, optopt as it left
+ * them), as the user wrote it: a whole "--name" or "--name=value"
+ * element, else the short option ("-x", in short_text).
+ */
+static const char *
+unknown_option(char **argv, int index, int opt, char *short_text,
+    size_t size)
+{
+	const char *elem = argv[index - 1];
+
+	/* An unknown long option (opt 0), or a value given to --json. */
+	if (strncmp(elem, "--", 2) == 0 &&
+	    (opt == 0 || strchr(elem, '=') != NULL))
+		return elem;
+	snprintf(short_text, size, "-%c", opt);
+	return short_text;
+}
+
+/*
+ * 0 with the files from argv[optind], 1 after --help, -1 (message
+ * given) on a usage error.
+ */
+static int
+parse_options(int argc, char **argv, struct command *cmd, FILE *out,
+    FILE *err)
+{
+	static const struct option long_options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char short_text[3];
+	int ch;
+
+	memset(cmd, 0, sizeof(*cmd));
+	/* From the start each time, for callers that run more than one. */
+	optind = 0;
+	opterr = 0;
+	/* ':' first: a missing argument is ':', an unknown option '?'. */
+	while ((ch = getopt_long(argc, argv, ":h", long_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cmd->json = true;
+			break;
+		case 'f':
+			if (parse_fail_on(optarg, &cmd->options.fail_on,
+			    err) == -1)
+				return -1;
+			break;
+		case 'h':
+			fputs(usage_text, out);
+			return 1;
+		case ':':
+			fprintf(err, "closeprobe analyze: --fail-on needs a "
+			    "list of flags\n");
+			return -1;
+		default:
+			fprintf(err, "closeprobe analyze: unknown option '%s'\n%s",
+			    unknown_option(argv, optind, optopt, short_text,
+			    sizeof(short_text)), usage_text);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(err, "closeprobe analyze: no capture file\n%s",
+		    usage_text);
+		return -1;
+	}
+	return 0;
+}
+
+/* The library's callback: one row. */
+static int
+print_conn(const struct conn *c, const char *file, void *arg)
+{
+	struct printer *p = arg;
+
+	if (p->cmd->json)
+		analyze_write_json_conn(p->out, c, file);
+	else {
+		if (!p->header_done)
+			analyze_write_text_header(p->out);
+		p->header_done = true;
+		analyze_write_text_conn(p->out, c);
+	}
+	if (ferror(p->out)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_file(const struct printer *p, const struct analyze_file_result *r,
+    FILE *err)
+{
+	if (r->failed)
+		fprintf(err, "closeprobe analyze: %s\n", r->error);
+	if (p->cmd->json)
+		analyze_write_json_file(p->out, r);
+	else if (!r->failed || r->stats.records > 0)
+		analyze_write_text_file(p->out, r);
+}
+
+int
+cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
+{
+	struct analyze_file_result result;
+	struct printer printer;
+	struct command cmd;
+	struct analyze *a;
+	int i, rc, status;
+
+	rc = parse_options(argc, argv, &cmd, out, err);
+	if (rc != 0)
+		return rc > 0 ? ANALYZE_OK : ANALYZE_USAGE;
+	a = analyze_open(&cmd.options);
+	if (a == NULL) {
+		fprintf(err, "closeprobe analyze: %s\n", strerror(errno));
+		return ANALYZE_BAD_INPUT;
+	}
+	memset(&printer, 0, sizeof(printer));
+	printer.cmd = &cmd;
+	printer.out = out;
+	for (i = optind; i < argc; i++) {
+		(void)analyze_file(a, argv[i], print_conn, &printer, &result);
+		print_file(&printer, &result, err);
+	}
+	status = analyze_status(a);
+	if (cmd.json)
+		analyze_write_json_summary(out, analyze_totals(a), status);
+	else {
+		if (!printer.header_done)
+			analyze_write_text_header(out);
+		analyze_write_text_summary(out, analyze_totals(a),
+		    cmd.options.fail_on);
+	}
+	analyze_close(a);
+	if (fflush(out) == EOF || ferror(out)) {
+		fprintf(err, "closeprobe analyze: writing the report: %s\n",
+		    strerror(errno));
+		status = ANALYZE_BAD_INPUT;
+	}
+	return status;
+}
+
+int
+analyze_main(int argc, char **argv)
+{
+	return cmd_analyze_run(argc, argv, stdout, stderr);
+}

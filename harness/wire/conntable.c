@@ -1,0 +1,902 @@
+/*
+ * conntable.c - the connection table: look-up, streaming hand-off and
+ * expiry, and conn_table_add(), which runs each segment through the
+ * tracker's concerns: per-direction stream accounting (stream.c), the
+ * Zeek emulation (zeek.c) and closeprobe's teardown record and flags
+ * (teardown.c).
+ *
+ * Every connection lives in an entry that is reachable three ways: the
+ * entries array (order of first packet), a hash index on the 4-tuple
+ * that holds only the newest connection of each 4-tuple, and a hash
+ * index on the unordered port pair that holds the newest connection of
+ * each pair.  Both indexes are chained through the entries themselves.
+ *
+ * In streaming mode the entries array holds only live connections (in
+ * no order; each entry knows its slot), the port index is not kept, and
+ * two lists ordered by last activity, one of open and one of ended
+ * connections, let the oldest be expired in O(1) per segment.
+ *
+ * Nearly every segment of a bulk transfer is an in-order data segment or
+ * a bare ACK on the connection of the segment before: add_established()
+ * does for those only the steps that can change something, and the
+ * general path (add_general()) takes everything else.  The two must
+ * agree on every input: check_fastpath and fuzz_fastpath compare
+ * conn_table_add() with conn_table_add_general(), which never takes the
+ * fast path.
+ */
+#include "conntrack.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream.h"
+#include "teardown.h"
+#include "zeek.h"
+
+enum index_kind {
+	INDEX_TUPLE,		/* family, both addresses and ports */
+	INDEX_PORTS,		/* the unordered port pair only */
+	INDEX_COUNT
+};
+
+enum table_size {
+	INITIAL_BUCKETS = 256,	/* a power of two */
+	INITIAL_ENTRIES = 64
+};
+
+/* Activity lists of streaming mode. */
+enum activity_list {
+	LIST_OPEN,
+	LIST_ENDED,
+	LIST_COUNT,
+	LIST_NONE = LIST_COUNT
+};
+
+struct conn_entry {
+	struct conn conn;	/* first, so &entry->conn is what callers see */
+	struct stream_state stream[2];
+	struct zeek_conn zeek;
+	struct conn_entry *next[INDEX_COUNT];
+	uint64_t hash[INDEX_COUNT];
+	bool indexed[INDEX_COUNT];	/* in that hash index's chains */
+	/* Streaming mode only. */
+	size_t slot;			/* in table->entries */
+	enum activity_list list;
+	struct conn_entry *older, *newer;
+};
+
+struct activity {
+	struct conn_entry *oldest, *newest;
+};
+
+struct hash_index {
+	struct conn_entry **buckets;
+	size_t nbuckets;	/* a power of two */
+	size_t count;
+};
+
+struct conn_table {
+	struct conn_entry **entries;
+	size_t count;
+	size_t capacity;
+	struct hash_index index[INDEX_COUNT];
+	struct conn_entry *last;	/* looked up last: bulk transfers */
+
+	bool streaming;
+	struct conn_stream_params params;
+	struct activity activity[LIST_COUNT];
+	int64_t now_ns;			/* latest capture time seen */
+	bool have_now;
+};
+
+/* A segment's key, normalised so both directions look the same. */
+struct tuple_key {
+	int family;
+	size_t addr_len;
+	const uint8_t *addr[2];	/* [0] is the lower endpoint */
+	uint16_t port[2];
+};
+
+static size_t
+address_length(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static void
+tuple_key_from_segment(const struct tcp_segment *seg, struct tuple_key *key)
+{
+	int order;
+
+	key->family = seg->family;
+	key->addr_len = address_length(seg->family);
+	order = memcmp(seg->src_addr, seg->dst_addr, key->addr_len);
+	if (order < 0 || (order == 0 && seg->src_port <= seg->dst_port)) {
+		key->addr[0] = seg->src_addr;
+		key->port[0] = seg->src_port;
+		key->addr[1] = seg->dst_addr;
+		key->port[1] = seg->dst_port;
+	} else {
+		key->addr[0] = seg->dst_addr;
+		key->port[0] = seg->dst_port;
+		key->addr[1] = seg->src_addr;
+		key->port[1] = seg->src_port;
+	}
+}
+
+/* FNV-1a: quick, and captures are not adversarial. */
+static uint64_t
+hash_bytes(uint64_t hash, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hash ^= p[i];
+		hash *= UINT64_C(0x100000001b3);
+	}
+	return hash;
+}
+
+static const uint64_t hash_seed = UINT64_C(0xcbf29ce484222325);
+
+static uint64_t
+tuple_hash(const struct tuple_key *key)
+{
+	uint64_t hash = hash_seed;
+	uint8_t family = (uint8_t)key->family;
+	int i;
+
+	hash = hash_bytes(hash, &family, sizeof(family));
+	for (i = 0; i < 2; i++) {
+		hash = hash_bytes(hash, key->addr[i], key->addr_len);
+		hash = hash_bytes(hash, &key->port[i], sizeof(key->port[i]));
+	}
+	return hash;
+}
+
+static uint64_t
+ports_hash(uint16_t port_a, uint16_t port_b)
+{
+	uint16_t ports[2];
+
+	ports[0] = port_a < port_b ? port_a : port_b;
+	ports[1] = port_a < port_b ? port_b : port_a;
+	return hash_bytes(hash_seed, ports, sizeof(ports));
+}
+
+static bool
+endpoint_equal(const struct conn *c, int side, const uint8_t *addr,
+    uint16_t port)
+{
+	if (c->port[side] != port)
+		return false;
+	/* Constant lengths: the compiler compares in place. */
+	return c->family == AF_INET ? memcmp(c->addr[side], addr, 4) == 0 :
+	    memcmp(c->addr[side], addr, 16) == 0;
+}
+
+static bool
+conn_matches_segment(const struct conn *c, const struct tcp_segment *seg)
+{
+	if (c->family != seg->family)
+		return false;
+	return (endpoint_equal(c, SIDE_ORIG, seg->src_addr, seg->src_port) &&
+	    endpoint_equal(c, SIDE_RESP, seg->dst_addr, seg->dst_port)) ||
+	    (endpoint_equal(c, SIDE_RESP, seg->src_addr, seg->src_port) &&
+	    endpoint_equal(c, SIDE_ORIG, seg->dst_addr, seg->dst_port));
+}
+
+/*
+ * The side of c that sent seg (as conn_side_of() says it), or -1 if seg
+ * is not on c's 4-tuple: conn_matches_segment() and conn_side_of() in one.
+ */
+/* On every segment: inlined into both entry points. */
+static inline __attribute__((always_inline)) int
+conn_match_side(const struct conn *c, const struct tcp_segment *seg)
+{
+	if (c->family != seg->family)
+		return -1;
+	if (endpoint_equal(c, SIDE_ORIG, seg->src_addr, seg->src_port))
+		return endpoint_equal(c, SIDE_RESP, seg->dst_addr,
+		    seg->dst_port) ? SIDE_ORIG : -1;
+	return endpoint_equal(c, SIDE_RESP, seg->src_addr, seg->src_port) &&
+	    endpoint_equal(c, SIDE_ORIG, seg->dst_addr, seg->dst_port) ?
+	    SIDE_RESP : -1;
+}
+
+static bool
+conn_has_ports(const struct conn *c, uint16_t port_a, uint16_t port_b)
+{
+	return (c->port[0] == port_a && c->port[1] == port_b) ||
+	    (c->port[0] == port_b && c->port[1] == port_a);
+}
+
+static int
+hash_index_init(struct hash_index *index)
+{
+	index->buckets = calloc(INITIAL_BUCKETS, sizeof(*index->buckets));
+	if (index->buckets == NULL)
+		return -1;
+	index->nbuckets = INITIAL_BUCKETS;
+	index->count = 0;
+	return 0;
+}
+
+/* Rehash into twice the buckets; on ENOMEM keep the longer chains. */
+static void
+hash_index_grow(struct hash_index *index, enum index_kind kind)
+{
+	struct conn_entry **buckets, *e, *next;
+	size_t nbuckets, i, slot;
+
+	nbuckets = index->nbuckets * 2;
+	if (nbuckets < index->nbuckets)
+		return;
+	buckets = calloc(nbuckets, sizeof(*buckets));
+	if (buckets == NULL)
+		return;
+	for (i = 0; i < index->nbuckets; i++) {
+		for (e = index->buckets[i]; e != NULL; e = next) {
+			next = e->next[kind];
+			slot = (size_t)(e->hash[kind] & (nbuckets - 1));
+			e->next[kind] = buckets[slot];
+			buckets[slot] = e;
+		}
+	}
+	free(index->buckets);
+	index->buckets = buckets;
+	index->nbuckets = nbuckets;
+}
+
+/*
+ * Put e into the index; old, if not NULL, is the entry with the same key
+ * and gives up its place (it stays in the entries array).
+ */
+static void
+hash_index_put(struct hash_index *index, enum index_kind kind,
+    struct conn_entry *e, struct conn_entry *old)
+{
+	struct conn_entry **link;
+	size_t slot;
+
+	slot = (size_t)(e->hash[kind] & (index->nbuckets - 1));
+	e->indexed[kind] = true;
+	if (old != NULL) {
+		for (link = &index->buckets[slot]; *link != NULL;
+		    link = &(*link)->next[kind]) {
+			if (*link == old) {
+				e->next[kind] = old->next[kind];
+				old->next[kind] = NULL;
+				old->indexed[kind] = false;
+				*link = e;
+				return;
+			}
+		}
+	}
+	e->next[kind] = index->buckets[slot];
+	index->buckets[slot] = e;
+	index->count++;
+	if (index->count > index->nbuckets - index->nbuckets / 4)
+		hash_index_grow(index, kind);
+}
+
+/* Take e out of the index, if it is there. */
+static void
+hash_index_remove(struct hash_index *index, enum index_kind kind,
+    struct conn_entry *e)
+{
+	struct conn_entry **link;
+	size_t slot;
+
+	if (!e->indexed[kind])
+		return;
+	slot = (size_t)(e->hash[kind] & (index->nbuckets - 1));
+	for (link = &index->buckets[slot]; *link != NULL;
+	    link = &(*link)->next[kind]) {
+		if (*link == e) {
+			*link = e->next[kind];
+			e->next[kind] = NULL;
+			e->indexed[kind] = false;
+			index->count--;
+			return;
+		}
+	}
+}
+
+static struct conn_entry *
+find_tuple(const struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t hash)
+{
+	const struct hash_index *index = &table->index[INDEX_TUPLE];
+	struct conn_entry *e;
+
+	e = index->buckets[hash & (index->nbuckets - 1)];
+	for (; e != NULL; e = e->next[INDEX_TUPLE])
+		if (e->hash[INDEX_TUPLE] == hash &&
+		    conn_matches_segment(&e->conn, seg))
+			return e;
+	return NULL;
+}
+
+static struct conn_entry *
+find_ports(const struct conn_table *table, uint16_t port_a, uint16_t port_b)
+{
+	const struct hash_index *index = &table->index[INDEX_PORTS];
+	struct conn_entry *e;
+	uint64_t hash;
+
+	hash = ports_hash(port_a, port_b);
+	e = index->buckets[hash & (index->nbuckets - 1)];
+	for (; e != NULL; e = e->next[INDEX_PORTS])
+		if (e->hash[INDEX_PORTS] == hash &&
+		    conn_has_ports(&e->conn, port_a, port_b))
+			return e;
+	return NULL;
+}
+
+struct conn_table *
+conn_table_new(void)
+{
+	struct conn_table *table;
+	int i;
+
+	table = calloc(1, sizeof(*table));
+	if (table == NULL)
+		return NULL;
+	table->entries = calloc(INITIAL_ENTRIES, sizeof(*table->entries));
+	if (table->entries == NULL)
+		goto fail;
+	table->capacity = INITIAL_ENTRIES;
+	for (i = 0; i < INDEX_COUNT; i++)
+		if (hash_index_init(&table->index[i]) == -1)
+			goto fail;
+	return table;
+fail:
+	conn_table_free(table);
+	errno = ENOMEM;
+	return NULL;
+}
+
+struct conn_table *
+conn_table_new_streaming(const struct conn_stream_params *params)
+{
+	struct conn_table *table;
+
+	if (params == NULL || params->done == NULL || params->linger_ns < 0 ||
+	    params->idle_ns < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	table = conn_table_new();
+	if (table == NULL)
+		return NULL;
+	table->streaming = true;
+	table->params = *params;
+	return table;
+}
+
+static void
+conn_entry_free(struct conn_entry *e)
+{
+	if (e == NULL)
+		return;
+	stream_free(&e->stream[SIDE_ORIG]);
+	stream_free(&e->stream[SIDE_RESP]);
+	free(e);
+}
+
+void
+conn_table_free(struct conn_table *table)
+{
+	size_t i;
+	int k;
+
+	if (table == NULL)
+		return;
+	for (i = 0; i < table->count; i++)
+		conn_entry_free(table->entries[i]);
+	free(table->entries);
+	for (k = 0; k < INDEX_COUNT; k++)
+		free(table->index[k].buckets);
+	free(table);
+}
+
+static enum conn_side
+conn_side_of(const struct conn *c, const struct tcp_segment *seg)
+{
+	/* A self-connected socket (both ends equal) counts as SIDE_ORIG. */
+	return endpoint_equal(c, SIDE_ORIG, seg->src_addr, seg->src_port) ?
+	    SIDE_ORIG : SIDE_RESP;
+}
+
+static bool
+segment_is_bare_syn(const struct tcp_segment *seg)
+{
+	return (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+}
+
+/* Does seg, which matches e's 4-tuple, open a new connection? */
+static bool
+segment_starts_new_conn(const struct conn_entry *e,
+    const struct tcp_segment *seg)
+{
+	const struct conn *c = &e->conn;
+	const struct conn_half *h;
+
+	if (!segment_is_bare_syn(seg))
+		return false;
+	if (c->ended)
+		return true;
+	h = &c->half[conn_side_of(c, seg)];
+	if (h->syn_seen)
+		return h->isn != seg->seq;	/* same ISN: a retransmission */
+	/*
+	 * A first SYN from this side: part of a simultaneous open if the
+	 * connection had a handshake, else the connection seen mid-stream
+	 * left the capture without a FIN or RST.
+	 */
+	return !c->syn_seen && !c->synack_seen;
+}
+
+static struct conn_entry *
+conn_entry_new(const struct tcp_segment *seg, uint64_t index)
+{
+	struct conn_entry *e;
+	struct conn *c;
+	size_t addr_len;
+	int orig_is_src;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return NULL;
+	c = &e->conn;
+	/* Only a SYN+ACK says its sender is not the originator. */
+	orig_is_src = (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) !=
+	    (TCP_FLAG_SYN | TCP_FLAG_ACK);
+	addr_len = address_length(seg->family);
+	c->family = seg->family;
+	memcpy(c->addr[SIDE_ORIG], orig_is_src ? seg->src_addr : seg->dst_addr,
+	    addr_len);
+	memcpy(c->addr[SIDE_RESP], orig_is_src ? seg->dst_addr : seg->src_addr,
+	    addr_len);
+	c->port[SIDE_ORIG] = orig_is_src ? seg->src_port : seg->dst_port;
+	c->port[SIDE_RESP] = orig_is_src ? seg->dst_port : seg->src_port;
+	c->first_ts_ns = seg->ts_ns;
+	c->last_ts_ns = seg->ts_ns;
+	c->first_index = index;
+	c->first_fin_side = -1;
+	c->first_rst_side = -1;
+	/* Zeek flips a connection first seen as a SYN+ACK. */
+	c->flipped = !orig_is_src;
+	c->state = CONN_STATE_OTH;
+	zeek_init(&e->zeek, c);
+	e->list = LIST_NONE;
+	return e;
+}
+
+static int
+entries_reserve(struct conn_table *table)
+{
+	struct conn_entry **entries;
+	size_t capacity;
+
+	if (table->count < table->capacity)
+		return 0;
+	capacity = table->capacity * 2;
+	if (capacity < table->capacity ||
+	    capacity > SIZE_MAX / sizeof(*entries)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	entries = realloc(table->entries, capacity * sizeof(*entries));
+	if (entries == NULL)
+		return -1;
+	table->entries = entries;
+	table->capacity = capacity;
+	return 0;
+}
+
+/* Sizes, holes, flags and conn_state, from what the packets left. */
+static void
+entry_finish(struct conn_entry *e)
+{
+	struct conn *c = &e->conn;
+	int side;
+
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		stream_finish(&e->stream[side], &c->half[side]);
+		c->half[side].size = zeek_size(&e->zeek, c,
+		    (enum conn_side)side);
+	}
+	teardown_finish(c);
+	c->state = conn_state_classify(c);
+}
+
+static void
+activity_unlink(struct conn_table *table, struct conn_entry *e)
+{
+	struct activity *a;
+
+	if (e->list == LIST_NONE)
+		return;
+	a = &table->activity[e->list];
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		a->oldest = e->newer;
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		a->newest = e->older;
+	e->older = NULL;
+	e->newer = NULL;
+	e->list = LIST_NONE;
+}
+
+/* e just saw a packet: newest of its list. */
+static inline void
+activity_touch(struct conn_table *table, struct conn_entry *e)
+{
+	enum activity_list list = e->conn.ended ? LIST_ENDED : LIST_OPEN;
+	struct activity *a = &table->activity[list];
+
+	if (e->list == list && a->newest == e)
+		return;
+	activity_unlink(table, e);
+	e->list = list;
+	e->older = a->newest;
+	e->newer = NULL;
+	if (a->newest != NULL)
+		a->newest->newer = e;
+	else
+		a->oldest = e;
+	a->newest = e;
+}
+
+/* Out of every structure; the caller frees it. */
+static void
+entry_detach(struct conn_table *table, struct conn_entry *e)
+{
+	int k;
+
+	activity_unlink(table, e);
+	for (k = 0; k < INDEX_COUNT; k++)
+		hash_index_remove(&table->index[k], (enum index_kind)k, e);
+	if (table->last == e)
+		table->last = NULL;
+	table->count--;
+	if (e->slot != table->count) {
+		table->entries[e->slot] = table->entries[table->count];
+		table->entries[e->slot]->slot = e->slot;
+	}
+	table->entries[table->count] = NULL;
+}
+
+/* Streaming: finish e, hand it on, free it.  -1 if the callback failed. */
+static int
+entry_release(struct conn_table *table, struct conn_entry *e)
+{
+	int rc, saved_errno;
+
+	entry_finish(e);
+	rc = table->params.done(&e->conn, table->params.ctx);
+	saved_errno = errno;
+	entry_detach(table, e);
+	conn_entry_free(e);
+	errno = saved_errno;
+	return rc == 0 ? 0 : -1;
+}
+
+/* Streaming: hand on what has been quiet long enough by now_ns. */
+static inline __attribute__((always_inline)) int
+expire_quiet(struct conn_table *table, int64_t now_ns)
+{
+	struct conn_entry *e;
+
+	while ((e = table->activity[LIST_ENDED].oldest) != NULL &&
+	    now_ns - e->conn.last_ts_ns > table->params.linger_ns)
+		if (entry_release(table, e) == -1)
+			return -1;
+	if (table->params.idle_ns == 0)
+		return 0;
+	while ((e = table->activity[LIST_OPEN].oldest) != NULL &&
+	    now_ns - e->conn.last_ts_ns > table->params.idle_ns)
+		if (entry_release(table, e) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The segment that makes up nearly all of a bulk transfer, handled
+ * without the general machinery: an ACK without SYN, FIN or RST, on a
+ * connection established both ways whose two streams have their base,
+ * whose data (if any) continues the sender's stream exactly where the
+ * highest data ended, and whose history already holds this segment's
+ * letter ('D' or 'A').  What follows is what add_general() does for such
+ * a segment, in the same order (history letters are appended as they
+ * come); the parts left out cannot change anything for it:
+ * - zeek_before(): the endpoint is not INACTIVE; the history letter is
+ *   already there; no FIN;
+ * - stream_reserve(), stream_track_sender(): no SYN or RST; data that
+ *   starts at highest_end neither opens nor fills a hole (every hole
+ *   lies below highest_end);
+ * - teardown_track(): no RST, no FIN, so nothing;
+ * - stream_track_ack(), zeek_ack(): both bases set, the peer is not
+ *   INACTIVE;
+ * - zeek_update_state(): an ESTABLISHED endpoint only moves on SYN, FIN
+ *   or RST.
+ * check_fastpath and fuzz_fastpath hold the two paths to that.  False
+ * (and nothing changed) if the segment is not of that kind.
+ */
+static inline bool
+add_established(struct conn_table *table, struct conn_entry *e,
+    enum conn_side side, const struct tcp_segment *seg)
+{
+	struct conn *c = &e->conn;
+	enum conn_side peer_side = conn_side_other(side);
+	struct conn_half *h = &c->half[side];
+	struct conn_half *peer = &c->half[peer_side];
+	struct stream_state *st = &e->stream[side];
+	struct stream_state *peer_st = &e->stream[peer_side];
+	int64_t offset, end, ack_offset;
+
+	if ((seg->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST |
+	    TCP_FLAG_ACK)) != TCP_FLAG_ACK)
+		return false;
+	if (h->state != ENDPOINT_ESTABLISHED ||
+	    peer->state != ENDPOINT_ESTABLISHED ||
+	    !st->have_base || !peer_st->have_base)
+		return false;
+	if (!zeek_history_has(&e->zeek, side, seg->payload_len > 0 ?
+	    ZEEK_HIST_DATA_PKT : ZEEK_HIST_ACK_PKT))
+		return false;
+	offset = stream_offset(st, seg->seq);
+	if (seg->payload_len > 0 && offset != st->highest_end)
+		return false;
+	end = offset + (int64_t)seg->payload_len;
+
+	h->packets++;
+	c->last_ts_ns = seg->ts_ns;
+	/* zeek_before() */
+	if (seg->window == 0)
+		zeek_zero_window(&e->zeek, c, side);
+	/* stream_track_sender() */
+	stream_note_offset(st, end);
+	if (seg->payload_len > 0) {
+		if (peer->fin_seen)
+			st->data_after_peer_fin = true;
+		st->highest_end = end;
+		h->payload_packets++;
+	}
+	h->payload_bytes = stream_offset_bytes(st->highest_end);
+	if (seg->window == 0)
+		h->zero_window_seen = true;
+	st->last_window = seg->window;
+	st->window_seen = true;
+	/* stream_track_ack() */
+	ack_offset = stream_offset(peer_st, seg->ack);
+	stream_note_offset(peer_st, ack_offset);
+	if (ack_offset > peer_st->highest_ack)
+		peer_st->highest_ack = ack_offset;
+	stream_update_acked(peer, peer_st);
+	/* zeek_ack() */
+	zeek_ack_advance(&e->zeek.ep[peer_side], seg, ack_offset);
+	zeek_update_last(&e->zeek, c, side, seg, end);
+	zeek_gap(&e->zeek, c, side, peer_st, seg, ack_offset);
+	if (table->streaming)
+		activity_touch(table, e);
+	return true;
+}
+
+/*
+ * conn_table_add() past the fast path: find or create the connection,
+ * then every step.  last_side is the side of seg in table->last, or -1
+ * if table->last is not seg's connection (or there is none).
+ */
+static int __attribute__((noinline))
+add_general(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index, int last_side)
+{
+	struct conn_entry *e, *old = NULL;
+	struct stream_state *st;
+	struct tuple_key key;
+	enum conn_side side;
+	int64_t offset, one_past, ack_offset;
+	uint64_t hash = 0;
+	bool hashed = false, has_ack, syn;
+
+	e = last_side >= 0 ? table->last : NULL;
+	if (e == NULL) {
+		tuple_key_from_segment(seg, &key);
+		hash = tuple_hash(&key);
+		hashed = true;
+		e = find_tuple(table, seg, hash);
+	}
+	if (e == NULL || segment_starts_new_conn(e, seg)) {
+		old = e;
+		if (!hashed) {
+			tuple_key_from_segment(seg, &key);
+			hash = tuple_hash(&key);
+		}
+		if (entries_reserve(table) == -1)
+			return -1;
+		e = conn_entry_new(seg, index);
+		if (e == NULL)
+			return -1;
+		e->hash[INDEX_TUPLE] = hash;
+		e->hash[INDEX_PORTS] = ports_hash(seg->src_port, seg->dst_port);
+		e->slot = table->count;
+		table->entries[table->count++] = e;
+		hash_index_put(&table->index[INDEX_TUPLE], INDEX_TUPLE, e, old);
+		if (!table->streaming)
+			hash_index_put(&table->index[INDEX_PORTS], INDEX_PORTS,
+			    e, find_ports(table, seg->src_port, seg->dst_port));
+	}
+	table->last = e;
+
+	side = conn_side_of(&e->conn, seg);
+	st = &e->stream[side];
+	syn = (seg->flags & TCP_FLAG_SYN) != 0;
+	if (!st->have_base)
+		stream_set_base(st, seg->seq + (syn ? 1 : 0));
+	offset = stream_offset(st, seg->seq);
+	/* Reserve before changing anything, so that ENOMEM leaves no trace. */
+	if (stream_reserve(st, seg, offset) == -1)
+		return -1;
+
+	/* Zeek's segment length: SYN and FIN count, an RST's data not. */
+	one_past = offset + (syn ? 1 : 0) +
+	    ((seg->flags & TCP_FLAG_FIN) ? 1 : 0) +
+	    ((seg->flags & TCP_FLAG_RST) ? 0 : (int64_t)seg->payload_len);
+
+	e->conn.half[side].packets++;
+	e->conn.last_ts_ns = seg->ts_ns;
+	zeek_before(&e->zeek, &e->conn, side, seg, offset, one_past);
+	stream_track_sender(&e->conn, side, st, seg, offset);
+	teardown_track(&e->conn, side, e->stream, seg, index, offset);
+	has_ack = stream_track_ack(&e->conn, side,
+	    &e->stream[conn_side_other(side)], seg, &ack_offset);
+	if (has_ack)
+		zeek_ack(&e->zeek, &e->conn, side, seg, ack_offset);
+	zeek_update_last(&e->zeek, &e->conn, side, seg, one_past);
+	zeek_update_state(&e->conn, side, seg);
+	if (has_ack)
+		zeek_gap(&e->zeek, &e->conn, side,
+		    &e->stream[conn_side_other(side)], seg, ack_offset);
+
+	if (table->streaming) {
+		activity_touch(table, e);
+		/* The connection a new SYN took the 4-tuple from is done. */
+		if (old != NULL && entry_release(table, old) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* conn_table_add(), with or without the fast path (a constant). */
+static inline __attribute__((always_inline)) int
+table_add(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index, bool fast_path)
+{
+	struct conn_entry *e;
+	int side = -1;
+
+	if (table == NULL || seg == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (table->streaming) {
+		if (!table->have_now || seg->ts_ns > table->now_ns) {
+			table->now_ns = seg->ts_ns;
+			table->have_now = true;
+		}
+		if (expire_quiet(table, table->now_ns) == -1)
+			return -1;
+	}
+	/*
+	 * A bulk transfer sends segment after segment on one connection:
+	 * the one looked up last is tried before the hash index.
+	 */
+	e = table->last;
+	if (e != NULL) {
+		side = conn_match_side(&e->conn, seg);
+		if (fast_path && side >= 0 &&
+		    add_established(table, e, (enum conn_side)side, seg))
+			return 0;
+	}
+	return add_general(table, seg, index, side);
+}
+
+int
+conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index)
+{
+	return table_add(table, seg, index, true);
+}
+
+int
+conn_table_add_general(struct conn_table *table,
+    const struct tcp_segment *seg, uint64_t index)
+{
+	return table_add(table, seg, index, false);
+}
+
+
+size_t
+conn_table_count(const struct conn_table *table)
+{
+	return table == NULL ? 0 : table->count;
+}
+
+const struct conn *
+conn_table_get(const struct conn_table *table, size_t i)
+{
+	if (table == NULL || i >= table->count)
+		return NULL;
+	return &table->entries[i]->conn;
+}
+
+const struct conn *
+conn_table_find_ports(const struct conn_table *table, uint16_t port_a,
+    uint16_t port_b)
+{
+	struct conn_entry *e;
+
+	if (table == NULL)
+		return NULL;
+	e = find_ports(table, port_a, port_b);
+	return e == NULL ? NULL : &e->conn;
+}
+
+static int
+compare_first_index(const void *a, const void *b)
+{
+	const struct conn_entry *ea = *(const struct conn_entry *const *)a;
+	const struct conn_entry *eb = *(const struct conn_entry *const *)b;
+
+	if (ea->conn.first_index != eb->conn.first_index)
+		return ea->conn.first_index < eb->conn.first_index ? -1 : 1;
+	return 0;
+}
+
+int
+conn_table_flush(struct conn_table *table)
+{
+	struct conn_entry *e;
+	size_t i, count;
+	int rc = 0, saved_errno = 0;
+
+	if (table == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!table->streaming) {
+		for (i = 0; i < table->count; i++)
+			entry_finish(table->entries[i]);
+		return 0;
+	}
+	count = table->count;
+	qsort(table->entries, count, sizeof(*table->entries),
+	    compare_first_index);
+	for (i = 0; i < count; i++) {
+		e = table->entries[i];
+		e->slot = i;
+		entry_finish(e);
+		if (rc == 0 && table->params.done(&e->conn,
+		    table->params.ctx) != 0) {
+			saved_errno = errno;
+			rc = -1;
+		}
+	}
+	/* From the end, so that no entry has to move. */
+	while (table->count > 0) {
+		e = table->entries[table->count - 1];
+		entry_detach(table, e);
+		conn_entry_free(e);
+	}
+	if (rc == -1)
+		errno = saved_errno;
+	return rc;
+}
