@@ -8,6 +8,7 @@
  */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "cpio.h"
 #include "hostfile.h"
 #include "image.h"
@@ -30,6 +32,9 @@
 #define CONSOLE_MAJOR 5		/* /dev/console: the init's stdio before devtmpfs */
 #define CONSOLE_MINOR 1
 #define COPY_CHUNK (1u << 20)
+#define TOOL_TIMEOUT_MS 10000	/* busybox --list */
+#define APPLET_LIST_MAX (64u << 10)
+#define APPLET_DIR "busybox"	/* the guest's PATH ends with it */
 
 struct entry {
 	char *name;		/* no leading '/' */
@@ -252,6 +257,46 @@ add_skeleton(struct tree *t, const struct image_inputs *in, char *err, size_t er
 	return tree_add_host_file(t, "bin/closeprobe", in->closeprobe, err, errlen);
 }
 
+/* A link in APPLET_DIR for each of busybox's commands: what "busybox
+ * --install" would make at boot, made here once (under TCG the guest
+ * takes a good part of a second for it). */
+static int
+add_applet_links(struct tree *t, const char *busybox, char *err, size_t errlen)
+{
+	const char *argv[] = { busybox, "--list", NULL };
+	char *list = NULL, *line, *save = NULL, how[64];
+	int wstatus, rc = 0;
+
+	if (child_capture(argv, TOOL_TIMEOUT_MS, APPLET_LIST_MAX, &list, &wstatus, err,
+	    errlen) < 0)
+		return -1;
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+		child_describe_status(wstatus, how, sizeof(how));
+		snprintf(err, errlen, "%s --list: %s: %.200s", busybox, how, list);
+		free(list);
+		return -1;
+	}
+	for (line = strtok_r(list, "\n", &save); line != NULL && rc == 0;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct entry link = { NULL, CPIO_SYMLINK, 0777, strdup("/bin/busybox"),
+			strlen("/bin/busybox"), 0, 0 };
+		char name[256];
+
+		if (link.data == NULL) {
+			snprintf(err, errlen, "image: out of memory");
+			rc = -1;
+		} else if (strchr(line, '/') != NULL || strcmp(line, ".") == 0 ||
+		    strcmp(line, "..") == 0 || (size_t)snprintf(name, sizeof(name), "%s/%s",
+		    APPLET_DIR, line) >= sizeof(name)) {
+			free(link.data);	/* not a command name */
+		} else {
+			rc = tree_add(t, name, &link, err, errlen);
+		}
+	}
+	free(list);
+	return rc;
+}
+
 /* The host programs and every library they load, at their host paths;
  * the libraries' directories go to library_dirs. */
 static int
@@ -263,7 +308,8 @@ add_programs(struct tree *t, const struct image_inputs *in, struct strlist *libr
 	size_t i;
 	int rc = -1;
 
-	if (ldd_libraries(in->busybox, &libs, err, errlen) < 0 ||
+	if (add_applet_links(t, in->busybox, err, errlen) < 0 ||
+	    ldd_libraries(in->busybox, &libs, err, errlen) < 0 ||
 	    ldd_libraries(in->closeprobe, &libs, err, errlen) < 0)
 		goto out;
 	for (i = 0; i < in->ntools; i++)

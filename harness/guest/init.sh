@@ -19,9 +19,9 @@
 # GUEST_MODULES, GUEST_LIBRARY_PATH; /closeprobe/run.conf (from the run)
 # sets CLOSEPROBE_CWD, CLOSEPROBE_CAPTURES and the arguments (set --).
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /busybox
-/bin/busybox --install -s /busybox
+# busybox's commands are links in /busybox, made with the image.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox
+[ -e /busybox/mount ] || /bin/busybox --install -s /busybox
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
