@@ -4,8 +4,9 @@
  *
  *   guest-try [--accel auto|kvm|tcg] [--modules DIR] [--cache DIR]
  *             [--captures DIR] [--json FILE] [--closeprobe BIN]
- *             [--arg ARG]... [--vcpus N] [--boot-timeout MS]
- *             [--run-timeout MS] [--console FILE] KERNEL CASE-OR-DIR...
+ *             [--arg ARG]... [--vcpus N] [--memory MB] [--life-timeout MS]
+ *             [--boot-timeout MS] [--run-timeout MS] [--console FILE]
+ *             KERNEL CASE-OR-DIR...
  *
  * Prints closeprobe's output from inside, then "guest:" lines (the
  * accelerator, the release, the image, the timings, the notes).  Exits
@@ -43,8 +44,9 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: guest-try [--accel auto|kvm|tcg] [--modules DIR] [--cache DIR]\n"
 	    "                 [--captures DIR] [--json FILE] [--closeprobe BIN] [--arg ARG]...\n"
-	    "                 [--vcpus N] [--boot-timeout MS] [--run-timeout MS]\n"
-	    "                 [--console FILE] KERNEL CASE-OR-DIR...\n");
+	    "                 [--vcpus N] [--memory MB] [--life-timeout MS]\n"
+	    "                 [--boot-timeout MS] [--run-timeout MS] [--console FILE]\n"
+	    "                 KERNEL CASE-OR-DIR...\n");
 }
 
 static int
@@ -96,6 +98,8 @@ main(int argc, char **argv)
 		{ "closeprobe", required_argument, NULL, 'p' },
 		{ "arg", required_argument, NULL, 'A' },
 		{ "vcpus", required_argument, NULL, 'v' },
+		{ "memory", required_argument, NULL, 'M' },
+		{ "life-timeout", required_argument, NULL, 'l' },
 		{ "boot-timeout", required_argument, NULL, 'b' },
 		{ "run-timeout", required_argument, NULL, 'r' },
 		{ "console", required_argument, NULL, 'o' },
@@ -142,6 +146,12 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			opt.vcpus = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'M':
+			opt.memory_mb = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'l':
+			opt.life_timeout_ms = strtoll(optarg, NULL, 10);
 			break;
 		case 'b':
 			opt.boot_timeout_ms = strtoll(optarg, NULL, 10);

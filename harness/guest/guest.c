@@ -651,7 +651,7 @@ attempt(struct context *c, enum qemu_accel accel, int can_fall_back, char *err, 
 				snprintf(why, sizeof(why), "no sign of life within %lld ms",
 				    (long long)c->life_ms);
 			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
-			    "kvm: %s; fell back to tcg", why);
+			    "kvm: %s: fell back to tcg", why);
 			qemu_free(&q);
 			c->result->ms.kvm_lost = child_now_ms() - c->t_qemu;
 			return ATTEMPT_FALL_BACK;
@@ -692,7 +692,8 @@ boot_and_run(struct context *c, char *err, size_t errlen)
 		if (kvm_usable(why, sizeof(why)))
 			plan[nplan++] = QEMU_ACCEL_KVM;
 		else
-			snprintf(c->result->accel_note, sizeof(c->result->accel_note), "%s: tcg", why);
+			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
+			    "kvm unusable (%s): tcg", why);
 		plan[nplan++] = QEMU_ACCEL_TCG;
 		break;
 	case GUEST_ACCEL_KVM:
