@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@
 /* Where programs are: an ordinary user's PATH may lack the sbin ones. */
 #define PROGRAM_DIRS "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define CASE_SUFFIX ".case"
+/* The run's directory in $TMPDIR: WORKDIR_PREFIX.PID.XXXXXX */
+#define WORKDIR_PREFIX "closeprobe-guest"
 
 /* What the cases need of the kernel (veth links, tbf and netem qdiscs,
  * nftables' random drops) and what the archive's channel needs. */
@@ -784,16 +787,51 @@ collect(struct context *c, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * Remove what runs killed with SIGKILL left in dir: directories named
+ * WORKDIR_PREFIX.PID.* of ours whose process is gone.  A live process
+ * with that number keeps its directory; so does anyone else's.
+ */
+static void
+remove_stale_workdirs(const char *dir)
+{
+	size_t prefix = strlen(WORKDIR_PREFIX);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX], *end, scratch[128];
+		struct stat st;
+		long pid;
+
+		if (strncmp(de->d_name, WORKDIR_PREFIX ".", prefix + 1) != 0)
+			continue;
+		pid = strtol(de->d_name + prefix + 1, &end, 10);
+		if (*end != '.' || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
+		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (hostfile_remove_tree(path, scratch, sizeof(scratch)) < 0) {
+			/* Best effort: the next run tries again. */
+		}
+	}
+	closedir(d);
+}
+
 static int
 make_workdir(struct context *c, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	if ((size_t)snprintf(c->workdir, sizeof(c->workdir), "%s/closeprobe-guest.XXXXXX",
-	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") >= sizeof(c->workdir) ||
-	    mkdtemp(c->workdir) == NULL) {
-		snprintf(err, errlen, "cannot make a temporary directory in %s: %s",
-		    tmp != NULL ? tmp : "/tmp", strerror(errno));
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	remove_stale_workdirs(tmp);
+	if ((size_t)snprintf(c->workdir, sizeof(c->workdir), "%s/%s.%ld.XXXXXX", tmp,
+	    WORKDIR_PREFIX, (long)getpid()) >= sizeof(c->workdir) || mkdtemp(c->workdir) == NULL) {
+		snprintf(err, errlen, "cannot make a temporary directory in %s: %s", tmp,
+		    strerror(errno));
 		c->workdir[0] = '\0';
 		return -1;
 	}

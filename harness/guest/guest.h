@@ -25,7 +25,7 @@ enum guest_accel {
 	GUEST_ACCEL_TCG
 };
 
-#define GUEST_LIFE_TIMEOUT_MS 3000	/* a KVM guest's first kernel line */
+#define GUEST_LIFE_TIMEOUT_MS 2000	/* a KVM guest's first kernel line */
 #define GUEST_BOOT_TIMEOUT_MS 60000	/* qemu started to the guest's init */
 #define GUEST_RUN_TIMEOUT_MS 600000	/* the cases inside */
 #define GUEST_VCPUS 2

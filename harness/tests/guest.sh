@@ -2,7 +2,8 @@
 # guest.sh - cases run inside another kernel under qemu (harness/guest):
 # the guest boots the image (KVM or TCG), runs a few suite cases, and
 # their verdicts, JSON and pcaps come back as if run here; a boot that
-# overruns its deadline is killed; no qemu and no temporary files stay.
+# overruns its deadline is killed, so is a run stopped by SIGTERM; no qemu
+# and no temporary files stay.
 #
 # Needs qemu-system-x86_64, busybox and a readable kernel image:
 # $CLOSEPROBE_GUEST_KERNEL, or /boot/vmlinuz-*-cloud-amd64 (Debian's
@@ -94,6 +95,22 @@ grep -q 'within 300 ms; qemu killed' "$tmp/err2" ||
 	fail "no deadline message: $(cat "$tmp/err2")"
 [ -e "$tmp/captures2" ] && fail "a failed boot made the captures directory"
 no_qemu_left "the killed boot"
+
+# Stopped by SIGTERM while the guest runs: qemu killed, files removed.
+(exec "$try" --closeprobe "$CLOSEPROBE" --cache "$tmp/cache" --captures "$tmp/captures3" \
+	--accel tcg "$kernel" cases >"$tmp/out3" 2>"$tmp/err3") &
+runner=$!
+if wait_for_file "$tmp/closeprobe-guest.*/archive-ttyS1"; then
+	kill -TERM "$runner"
+else
+	fail "no qemu started within 5 s"
+fi
+wait "$runner"
+status=$?
+[ "$status" -eq 99 ] || fail "a run stopped by SIGTERM exited $status, not 99"
+grep -q 'stopped by a signal; qemu killed' "$tmp/err3" ||
+	fail "no message for the stop: $(cat "$tmp/err3")"
+no_qemu_left "the stopped run"
 
 [ "$failures" -eq 0 ] || exit 1
 echo "PASS: guest.sh ($(sed -n 's/^guest: accel //p' "$tmp/out"); $(sed -n 's/^guest: ms //p' "$tmp/out") ms)"
