@@ -563,35 +563,45 @@ marker_is(const char *line, const char *word, const char **rest)
 	return 1;
 }
 
+/* Where a boot attempt is: the phase, and the time it may take. */
+struct watch {
+	enum phase phase;
+	int64_t since;		/* the bound counts from here */
+	int64_t deadline;
+};
+
+static void
+watch_next(struct watch *w, enum phase phase, int64_t since, int64_t bound_ms)
+{
+	w->phase = phase;
+	w->since = since;
+	w->deadline = since + bound_ms;
+}
+
 /* Follow one console line: the phase moves on, the deadline with it. */
 static void
-follow_line(struct context *c, const char *line, enum phase *phase, int64_t *deadline)
+follow_line(struct context *c, const char *line, struct watch *w)
 {
 	int64_t now = child_now_ms();
 	const char *rest;
 
-	if (*phase == PHASE_LIFE && strstr(line, LIFE_SIGN) != NULL) {
-		*phase = PHASE_READY;
-		*deadline = c->t_qemu + c->boot_ms;
-	}
-	if (*phase <= PHASE_READY && marker_is(line, "ready", &rest)) {
+	if (w->phase == PHASE_LIFE && strstr(line, LIFE_SIGN) != NULL)
+		watch_next(w, PHASE_READY, c->t_qemu, c->boot_ms);
+	if (w->phase <= PHASE_READY && marker_is(line, "ready", &rest)) {
 		snprintf(c->result->release, sizeof(c->result->release), "%.*s",
 		    (int)strcspn(rest, " "), rest);
 		c->t_ready = now;
-		*phase = PHASE_MODULES;
-		*deadline = now + c->boot_ms;
+		watch_next(w, PHASE_MODULES, now, c->boot_ms);
 	} else if (marker_is(line, "module-failed", &rest)) {
 		fprintf(c->notes, "the guest could not load the module %s\n", rest);
-	} else if (*phase == PHASE_MODULES && marker_is(line, "modules", &rest)) {
+	} else if (w->phase == PHASE_MODULES && marker_is(line, "modules", &rest)) {
 		c->t_modules = now;
-		*phase = PHASE_RAN;
-		*deadline = now + c->run_ms;
-	} else if (*phase == PHASE_RAN && marker_is(line, "ran", &rest)) {
+		watch_next(w, PHASE_RAN, now, c->run_ms);
+	} else if (w->phase == PHASE_RAN && marker_is(line, "ran", &rest)) {
 		c->t_ran = now;
-		*phase = PHASE_SENT;
-		*deadline = now + COLLECT_TIMEOUT_MS;
-	} else if (*phase == PHASE_SENT && marker_is(line, "sent", &rest)) {
-		*phase = PHASE_DONE;
+		watch_next(w, PHASE_SENT, now, COLLECT_TIMEOUT_MS);
+	} else if (w->phase == PHASE_SENT && marker_is(line, "sent", &rest)) {
+		w->phase = PHASE_DONE;
 	}
 }
 
@@ -628,28 +638,28 @@ attempt(struct context *c, enum qemu_accel accel, int can_fall_back, char *err, 
 		.stderr_path = c->qemu_err
 	};
 	const char *name = accel == QEMU_ACCEL_KVM ? "kvm" : "tcg";
-	enum phase phase = PHASE_LIFE;
 	enum qemu_event ev;
+	struct watch w;
 	struct qemu q;
-	int64_t deadline;
 
 	unlink(c->archive);
 	unlink(c->serial_archive);
 	if (qemu_start(&cfg, &q, err, errlen) < 0)
 		return ATTEMPT_FAILED;
 	c->t_qemu = child_now_ms();
-	deadline = c->t_qemu + (accel == QEMU_ACCEL_KVM ? c->life_ms : c->boot_ms);
-	while (phase != PHASE_DONE) {
-		ev = qemu_next_line(&q, deadline, c->opts->stop_requested, err, errlen);
+	watch_next(&w, PHASE_LIFE, c->t_qemu, accel == QEMU_ACCEL_KVM ? c->life_ms : c->boot_ms);
+	while (w.phase != PHASE_DONE) {
+		ev = qemu_next_line(&q, w.deadline, c->opts->stop_requested, err, errlen);
 		if (ev == QEMU_LINE) {
-			follow_line(c, q.line, &phase, &deadline);
+			follow_line(c, q.line, &w);
 			continue;
 		}
-		if (phase == PHASE_LIFE && can_fall_back && (ev == QEMU_TIMEOUT || ev == QEMU_EXITED)) {
+		if (w.phase == PHASE_LIFE && can_fall_back &&
+		    (ev == QEMU_TIMEOUT || ev == QEMU_EXITED)) {
 			char why[400];
 
 			if (ev == QEMU_EXITED)
-				describe_end(c, &q, phase, why, sizeof(why));
+				describe_end(c, &q, w.phase, why, sizeof(why));
 			else
 				snprintf(why, sizeof(why), "no sign of life within %lld ms",
 				    (long long)c->life_ms);
@@ -660,12 +670,10 @@ attempt(struct context *c, enum qemu_accel accel, int can_fall_back, char *err, 
 			return ATTEMPT_FALL_BACK;
 		}
 		if (ev == QEMU_EXITED)
-			describe_end(c, &q, phase, err, errlen);
+			describe_end(c, &q, w.phase, err, errlen);
 		else if (ev == QEMU_TIMEOUT)
-			snprintf(err, errlen, "the guest (%s) gave no sign of %s within %lld ms; "
-			    "qemu killed", name, phase_awaited(phase), (long long)(phase == PHASE_LIFE &&
-			    accel == QEMU_ACCEL_KVM ? c->life_ms : phase == PHASE_RAN ? c->run_ms :
-			    phase == PHASE_SENT ? COLLECT_TIMEOUT_MS : c->boot_ms));
+			snprintf(err, errlen, "the guest (%s): waited %lld ms for %s; qemu killed", name,
+			    (long long)(w.deadline - w.since), phase_awaited(w.phase));
 		else if (ev == QEMU_STOPPED)
 			snprintf(err, errlen, "stopped by a signal; qemu killed");
 		qemu_stop(&q);

@@ -91,7 +91,7 @@ no_qemu_left "the run"
 	>"$tmp/out2" 2>"$tmp/err2"
 status=$?
 [ "$status" -eq 99 ] || fail "a boot past its deadline exited $status, not 99"
-grep -q 'within 300 ms; qemu killed' "$tmp/err2" ||
+grep -q 'waited 300 ms for a first kernel line; qemu killed' "$tmp/err2" ||
 	fail "no deadline message: $(cat "$tmp/err2")"
 [ -e "$tmp/captures2" ] && fail "a failed boot made the captures directory"
 no_qemu_left "the killed boot"
