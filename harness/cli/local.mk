@@ -7,4 +7,5 @@ harness_closeprobe_SOURCES += \
 	harness/cli/cmd_list.c harness/cli/cmd_list.h \
 	harness/cli/cmd_compare.c harness/cli/cmd_compare.h \
 	harness/cli/cmd_draw.c harness/cli/cmd_draw.h \
+	harness/cli/run_guest.c harness/cli/run_guest.h \
 	harness/cli/cmd_analyze.c harness/cli/cmd_analyze.h

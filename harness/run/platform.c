@@ -121,14 +121,20 @@ json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+void
+platform_write_json_string(FILE *out, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		fputs("null", out);
+	else
+		json_string(out, s);
+}
+
 static void
 json_member(FILE *out, const char *key, const char *value, bool first)
 {
 	fprintf(out, "%s\"%s\":", first ? "" : ",", key);
-	if (value == NULL || value[0] == '\0')
-		fputs("null", out);
-	else
-		json_string(out, value);
+	platform_write_json_string(out, value);
 }
 
 int

@@ -39,6 +39,9 @@ struct platform {
  */
 int platform_probe(struct platform *p, char *err, size_t errlen);
 
+/* A JSON string, escaped; "null" for NULL or "". */
+void platform_write_json_string(FILE *out, const char *s);
+
 /* One JSON object, no trailing newline.  0, or -1 (the stream's error). */
 int platform_write_json(const struct platform *p, FILE *out);
 
