@@ -40,15 +40,17 @@ static void
 compare_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: closeprobe compare [--markdown] [--brief] BASELINE RUN...\n"
+	    "usage: closeprobe compare [--markdown] [--brief] [--ignore GLOB]... BASELINE RUN...\n"
 	    "\n"
 	    "Compares each case's signature in RUN (a run's JSON or a baseline) with\n"
 	    "BASELINE: same, changed (with each field before and after), new, missing\n"
 	    "or flaky.  Byte counts and times are shown, never compared.  With several\n"
 	    "RUNs the summary is a matrix of cases by platform.\n"
 	    "\n"
-	    "  --markdown  the matrix and changes as Markdown\n"
-	    "  --brief     only the cases that are not the same, and the summary\n"
+	    "  --markdown     the matrix and changes as Markdown\n"
+	    "  --brief        only the cases that are not the same, and the summary\n"
+	    "  --ignore GLOB  leave out the fields GLOB matches (fnmatch), by name\n"
+	    "                 ('kernel *') or as 'CASE/FAMILY FIELD'; repeatable\n"
 	    "\n"
 	    "Exit status: 0 every case the same, 1 some differ, 2 usage, 99 bad input.\n");
 }
@@ -255,9 +257,12 @@ compare_main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "markdown", no_argument, NULL, 'm' },
 		{ "brief", no_argument, NULL, 'q' },
+		{ "ignore", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char **ignore = NULL;
+	size_t nignore = 0;
 	struct signature_set base, *runs = NULL;
 	struct comparison *cmps = NULL;
 	const char **labels = NULL;
@@ -274,16 +279,27 @@ compare_main(int argc, char **argv)
 		case 'q':
 			brief = true;
 			break;
+		case 'i':
+			if (ignore == NULL && (ignore = calloc((size_t)argc, sizeof(*ignore))) == NULL) {
+				fprintf(stderr, "closeprobe: out of memory\n");
+				return EXIT_ERROR;
+			}
+			ignore[nignore++] = optarg;
+			break;
 		case 'h':
+			free(ignore);
 			compare_usage(stdout);
 			return EXIT_PASS;
 		default:
+			free(ignore);
 			fprintf(stderr, "Try 'closeprobe compare --help'.\n");
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind < 2)
+	if (argc - optind < 2) {
+		free(ignore);
 		return usage_error("compare", "needs a BASELINE and at least one RUN");
+	}
 	signature_set_init(&base);
 	n = (size_t)(argc - optind - 1);
 	runs = calloc(n, sizeof(*runs));
@@ -302,7 +318,7 @@ compare_main(int argc, char **argv)
 	for (k = 0; k < n; k++) {
 		signature_set_init(&runs[k]);
 		if (load(argv[optind + 1 + (int)k], &runs[k]) < 0 ||
-		    compare_sets(&base, &runs[k], &cmps[k]) < 0) {
+		    compare_sets(&base, &runs[k], ignore, nignore, &cmps[k]) < 0) {
 			status = EXIT_ERROR;
 			break;
 		}
@@ -334,5 +350,6 @@ done:
 	free(runs);
 	free(cmps);
 	free(labels);
+	free(ignore);
 	return status;
 }

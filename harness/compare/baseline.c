@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,9 +316,23 @@ add_change(struct compare_result *r, const char *field, const struct signature_f
 	return 0;
 }
 
+/* "CASE/FAMILY FIELD" matches one of the globs (fnmatch). */
+static bool
+ignored(const char *const *ignore, size_t nignore, const char *key, const char *field)
+{
+	char both[512];
+	size_t i;
+
+	snprintf(both, sizeof(both), "%s %s", key, field);
+	for (i = 0; i < nignore; i++)
+		if (fnmatch(ignore[i], field, 0) == 0 || fnmatch(ignore[i], both, 0) == 0)
+			return true;
+	return false;
+}
+
 static int
 compare_case(const struct signature_case *b, const struct signature_case *r,
-    struct compare_result *out)
+    const char *const *ignore, size_t nignore, struct compare_result *out)
 {
 	size_t i;
 
@@ -332,35 +347,48 @@ compare_case(const struct signature_case *b, const struct signature_case *r,
 		out->verdict = COMPARE_NEW;
 		return 0;
 	}
-	/* Flaky within the run: the run itself cannot say what the stack does. */
-	for (i = 0; i < r->nfields; i++)
-		if (signature_field_flaky(&r->fields[i]) &&
-		    add_change(out, r->fields[i].name, signature_field_find(b, r->fields[i].name),
-		    &r->fields[i]) < 0)
-			return -1;
-	if (out->nchanges > 0) {
-		out->verdict = COMPARE_FLAKY;
-		return 0;
-	}
-	for (i = 0; i < b->nfields; i++) {
-		const struct signature_field *rf = signature_field_find(r, b->fields[i].name);
+	bool changed = false, flaky = false;
 
-		if (!field_same(&b->fields[i], rf) &&
-		    add_change(out, b->fields[i].name, &b->fields[i], rf) < 0)
+	/*
+	 * A field is the same when every value the run saw is one the
+	 * baseline saw (a flaky baseline accepts each value it recorded).
+	 * Otherwise it flipped within the run (flaky: the run cannot say
+	 * what the stack does) or it took another value (changed).  A case
+	 * with any changed field is changed, even if others are flaky.
+	 */
+	for (i = 0; i < b->nfields; i++) {
+		const struct signature_field *bf = &b->fields[i];
+		const struct signature_field *rf = signature_field_find(r, bf->name);
+
+		if (ignored(ignore, nignore, b->key, bf->name) || field_same(bf, rf))
+			continue;
+		if (rf != NULL && signature_field_flaky(rf))
+			flaky = true;
+		else
+			changed = true;
+		if (add_change(out, bf->name, bf, rf) < 0)
 			return -1;
 	}
-	for (i = 0; i < r->nfields; i++)
-		if (signature_field_find(b, r->fields[i].name) == NULL &&
-		    !field_same(NULL, &r->fields[i]) &&
-		    add_change(out, r->fields[i].name, NULL, &r->fields[i]) < 0)
+	for (i = 0; i < r->nfields; i++) {
+		const struct signature_field *rf = &r->fields[i];
+
+		if (signature_field_find(b, rf->name) != NULL ||
+		    ignored(ignore, nignore, r->key, rf->name) || field_same(NULL, rf))
+			continue;
+		if (signature_field_flaky(rf))
+			flaky = true;
+		else
+			changed = true;
+		if (add_change(out, rf->name, NULL, rf) < 0)
 			return -1;
-	out->verdict = out->nchanges > 0 ? COMPARE_CHANGED : COMPARE_SAME;
+	}
+	out->verdict = changed ? COMPARE_CHANGED : flaky ? COMPARE_FLAKY : COMPARE_SAME;
 	return 0;
 }
 
 int
 compare_sets(const struct signature_set *base, const struct signature_set *run,
-    struct comparison *out)
+    const char *const *ignore, size_t nignore, struct comparison *out)
 {
 	size_t i, n = 0, total = base->ncases;
 
@@ -374,14 +402,14 @@ compare_sets(const struct signature_set *base, const struct signature_set *run,
 	for (i = 0; i < base->ncases; i++, n++) {
 		out->count = n + 1;
 		if (compare_case(&base->cases[i], signature_find(run, base->cases[i].key),
-		    &out->results[n]) < 0)
+		    ignore, nignore, &out->results[n]) < 0)
 			return -1;
 	}
 	for (i = 0; i < run->ncases; i++) {
 		if (signature_find(base, run->cases[i].key) != NULL)
 			continue;
 		out->count = n + 1;
-		if (compare_case(NULL, &run->cases[i], &out->results[n++]) < 0)
+		if (compare_case(NULL, &run->cases[i], ignore, nignore, &out->results[n++]) < 0)
 			return -1;
 	}
 	out->count = n;

@@ -47,7 +47,8 @@ enum compare_verdict {
 	COMPARE_CHANGED,	/* some field differs */
 	COMPARE_NEW,		/* not in the baseline */
 	COMPARE_MISSING,	/* in the baseline, not in the run */
-	COMPARE_FLAKY		/* a field took several values within the run */
+	COMPARE_FLAKY		/* a field took several values within the run, one
+				 * of them new; no field simply changed */
 };
 
 struct compare_change {
@@ -71,9 +72,13 @@ struct comparison {
 	size_t tally[COMPARE_FLAKY + 1];	/* per verdict */
 };
 
-/* Compare run with base.  0, or -1 (out of memory). */
+/*
+ * Compare run with base, leaving out the fields that match one of the
+ * nignore globs (fnmatch, against the field's name, "kernel *", or
+ * against "CASE/FAMILY FIELD").  0, or -1 (out of memory).
+ */
 int compare_sets(const struct signature_set *base, const struct signature_set *run,
-    struct comparison *out);
+    const char *const *ignore, size_t nignore, struct comparison *out);
 void comparison_free(struct comparison *c);
 
 const char *compare_verdict_name(enum compare_verdict v);	/* "changed" */
