@@ -57,8 +57,9 @@ fixture_init(struct fixture *f, const char *expects)
 	fixture_init_steps(f, base_case, expects);
 }
 
+/* Judge as on system's release (NULL, NULL: no system named). */
 static void
-fixture_judge(struct fixture *f)
+fixture_judge_on(struct fixture *f, const char *system, const char *release)
 {
 	struct verdict_input in;
 
@@ -68,7 +69,15 @@ fixture_judge(struct fixture *f)
 	in.ledgers[ROLE_SERVER] = &f->ledgers[ROLE_SERVER];
 	in.conn = &f->conn;
 	in.counters = &f->counters;
+	in.system = system;
+	in.release = release;
 	ck_assert_int_eq(verdict_compute(&in, &f->v), 0);
+}
+
+static void
+fixture_judge(struct fixture *f)
+{
+	fixture_judge_on(f, NULL, NULL);
 }
 
 static void
@@ -615,6 +624,17 @@ START_TEST(strbuf_grows_and_formats)
 }
 END_TEST
 
+/* The report of a run of f's case that never got going. */
+static void
+error_report(struct case_report *r, struct fixture *f)
+{
+	fixture_init(f, "expect: teardown fin\n");
+	memset(r, 0, sizeof(*r));
+	r->cf = f->cf;
+	r->status = CASE_ERROR;
+	r->family = 4;
+}
+
 /* The report is text in memory: a run that never got going is one line. */
 START_TEST(report_of_an_error)
 {
@@ -623,11 +643,7 @@ START_TEST(report_of_an_error)
 	struct fixture f;
 	char *text;
 
-	fixture_init(&f, "expect: teardown fin\n");
-	memset(&r, 0, sizeof(r));
-	r.cf = f.cf;
-	r.status = CASE_ERROR;
-	r.family = 4;
+	error_report(&r, &f);
 	snprintf(r.error, sizeof(r.error), "no packet of the connection was captured");
 	strbuf_init(&sb);
 	report_append_text(&sb, &r);
@@ -641,6 +657,56 @@ START_TEST(report_of_an_error)
 	ck_assert(text[strlen(text) - 1] == '}');
 	ck_assert_int_eq(report_status_exit(r.status), 99);
 	free(text);
+	fixture_free(&f);
+}
+END_TEST
+
+/* Each case's JSON record names the platform it ran on (null: unknown). */
+START_TEST(report_names_the_platform)
+{
+	struct case_report r;
+	struct platform plat;
+	struct strbuf sb;
+	struct fixture f;
+	char *text;
+
+	error_report(&r, &f);
+	strbuf_init(&sb);
+	report_append_json(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert_ptr_nonnull(strstr(text, ",\"platform\":null,"));
+	free(text);
+	memset(&plat, 0, sizeof(plat));
+	snprintf(plat.os, sizeof(plat.os), "Linux");
+	snprintf(plat.release, sizeof(plat.release), "6.12.3");
+	r.platform = &plat;
+	report_append_json(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert_ptr_nonnull(strstr(text, ",\"platform\":{\"os\":\"Linux\",\"release\":\"6.12.3\","));
+	ck_assert(text[strlen(text) - 1] == '}');
+	free(text);
+	fixture_free(&f);
+}
+END_TEST
+
+/* "expect linux >= 6.12:" is judged on 6.12 and later only. */
+START_TEST(release_sections_judged_by_release)
+{
+	struct fixture f;
+
+	fixture_init(&f, "expect linux >= 6.12: teardown fin\n"
+	    "expect linux < 6.12: teardown rst\n");
+	fixture_judge_on(&f, "linux", "6.1.0-28-cloud-amd64");
+	ck_assert(f.v.results[0].skipped);
+	ck_assert_str_eq(f.v.results[0].observed,
+	    "not judged on linux 6.1.0-28-cloud-amd64 (for linux >= 6.12.0)");
+	ck_assert(!f.v.results[1].skipped);
+	ck_assert(!f.v.results[1].held);	/* teardown none, not rst */
+	ck_assert(f.v.system_matched);
+	verdict_free(&f.v);
+	fixture_judge_on(&f, "linux", "6.12.1");
+	ck_assert(!f.v.results[0].skipped);
+	ck_assert(f.v.results[1].skipped);
 	fixture_free(&f);
 }
 END_TEST
@@ -665,6 +731,8 @@ verdict_suite(void)
 	tcase_add_test(tc, every_kind_is_judged);
 	tcase_add_test(tc, strbuf_grows_and_formats);
 	tcase_add_test(tc, report_of_an_error);
+	tcase_add_test(tc, report_names_the_platform);
+	tcase_add_test(tc, release_sections_judged_by_release);
 	suite_add_tcase(s, tc);
 	return s;
 }

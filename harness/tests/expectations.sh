@@ -74,5 +74,44 @@ run "$cases/pass-words.case" 0 &&
 grep -Eq "^  skip   .*: expect client.send errors EPIPE; observed not judged on linux .* \(for linux < 2.6.0\)$" \
     "$tmp/out" || fail "pass-words: the section for linux < 2.6 was judged: $(grep 'errors EPIPE' "$tmp/out")"
 
+# What issue 10 found wrong, refused before anything runs (status 99).
+refused() {
+	name=$1 want=$2
+	cat >"$tmp/$name.case"
+	"$CLOSEPROBE" run --captures "$tmp/refused" "$tmp/$name.case" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ "$status" -eq 99 ] || fail "$name: exit status $status, expected 99"
+	grep -q "^$tmp/$name.case:[0-9]*:[0-9]*: $want" "$tmp/err" ||
+		fail "$name: message: $(cat "$tmp/err")"
+	[ ! -e "$tmp/refused" ] || fail "$name: something ran"
+}
+refused counter-typo "unknown kernel counter 'TCPAbortOnClos' (did you mean 'TCPAbortOnClose'?)" <<'CASE'
+case x
+client: connect
+server: accept
+expect: kernel TCPAbortOnClos = 0
+CASE
+refused counter-case "unknown kernel counter 'tcpabortonclose' (did you mean 'TCPAbortOnClose'?)" <<'CASE'
+case x
+client: connect
+server: accept
+expect: kernel tcpabortonclose = 0
+CASE
+refused long-deadline "duration '10000000000s' is too long (at most 86400s, a day)" <<'CASE'
+case x
+deadline 10000000000s
+client: connect
+server: accept
+expect: no rst
+CASE
+refused close-after-lingering "'close' after 'lingering-close' (line 4)" <<'CASE'
+case x
+client: connect
+server: accept
+        lingering-close 1s
+        close
+expect: no rst
+CASE
+
 [ "$failures" -eq 0 ] || exit 1
 exit 0
