@@ -3,8 +3,10 @@
  *
  * Whatever the bytes, case_parse_string() returns a case or an error
  * message naming the file, never crashes, never leaks, and a case it
- * returns has a name fit for evidence file names ([a-z0-9-], 1..64) and
- * only steps and expectations that have a row in the language's tables.
+ * returns has a name fit for evidence file names ([a-z0-9-], 1..64),
+ * only steps and expectations that have a row in the language's tables,
+ * durations within their bound, and steps that keep to the model of the
+ * descriptors the interpreter follows.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +38,37 @@ name_is_valid(const char *name)
 	return true;
 }
 
+/*
+ * A parent role's steps keep to the model of the descriptors the
+ * interpreter follows: never a close without a descriptor, never more
+ * than CASE_DESCRIPTORS_MAX (a child starts from its parent's).
+ */
+static void
+check_descriptors(const struct case_role *role)
+{
+	unsigned fds = 0;
+	size_t i;
+
+	for (i = 0; i < role->nsteps; i++) {
+		switch (case_step_descriptors(&role->steps[i])) {
+		case DESCRIPTORS_OPEN:
+			FUZZ_CHECK(fds == 0);
+			fds = 1;
+			break;
+		case DESCRIPTORS_ADD:
+			FUZZ_CHECK(fds > 0 && fds < CASE_DESCRIPTORS_MAX);
+			fds++;
+			break;
+		case DESCRIPTORS_DROP:
+			FUZZ_CHECK(fds > 0);
+			fds--;
+			break;
+		case DESCRIPTORS_KEPT:
+			break;
+		}
+	}
+}
+
 static void
 check_case(const struct case_file *cf)
 {
@@ -47,8 +80,14 @@ check_case(const struct case_file *cf)
 	FUZZ_CHECK(cf->roles[ROLE_CLIENT].present);
 	FUZZ_CHECK(cf->roles[ROLE_SERVER].present);
 	FUZZ_CHECK(cf->nexpects > 0 && cf->expects != NULL);
+	FUZZ_CHECK(cf->deadline_ms > 0 && cf->deadline_ms <= CASE_DURATION_MAX_MS);
 	for (r = 0; r < ROLE_COUNT; r++) {
+		FUZZ_CHECK(cf->roles[r].nsteps <= CASE_ROLE_STEPS_MAX);
+		if (!role_is_child((enum role_id)r))
+			check_descriptors(&cf->roles[r]);
 		for (i = 0; i < cf->roles[r].nsteps; i++) {
+			FUZZ_CHECK(cf->roles[r].steps[i].timeout_ms <=
+			    CASE_DURATION_MAX_MS);
 			FUZZ_CHECK(cf->roles[r].steps[i].text != NULL);
 			FUZZ_CHECK(case_step_word(cf->roles[r].steps[i].kind) !=
 			    NULL);
@@ -57,6 +96,8 @@ check_case(const struct case_file *cf)
 	for (i = 0; i < cf->nexpects; i++) {
 		FUZZ_CHECK(cf->expects[i].text != NULL);
 		FUZZ_CHECK(case_expect_word(cf->expects[i].kind) != NULL);
+		FUZZ_CHECK(cf->expects[i].name == NULL || cf->expects[i].name[0] != '\0');
+		FUZZ_CHECK(!cf->expects[i].has_release || cf->expects[i].system != NULL);
 	}
 }
 

@@ -166,7 +166,9 @@ write_wire(const struct case_report *r, struct strbuf *out)
 			events[j] = events[j - 1];
 			events[j - 1] = t;
 		}
-	strbuf_addf(out, " Wire: %s;", teardown_class_name(teardown_classify(c)));
+	/* The verdict's class: an RST after both FINs that refused data counts. */
+	strbuf_addf(out, " Wire: %s;", teardown_class_name(r->verdict != NULL ?
+	    r->verdict->teardown : teardown_classify(c)));
 	for (i = 0; i < n; i++) {
 		const struct conn_half *h = &c->half[events[i].side];
 
@@ -182,7 +184,7 @@ write_wire(const struct case_report *r, struct strbuf *out)
 	if (c->half[0].rst_count == 0 && c->half[1].rst_count == 0)
 		strbuf_addf(out, "%s no RST", n > 0 || (!c->half[0].fin_seen &&
 		    !c->half[1].fin_seen) ? "," : "");
-	else if (conn_rst_is_late(c))
+	else if (r->verdict != NULL ? r->verdict->rst_late : conn_rst_is_late(c))
 		strbuf_addf(out, " (the RST came after both FINs: it answered a stray segment and "
 		    "ended nothing)");
 	strbuf_adds(out, ".");
@@ -208,48 +210,67 @@ write_kernel(const struct case_report *r, struct strbuf *out)
 	strbuf_addf(out, any ? "." : " Kernel: no abort or reset counter changed.");
 }
 
-/* Name the likely cause from what the roles did (the packets cannot tell). */
+/* The cause of the first RST, from the ledgers and the wire together. */
+static const struct cause *
+report_cause(const struct case_report *r, struct cause *local)
+{
+	if (r->verdict != NULL)
+		return &r->verdict->cause;
+	cause_find(r->cf, r->ledgers, r->conn, r->counters, local);
+	return local;
+}
+
+/* The cause's sentences, to free; NULL when there is none. */
+static char *
+cause_text(const struct case_report *r)
+{
+	struct cause local;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (!cause_append_text(&sb, r->cf, report_cause(r, &local))) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_finish(&sb);
+}
+
 static void
 write_cause(const struct case_report *r, struct strbuf *out)
 {
-	const struct case_file *cf = r->cf;
-	int role;
+	char *text = cause_text(r);
 
-	for (role = 0; role < ROLE_COUNT; role++) {
-		const struct ledger *l = r->ledgers[role];
-		const struct conn_half *h;
-		size_t i;
-		bool linger_zero = false;
+	if (text != NULL)
+		strbuf_addf(out, " Cause: %s", text);
+	free(text);
+}
 
-		if (l == NULL || r->conn == NULL || !cf->roles[role].present)
+/* What each snapshot and so_error step of the role recorded, in step order. */
+static void
+write_step_records(const struct case_report *r, enum role_id role, struct strbuf *out)
+{
+	const struct case_role *cr = &r->cf->roles[role];
+	const struct ledger *l = r->ledgers[role];
+	char a[32], b[32], c[32];
+	size_t i;
+
+	for (i = 0; i < cr->nsteps; i++) {
+		const struct case_step *s = &cr->steps[i];
+		const struct step_record *rec = ledger_record(l, i);
+
+		if (rec == NULL || (s->kind != STEP_SNAPSHOT && s->kind != STEP_SO_ERROR))
 			continue;
-		h = &r->conn->half[verdict_side_of_role(role_end((enum role_id)role))];
-		for (i = 0; i < cf->roles[role].nsteps; i++) {
-			const struct case_step *s = &cf->roles[role].steps[i];
-
-			if (s->kind == STEP_SET && s->u.set.option == OPTION_LINGER)
-				linger_zero = s->u.set.on && s->u.set.value == 0;
-		}
-		if (h->rst_count == 0)
-			continue;
-		if (l->close.done && l->socket_released && l->close.before.valid &&
-		    l->close.before.unread > 0) {
-			char a[32];
-
-			strbuf_addf(out, " Cause: %s closed with %s B unread (RFC 1122 4.2.2.13).",
-			    role_name((enum role_id)role), count(l->close.before.unread, a));
-			return;
-		}
-		if (linger_zero && h->first_rst_kind == RST_KIND_WITH_ACK) {
-			strbuf_addf(out, " Cause: %s closed with SO_LINGER {1, 0}, an abortive close.",
-			    role_name((enum role_id)role));
-			return;
-		}
-		if (h->first_rst_kind == RST_KIND_BARE) {
-			strbuf_addf(out, " Cause: data reached %s's socket after it was closed; "
-			    "it answered with a bare RST.", role_name((enum role_id)role));
-			return;
-		}
+		strbuf_addf(out, "; %s%s%s (line %u) ", step_kind_name(s->kind),
+		    s->u.label.name != NULL ? " " : "",
+		    s->u.label.name != NULL ? s->u.label.name : "", s->line);
+		if (s->kind == STEP_SO_ERROR && rec->so_error_read)
+			strbuf_adds(out, rec->so_error == 0 ? "0" : errno_to_name(rec->so_error));
+		else if (s->kind == STEP_SNAPSHOT && rec->queues.valid)
+			strbuf_addf(out, "unread %s B, unsent %s B, unacked %s B",
+			    count(rec->queues.unread, a), count(rec->queues.unsent, b),
+			    count(rec->queues.unacked, c));
+		else
+			strbuf_adds(out, "not done");
 	}
 }
 
@@ -269,6 +290,7 @@ write_role_details(const struct case_report *r, enum role_id role, struct strbuf
 	    count(l->recv_calls, b), l->recv_calls == 1 ? "" : "s", end, next);
 	if (l->so_error_read)
 		strbuf_addf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	write_step_records(r, role, out);
 	if (l->shutdown.done)
 		strbuf_addf(out, "; shutdown() = %d%s%s in %.3f ms", l->shutdown.rc,
 		    l->shutdown.rc < 0 ? " " : "",
@@ -397,8 +419,46 @@ json_teardown_call(struct strbuf *out, const char *key, const struct teardown_ca
 		strbuf_adds(out, ",\"before\":null}");
 }
 
+/* "snapshots" and "so_error_steps": each such step's record, in step order. */
 static void
-json_ledger(struct strbuf *out, const struct ledger *l)
+json_step_records(struct strbuf *out, const struct case_role *cr, const struct ledger *l,
+    enum step_kind kind, const char *key)
+{
+	bool first = true;
+	size_t i;
+
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < cr->nsteps; i++) {
+		const struct case_step *s = &cr->steps[i];
+		const struct step_record *rec = ledger_record(l, i);
+
+		if (s->kind != kind || rec == NULL)
+			continue;
+		strbuf_addf(out, "%s{\"line\":%u,\"name\":", first ? "" : ",", s->line);
+		first = false;
+		if (s->u.label.name != NULL)
+			json_string(out, s->u.label.name);
+		else
+			strbuf_adds(out, "null");
+		if (kind == STEP_SO_ERROR) {
+			strbuf_adds(out, ",\"so_error\":");
+			if (rec->so_error_read)
+				json_string(out, rec->so_error == 0 ? "0" : errno_to_name(rec->so_error));
+			else
+				strbuf_adds(out, "null");
+		} else if (rec->queues.valid)
+			strbuf_addf(out, ",\"unread\":%" PRIu64 ",\"unsent\":%" PRIu64
+			    ",\"unacked\":%" PRIu64, rec->queues.unread, rec->queues.unsent,
+			    rec->queues.unacked);
+		else
+			strbuf_adds(out, ",\"unread\":null,\"unsent\":null,\"unacked\":null");
+		strbuf_addc(out, '}');
+	}
+	strbuf_addc(out, ']');
+}
+
+static void
+json_ledger(struct strbuf *out, const struct case_role *cr, const struct ledger *l)
 {
 	size_t i;
 
@@ -419,6 +479,8 @@ json_ledger(struct strbuf *out, const struct ledger *l)
 		strbuf_adds(out, "null");
 	else
 		json_string(out, l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	json_step_records(out, cr, l, STEP_SO_ERROR, "so_error_steps");
+	json_step_records(out, cr, l, STEP_SNAPSHOT, "snapshots");
 	json_teardown_call(out, "shutdown", &l->shutdown);
 	json_teardown_call(out, "close", &l->close);
 	strbuf_addf(out, ",\"closes\":%" PRIu64 ",\"poll_revents\":", l->closes);
@@ -503,9 +565,38 @@ json_directions(struct strbuf *out, const struct verdict *v)
 	strbuf_addc(out, '}');
 }
 
+/* The platform as platform_write_json() writes it, or null. */
+static void
+json_platform(struct strbuf *out, const struct platform *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (p == NULL) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	mem = open_memstream(&text, &len);
+	if (mem == NULL) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	rc = platform_write_json(p, mem);
+	if (fclose(mem) != 0)
+		rc = -1;
+	if (rc == 0 && text != NULL)
+		strbuf_add(out, text, len);
+	else
+		strbuf_adds(out, "null");
+	free(text);
+}
+
 void
 report_append_json(struct strbuf *out, const struct case_report *r)
 {
+	char *cause;
 	size_t i;
 
 	strbuf_adds(out, "{\"case\":");
@@ -550,6 +641,8 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 		json_string(out, r->note);
 	else
 		strbuf_adds(out, "null");
+	strbuf_adds(out, ",\"platform\":");
+	json_platform(out, r->platform);
 	strbuf_adds(out, ",\"roles\":");
 	if (r->ledgers[ROLE_CLIENT] != NULL && r->ledgers[ROLE_SERVER] != NULL) {
 		bool first = true;
@@ -561,7 +654,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 			strbuf_adds(out, first ? "" : ",");
 			json_string(out, role_name((enum role_id)i));
 			strbuf_addc(out, ':');
-			json_ledger(out, r->ledgers[i]);
+			json_ledger(out, &r->cf->roles[i], r->ledgers[i]);
 			first = false;
 		}
 		strbuf_addc(out, '}');
@@ -580,13 +673,28 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 		json_string(out, r->counters->items[i].name);
 		strbuf_addf(out, ":%" PRId64, r->counters->items[i].value);
 	}
-	strbuf_adds(out, "},\"expectations\":[");
+	strbuf_adds(out, "},\"cause\":");
+	cause = cause_text(r);
+	if (cause != NULL)
+		json_string(out, cause);
+	else
+		strbuf_adds(out, "null");
+	free(cause);
+	strbuf_adds(out, ",\"expectations\":[");
 	for (i = 0; r->verdict != NULL && i < r->verdict->nresults; i++) {
 		strbuf_addf(out, "%s{\"line\":%u,\"expect\":", i > 0 ? "," : "", r->cf->expects[i].line);
 		json_string(out, r->cf->expects[i].text);
 		strbuf_adds(out, ",\"system\":");
 		if (r->cf->expects[i].system != NULL)
 			json_string(out, r->cf->expects[i].system);
+		else
+			strbuf_adds(out, "null");
+		strbuf_adds(out, ",\"release\":");
+		if (r->cf->expects[i].has_release)
+			strbuf_addf(out, "\"%s %u.%u.%u\"",
+			    compare_op_name(r->cf->expects[i].release_op),
+			    r->cf->expects[i].release[0], r->cf->expects[i].release[1],
+			    r->cf->expects[i].release[2]);
 		else
 			strbuf_adds(out, "null");
 		strbuf_addf(out, ",\"held\":%s,\"observed\":", r->verdict->results[i].skipped ?

@@ -13,6 +13,7 @@
 #include "conntrack.h"
 #include "kcounters.h"
 #include "ledger.h"
+#include "platform.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -47,6 +48,7 @@ struct case_report {
 	uint16_t client_port;
 	double duration_s;
 	const char *note;		/* something the reader should know, or NULL */
+	const struct platform *platform;	/* what the case ran on, or NULL */
 };
 
 int report_status_exit(enum case_status status);		/* enum exit_status */

@@ -5,7 +5,10 @@
  * bytes on the wire) comes only from the packets; the application half
  * only from the ledgers.  Nothing here reads socket state of its own.
  */
+#include <sys/utsname.h>
+
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +29,49 @@ verdict_side_of_role(enum role_id role)
 	return role == ROLE_CLIENT ? SIDE_ORIG : SIDE_RESP;
 }
 
-/* An RST that matters: one that is not merely late (see conn_rst_is_late). */
+static bool
+wire_any_rst(const struct conn *conn)
+{
+	return conn != NULL &&
+	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0);
+}
+
+/*
+ * An RST after both FINs that refused data: the peer of its sender had
+ * sent bytes after the sender's FIN (with or without its own FIN) that
+ * the sender never acknowledged.  Only an RST answering a segment with no
+ * new data (a duplicate) is late.  Judged from what the conn exposes:
+ * conn_rst_is_late() does not tell the two apart.
+ */
+static bool
+late_rst_refused_data(const struct conn *conn)
+{
+	const struct conn_half *peer;
+
+	if (!wire_any_rst(conn) || !conn_rst_is_late(conn) || conn->first_rst_side < 0)
+		return false;
+	peer = &conn->half[conn->first_rst_side == SIDE_ORIG ? SIDE_RESP : SIDE_ORIG];
+	return (conn->flags & CONN_FLAG_RST_AFTER_FIN_DATA) != 0 &&
+	    peer->payload_bytes > peer->acked_bytes;
+}
+
+/* An RST that matters: one that is not merely late. */
 static bool
 wire_has_rst(const struct conn *conn)
 {
-	return conn != NULL &&
-	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0) &&
-	    !conn_rst_is_late(conn);
+	return wire_any_rst(conn) && (!conn_rst_is_late(conn) || late_rst_refused_data(conn));
+}
+
+/* The wire's teardown, but an RST that refused data after both FINs ends the
+ * connection as any RST does: fin-then-rst. */
+static enum teardown_class
+verdict_teardown(const struct conn *conn)
+{
+	if (conn == NULL)
+		return TEARDOWN_NONE;
+	if (late_rst_refused_data(conn))
+		return TEARDOWN_FIN_THEN_RST;
+	return teardown_classify(conn);
 }
 
 /* The ledger of end's role or its child that last did something with
@@ -174,6 +213,7 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 	case READ_RESULT_NONE:
 	case READ_RESULT_DATA:
 	case READ_RESULT_WOULD_BLOCK:
+	case READ_RESULT_TIMEOUT:
 		d->outcome = OUTCOME_DELIVERED;
 		break;
 	}
@@ -202,6 +242,8 @@ read_result_matches(const struct read_result *r, int expected)
 {
 	if (expected == 0)
 		return r->kind == READ_RESULT_EOF;
+	if (expected == READ_END_TIMEOUT)
+		return r->kind == READ_RESULT_TIMEOUT;
 	if (r->kind == READ_RESULT_WOULD_BLOCK)
 		return expected == EAGAIN;
 	return r->kind == READ_RESULT_ERROR && r->error == expected;
@@ -269,9 +311,9 @@ judge_rst(const struct judgement *j, struct expect_result *res)
 	const struct conn *conn = j->in->conn;
 	const struct conn_half *h;
 
-	if (e->u.rst == RST_EXPECT_NONE) {
+	if (e->u.rst.kind == RST_EXPECT_NONE) {
 		res->held = !wire_has_rst(conn);
-		if (res->held && conn != NULL && conn_rst_is_late(conn))
+		if (res->held && j->v->rst_late)
 			snprintf(res->observed, sizeof(res->observed),
 			    "no RST before both FINs (a late one after them ends nothing)");
 		else if (res->held)
@@ -287,16 +329,24 @@ judge_rst(const struct judgement *j, struct expect_result *res)
 	}
 	h = conn != NULL ? &conn->half[verdict_side_of_role(e->role)] : NULL;
 	if (h == NULL || h->rst_count == 0) {
-		res->held = false;
+		/* "count = 0" (or "< 1") is the one that holds without an RST. */
+		res->held = e->u.rst.counted && e->u.rst.kind == RST_EXPECT_ANY &&
+		    compare_u64(0, e->u.rst.op, e->u.rst.count);
 		snprintf(res->observed, sizeof(res->observed), "no RST from %s",
 		    role_name(e->role));
 		return;
 	}
-	res->held = e->u.rst == RST_EXPECT_ANY ||
-	    (e->u.rst == RST_EXPECT_ACK && h->first_rst_kind == RST_KIND_WITH_ACK) ||
-	    (e->u.rst == RST_EXPECT_BARE && h->first_rst_kind == RST_KIND_BARE);
-	snprintf(res->observed, sizeof(res->observed), "%s from %s",
-	    rst_kind_name(h->first_rst_kind), role_name(e->role));
+	res->held = e->u.rst.kind == RST_EXPECT_ANY ||
+	    (e->u.rst.kind == RST_EXPECT_ACK && h->first_rst_kind == RST_KIND_WITH_ACK) ||
+	    (e->u.rst.kind == RST_EXPECT_BARE && h->first_rst_kind == RST_KIND_BARE);
+	if (e->u.rst.counted)
+		res->held = res->held && compare_u64(h->rst_count, e->u.rst.op, e->u.rst.count);
+	snprintf(res->observed, sizeof(res->observed), "%s from %s", rst_kind_name(h->first_rst_kind),
+	    role_name(e->role));
+	if (e->u.rst.counted)
+		snprintf(res->observed + strlen(res->observed),
+		    sizeof(res->observed) - strlen(res->observed), ", %" PRIu64 " RST%s in all",
+		    h->rst_count, h->rst_count == 1 ? "" : "s");
 }
 
 static void
@@ -314,18 +364,48 @@ judge_recv_end(const struct judgement *j, struct expect_result *res)
 	    role_name(e->role), first, then);
 }
 
+/* The record of the step of kind named e->name in e's role, and its step. */
+static const struct step_record *
+named_record(const struct judgement *j, enum step_kind kind, const struct case_step **step)
+{
+	const struct case_role *r = &j->in->cf->roles[j->e->role];
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == kind && r->steps[i].u.label.name != NULL &&
+		    strcmp(r->steps[i].u.label.name, j->e->name) == 0) {
+			*step = &r->steps[i];
+			return ledger_record(j->l, i);
+		}
+	*step = NULL;
+	return NULL;
+}
+
+/* The last SO_ERROR read, or (with a name) what that so_error step read. */
 static void
 judge_so_error(const struct judgement *j, struct expect_result *res)
 {
 	const struct ledger *l = j->l;
+	const struct case_step *step;
+	const struct step_record *rec;
+	bool read = l->so_error_read;
+	int value = l->so_error;
+	char which[96];
 
-	res->held = l->so_error_read && l->so_error == j->e->u.so_error;
-	if (l->so_error_read)
-		snprintf(res->observed, sizeof(res->observed), "%s.so_error %s",
-		    role_name(j->e->role), l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+	snprintf(which, sizeof(which), "%s.so_error", role_name(j->e->role));
+	if (j->e->name != NULL) {
+		rec = named_record(j, STEP_SO_ERROR, &step);
+		read = rec != NULL && rec->so_error_read;
+		value = read ? rec->so_error : 0;
+		snprintf(which, sizeof(which), "%s.so_error %s (line %u)", role_name(j->e->role),
+		    j->e->name, step != NULL ? step->line : 0);
+	}
+	res->held = read && value == j->e->u.so_error;
+	if (read)
+		snprintf(res->observed, sizeof(res->observed), "%s %s", which,
+		    value == 0 ? "0" : errno_to_name(value));
 	else
-		snprintf(res->observed, sizeof(res->observed), "%s never read SO_ERROR",
-		    role_name(j->e->role));
+		snprintf(res->observed, sizeof(res->observed), "%s: SO_ERROR never read", which);
 }
 
 static void
@@ -377,30 +457,43 @@ judge_kernel(const struct judgement *j, struct expect_result *res)
 	    e->u.kernel.counter, (long long)delta);
 }
 
+/*
+ * Call by call: a run of N failed calls is N errors, as the expectation
+ * lists them ("ECONNRESET EPIPE EPIPE"); the lists match only whole.
+ */
 static void
 judge_send_errors(const struct judgement *j, struct expect_result *res)
 {
 	const struct case_expect *e = j->e;
 	const struct ledger *l = j->l;
 	size_t i, n = 0, used;
+	uint64_t call;
 
-	res->held = true;
+	res->held = !l->sends_overflow;
 	used = (size_t)snprintf(res->observed, sizeof(res->observed), "%s.send errors",
 	    role_name(e->role));
 	for (i = 0; i < l->nsends; i++) {
 		if (l->sends[i].error == 0)
 			continue;
-		if (n >= e->u.send_errors.n || e->u.send_errors.errors[n] != l->sends[i].error)
-			res->held = false;
-		n++;
-		if (used < sizeof(res->observed))
-			used += (size_t)snprintf(res->observed + used, sizeof(res->observed) - used,
-			    " %s", errno_to_name(l->sends[i].error));
+		for (call = 0; call < l->sends[i].calls; call++) {
+			if (n >= e->u.send_errors.n ||
+			    e->u.send_errors.errors[n] != l->sends[i].error)
+				res->held = false;
+			n++;
+			if (used < sizeof(res->observed))
+				used += (size_t)snprintf(res->observed + used,
+				    sizeof(res->observed) - used, " %s",
+				    errno_to_name(l->sends[i].error));
+		}
 	}
 	if (n != e->u.send_errors.n)
 		res->held = false;
 	if (n == 0 && used < sizeof(res->observed))
-		snprintf(res->observed + used, sizeof(res->observed) - used, " none");
+		used += (size_t)snprintf(res->observed + used, sizeof(res->observed) - used,
+		    " none");
+	if (l->sends_overflow && used < sizeof(res->observed))
+		snprintf(res->observed + used, sizeof(res->observed) - used,
+		    " (and more kinds of result than recorded)");
 }
 
 static void
@@ -446,9 +539,10 @@ static void
 judge_poll(const struct judgement *j, struct expect_result *res)
 {
 	const struct ledger *l = j->l;
-	short want = j->e->u.poll_events;
+	short want = j->e->u.poll.events;
 
-	res->held = l->polled && (l->poll_revents & want) == want;
+	res->held = l->polled && (j->e->u.poll.excludes ? (l->poll_revents & want) == 0 :
+	    (l->poll_revents & want) == want);
 	verdict_format_poll_events(l->polled, l->poll_revents, res->observed,
 	    sizeof(res->observed));
 }
@@ -469,6 +563,132 @@ judge_discarded(const struct judgement *j, struct expect_result *res)
 		    role_name(d->reader));
 }
 
+/* A queue as the last snapshot step (or the one named) recorded it. */
+static void
+judge_snapshot(const struct judgement *j, struct expect_result *res)
+{
+	static const char *const metrics[] = {
+		[METRIC_UNREAD] = "unread", [METRIC_UNSENT] = "unsent",
+		[METRIC_UNACKED] = "unacked",
+	};
+	const struct case_expect *e = j->e;
+	const struct queue_snapshot *q = &j->l->snapshot;
+	const struct case_step *step = NULL;
+	const struct step_record *rec;
+	char which[96], v[32], a[32], b[32], c[32];
+	uint64_t value;
+
+	snprintf(which, sizeof(which), "%s.snapshot", role_name(e->role));
+	if (e->name != NULL) {
+		rec = named_record(j, STEP_SNAPSHOT, &step);
+		q = rec != NULL ? &rec->queues : NULL;
+		snprintf(which, sizeof(which), "%s.snapshot %s (line %u)", role_name(e->role),
+		    e->name, step != NULL ? step->line : 0);
+	}
+	if (q == NULL || !q->valid) {
+		res->held = false;
+		snprintf(res->observed, sizeof(res->observed), "%s: never taken", which);
+		return;
+	}
+	value = e->u.snapshot.metric == METRIC_UNREAD ? q->unread :
+	    e->u.snapshot.metric == METRIC_UNSENT ? q->unsent : q->unacked;
+	res->held = compare_u64(value, e->u.snapshot.op, e->u.snapshot.value);
+	snprintf(res->observed, sizeof(res->observed), "%s %s %s B (unread %s B, unsent %s B, "
+	    "unacked %s B)", which, metrics[e->u.snapshot.metric],
+	    units_format_count(value, v, sizeof(v)), units_format_count(q->unread, a, sizeof(a)),
+	    units_format_count(q->unsent, b, sizeof(b)),
+	    units_format_count(q->unacked, c, sizeof(c)));
+}
+
+/* What the role's last close() returned. */
+static void
+judge_close_returns(const struct judgement *j, struct expect_result *res)
+{
+	const struct teardown_call *call = &j->l->close;
+	int got = call->rc < 0 ? call->error : 0;
+
+	if (!call->done) {
+		res->held = false;
+		snprintf(res->observed, sizeof(res->observed), "%s never called close()",
+		    role_name(j->e->role));
+		return;
+	}
+	res->held = got == j->e->u.close_returns;
+	if (call->rc < 0)
+		snprintf(res->observed, sizeof(res->observed), "%s.close returned -1 %s",
+		    role_name(j->e->role), errno_to_name(call->error));
+	else
+		snprintf(res->observed, sizeof(res->observed), "%s.close returned %d",
+		    role_name(j->e->role), call->rc);
+}
+
+/* An end's first FIN or RST: whether the wire has it, and its record. */
+static bool
+mark_index(const struct conn *conn, const struct wire_mark *m, uint64_t *index)
+{
+	const struct conn_half *h;
+
+	if (conn == NULL)
+		return false;
+	h = &conn->half[verdict_side_of_role(m->end)];
+	if (m->rst ? h->rst_count == 0 : !h->fin_seen)
+		return false;
+	*index = m->rst ? h->first_rst_index : h->fin_index;
+	return true;
+}
+
+static size_t
+format_mark(char *buf, size_t size, const struct wire_mark *m, bool seen, uint64_t index)
+{
+	int n;
+
+	if (!seen)
+		n = snprintf(buf, size, "no %s from %s", m->rst ? "RST" : "FIN", role_name(m->end));
+	else
+		n = snprintf(buf, size, "%s from %s at packet %" PRIu64, m->rst ? "RST" : "FIN",
+		    role_name(m->end), index);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Which of two teardown packets the capture holds first (by record). */
+static void
+judge_order(const struct judgement *j, struct expect_result *res)
+{
+	const struct wire_mark *a = &j->e->u.order.first, *b = &j->e->u.order.second;
+	uint64_t ia = 0, ib = 0;
+	bool sa = mark_index(j->in->conn, a, &ia), sb = mark_index(j->in->conn, b, &ib);
+	size_t used;
+
+	/* A FIN and an RST in one segment: the FIN's slot comes first. */
+	res->held = sa && sb && (ia < ib || (ia == ib && !a->rst && b->rst));
+	used = format_mark(res->observed, sizeof(res->observed), a, sa, ia);
+	if (used < sizeof(res->observed))
+		used += (size_t)snprintf(res->observed + used, sizeof(res->observed) - used, ", ");
+	if (used < sizeof(res->observed))
+		format_mark(res->observed + used, sizeof(res->observed) - used, b, sb, ib);
+}
+
+/* With "capture both": what left the writer's end and never reached the reader's. */
+static void
+judge_lost_in_flight(const struct judgement *j, struct expect_result *res)
+{
+	const struct direction_verdict *d = j->d;
+	char a[32], b[32], c[32];
+
+	if (!d->arrived_known) {
+		res->held = false;
+		snprintf(res->observed, sizeof(res->observed),
+		    "not captured at both ends: nothing known in flight");
+		return;
+	}
+	res->held = compare_u64(d->lost_in_flight, j->e->u.in_flight.op, j->e->u.in_flight.value);
+	snprintf(res->observed, sizeof(res->observed), "%s->%s lost %s B in flight (%s B left "
+	    "%s's end, %s B reached %s's)", role_name(d->writer), role_name(d->reader),
+	    units_format_count(d->lost_in_flight, a, sizeof(a)),
+	    units_format_count(d->on_wire, b, sizeof(b)), role_name(d->writer),
+	    units_format_count(d->arrived, c, sizeof(c)), role_name(d->reader));
+}
+
 /* The judge of each kind of expectation (a new kind needs a row here). */
 static void (*const judges[])(const struct judgement *j, struct expect_result *res) = {
 	[EXPECT_TEARDOWN] = judge_teardown,
@@ -483,6 +703,10 @@ static void (*const judges[])(const struct judgement *j, struct expect_result *r
 	[EXPECT_KILLED] = judge_killed,
 	[EXPECT_POLL] = judge_poll,
 	[EXPECT_DISCARDED] = judge_discarded,
+	[EXPECT_SNAPSHOT] = judge_snapshot,
+	[EXPECT_CLOSE_RETURNS] = judge_close_returns,
+	[EXPECT_ORDER] = judge_order,
+	[EXPECT_LOST_IN_FLIGHT] = judge_lost_in_flight,
 };
 
 _Static_assert(sizeof(judges) / sizeof(judges[0]) == EXPECT_KIND_COUNT,
@@ -505,19 +729,37 @@ judge(const struct case_expect *e, const struct verdict_input *in,
 		judges[e->kind](&j, res);
 }
 
+/* This process's kernel release (uname -r), or NULL. */
+static const char *
+running_release(char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return NULL;
+	snprintf(buf, size, "%s", u.release);
+	return buf;
+}
+
 int
 verdict_compute(const struct verdict_input *in, struct verdict *v)
 {
+	char release_buf[sizeof(((struct utsname *)0)->release)];
+	const char *release;
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
 	direction_judge(in, ROLE_CLIENT, &v->directions[DIRECTION_CLIENT_TO_SERVER]);
 	direction_judge(in, ROLE_SERVER, &v->directions[DIRECTION_SERVER_TO_CLIENT]);
-	v->teardown = in->conn != NULL ? teardown_classify(in->conn) : TEARDOWN_NONE;
+	v->teardown = verdict_teardown(in->conn);
+	v->rst_late = wire_any_rst(in->conn) && !wire_has_rst(in->conn);
 	v->first_fin_role = in->conn != NULL && in->conn->first_fin_side >= 0 ?
 	    (int)verdict_role_of_side((enum conn_side)in->conn->first_fin_side) : -1;
 	v->first_rst_role = in->conn != NULL && in->conn->first_rst_side >= 0 ?
 	    (int)verdict_role_of_side((enum conn_side)in->conn->first_rst_side) : -1;
+	cause_find(in->cf, in->ledgers, in->conn, in->counters, &v->cause);
+	release = in->release != NULL ? in->release : running_release(release_buf,
+	    sizeof(release_buf));
 	v->nresults = in->cf->nexpects;
 	v->results = calloc(v->nresults > 0 ? v->nresults : 1, sizeof(*v->results));
 	if (v->results == NULL)
@@ -532,6 +774,15 @@ verdict_compute(const struct verdict_input *in, struct verdict *v)
 				v->results[i].skipped = true;
 				snprintf(v->results[i].observed, sizeof(v->results[i].observed),
 				    "not judged on %s", in->system != NULL ? in->system : "this system");
+				continue;
+			}
+			if (!case_expect_release_applies(e, release)) {
+				v->results[i].skipped = true;
+				snprintf(v->results[i].observed, sizeof(v->results[i].observed),
+				    "not judged on %s %s (for %s %s %u.%u.%u)", in->system,
+				    release != NULL ? release : "of an unknown release", e->system,
+				    compare_op_name(e->release_op), e->release[0], e->release[1],
+				    e->release[2]);
 				continue;
 			}
 			v->system_matched = true;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "case.h"
+#include "cause.h"
 #include "conntrack.h"
 #include "kcounters.h"
 #include "ledger.h"
@@ -66,11 +67,17 @@ struct verdict_input {
 	const struct conn *client_conn;		/* as captured at the client end as well, or NULL */
 	const struct kcounters *counters;	/* changes during the case */
 	const char *system;			/* "linux": whose expectations apply */
+	/* The running kernel's release ("6.12.3-amd64"), for "expect linux >=
+	 * 6.12:"; NULL: this process's uname(2) says. */
+	const char *release;
 };
 
 struct verdict {
 	struct direction_verdict directions[DIRECTION_COUNT];
+	/* The wire's, but an RST after both FINs that refused data the peer
+	 * sent after the first FIN makes it fin-then-rst. */
 	enum teardown_class teardown;
+	bool rst_late;		/* every RST came after both FINs and refused nothing */
 	int first_fin_role;	/* enum role_id, or -1 */
 	int first_rst_role;	/* enum role_id, or -1 */
 	struct expect_result *results;	/* one per expectation of the case */
@@ -78,6 +85,7 @@ struct verdict {
 	bool passed;		/* every expectation judged here held */
 	bool system_specific;	/* the case has "expect SYSTEM:" sections */
 	bool system_matched;	/* ... and one is for this system */
+	struct cause cause;	/* why the first RST was sent */
 };
 
 /* The role that sent on a side of the connection (the SYN sender is the client). */

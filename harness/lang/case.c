@@ -12,8 +12,9 @@
  *               | "rate" DIRECTION RATE | "loss" DIRECTION PERCENT
  *               | "delay" DIRECTION DUR [ "jitter" DUR ]
  *   label       = "client:" | "server:" | "client.child:" | "server.child:"
- *               | "expect:" | "expect" SYSTEM ":"
+ *               | "expect:" | "expect" SYSTEM [ OP VERSION ] ":"
  *   SYSTEM      = linux | freebsd | darwin | netbsd | openbsd
+ *   OP VERSION  = ">=" | "<", then 6, 6.12 or 6.12.3 (parse_section.c)
  *
  * Lines, tokens and bytes: see lexer.h and lexer.c.  Directives:
  * parse_directive.c; steps: parse_step.c; expectations: parse_expect.c;
@@ -106,7 +107,7 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 	enum role_id role;
 
 	if (section == SECTION_EXPECT)
-		return parse_expect_start(p, ln, label);
+		return parse_section_start(p, ln, label);
 	role = section_role(section);
 	r = &p->cf->roles[role];
 	if (r->present) {
@@ -195,7 +196,7 @@ parse_tokens(struct parser *p, const struct line *ln)
 	if (d >= 0)
 		return parse_directive(p, (enum directive)d, &it);
 	if (strcmp(t->s, "expect") == 0)
-		return parse_expect_label(p, &it);
+		return parse_section_label(p, &it);
 
 	label = -1;
 	label_len = 0;
@@ -405,12 +406,16 @@ case_free(struct case_file *cf)
 				free(step->u.wait.event);
 			else if (step->kind == STEP_RAISE)
 				free(step->u.raise.event);
+			else if (step->kind == STEP_SNAPSHOT ||
+			    step->kind == STEP_SO_ERROR)
+				free(step->u.label.name);
 		}
 		free(r->steps);
 	}
 	for (i = 0; i < cf->nexpects; i++) {
 		free(cf->expects[i].text);
 		free(cf->expects[i].system);
+		free(cf->expects[i].name);
 		if (cf->expects[i].kind == EXPECT_KERNEL)
 			free(cf->expects[i].u.kernel.counter);
 		else if (cf->expects[i].kind == EXPECT_SEND_ERRORS)

@@ -19,6 +19,18 @@
 #define CASE_DEFAULT_DEADLINE_MS 10000
 #define CASE_ERRBUF_SIZE 1024
 
+/*
+ * Bounds on every number a case gives, checked as it is parsed, so that
+ * no arithmetic on them can overflow (nanoseconds in an int64_t hold
+ * 292 years; a day is far below).
+ */
+#define CASE_DURATION_MAX_MS (24ULL * 60 * 60 * 1000)	/* a day: 86400s */
+#define CASE_SIZE_MAX (1024ULL * 1024 * 1024 * 1024)	/* 1024GiB */
+#define CASE_DESCRIPTORS_MAX 64		/* of the socket, in one role (dup) */
+#define CASE_ROLE_STEPS_MAX 128		/* in one role: each has a ledger record */
+#define CASE_SEND_CHUNK_DEFAULT (256 * 1024)	/* bytes per send() call */
+#define CASE_SEND_CHUNK_MAX (1024 * 1024)	/* "send ... chunk SIZE" */
+
 enum family_mode {
 	FAMILY_4,	/* IPv4 only (the default) */
 	FAMILY_6,	/* IPv6 only */
@@ -48,7 +60,6 @@ enum step_kind {
 	STEP_KIND_COUNT		/* not a step: the number of kinds, for tables */
 };
 
-/* Flags of a send step; MSG_NOSIGNAL is always used by the harness. */
 /*
  * Flags of a send step.  MSG_NOSIGNAL is used on every send unless the
  * role chose "set sigpipe default"; then only with the nosignal flag.
@@ -56,13 +67,16 @@ enum step_kind {
 enum send_flag {
 	SEND_DONTWAIT = 1 << 0,	 /* "nonblocking": queue what fits, stop at EAGAIN */
 	SEND_MORE = 1 << 1,	 /* MSG_MORE */
-	SEND_NOSIGNAL = 1 << 2	 /* MSG_NOSIGNAL, explicitly */
+	SEND_NOSIGNAL = 1 << 2,	 /* MSG_NOSIGNAL, explicitly */
+	SEND_CHUNK = 1 << 3	 /* "chunk SIZE": step_send.chunk per call */
 };
 
 struct step_send {
 	uint64_t bytes;		/* how many bytes to offer; ignored with fill */
 	bool fill;		/* "send fill": until the buffers are full */
 	unsigned flags;		/* enum send_flag */
+	uint64_t chunk;		/* "chunk SIZE": at most this per send() call;
+				 * 0: CASE_SEND_CHUNK_DEFAULT */
 };
 
 enum recv_mode {
@@ -140,12 +154,23 @@ struct step_pause {
 	uint64_t ms;
 };
 
+/* "snapshot [NAME]", "so_error [NAME]": an expectation may name the step. */
+struct step_label {
+	char *name;		/* NULL: unnamed */
+};
+
 struct case_step {
 	enum step_kind kind;
 	unsigned line;		/* 1-based position in the case file */
 	unsigned col;
 	char *text;		/* the step as written, trimmed, no comment */
 	uint64_t timeout_ms;	/* "within DUR"; 0 = until the case deadline */
+	/*
+	 * A read step's own "within" running out ends its read loop with
+	 * TIMEOUT, an observation, instead of failing the role: set when the
+	 * case expects "ROLE.recv ends TIMEOUT" of the step's role.
+	 */
+	bool timeout_ends_read;
 	union {
 		struct step_send send;
 		struct step_recv recv;
@@ -157,6 +182,7 @@ struct case_step {
 		struct step_pause pause;
 		struct step_drain drain;
 		struct step_lingering_close lingering;
+		struct step_label label;	/* snapshot, so_error */
 	} u;
 };
 
@@ -201,6 +227,10 @@ enum expect_kind {
 	EXPECT_POLL,		/* ROLE.poll includes FLAG... */
 	EXPECT_DISCARDED,	/* WRITER->READER discarded OP N: unread in the
 				 * reader's receive queue when it closed */
+	EXPECT_SNAPSHOT,	/* ROLE.snapshot [NAME] METRIC OP SIZE */
+	EXPECT_CLOSE_RETURNS,	/* ROLE.close returns 0|ERRNO */
+	EXPECT_ORDER,		/* fin|rst from END before fin|rst from END */
+	EXPECT_LOST_IN_FLIGHT,	/* WRITER->READER lost in flight OP SIZE */
 	EXPECT_KIND_COUNT	/* not an expectation: the number of kinds, for tables */
 };
 
@@ -219,12 +249,21 @@ enum rst_expect_kind {
 
 /*
  * How a read loop ended, or what one read returned: 0 means EOF,
- * a positive value is an errno (ECONNRESET, EPIPE, ...).
+ * READ_END_TIMEOUT that the read's own time ran out, a positive value is
+ * an errno (ECONNRESET, EPIPE, ...).
  */
+#define READ_END_TIMEOUT (-1)
+
 struct read_end {
-	int first;		/* 0 = EOF, else errno */
+	int first;		/* 0 = EOF, READ_END_TIMEOUT, else errno */
 	bool has_then;
 	int then;		/* the next read: 0 = EOF, else errno */
+};
+
+/* A teardown packet in an EXPECT_ORDER: an end's first FIN or first RST. */
+struct wire_mark {
+	bool rst;		/* false: FIN */
+	enum role_id end;	/* who sent it: client or server */
 };
 
 struct case_expect {
@@ -237,7 +276,12 @@ struct case_expect {
 	enum role_id writer;	/* OUTCOME, LOST: the direction writer->reader */
 	union {
 		enum teardown_expect_class teardown;
-		enum rst_expect_kind rst;
+		struct {
+			enum rst_expect_kind kind;
+			bool counted;	/* "count OP N": the RSTs ROLE sent */
+			enum compare_op op;
+			uint64_t count;
+		} rst;
 		struct read_end recv_end;
 		int so_error;	/* 0 or an errno */
 		enum direction_outcome outcome;
@@ -261,18 +305,48 @@ struct case_expect {
 			uint64_t ms;
 		} duration;
 		int signal;		/* EXPECT_KILLED: a signal number, 0 = exits normally */
-		short poll_events;	/* EXPECT_POLL: POLLIN|POLLOUT|POLLERR|POLLHUP|POLLRDHUP */
+		struct {
+			short events;	/* POLLIN|POLLOUT|POLLERR|POLLHUP|POLLRDHUP */
+			bool excludes;	/* "excludes": none of them; else all */
+		} poll;
 		struct {
 			enum compare_op op;
 			uint64_t value;
 		} discarded;
+		struct {
+			enum socket_metric metric;
+			enum compare_op op;
+			uint64_t value;
+		} snapshot;
+		int close_returns;	/* 0 or an errno */
+		struct {
+			struct wire_mark first, second;
+		} order;
+		struct {
+			enum compare_op op;
+			uint64_t value;
+		} in_flight;
 	} u;
+	/*
+	 * ROLE.so_error NAME, ROLE.snapshot NAME: the step of that name; NULL
+	 * for the last one (for so_error: the last SO_ERROR read, by a step or
+	 * after a read loop).
+	 */
+	char *name;
 	/*
 	 * The system this expectation is for: NULL for every system ("expect:"),
 	 * else a lower-case uname sysname ("linux", "freebsd", "darwin") from an
 	 * "expect linux:" section.
 	 */
 	char *system;
+	/*
+	 * "expect linux >= 6.12:": the release it is for, compared with the
+	 * running kernel's (uname -r, numbers up to the first that is not);
+	 * has_release false for every release.
+	 */
+	bool has_release;
+	enum compare_op release_op;	/* COMPARE_GE or COMPARE_LT */
+	unsigned release[3];		/* major, minor, patch (0 if not given) */
 };
 
 /* Where the two ends live (see README, "Paths"). */
@@ -357,6 +431,24 @@ const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst
 const char *step_event_name(const struct case_step *step);
 
 /*
+ * Every event a step raises, in the order it raises them (lingering-close:
+ * "shutdown", then "closed"), into names; how many (at most
+ * STEP_EVENTS_MAX).
+ */
+#define STEP_EVENTS_MAX 2
+size_t step_event_names(const struct case_step *step,
+    const char *names[STEP_EVENTS_MAX]);
+
+/*
+ * The running kernel's release against an "expect SYSTEM OP VERSION:"
+ * section's: whether e applies to release ("6.12.3-amd64": the numbers
+ * up to the first character that is neither digit nor dot).  True when
+ * e names no release; false when release has no number.
+ */
+bool case_expect_release_applies(const struct case_expect *e,
+    const char *release);
+
+/*
  * The vocabularies, read-only.  Each is one table in the language's
  * source, a row per word, indexed by its enum: the steps in
  * parse_step.c, the expectations in parse_expect.c, the directives in
@@ -380,12 +472,32 @@ enum step_flag {
 struct step_word {
 	const char *word;	/* "send" */
 	const char *event;	/* raised when it completes ("sent"), or NULL */
+	/* raised earlier, as the step goes ("shutdown" for lingering-close,
+	 * when its shutdown returns), or NULL */
+	const char *early_event;
 	unsigned flags;		/* enum step_flag */
 	const char *help;	/* one line: the form, then what it does */
 };
 
 /* The row of a step kind; NULL out of range. */
 const struct step_word *case_step_word(enum step_kind kind);
+
+/*
+ * What a step does to its role's descriptors of the socket: the one
+ * model that the checks on paper (check.c) and the interpreter
+ * (harness/run/role.c) both follow.  connect and accept open the socket
+ * (one descriptor), dup adds one, close and lingering-close each close
+ * one (the newest); the socket goes with the last.  A role holds at most
+ * CASE_DESCRIPTORS_MAX.
+ */
+enum descriptor_change {
+	DESCRIPTORS_KEPT,
+	DESCRIPTORS_OPEN,	/* the socket opens: one descriptor */
+	DESCRIPTORS_ADD,	/* one more */
+	DESCRIPTORS_DROP	/* one fewer */
+};
+
+enum descriptor_change case_step_descriptors(const struct case_step *step);
 
 struct expect_word {
 	const char *form;	/* "teardown CLASS [from END]" */

@@ -3,9 +3,11 @@
  * descriptors, forks and their children, what the expectations need, the
  * waits and whether the roles can deadlock.
  *
- * Descriptors.  A role's socket exists from its connect/accept; dup adds
- * a descriptor, close and lingering-close each close one, and the socket
- * is gone when the role has closed one more time than it dup'ed.  A
+ * Descriptors, as case_step_descriptors() says (the interpreter follows
+ * the same model).  A role's socket exists from its connect/accept; dup
+ * adds a descriptor (at most CASE_DESCRIPTORS_MAX in all), close and
+ * lingering-close each close one, and the socket is gone when the role
+ * has closed one more time than it dup'ed.  A
  * child starts with the descriptors its parent held at the fork (1 + dups
  * - closes before it): it needs no connect or accept, and they and fork
  * are refused in a child.  "set sigpipe" and exit are about the process,
@@ -33,6 +35,10 @@
  *     recv step (the end of a read loop records SO_ERROR), "ROLE.send
  *     errors" a send step, "ROLE.close took" a close or lingering-close,
  *     "ROLE.shutdown took" a shutdown, "ROLE.poll includes" a poll;
+ *   - "ROLE.so_error NAME" and "ROLE.snapshot NAME" name a step of the
+ *     role; "ROLE.recv ends TIMEOUT" needs a read step with a "within"
+ *     (which it then makes end with TIMEOUT) or a lingering-close; "lost
+ *     in flight" needs "capture both";
  *   - a raised name is raised once per role;
  *   - every wait names a role that has a section and an event it raises
  *     (the earliest offending wait in the file is reported);
@@ -119,11 +125,25 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
 		st->fork_line = step->line;
 		st->fork_fds = st->fds;
 	}
-	if ((flags & STEP_DUPS) != 0)
+	switch (case_step_descriptors(step)) {
+	case DESCRIPTORS_ADD:
+		if (st->fds >= CASE_DESCRIPTORS_MAX) {
+			diag_fail(p, step->line, step->col,
+			    "'%s' makes more than %d descriptors in %s", name,
+			    CASE_DESCRIPTORS_MAX, role_name(role));
+			return -1;
+		}
 		st->fds++;
-	if ((flags & STEP_CLOSES) != 0 && --st->fds == 0) {
-		st->gone_line = step->line;
-		st->gone_kind = step->kind;
+		break;
+	case DESCRIPTORS_DROP:
+		if (--st->fds == 0) {
+			st->gone_line = step->line;
+			st->gone_kind = step->kind;
+		}
+		break;
+	case DESCRIPTORS_OPEN:
+	case DESCRIPTORS_KEPT:
+		break;
 	}
 	return 0;
 }
@@ -161,23 +181,25 @@ static int
 build_event_index(struct parser *p, const struct case_role *r,
     struct event_index *ix)
 {
-	const char *name;
-	size_t i;
+	const char *names[STEP_EVENTS_MAX];
+	size_t i, j, n;
 
 	ix->nsites = 0;
-	ix->sites = calloc(r->nsteps + 1, sizeof(*ix->sites));
+	ix->sites = calloc(r->nsteps * STEP_EVENTS_MAX + 1, sizeof(*ix->sites));
 	if (ix->sites == NULL) {
 		diag_oom(p);
 		return -1;
 	}
 	for (i = 0; i < r->nsteps; i++) {
-		name = step_event_name(&r->steps[i]);
-		if (name == NULL)
-			continue;
-		ix->sites[ix->nsites].name = name;
-		ix->sites[ix->nsites].raised_at = i + 1;
-		ix->sites[ix->nsites].step = &r->steps[i];
-		ix->nsites++;
+		/* An event raised as the step goes counts as raised at its end:
+		 * on paper every step but wait completes at once. */
+		n = step_event_names(&r->steps[i], names);
+		for (j = 0; j < n; j++) {
+			ix->sites[ix->nsites].name = names[j];
+			ix->sites[ix->nsites].raised_at = i + 1;
+			ix->sites[ix->nsites].step = &r->steps[i];
+			ix->nsites++;
+		}
 	}
 	ix->sites[ix->nsites].name = EVENT_DONE;
 	ix->sites[ix->nsites].raised_at = r->nsteps;
@@ -588,6 +610,107 @@ check_expect_sources(struct parser *p)
 	}
 	return 0;
 }
+/* The step of kind named name in r, or NULL. */
+static const struct case_step *
+find_named_step(const struct case_role *r, enum step_kind kind,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == kind && r->steps[i].u.label.name != NULL &&
+		    strcmp(r->steps[i].u.label.name, name) == 0)
+			return &r->steps[i];
+	return NULL;
+}
+
+/* "ROLE.so_error NAME", "ROLE.snapshot NAME": the role names such a step. */
+static int
+check_expect_names(struct parser *p, const struct case_expect *e)
+{
+	const char *names[CASE_ROLE_STEPS_MAX];
+	const struct case_role *r;
+	enum step_kind kind;
+	struct wordset ws;
+	struct shown sh;
+	struct hint h;
+	size_t i;
+	int near;
+
+	if (e->name == NULL)
+		return 0;
+	kind = e->kind == EXPECT_SNAPSHOT ? STEP_SNAPSHOT : STEP_SO_ERROR;
+	r = &p->cf->roles[e->role];
+	if (find_named_step(r, kind, e->name) != NULL)
+		return 0;
+	ws.rows = names;
+	ws.n = 0;
+	ws.stride = sizeof(names[0]);
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == kind && r->steps[i].u.label.name != NULL)
+			names[ws.n++] = r->steps[i].u.label.name;
+	near = words_nearest(ws, e->name);
+	diag_fail(p, e->line, e->col, "%s has no %s step named '%s'%s",
+	    role_name(e->role), step_kind_name(kind), diag_show(&sh, e->name),
+	    diag_hint(&h, "", near < 0 ? NULL : names[near]));
+	return -1;
+}
+
+/*
+ * "ROLE.recv ends TIMEOUT": the role's read steps with a "within" of
+ * their own then end with TIMEOUT instead of failing; one such step, or a
+ * lingering-close (whose read always stops at its time), must exist.
+ */
+static int
+check_read_timeouts(struct parser *p, const struct case_expect *e)
+{
+	struct case_role *r;
+	bool any;
+	size_t i;
+
+	if (e->kind != EXPECT_RECV_END || e->u.recv_end.first != READ_END_TIMEOUT)
+		return 0;
+	r = &p->cf->roles[e->role];
+	any = false;
+	for (i = 0; i < r->nsteps; i++) {
+		if (r->steps[i].kind == STEP_LINGERING_CLOSE)
+			any = true;
+		if ((r->steps[i].kind == STEP_RECV || r->steps[i].kind == STEP_DRAIN) &&
+		    r->steps[i].timeout_ms > 0) {
+			r->steps[i].timeout_ends_read = true;
+			any = true;
+		}
+	}
+	if (any)
+		return 0;
+	diag_fail(p, e->line, e->col,
+	    "'%s.recv ends TIMEOUT' needs a read step with 'within' (e.g. 'recv all within 2s') or a lingering-close in %s",
+	    role_name(e->role), role_name(e->role));
+	return -1;
+}
+
+/* What some expectations need beyond a step: names, timeouts, captures. */
+static int
+check_expect_needs(struct parser *p)
+{
+	const struct case_expect *e;
+	size_t i;
+
+	for (i = 0; i < p->cf->nexpects; i++) {
+		e = &p->cf->expects[i];
+		if (check_expect_names(p, e) == -1 || check_read_timeouts(p, e) == -1)
+			return -1;
+		if (e->kind == EXPECT_LOST_IN_FLIGHT &&
+		    p->cf->capture != CAPTURE_AT_BOTH) {
+			diag_fail(p, e->line, e->col,
+			    "'%s lost in flight' needs 'capture both' (what left one end and what reached the other)",
+			    words_at(value_directions(), (size_t)e->writer));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Where a mistake of the whole case is reported: the 'case' line, or 1. */
 static unsigned
 case_directive_line(const struct parser *p)
@@ -630,7 +753,7 @@ check_case(struct parser *p)
 			    "case expects nothing: add an 'expect:' section");
 		return -1;
 	}
-	if (check_expect_sources(p) == -1)
+	if (check_expect_sources(p) == -1 || check_expect_needs(p) == -1)
 		return -1;
 
 	memset(ix, 0, sizeof(ix));

@@ -10,5 +10,6 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/lang/parse_directive.c \
 	harness/lang/parse_step.c \
 	harness/lang/parse_expect.c \
+	harness/lang/parse_section.c \
 	harness/lang/check.c \
 	harness/lang/symbols.c harness/lang/symbols.h

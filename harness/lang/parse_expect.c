@@ -24,7 +24,7 @@
  *   SIGNAL     = SIGPIPE | SIGKILL | SIGTERM | SIGINT | SIGSEGV | SIGABRT
  *              | SIGBUS
  *   FLAG       = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP
- *   COUNTER    = [A-Za-z][A-Za-z0-9]*
+ *   COUNTER    = a name of the TcpExt or Tcp table in symbols.c
  * (END, ROLE, DIRECTION, OP, ERRNO, INTEGER, SIZE and DUR: see values.h.)
  *
  * Checks made as the lines are read (so reported in file order): the
@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parser-int.h"
 
@@ -85,14 +86,6 @@ static const char *const outcome_words[] = {
 _Static_assert(NELEMS(outcome_words) == OUTCOME_NONE + 1,
     "a word for every enum direction_outcome");
 
-/* The systems an "expect SYSTEM:" section may name (uname sysnames). */
-static const char *const system_words[] = {
-	"linux", "freebsd", "darwin", "netbsd", "openbsd"
-};
-
-_Static_assert(NELEMS(system_words) == EXPECT_SYSTEMS,
-    "EXPECT_SYSTEMS counts them");
-
 struct poll_entry {
 	const char *name;
 	short value;
@@ -105,53 +98,6 @@ static const struct poll_entry poll_table[] = {
 	{ "POLLHUP", POLLHUP },
 	{ "POLLRDHUP", POLLRDHUP },
 };
-
-/* Expectations seen, by scope */
-
-static void
-seen_earliest(const struct seen *sn, size_t scope, unsigned *first)
-{
-	unsigned i;
-
-	for (i = 0; i < sn->n[scope]; i++)
-		if (*first == 0 || sn->line[scope][i] < *first)
-			*first = sn->line[scope][i];
-}
-
-/*
- * Whether one more in scope would make more than limit (1 or 2) of them
- * apply to some system: an "expect:" item applies to every system, an
- * "expect linux:" item to Linux.  *first is then the earliest of those
- * already given.
- */
-static bool
-seen_exceeds(const struct seen *sn, size_t scope, unsigned limit,
-    unsigned *first)
-{
-	size_t s;
-	bool over;
-
-	over = false;
-	*first = 0;
-	for (s = SCOPE_ALL + 1; s < NSCOPES; s++) {
-		if (scope != SCOPE_ALL && s != scope)
-			continue;
-		if (sn->n[SCOPE_ALL] + sn->n[s] + 1 > limit) {
-			over = true;
-			seen_earliest(sn, s, first);
-		}
-	}
-	if (over)
-		seen_earliest(sn, SCOPE_ALL, first);
-	return over;
-}
-
-static void
-seen_note(struct seen *sn, size_t scope, unsigned line)
-{
-	if (sn->n[scope] < 2)
-		sn->line[scope][sn->n[scope]++] = line;
-}
 
 static struct case_expect *
 append_expect(struct parser *p)
@@ -182,7 +128,7 @@ note_seen(struct parser *p, struct seen *sn, const struct case_expect *e,
 {
 	unsigned first;
 
-	if (seen_exceeds(sn, p->scope, limit, &first)) {
+	if (parse_section_seen_exceeds(sn, p->scope, limit, &first)) {
 		if (limit == 1)
 			diag_fail(p, e->line, e->col,
 			    "%s is expected twice (first at line %u)", what,
@@ -193,7 +139,7 @@ note_seen(struct parser *p, struct seen *sn, const struct case_expect *e,
 			    what, first);
 		return -1;
 	}
-	seen_note(sn, p->scope, e->line);
+	parse_section_seen_note(sn, p->scope, e->line);
 	return 0;
 }
 
@@ -277,23 +223,23 @@ note_rst(struct parser *p, const struct case_expect *e)
 {
 	unsigned first;
 
-	if (e->u.rst == RST_EXPECT_NONE) {
-		if (seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
+	if (e->u.rst.kind == RST_EXPECT_NONE) {
+		if (parse_section_seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
 			diag_fail(p, e->line, e->col,
 			    "'no rst' is expected twice (first at line %u)",
 			    first);
 			return -1;
 		}
-		if (seen_exceeds(&p->rst_from, p->scope, 1, &first)) {
+		if (parse_section_seen_exceeds(&p->rst_from, p->scope, 1, &first)) {
 			diag_fail(p, e->line, e->col,
 			    "'no rst' contradicts 'rst from %s' (line %u)",
 			    role_name(rst_from_role_at(p, first)), first);
 			return -1;
 		}
-		seen_note(&p->no_rst, p->scope, e->line);
+		parse_section_seen_note(&p->no_rst, p->scope, e->line);
 		return 0;
 	}
-	if (seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
+	if (parse_section_seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
 		diag_fail(p, e->line, e->col,
 		    "'rst from %s' contradicts 'no rst' (line %u)",
 		    role_name(e->role), first);
@@ -301,10 +247,108 @@ note_rst(struct parser *p, const struct case_expect *e)
 	}
 	if (p->rst_from.n[p->scope] == 0)
 		p->rst_from_role[p->scope] = e->role;
-	seen_note(&p->rst_from, p->scope, e->line);
+	parse_section_seen_note(&p->rst_from, p->scope, e->line);
 	return 0;
 }
 
+/* "fin from END" or "rst from END" at token i: one teardown packet. */
+static int
+parse_mark(struct parser *p, const struct item *it, size_t i,
+    struct wire_mark *m)
+{
+	static const char *const packets[] = { "fin", "rst" };
+	const struct token *t;
+	struct shown sh;
+	struct hint h;
+	int k;
+
+	if (i >= it->n) {
+		diag_fail_at(p, it->line, &it->tok[i - 1],
+		    "'before' needs 'fin from END' or 'rst from END' (e.g. 'fin from server before rst from server')");
+		return -1;
+	}
+	t = item_token(it, i);
+	k = words_find(WORDS(packets), t->s);
+	if (k < 0) {
+		diag_fail(p, it->line->number, t->col,
+		    "expected 'fin' or 'rst', not '%s'%s", diag_show(&sh, t->s),
+		    diag_suggest(&h, t->s, WORDS(packets)));
+		return -1;
+	}
+	m->rst = k == 1;
+	if (i + 1 >= it->n || strcmp(it->tok[i + 1].s, "from") != 0) {
+		diag_fail_at(p, it->line, i + 1 < it->n ? &it->tok[i + 1] : t,
+		    m->rst ? "expected 'from' after 'rst' (e.g. 'rst from server')" :
+		    "expected 'from' after 'fin' (e.g. 'fin from server')");
+		return -1;
+	}
+	if (i + 2 >= it->n) {
+		diag_fail_at(p, it->line, &it->tok[i + 1],
+		    "'from' needs 'client' or 'server'");
+		return -1;
+	}
+	return value_end_role(p, it->line, &it->tok[i + 2], &m->end);
+}
+
+/* "fin|rst from END before fin|rst from END": the order on the wire. */
+static int
+parse_order(struct parser *p, const struct item *it, struct case_expect *e)
+{
+	struct wire_mark *a, *b;
+
+	e->kind = EXPECT_ORDER;
+	a = &e->u.order.first;
+	b = &e->u.order.second;
+	if (parse_mark(p, it, 0, a) == -1)
+		return -1;
+	if (it->n < 4 || strcmp(it->tok[3].s, "before") != 0) {
+		diag_fail_at(p, it->line, it->n < 4 ? &it->tok[2] : &it->tok[3],
+		    "expected 'before' (e.g. 'fin from server before rst from server')");
+		return -1;
+	}
+	if (parse_mark(p, it, 4, b) == -1)
+		return -1;
+	if (a->rst == b->rst && a->end == b->end) {
+		diag_fail_at(p, it->line, &it->tok[4],
+		    "a packet cannot come before itself");
+		return -1;
+	}
+	return diag_no_more(p, it, 7);
+}
+
+/* "count OP N" at token i of "rst from END ...". */
+static int
+parse_rst_count(struct parser *p, const struct item *it, size_t i,
+    struct case_expect *e)
+{
+	const struct token *t;
+	struct shown sh;
+	int64_t value;
+
+	if (i + 2 >= it->n ||
+	    symbols_compare_op(it->tok[i + 1].s, &e->u.rst.op) == -1) {
+		diag_fail_at(p, it->line, i + 1 < it->n ? &it->tok[i + 1] :
+		    &it->tok[i],
+		    "'count' needs a comparison and a number (e.g. 'rst from server count > 1')");
+		return -1;
+	}
+	t = item_token(it, i + 2);
+	if (value_signed(t->s, &value) != 0 || value < 0 || t->s[0] == '+' ||
+	    t->s[0] == '-') {
+		diag_fail(p, it->line->number, t->col,
+		    "bad count '%s' (expected a number such as 1)",
+		    diag_show(&sh, t->s));
+		return -1;
+	}
+	e->u.rst.counted = true;
+	e->u.rst.count = (uint64_t)value;
+	return diag_no_more(p, it, i + 3);
+}
+
+/*
+ * "rst from END [ack|bare] [count OP N]", and "rst from END before ...",
+ * which is an EXPECT_ORDER: this parser picks that kind itself.
+ */
 static int
 parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 {
@@ -315,10 +359,12 @@ parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 		{ "ack", RST_EXPECT_ACK },
 		{ "bare", RST_EXPECT_BARE },
 	};
+	static const char *const nexts[] = { "ack", "bare", "count", "before" };
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
 	char list[LIST_MAX];
+	size_t i;
 	int k;
 
 	if (it->n < 2 || strcmp(it->tok[1].s, "from") != 0) {
@@ -326,25 +372,33 @@ parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 		    "expected 'from' after 'rst' (e.g. 'rst from server'; or 'no rst')");
 		return -1;
 	}
+	if (it->n > 3 && strcmp(it->tok[3].s, "before") == 0)
+		return parse_order(p, it, e);
 	if (parse_from_role(p, it, 1, &e->role) == -1)
 		return -1;
 	e->has_role = true;
-	e->u.rst = RST_EXPECT_ANY;
+	e->u.rst.kind = RST_EXPECT_ANY;
+	i = 3;
 	if (it->n > 3) {
 		t = item_token(it, 3);
 		k = words_find(WORDS(kinds), t->s);
-		if (k < 0) {
+		if (k >= 0) {
+			e->u.rst.kind = kinds[k].kind;
+			i = 4;
+		} else if (strcmp(t->s, "count") != 0) {
 			diag_fail(p, it->line->number, t->col,
 			    "unknown RST kind '%s'%s (expected %s)",
 			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(kinds)),
-			    words_list(list, sizeof(list), WORDS(kinds), true,
+			    diag_suggest(&h, t->s, WORDS(nexts)),
+			    words_list(list, sizeof(list), WORDS(nexts), true,
 			    "or"));
 			return -1;
 		}
-		e->u.rst = kinds[k].kind;
 	}
-	if (diag_no_more(p, it, 4) == -1)
+	if (i < it->n && strcmp(it->tok[i].s, "count") == 0) {
+		if (parse_rst_count(p, it, i, e) == -1)
+			return -1;
+	} else if (diag_no_more(p, it, i) == -1)
 		return -1;
 	return note_rst(p, e);
 }
@@ -357,7 +411,7 @@ parse_no_rst(struct parser *p, const struct item *it, struct case_expect *e)
 	struct shown sh;
 	struct hint h;
 
-	e->u.rst = RST_EXPECT_NONE;
+	e->u.rst.kind = RST_EXPECT_NONE;
 	if (it->n < 2) {
 		diag_fail_at(p, it->line, &it->tok[0], "expected 'no rst'");
 		return -1;
@@ -374,6 +428,22 @@ parse_no_rst(struct parser *p, const struct item *it, struct case_expect *e)
 	return note_rst(p, e);
 }
 
+/* The counter meant: one spelt the same but for case, else the nearest. */
+static const char *
+counter_suggestion(const char *typed)
+{
+	struct wordset names;
+	size_t i;
+	int near;
+
+	names = symbols_counter_words();
+	for (i = 0; i < names.n; i++)
+		if (strcasecmp(words_at(names, i), typed) == 0)
+			return words_at(names, i);
+	near = words_nearest(names, typed);
+	return near < 0 ? NULL : words_at(names, (size_t)near);
+}
+
 static int
 parse_kernel(struct parser *p, const struct item *it, struct case_expect *e)
 {
@@ -381,7 +451,8 @@ parse_kernel(struct parser *p, const struct item *it, struct case_expect *e)
 	const struct token *t;
 	const char *counter;
 	struct shown sh;
-	size_t i, used;
+	struct hint h;
+	size_t used;
 	int rc;
 
 	ln = it->line;
@@ -392,13 +463,11 @@ parse_kernel(struct parser *p, const struct item *it, struct case_expect *e)
 	}
 	t = item_token(it, 1);
 	counter = t->s;
-	for (i = 0; counter[i] != '\0'; i++)
-		if (!is_alpha(counter[i]) && !(i > 0 && is_digit(counter[i])))
-			break;
-	if (counter[i] != '\0') {
+	if (words_find(symbols_counter_words(), counter) < 0) {
 		diag_fail(p, ln->number, t->col,
-		    "kernel counter '%s' must be letters and digits (e.g. 'TCPAbortOnClose')",
-		    diag_show(&sh, counter));
+		    "unknown kernel counter '%s'%s (expected a TcpExt or Tcp counter such as 'TCPAbortOnClose' or 'OutRsts')",
+		    diag_show(&sh, counter),
+		    diag_hint(&h, "", counter_suggestion(counter)));
 		return -1;
 	}
 	e->u.kernel.counter = case_dup_bytes(p, t->s, t->len);
@@ -492,6 +561,34 @@ parse_lost(struct parser *p, const struct item *it, struct case_expect *e)
 	    &p->discarded[e->writer], e, 2, what);
 }
 
+/* "DIRECTION lost in flight OP SIZE": left the writer's end, never arrived. */
+static int
+parse_lost_in_flight(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	const struct line *ln;
+	char what[64];
+
+	ln = it->line;
+	if (it->n < 4 || strcmp(it->tok[3].s, "flight") != 0) {
+		diag_fail_at(p, ln, it->n < 4 ? &it->tok[2] : &it->tok[3],
+		    "expected 'flight' after 'lost in' (e.g. 'server->client lost in flight > 0')");
+		return -1;
+	}
+	if (it->n < 6 ||
+	    symbols_compare_op(it->tok[4].s, &e->u.in_flight.op) == -1) {
+		diag_fail_at(p, ln, it->n < 5 ? &it->tok[3] : &it->tok[4],
+		    "'lost in flight' needs a comparison and a size (e.g. 'lost in flight > 0')");
+		return -1;
+	}
+	if (value_size(p, ln, &it->tok[5], &e->u.in_flight.value) == -1)
+		return -1;
+	if (diag_no_more(p, it, 6) == -1)
+		return -1;
+	snprintf(what, sizeof(what), "'%s lost in flight'", it->tok[0].s);
+	return note_seen(p, &p->in_flight[e->writer], e, 2, what);
+}
+
 /* Words considered in turn, the best kept: for "did you mean". */
 struct suggestion {
 	struct words_nearest nr;
@@ -569,6 +666,24 @@ expect_second_word(struct parser *p, const struct item *it,
 	return -1;
 }
 
+/*
+ * The NAME of "ROLE.so_error NAME ..." and "ROLE.snapshot NAME ...", at
+ * token i: a step name (a lower-case letter, then what an event name may
+ * hold) is taken into e->name, anything else is left for the caller.
+ */
+static int
+parse_step_name(struct parser *p, const struct item *it, size_t i,
+    struct case_expect *e)
+{
+	const struct token *t;
+
+	t = item_token(it, i);
+	if (!(t->s[0] >= 'a' && t->s[0] <= 'z') || !value_is_event_name(t->s))
+		return 0;
+	e->name = case_dup_bytes(p, t->s, t->len);
+	return e->name == NULL ? -1 : 0;
+}
+
 static int
 parse_recv_end(struct parser *p, const struct item *it,
     struct case_expect *e)
@@ -586,8 +701,13 @@ parse_recv_end(struct parser *p, const struct item *it,
 		return -1;
 	if (it->n < 3) {
 		diag_fail_at(p, ln, &it->tok[1],
-		    "'ends' needs EOF or an errno name (e.g. 'ends ECONNRESET')");
+		    "'ends' needs EOF, TIMEOUT or an errno name (e.g. 'ends ECONNRESET')");
 		return -1;
+	}
+	if (strcmp(it->tok[2].s, "TIMEOUT") == 0) {
+		/* The read's own time ran out: nothing is read after it. */
+		e->u.recv_end.first = READ_END_TIMEOUT;
+		return diag_no_more(p, it, 3);
 	}
 	if (value_read_end(p, ln, &it->tok[2], &e->u.recv_end.first) ==
 	    -1)
@@ -613,37 +733,145 @@ parse_recv_end(struct parser *p, const struct item *it,
 	return diag_no_more(p, it, 5);
 }
 
+/* "0" or an errno name (not EOF) at t; usage ends the message. */
+static int
+parse_zero_or_errno(struct parser *p, const struct line *ln,
+    const struct token *t, int *value, const char *usage)
+{
+	struct shown sh;
+	struct hint h;
+
+	if (strcmp(t->s, "0") == 0) {
+		*value = 0;
+		return 0;
+	}
+	if (strcmp(t->s, "EOF") != 0 && errno_from_name(t->s, value) == 0)
+		return 0;
+	diag_fail(p, ln->number, t->col, "unknown errno '%s'%s (%s)",
+	    diag_show(&sh, t->s), diag_hint(&h, "",
+	    strcmp(t->s, "EOF") == 0 ? NULL : value_errno_suggestion(t->s)),
+	    usage);
+	return -1;
+}
+
 static int
 parse_so_error_expect(struct parser *p, const struct item *it,
     struct case_expect *e)
 {
 	const struct line *ln;
-	const struct token *t;
-	struct shown sh;
-	struct hint h;
+	size_t i;
 
 	ln = it->line;
-	if (note_role_seen(p, p->so_error, e, "so_error") == -1)
-		return -1;
 	if (it->n < 2) {
 		diag_fail(p, ln->number, it->tok[0].col,
 		    "'%s' needs an errno name or 0 (e.g. '%s ECONNRESET')",
 		    it->tok[0].s, it->tok[0].s);
 		return -1;
 	}
-	t = item_token(it, 1);
-	if (strcmp(t->s, "0") == 0)
-		e->u.so_error = 0;
-	else if (strcmp(t->s, "EOF") == 0 ||
-	    errno_from_name(t->s, &e->u.so_error) == -1) {
-		diag_fail(p, ln->number, t->col,
-		    "unknown errno '%s'%s (so_error is 0 or a name like ECONNRESET)",
-		    diag_show(&sh, t->s), diag_hint(&h, "",
-		    strcmp(t->s, "EOF") == 0 ? NULL :
-		    value_errno_suggestion(t->s)));
+	/* "ROLE.so_error NAME ERRNO": the so_error step of that name. */
+	if (parse_step_name(p, it, 1, e) == -1)
+		return -1;
+	i = e->name != NULL ? 2 : 1;
+	if (e->name == NULL &&
+	    note_role_seen(p, p->so_error, e, "so_error") == -1)
+		return -1;
+	if (i >= it->n) {
+		diag_fail_at(p, ln, &it->tok[1],
+		    "'so_error NAME' needs an errno name or 0 (e.g. 'so_error early ECONNRESET')");
 		return -1;
 	}
-	return diag_no_more(p, it, 2);
+	if (parse_zero_or_errno(p, ln, item_token(it, i), &e->u.so_error,
+	    "so_error is 0 or a name like ECONNRESET") == -1)
+		return -1;
+	return diag_no_more(p, it, i + 1);
+}
+
+/* "ROLE.close returns 0|ERRNO": what the last close() returned. */
+static int
+parse_close_returns(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	const struct line *ln;
+
+	ln = it->line;
+	if (note_role_seen(p, p->close_returns, e, "close returns") == -1)
+		return -1;
+	if (it->n < 3) {
+		diag_fail_at(p, ln, &it->tok[1],
+		    "'returns' needs 0 or an errno name (e.g. 'close returns 0', 'close returns EWOULDBLOCK')");
+		return -1;
+	}
+	if (parse_zero_or_errno(p, ln, item_token(it, 2), &e->u.close_returns,
+	    "close returns 0 or a name like EWOULDBLOCK") == -1)
+		return -1;
+	return diag_no_more(p, it, 3);
+}
+
+/*
+ * "ROLE.snapshot [NAME] METRIC OP SIZE": a queue as the last snapshot
+ * step (or the one named) recorded it.
+ */
+static int
+parse_snapshot_expect(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	const struct line *ln;
+	const struct token *t;
+	struct wordset metrics;
+	struct shown sh;
+	struct hint h;
+	char list[LIST_MAX];
+	size_t i;
+	int m;
+
+	ln = it->line;
+	metrics = parse_step_metric_words();
+	words_list(list, sizeof(list), metrics, false, "or");
+	if (it->n < 2) {
+		diag_fail(p, ln->number, it->tok[0].col,
+		    "'%s' needs %s, a comparison and a size (e.g. '%s unread = 100')",
+		    it->tok[0].s, list, it->tok[0].s);
+		return -1;
+	}
+	i = 1;
+	if (words_find(metrics, it->tok[1].s) < 0) {
+		if (parse_step_name(p, it, 1, e) == -1)
+			return -1;
+		/* No queue follows a name near a queue's: the queue is misspelt. */
+		if (e->name != NULL && (it->n < 3 ||
+		    words_find(metrics, it->tok[2].s) < 0) &&
+		    words_nearest(metrics, e->name) >= 0) {
+			free(e->name);
+			e->name = NULL;
+		}
+		if (e->name == NULL) {
+			t = item_token(it, 1);
+			diag_fail(p, ln->number, t->col,
+			    "unknown queue '%s'%s (expected %s, or a snapshot's name first)",
+			    diag_show(&sh, t->s), diag_suggest(&h, t->s, metrics),
+			    list);
+			return -1;
+		}
+		i = 2;
+	}
+	if (i >= it->n || (m = words_find(metrics, it->tok[i].s)) < 0) {
+		t = i < it->n ? &it->tok[i] : &it->tok[i - 1];
+		diag_fail(p, ln->number, t->col,
+		    "expected %s after '%s'%s (e.g. '%s %s unread = 100')", list,
+		    it->tok[i - 1].s, i < it->n ? diag_suggest(&h, t->s, metrics) :
+		    "", it->tok[0].s, it->tok[i - 1].s);
+		return -1;
+	}
+	e->u.snapshot.metric = (enum socket_metric)m;
+	if (i + 2 >= it->n ||
+	    symbols_compare_op(it->tok[i + 1].s, &e->u.snapshot.op) == -1) {
+		diag_fail_at(p, ln, i + 1 < it->n ? &it->tok[i + 1] : &it->tok[i],
+		    "a queue needs a comparison and a size (e.g. 'unread = 100', 'unsent > 0')");
+		return -1;
+	}
+	if (value_size(p, ln, &it->tok[i + 2], &e->u.snapshot.value) == -1)
+		return -1;
+	return diag_no_more(p, it, i + 3);
 }
 
 /* "ROLE.send errors ERRNO..." or "ROLE.send errors none" */
@@ -736,7 +964,7 @@ parse_shutdown_took(struct parser *p, const struct item *it,
 {
 	return parse_took(p, it, e, TIMED_SHUTDOWN);
 }
-/* "ROLE.poll includes FLAG..." */
+/* "ROLE.poll includes FLAG..." and "ROLE.poll excludes FLAG..." */
 static int
 parse_poll_expect(struct parser *p, const struct item *it,
     struct case_expect *e)
@@ -748,13 +976,20 @@ parse_poll_expect(struct parser *p, const struct item *it,
 	size_t i;
 	int j;
 
-	if (note_role_seen(p, p->poll, e, "poll includes") == -1)
-		return -1;
-	if (expect_second_word(p, it, "includes", "POLLIN") == -1)
-		return -1;
+	if (it->n >= 2 && strcmp(it->tok[1].s, "excludes") == 0) {
+		e->u.poll.excludes = true;
+		if (note_role_seen(p, p->poll_excludes, e, "poll excludes") == -1)
+			return -1;
+	} else {
+		if (note_role_seen(p, p->poll, e, "poll includes") == -1)
+			return -1;
+		if (expect_second_word(p, it, "includes", "POLLIN") == -1)
+			return -1;
+	}
 	if (it->n < 3) {
-		diag_fail_at(p, it->line, &it->tok[1],
-		    "'includes' needs poll flags (e.g. 'includes POLLIN POLLRDHUP')");
+		diag_fail(p, it->line->number, it->tok[1].col,
+		    "'%s' needs poll flags (e.g. '%s POLLIN POLLRDHUP')",
+		    it->tok[1].s, it->tok[1].s);
 		return -1;
 	}
 	for (i = 2; i < it->n; i++) {
@@ -769,12 +1004,12 @@ parse_poll_expect(struct parser *p, const struct item *it,
 			    false, "or"));
 			return -1;
 		}
-		if ((e->u.poll_events & poll_table[j].value) != 0) {
+		if ((e->u.poll.events & poll_table[j].value) != 0) {
 			diag_fail(p, it->line->number, t->col,
 			    "'%s' is given twice", t->s);
 			return -1;
 		}
-		e->u.poll_events = (short)(e->u.poll_events |
+		e->u.poll.events = (short)(e->u.poll.events |
 		    poll_table[j].value);
 	}
 	return 0;
@@ -858,6 +1093,9 @@ enum expect_shape {
  */
 struct expect_head {
 	const char *word;
+	/* The word after it, when two rows share the head ("close took",
+	 * "close returns"); NULL: any other. */
+	const char *next;
 	int (*parse)(struct parser *p, const struct item *it,
 	    struct case_expect *e);
 	struct expect_source source;	/* SHAPE_ROLE_ATTR */
@@ -875,17 +1113,19 @@ static const struct expect_row expect_rows[] = {
 	[EXPECT_TEARDOWN] = { { "teardown CLASS [from END]",
 	    "how the connection ends on the wire, and who ends it" },
 	    SHAPE_WORD, { { .word = "teardown", .parse = parse_teardown } } },
-	[EXPECT_RST] = { { "rst from END [ack|bare] | no rst",
-	    "an RST on the wire (with or without ACK), or none at all" },
+	/* "rst from END before ..." is an EXPECT_ORDER: parse_rst says so. */
+	[EXPECT_RST] = { { "rst from END [ack|bare] [count OP N] | no rst",
+	    "an RST on the wire (with or without ACK, how many), or none at all" },
 	    SHAPE_WORD, { { .word = "rst", .parse = parse_rst },
 	    { .word = "no", .parse = parse_no_rst } } },
 	[EXPECT_RECV_END] = { { "ROLE.recv ends END [then END]",
-	    "how ROLE's read loop ended (EOF or an errno), and the next read" },
+	    "how ROLE's read loop ended (EOF, TIMEOUT or an errno), and the next read" },
 	    SHAPE_ROLE_ATTR, { { .word = "recv", .parse = parse_recv_end,
-	    .source = { "recv ends", { STEP_RECV }, 1 } } } },
+	    .source = { "recv ends",
+	    { STEP_RECV, STEP_DRAIN, STEP_LINGERING_CLOSE }, 3 } } } },
 	/* SO_ERROR is read by a so_error step and after a read loop. */
-	[EXPECT_SO_ERROR] = { { "ROLE.so_error ERRNO|0",
-	    "the socket error ROLE read last" },
+	[EXPECT_SO_ERROR] = { { "ROLE.so_error [NAME] ERRNO|0",
+	    "the socket error ROLE read last, or by the so_error step NAME" },
 	    SHAPE_ROLE_ATTR, { { .word = "so_error",
 	    .parse = parse_so_error_expect,
 	    .source = { "so_error", { STEP_SO_ERROR, STEP_RECV }, 2 } } } },
@@ -900,7 +1140,7 @@ static const struct expect_row expect_rows[] = {
 	    SHAPE_WORD, { { .word = "kernel", .parse = parse_kernel } } },
 	[EXPECT_SEND_ERRORS] = { {
 	    "ROLE.send errors ERRNO... | ROLE.send errors none",
-	    "the errors ROLE's send calls ended with, in order" },
+	    "the errors ROLE's send calls ended with, call by call" },
 	    SHAPE_ROLE_ATTR, { { .word = "send", .parse = parse_send_errors,
 	    .source = { "send errors", { STEP_SEND }, 1 } } } },
 	[EXPECT_DURATION] = { {
@@ -912,17 +1152,36 @@ static const struct expect_row expect_rows[] = {
 	    2 } },
 	    [TIMED_SHUTDOWN] = { .word = "shutdown",
 	    .parse = parse_shutdown_took,
-	    .source = { "shutdown took", { STEP_SHUTDOWN }, 1 } } } },
+	    .source = { "shutdown took", { STEP_SHUTDOWN, STEP_LINGERING_CLOSE },
+	    2 } } } },
 	[EXPECT_KILLED] = { { "ROLE killed by SIGNAL | ROLE exits normally",
 	    "how ROLE's process ended" },
 	    SHAPE_ROLE, { { .word = NULL, .parse = parse_fate } } },
-	[EXPECT_POLL] = { { "ROLE.poll includes FLAG...",
-	    "what ROLE's poll step saw in revents" },
+	[EXPECT_POLL] = { { "ROLE.poll includes|excludes FLAG...",
+	    "what ROLE's last poll step saw, or did not see, in revents" },
 	    SHAPE_ROLE_ATTR, { { .word = "poll", .parse = parse_poll_expect,
-	    .source = { "poll includes", { STEP_POLL }, 1 } } } },
+	    .source = { "poll", { STEP_POLL }, 1 } } } },
 	[EXPECT_DISCARDED] = { { "DIRECTION discarded OP SIZE",
 	    "bytes unread in the reader's receive queue when it closed" },
 	    SHAPE_DIRECTION, { { .word = "discarded", .parse = parse_lost } } },
+	[EXPECT_SNAPSHOT] = { { "ROLE.snapshot [NAME] unread|unsent|unacked OP SIZE",
+	    "a queue as ROLE's last snapshot step (or the one named) recorded it" },
+	    SHAPE_ROLE_ATTR, { { .word = "snapshot",
+	    .parse = parse_snapshot_expect,
+	    .source = { "snapshot", { STEP_SNAPSHOT }, 1 } } } },
+	[EXPECT_CLOSE_RETURNS] = { { "ROLE.close returns 0|ERRNO",
+	    "what ROLE's last close call returned" },
+	    SHAPE_ROLE_ATTR, { { .word = "close", .next = "returns",
+	    .parse = parse_close_returns,
+	    .source = { "close returns", { STEP_CLOSE, STEP_LINGERING_CLOSE },
+	    2 } } } },
+	[EXPECT_ORDER] = { { "fin|rst from END before fin|rst from END",
+	    "which of two teardown packets the wire shows first" },
+	    SHAPE_WORD, { { .word = "fin", .parse = parse_order } } },
+	[EXPECT_LOST_IN_FLIGHT] = { { "DIRECTION lost in flight OP SIZE",
+	    "bytes that left the writer's end and never reached the reader's (capture both)" },
+	    SHAPE_DIRECTION, { { .word = "lost", .next = "in",
+	    .parse = parse_lost_in_flight } } },
 };
 
 _Static_assert(NELEMS(expect_rows) == EXPECT_KIND_COUNT,
@@ -930,26 +1189,33 @@ _Static_assert(NELEMS(expect_rows) == EXPECT_KIND_COUNT,
 
 /*
  * The row of shape whose head is word (NULL: the row that takes any
- * other word), and the head; -1 when none.
+ * other word), and the head; -1 when none.  A head whose next word is
+ * next wins over one that takes any next word.
  */
 static int
-find_head(enum expect_shape shape, const char *word,
+find_head(enum expect_shape shape, const char *word, const char *next,
     const struct expect_head **head)
 {
 	const struct expect_head *h;
 	size_t k, j;
+	int pass;
 
-	for (k = 0; k < NELEMS(expect_rows); k++) {
-		if (expect_rows[k].shape != shape)
-			continue;
-		for (j = 0; j < NELEMS(expect_rows[k].heads); j++) {
-			h = &expect_rows[k].heads[j];
-			if (h->parse == NULL)
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < NELEMS(expect_rows); k++) {
+			if (expect_rows[k].shape != shape)
 				continue;
-			if (word == NULL ? h->word == NULL :
-			    h->word != NULL && strcmp(word, h->word) == 0) {
-				*head = h;
-				return (int)k;
+			for (j = 0; j < NELEMS(expect_rows[k].heads); j++) {
+				h = &expect_rows[k].heads[j];
+				if (h->parse == NULL)
+					continue;
+				if (pass == 0 ? h->next == NULL || next == NULL ||
+				    strcmp(next, h->next) != 0 : h->next != NULL)
+					continue;
+				if (word == NULL ? h->word == NULL :
+				    h->word != NULL && strcmp(word, h->word) == 0) {
+					*head = h;
+					return (int)k;
+				}
 			}
 		}
 	}
@@ -980,9 +1246,10 @@ parse_direction(struct parser *p, const struct item *it,
 		    it->tok[0].s);
 		return -1;
 	}
-	kind = find_head(SHAPE_DIRECTION, it->tok[1].s, &head);
+	kind = find_head(SHAPE_DIRECTION, it->tok[1].s,
+	    it->n > 2 ? it->tok[2].s : NULL, &head);
 	if (kind < 0)
-		kind = find_head(SHAPE_DIRECTION, NULL, &head);
+		kind = find_head(SHAPE_DIRECTION, NULL, NULL, &head);
 	return parse_by_head(p, it, e, kind, head);
 }
 
@@ -1067,12 +1334,8 @@ parse_expect(struct parser *p, const struct item *it)
 	e->text = lexer_item_text(p, it);
 	if (e->text == NULL)
 		return -1;
-	if (p->scope != SCOPE_ALL) {
-		e->system = case_dup_bytes(p, system_words[p->scope - 1],
-		    strlen(system_words[p->scope - 1]));
-		if (e->system == NULL)
-			return -1;
-	}
+	if (parse_section_scope(p, e) == -1)
+		return -1;
 	for (i = 1; i < it->n; i++) {
 		if (strcmp(it->tok[i].s, "within") == 0) {
 			diag_fail_at(p, it->line, &it->tok[i],
@@ -1081,14 +1344,15 @@ parse_expect(struct parser *p, const struct item *it)
 		}
 	}
 
-	kind = find_head(SHAPE_WORD, t->s, &head);
+	kind = find_head(SHAPE_WORD, t->s, NULL, &head);
 	if (kind >= 0)
 		return parse_by_head(p, it, e, kind, head);
 	writer = words_find(value_directions(), t->s);
 	if (writer >= 0)
 		return parse_direction(p, it, e, (enum role_id)writer);
 	if (value_split_role(t->s, &role, &rest) == 0) {
-		kind = find_head(SHAPE_ROLE_ATTR, rest, &head);
+		kind = find_head(SHAPE_ROLE_ATTR, rest,
+		    it->n > 1 ? it->tok[1].s : NULL, &head);
 		if (kind >= 0) {
 			e->role = role;
 			e->has_role = true;
@@ -1102,7 +1366,7 @@ parse_expect(struct parser *p, const struct item *it)
 		return -1;
 	}
 	i = (size_t)words_find(symbols_role_words(), t->s);
-	kind = find_head(SHAPE_ROLE, NULL, &head);
+	kind = find_head(SHAPE_ROLE, NULL, NULL, &head);
 	if (i < ROLE_COUNT && kind >= 0) {
 		if (i < ROLE_ENDS && it->n > 1 &&
 		    strncmp(it->tok[1].s, "->", 2) == 0) {
@@ -1120,106 +1384,6 @@ parse_expect(struct parser *p, const struct item *it)
 	return -1;
 }
 
-/* The first expectation section, for "case expects nothing". */
-static void
-note_expect_section(struct parser *p, const struct line *ln,
-    const struct token *label)
-{
-	if (p->expect_line == 0) {
-		p->expect_line = ln->number;
-		p->expect_col = label->col;
-	}
-}
-
-int
-parse_expect_start(struct parser *p, const struct line *ln,
-    const struct token *label)
-{
-	if (p->plain_expect_line != 0) {
-		diag_fail(p, ln->number, label->col,
-		    "'expect:' appears twice (first at line %u)",
-		    p->plain_expect_line);
-		return -1;
-	}
-	p->plain_expect_line = ln->number;
-	p->scope = SCOPE_ALL;
-	note_expect_section(p, ln, label);
-	p->section = SECTION_EXPECT;
-	return 0;
-}
-
-/*
- * "expect SYSTEM:" (two tokens; the second may hold the section's first
- * item, as "linux:no"), then the rest of the line as an expectation.
- */
-int
-parse_expect_label(struct parser *p, struct item *it)
-{
-	const struct line *ln;
-	struct token *t;
-	struct shown sh;
-	struct hint h;
-	char *colon, list[LIST_MAX];
-	size_t len, scope;
-	int sys;
-
-	ln = it->line;
-	if (it->n < 2) {
-		diag_fail_at(p, ln, &it->tok[0],
-		    "expected 'expect:' or 'expect SYSTEM:' (e.g. 'expect linux:')");
-		return -1;
-	}
-	t = item_token(it, 1);
-	colon = strchr(t->s, ':');
-	if (colon == NULL) {
-		diag_fail(p, ln->number, t->col,
-		    "a system section ends with ':' (e.g. 'expect linux:'), not 'expect %s'",
-		    diag_show(&sh, t->s));
-		return -1;
-	}
-	len = (size_t)(colon - t->s);
-	/* Split the token for a moment to look at the system part. */
-	*colon = '\0';
-	sys = words_find(WORDS(system_words), t->s);
-	if (sys < 0) {
-		diag_show(&sh, t->s);
-		diag_suggest(&h, t->s, WORDS(system_words));
-		*colon = ':';
-		diag_fail(p, ln->number, t->col,
-		    "unknown system '%s'%s (expected %s)", sh.text, h.text,
-		    words_list(list, sizeof(list), WORDS(system_words), false,
-		    "or"));
-		return -1;
-	}
-	*colon = ':';
-	scope = (size_t)sys + 1;
-	if (p->system_line[scope] != 0) {
-		diag_fail(p, ln->number, it->tok[0].col,
-		    "'expect %s:' appears twice (first at line %u)",
-		    system_words[sys], p->system_line[scope]);
-		return -1;
-	}
-	p->system_line[scope] = ln->number;
-	note_expect_section(p, ln, &it->tok[0]);
-	p->section = SECTION_EXPECT;
-	p->scope = scope;
-	if (t->len == len + 1) {
-		it->tok += 2;
-		it->n -= 2;
-	} else {
-		/* "linux:no rst": the rest is the first item. */
-		t->s += len + 1;
-		t->len -= len + 1;
-		t->off += len + 1;
-		t->col += (unsigned)(len + 1);
-		it->tok++;
-		it->n--;
-	}
-	if (it->n == 0)
-		return 0;
-	return parse_expect(p, it);
-}
-
 bool
 parse_expect_is_head(const char *word)
 {
@@ -1227,11 +1391,11 @@ parse_expect_is_head(const char *word)
 	enum role_id role;
 	const char *rest;
 
-	if (find_head(SHAPE_WORD, word, &head) >= 0 ||
+	if (find_head(SHAPE_WORD, word, NULL, &head) >= 0 ||
 	    words_find(value_directions(), word) >= 0)
 		return true;
 	return value_split_role(word, &role, &rest) == 0 &&
-	    find_head(SHAPE_ROLE_ATTR, rest, &head) >= 0;
+	    find_head(SHAPE_ROLE_ATTR, rest, NULL, &head) >= 0;
 }
 
 const struct expect_source *

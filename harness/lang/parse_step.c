@@ -5,7 +5,8 @@
  * "within DUR" (DUR above 0): its timeout; otherwise the case deadline.
  *   connect                       client only
  *   accept                        server only
- *   send SIZE { nonblocking | dontwait | more | nosignal }  SIZE above 0
+ *   send SIZE { nonblocking | dontwait | more | nosignal | chunk SIZE }
+ *                                 SIZE above 0; chunk: 1 to 1MiB a call
  *   send fill { more | nonblocking | dontwait | nosignal }  implies
  *                                 dontwait
  *   recv SIZE | all [ peek ] [ rate SIZE/DUR ]
@@ -33,20 +34,24 @@
  *                                 of the implicit names below, once per
  *                                 role
  *   pause DUR
- *   so_error
- *   snapshot
+ *   so_error [ NAME ] | snapshot [ NAME ]
+ *                                 NAME = [a-z][a-z0-9_-]*, once per role
+ *                                 and kind; a snapshot's is not unread,
+ *                                 unsent or unacked
  *   fork                          client and server only, once
  *   dup                           one more descriptor of the socket
  *   exit                          end the process; the role's last step
  *   poll
  *   drain [ SIZE ]                SIZE above 0; limit = SIZE or 0
  *   lingering-close DUR [ SIZE ]  DUR and SIZE above 0; ms = DUR,
- *                                 limit = SIZE or 0
+ *                                 limit = SIZE or 0; closes one
+ *                                 descriptor, as close does
  * Options of send and recv may come in any order, each once.
  *
  * Events.  connect raises "connected", accept "accepted", send "sent",
- * recv "received", shutdown "shutdown", close and lingering-close
- * "closed", fork "forked", dup "duped", drain "drained", raise its EVENT;
+ * recv "received", shutdown "shutdown", close "closed", lingering-close
+ * "shutdown" when its shutdown returns and "closed" at its end, fork
+ * "forked", dup "duped", drain "drained", raise its EVENT;
  * every role raises "done" after its last step.  An event, once raised,
  * stays raised.
  *
@@ -83,15 +88,19 @@ struct send_option {
 	const char *word;
 	unsigned flag;		/* enum send_flag */
 	const char *help;
+	bool sized;		/* a SIZE follows: "chunk 64KiB" */
 };
 
 static const struct send_option send_options[] = {
 	{ "nonblocking", SEND_DONTWAIT,
-	  "MSG_DONTWAIT: queue what fits, stop at EAGAIN" },
-	{ "dontwait", SEND_DONTWAIT, "the same as nonblocking" },
-	{ "more", SEND_MORE, "MSG_MORE: more follows, hold a partial segment" },
+	  "MSG_DONTWAIT: queue what fits, stop at EAGAIN", false },
+	{ "dontwait", SEND_DONTWAIT, "the same as nonblocking", false },
+	{ "more", SEND_MORE, "MSG_MORE: more follows, hold a partial segment",
+	  false },
 	{ "nosignal", SEND_NOSIGNAL,
-	  "MSG_NOSIGNAL even after 'set sigpipe default'" },
+	  "MSG_NOSIGNAL even after 'set sigpipe default'", false },
+	{ "chunk", SEND_CHUNK,
+	  "chunk SIZE: at most SIZE per send() call (default 256KiB)", true },
 };
 
 struct shutdown_word {
@@ -129,13 +138,20 @@ _Static_assert(NELEMS(metric_words) == METRIC_UNACKED + 1,
 
 static bool is_implicit_event(const char *name);
 
+/* A new step of role: each has a record in the role's ledger, hence a bound. */
 static struct case_step *
-append_step(struct parser *p, enum role_id role)
+append_step(struct parser *p, enum role_id role, const struct item *it)
 {
 	struct case_role *r;
 	struct case_step *step, *steps;
 
 	r = &p->cf->roles[role];
+	if (r->nsteps >= CASE_ROLE_STEPS_MAX) {
+		diag_fail(p, it->line->number, it->tok[0].col,
+		    "%s has more than %d steps", role_name(role),
+		    CASE_ROLE_STEPS_MAX);
+		return NULL;
+	}
 	steps = case_grow_array(r->steps, &p->steps_cap[role], r->nsteps,
 	    sizeof(*r->steps));
 	if (steps == NULL) {
@@ -197,6 +213,32 @@ send_synonyms(char *buf, size_t size, unsigned flag)
 			words[ws.n++] = send_options[i].word;
 	return words_list(buf, size, ws, false, "and");
 }
+/* "chunk SIZE": token *i is "chunk"; *i moves to SIZE. */
+static int
+parse_chunk(struct parser *p, const struct item *it, size_t *i,
+    struct step_send *send)
+{
+	const struct token *t;
+	struct shown sh;
+
+	if (*i + 1 >= it->n) {
+		diag_fail_at(p, it->line, item_token(it, *i),
+		    "chunk needs a size (e.g. 'chunk 64KiB')");
+		return -1;
+	}
+	t = item_token(it, ++*i);
+	if (value_positive_size(p, it->line, t, "chunk", "", &send->chunk) ==
+	    -1)
+		return -1;
+	/* The role's buffer holds one call's bytes. */
+	if (send->chunk > CASE_SEND_CHUNK_MAX) {
+		diag_fail(p, it->line->number, t->col,
+		    "chunk '%s' is too large (at most 1MiB)", diag_show(&sh, t->s));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_send(struct parser *p, const struct item *it, struct case_step *step)
 {
@@ -265,6 +307,8 @@ parse_send(struct parser *p, const struct item *it, struct case_step *step)
 		}
 		given[o] = t->s;
 		send->flags |= opt->flag;
+		if (opt->sized && parse_chunk(p, it, &i, send) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -615,12 +659,7 @@ parse_linger(struct parser *p, const struct item *it, struct step_set *set)
 		    diag_show(&sh, t->s));
 		return -1;
 	}
-	/* struct linger holds an int. */
-	if (ms / 1000 > INT_MAX) {
-		diag_fail(p, it->line->number, t->col, "linger '%s' is too long",
-		    diag_show(&sh, t->s));
-		return -1;
-	}
+	/* struct linger holds an int: a day of seconds fits (values.c). */
 	set->on = true;
 	set->value = ms / 1000;
 	return 0;
@@ -832,6 +871,57 @@ parse_pause(struct parser *p, const struct item *it, struct case_step *step)
 	return diag_no_more(p, it, 2);
 }
 
+/*
+ * "snapshot [NAME]", "so_error [NAME]": a name the expectations may use
+ * ("client.snapshot queued unread > 0"), once per role and kind.  It
+ * starts with a lower-case letter and goes on as an event name; a
+ * snapshot's is no queue's word, so that the expectation reads one way.
+ */
+static int
+parse_label(struct parser *p, const struct item *it, struct case_step *step)
+{
+	const struct case_role *r;
+	const struct token *t;
+	struct shown sh;
+	enum role_id role;
+	size_t i;
+
+	step->u.label.name = NULL;
+	if (it->n < 2)
+		return 0;
+	t = item_token(it, 1);
+	if (!(t->s[0] >= 'a' && t->s[0] <= 'z') || !value_is_event_name(t->s)) {
+		diag_fail(p, it->line->number, t->col,
+		    "%s takes a name (a lower-case letter, then letters, digits, '-' and '_'), not '%s'",
+		    it->tok[0].s, diag_show(&sh, t->s));
+		return -1;
+	}
+	if (step->kind == STEP_SNAPSHOT &&
+	    words_find(WORDS(metric_words), t->s) >= 0) {
+		diag_fail(p, it->line->number, t->col,
+		    "'%s' is a queue's name: choose another for the snapshot",
+		    t->s);
+		return -1;
+	}
+	role = section_role(p->section);
+	r = &p->cf->roles[role];
+	/* The step itself is the last of the role's steps. */
+	for (i = 0; i + 1 < r->nsteps; i++)
+		if (r->steps[i].kind == step->kind &&
+		    r->steps[i].u.label.name != NULL &&
+		    strcmp(r->steps[i].u.label.name, t->s) == 0) {
+			diag_fail(p, it->line->number, t->col,
+			    "%s names a %s '%s' twice (first at line %u)",
+			    role_name(role), it->tok[0].s, t->s,
+			    r->steps[i].line);
+			return -1;
+		}
+	step->u.label.name = case_dup_bytes(p, t->s, t->len);
+	if (step->u.label.name == NULL)
+		return -1;
+	return diag_no_more(p, it, 2);
+}
+
 /* A step of one word: "close", "fork". */
 static int
 parse_bare(struct parser *p, const struct item *it, struct case_step *step)
@@ -848,56 +938,57 @@ struct step_row {
 };
 
 static const struct step_row step_rows[] = {
-	[STEP_CONNECT] = { { "connect", "connected",
+	[STEP_CONNECT] = { { "connect", "connected", NULL,
 	    STEP_OPENS | STEP_CLIENT_ONLY,
 	    "connect: connect to the server's listener" }, parse_bare },
-	[STEP_ACCEPT] = { { "accept", "accepted",
+	[STEP_ACCEPT] = { { "accept", "accepted", NULL,
 	    STEP_OPENS | STEP_SERVER_ONLY,
 	    "accept: accept the client's connection" }, parse_bare },
-	[STEP_SEND] = { { "send", "sent", STEP_NEEDS_CONNECTION,
+	[STEP_SEND] = { { "send", "sent", NULL, STEP_NEEDS_CONNECTION,
 	    "send SIZE|fill [OPTION...]: write pattern bytes" }, parse_send },
-	[STEP_RECV] = { { "recv", "received", STEP_NEEDS_CONNECTION,
+	[STEP_RECV] = { { "recv", "received", NULL, STEP_NEEDS_CONNECTION,
 	    "recv SIZE|all [peek] [rate SIZE/DUR]: read, check pattern bytes" },
 	    parse_recv },
-	[STEP_SHUTDOWN] = { { "shutdown", "shutdown", STEP_NEEDS_CONNECTION,
-	    "shutdown wr|rd|rdwr: shutdown(2)" }, parse_shutdown },
-	[STEP_CLOSE] = { { "close", "closed",
+	[STEP_SHUTDOWN] = { { "shutdown", "shutdown", NULL,
+	    STEP_NEEDS_CONNECTION, "shutdown wr|rd|rdwr: shutdown(2)" },
+	    parse_shutdown },
+	[STEP_CLOSE] = { { "close", "closed", NULL,
 	    STEP_NEEDS_CONNECTION | STEP_CLOSES,
 	    "close: close(2) one descriptor, timed" }, parse_bare },
-	[STEP_SET] = { { "set", NULL, STEP_NEEDS_SOCKET,
+	[STEP_SET] = { { "set", NULL, NULL, STEP_NEEDS_SOCKET,
 	    "set OPTION VALUE: a socket option or descriptor flag" },
 	    parse_set },
-	[STEP_WAIT] = { { "wait", NULL, 0,
+	[STEP_WAIT] = { { "wait", NULL, NULL, 0,
 	    "wait ROLE.EVENT: until another role raises EVENT" }, parse_wait },
-	[STEP_AWAIT] = { { "await", NULL, STEP_NEEDS_CONNECTION,
+	[STEP_AWAIT] = { { "await", NULL, NULL, STEP_NEEDS_CONNECTION,
 	    "await unread|unsent|unacked [OP] SIZE: until a queue holds SIZE" },
 	    parse_await },
-	[STEP_RAISE] = { { "raise", NULL, STEP_RAISES_NAMED,
+	[STEP_RAISE] = { { "raise", NULL, NULL, STEP_RAISES_NAMED,
 	    "raise EVENT: raise an event of one's own" }, parse_raise },
-	[STEP_PAUSE] = { { "pause", NULL, 0,
+	[STEP_PAUSE] = { { "pause", NULL, NULL, 0,
 	    "pause DUR: sleep (never needed for a verdict)" }, parse_pause },
-	[STEP_SO_ERROR] = { { "so_error", NULL, STEP_NEEDS_CONNECTION,
-	    "so_error: getsockopt(SO_ERROR), recorded (and cleared)" },
-	    parse_bare },
-	[STEP_SNAPSHOT] = { { "snapshot", NULL, STEP_NEEDS_CONNECTION,
-	    "snapshot: record SIOCINQ, SIOCOUTQ and SIOCOUTQNSD" },
-	    parse_bare },
-	[STEP_FORK] = { { "fork", "forked",
+	[STEP_SO_ERROR] = { { "so_error", NULL, NULL, STEP_NEEDS_CONNECTION,
+	    "so_error [NAME]: getsockopt(SO_ERROR), recorded (and cleared)" },
+	    parse_label },
+	[STEP_SNAPSHOT] = { { "snapshot", NULL, NULL, STEP_NEEDS_CONNECTION,
+	    "snapshot [NAME]: record SIOCINQ, SIOCOUTQ and SIOCOUTQNSD" },
+	    parse_label },
+	[STEP_FORK] = { { "fork", "forked", NULL,
 	    STEP_NEEDS_CONNECTION | STEP_FORKS,
 	    "fork: the child runs the ROLE.child section" }, parse_bare },
-	[STEP_DUP] = { { "dup", "duped", STEP_NEEDS_CONNECTION | STEP_DUPS,
+	[STEP_DUP] = { { "dup", "duped", NULL, STEP_NEEDS_CONNECTION | STEP_DUPS,
 	    "dup: one more descriptor of the socket" }, parse_bare },
-	[STEP_EXIT] = { { "exit", NULL, STEP_ENDS,
+	[STEP_EXIT] = { { "exit", NULL, NULL, STEP_ENDS,
 	    "exit: end the process now (its descriptors close with it)" },
 	    parse_bare },
-	[STEP_POLL] = { { "poll", NULL, STEP_NEEDS_CONNECTION,
+	[STEP_POLL] = { { "poll", NULL, NULL, STEP_NEEDS_CONNECTION,
 	    "poll: poll() without waiting; revents recorded" }, parse_bare },
-	[STEP_DRAIN] = { { "drain", "drained", STEP_NEEDS_CONNECTION,
+	[STEP_DRAIN] = { { "drain", "drained", NULL, STEP_NEEDS_CONNECTION,
 	    "drain [SIZE]: read and discard until EOF, at most SIZE" },
 	    parse_drain },
-	[STEP_LINGERING_CLOSE] = { { "lingering-close", "closed",
+	[STEP_LINGERING_CLOSE] = { { "lingering-close", "closed", "shutdown",
 	    STEP_NEEDS_CONNECTION | STEP_CLOSES,
-	    "lingering-close DUR [SIZE]: shutdown wr, discard reads, close" },
+	    "lingering-close DUR [SIZE]: shutdown wr, discard reads, close one" },
 	    parse_lingering_close },
 };
 
@@ -929,7 +1020,7 @@ parse_step(struct parser *p, enum role_id role, struct item *it)
 	struct hint h;
 	int kind;
 
-	step = append_step(p, role);
+	step = append_step(p, role, it);
 	if (step == NULL)
 		return -1;
 	t = item_token(it, 0);
@@ -989,6 +1080,21 @@ parse_step_flags(const struct case_step *step)
 	return flags;
 }
 
+enum descriptor_change
+case_step_descriptors(const struct case_step *step)
+{
+	unsigned flags;
+
+	flags = parse_step_flags(step);
+	if ((flags & STEP_OPENS) != 0)
+		return DESCRIPTORS_OPEN;
+	if ((flags & STEP_DUPS) != 0)
+		return DESCRIPTORS_ADD;
+	if ((flags & STEP_CLOSES) != 0)
+		return DESCRIPTORS_DROP;
+	return DESCRIPTORS_KEPT;
+}
+
 const struct step_word *
 case_step_word(enum step_kind kind)
 {
@@ -1043,6 +1149,32 @@ step_kind_name(enum step_kind kind)
 	w = case_step_word(kind);
 	return w != NULL ? w->word : "unknown-step";
 }
+size_t
+step_event_names(const struct case_step *step,
+    const char *names[STEP_EVENTS_MAX])
+{
+	const struct step_word *w;
+	const char *last;
+	size_t n;
+
+	n = 0;
+	w = step != NULL ? case_step_word(step->kind) : NULL;
+	if (w == NULL)
+		return 0;
+	if (w->early_event != NULL)
+		names[n++] = w->early_event;
+	last = step_event_name(step);
+	if (last != NULL)
+		names[n++] = last;
+	return n;
+}
+
+struct wordset
+parse_step_metric_words(void)
+{
+	return WORDS(metric_words);
+}
+
 const char *
 step_event_name(const struct case_step *step)
 {

@@ -11,6 +11,7 @@
  *   parse_directive.c case, deadline, family, topology, ... (directives)
  *   parse_step.c      the steps of the role sections
  *   parse_expect.c    the expectations of the expect sections
+ *   parse_section.c   the expect sections' labels, systems and releases
  *   check.c           checks on the whole case: descriptors, forks,
  *                     waits, deadlocks
  *   symbols.c         role, comparison, errno and signal names
@@ -27,11 +28,20 @@
 #include "values.h"
 #include "words.h"
 
-/* The systems an "expect SYSTEM:" section may name (see parse_expect.c). */
+/* The systems an "expect SYSTEM:" section may name (see parse_section.c). */
 #define EXPECT_SYSTEMS 5
 
-/* Expectations are kept for every system and for each system named. */
-#define NSCOPES (1 + EXPECT_SYSTEMS)
+/*
+ * Expectations are kept for every system, and for each system named:
+ * its plain section, its ">= VERSION" and its "< VERSION" section.
+ */
+enum scope_kind {
+	SCOPE_PLAIN,	/* "expect linux:" */
+	SCOPE_FROM,	/* "expect linux >= 6.12:" */
+	SCOPE_BEFORE,	/* "expect linux < 6.12:" */
+	SCOPE_KINDS
+};
+#define NSCOPES (1 + SCOPE_KINDS * EXPECT_SYSTEMS)
 #define SCOPE_ALL 0
 
 #define IMPAIR_KINDS (IMPAIR_DELAY + 1)
@@ -115,6 +125,7 @@ struct parser {
 	unsigned expect_col;
 	unsigned plain_expect_line;	/* "expect:" */
 	unsigned system_line[NSCOPES];	/* "expect SYSTEM:", by scope */
+	unsigned scope_release[NSCOPES][3];	/* the VERSION of a release scope */
 	size_t scope;			/* of the current expect section */
 	size_t steps_cap[ROLE_COUNT];
 	size_t expects_cap;
@@ -138,6 +149,9 @@ struct parser {
 	struct seen send_errors[ROLE_COUNT];
 	struct seen killed[ROLE_COUNT];
 	struct seen poll[ROLE_COUNT];
+	struct seen poll_excludes[ROLE_COUNT];
+	struct seen close_returns[ROLE_COUNT];
+	struct seen in_flight[ROLE_ENDS];
 	struct seen took[ROLE_COUNT][2];	/* by enum timed_call */
 	struct seen no_rst;
 	struct seen rst_from;
@@ -177,15 +191,31 @@ int parse_step(struct parser *p, enum role_id role, struct item *it);
  * arguments: "set sigpipe" needs no socket.
  */
 unsigned parse_step_flags(const struct case_step *step);
+/* The queues of await and snapshot: "unread", "unsent", "unacked". */
+struct wordset parse_step_metric_words(void);
 int parse_step_check_tables(char *buf, size_t size);
+
+/* parse_section.c */
+
+/* "expect:" starts a section at label. */
+int parse_section_start(struct parser *p, const struct line *ln,
+    const struct token *label);
+/* "expect SYSTEM:", "expect SYSTEM OP VERSION:" and the item after it, if any. */
+int parse_section_label(struct parser *p, struct item *it);
+/* The system and release of the current section, into e.  0, -1 out of memory. */
+int parse_section_scope(struct parser *p, struct case_expect *e);
+/*
+ * Whether one more in scope would make more than limit (1 or 2) of them
+ * apply to some system and release: an "expect:" item applies to every
+ * system, an "expect linux:" item to every release of Linux.  *first is
+ * then the earliest of those already given.
+ */
+bool parse_section_seen_exceeds(const struct seen *sn, size_t scope,
+    unsigned limit, unsigned *first);
+void parse_section_seen_note(struct seen *sn, size_t scope, unsigned line);
 
 /* parse_expect.c */
 
-/* "expect:" starts a section at label. */
-int parse_expect_start(struct parser *p, const struct line *ln,
-    const struct token *label);
-/* "expect SYSTEM:" and the item after it, if any. */
-int parse_expect_label(struct parser *p, struct item *it);
 int parse_expect(struct parser *p, const struct item *it);
 /* The first word of an expectation ("teardown", "client.recv", ...). */
 bool parse_expect_is_head(const char *word);
@@ -193,7 +223,7 @@ bool parse_expect_is_head(const char *word);
 /* The steps that make what an expectation about a role judges. */
 struct expect_source {
 	const char *what;	/* "recv ends": "'ROLE.recv ends' needs ..." */
-	enum step_kind steps[2];	/* any one of them will do */
+	enum step_kind steps[3];	/* any one of them will do */
 	size_t nsteps;
 };
 
@@ -214,6 +244,8 @@ int check_case(struct parser *p);
 struct wordset symbols_role_words(void);	/* by enum role_id */
 struct wordset symbols_errno_words(void);
 struct wordset symbols_signal_words(void);
+/* TcpExt and Tcp counter names ("TCPAbortOnClose", "OutRsts"). */
+struct wordset symbols_counter_words(void);
 /* "=", "==", "!=", "<", "<=", ">", ">="; -1: none of them. */
 int symbols_compare_op(const char *word, enum compare_op *op);
 

@@ -1,6 +1,7 @@
 /*
  * symbols.c - names of roles, comparisons, errno values and signals (see
- * symbols.h), and the tables the parser reads them from.
+ * symbols.h), and the tables the parser reads them from; the names of
+ * the kernel's TCP counters.
  */
 #include <errno.h>
 #include <signal.h>
@@ -46,6 +47,68 @@ static const struct compare_word compare_words[] = {
 	{ ">", COMPARE_GT },
 	{ ">=", COMPARE_GE },
 };
+
+/*
+ * The counters "kernel NAME" may name, as Linux 6.x spells them: the
+ * TcpExt line of /proc/net/netstat, then the Tcp line of /proc/net/snmp
+ * (the two groups kcounters.c reads; taken from a 6.18 kernel).  A name
+ * that is not here is refused, so a typo never passes as "+0".
+ */
+static const char *const counter_words[] = {
+	/* TcpExt */
+	"SyncookiesSent", "SyncookiesRecv", "SyncookiesFailed",
+	"EmbryonicRsts", "PruneCalled", "RcvPruned", "OfoPruned",
+	"OutOfWindowIcmps", "LockDroppedIcmps", "ArpFilter", "TW",
+	"TWRecycled", "TWKilled", "PAWSActive", "PAWSEstab", "BeyondWindow",
+	"TSEcrRejected", "PAWSOldAck", "PAWSTimewait", "DelayedACKs",
+	"DelayedACKLocked", "DelayedACKLost", "ListenOverflows", "ListenDrops",
+	"TCPHPHits", "TCPPureAcks", "TCPHPAcks", "TCPRenoRecovery",
+	"TCPSackRecovery", "TCPSACKReneging", "TCPSACKReorder",
+	"TCPRenoReorder", "TCPTSReorder", "TCPFullUndo", "TCPPartialUndo",
+	"TCPDSACKUndo", "TCPLossUndo", "TCPLostRetransmit", "TCPRenoFailures",
+	"TCPSackFailures", "TCPLossFailures", "TCPFastRetrans",
+	"TCPSlowStartRetrans", "TCPTimeouts", "TCPLossProbes",
+	"TCPLossProbeRecovery", "TCPRenoRecoveryFail", "TCPSackRecoveryFail",
+	"TCPRcvCollapsed", "TCPBacklogCoalesce", "TCPDSACKOldSent",
+	"TCPDSACKOfoSent", "TCPDSACKRecv", "TCPDSACKOfoRecv", "TCPAbortOnData",
+	"TCPAbortOnClose", "TCPAbortOnMemory", "TCPAbortOnTimeout",
+	"TCPAbortOnLinger", "TCPAbortFailed", "TCPMemoryPressures",
+	"TCPMemoryPressuresChrono", "TCPSACKDiscard", "TCPDSACKIgnoredOld",
+	"TCPDSACKIgnoredNoUndo", "TCPSpuriousRTOs", "TCPMD5NotFound",
+	"TCPMD5Unexpected", "TCPMD5Failure", "TCPSackShifted", "TCPSackMerged",
+	"TCPSackShiftFallback", "TCPBacklogDrop", "PFMemallocDrop",
+	"TCPMinTTLDrop", "TCPDeferAcceptDrop", "IPReversePathFilter",
+	"TCPTimeWaitOverflow", "TCPReqQFullDoCookies", "TCPReqQFullDrop",
+	"TCPRetransFail", "TCPRcvCoalesce", "TCPOFOQueue", "TCPOFODrop",
+	"TCPOFOMerge", "TCPChallengeACK", "TCPSYNChallenge",
+	"TCPFastOpenActive", "TCPFastOpenActiveFail", "TCPFastOpenPassive",
+	"TCPFastOpenPassiveFail", "TCPFastOpenListenOverflow",
+	"TCPFastOpenCookieReqd", "TCPFastOpenBlackhole",
+	"TCPSpuriousRtxHostQueues", "BusyPollRxPackets", "TCPAutoCorking",
+	"TCPFromZeroWindowAdv", "TCPToZeroWindowAdv", "TCPWantZeroWindowAdv",
+	"TCPSynRetrans", "TCPOrigDataSent", "TCPHystartTrainDetect",
+	"TCPHystartTrainCwnd", "TCPHystartDelayDetect", "TCPHystartDelayCwnd",
+	"TCPACKSkippedSynRecv", "TCPACKSkippedPAWS", "TCPACKSkippedSeq",
+	"TCPACKSkippedFinWait2", "TCPACKSkippedTimeWait",
+	"TCPACKSkippedChallenge", "TCPWinProbe", "TCPKeepAlive", "TCPMTUPFail",
+	"TCPMTUPSuccess", "TCPDelivered", "TCPDeliveredCE", "TCPAckCompressed",
+	"TCPZeroWindowDrop", "TCPRcvQDrop", "TCPWqueueTooBig",
+	"TCPFastOpenPassiveAltKey", "TcpTimeoutRehash",
+	"TcpDuplicateDataRehash", "TCPDSACKRecvSegs", "TCPDSACKIgnoredDubious",
+	"TCPMigrateReqSuccess", "TCPMigrateReqFailure", "TCPPLBRehash",
+	"TCPAORequired", "TCPAOBad", "TCPAOKeyNotFound", "TCPAOGood",
+	"TCPAODroppedIcmps",
+	/* Tcp */
+	"RtoAlgorithm", "RtoMin", "RtoMax", "MaxConn", "ActiveOpens",
+	"PassiveOpens", "AttemptFails", "EstabResets", "CurrEstab", "InSegs",
+	"OutSegs", "RetransSegs", "InErrs", "OutRsts", "InCsumErrors"
+};
+
+struct wordset
+symbols_counter_words(void)
+{
+	return WORDS(counter_words);
+}
 
 /* A name and its number: errno values, signals. */
 struct named_value {

@@ -28,7 +28,7 @@ value_size(struct parser *p, const struct line *ln,
 	const char *unit;
 	size_t ndigits;
 
-	if (units_parse_size(t->s, bytes) == 0)
+	if (units_parse_size(t->s, bytes) == 0 && *bytes <= CASE_SIZE_MAX)
 		return 0;
 	ndigits = strspn(t->s, "0123456789");
 	unit = t->s + ndigits;
@@ -37,7 +37,8 @@ value_size(struct parser *p, const struct line *ln,
 		    "bad size '%s' (e.g. '100', '4K', '4KiB', '4MiB')",
 		    diag_show(&sh, t->s));
 	else if (*unit == '\0' || words_find(WORDS(size_units), unit) >= 0)
-		diag_fail(p, ln->number, t->col, "size '%s' is too large",
+		diag_fail(p, ln->number, t->col,
+		    "size '%s' is too large (at most 1024GiB)",
 		    diag_show(&sh, t->s));
 	else if (*unit == '.')
 		diag_fail(p, ln->number, t->col,
@@ -62,7 +63,7 @@ value_duration(struct parser *p, const struct line *ln,
 	size_t ndigits, nfraction, i;
 	bool finer;
 
-	if (units_parse_duration(t->s, ms) == 0)
+	if (units_parse_duration(t->s, ms) == 0 && *ms <= CASE_DURATION_MAX_MS)
 		return 0;
 	ndigits = strspn(t->s, "0123456789");
 	if (ndigits == 0) {
@@ -108,7 +109,8 @@ value_duration(struct parser *p, const struct line *ln,
 			    diag_show(&sh, t->s));
 		else
 			diag_fail(p, ln->number, t->col,
-			    "duration '%s' is too large", diag_show(&sh, t->s));
+			    "duration '%s' is too long (at most 86400s, a day)",
+			    diag_show(&sh, t->s));
 		return -1;
 	}
 	diag_fail(p, ln->number, t->col,

@@ -15,6 +15,7 @@ ledger_init(struct ledger *ledger)
 	memset(ledger, 0, sizeof(*ledger));
 	ledger->state = ROLE_STATE_STARTING;
 	ledger->step = -1;
+	ledger->released_by = -1;
 }
 
 void
@@ -76,6 +77,12 @@ ledger_format_sends(const struct ledger *ledger, char *buf, size_t size)
 		snprintf(buf + used, size - used, " (more kinds of result than recorded)");
 }
 
+const struct step_record *
+ledger_record(const struct ledger *ledger, size_t index)
+{
+	return index < LEDGER_STEPS ? &ledger->records[index] : NULL;
+}
+
 void
 ledger_format_read_result(const struct read_result *r, char *buf, size_t size)
 {
@@ -96,6 +103,9 @@ ledger_format_read_result(const struct read_result *r, char *buf, size_t size)
 		break;
 	case READ_RESULT_WOULD_BLOCK:
 		snprintf(buf, size, "EAGAIN");
+		break;
+	case READ_RESULT_TIMEOUT:
+		snprintf(buf, size, "TIMEOUT");
 		break;
 	}
 }

@@ -15,8 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case.h"
+
 #define LEDGER_SEND_RUNS 32
 #define LEDGER_ERROR_SIZE 512
+/* A record per step: the language allows no more steps in a role. */
+#define LEDGER_STEPS CASE_ROLE_STEPS_MAX
 
 /* Consecutive send() calls with the same kind of result, run-length coded. */
 struct send_run {
@@ -49,13 +53,31 @@ enum read_result_kind {
 	READ_RESULT_DATA,
 	READ_RESULT_EOF,
 	READ_RESULT_ERROR,
-	READ_RESULT_WOULD_BLOCK	/* EAGAIN on the follow-up read */
+	READ_RESULT_WOULD_BLOCK,	/* EAGAIN on the follow-up read */
+	READ_RESULT_TIMEOUT	/* the read's own time ran out (within, lingering-close) */
 };
 
 struct read_result {
 	enum read_result_kind kind;
 	int error;		/* READ_RESULT_ERROR */
 	uint64_t bytes;		/* READ_RESULT_DATA */
+};
+
+/*
+ * What one step did and saw, kept step by step (by index in the role's
+ * steps), so that a later step never overwrites an earlier one's result.
+ */
+struct step_record {
+	bool done;		/* the step completed */
+	int64_t started_ns;	/* CLOCK_MONOTONIC */
+	int64_t ended_ns;
+	uint64_t bytes;		/* send: accepted; recv, drain, lingering-close: read */
+	uint64_t calls;		/* the send() or recv() calls it made */
+	int error;		/* send: the errno it stopped at, 0 for none */
+	struct read_result end;	/* a read loop's end (NONE: it stopped at its size) */
+	bool so_error_read;	/* so_error step; a read loop's end reads it too */
+	int so_error;
+	struct queue_snapshot queues;	/* snapshot step */
 };
 
 enum role_state {
@@ -99,6 +121,19 @@ struct ledger {
 	bool write_shut;	/* shutdown(SHUT_WR or SHUT_RDWR) succeeded: a FIN is queued */
 	bool socket_released;	/* the role closed its last descriptor */
 
+	/*
+	 * When this process let go of its last descriptor of the socket: a
+	 * close or lingering-close step, or its end (an exit step, or its
+	 * last step done) with descriptors still held.  With a fork, the
+	 * socket goes with the end's last process to let go.
+	 */
+	bool released;
+	int released_by;	/* the step's index; -1: the end of the steps */
+	int64_t released_ns;	/* CLOCK_MONOTONIC */
+	struct queue_snapshot released_with;	/* the queues just before */
+
+	struct step_record records[LEDGER_STEPS];	/* by step index */
+
 	int child_pid;		/* the process a "fork" step forked, once it has */
 
 	char error[LEDGER_ERROR_SIZE];	/* why the role failed */
@@ -117,7 +152,10 @@ void ledger_record_send(struct ledger *ledger, long result, int error);
 /* "4 calls accepted 3,919,872 B, then ECONNRESET, then EPIPE x3" */
 void ledger_format_sends(const struct ledger *ledger, char *buf, size_t size);
 
-/* "EOF", "ECONNRESET", "EAGAIN", "128 B", "-" */
+/* The record of step index, or NULL past the last one kept. */
+const struct step_record *ledger_record(const struct ledger *ledger, size_t index);
+
+/* "EOF", "ECONNRESET", "EAGAIN", "TIMEOUT", "128 B", "-" */
 void ledger_format_read_result(const struct read_result *r, char *buf, size_t size);
 
 #endif /* ledger_h */

@@ -33,20 +33,20 @@
 #include "pattern.h"
 #include "role.h"
 
-#define IO_CHUNK (256 * 1024)
+#define IO_CHUNK CASE_SEND_CHUNK_DEFAULT	/* bytes per read, and per send by default */
+#define IO_BUFFER CASE_SEND_CHUNK_MAX	/* the largest "chunk" a send may ask for */
 #define AWAIT_POLL_NS 200000	/* how often a socket condition is re-read */
 /*
  * A role outlives the case deadline by this much, so that the coordinator,
  * which sees both roles, is the one to report a case deadline.
  */
 #define DEADLINE_GRACE_NS 200000000LL
-#define ROLE_FDS_MAX 64		/* descriptors one role may hold (dup) */
 
 struct role_exec {
 	const struct role_context *ctx;
 	enum role_id role;
 	struct ledger ledger;	/* this role's; recorded through ctx->io */
-	int fds[ROLE_FDS_MAX];	/* descriptors of the one socket, dups on top */
+	int fds[CASE_DESCRIPTORS_MAX];	/* descriptors of the one socket, dups on top */
 	size_t nfds;
 	int fd;			/* the top descriptor, or -1 */
 	int listen_fd;
@@ -57,6 +57,8 @@ struct role_exec {
 	const struct case_step *step;	/* the step being run, */
 	size_t index;			/* its index in the role's steps */
 	int64_t deadline_ns;
+	bool own_deadline;		/* deadline_ns is the step's "within" */
+	struct step_record spare;	/* for a step past the ledger's records */
 };
 
 /* Tell the coordinator where the role is: before anything that may block
@@ -92,6 +94,37 @@ fd_pop(struct role_exec *rs)
 
 	rs->fd = rs->nfds > 0 ? rs->fds[rs->nfds - 1] : -1;
 	return fd;
+}
+
+/* What the step being run did and saw, kept in the ledger step by step. */
+static struct step_record *
+record_now(struct role_exec *rs)
+{
+	/* The parser allows no more steps than records; never write past them. */
+	if (rs->index >= LEDGER_STEPS)
+		return &rs->spare;
+	return &rs->ledger.records[rs->index];
+}
+
+/*
+ * Raise role's event name now, if the case's plan has it: the early
+ * event of a step that raises one as it goes (lingering-close's
+ * "shutdown"), for a role that waits for it.
+ */
+static void
+raise_early(struct role_exec *rs, const char *name)
+{
+	const struct event_plan *plan = rs->ctx->events;
+	const struct role_io *io = rs->ctx->io;
+	size_t id;
+
+	if (name == NULL)
+		return;
+	for (id = 0; id < plan->count; id++)
+		if (plan->roles[id] == rs->role && strcmp(plan->names[id], name) == 0) {
+			io->raise(io->ctx, id);
+			return;
+		}
 }
 
 static int role_fail(struct role_exec *rs, const char *fmt, ...)
@@ -132,7 +165,9 @@ ms_left(const struct role_exec *rs)
 
 /*
  * Wait until fd is ready for events.  0 ready (or in error: the call
- * that follows reports it), -1 past the deadline or on failure.
+ * that follows reports it), -1 past the deadline or on failure.  A read
+ * step whose own "within" the case takes as an end (timeout_ends_read)
+ * gets 1 when that time runs out.
  */
 static int
 wait_ready(struct role_exec *rs, int fd, short events, const char *what)
@@ -142,6 +177,8 @@ wait_ready(struct role_exec *rs, int fd, short events, const char *what)
 		int timeout = ms_left(rs);
 		int n;
 
+		if (timeout == 0 && rs->own_deadline && rs->step->timeout_ends_read)
+			return 1;
 		if (timeout == 0)
 			return role_fail(rs, "deadline passed while %s", what);
 		n = poll(&pfd, 1, timeout);
@@ -329,6 +366,8 @@ step_send(struct role_exec *rs)
 {
 	const struct step_send *send_step = &rs->step->u.send;
 	struct ledger *ledger = &rs->ledger;
+	struct step_record *rec = record_now(rs);
+	uint64_t chunk = send_step->chunk > 0 ? send_step->chunk : IO_CHUNK;
 	bool dontwait = send_step->fill || (send_step->flags & SEND_DONTWAIT) ||
 	    rs->user_nonblock;
 	int flags = MSG_DONTWAIT | ((send_step->flags & SEND_MORE) ? MSG_MORE : 0) |
@@ -336,13 +375,15 @@ step_send(struct role_exec *rs)
 	uint64_t offered = 0;
 
 	while (send_step->fill || offered < send_step->bytes) {
-		uint64_t want = send_step->fill ? IO_CHUNK : send_step->bytes - offered;
-		size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
+		uint64_t want = send_step->fill ? chunk : send_step->bytes - offered;
+		size_t len = want > chunk ? (size_t)chunk : (size_t)want;
 		ssize_t n;
 
 		pattern_fill(rs->buf, len, advance_stream(rs, ROLE_STREAM_SENT, 0));
 		n = send(rs->fd, rs->buf, len, flags);
 		if (n >= 0) {
+			rec->calls++;
+			rec->bytes += (uint64_t)n;
 			ledger_record_send(ledger, (long)n, 0);
 			advance_stream(rs, ROLE_STREAM_SENT, (uint64_t)n);
 			publish_ledger(rs);
@@ -354,15 +395,19 @@ step_send(struct role_exec *rs)
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			if (dontwait) {
 				/* The application saw EAGAIN: what fitted is queued. */
+				rec->calls++;
+				rec->error = EAGAIN;
 				ledger_record_send(ledger, -1, EAGAIN);
 				publish_ledger(rs);
 				return 0;
 			}
-			if (wait_ready(rs, rs->fd, POLLOUT, "sending (the peer is not reading)") < 0)
+			if (wait_ready(rs, rs->fd, POLLOUT, "sending (the peer is not reading)") != 0)
 				return -1;
 			continue;
 		}
 		/* ECONNRESET, EPIPE, ...: what the case provoked. */
+		rec->calls++;
+		rec->error = errno;
 		ledger_record_send(ledger, -1, errno);
 		publish_ledger(rs);
 		return 0;
@@ -404,11 +449,13 @@ static void
 record_read_end(struct role_exec *rs, ssize_t n, int error)
 {
 	struct ledger *ledger = &rs->ledger;
+	struct step_record *rec = record_now(rs);
 	int so_error = 0;
 	socklen_t len = sizeof(so_error);
 	ssize_t next;
 
 	read_result_set(&ledger->read_end, n, error);
+	rec->end = ledger->read_end;
 	next = recv(rs->fd, rs->buf, 1, MSG_DONTWAIT);
 	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
 	if (next > 0) {
@@ -419,7 +466,21 @@ record_read_end(struct role_exec *rs, ssize_t n, int error)
 	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
 		ledger->so_error_read = true;
 		ledger->so_error = so_error;
+		rec->so_error_read = true;
+		rec->so_error = so_error;
 	}
+}
+
+/* A read that ended because its own time ran out: an observation. */
+static void
+record_read_timeout(struct role_exec *rs)
+{
+	struct ledger *ledger = &rs->ledger;
+
+	memset(&ledger->read_end, 0, sizeof(ledger->read_end));
+	memset(&ledger->next_read, 0, sizeof(ledger->next_read));
+	ledger->read_end.kind = READ_RESULT_TIMEOUT;
+	record_now(rs)->end = ledger->read_end;
 }
 
 static int
@@ -443,6 +504,11 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 		}
 		if (rs->user_nonblock && n < 0) {
 			read_result_set(&rs->ledger.read_end, n, errno);
+			record_now(rs)->end = rs->ledger.read_end;
+			return 0;
+		}
+		if (ms_left(rs) == 0 && rs->own_deadline && rs->step->timeout_ends_read) {
+			record_read_timeout(rs);
 			return 0;
 		}
 		if (ms_left(rs) == 0)
@@ -480,6 +546,7 @@ static int
 read_loop(struct role_exec *rs, const struct read_limits *lim)
 {
 	struct ledger *ledger = &rs->ledger;
+	struct step_record *rec = record_now(rs);
 	uint64_t got = 0, in_slot = 0;
 
 	while (lim->bytes == 0 || got < lim->bytes) {
@@ -497,11 +564,15 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 				want = lim->rate_bytes - in_slot;
 		}
 		len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
-		if (lim->stop_ns > 0 && monotime_ns() >= lim->stop_ns)
+		if (lim->stop_ns > 0 && monotime_ns() >= lim->stop_ns) {
+			record_read_timeout(rs);
 			return 0;
+		}
 		n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
 		if (n > 0) {
 			ledger->recv_calls++;
+			rec->calls++;
+			rec->bytes += (uint64_t)n;
 			check_content(ledger, rs->buf, (size_t)n,
 			    advance_stream(rs, ROLE_STREAM_READ, (uint64_t)n));
 			ledger->bytes_read += (uint64_t)n;
@@ -515,23 +586,33 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if (rs->user_nonblock) {
 				read_result_set(&ledger->read_end, n, errno);
+				rec->end = ledger->read_end;
 				return 0;
 			}
 			if (lim->stop_ns > 0) {
 				int64_t left = lim->stop_ns - monotime_ns();
 				struct pollfd pfd = { .fd = rs->fd, .events = POLLIN, .revents = 0 };
 
-				if (left <= 0)
+				if (left <= 0) {
+					record_read_timeout(rs);
 					return 0;
+				}
 				if (poll(&pfd, 1, (int)(left / 1000000 + 1)) < 0 && errno != EINTR)
 					return role_fail(rs, "poll: %s", strerror(errno));
 				continue;
 			}
-			if (wait_ready(rs, rs->fd, POLLIN, "receiving (the peer sends nothing)") < 0)
+			switch (wait_ready(rs, rs->fd, POLLIN, "receiving (the peer sends nothing)")) {
+			case 0:
+				continue;
+			case 1:
+				record_read_timeout(rs);
+				return 0;
+			default:
 				return -1;
-			continue;
+			}
 		}
 		ledger->recv_calls++;
+		rec->calls++;
 		record_read_end(rs, n, n < 0 ? errno : 0);
 		return 0;
 	}
@@ -591,7 +672,11 @@ step_shutdown(struct role_exec *rs)
 	return 0;
 }
 
-/* Close one descriptor (the newest); the socket goes with the last one. */
+/*
+ * Close one descriptor (the newest); the socket goes with the last one.
+ * run_step() has checked, by the language's model of the descriptors
+ * (case_step_descriptors()), that there is one.
+ */
 static int
 step_close(struct role_exec *rs)
 {
@@ -609,6 +694,10 @@ step_close(struct role_exec *rs)
 	if (rs->nfds == 0) {
 		rs->closed = true;
 		rs->ledger.socket_released = true;
+		rs->ledger.released = true;
+		rs->ledger.released_by = (int)rs->index;
+		rs->ledger.released_ns = call->at_ns;
+		rs->ledger.released_with = call->before;
 	}
 	return 0;
 }
@@ -621,15 +710,17 @@ step_lingering_close(struct role_exec *rs)
 	struct read_limits lim;
 
 	timed_shutdown(rs, SHUT_WR);
+	/* The shutdown is known before its event lets others go on. */
+	publish_ledger(rs);
+	raise_early(rs, case_step_word(rs->step->kind)->early_event);
 	memset(&lim, 0, sizeof(lim));
 	lim.until_end = true;
 	lim.bytes = lc->limit;
 	lim.stop_ns = monotime_ns() + (int64_t)lc->ms * 1000000;
 	if (read_loop(rs, &lim) < 0)
 		return -1;
-	while (rs->nfds > 0)
-		step_close(rs);
-	return 0;
+	/* One descriptor, as close: the parser counted it so. */
+	return step_close(rs);
 }
 
 static int
@@ -637,8 +728,6 @@ step_dup(struct role_exec *rs)
 {
 	int fd;
 
-	if (rs->nfds >= ROLE_FDS_MAX)
-		return role_fail(rs, "more than %d descriptors", ROLE_FDS_MAX);
 	fd = fcntl(rs->fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return role_fail(rs, "dup: %s", strerror(errno));
@@ -764,6 +853,8 @@ step_so_error(struct role_exec *rs)
 		return role_fail(rs, "getsockopt: %s", strerror(errno));
 	rs->ledger.so_error_read = true;
 	rs->ledger.so_error = so_error;
+	record_now(rs)->so_error_read = true;
+	record_now(rs)->so_error = so_error;
 	return 0;
 }
 
@@ -771,6 +862,7 @@ static int
 step_snapshot(struct role_exec *rs)
 {
 	queue_snapshot_take(rs->fd, &rs->ledger.snapshot);
+	record_now(rs)->queues = rs->ledger.snapshot;
 	return 0;
 }
 
@@ -809,6 +901,26 @@ static int (*const step_executors[])(struct role_exec *rs) = {
 _Static_assert(sizeof(step_executors) / sizeof(step_executors[0]) == STEP_KIND_COUNT,
     "every kind of step has an executor");
 
+/* The language's model of the descriptors, held to before each step. */
+static int
+descriptors_allow(struct role_exec *rs)
+{
+	switch (case_step_descriptors(rs->step)) {
+	case DESCRIPTORS_ADD:
+		if (rs->nfds == 0 || rs->nfds >= CASE_DESCRIPTORS_MAX)
+			return role_fail(rs, "%zu descriptors: no dup possible", rs->nfds);
+		break;
+	case DESCRIPTORS_DROP:
+		if (rs->nfds == 0)
+			return role_fail(rs, "no descriptor left to close");
+		break;
+	case DESCRIPTORS_OPEN:
+	case DESCRIPTORS_KEPT:
+		break;
+	}
+	return 0;
+}
+
 static int
 run_step(struct role_exec *rs)
 {
@@ -816,7 +928,26 @@ run_step(struct role_exec *rs)
 
 	if ((size_t)kind >= STEP_KIND_COUNT || step_executors[kind] == NULL)
 		return role_fail(rs, "unknown step");
+	if (descriptors_allow(rs) < 0)
+		return -1;
 	return step_executors[kind](rs);
+}
+
+/*
+ * The process is about to end with descriptors of the socket still held:
+ * its end lets go of them (an exit step, or the steps all done).
+ */
+static void
+release_at_end(struct role_exec *rs, int by)
+{
+	struct ledger *l = &rs->ledger;
+
+	if (rs->nfds == 0 || l->released)
+		return;
+	queue_snapshot_take(rs->fd, &l->released_with);
+	l->released = true;
+	l->released_by = by;
+	l->released_ns = monotime_ns();
 }
 
 static void
@@ -844,24 +975,32 @@ role_steps(struct role_exec *rs)
 		rs->step = &role->steps[i];
 		rs->index = i;
 		rs->deadline_ns = ctx->case_deadline_ns + DEADLINE_GRACE_NS;
+		rs->own_deadline = false;
 		rs->ledger.step = (int)i;
 		rs->ledger.step_started_ns = started;
+		record_now(rs)->started_ns = started;
 		if (rs->step->timeout_ms > 0 &&
-		    started + (int64_t)rs->step->timeout_ms * 1000000 < ctx->case_deadline_ns)
+		    started + (int64_t)rs->step->timeout_ms * 1000000 < ctx->case_deadline_ns) {
 			rs->deadline_ns = started + (int64_t)rs->step->timeout_ms * 1000000;
+			rs->own_deadline = true;
+		}
 		publish_ledger(rs);
 		if (run_step(rs) < 0)
 			return -1;
+		record_now(rs)->ended_ns = monotime_ns();
+		record_now(rs)->done = true;
 		/* What the step did is known before its event lets others go on. */
 		publish_ledger(rs);
 		if (ctx->events->raise[rs->role][i] != EVENT_NONE)
 			ctx->io->raise(ctx->io->ctx, ctx->events->raise[rs->role][i]);
 		if (rs->step->kind == STEP_EXIT) {
 			/* Descriptors close with the process, as in any program. */
+			release_at_end(rs, (int)i);
 			role_finish(rs, i + 1);
 			_exit(0);
 		}
 	}
+	release_at_end(rs, -1);
 	role_finish(rs, role->nsteps);
 	return 0;
 }
@@ -879,7 +1018,7 @@ role_run(const struct role_context *ctx, enum role_id role)
 	rs.ledger.pid = (int)getpid();
 	rs.fd = -1;
 	rs.listen_fd = role == ROLE_SERVER ? ctx->listen_fd : -1;
-	rs.buf = malloc(IO_CHUNK);
+	rs.buf = malloc(IO_BUFFER);
 	if (rs.buf == NULL)
 		return role_fail(&rs, "out of memory");
 	rc = role_steps(&rs);

@@ -4,7 +4,8 @@
  *
  * The tests are in check_case.c (what parses, to what),
  * check_case_refuse.c (what is refused, with which message) and
- * check_case_names.c (names, comparisons and the vocabularies' tables).
+ * check_case_names.c (names, comparisons and the vocabularies' tables),
+ * check_case_words.c (the words and bounds of issue 10).
  */
 #ifndef CLOSEPROBE_CASE_TEST_H
 #define CLOSEPROBE_CASE_TEST_H
@@ -37,5 +38,6 @@ char *test_file_path(const char *name);
 TCase *check_case_refuse_tcase(void);
 TCase *check_case_long_tcase(void);
 TCase *check_case_names_tcase(void);
+TCase *check_case_words_tcase(void);
 
 #endif

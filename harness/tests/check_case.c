@@ -307,7 +307,7 @@ START_TEST(test_send_forms)
 	    "  send 1G more nonblocking\n"
 	    "  send fill\n"
 	    "  send fill more\n"
-	    "  send 18446744073709551615\n"
+	    "  send 1099511627776\n"
 	    "  send 2 within 1.5s\n"
 	    SERVER EXPECT);
 	s = cf->roles[ROLE_CLIENT].steps;
@@ -324,7 +324,7 @@ START_TEST(test_send_forms)
 	ck_assert_uint_eq(s[5].u.send.flags, SEND_DONTWAIT);
 	ck_assert(s[6].u.send.fill);
 	ck_assert_uint_eq(s[6].u.send.flags, SEND_DONTWAIT | SEND_MORE);
-	ck_assert_uint_eq(s[7].u.send.bytes, UINT64_MAX);
+	ck_assert_uint_eq(s[7].u.send.bytes, CASE_SIZE_MAX);
 	ck_assert_uint_eq(s[8].u.send.bytes, 2);
 	ck_assert_uint_eq(s[8].timeout_ms, 1500);
 	ck_assert_str_eq(s[8].text, "send 2 within 1.5s");
@@ -557,7 +557,7 @@ START_TEST(test_expect_forms)
 	    "  kernel TCPAbortOnClose = 1\n"
 	    "  kernel OutRsts >= 1\n"
 	    "  kernel TCPAbortOnData +2\n"
-	    "  kernel Tcp2 != -3\n");
+	    "  kernel EstabResets != -3\n");
 	ck_assert_uint_eq(cf->nexpects, 18);
 	e = cf->expects;
 
@@ -566,12 +566,12 @@ START_TEST(test_expect_forms)
 	ck_assert(!e[0].has_role);
 
 	ck_assert_int_eq(e[1].kind, EXPECT_RST);
-	ck_assert_int_eq(e[1].u.rst, RST_EXPECT_ANY);
+	ck_assert_int_eq(e[1].u.rst.kind, RST_EXPECT_ANY);
 	ck_assert(e[1].has_role);
 	ck_assert_int_eq(e[1].role, ROLE_CLIENT);
-	ck_assert_int_eq(e[2].u.rst, RST_EXPECT_ACK);
+	ck_assert_int_eq(e[2].u.rst.kind, RST_EXPECT_ACK);
 	ck_assert_int_eq(e[2].role, ROLE_SERVER);
-	ck_assert_int_eq(e[3].u.rst, RST_EXPECT_BARE);
+	ck_assert_int_eq(e[3].u.rst.kind, RST_EXPECT_BARE);
 	ck_assert_int_eq(e[3].role, ROLE_CLIENT);
 
 	ck_assert_int_eq(e[4].kind, EXPECT_RECV_END);
@@ -619,7 +619,7 @@ START_TEST(test_expect_forms)
 	ck_assert_int_eq(e[16].u.kernel.value, 2);
 	ck_assert_int_eq(e[17].u.kernel.op, COMPARE_NE);
 	ck_assert_int_eq(e[17].u.kernel.value, -3);
-	ck_assert_str_eq(e[17].text, "kernel Tcp2 != -3");
+	ck_assert_str_eq(e[17].text, "kernel EstabResets != -3");
 	ck_assert_uint_eq(e[17].line, 25);
 	ck_assert_uint_eq(e[17].col, 3);
 	case_free(cf);
@@ -678,7 +678,7 @@ START_TEST(test_expect_more_forms)
 
 	cf = parse_ok(MINIMAL);
 	ck_assert_int_eq(cf->expects[0].kind, EXPECT_RST);
-	ck_assert_int_eq(cf->expects[0].u.rst, RST_EXPECT_NONE);
+	ck_assert_int_eq(cf->expects[0].u.rst.kind, RST_EXPECT_NONE);
 	ck_assert(!cf->expects[0].has_role);
 	case_free(cf);
 }
@@ -1332,7 +1332,7 @@ START_TEST(test_new_expect_forms)
 	ck_assert_int_eq(e[9].kind, EXPECT_POLL);
 	ck_assert(e[9].has_role);
 	ck_assert_int_eq(e[9].role, ROLE_CLIENT);
-	ck_assert_int_eq(e[9].u.poll_events, POLLIN | POLLRDHUP);
+	ck_assert_int_eq(e[9].u.poll.events, POLLIN | POLLRDHUP);
 	ck_assert_str_eq(e[9].text, "client.poll includes POLLIN POLLRDHUP");
 
 	ck_assert_int_eq(e[10].kind, EXPECT_DISCARDED);
@@ -1357,7 +1357,7 @@ START_TEST(test_new_expect_forms)
 	cf = parse_ok(HEAD CLIENT "  poll\n" SERVER
 	    "expect: client.poll includes POLLRDHUP POLLHUP POLLERR POLLOUT POLLIN\n"
 	    "  client killed by SIGBUS\n");
-	ck_assert_int_eq(cf->expects[0].u.poll_events,
+	ck_assert_int_eq(cf->expects[0].u.poll.events,
 	    POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
 	ck_assert_int_eq(cf->expects[1].u.signal, SIGBUS);
 	case_free(cf);
@@ -1395,7 +1395,7 @@ START_TEST(test_systems)
 	ck_assert_str_eq(e[4].system, "darwin");
 	ck_assert_str_eq(e[5].system, "netbsd");
 	ck_assert_str_eq(e[6].system, "openbsd");
-	ck_assert_int_eq(e[6].u.rst, RST_EXPECT_ANY);
+	ck_assert_int_eq(e[6].u.rst.kind, RST_EXPECT_ANY);
 	ck_assert_ptr_null(e[7].system);
 	case_free(cf);
 
@@ -1490,6 +1490,7 @@ case_suite(void)
 
 	suite_add_tcase(s, check_case_refuse_tcase());
 	suite_add_tcase(s, check_case_long_tcase());
+	suite_add_tcase(s, check_case_words_tcase());
 	suite_add_tcase(s, check_case_names_tcase());
 
 	return s;

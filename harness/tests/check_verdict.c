@@ -57,8 +57,9 @@ fixture_init(struct fixture *f, const char *expects)
 	fixture_init_steps(f, base_case, expects);
 }
 
+/* Judge as on system's release (NULL, NULL: no system named). */
 static void
-fixture_judge(struct fixture *f)
+fixture_judge_on(struct fixture *f, const char *system, const char *release)
 {
 	struct verdict_input in;
 
@@ -68,7 +69,15 @@ fixture_judge(struct fixture *f)
 	in.ledgers[ROLE_SERVER] = &f->ledgers[ROLE_SERVER];
 	in.conn = &f->conn;
 	in.counters = &f->counters;
+	in.system = system;
+	in.release = release;
 	ck_assert_int_eq(verdict_compute(&in, &f->v), 0);
+}
+
+static void
+fixture_judge(struct fixture *f)
+{
+	fixture_judge_on(f, NULL, NULL);
 }
 
 static void
@@ -258,6 +267,293 @@ START_TEST(kernel_counter_and_so_error)
 }
 END_TEST
 
+/* Issue 10: send errors are judged call by call, not per run of results. */
+START_TEST(send_errors_call_by_call)
+{
+	static const char *const lists[] = { "ECONNRESET EPIPE EPIPE", "ECONNRESET EPIPE" };
+	char expect[128];
+	struct fixture f;
+	struct ledger *l;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(expect, sizeof(expect), "expect: client.send errors %s\n", lists[i]);
+		fixture_init(&f, expect);
+		l = &f.ledgers[ROLE_CLIENT];
+		ledger_record_send(l, 100, 0);
+		ledger_record_send(l, -1, ECONNRESET);
+		ledger_record_send(l, -1, EPIPE);
+		ledger_record_send(l, -1, EPIPE);
+		ck_assert_uint_eq(l->nsends, 3);	/* EPIPE x2 is one run */
+		fixture_judge(&f);
+		/* A shorter list does not match. */
+		ck_assert(f.v.results[0].held == (i == 0));
+		ck_assert_str_eq(f.v.results[0].observed,
+		    "client.send errors ECONNRESET EPIPE EPIPE");
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+/* Both FINs, then an RST from the server; the client's payload_bytes and
+ * what the server acknowledged of it are the test's. */
+static void
+late_rst(struct fixture *f, uint64_t client_sent, uint64_t server_acked)
+{
+	server_to_client(f, 1000, 1000, READ_RESULT_EOF, 0);
+	fin_from(f, SIDE_RESP, 5);
+	fin_from(f, SIDE_ORIG, 7);
+	rst_from_server(f, RST_KIND_BARE);
+	f->conn.flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
+	f->conn.half[SIDE_ORIG].payload_bytes = client_sent;
+	f->conn.half[SIDE_ORIG].acked_bytes = server_acked;
+	f->ledgers[ROLE_CLIENT].bytes_sent = client_sent;
+	f->ledgers[ROLE_SERVER].bytes_read = server_acked;
+}
+
+/*
+ * Issue 10: an RST after both FINs that answers new data (the client sent
+ * more with its FIN, after the server's) refused that data: hidden-reset,
+ * "no rst" fails, fin-then-rst.  One that answers a duplicate is late.
+ */
+START_TEST(late_rst_refusing_data_matters)
+{
+	struct fixture f;
+
+	fixture_init(&f, "expect: server->client hidden-reset\n        no rst\n"
+	    "        teardown fin-then-rst from server\n");
+	late_rst(&f, 200, 100);
+	fixture_judge(&f);
+	ck_assert_int_eq(f.v.directions[DIRECTION_SERVER_TO_CLIENT].outcome,
+	    OUTCOME_HIDDEN_RESET);
+	ck_assert(f.v.results[0].held);
+	ck_assert(!f.v.results[1].held);
+	ck_assert_str_eq(f.v.results[1].observed, "bare RST from server");
+	ck_assert(f.v.results[2].held);
+	ck_assert_int_eq(f.v.teardown, TEARDOWN_FIN_THEN_RST);
+	ck_assert(!f.v.rst_late);
+	fixture_free(&f);
+
+	/* Every byte the client sent had been acknowledged: a duplicate. */
+	fixture_init(&f, "expect: server->client clean\n        no rst\n"
+	    "        teardown fin from server\n");
+	late_rst(&f, 100, 100);
+	fixture_judge(&f);
+	ck_assert(f.v.passed);
+	ck_assert(f.v.rst_late);
+	ck_assert_str_eq(f.v.results[1].observed,
+	    "no RST before both FINs (a late one after them ends nothing)");
+	fixture_free(&f);
+}
+END_TEST
+
+/* The cause of a case's first RST, as its sentences. */
+static char *
+cause_of(const struct case_file *cf, struct ledger ledgers[ROLE_COUNT], const struct conn *conn,
+    const struct kcounters *counters)
+{
+	const struct ledger *ls[ROLE_COUNT];
+	struct strbuf sb;
+	struct cause c;
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++)
+		ls[r] = cf->roles[r].present ? &ledgers[r] : NULL;
+	cause_find(cf, ls, conn, counters, &c);
+	strbuf_init(&sb);
+	if (!cause_append_text(&sb, cf, &c))
+		strbuf_adds(&sb, "(none)");
+	return strbuf_finish(&sb);
+}
+
+/* role let go of the socket at step (-1: its end) at time ns, unread left. */
+static void
+released(struct ledger *l, int step, int64_t ns, uint64_t unread)
+{
+	l->state = ROLE_STATE_FINISHED;
+	l->released = true;
+	l->released_by = step;
+	l->released_ns = ns;
+	l->released_with.valid = true;
+	l->released_with.unread = unread;
+}
+
+static void
+record(struct ledger *l, size_t step, int64_t started_ns, uint64_t bytes)
+{
+	l->records[step].done = true;
+	l->records[step].started_ns = started_ns;
+	l->records[step].bytes = bytes;
+}
+
+struct cause_test {
+	const char *text;		/* the case */
+	enum rst_kind kind;		/* of the server's first RST */
+	void (*set)(struct ledger *l);	/* the ledgers, by role */
+	bool abort_on_data;
+	const char *cause;
+};
+
+static void
+close_unread(struct ledger *l)
+{
+	released(&l[ROLE_SERVER], 2, 100, 100);
+}
+
+/* The parent let go first; the child's close (or exit) released the socket. */
+static void
+fork_child_last(struct ledger *l)
+{
+	released(&l[ROLE_SERVER], 2, 100, 100);
+	released(&l[ROLE_SERVER_CHILD], 1, 200, 100);
+}
+
+static void
+end_of_steps(struct ledger *l)
+{
+	released(&l[ROLE_SERVER], -1, 100, 100);
+}
+
+static void
+linger_zero(struct ledger *l)
+{
+	released(&l[ROLE_SERVER], 3, 100, 0);
+}
+
+/* The client's second send (step 3) started after the server's close. */
+static void
+sent_after_close(struct ledger *l)
+{
+	l[ROLE_CLIENT].state = ROLE_STATE_FINISHED;
+	record(&l[ROLE_CLIENT], 1, 10, 100);
+	record(&l[ROLE_CLIENT], 3, 300, 100);
+	released(&l[ROLE_SERVER], 3, 200, 0);
+}
+
+/* The server shut (step 2) at 150 and still held the socket at 300. */
+static void
+sent_after_shutdown(struct ledger *l)
+{
+	l[ROLE_CLIENT].state = ROLE_STATE_FINISHED;
+	record(&l[ROLE_CLIENT], 1, 10, 100);
+	record(&l[ROLE_CLIENT], 3, 300, 100);
+	record(&l[ROLE_SERVER], 2, 150, 0);
+	released(&l[ROLE_SERVER], 4, 400, 0);
+}
+
+static void
+shut_no_send(struct ledger *l)
+{
+	l[ROLE_CLIENT].state = ROLE_STATE_FINISHED;
+	record(&l[ROLE_CLIENT], 1, 10, 100);
+	record(&l[ROLE_SERVER], 2, 150, 0);
+	released(&l[ROLE_SERVER], 4, 400, 0);
+}
+
+static void
+closed_no_send(struct ledger *l)
+{
+	l[ROLE_CLIENT].state = ROLE_STATE_FINISHED;
+	record(&l[ROLE_CLIENT], 1, 10, 100);
+	released(&l[ROLE_SERVER], 2, 200, 0);
+}
+
+/* The client's so_error step (2) read ECONNRESET; its recv (3) then EOF. */
+static void
+hidden(struct ledger *l)
+{
+	l[ROLE_CLIENT].state = ROLE_STATE_FINISHED;
+	l[ROLE_CLIENT].records[2].so_error_read = true;
+	l[ROLE_CLIENT].records[2].so_error = ECONNRESET;
+	l[ROLE_CLIENT].records[3].end.kind = READ_RESULT_EOF;
+	released(&l[ROLE_SERVER], 2, 100, 100);
+}
+
+/* A process that never let go (killed): nobody knows when the socket went. */
+static void
+never_released(struct ledger *l)
+{
+	released(&l[ROLE_SERVER], 2, 100, 100);
+	l[ROLE_SERVER_CHILD].state = ROLE_STATE_FINISHED;
+}
+
+#define TWO_ENDS "case t\nclient: connect\n  send 100\n  recv all\n"
+static const struct cause_test cause_tests[] = {
+	{ TWO_ENDS "server: accept\n  send 10\n  close\nexpect: no rst\n", RST_KIND_WITH_ACK,
+	  close_unread, false,
+	  "server's close() (line 7) released the socket with 100 B unread (RFC 1122 4.2.2.13)." },
+	{ TWO_ENDS "server: accept\n  fork\n  close\nserver.child: send 1\n  close\n"
+	  "expect: no rst\n", RST_KIND_WITH_ACK, fork_child_last, false,
+	  "server.child's close() (line 9) released the socket with 100 B unread (RFC 1122 4.2.2.13)." },
+	{ TWO_ENDS "server: accept\n  fork\n  close\nserver.child: send 1\n  exit\n"
+	  "expect: no rst\n", RST_KIND_WITH_ACK, fork_child_last, false,
+	  "server.child's exit (line 9) released the socket with 100 B unread (RFC 1122 4.2.2.13)." },
+	{ TWO_ENDS "server: accept\n  send 10\nexpect: no rst\n", RST_KIND_WITH_ACK, end_of_steps,
+	  false, "server's end (its last step done, its descriptors closed with it) released the "
+	  "socket with 100 B unread (RFC 1122 4.2.2.13)." },
+	{ TWO_ENDS "server: accept\n  set linger 0s\n  recv 100\n  close\nexpect: no rst\n",
+	  RST_KIND_WITH_ACK, linger_zero, false,
+	  "server's close() (line 8) released the socket with SO_LINGER {1, 0}, an abortive close." },
+	{ "case t\nclient: connect\n  send 100\n  wait server.closed\n  send 100\n  recv all\n"
+	  "server: accept\n  recv 100\n  send 10\n  close\nexpect: no rst\n", RST_KIND_BARE,
+	  sent_after_close, true,
+	  "client sent 100 B (line 5) after server's close() (line 10) released the socket; the "
+	  "closed socket refused them with a bare RST (TCPAbortOnData)." },
+	{ "case t\nclient: connect\n  send 100\n  wait server.shutdown\n  send 100\n  recv all\n"
+	  "server: accept\n  recv 100\n  shutdown rdwr\n  wait client.received\n  close\n"
+	  "expect: no rst\n", RST_KIND_BARE, sent_after_shutdown, true,
+	  "client sent 100 B (line 5) after server's shutdown(SHUT_RDWR) (line 9); the socket, shut "
+	  "for reading though server still held it, refused them with a bare RST (TCPAbortOnData)." },
+	{ "case t\nclient: connect\n  send 100\n  wait server.shutdown\n  send 100\n  recv all\n"
+	  "server: accept\n  recv 100\n  shutdown rd\n  wait client.received\n  close\n"
+	  "expect: no rst\n", RST_KIND_BARE, shut_no_send, false,
+	  "data arrived after server's shutdown(SHUT_RD) (line 9); the socket, shut for reading "
+	  "though server still held it, refused it with a bare RST." },
+	{ TWO_ENDS "server: accept\n  recv 100\n  close\nexpect: no rst\n", RST_KIND_BARE,
+	  closed_no_send, false, "data reached server's socket after server's close() (line 7) "
+	  "released it; it answered with a bare RST." },
+	{ "case t\nclient: connect\n  send 100\n  so_error\n  recv all\n"
+	  "server: accept\n  send 10\n  close\nexpect: no rst\n", RST_KIND_WITH_ACK, hidden, false,
+	  "server's close() (line 8) released the socket with 100 B unread (RFC 1122 4.2.2.13). "
+	  "client's so_error step (line 4) read ECONNRESET first and cleared it, so its read loop "
+	  "(line 5) ended with EOF." },
+	{ TWO_ENDS "server: accept\n  fork\n  close\nserver.child: send 1\n  close\n"
+	  "expect: no rst\n", RST_KIND_WITH_ACK, never_released, false, "(none)" },
+};
+
+/*
+ * Issue 10: the cause is built from the ledgers and the wire, names the
+ * process and the call; every sentence it can say, once each.
+ */
+START_TEST(cause_sentences)
+{
+	const struct cause_test *t = &cause_tests[_i];
+	struct ledger ledgers[ROLE_COUNT];
+	struct kcounter items[] = { { (char *)"TCPAbortOnData", 1 } };
+	struct kcounters counters = { items, t->abort_on_data ? 1 : 0 };
+	struct case_error err;
+	struct case_file *cf;
+	struct conn conn;
+	char *text;
+	int r;
+
+	cf = case_parse_string("t.case", t->text, strlen(t->text), &err);
+	ck_assert_msg(cf != NULL, "parse: %s", err.msg);
+	for (r = 0; r < ROLE_COUNT; r++)
+		ledger_init(&ledgers[r]);
+	memset(&conn, 0, sizeof(conn));
+	conn.first_fin_side = -1;
+	conn.first_rst_side = SIDE_RESP;
+	conn.half[SIDE_RESP].rst_count = 1;
+	conn.half[SIDE_RESP].first_rst_kind = t->kind;
+	t->set(ledgers);
+	text = cause_of(cf, ledgers, &conn, &counters);
+	ck_assert_str_eq(text, t->cause);
+	free(text);
+	case_free(cf);
+}
+END_TEST
+
 /* Every kind of expectation reaches a judge that says what it observed. */
 START_TEST(every_kind_is_judged)
 {
@@ -274,8 +570,12 @@ START_TEST(every_kind_is_judged)
 		[EXPECT_KILLED] = "client exits normally",
 		[EXPECT_POLL] = "client.poll includes POLLIN",
 		[EXPECT_DISCARDED] = "server->client discarded = 0",
+		[EXPECT_SNAPSHOT] = "client.snapshot unread = 0",
+		[EXPECT_CLOSE_RETURNS] = "server.close returns 0",
+		[EXPECT_ORDER] = "fin from server before rst from server",
+		[EXPECT_LOST_IN_FLIGHT] = "server->client lost in flight = 0",
 	};
-	char expects[1024];
+	char expects[2048];
 	size_t used = 0, i;
 	struct fixture f;
 
@@ -284,8 +584,9 @@ START_TEST(every_kind_is_judged)
 		used += (size_t)snprintf(expects + used, sizeof(expects) - used, "%s %s\n",
 		    i == 0 ? "expect:" : "       ", lines[i]);
 	}
-	fixture_init_steps(&f, "case t\nclient: connect\n        send 10\n        poll\n"
-	    "        recv all\nserver: accept\n        send 1000\n        close\n", expects);
+	fixture_init_steps(&f, "case t\ntopology veth\ncapture both\nclient: connect\n"
+	    "        send 10\n        poll\n        snapshot\n        recv all\n"
+	    "server: accept\n        send 1000\n        close\n", expects);
 	ck_assert_uint_eq(f.cf->nexpects, EXPECT_KIND_COUNT);
 	fixture_judge(&f);
 	for (i = 0; i < EXPECT_KIND_COUNT; i++) {
@@ -323,6 +624,17 @@ START_TEST(strbuf_grows_and_formats)
 }
 END_TEST
 
+/* The report of a run of f's case that never got going. */
+static void
+error_report(struct case_report *r, struct fixture *f)
+{
+	fixture_init(f, "expect: teardown fin\n");
+	memset(r, 0, sizeof(*r));
+	r->cf = f->cf;
+	r->status = CASE_ERROR;
+	r->family = 4;
+}
+
 /* The report is text in memory: a run that never got going is one line. */
 START_TEST(report_of_an_error)
 {
@@ -331,11 +643,7 @@ START_TEST(report_of_an_error)
 	struct fixture f;
 	char *text;
 
-	fixture_init(&f, "expect: teardown fin\n");
-	memset(&r, 0, sizeof(r));
-	r.cf = f.cf;
-	r.status = CASE_ERROR;
-	r.family = 4;
+	error_report(&r, &f);
 	snprintf(r.error, sizeof(r.error), "no packet of the connection was captured");
 	strbuf_init(&sb);
 	report_append_text(&sb, &r);
@@ -353,6 +661,56 @@ START_TEST(report_of_an_error)
 }
 END_TEST
 
+/* Each case's JSON record names the platform it ran on (null: unknown). */
+START_TEST(report_names_the_platform)
+{
+	struct case_report r;
+	struct platform plat;
+	struct strbuf sb;
+	struct fixture f;
+	char *text;
+
+	error_report(&r, &f);
+	strbuf_init(&sb);
+	report_append_json(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert_ptr_nonnull(strstr(text, ",\"platform\":null,"));
+	free(text);
+	memset(&plat, 0, sizeof(plat));
+	snprintf(plat.os, sizeof(plat.os), "Linux");
+	snprintf(plat.release, sizeof(plat.release), "6.12.3");
+	r.platform = &plat;
+	report_append_json(&sb, &r);
+	text = strbuf_finish(&sb);
+	ck_assert_ptr_nonnull(strstr(text, ",\"platform\":{\"os\":\"Linux\",\"release\":\"6.12.3\","));
+	ck_assert(text[strlen(text) - 1] == '}');
+	free(text);
+	fixture_free(&f);
+}
+END_TEST
+
+/* "expect linux >= 6.12:" is judged on 6.12 and later only. */
+START_TEST(release_sections_judged_by_release)
+{
+	struct fixture f;
+
+	fixture_init(&f, "expect linux >= 6.12: teardown fin\n"
+	    "expect linux < 6.12: teardown rst\n");
+	fixture_judge_on(&f, "linux", "6.1.0-28-cloud-amd64");
+	ck_assert(f.v.results[0].skipped);
+	ck_assert_str_eq(f.v.results[0].observed,
+	    "not judged on linux 6.1.0-28-cloud-amd64 (for linux >= 6.12.0)");
+	ck_assert(!f.v.results[1].skipped);
+	ck_assert(!f.v.results[1].held);	/* teardown none, not rst */
+	ck_assert(f.v.system_matched);
+	verdict_free(&f.v);
+	fixture_judge_on(&f, "linux", "6.12.1");
+	ck_assert(!f.v.results[0].skipped);
+	ck_assert(f.v.results[1].skipped);
+	fixture_free(&f);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -366,9 +724,15 @@ verdict_suite(void)
 	tcase_add_test(tc, corrupted_and_delivered);
 	tcase_add_test(tc, lost_equals_unsent_at_close);
 	tcase_add_test(tc, kernel_counter_and_so_error);
+	tcase_add_test(tc, send_errors_call_by_call);
+	tcase_add_test(tc, late_rst_refusing_data_matters);
+	tcase_add_loop_test(tc, cause_sentences, 0, (int)(sizeof(cause_tests) /
+	    sizeof(cause_tests[0])));
 	tcase_add_test(tc, every_kind_is_judged);
 	tcase_add_test(tc, strbuf_grows_and_formats);
 	tcase_add_test(tc, report_of_an_error);
+	tcase_add_test(tc, report_names_the_platform);
+	tcase_add_test(tc, release_sections_judged_by_release);
 	suite_add_tcase(s, tc);
 	return s;
 }
