@@ -36,42 +36,18 @@ wire_any_rst(const struct conn *conn)
 	    (conn->half[SIDE_ORIG].rst_count > 0 || conn->half[SIDE_RESP].rst_count > 0);
 }
 
-/*
- * An RST after both FINs that refused data: the peer of its sender had
- * sent bytes after the sender's FIN (with or without its own FIN) that
- * the sender never acknowledged.  Only an RST answering a segment with no
- * new data (a duplicate) is late.  Judged from what the conn exposes:
- * conn_rst_is_late() does not tell the two apart.
- */
-static bool
-late_rst_refused_data(const struct conn *conn)
-{
-	const struct conn_half *peer;
-
-	if (!wire_any_rst(conn) || !conn_rst_is_late(conn) || conn->first_rst_side < 0)
-		return false;
-	peer = &conn->half[conn->first_rst_side == SIDE_ORIG ? SIDE_RESP : SIDE_ORIG];
-	return (conn->flags & CONN_FLAG_RST_AFTER_FIN_DATA) != 0 &&
-	    peer->payload_bytes > peer->acked_bytes;
-}
-
-/* An RST that matters: one that is not merely late. */
+/* An RST that matters: one that is not merely late (conn_rst_is_late():
+ * after both FINs, refusing no data). */
 static bool
 wire_has_rst(const struct conn *conn)
 {
-	return wire_any_rst(conn) && (!conn_rst_is_late(conn) || late_rst_refused_data(conn));
+	return wire_any_rst(conn) && !conn_rst_is_late(conn);
 }
 
-/* The wire's teardown, but an RST that refused data after both FINs ends the
- * connection as any RST does: fin-then-rst. */
 static enum teardown_class
 verdict_teardown(const struct conn *conn)
 {
-	if (conn == NULL)
-		return TEARDOWN_NONE;
-	if (late_rst_refused_data(conn))
-		return TEARDOWN_FIN_THEN_RST;
-	return teardown_classify(conn);
+	return conn == NULL ? TEARDOWN_NONE : teardown_classify(conn);
 }
 
 /* The ledger of end's role or its child that last did something with

@@ -297,6 +297,47 @@ START_TEST(test_fin_then_bare_rst)
 }
 END_TEST
 
+/*
+ * Both FINs, then an RST: late when the segment it answers brings
+ * nothing new (a duplicate of the client's FIN), but not when it refuses
+ * data the client sent with its FIN after the server's (issue 10).
+ */
+START_TEST(test_rst_after_both_fins)
+{
+	struct flow f;
+	const struct conn *c;
+	int refuses;
+
+	for (refuses = 0; refuses <= 1; refuses++) {
+		conn_table_free(table);
+		table = conn_table_new();
+		ck_assert_ptr_nonnull(table);
+		flow_init(&f, CLIENT_PORT, SERVER_PORT);
+		handshake(&f, client_isn, server_isn);
+		flow_send(&f, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
+		flow_send(&f, SERVER, ACK, server_isn + 1, client_isn + 101, 0);
+		flow_send(&f, SERVER, FIN | PSH | ACK, server_isn + 1, client_isn + 101, 1000);
+		if (refuses) {
+			/* 100 B more with the FIN: the closed server never ACKs them. */
+			flow_send(&f, CLIENT, FIN | PSH | ACK, client_isn + 101, server_isn + 1002, 100);
+			flow_send_window(&f, SERVER, RST, server_isn + 1002, 0, 0, 0);
+		} else {
+			flow_send(&f, CLIENT, FIN | ACK, client_isn + 101, server_isn + 1002, 0);
+			flow_send(&f, SERVER, ACK, server_isn + 1002, client_isn + 102, 0);
+			/* The FIN again, as a duplicate: answered by a bare RST. */
+			flow_send(&f, CLIENT, FIN | ACK, client_isn + 101, server_isn + 1002, 0);
+			flow_send_window(&f, SERVER, RST, server_isn + 1002, 0, 0, 0);
+		}
+		c = only_conn();
+		ck_assert_msg(conn_rst_is_late(c) == !refuses, "refuses %d", refuses);
+		ck_assert_int_eq(teardown_classify(c),
+		    refuses ? TEARDOWN_FIN_THEN_RST : TEARDOWN_FIN);
+		ck_assert_uint_eq(c->half[SIDE_RESP].peer_unacked_at_rst, refuses ? 100 : 0);
+		ck_assert_int_eq((c->flags & CONN_FLAG_RST_AFTER_FIN_DATA) != 0, refuses);
+	}
+}
+END_TEST
+
 START_TEST(test_rst_then_late_fin)
 {
 	struct flow f;
@@ -823,6 +864,7 @@ conntrack_suite(void)
 	tcase_add_test(tc, test_half_fin);
 	tcase_add_test(tc, test_rst_ack_from_responder);
 	tcase_add_test(tc, test_fin_then_bare_rst);
+	tcase_add_test(tc, test_rst_after_both_fins);
 	tcase_add_test(tc, test_rst_then_late_fin);
 	tcase_add_test(tc, test_fin_and_rst_in_one_segment);
 	tcase_add_test(tc, test_no_teardown);

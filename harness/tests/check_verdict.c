@@ -307,6 +307,8 @@ late_rst(struct fixture *f, uint64_t client_sent, uint64_t server_acked)
 	f->conn.flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
 	f->conn.half[SIDE_ORIG].payload_bytes = client_sent;
 	f->conn.half[SIDE_ORIG].acked_bytes = server_acked;
+	/* What the tracker records at the server's first RST. */
+	f->conn.half[SIDE_RESP].peer_unacked_at_rst = client_sent - server_acked;
 	f->ledgers[ROLE_CLIENT].bytes_sent = client_sent;
 	f->ledgers[ROLE_SERVER].bytes_read = server_acked;
 }

@@ -144,6 +144,12 @@ struct conn_half {
 	uint64_t acked_unseen_bytes;
 	/* At this side's first RST that found data unacked: how much. */
 	uint64_t unacked_at_rst;
+	/*
+	 * At this side's first RST: the peer's data this side had never
+	 * acknowledged.  Above 0, the RST refused data (after both FINs it
+	 * is not late: the peer sent more after this side closed).
+	 */
+	uint64_t peer_unacked_at_rst;
 };
 
 struct conn {

@@ -21,7 +21,11 @@ teardown_flag_rst(struct conn *c, enum conn_side side,
 			    (uint64_t)(st->highest_end - st->highest_ack);
 		c->flags |= CONN_FLAG_RST_UNACKED;
 	}
-	if (h->fin_seen && peer_st->data_after_peer_fin)
+	/* Only the first RST's view counts: later ones answer what it left. */
+	if (h->rst_count == 1 && peer_st->highest_end > peer_st->highest_ack)
+		h->peer_unacked_at_rst = (uint64_t)(peer_st->highest_end - peer_st->highest_ack);
+	/* Data the peer sent after this side's FIN, refused by this RST. */
+	if (h->fin_seen && peer_st->data_after_peer_fin && h->peer_unacked_at_rst > 0)
 		c->flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
 	if (peer_st->window_seen && peer_st->last_window == 0)
 		c->flags |= CONN_FLAG_RST_ZERO_WINDOW;
@@ -58,10 +62,13 @@ first_rst_index(const struct conn *c, uint64_t *index)
 }
 
 /*
- * An RST that comes after both sides' FINs ends nothing: both had closed,
- * and the RST only answers a stray segment (a duplicate reordered on the
- * path, say) that reached a socket already gone.  It is reported, but it
- * neither makes the teardown an RST nor hides a reset from a reader.
+ * An RST that comes after both sides' FINs and refuses no data ends
+ * nothing: both had closed, and the RST only answers a stray segment (a
+ * duplicate reordered on the path, say) that reached a socket already
+ * gone.  It is reported, but it neither makes the teardown an RST nor
+ * hides a reset from a reader.  One that answers new data (the peer sent
+ * more after the closer's FIN, with or without its own FIN) refused it:
+ * that RST matters like any other.
  */
 bool
 conn_rst_is_late(const struct conn *c)
@@ -71,7 +78,8 @@ conn_rst_is_late(const struct conn *c)
 	return first_rst_index(c, &rst_index) &&
 	    c->half[SIDE_ORIG].fin_seen && c->half[SIDE_RESP].fin_seen &&
 	    c->half[SIDE_ORIG].fin_index < rst_index &&
-	    c->half[SIDE_RESP].fin_index < rst_index;
+	    c->half[SIDE_RESP].fin_index < rst_index &&
+	    c->first_rst_side >= 0 && c->half[c->first_rst_side].peer_unacked_at_rst == 0;
 }
 
 enum teardown_class
