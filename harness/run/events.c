@@ -70,6 +70,8 @@ event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errb
 			goto nomem;
 		for (i = 0; i < role->nsteps; i++) {
 			const char *name = step_event_name(&role->steps[i]);
+			const char *names[STEP_EVENTS_MAX];
+			size_t k, nnames = step_event_names(&role->steps[i], names);
 
 			plan->raise[r][i] = EVENT_NONE;
 			plan->wait[r][i] = EVENT_NONE;
@@ -78,6 +80,11 @@ event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errb
 				if (plan->raise[r][i] == EVENT_NONE)
 					goto nomem;
 			}
+			/* A step may raise one early, as lingering-close raises
+			 * "shutdown" before its bounded read: every name has an id. */
+			for (k = 0; k < nnames; k++)
+				if (plan_intern(plan, (enum role_id)r, names[k]) == EVENT_NONE)
+					goto nomem;
 		}
 		plan->done[r] = plan_intern(plan, (enum role_id)r, "done");
 		if (plan->done[r] == EVENT_NONE)
