@@ -4,8 +4,8 @@
 # case run, a record for a case file that did not parse, and a "summary";
 # --brief, one line per case run; a summary that counts case runs and
 # names what did not pass; on a terminal, verdicts wrapped to its width,
-# statuses in colour (none with NO_COLOR) and a progress line; on a pipe,
-# none of that.
+# statuses in colour (none with NO_COLOR) and a progress line (with the
+# bytes a case has moved, past a few MiB); on a pipe, none of that.
 set -u
 
 . "${srcdir:-.}/harness/tests/lib.sh"
@@ -111,6 +111,14 @@ else
 	printf '%s\n' "$plain" | awk '/^both \(IPv6\): PASS\./ { on = 1 } on && /^  / { exit } on { printf "%s%s", sep, $0; sep = " " }' >"$tmp/joined"
 	head -n 1 "$tmp/c/both-v6.txt" | tr -d '\n' >"$tmp/want"
 	cmp -s "$tmp/want" "$tmp/joined" || fail "the wrapped paragraph is not the verdict: [$(cat "$tmp/joined")]"
+	# A case that moves megabytes for a while: the progress line counts them.
+	on_terminal "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/slow.case'"
+	if grep -q "^slow: ${esc}\[32mPASS" "$tmp/tty"; then
+		grep -q "${cr}\[1/1\] slow, [0-9.]* MiB on the wire${esc}\[K" "$tmp/raw" ||
+			fail "no byte count in the progress line: $(cat -A "$tmp/raw" | head -n 3)"
+	else
+		echo "SKIP: slow.case did not pass here: the byte count was not tried"
+	fi
 	NO_COLOR=1 on_terminal "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/both.case'"
 	grep -q "${esc}\[[0-9;]*m" "$tmp/tty" && fail "colour although NO_COLOR is set"
 	grep -q '^both (IPv4): PASS\. ' "$tmp/tty" || fail "NO_COLOR: $(cat -A "$tmp/tty" | head -n 3)"
