@@ -261,17 +261,14 @@ session_open(struct run_session *s, const struct run_command *cmd, FILE *text)
 	return 0;
 }
 
-/* What was opened but never begun (a run stopped before it started). */
+/* The files opened for a run that never began: nothing was written yet. */
 static void
 session_abandon(struct run_session *s)
 {
 	if (s->have_json && s->json.out != stdout)
 		fclose(s->json.out);
-	if (s->have_junit && s->junit.out != stdout) {
+	if (s->have_junit && s->junit.out != stdout)
 		fclose(s->junit.out);
-		strbuf_free(&s->junit.properties);
-		strbuf_free(&s->junit.testcases);
-	}
 }
 
 static void

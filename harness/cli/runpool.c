@@ -1,6 +1,7 @@
 /*
  * runpool.c - cases in worker processes, their outcomes in case order.
  */
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -59,6 +60,7 @@ struct pool {
 	struct runner_outcome *outcomes;	/* by case, until handed over */
 	bool *ready;
 	sigset_t unblocked;	/* the mask to wait with: stop signals come in */
+	pid_t parent;		/* closeprobe itself */
 	int forwarded;		/* the stop signal passed on to the workers, or 0 */
 };
 
@@ -260,7 +262,12 @@ slot_start(struct pool *pool, struct slot *s, size_t index)
 			if (pool->slots[i].busy)
 				close(pool->slots[i].fd);
 		close(pipefd[0]);
-		sigprocmask(SIG_SETMASK, &pool->unblocked, NULL);
+		/* Should closeprobe die (a closed pipe, a kill), the case stops as
+		 * on a stop signal, its evidence complete, instead of running on
+		 * for nobody. */
+		if (sigprocmask(SIG_SETMASK, &pool->unblocked, NULL) < 0 ||
+		    prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != pool->parent)
+			_exit(EXIT_FAILURE);
 		worker(pool, index, pipefd[1]);
 	}
 	close(pipefd[1]);
@@ -444,7 +451,11 @@ runpool_run(struct case_file *const *cases, size_t n, const struct run_options *
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stops, &pool.unblocked);
+	pool.parent = getpid();
+	/* Stop signals wait while output is written (a write cut short by a
+	 * signal would lose text); cannot fail with these arguments. */
+	if (sigprocmask(SIG_BLOCK, &stops, &pool.unblocked) < 0)
+		sigprocmask(SIG_SETMASK, NULL, &pool.unblocked);
 	for (;;) {
 		struct slot *s;
 
