@@ -234,9 +234,9 @@ file_stem(const char *path, char *buf, size_t size)
 }
 
 int
-caselist_check_names(const struct caselist *list)
+caselist_check_names(struct caselist *list)
 {
-	char stem[256];
+	char stem[256], message[1024];
 	size_t i, j;
 
 	for (i = 0; i < list->count; i++) {
@@ -244,8 +244,10 @@ caselist_check_names(const struct caselist *list)
 
 		for (j = 0; j < i; j++)
 			if (strcmp(cf->name, list->items[j]->name) == 0) {
-				cli_error("%s: case name '%s' is already used by %s", cf->path,
-				    cf->name, list->items[j]->path);
+				snprintf(message, sizeof(message), "%s: case name '%s' is already "
+				    "used by %s", cf->path, cf->name, list->items[j]->path);
+				cli_error("%s", message);
+				list_fail(list, cf->path, message);
 				return -1;
 			}
 		if (strcmp(file_stem(cf->path, stem, sizeof(stem)), cf->name) != 0)

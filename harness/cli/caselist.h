@@ -39,11 +39,12 @@ int caselist_add(struct caselist *list, const char *path);
 
 /*
  * Two cases with one name would overwrite each other's evidence: 0 when
- * every name is unique, else -1 (said on standard error).  A case whose
+ * every name is unique, else -1 (said on standard error, and kept in
+ * list->failures for the reports).  A case whose
  * name is not its file's (evidence is named after the case) is said as
  * a warning.
  */
-int caselist_check_names(const struct caselist *list);
+int caselist_check_names(struct caselist *list);
 
 /* Which cases a command line chose by name: shell patterns (fnmatch). */
 struct caselist_filter {

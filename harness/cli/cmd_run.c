@@ -87,11 +87,13 @@ run_help(FILE *out)
 	    "                      link is refused\n"
 	    "  -j, --jobs N        run N cases at once (default: $CLOSEPROBE_JOBS, else\n"
 	    "                      the number of CPUs; 0: the number of CPUs)\n"
-	    "      --only GLOB     run only the cases whose name matches GLOB (again:\n"
-	    "                      either); --skip GLOB: not those\n"
+	    "      --only GLOB     run only the cases whose name matches GLOB (given\n"
+	    "                      again: those that match either)\n"
+	    "      --skip GLOB     do not run the cases whose name matches GLOB\n"
 	    "  -q, --brief         one line per case run\n"
 	    "      --json FILE     also write every case run as JSON to FILE\n"
-	    "      --tap           write TAP 14 on standard output\n"
+	    "      --tap           write TAP 14 on standard output (the text goes to\n"
+	    "                      standard error)\n"
 	    "      --junit FILE    also write JUnit XML to FILE\n"
 	    "  -n, --no-netns      run in this network namespace, one case at a time\n"
 	    "                      (loopback cases only; needs the right to capture on lo)\n"
@@ -394,11 +396,12 @@ on_finished(void *ctx, size_t index, struct runner_outcome *out)
 }
 
 /*
- * Case files that did not parse: nothing runs, but each has a record in
- * the reports asked for (the messages have been said already).
+ * Bad case files (not parsed, or a case name used twice): nothing runs,
+ * but each has a record in the reports asked for (the messages have been
+ * said already).
  */
 static int
-report_unparsed(const struct run_command *cmd, const struct caselist *list)
+report_bad_files(const struct run_command *cmd, const struct caselist *list)
 {
 	struct run_session s;
 	FILE *text;
@@ -413,14 +416,14 @@ report_unparsed(const struct run_command *cmd, const struct caselist *list)
 		return EXIT_ERROR;
 	}
 	tally_init(&s.tally, 0);
-	s.tally.unparsed = list->nfailures;
+	s.tally.bad_files = list->nfailures;
 	session_begin(&s, list->nfailures, false);
 	for (i = 0; i < list->nfailures; i++) {
 		const struct caselist_failure *f = &list->failures[i];
 		char *json = rundoc_error_record(NULL, f->path, 0, "ERROR", f->message);
 		struct runrecord rec;
 
-		/* Not a case run: the tally counts the file as unparsed. */
+		/* Not a case run: the tally counts it among the bad files. */
 		if (runrecord_init(&rec, f->path, f->path, CASE_ERROR, NULL, json) == 0) {
 			session_record(&s, &rec, NULL, false);
 			runrecord_free(&rec);
@@ -514,10 +517,8 @@ cmd_run(int argc, char **argv)
 	for (i = first; i < argc; i++)
 		if (caselist_add(&list, argv[i]) < 0)
 			bad = 1;
-	if (bad) {
-		status = report_unparsed(&cmd, &list);
-	} else if (caselist_check_names(&list) < 0) {
-		status = EXIT_ERROR;
+	if (bad || caselist_check_names(&list) < 0) {
+		status = report_bad_files(&cmd, &list);
 	} else if (caselist_select(&list, &cmd.filter, &unmatched) < 0) {
 		status = cli_usage_error("run", "--only '%s' matches no case", unmatched);
 	} else if (list.count == 0) {

@@ -198,8 +198,8 @@ junit_run(struct junit *j, const struct runrecord *r)
 int
 junit_end(struct junit *j, const struct tally *t)
 {
-	/* A case file that did not parse is a test case in error too. */
-	size_t tests = t->runs + t->unparsed, errors = t->count[CASE_ERROR] + t->unparsed;
+	/* A bad case file is a test case in error too. */
+	size_t tests = t->runs + t->bad_files, errors = t->count[CASE_ERROR] + t->bad_files;
 	struct strbuf head;
 	int rc = 0;
 

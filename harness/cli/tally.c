@@ -96,7 +96,7 @@ tally_not_run(struct tally *t, const char *name)
 int
 tally_exit_status(const struct tally *t)
 {
-	if (t->count[CASE_ERROR] > 0 || t->unparsed > 0 || t->stopped_by != 0 ||
+	if (t->count[CASE_ERROR] > 0 || t->bad_files > 0 || t->stopped_by != 0 ||
 	    names_count(t->not_run) > 0)
 		return EXIT_ERROR;
 	if (t->count[CASE_FAIL] > 0)
@@ -162,7 +162,7 @@ tally_write_json(const struct tally *t, FILE *out)
 	fprintf(out, "{\"cases\":%zu,\"case_runs\":%zu", t->cases, t->runs);
 	for (s = 0; s < TALLY_STATUSES; s++)
 		fprintf(out, ",\"%s\":%zu", count_words[s], t->count[s]);
-	fprintf(out, ",\"unparsed_files\":%zu,\"not_run\":%zu", t->unparsed,
+	fprintf(out, ",\"bad_files\":%zu,\"not_run\":%zu", t->bad_files,
 	    names_count(t->not_run));
 	write_json_names(out, "failed_runs", t->labels[CASE_FAIL]);
 	write_json_names(out, "error_runs", t->labels[CASE_ERROR]);

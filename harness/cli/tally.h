@@ -20,7 +20,7 @@ struct tally {
 	size_t started;			/* cases that ran (the others did not run) */
 	size_t runs;			/* case runs reported */
 	size_t count[TALLY_STATUSES];	/* case runs by enum case_status */
-	size_t unparsed;		/* case files that did not parse: nothing ran */
+	size_t bad_files;		/* case files refused (not parsed, a name twice): nothing ran */
 	int stopped_by;			/* the stop signal, or 0 */
 	char **labels[TALLY_STATUSES];	/* the runs that did not pass, by status */
 	char **not_run;			/* the cases that did not run */
@@ -38,8 +38,7 @@ void tally_not_run(struct tally *t, const char *name);
 /* PASS, FAIL, SKIP, ERROR. */
 const char *tally_status_name(enum case_status status);
 
-/* The exit status: 99 any error (a case's, a file that did not parse, a
- * stop), else 1 any failure, else 77 when something skipped and nothing
+/* The exit status: 99 any error (a case's, a bad case file, a stop), else 1 any failure, else 77 when something skipped and nothing
  * passed, else 0. */
 int tally_exit_status(const struct tally *t);
 

@@ -116,9 +116,9 @@ tap_run(struct tap *t, const struct runrecord *r)
 void
 tap_end(struct tap *t, const struct tally *tally)
 {
-	if (tally->unparsed > 0)
-		fprintf(t->out, "Bail out! %zu case file%s did not parse: nothing ran\n",
-		    tally->unparsed, tally->unparsed == 1 ? "" : "s");
+	if (tally->bad_files > 0)
+		fprintf(t->out, "Bail out! %zu bad case file%s: nothing ran\n",
+		    tally->bad_files, tally->bad_files == 1 ? "" : "s");
 	else if (tally->stopped_by != 0)
 		fprintf(t->out, "Bail out! stopped by %s; %zu of %zu cases not run\n",
 		    signal_to_name(tally->stopped_by), tally->cases - tally->started,

@@ -65,6 +65,11 @@ cp "$tmp/good.case" "$tmp/other/good.case"
 expect_status 99 "$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/good.case" "$tmp/other/good.case"
 grep -q "^closeprobe: $tmp/other/good.case: case name 'good' is already used by $tmp/good.case$" \
     "$tmp/err" || fail "duplicate name: $(cat "$tmp/err")"
+expect_status 99 "$CLOSEPROBE" run --json - --captures "$tmp/captures" "$tmp/good.case" \
+    "$tmp/other/good.case"
+grep -q "\"file\":\"$tmp/other/good.case\",\"status\":\"ERROR\",\"error\":\"$tmp/other/good.case: case name 'good' is already used" \
+    "$tmp/out" || fail "no JSON record for the duplicate name: $(cat "$tmp/out")"
+[ ! -e "$tmp/captures/good.pcap" ] || fail "a case ran although two had one name"
 
 # A missing operand: 99, "closeprobe: FILE: what".
 expect_status 99 "$CLOSEPROBE" run "$tmp/no-such.case"

@@ -64,7 +64,7 @@ status=$?
 [ ! -e "$tmp/c2" ] || fail "a bad case file with --json: something ran"
 grep -q "\"file\":\"$tmp/typo.case\",\"status\":\"ERROR\",\"error\":\"$tmp/typo.case:4:11: unknown step 'sned'" \
     "$tmp/out" || fail "no record for the bad case file: $(cat "$tmp/out")"
-jq_true "$tmp/out" '.summary.unparsed_files == 1 and .summary.exit_status == 99 and
+jq_true "$tmp/out" '.summary.bad_files == 1 and .summary.exit_status == 99 and
     (.cases | length) == 1'
 
 # --brief: one line per case run, why for what did not pass.

@@ -84,7 +84,7 @@ grep -q 'Bailout called' "$tmp/error.tap.prove" || fail "prove: $(cat "$tmp/erro
 [ ! -e "$tmp/c2" ] || fail "a bad case file: something ran"
 grep -q "^not ok 1 - $tmp/typo.case$" "$tmp/typo.tap" &&
     grep -q "^  error: \"$tmp/typo.case:4:11: unknown step 'sned'" "$tmp/typo.tap" &&
-    grep -q '^Bail out! 1 case file did not parse: nothing ran$' "$tmp/typo.tap" ||
+    grep -q '^Bail out! 1 bad case file: nothing ran$' "$tmp/typo.tap" ||
 	fail "a bad case file: $(cat "$tmp/typo.tap")"
 
 # automake's TAP driver, as make check runs each case.
