@@ -455,7 +455,7 @@ run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
 	tally_init(&s.tally, list->count);
 	progress_init(&s.progress, list->items, list->count);
 	hooks.ctx = &s;
-	hooks.tick_ms = s.progress.out != NULL ? 250 : 0;
+	hooks.tick_ms = s.progress.out != NULL ? PROGRESS_TICK_MS : 0;
 	if (interrupt_catch() < 0) {
 		cli_error("sigaction: %s", strerror(errno));
 		session_abandon(&s);

@@ -16,6 +16,9 @@
 
 #include "case.h"
 
+/* How often the line is looked at again while cases run. */
+#define PROGRESS_TICK_MS 250
+
 struct progress_case {
 	size_t index;
 	pid_t worker;
