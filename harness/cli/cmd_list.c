@@ -56,40 +56,79 @@ print_row(const struct case_file *cf)
 	fputs(" |\n", stdout);
 }
 
+/* The options without a short letter. */
+enum list_long_option {
+	OPT_ONLY = 256,
+	OPT_SKIP
+};
+
 static void
-no_options(void *ctx, int val, const char *arg)
+list_help(FILE *out)
 {
-	(void)ctx;
-	(void)val;
-	(void)arg;
+	fprintf(out,
+	    "usage: closeprobe list [OPTION...] [CASE-OR-DIR...]\n"
+	    "\n"
+	    "Parses the case files and prints a Markdown table, one row per case: its\n"
+	    "name, what it teaches (the first sentence of its opening comment) and what\n"
+	    "it expects on Linux.  Nothing runs.  A CASE-OR-DIR is a case file or a\n"
+	    "directory of *.case files; without one, ./cases if the current directory\n"
+	    "has it, else the installed cases.\n"
+	    "\n"
+	    "      --only GLOB  only the cases whose name matches GLOB (given again:\n"
+	    "                   those that match either)\n"
+	    "      --skip GLOB  not the cases whose name matches GLOB\n"
+	    "  -h, --help       this help\n"
+	    "\n"
+	    "Exit status: 0, 2 bad command line, 99 a bad or missing case file.\n");
+}
+
+static int
+set_option(void *ctx, int val, const char *arg)
+{
+	if (caselist_filter_add(ctx, val == OPT_ONLY, arg) < 0) {
+		cli_error("out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int
 cmd_list(int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "skip", required_argument, NULL, OPT_SKIP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct caselist list = { NULL, 0 };
+	struct caselist_filter filter = { 0 };
+	struct cli_parser parser = { "list", options, list_help, set_option, &filter };
+	struct caselist list = { 0 };
+	const char *unmatched;
 	int first, status, bad = 0, i;
 	size_t c;
 
-	first = cli_options(argc, argv, options, no_options, NULL, &status);
-	if (first < 0)
+	first = cli_options(argc, argv, &parser, &status);
+	if (first < 0) {
+		caselist_filter_free(&filter);
 		return status;
+	}
 	if (first >= argc)
-		bad = caselist_add(&list, "cases") < 0;
+		bad = caselist_add(&list, caselist_default_dir()) < 0;
 	for (i = first; i < argc; i++)
 		if (caselist_add(&list, argv[i]) < 0)
 			bad = 1;
 	if (bad) {
-		caselist_free(&list);
-		return EXIT_ERROR;
+		status = EXIT_ERROR;
+	} else if (caselist_select(&list, &filter, &unmatched) < 0) {
+		status = cli_usage_error("list", "--only '%s' matches no case", unmatched);
+	} else {
+		fputs("| case | what it teaches | expected on Linux |\n|---|---|---|\n", stdout);
+		for (c = 0; c < list.count; c++)
+			print_row(list.items[c]);
+		status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_PASS : EXIT_ERROR;
 	}
-	fputs("| case | what it teaches | expected on Linux |\n|---|---|---|\n", stdout);
-	for (c = 0; c < list.count; c++)
-		print_row(list.items[c]);
 	caselist_free(&list);
-	return EXIT_PASS;
+	caselist_filter_free(&filter);
+	return status;
 }

@@ -1,5 +1,5 @@
 /*
- * cmd_list.h - "closeprobe list [CASE-OR-DIR...]".
+ * cmd_list.h - "closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]".
  */
 #ifndef cmd_list_h
 #define cmd_list_h

@@ -1,7 +1,7 @@
 /*
- * cmd_run.c - "closeprobe run": parse every case file, then run each
- * case and print its verdict as the runner returns it; with --json also
- * write every run's JSON object into one document.
+ * cmd_run.c - "closeprobe run": parse every case file, choose the cases,
+ * run them (several at once with -j), and report each case run, in case
+ * order, as text and, when asked, as JSON, TAP and JUnit XML.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -15,92 +15,546 @@
 #include "caselist.h"
 #include "cli.h"
 #include "cmd_run.h"
-#include "config.h"
+#include "display.h"
 #include "interrupt.h"
+#include "junit.h"
+#include "platform.h"
+#include "progress.h"
+#include "rundoc.h"
+#include "run_guest.h"
 #include "runner.h"
+#include "runpool.h"
+#include "runrecord.h"
 #include "status.h"
+#include "symbols.h"
+#include "tally.h"
+#include "tap.h"
+
+#ifndef CASESDIR
+#define CASESDIR "/usr/local/share/closeprobe/cases"
+#endif
+
+#define JOBS_MAX 256
+
+/* The options without a short letter. */
+enum run_long_option {
+	OPT_JSON = 256,
+	OPT_TAP,
+	OPT_JUNIT,
+	OPT_ONLY,
+	OPT_SKIP,
+	OPT_KERNEL,
+	OPT_MODULES,
+	OPT_ACCEL
+};
 
 struct run_command {
 	struct run_options opt;
 	const char *json_path;
+	const char *junit_path;
+	bool tap;
+	bool brief;
+	unsigned long jobs;
+	bool jobs_given;
+	struct caselist_filter filter;
+	/* --kernel: the cases run in a guest; these options go with them. */
+	const char *kernel;
+	const char *modules_dir;
+	enum guest_accel accel;
+	const char **guest_args;	/* NULL-terminated, room for every argument */
+	size_t nguest_args;
+};
+
+/* Everything a run writes to, and what it came to. */
+struct run_session {
+	struct case_file *const *cases;
+	struct display display;
+	struct progress progress;
+	struct tally tally;
+	struct platform platform;
+	bool have_platform;
+	struct rundoc json;
+	bool have_json;
+	struct tap tap;
+	bool have_tap;
+	struct junit junit;
+	bool have_junit;
 };
 
 static void
+run_help(FILE *out)
+{
+	fprintf(out,
+	    "usage: closeprobe run [OPTION...] [CASE-OR-DIR...]\n"
+	    "\n"
+	    "Runs each case in fresh network namespaces on the kernel's stack, captures\n"
+	    "it and prints its verdict.  A CASE-OR-DIR is a case file or a directory\n"
+	    "whose *.case files run in name order; without one, ./cases if the current\n"
+	    "directory has it, else the installed cases (%s).\n"
+	    "Every file is parsed before anything runs: one bad file, and nothing runs.\n"
+	    "\n"
+	    "  -c, --captures DIR  where evidence goes (default: captures); a symbolic\n"
+	    "                      link is refused\n"
+	    "  -j, --jobs N        run N cases at once (default: $CLOSEPROBE_JOBS, else\n"
+	    "                      the number of CPUs; 0: the number of CPUs)\n"
+	    "      --only GLOB     run only the cases whose name matches GLOB (given\n"
+	    "                      again: those that match either)\n"
+	    "      --skip GLOB     do not run the cases whose name matches GLOB\n"
+	    "  -q, --brief         one line per case run\n"
+	    "      --json FILE     also write every case run as JSON to FILE\n"
+	    "      --tap           write TAP 14 on standard output (the text goes to\n"
+	    "                      standard error)\n"
+	    "      --junit FILE    also write JUnit XML to FILE\n"
+	    "  -n, --no-netns      run in this network namespace, one case at a time\n"
+	    "                      (loopback cases only; needs the right to capture on lo)\n"
+	    "      --kernel IMAGE  run the cases inside a guest booted with this kernel\n"
+	    "                      (qemu; the evidence comes back here)\n"
+	    "      --modules DIR   the guest kernel's modules (default: /lib/modules/\n"
+	    "                      and the image's release)\n"
+	    "      --accel WHICH   auto (KVM when it answers in time, else TCG), kvm, tcg\n"
+	    "  -h, --help          this help\n"
+	    "\n"
+	    "FILE - is standard output; the text then goes to standard error.\n"
+	    "On a terminal the verdicts are wrapped to its width, the statuses are in\n"
+	    "colour (unless NO_COLOR is set) and a line shows the case running.\n"
+	    "\n"
+	    "Exit status: 0 all passed, 1 an expectation failed, 2 bad command line,\n"
+	    "77 cannot run here, 99 harness error (a bad or missing case file, a\n"
+	    "capture failure, drops, a deadline passed, a stop signal).\n", CASESDIR);
+}
+
+static int
+set_jobs(struct run_command *cmd, const char *arg, const char *what)
+{
+	if (cli_number(arg, 0, JOBS_MAX, &cmd->jobs) < 0) {
+		cli_usage_error("run", "%s needs a number of cases to run at once "
+		    "(0 to %d), not '%s'", what, JOBS_MAX, arg);
+		return -1;
+	}
+	cmd->jobs_given = true;
+	return 0;
+}
+
+/* An option that the run inside a guest takes too. */
+static void
+pass_to_guest(struct run_command *cmd, const char *option, const char *arg)
+{
+	cmd->guest_args[cmd->nguest_args++] = option;
+	if (arg != NULL)
+		cmd->guest_args[cmd->nguest_args++] = arg;
+	cmd->guest_args[cmd->nguest_args] = NULL;
+}
+
+static int
 set_option(void *ctx, int val, const char *arg)
 {
 	struct run_command *cmd = ctx;
 
 	switch (val) {
+	case OPT_KERNEL:
+		cmd->kernel = arg;
+		return 0;
+	case OPT_MODULES:
+		cmd->modules_dir = arg;
+		return 0;
+	case OPT_ACCEL:
+		if (guest_accel_parse(arg, &cmd->accel) < 0) {
+			cli_usage_error("run", "--accel takes auto, kvm or tcg, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'j':
+	case 'n':
+	case 'q':
+	case OPT_ONLY:
+	case OPT_SKIP:
+		pass_to_guest(cmd, val == 'j' ? "--jobs" : val == 'n' ? "--no-netns" :
+		    val == 'q' ? "--brief" : val == OPT_ONLY ? "--only" : "--skip",
+		    val == 'j' || val == OPT_ONLY || val == OPT_SKIP ? arg : NULL);
+		break;
+	default:
+		break;
+	}
+	switch (val) {
 	case 'c':
 		cmd->opt.captures_dir = arg;
 		break;
 	case 'j':
-		cmd->json_path = arg;
-		break;
+		return set_jobs(cmd, arg, "--jobs");
 	case 'n':
 		cmd->opt.no_netns = true;
 		break;
-	}
-}
-
-/* How many cases ended how. */
-struct tally {
-	size_t passed, failed, skipped, errors;
-};
-
-static void
-tally_add(struct tally *t, enum case_status status)
-{
-	switch (status) {
-	case CASE_PASS:
-		t->passed++;
+	case 'q':
+		cmd->brief = true;
 		break;
-	case CASE_FAIL:
-		t->failed++;
+	case OPT_JSON:
+		cmd->json_path = arg;
 		break;
-	case CASE_SKIP:
-		t->skipped++;
+	case OPT_TAP:
+		cmd->tap = true;
 		break;
-	case CASE_ERROR:
-		t->errors++;
+	case OPT_JUNIT:
+		cmd->junit_path = arg;
+		break;
+	case OPT_ONLY:
+	case OPT_SKIP:
+		if (caselist_filter_add(&cmd->filter, val == OPT_ONLY, arg) < 0) {
+			cli_error("out of memory");
+			return -1;
+		}
 		break;
 	}
+	return 0;
 }
 
-/* Each run's warning and verdict, in the order they happened. */
-static void
-print_outcome(const struct runner_outcome *out)
+/* How many cases at once: -j, else $CLOSEPROBE_JOBS, else the CPUs. */
+static int
+resolve_jobs(struct run_command *cmd)
 {
+	const char *env = getenv("CLOSEPROBE_JOBS");
+
+	if (!cmd->jobs_given && env != NULL && env[0] != '\0' &&
+	    set_jobs(cmd, env, "CLOSEPROBE_JOBS") < 0)
+		return -1;
+	if (!cmd->jobs_given || cmd->jobs == 0)
+		cmd->jobs = runpool_cpus();
+	/* The caller's namespace is one: its counters and ports are shared. */
+	if (cmd->opt.no_netns)
+		cmd->jobs = 1;
+	return 0;
+}
+
+/* Standard output can hold one machine format; the text then goes to
+ * standard error.  0, or -1 when two ask for it (said). */
+static int
+choose_text_stream(const struct run_command *cmd, FILE **text)
+{
+	int claims = cmd->tap + (cmd->json_path != NULL && strcmp(cmd->json_path, "-") == 0) +
+	    (cmd->junit_path != NULL && strcmp(cmd->junit_path, "-") == 0);
+
+	if (claims > 1) {
+		cli_usage_error("run", "only one of --tap, --json - and --junit - can write "
+		    "to standard output");
+		return -1;
+	}
+	*text = claims > 0 ? stderr : stdout;
+	return 0;
+}
+
+/*
+ * The captures directory, before anything runs: never a symbolic link
+ * (with a trailing slash the kernel would follow it), created if missing.
+ * dir loses its trailing slashes.  0, or -1 (said).
+ */
+static int
+prepare_captures(char *dir)
+{
+	size_t len = strlen(dir);
+	struct stat st;
+
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	/* mkdir first: another run may make it at the same time, and mkdir
+	 * never follows a link (EEXIST); then see what is there. */
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		cli_error("%s: cannot create the captures directory: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) < 0) {
+		cli_error("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		cli_error("%s: the captures directory is a symbolic link: evidence is "
+		    "never written through one (name the real directory)", dir);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_error("%s: the captures directory is not a directory", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* How many case runs the cases make: "family both" is two. */
+static size_t
+planned_runs(const struct caselist *list)
+{
+	size_t c, n = 0;
+
+	for (c = 0; c < list->count; c++)
+		n += list->items[c]->family == FAMILY_BOTH ? 2 : 1;
+	return n;
+}
+
+/* Open what the run writes besides the text.  0, or -1 (said). */
+static int
+session_open(struct run_session *s, const struct run_command *cmd, FILE *text)
+{
+	char err[256];
+
+	memset(s, 0, sizeof(s[0]));
+	display_init(&s->display, text, cmd->brief);
+	if (cmd->json_path != NULL) {
+		if (rundoc_open(&s->json, cmd->json_path) < 0)
+			return -1;
+		s->have_json = true;
+	}
+	if (cmd->junit_path != NULL) {
+		if (junit_open(&s->junit, cmd->junit_path) < 0)
+			return -1;
+		s->have_junit = true;
+	}
+	s->have_tap = cmd->tap;
+	if (platform_probe(&s->platform, err, sizeof(err)) == 0)
+		s->have_platform = true;
+	else
+		cli_error("the platform: %s", err);
+	return 0;
+}
+
+/* The files opened for a run that never began: nothing was written yet. */
+static void
+session_abandon(struct run_session *s)
+{
+	if (s->have_json && s->json.out != stdout)
+		fclose(s->json.out);
+	if (s->have_junit && s->junit.out != stdout)
+		fclose(s->junit.out);
+}
+
+static void
+session_begin(struct run_session *s, size_t planned, bool text)
+{
+	const struct platform *p = s->have_platform ? &s->platform : NULL;
+
+	if (text && p != NULL)
+		display_platform(&s->display, p);
+	if (s->have_json)
+		rundoc_begin(&s->json, p);
+	if (s->have_tap)
+		tap_begin(&s->tap, stdout, p, planned);
+	if (s->have_junit)
+		junit_begin(&s->junit, p);
+}
+
+/* One case run (or a file that did not parse) into every report. */
+static void
+session_record(struct run_session *s, const struct runrecord *r, const char *warning,
+    bool text)
+{
+	progress_clear(&s->progress);
+	if (warning != NULL) {
+		fflush(s->display.out);
+		fprintf(stderr, "closeprobe: %s\n", warning);
+	}
+	if (text)
+		display_run(&s->display, r);
+	if (s->have_json)
+		rundoc_record(&s->json, r->json);
+	if (s->have_tap)
+		tap_run(&s->tap, r);
+	if (s->have_junit)
+		junit_run(&s->junit, r);
+}
+
+/* Close the reports.  0, or -1 when one could not be written (said). */
+static int
+session_end(struct run_session *s)
+{
+	int rc = 0;
+
+	if (s->have_json && rundoc_end(&s->json, &s->tally) < 0)
+		rc = -1;
+	if (s->have_tap)
+		tap_end(&s->tap, &s->tally);
+	if (s->have_junit && junit_end(&s->junit, &s->tally) < 0)
+		rc = -1;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("standard output: %s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* "close-unread-truncates (IPv6)": the family is named when the case
+ * names IPv6 (run is the run's index; IPv4 runs first). */
+static void
+run_label(char *buf, size_t size, const struct case_file *cf, size_t run)
+{
+	if (cf->family == FAMILY_4)
+		snprintf(buf, size, "%s", cf->name);
+	else
+		snprintf(buf, size, "%s (IPv%d)", cf->name,
+		    cf->family == FAMILY_6 || run > 0 ? 6 : 4);
+}
+
+static void
+on_started(void *ctx, size_t index, pid_t worker)
+{
+	struct run_session *s = ctx;
+
+	progress_started(&s->progress, index, worker);
+	progress_draw(&s->progress, true);
+}
+
+static void
+on_ended(void *ctx, size_t index)
+{
+	struct run_session *s = ctx;
+
+	progress_ended(&s->progress, index);
+}
+
+static void
+on_tick(void *ctx)
+{
+	struct run_session *s = ctx;
+
+	progress_draw(&s->progress, false);
+}
+
+static void
+on_finished(void *ctx, size_t index, struct runner_outcome *out)
+{
+	struct run_session *s = ctx;
+	const struct case_file *cf = s->cases[index];
 	size_t r;
 
 	for (r = 0; r < out->nruns; r++) {
-		const struct runner_result *res = &out->runs[r];
+		struct runner_result *res = &out->runs[r];
+		struct runrecord rec;
+		char label[160];
 
-		if (res->warning != NULL)
-			fprintf(stderr, "closeprobe: %s\n", res->warning);
-		if (res->text != NULL)
-			fputs(res->text, stdout);
-		/* Whoever reads stdout and stderr together sees them in order. */
-		fflush(stdout);
-	}
-}
-
-/* A case's objects, as elements of the document's array ("null" if none). */
-static void
-write_json_objects(FILE *json, const struct runner_outcome *out, bool first_case)
-{
-	bool any = false;
-	size_t r;
-
-	fputs(first_case ? "\n" : ",\n", json);
-	for (r = 0; r < out->nruns; r++) {
-		if (out->runs[r].json == NULL)
+		run_label(label, sizeof(label), cf, r);
+		/* Every run has a record, even one the runner could not describe. */
+		if (res->json == NULL)
+			res->json = rundoc_error_record(cf->name, cf->path,
+			    cf->family == FAMILY_6 || r > 0 ? 6 : 4, tally_status_name(res->status),
+			    "the runner gave no JSON for this run");
+		if (runrecord_init(&rec, label, cf->path, res->status, res->text, res->json) < 0) {
+			cli_error("out of memory");
+			tally_add(&s->tally, CASE_ERROR, cf->name);
 			continue;
-		fprintf(json, "%s%s", any ? ",\n" : "", out->runs[r].json);
-		any = true;
+		}
+		session_record(s, &rec, res->warning, true);
+		tally_add(&s->tally, rec.status, rec.label);
+		runrecord_free(&rec);
 	}
-	if (!any)
-		fputs("null", json);
+	runner_outcome_free(out);
+	progress_draw(&s->progress, true);
+}
+
+/*
+ * Bad case files (not parsed, or a case name used twice): nothing runs,
+ * but each has a record in the reports asked for (the messages have been
+ * said already).
+ */
+static int
+report_bad_files(const struct run_command *cmd, const struct caselist *list)
+{
+	struct run_session s;
+	FILE *text;
+	size_t i;
+
+	if (cmd->json_path == NULL && cmd->junit_path == NULL && !cmd->tap)
+		return EXIT_ERROR;
+	if (choose_text_stream(cmd, &text) < 0)
+		return EXIT_USAGE;
+	if (session_open(&s, cmd, text) < 0) {
+		session_abandon(&s);
+		return EXIT_ERROR;
+	}
+	tally_init(&s.tally, 0);
+	s.tally.bad_files = list->nfailures;
+	session_begin(&s, list->nfailures, false);
+	for (i = 0; i < list->nfailures; i++) {
+		const struct caselist_failure *f = &list->failures[i];
+		char *json = rundoc_error_record(NULL, f->path, 0, "ERROR", f->message);
+		struct runrecord rec;
+
+		/* Not a case run: the tally counts it among the bad files. */
+		if (runrecord_init(&rec, f->path, f->path, CASE_ERROR, NULL, json) == 0) {
+			session_record(&s, &rec, NULL, false);
+			runrecord_free(&rec);
+		}
+		free(json);
+	}
+	session_end(&s);
+	tally_free(&s.tally);
+	return EXIT_ERROR;
+}
+
+/* Run the chosen cases and report them; the exit status. */
+static int
+run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
+{
+	struct runpool_hooks hooks = {
+		.started = on_started, .ended = on_ended, .finished = on_finished,
+		.tick = on_tick,
+	};
+	struct run_session s;
+	size_t started, c;
+	int status;
+
+	if (session_open(&s, cmd, text) < 0) {
+		session_abandon(&s);
+		return EXIT_ERROR;
+	}
+	s.cases = list->items;
+	tally_init(&s.tally, list->count);
+	progress_init(&s.progress, list->items, list->count);
+	hooks.ctx = &s;
+	hooks.tick_ms = s.progress.out != NULL ? PROGRESS_TICK_MS : 0;
+	if (interrupt_catch() < 0) {
+		cli_error("sigaction: %s", strerror(errno));
+		session_abandon(&s);
+		tally_free(&s.tally);
+		progress_free(&s.progress);
+		return EXIT_ERROR;
+	}
+	session_begin(&s, planned_runs(list), true);
+	started = runpool_run(list->items, list->count, &cmd->opt, (unsigned)cmd->jobs, &hooks);
+	progress_free(&s.progress);
+	s.tally.started = started;
+	if (interrupt_signal() != 0) {
+		s.tally.stopped_by = interrupt_signal();
+		for (c = started; c < list->count; c++)
+			tally_not_run(&s.tally, list->items[c]->name);
+		fprintf(text, "closeprobe: stopped by %s; %zu of %zu cases not run\n",
+		    signal_to_name(interrupt_signal()), list->count - started, list->count);
+	}
+	if (tally_worth_saying(&s.tally))
+		tally_write_text(&s.tally, text);
+	status = tally_exit_status(&s.tally);
+	if (session_end(&s) < 0)
+		status = EXIT_ERROR;
+	tally_free(&s.tally);
+	return status;
+}
+
+static int
+run_in_guest(const struct run_command *cmd, const char *captures, int ncases,
+    const char *const *cases)
+{
+	const char *default_dir[] = { caselist_default_dir() };
+	struct run_guest_request req = {
+		.kernel = cmd->kernel,
+		.modules_dir = cmd->modules_dir,
+		.accel = cmd->accel,
+		.captures_dir = captures,
+		.json_path = cmd->json_path,
+		.case_paths = ncases > 0 ? cases : default_dir,
+		.ncases = ncases > 0 ? (size_t)ncases : 1,
+		.run_args = cmd->guest_args,
+		.stop_requested = interrupt_signal,
+	};
+
+	if (interrupt_catch() < 0) {
+		cli_error("cannot catch stop signals: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return run_guest(&req);
 }
 
 int
@@ -108,86 +562,70 @@ cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "captures", required_argument, NULL, 'c' },
-		{ "json", required_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "skip", required_argument, NULL, OPT_SKIP },
+		{ "brief", no_argument, NULL, 'q' },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "tap", no_argument, NULL, OPT_TAP },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "no-netns", no_argument, NULL, 'n' },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run_command cmd = { .opt = { .captures_dir = "captures" } };
-	struct caselist list = { NULL, 0 };
-	struct tally tally = { 0, 0, 0, 0 };
-	FILE *json = NULL;
+	struct cli_parser parser = { "run", options, run_help, set_option, &cmd };
+	struct caselist list = { 0 };
+	const char *unmatched;
+	char *captures = NULL;
+	FILE *text;
 	int first, status, bad = 0, i;
-	size_t c;
 
-	first = cli_options(argc, argv, options, set_option, &cmd, &status);
-	if (first < 0)
-		return status;
-	if (first >= argc) {
-		cli_usage(stderr);
-		return EXIT_USAGE;
+	cmd.guest_args = calloc((size_t)argc * 2 + 1, sizeof(*cmd.guest_args));
+	if (cmd.guest_args == NULL) {
+		cli_error("out of memory");
+		return EXIT_ERROR;
 	}
+	first = cli_options(argc, argv, &parser, &status);
+	if (first >= 0 && cmd.kernel != NULL && (cmd.tap || cmd.junit_path != NULL)) {
+		status = cli_usage_error("run", "--tap and --junit are not made from a guest's "
+		    "run yet; use --json");
+		first = -1;
+	}
+	if (first < 0 || resolve_jobs(&cmd) < 0 || choose_text_stream(&cmd, &text) < 0) {
+		caselist_filter_free(&cmd.filter);
+		free(cmd.guest_args);
+		return first < 0 ? status : EXIT_USAGE;
+	}
+	if (first >= argc)
+		bad = caselist_add(&list, caselist_default_dir()) < 0;
 	for (i = first; i < argc; i++)
 		if (caselist_add(&list, argv[i]) < 0)
 			bad = 1;
 	if (bad || caselist_check_names(&list) < 0) {
-		caselist_free(&list);
-		return EXIT_ERROR;
+		status = report_bad_files(&cmd, &list);
+	} else if (caselist_select(&list, &cmd.filter, &unmatched) < 0) {
+		status = cli_usage_error("run", "--only '%s' matches no case", unmatched);
+	} else if (list.count == 0) {
+		status = cli_usage_error("run", "--skip leaves no case to run");
+	} else if ((captures = strdup(cmd.opt.captures_dir)) == NULL) {
+		cli_error("out of memory");
+		status = EXIT_ERROR;
+	} else if (prepare_captures(captures) < 0) {
+		status = EXIT_ERROR;
+	} else if (cmd.kernel != NULL) {
+		/* Parsed here first: a bad case file never boots a guest. */
+		status = run_in_guest(&cmd, captures, argc - first, (const char *const *)argv + first);
+	} else {
+		cmd.opt.captures_dir = captures;
+		status = run_cases(&cmd, &list, text);
 	}
-	/* The JSON usually goes beside the evidence: make the directory now. */
-	if (mkdir(cmd.opt.captures_dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "closeprobe: cannot create %s: %s\n", cmd.opt.captures_dir,
-		    strerror(errno));
-		caselist_free(&list);
-		return EXIT_ERROR;
-	}
-	if (cmd.json_path != NULL) {
-		json = fopen(cmd.json_path, "w");
-		if (json == NULL) {
-			fprintf(stderr, "closeprobe: %s: %s\n", cmd.json_path, strerror(errno));
-			caselist_free(&list);
-			return EXIT_ERROR;
-		}
-		fprintf(json, "{\"version\":\"%s\",\"cases\":[", PACKAGE_VERSION);
-	}
-	if (interrupt_catch() < 0) {
-		fprintf(stderr, "closeprobe: sigaction: %s\n", strerror(errno));
-		if (json != NULL)
-			fclose(json);
-		caselist_free(&list);
-		return EXIT_ERROR;
-	}
-	for (c = 0; c < list.count && interrupt_signal() == 0; c++) {
-		struct runner_outcome out;
-
-		runner_run(list.items[c], &cmd.opt, &out);
-		print_outcome(&out);
-		tally_add(&tally, out.status);
-		if (json != NULL)
-			write_json_objects(json, &out, c == 0);
-		runner_outcome_free(&out);
-	}
-	if (json != NULL) {
-		fputs("\n]}\n", json);
-		if (fclose(json) != 0) {
-			fprintf(stderr, "closeprobe: %s: %s\n", cmd.json_path, strerror(errno));
-			tally.errors++;
-		}
-	}
-	if (interrupt_signal() != 0) {
-		printf("closeprobe: stopped by %s; %zu of %zu cases not run\n",
-		    signal_to_name(interrupt_signal()), list.count - c, list.count);
-		tally.errors++;
-	}
-	if (list.count > 1)
-		printf("closeprobe: %zu cases: %zu passed, %zu failed, %zu skipped, %zu errors\n",
-		    list.count, tally.passed, tally.failed, tally.skipped, tally.errors);
+	free(captures);
 	caselist_free(&list);
-	if (tally.errors > 0)
-		return EXIT_ERROR;
-	if (tally.failed > 0)
-		return EXIT_FAIL;
-	if (tally.skipped > 0 && tally.passed == 0)
-		return EXIT_SKIP;
-	return EXIT_PASS;
+	caselist_filter_free(&cmd.filter);
+	free(cmd.guest_args);
+	return status;
 }

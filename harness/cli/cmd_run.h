@@ -1,6 +1,6 @@
 /*
- * cmd_run.h - "closeprobe run [--captures DIR] [--json FILE] [--no-netns]
- * CASE-OR-DIR...".
+ * cmd_run.h - "closeprobe run [OPTION...] [CASE-OR-DIR...]" (see
+ * "closeprobe run --help").
  */
 #ifndef cmd_run_h
 #define cmd_run_h

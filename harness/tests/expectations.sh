@@ -28,7 +28,7 @@ run() {
 	fi
 	want=$(sed -n 's/^# cause: //p' "$1")
 	if [ -n "$want" ]; then
-		cause=$(head -n 1 "$tmp/out" | sed -n 's/.* Cause: \(.*\) Evidence: .*/\1/p')
+		cause=$(grep -m 1 -E ": (PASS|FAIL|SKIP|ERROR)\." "$tmp/out" | sed -n 's/.* Cause: \(.*\) Evidence: .*/\1/p')
 		printf '%s\n' "$cause" | grep -Eqx "$want" ||
 			fail "$1: the cause is '$cause', not /$want/"
 	fi

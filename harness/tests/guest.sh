@@ -47,24 +47,29 @@ no_qemu_left() {
 }
 
 cd "$srcdir" || exit 99
-"$try" --closeprobe "$CLOSEPROBE" --cache "$tmp/cache" --captures "$tmp/captures" \
-	--json "$tmp/suite.json" --console "$tmp/console.txt" "$kernel" \
+# The command a user runs: closeprobe run --kernel.
+XDG_CACHE_HOME=$tmp/cache "$CLOSEPROBE" run --kernel "$kernel" --captures "$tmp/captures" \
+	--json "$tmp/suite.json" \
 	cases/close-unread-truncates.case cases/half-close-request.case \
 	cases/veth-lossy-truncates.case >"$tmp/out" 2>"$tmp/err"
 status=$?
-[ "$status" -eq 0 ] || fail "guest-try exited $status: $(tail -3 "$tmp/err")"
+[ "$status" -eq 0 ] || fail "run --kernel exited $status: $(tail -3 "$tmp/err")"
 
-release=$(sed -n 's/^guest: kernel //p' "$tmp/out")
+release=$(sed -n 's/^closeprobe: guest: kernel \([^ ]*\) .*/\1/p' "$tmp/err")
 case $release in
 "${CLOSEPROBE_GUEST_RELEASE:-6.1}"*) ;;
 *) fail "the guest's kernel is '$release', not ${CLOSEPROBE_GUEST_RELEASE:-6.1}" ;;
 esac
-grep -Eq '^guest: accel (kvm|tcg) \(' "$tmp/out" || fail "no accelerator named"
+grep -Eq '^closeprobe: guest: kernel .*, accelerator (kvm|tcg) \(' "$tmp/err" ||
+	fail "no accelerator named: $(head -3 "$tmp/err")"
 for c in 'close-unread-truncates (IPv4)' 'close-unread-truncates (IPv6)' \
 	'half-close-request (IPv4)' 'half-close-request (IPv6)' veth-lossy-truncates; do
 	grep -qF "$c: PASS." "$tmp/out" || fail "no '$c: PASS' from the guest"
 done
-grep -q '^closeprobe: 3 cases: 3 passed' "$tmp/out" || fail "no summary line for 3 cases"
+grep -q '^closeprobe: 5 case runs of 3 cases: 5 passed' "$tmp/out" ||
+	fail "no summary line for 3 cases: $(tail -1 "$tmp/out")"
+grep -q "^platform: Linux ${CLOSEPROBE_GUEST_RELEASE:-6.1}" "$tmp/out" ||
+	fail "the guest's platform line does not name its kernel"
 
 for p in close-unread-truncates-v4 close-unread-truncates-v6 half-close-request-v4 \
 	half-close-request-v6 veth-lossy-truncates; do
@@ -82,7 +87,10 @@ if command -v python3 >/dev/null 2>&1; then
 	python3 -m json.tool "$tmp/suite.json" >/dev/null 2>&1 || fail "the JSON does not parse"
 fi
 grep -q '"case":"veth-lossy-truncates"' "$tmp/suite.json" || fail "the JSON lacks a case"
-grep -q 'Linux version' "$tmp/console.txt" || fail "the console lacks the kernel's lines"
+grep -Eq '^\{"guest":\{"accel":"(kvm|tcg)"' "$tmp/suite.json" ||
+	fail "the JSON does not name the guest's accelerator"
+grep -q "\"release\":\"${CLOSEPROBE_GUEST_RELEASE:-6.1}" "$tmp/suite.json" ||
+	fail "the JSON's platform does not name the guest's kernel"
 no_qemu_left "the run"
 
 # A boot bound too short for any kernel: qemu killed at it, a clear error.
@@ -113,4 +121,4 @@ grep -q 'stopped by a signal; qemu killed' "$tmp/err3" ||
 no_qemu_left "the stopped run"
 
 [ "$failures" -eq 0 ] || exit 1
-echo "PASS: guest.sh ($(sed -n 's/^guest: accel //p' "$tmp/out"); $(sed -n 's/^guest: ms //p' "$tmp/out") ms)"
+echo "PASS: guest.sh ($(sed -n 's/^closeprobe: guest: kernel //p' "$tmp/err"))"

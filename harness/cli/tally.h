@@ -1,0 +1,57 @@
+/*
+ * tally.h - what a run came to: how many case runs ended how (a "family
+ * both" case is two runs), which did not pass or did not run, and the
+ * exit status that follows; said as the last line of the text and as the
+ * "summary" object of the JSON.
+ */
+#ifndef tally_h
+#define tally_h
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+
+#define TALLY_STATUSES 4	/* enum case_status */
+
+struct tally {
+	size_t cases;			/* cases named */
+	size_t started;			/* cases that ran (the others did not run) */
+	size_t runs;			/* case runs reported */
+	size_t count[TALLY_STATUSES];	/* case runs by enum case_status */
+	size_t bad_files;		/* case files refused (not parsed, a name twice): nothing ran */
+	int stopped_by;			/* the stop signal, or 0 */
+	char **labels[TALLY_STATUSES];	/* the runs that did not pass, by status */
+	char **not_run;			/* the cases that did not run */
+	bool failed;			/* out of memory: names are missing */
+};
+
+void tally_init(struct tally *t, size_t cases);
+
+/* One case run ended with status; label names it ("x (IPv6)"). */
+void tally_add(struct tally *t, enum case_status status, const char *label);
+
+/* A case that did not run (a stop signal came first). */
+void tally_not_run(struct tally *t, const char *name);
+
+/* PASS, FAIL, SKIP, ERROR. */
+const char *tally_status_name(enum case_status status);
+
+/* The exit status: 99 any error (a case's, a bad case file, a stop), else 1 any failure, else 77 when something skipped and nothing
+ * passed, else 0. */
+int tally_exit_status(const struct tally *t);
+
+/* Worth a summary line: more than one case run, or a case not run. */
+bool tally_worth_saying(const struct tally *t);
+
+/* "closeprobe: 42 case runs of 36 cases: 41 passed, 0 failed, 1 skipped,
+ * 0 errors; skipped: veth-delay-needs-netem", and a newline. */
+void tally_write_text(const struct tally *t, FILE *out);
+
+/* The same as one JSON object (no newline). */
+void tally_write_json(const struct tally *t, FILE *out);
+
+void tally_free(struct tally *t);
+
+#endif /* tally_h */
