@@ -15,3 +15,12 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/run/evidence.c harness/run/evidence.h \
 	harness/run/supervise.c harness/run/supervise.h \
 	harness/run/runner.c harness/run/runner.h
+
+# The paths a case builds, built for real (skipped without namespaces).
+if HAVE_CHECK
+check_PROGRAMS += harness/tests/check_topology
+TESTS += harness/tests/check_topology
+harness_tests_check_topology_SOURCES = harness/tests/check_topology.c $(UNIT_SHARED_SOURCES)
+harness_tests_check_topology_CFLAGS = $(UNIT_CFLAGS)
+harness_tests_check_topology_LDADD = $(UNIT_LDADD)
+endif
