@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "topology.h"
 
 #define VETH_CLIENT "cp-c"
@@ -397,19 +398,15 @@ set_address(struct sockaddr_storage *ss, int family, const char *text)
 static int
 namespace_new(int home, int *fd, char *errbuf, size_t errbuf_size)
 {
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(errbuf, errbuf_size, "another network namespace: %s", strerror(errno));
+	if (netns_enter_child(errbuf, errbuf_size) < 0)
 		return -1;
-	}
 	/* Not close-on-exec: ip(8) names it as /proc/self/fd/N. */
 	*fd = open("/proc/self/ns/net", O_RDONLY);
 	if (*fd < 0) {
 		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
 		return -1;
 	}
-	if (enter_ns(home, errbuf, errbuf_size) < 0)
-		return -1;
-	return RUN(*fd, errbuf, errbuf_size, "ip", "link", "set", "lo", "up");
+	return enter_ns(home, errbuf, errbuf_size);
 }
 
 /* One end of a veth pair: its address ("198.18.0.1/24"), offloads, up. */

@@ -1,6 +1,7 @@
 /*
  * check_topology.c - the paths a case builds, built for real: fresh
- * namespaces, a veth pair, nftables loss on it.  Needs network namespaces
+ * namespaces (each with a TCP table of its own), a veth pair, nftables
+ * loss on it.  Needs network namespaces
  * (root, or unprivileged user namespaces), ip(8) and nft(8); without them
  * the whole program is skipped.
  */
@@ -11,6 +12,7 @@
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,91 @@ START_TEST(loss_part_is_a_random_draw)
 }
 END_TEST
 
+/* A sysctl of the current namespace, as a number. */
+static long
+sysctl_value(const char *name)
+{
+	char path[256];
+	long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fscanf(f, "%ld", &v), 1);
+	fclose(f);
+	return v;
+}
+
+struct table_view {
+	long entries;		/* tcp_ehash_entries: negative when shared */
+	long tw_buckets, syn_backlog;
+};
+
+static void
+table_view(struct table_view *v)
+{
+	v->entries = sysctl_value("tcp_ehash_entries");
+	v->tw_buckets = sysctl_value("tcp_max_tw_buckets");
+	v->syn_backlog = sysctl_value("tcp_max_syn_backlog");
+}
+
+/* What a namespace sharing the host's table sees (made in a child). */
+static void
+shared_table_view(struct table_view *v)
+{
+	int pipefd[2], status;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct table_view mine;
+
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		table_view(&mine);
+		_exit(write(pipefd[1], &mine, sizeof(mine)) == (ssize_t)sizeof(mine) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	ck_assert_int_eq(read(pipefd[0], v, sizeof(*v)), (ssize_t)sizeof(*v));
+	close(pipefd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+START_TEST(namespaces_have_small_tables_and_shared_limits)
+{
+	struct table_view shared, end;
+	enum topology_result r;
+	struct topology t;
+	char err[1024];
+	struct case_file *cf;
+	int e;
+
+	shared_table_view(&shared);
+	ck_assert_int_lt(shared.entries, 0);
+	cf = build("", &t, err, sizeof(err), &r);
+	ck_assert_msg(r == TOPOLOGY_OK, "topology: %s", err);
+	/* Both ends of a veth path: the client's namespace (netns_enter_fresh)
+	 * and the server's (made from it). */
+	for (e = 0; e < ROLE_ENDS; e++) {
+		ck_assert_int_eq(topology_enter(&t, (enum role_id)e, err, sizeof(err)), 0);
+		table_view(&end);
+		/* (A kernel without tcp_child_ehash_entries shares its table.) */
+		if (access("/proc/sys/net/ipv4/tcp_child_ehash_entries", F_OK) == 0)
+			ck_assert_int_eq(end.entries, 1024);
+		else
+			ck_assert_int_eq(end.entries, shared.entries);
+		ck_assert_int_eq(end.tw_buckets, shared.tw_buckets);
+		ck_assert_int_eq(end.syn_backlog, shared.syn_backlog);
+	}
+	topology_free(&t);
+	case_free(cf);
+}
+END_TEST
+
 /* Is prog an executable on $PATH? */
 static bool
 on_path(const char *prog)
@@ -164,6 +251,10 @@ topology_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, loss_all_drops_every_data_segment);
 	tcase_add_test(tc, loss_part_is_a_random_draw);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("namespaces");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, namespaces_have_small_tables_and_shared_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }
