@@ -20,6 +20,7 @@
 
 #define SETTLE_LIMIT_NS (2000000000LL)	/* for sockets to finish closing */
 #define SENTINEL_LIMIT_NS (2000000000LL)	/* for the sentinel to show up */
+#define SETTLE_POLL_MS 1	/* at most between two looks */
 
 /* One capture point: a pcap being written, then read back. */
 struct evidence_point {
@@ -337,6 +338,24 @@ sentinel_everywhere(const struct evidence *ev)
 	return true;
 }
 
+/* Wait up to timeout_ms for a packet at any capture (a socket's state
+ * changes with the packets it sends).  0, or -1 with errbuf. */
+static int
+wait_for_packets(const struct evidence *ev, int timeout_ms, char *errbuf, size_t errbuf_size)
+{
+	struct pollfd pfds[ROLE_ENDS];
+	int fds[ROLE_ENDS];
+	size_t n = evidence_poll_fds(ev, fds), i;
+
+	for (i = 0; i < n; i++)
+		pfds[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	if (poll(pfds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR) {
+		snprintf(errbuf, errbuf_size, "poll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Once the roles are gone: let closing sockets finish (a FIN still in
  * flight would miss the capture), then send the sentinel and read until
@@ -359,9 +378,9 @@ evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t ser
 			    "later packets are not in the capture", states);
 			break;
 		}
-		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
+		if (evidence_pump(ev, errbuf, errbuf_size) < 0 ||
+		    wait_for_packets(ev, SETTLE_POLL_MS, errbuf, errbuf_size) < 0)
 			return -1;
-		poll(NULL, 0, 1);
 	}
 	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (urandom < 0 || read(urandom, nonce, sizeof(nonce)) != (ssize_t)sizeof(nonce)) {
@@ -388,8 +407,8 @@ evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t ser
 			    "evidence incomplete: the capture sentinel did not show up within 2 s");
 			return -1;
 		}
-		poll(NULL, 0, 1);
-		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
+		if (wait_for_packets(ev, SETTLE_POLL_MS, errbuf, errbuf_size) < 0 ||
+		    evidence_pump(ev, errbuf, errbuf_size) < 0)
 			return -1;
 	}
 	return 0;
