@@ -442,6 +442,95 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 	return rc;
 }
 
+static int
+fd_ascending(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Close descriptors first..last (last ~0U: all above first). */
+static void
+close_fds(unsigned first, unsigned last)
+{
+	long max;
+	unsigned fd;
+
+	if (close_range(first, last, 0) == 0)
+		return;
+	/* Kernels before 5.9: one by one, up to the descriptor limit. */
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || (unsigned long)max > 65536)
+		max = 65536;
+	for (fd = first; fd <= last && fd < (unsigned)max; fd++)
+		(void)close((int)fd);	/* most are not open: EBADF */
+}
+
+/*
+ * The closer: a process that holds the last references to the capture
+ * sockets (keep) and pays for closing them.  It closes every other
+ * descriptor first (above all the coordinator's pipe to closeprobe, whose
+ * end of file must not wait for it), then waits for the coordinator to
+ * drop its own references (end of file on go): its exit is then the last
+ * close of each.
+ */
+static void
+closer_run(const int *keep, size_t nkeep, int go)
+{
+	int held[ROLE_ENDS + 1];
+	unsigned from = 0;
+	size_t i, n = 0;
+	char byte;
+
+	for (i = 0; i < nkeep && n < ROLE_ENDS; i++)
+		held[n++] = keep[i];
+	held[n++] = go;
+	qsort(held, n, sizeof(held[0]), fd_ascending);
+	for (i = 0; i < n; i++) {
+		if ((unsigned)held[i] > from)
+			close_fds(from, (unsigned)held[i] - 1);
+		from = (unsigned)held[i] + 1;
+	}
+	close_fds(from, ~0U);
+	while (read(go, &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+void
+evidence_stop_captures(struct evidence *ev, bool hand_off)
+{
+	int keep[ROLE_ENDS], go[2] = { -1, -1 };
+	size_t nkeep;
+	int e;
+
+	if (ev == NULL)
+		return;
+	nkeep = evidence_poll_fds(ev, keep);
+	if (nkeep > 0 && hand_off && pipe2(go, O_CLOEXEC) == 0) {
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0)
+			closer_run(keep, nkeep, go[0]);
+		close(go[0]);
+		if (pid < 0) {
+			/* No closer: the closes happen here, as they would anyway. */
+			close(go[1]);
+			go[1] = -1;
+		}
+	}
+	for (e = 0; e < ROLE_ENDS; e++) {
+		capture_close(ev->points[e].capture);
+		ev->points[e].capture = NULL;
+	}
+	/* The closer holds the last references now: let it go. */
+	if (go[1] >= 0)
+		close(go[1]);
+}
+
 int
 evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {

@@ -273,7 +273,16 @@ case_take_ledgers(struct case_run *run)
 	}
 }
 
-/* Once the roles are gone: complete the captures, read their statistics. */
+/* The captures are closed, by a closer process of their own unless the
+ * run is being stopped (then nothing may outlive it). */
+static void
+case_stop_captures(struct case_run *run)
+{
+	evidence_stop_captures(run->evidence, interrupt_signal() == 0);
+}
+
+/* Once the roles are gone: complete the captures, read their statistics,
+ * close them. */
 static void
 case_complete_evidence(struct case_run *run)
 {
@@ -293,6 +302,7 @@ case_complete_evidence(struct case_run *run)
 	}
 	if (evidence_finish(run->evidence, err, sizeof(err)) < 0)
 		run_error(run, CASE_ERROR, "%s", err);
+	case_stop_captures(run);
 	primary = evidence_capture(run->evidence, evidence_primary_end(run->evidence));
 	client = evidence_capture(run->evidence, ROLE_CLIENT);
 	run->report.have_capture = primary->complete;
@@ -484,6 +494,8 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	char err[REPORT_ERROR_SIZE], warning[1024] = "";
 
 	run->report.duration_s = (double)(monotime_ns() - run->started_ns) / 1e9;
+	/* Captures still open (the case stopped early) close first. */
+	case_stop_captures(run);
 	if (dir_open && evidence_publish(run->evidence, err, sizeof(err)) < 0)
 		run_error(run, CASE_ERROR, "%s", err);
 	strbuf_init(&text);
