@@ -2,6 +2,7 @@
 harness_libcloseprobe_a_SOURCES += \
 	harness/run/platform.c harness/run/platform.h \
 	harness/run/monotime.c harness/run/monotime.h \
+	harness/run/phases.c harness/run/phases.h \
 	harness/run/interrupt.c harness/run/interrupt.h \
 	harness/run/pattern.c harness/run/pattern.h \
 	harness/run/ledger.c harness/run/ledger.h \
