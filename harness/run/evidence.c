@@ -202,9 +202,11 @@ evidence_start_capture(struct evidence *ev, const struct topology *topo, enum ro
 	if (!pt->pub.wanted)
 		return EVIDENCE_OK;
 	/*
-	 * No "inbound" here: lo taps every packet twice and libpcap drops the
-	 * outgoing copy itself, while the kernel-side "inbound" filter was seen
-	 * to lose the first SYN of a fresh namespace (libpcap 1.10.3, Linux 6.x).
+	 * No "inbound" here: lo taps every packet twice, and the capture keeps
+	 * the arriving copy only (the kernel does not hand it the outgoing one,
+	 * and libpcap drops it too), while the kernel-side "inbound" filter was
+	 * seen to lose the first SYN of a fresh namespace (libpcap 1.10.3,
+	 * Linux 6.x).
 	 */
 	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)", server_port,
 	    topology_port(&ev->sentinel_addr));
