@@ -8,8 +8,8 @@
  *	the transfer alone.
  *   bulk-bare --capture [--rate BYTES_PER_S] [--mtu MTU] BYTES
  *	the same while this process captures it with libpcap as closeprobe
- *	does (its snap length, buffer and immediate mode, written to
- *	/dev/null), pacing the sender at BYTES_PER_S if given: does the
+ *	does (its snap length, buffer, immediate mode, no outgoing copies on
+ *	lo; written to /dev/null), pacing the sender at BYTES_PER_S if given: does the
  *	capture keep up, and from which rate does it drop?
  * Run it in a network namespace of its own (unshare -n): lo is brought
  * up, and with --mtu given MTU with GSO, TSO and GRO off (as a case's
@@ -24,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
+#include <linux/if_packet.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -174,6 +175,14 @@ open_capture(uint16_t port, pcap_dumper_t **dumper)
 	    pcap_set_buffer_size(p, CAPTURE_BUFFER) != 0 || pcap_activate(p) < 0) {
 		fprintf(stderr, "bulk-bare: capture on lo: %s\n", pcap_geterr(p));
 		exit(1);
+	}
+	/* As closeprobe's capture on lo: no outgoing copies from the kernel. */
+	{
+		int one = 1;
+
+		if (setsockopt(pcap_get_selectable_fd(p), SOL_PACKET, PACKET_IGNORE_OUTGOING,
+		    &one, sizeof(one)) < 0 && errno != ENOPROTOOPT)
+			die("PACKET_IGNORE_OUTGOING");
 	}
 	snprintf(filter, sizeof(filter), "tcp port %u", port);
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
