@@ -20,6 +20,7 @@
 
 #define SETTLE_LIMIT_NS (2000000000LL)	/* for sockets to finish closing */
 #define SENTINEL_LIMIT_NS (2000000000LL)	/* for the sentinel to show up */
+#define SETTLE_POLL_MS 1	/* at most between two looks */
 
 /* One capture point: a pcap being written, then read back. */
 struct evidence_point {
@@ -201,9 +202,11 @@ evidence_start_capture(struct evidence *ev, const struct topology *topo, enum ro
 	if (!pt->pub.wanted)
 		return EVIDENCE_OK;
 	/*
-	 * No "inbound" here: lo taps every packet twice and libpcap drops the
-	 * outgoing copy itself, while the kernel-side "inbound" filter was seen
-	 * to lose the first SYN of a fresh namespace (libpcap 1.10.3, Linux 6.x).
+	 * No "inbound" here: lo taps every packet twice, and the capture keeps
+	 * the arriving copy only (the kernel does not hand it the outgoing one,
+	 * and libpcap drops it too), while the kernel-side "inbound" filter was
+	 * seen to lose the first SYN of a fresh namespace (libpcap 1.10.3,
+	 * Linux 6.x).
 	 */
 	snprintf(filter, sizeof(filter), "(tcp port %u or udp dst port %u)", server_port,
 	    topology_port(&ev->sentinel_addr));
@@ -337,6 +340,24 @@ sentinel_everywhere(const struct evidence *ev)
 	return true;
 }
 
+/* Wait up to timeout_ms for a packet at any capture (a socket's state
+ * changes with the packets it sends).  0, or -1 with errbuf. */
+static int
+wait_for_packets(const struct evidence *ev, int timeout_ms, char *errbuf, size_t errbuf_size)
+{
+	struct pollfd pfds[ROLE_ENDS];
+	int fds[ROLE_ENDS];
+	size_t n = evidence_poll_fds(ev, fds), i;
+
+	for (i = 0; i < n; i++)
+		pfds[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	if (poll(pfds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR) {
+		snprintf(errbuf, errbuf_size, "poll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Once the roles are gone: let closing sockets finish (a FIN still in
  * flight would miss the capture), then send the sentinel and read until
@@ -359,9 +380,9 @@ evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t ser
 			    "later packets are not in the capture", states);
 			break;
 		}
-		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
+		if (evidence_pump(ev, errbuf, errbuf_size) < 0 ||
+		    wait_for_packets(ev, SETTLE_POLL_MS, errbuf, errbuf_size) < 0)
 			return -1;
-		poll(NULL, 0, 1);
 	}
 	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (urandom < 0 || read(urandom, nonce, sizeof(nonce)) != (ssize_t)sizeof(nonce)) {
@@ -388,8 +409,8 @@ evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t ser
 			    "evidence incomplete: the capture sentinel did not show up within 2 s");
 			return -1;
 		}
-		poll(NULL, 0, 1);
-		if (evidence_pump(ev, errbuf, errbuf_size) < 0)
+		if (wait_for_packets(ev, SETTLE_POLL_MS, errbuf, errbuf_size) < 0 ||
+		    evidence_pump(ev, errbuf, errbuf_size) < 0)
 			return -1;
 	}
 	return 0;
@@ -421,6 +442,95 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 		}
 	}
 	return rc;
+}
+
+static int
+fd_ascending(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Close descriptors first..last (last ~0U: all above first). */
+static void
+close_fds(unsigned first, unsigned last)
+{
+	long max;
+	unsigned fd;
+
+	if (close_range(first, last, 0) == 0)
+		return;
+	/* Kernels before 5.9: one by one, up to the descriptor limit. */
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || (unsigned long)max > 65536)
+		max = 65536;
+	for (fd = first; fd <= last && fd < (unsigned)max; fd++)
+		(void)close((int)fd);	/* most are not open: EBADF */
+}
+
+/*
+ * The closer: a process that holds the last references to the capture
+ * sockets (keep) and pays for closing them.  It closes every other
+ * descriptor first (above all the coordinator's pipe to closeprobe, whose
+ * end of file must not wait for it), then waits for the coordinator to
+ * drop its own references (end of file on go): its exit is then the last
+ * close of each.
+ */
+static void
+closer_run(const int *keep, size_t nkeep, int go)
+{
+	int held[ROLE_ENDS + 1];
+	unsigned from = 0;
+	size_t i, n = 0;
+	char byte;
+
+	for (i = 0; i < nkeep && n < ROLE_ENDS; i++)
+		held[n++] = keep[i];
+	held[n++] = go;
+	qsort(held, n, sizeof(held[0]), fd_ascending);
+	for (i = 0; i < n; i++) {
+		if ((unsigned)held[i] > from)
+			close_fds(from, (unsigned)held[i] - 1);
+		from = (unsigned)held[i] + 1;
+	}
+	close_fds(from, ~0U);
+	while (read(go, &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+void
+evidence_stop_captures(struct evidence *ev, bool hand_off)
+{
+	int keep[ROLE_ENDS], go[2] = { -1, -1 };
+	size_t nkeep;
+	int e;
+
+	if (ev == NULL)
+		return;
+	nkeep = evidence_poll_fds(ev, keep);
+	if (nkeep > 0 && hand_off && pipe2(go, O_CLOEXEC) == 0) {
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0)
+			closer_run(keep, nkeep, go[0]);
+		close(go[0]);
+		if (pid < 0) {
+			/* No closer: the closes happen here, as they would anyway. */
+			close(go[1]);
+			go[1] = -1;
+		}
+	}
+	for (e = 0; e < ROLE_ENDS; e++) {
+		capture_close(ev->points[e].capture);
+		ev->points[e].capture = NULL;
+	}
+	/* The closer holds the last references now: let it go. */
+	if (go[1] >= 0)
+		close(go[1]);
 }
 
 int

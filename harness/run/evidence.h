@@ -82,6 +82,17 @@ int evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t
  * evidence incomplete.  0 ok, -1 with errbuf (the first problem). */
 int evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size);
 
+/*
+ * Close the captures (after evidence_finish(), or on the way out).
+ * Closing a packet socket waits for two RCU grace periods, tens of
+ * milliseconds, in whichever process drops the last reference.  With
+ * hand_off that is a process forked for it, holding nothing else, which
+ * closes them while the case goes on and ends by itself (outliving the
+ * case by as long); without, or when it cannot be forked, they are closed
+ * here.  Idempotent; nothing to do for NULL.
+ */
+void evidence_stop_captures(struct evidence *ev, bool hand_off);
+
 /* Rename every capture file made to its final name, whatever happened:
  * it is the evidence.  0 ok, -1 with errbuf (the first failure). */
 int evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size);

@@ -2,6 +2,7 @@
 harness_libcloseprobe_a_SOURCES += \
 	harness/run/platform.c harness/run/platform.h \
 	harness/run/monotime.c harness/run/monotime.h \
+	harness/run/phases.c harness/run/phases.h \
 	harness/run/interrupt.c harness/run/interrupt.h \
 	harness/run/pattern.c harness/run/pattern.h \
 	harness/run/ledger.c harness/run/ledger.h \
@@ -15,3 +16,12 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/run/evidence.c harness/run/evidence.h \
 	harness/run/supervise.c harness/run/supervise.h \
 	harness/run/runner.c harness/run/runner.h
+
+# The paths a case builds, built for real (skipped without namespaces).
+if HAVE_CHECK
+check_PROGRAMS += harness/tests/check_topology
+TESTS += harness/tests/check_topology
+harness_tests_check_topology_SOURCES = harness/tests/check_topology.c $(UNIT_SHARED_SOURCES)
+harness_tests_check_topology_CFLAGS = $(UNIT_CFLAGS)
+harness_tests_check_topology_LDADD = $(UNIT_LDADD)
+endif

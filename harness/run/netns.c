@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,6 +94,76 @@ loopback_up(char *errbuf, size_t errbuf_size)
 	return 0;
 }
 
+/*
+ * The TCP table of a case's namespace.  Few sockets live there: 1024
+ * buckets keep every chain short; the host's table has 2^18 or so.
+ */
+#define CHILD_TABLE_ENTRIES "1024"
+#define CHILD_TABLE_SYSCTL "/proc/sys/net/ipv4/tcp_child_ehash_entries"
+
+/* The limits the kernel sets from the size of a namespace's table. */
+static const char *const table_limits[] = {
+	"/proc/sys/net/ipv4/tcp_max_tw_buckets",
+	"/proc/sys/net/ipv4/tcp_max_syn_backlog",
+};
+#define TABLE_LIMITS (sizeof(table_limits) / sizeof(table_limits[0]))
+#define LIMIT_TEXT_SIZE 32
+
+static int
+read_file(const char *path, char *text, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, text, size - 1);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (n <= 0) {
+		if (n == 0)
+			errno = EIO;
+		return -1;
+	}
+	text[n] = '\0';
+	return 0;
+}
+
+/* Namespaces made from the current one get a small table of their own;
+ * false when the kernel cannot (no such sysctl, or not allowed here). */
+static bool
+children_get_small_tables(void)
+{
+	return write_file(CHILD_TABLE_SYSCTL, CHILD_TABLE_ENTRIES) == 0;
+}
+
+int
+netns_enter_child(char *errbuf, size_t errbuf_size)
+{
+	char limits[TABLE_LIMITS][LIMIT_TEXT_SIZE];
+	size_t i;
+
+	for (i = 0; i < TABLE_LIMITS; i++)
+		if (read_file(table_limits[i], limits[i], sizeof(limits[i])) < 0) {
+			snprintf(errbuf, errbuf_size, "%s: %s", table_limits[i], strerror(errno));
+			return -1;
+		}
+	if (unshare(CLONE_NEWNET) < 0) {
+		snprintf(errbuf, errbuf_size, "another network namespace: %s", strerror(errno));
+		return -1;
+	}
+	/* As the parent's, whatever the size of this one's table. */
+	for (i = 0; i < TABLE_LIMITS; i++)
+		if (write_file(table_limits[i], limits[i]) < 0) {
+			snprintf(errbuf, errbuf_size, "%s: %s", table_limits[i], strerror(errno));
+			return -1;
+		}
+	(void)children_get_small_tables();
+	return loopback_up(errbuf, errbuf_size);
+}
+
 enum netns_result
 netns_enter_fresh(char *errbuf, size_t errbuf_size)
 {
@@ -108,6 +179,9 @@ netns_enter_fresh(char *errbuf, size_t errbuf_size)
 		if (r != NETNS_OK)
 			return r;
 	}
+	/* This namespace shares the host's table; a child of it need not. */
+	if (children_get_small_tables())
+		return netns_enter_child(errbuf, errbuf_size) < 0 ? NETNS_FAILED : NETNS_OK;
 	if (loopback_up(errbuf, errbuf_size) < 0)
 		return NETNS_FAILED;
 	return NETNS_OK;

@@ -19,6 +19,19 @@ enum netns_result {
 	NETNS_FAILED		/* anything else: an error */
 };
 
+/*
+ * Each namespace made here has a small TCP socket table of its own
+ * (net.ipv4.tcp_child_ehash_entries, set in its parent): a look at the
+ * case's sockets (/proc/net/tcp, a dump) walks a few buckets rather than
+ * every bucket of the host's table.  The limits the kernel derives from a
+ * table's size (tcp_max_tw_buckets, tcp_max_syn_backlog) are set back to
+ * what a namespace sharing the host's table gets: the stack behaves as
+ * before.  Where the kernel has no such sysctl, the table is the host's.
+ */
 enum netns_result netns_enter_fresh(char *errbuf, size_t errbuf_size);
+
+/* From a namespace netns_enter_fresh() made: move the calling thread into
+ * one more like it (lo up, a table of its own).  0, or -1 with errbuf. */
+int netns_enter_child(char *errbuf, size_t errbuf_size);
 
 #endif /* netns_h */

@@ -37,6 +37,7 @@
 #include "ledger.h"
 #include "monotime.h"
 #include "netns.h"
+#include "phases.h"
 #include "report.h"
 #include "role.h"
 #include "rolelink.h"
@@ -61,7 +62,7 @@ struct case_run {
 	int family;			/* AF_INET or AF_INET6 */
 	struct case_report report;	/* the runner's: status, error, what was found */
 	char note[512];			/* report.note points here */
-	int64_t started_ns;
+	struct phases phases;		/* where the wall time went */
 	int64_t deadline_ns;
 	struct topology topo;
 	struct event_plan events;
@@ -273,7 +274,18 @@ case_take_ledgers(struct case_run *run)
 	}
 }
 
-/* Once the roles are gone: complete the captures, read their statistics. */
+/* The captures are closed, by a closer process of their own unless the
+ * run is being stopped (then nothing may outlive it). */
+static void
+case_stop_captures(struct case_run *run)
+{
+	phases_enter(&run->phases, PHASE_CAPTURE_CLOSE);
+	evidence_stop_captures(run->evidence, interrupt_signal() == 0);
+	phases_enter(&run->phases, PHASE_JUDGING);
+}
+
+/* Once the roles are gone: complete the captures, read their statistics,
+ * close them. */
 static void
 case_complete_evidence(struct case_run *run)
 {
@@ -282,6 +294,7 @@ case_complete_evidence(struct case_run *run)
 
 	int rc;
 
+	phases_enter(&run->phases, PHASE_SETTLE);
 	/* Even after an error the capture is completed: it is the evidence. */
 	rc = evidence_complete(run->evidence, &run->topo, run->report.server_port, note,
 	    sizeof(note), err, sizeof(err));
@@ -291,8 +304,10 @@ case_complete_evidence(struct case_run *run)
 		run_error(run, CASE_ERROR, "%s", err);
 		return;
 	}
+	phases_enter(&run->phases, PHASE_CAPTURE_CLOSE);
 	if (evidence_finish(run->evidence, err, sizeof(err)) < 0)
 		run_error(run, CASE_ERROR, "%s", err);
+	case_stop_captures(run);
 	primary = evidence_capture(run->evidence, evidence_primary_end(run->evidence));
 	client = evidence_capture(run->evidence, ROLE_CLIENT);
 	run->report.have_capture = primary->complete;
@@ -483,7 +498,8 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	struct strbuf text, json;
 	char err[REPORT_ERROR_SIZE], warning[1024] = "";
 
-	run->report.duration_s = (double)(monotime_ns() - run->started_ns) / 1e9;
+	/* Captures still open (the case stopped early) close first. */
+	case_stop_captures(run);
 	if (dir_open && evidence_publish(run->evidence, err, sizeof(err)) < 0)
 		run_error(run, CASE_ERROR, "%s", err);
 	strbuf_init(&text);
@@ -492,6 +508,9 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	if (dir_open && !text.failed &&
 	    evidence_write_text(run->evidence, text.data, warning, sizeof(warning)) == 0)
 		run->report.text_path = evidence_text_path(run->evidence);
+	/* The case's whole wall time: nothing of it is left but the JSON. */
+	phases_stop(&run->phases);
+	run->report.duration_s = phases_total_seconds(&run->phases);
 	strbuf_init(&json);
 	report_append_json(&json, &run->report);
 	coordinator_send(out_fd, &text, warning, &json);
@@ -499,10 +518,11 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	strbuf_free(&json);
 }
 
-/* The coordinator: runs in a child of closeprobe; returns the exit status. */
+/* The coordinator: runs in a child of closeprobe (forked at started_ns);
+ * returns the exit status. */
 static int
 case_coordinate(const struct case_file *cf, const struct run_options *opt, int family,
-    int out_fd)
+    int64_t started_ns, int out_fd)
 {
 	/* With "family both" each run's evidence names its family. */
 	const char *suffix = cf->family != FAMILY_BOTH ? "" : family == AF_INET6 ? "-v6" : "-v4";
@@ -521,7 +541,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.report.status = CASE_PASS;
 	run.report.family = family == AF_INET6 ? 6 : 4;
 	run.report.family_in_name = cf->family == FAMILY_BOTH;
-	run.started_ns = monotime_ns();
+	phases_start(&run.phases, started_ns);
 	run.evidence = evidence_create(cf, opt->captures_dir, suffix);
 	if (run.evidence == NULL) {
 		run_error(&run, CASE_ERROR, "out of memory");
@@ -555,6 +575,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	dir_open = true;
 	if (case_setup(&run) < 0)
 		goto report;
+	phases_enter(&run.phases, PHASE_ROLES);
 	run.deadline_ns = monotime_ns() + (int64_t)cf->deadline_ms * 1000000;
 	case_supervise(&run);
 	case_take_ledgers(&run);
@@ -670,6 +691,7 @@ static void
 run_family(const struct case_file *cf, const struct run_options *opt, int family,
     struct runner_result *res)
 {
+	int64_t started_ns = monotime_ns();
 	int pipefd[2];
 	int wstatus;
 	size_t len, at = 0;
@@ -693,7 +715,7 @@ run_family(const struct case_file *cf, const struct run_options *opt, int family
 	if (pid == 0) {
 		interrupt_forward_to(0);
 		close(pipefd[0]);
-		_exit(case_coordinate(cf, opt, family, pipefd[1]));
+		_exit(case_coordinate(cf, opt, family, started_ns, pipefd[1]));
 	}
 	interrupt_forward_to(pid);
 	close(pipefd[1]);

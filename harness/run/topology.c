@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "topology.h"
 
 #define VETH_CLIENT "cp-c"
@@ -263,23 +264,47 @@ rate_format(uint64_t bps, char *buf, size_t size)
  * the teardown under test always get through.  Both ends' captures see a
  * dropped segment (the capture taps before the hook): it was on the wire.
  */
+#define LOSS_ALL_BP 10000	/* 100 %, in basis points */
+
 static int
 loss_apply(const struct case_file *cf, struct topology *t,
     const struct case_impairment *loss, char *errbuf, size_t errbuf_size)
 {
 	const char *dev = t->ingress_dev[loss->writer];
 	int ns = t->ingress_ns[loss->writer];
-	char chain[128], bp[16];
+	static const char *const data_segments[] = { "nft", "add", "rule", "netdev",
+		"closeprobe", "in", "meta", "l4proto", "tcp", "tcp", "flags", "&",
+		"(fin|syn|rst)", "==", "0" };
+	enum {
+		DATA_SEGMENTS = sizeof(data_segments) / sizeof(data_segments[0]),
+		DRAW = 6	/* "numgen random mod M < BP" */
+	};
+	/* the match, the draw, "drop", NULL */
+	const char *rule[DATA_SEGMENTS + DRAW + 2];
+	char chain[128], bp[16], modulus[16];
+	size_t n = DATA_SEGMENTS;
 
+	memcpy(rule, data_segments, sizeof(data_segments));
 	snprintf(bp, sizeof(bp), "%u", loss->loss_bp);
+	snprintf(modulus, sizeof(modulus), "%u", LOSS_ALL_BP);
+	/* numgen draws below its modulus: "< 10000" is out of its range (nft
+	 * refuses it), and 100 % is every data segment: a plain drop. */
+	if (loss->loss_bp < LOSS_ALL_BP) {
+		rule[n++] = "numgen";
+		rule[n++] = "random";
+		rule[n++] = "mod";
+		rule[n++] = modulus;
+		rule[n++] = "<";
+		rule[n++] = bp;
+	}
+	rule[n++] = "drop";
+	rule[n] = NULL;
 	snprintf(chain, sizeof(chain),
 	    "{ type filter hook ingress device %s priority 0 ; policy accept ; }", dev);
 	if (RUN(ns, errbuf, errbuf_size, "nft", "add", "table", "netdev", "closeprobe") < 0 ||
 	    RUN(ns, errbuf, errbuf_size, "nft", "add", "chain", "netdev", "closeprobe", "in",
 	    chain) < 0 ||
-	    RUN(ns, errbuf, errbuf_size, "nft", "add", "rule", "netdev", "closeprobe", "in",
-	    "meta", "l4proto", "tcp", "tcp", "flags", "&", "(fin|syn|rst)", "==", "0",
-	    "numgen", "random", "mod", "10000", "<", bp, "drop") < 0) {
+	    run_in_ns(ns, rule, NULL, 0, errbuf, errbuf_size) < 0) {
 		if (strstr(errbuf, "command not found") != NULL)
 			snprintf(errbuf, errbuf_size, "%s:%u: loss needs nft(8) (install nftables)",
 			    cf->path, loss->line);
@@ -373,19 +398,15 @@ set_address(struct sockaddr_storage *ss, int family, const char *text)
 static int
 namespace_new(int home, int *fd, char *errbuf, size_t errbuf_size)
 {
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(errbuf, errbuf_size, "another network namespace: %s", strerror(errno));
+	if (netns_enter_child(errbuf, errbuf_size) < 0)
 		return -1;
-	}
 	/* Not close-on-exec: ip(8) names it as /proc/self/fd/N. */
 	*fd = open("/proc/self/ns/net", O_RDONLY);
 	if (*fd < 0) {
 		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
 		return -1;
 	}
-	if (enter_ns(home, errbuf, errbuf_size) < 0)
-		return -1;
-	return RUN(*fd, errbuf, errbuf_size, "ip", "link", "set", "lo", "up");
+	return enter_ns(home, errbuf, errbuf_size);
 }
 
 /* One end of a veth pair: its address ("198.18.0.1/24"), offloads, up. */

@@ -72,6 +72,123 @@ START_TEST(large_offsets)
 }
 END_TEST
 
+/*
+ * Word-at-a-time fill and check against the definition, a byte at a time:
+ * random stream offsets (aligned or not), lengths (below a block, around
+ * it, many blocks) and buffer addresses (aligned or not), from a fixed
+ * seed so that a failure repeats.
+ */
+enum { RANDOM_ROUNDS = 4000, RANDOM_LEN_MAX = 3000, GUARD = 16 };
+
+static uint64_t
+next_random(uint64_t *state)
+{
+	/* xorshift64*: deterministic, good enough to pick cases. */
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A random case: an offset below 2^62 (stream offsets never wrap), a
+ * length, mostly short, and a misalignment of the buffer. */
+static void
+random_case(uint64_t *state, uint64_t *offset, size_t *len, size_t *misalign)
+{
+	uint64_t r = next_random(state);
+
+	*offset = next_random(state) >> 2;
+	if (r % 4 == 0)
+		*offset %= 64;		/* near the start of the stream */
+	*len = (size_t)(next_random(state) % (r % 3 == 0 ? RANDOM_LEN_MAX : 40));
+	*misalign = (size_t)(next_random(state) % 8);
+}
+
+START_TEST(fill_matches_definition)
+{
+	static uint8_t area[RANDOM_LEN_MAX + 8 + 2 * GUARD];
+	uint64_t state = 0x5eed1234abcdULL;
+	int round;
+
+	for (round = 0; round < RANDOM_ROUNDS; round++) {
+		uint64_t offset;
+		size_t len, misalign, i;
+		uint8_t *buf;
+
+		random_case(&state, &offset, &len, &misalign);
+		memset(area, 0xa5, sizeof(area));
+		buf = area + GUARD + misalign;
+		pattern_fill(buf, len, offset);
+		/* (Plain loops: an assertion per byte would be slow.) */
+		for (i = 0; i < len && buf[i] == pattern_byte(offset + i); i++)
+			;
+		ck_assert_msg(i == len, "round %d: offset %llu len %zu: byte %zu differs",
+		    round, (unsigned long long)offset, len, i);
+		/* Not a byte written outside the buffer. */
+		for (i = 0; i < sizeof(area) && (area[i] == 0xa5 ||
+		    (i >= GUARD + misalign && i < GUARD + misalign + len)); i++)
+			;
+		ck_assert_msg(i == sizeof(area), "round %d: wrote outside, at %zd", round,
+		    (ssize_t)i - (ssize_t)(GUARD + misalign));
+	}
+}
+END_TEST
+
+/* The definition of the check: the first byte that is not the pattern's. */
+static size_t
+check_by_byte(const uint8_t *buf, size_t len, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != pattern_byte(offset + i))
+			break;
+	return i;
+}
+
+START_TEST(check_matches_definition)
+{
+	static uint8_t area[RANDOM_LEN_MAX + 8];
+	uint64_t state = 0xc0ffee5eedULL;
+	int round;
+
+	for (round = 0; round < RANDOM_ROUNDS; round++) {
+		uint64_t offset, r = next_random(&state);
+		size_t len, misalign, i, want;
+		uint8_t *buf;
+
+		random_case(&state, &offset, &len, &misalign);
+		buf = area + misalign;
+		for (i = 0; i < len; i++)
+			buf[i] = pattern_byte(offset + i);
+		/* None, one or two bytes wrong, by any bit pattern. */
+		if (len > 0 && r % 3 != 0)
+			buf[next_random(&state) % len] ^= (uint8_t)(1 + r % 255);
+		if (len > 0 && r % 3 == 2)
+			buf[next_random(&state) % len] ^= (uint8_t)(1 + (r >> 8) % 255);
+		want = check_by_byte(buf, len, offset);
+		ck_assert_msg(pattern_check(buf, len, offset) == want,
+		    "round %d: offset %llu len %zu: check says %zu, the definition %zu", round,
+		    (unsigned long long)offset, len, pattern_check(buf, len, offset), want);
+	}
+}
+END_TEST
+
+START_TEST(check_finds_every_position)
+{
+	uint8_t buf[64 + 7];
+	size_t start, bad;
+
+	/* Each byte of a block, and each block of a buffer, at every alignment. */
+	for (start = 0; start < 8; start++)
+		for (bad = 0; bad < 64; bad++) {
+			pattern_fill(buf + start, 64, 1000 + start);
+			buf[start + bad] ^= 0x80;
+			ck_assert_uint_eq(pattern_check(buf + start, 64, 1000 + start), bad);
+		}
+}
+END_TEST
+
 /* A role_io that keeps everything in the test's memory. */
 struct test_io {
 	struct ledger ledgers[ROLE_COUNT];
@@ -217,6 +334,9 @@ pattern_suite(void)
 	tcase_add_test(tc, check_finds_first_bad_byte);
 	tcase_add_test(tc, shifted_stream_does_not_match);
 	tcase_add_test(tc, large_offsets);
+	tcase_add_test(tc, fill_matches_definition);
+	tcase_add_test(tc, check_matches_definition);
+	tcase_add_test(tc, check_finds_every_position);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("role");
 	tcase_add_test(tc, role_reads_the_pattern);
