@@ -610,8 +610,19 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 		json_string(out, r->error);
 	else
 		strbuf_adds(out, "null");
-	strbuf_addf(out, ",\"family\":%d,\"duration_s\":%.6f,\"server_port\":%u,"
-	    "\"client_port\":%u", r->family, r->duration_s, r->server_port, r->client_port);
+	strbuf_addf(out, ",\"family\":%d,\"duration_s\":%.6f", r->family, r->duration_s);
+	if (r->phases != NULL) {
+		int ph;
+
+		/* The parts add up to duration_s: a slow case explains itself. */
+		strbuf_adds(out, ",\"phases\":{");
+		for (ph = 0; ph < PHASE_COUNT; ph++)
+			strbuf_addf(out, "%s\"%s_s\":%.6f", ph > 0 ? "," : "",
+			    phases_name((enum phase)ph), phases_seconds(r->phases, (enum phase)ph));
+		strbuf_adds(out, "}");
+	}
+	strbuf_addf(out, ",\"server_port\":%u,\"client_port\":%u", r->server_port,
+	    r->client_port);
 	strbuf_adds(out, ",\"evidence\":");
 	if (r->pcap_path != NULL && r->have_capture) {
 		strbuf_adds(out, "{\"pcap\":");

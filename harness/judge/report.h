@@ -13,6 +13,7 @@
 #include "conntrack.h"
 #include "kcounters.h"
 #include "ledger.h"
+#include "phases.h"
 #include "platform.h"
 #include "strbuf.h"
 #include "verdict.h"
@@ -49,6 +50,7 @@ struct case_report {
 	double duration_s;
 	const char *note;		/* something the reader should know, or NULL */
 	const struct platform *platform;	/* what the case ran on, or NULL */
+	const struct phases *phases;	/* where duration_s went, or NULL */
 };
 
 int report_status_exit(enum case_status status);		/* enum exit_status */

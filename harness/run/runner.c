@@ -38,6 +38,7 @@
 #include "monotime.h"
 #include "netns.h"
 #include "phases.h"
+#include "platform.h"
 #include "report.h"
 #include "role.h"
 #include "rolelink.h"
@@ -63,6 +64,8 @@ struct case_run {
 	struct case_report report;	/* the runner's: status, error, what was found */
 	char note[512];			/* report.note points here */
 	struct phases phases;		/* where the wall time went */
+	struct platform platform;	/* what the case runs on */
+	bool have_platform;
 	int64_t deadline_ns;
 	struct topology topo;
 	struct event_plan events;
@@ -397,6 +400,7 @@ case_judge(struct case_run *run)
 	for (r = 0; r < ROLE_COUNT; r++)
 		in.ledgers[r] = &run->ledgers[r];
 	in.conn = run->report.conn;
+	in.release = run->have_platform ? run->platform.release : NULL;
 	in.client_conn = run->report.client_conn;
 	in.counters = &run->delta;
 	in.system = system_name(system, sizeof(system));
@@ -542,6 +546,10 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.report.family = family == AF_INET6 ? 6 : 4;
 	run.report.family_in_name = cf->family == FAMILY_BOTH;
 	phases_start(&run.phases, started_ns);
+	run.report.phases = &run.phases;
+	/* Probed in the coordinator, before any namespace: the host's view. */
+	run.have_platform = platform_probe(&run.platform, err, sizeof(err)) == 0;
+	run.report.platform = run.have_platform ? &run.platform : NULL;
 	run.evidence = evidence_create(cf, opt->captures_dir, suffix);
 	if (run.evidence == NULL) {
 		run_error(&run, CASE_ERROR, "out of memory");

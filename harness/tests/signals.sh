@@ -29,7 +29,7 @@ CASE
 
 for sig in TERM INT; do
 	rm -rf "$tmp/captures"
-	"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/hang.case" "$tmp/after.case" \
+	"$CLOSEPROBE" run -j 1 --captures "$tmp/captures" "$tmp/hang.case" "$tmp/after.case" \
 	    >"$tmp/out" 2>&1 &
 	pid=$!
 	# Wait (bounded) until the roles are blocked: the capture file exists
