@@ -164,7 +164,7 @@ print_comparison(const struct comparison *cmp, bool brief)
 
 		if (brief && r->verdict == COMPARE_SAME)
 			continue;
-		printf("%-8s %s\n", compare_verdict_name(r->verdict), r->key);
+		printf("%-8s %s\n", baseline_verdict_name(r->verdict), r->key);
 		for (j = 0; j < r->nchanges; j++)
 			printf("         %s: %s -> %s\n", r->changes[j].field, r->changes[j].before,
 			    r->changes[j].after);
@@ -220,7 +220,7 @@ print_markdown(const char *base_label, const char *const *labels,
 				printf(" - |");
 				continue;
 			}
-			printf(" %s", compare_verdict_name(r->verdict));
+			printf(" %s", baseline_verdict_name(r->verdict));
 			for (j = 0; j < r->nchanges; j++)
 				printf("%s%s", j ? ", " : ": ", r->changes[j].field);
 			printf(" |");
@@ -318,7 +318,7 @@ compare_main(int argc, char **argv)
 	for (k = 0; k < n; k++) {
 		signature_set_init(&runs[k]);
 		if (load(argv[optind + 1 + (int)k], &runs[k]) < 0 ||
-		    compare_sets(&base, &runs[k], ignore, nignore, &cmps[k]) < 0) {
+		    baseline_compare(&base, &runs[k], ignore, nignore, &cmps[k]) < 0) {
 			status = EXIT_ERROR;
 			break;
 		}
@@ -343,7 +343,7 @@ compare_main(int argc, char **argv)
 		status = EXIT_ERROR;
 done:
 	for (k = 0; k < n; k++) {
-		comparison_free(&cmps[k]);
+		baseline_comparison_free(&cmps[k]);
 		signature_set_free(&runs[k]);
 	}
 	signature_set_free(&base);

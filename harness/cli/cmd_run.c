@@ -522,7 +522,7 @@ run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
 		for (c = started; c < list->count; c++)
 			tally_not_run(&s.tally, list->items[c]->name);
 		fprintf(text, "closeprobe: stopped by %s; %zu of %zu cases not run\n",
-		    signal_to_name(interrupt_signal()), list->count - started, list->count);
+		    case_signal_to_name(interrupt_signal()), list->count - started, list->count);
 	}
 	if (tally_worth_saying(&s.tally))
 		tally_write_text(&s.tally, text);

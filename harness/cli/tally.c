@@ -170,7 +170,7 @@ tally_write_json(const struct tally *t, FILE *out)
 	write_json_names(out, "not_run_cases", t->not_run);
 	fputs(",\"stopped_by\":", out);
 	if (t->stopped_by != 0)
-		jsonout_string(out, signal_to_name(t->stopped_by));
+		jsonout_string(out, case_signal_to_name(t->stopped_by));
 	else
 		fputs("null", out);
 	fprintf(out, ",\"exit_status\":%d}", tally_exit_status(t));

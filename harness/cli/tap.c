@@ -121,7 +121,7 @@ tap_end(struct tap *t, const struct tally *tally)
 		    tally->bad_files, tally->bad_files == 1 ? "" : "s");
 	else if (tally->stopped_by != 0)
 		fprintf(t->out, "Bail out! stopped by %s; %zu of %zu cases not run\n",
-		    signal_to_name(tally->stopped_by), tally->cases - tally->started,
+		    case_signal_to_name(tally->stopped_by), tally->cases - tally->started,
 		    tally->cases);
 	else if (tally->count[CASE_ERROR] > 0)
 		fprintf(t->out, "Bail out! %zu case run%s ended in a harness error\n",

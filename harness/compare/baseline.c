@@ -29,7 +29,7 @@ _Static_assert(sizeof(verdict_names) / sizeof(verdict_names[0]) == COMPARE_FLAKY
     "every verdict has a name");
 
 const char *
-compare_verdict_name(enum compare_verdict v)
+baseline_verdict_name(enum compare_verdict v)
 {
 	return v <= COMPARE_FLAKY ? verdict_names[v] : "?";
 }
@@ -387,7 +387,7 @@ compare_case(const struct signature_case *b, const struct signature_case *r,
 }
 
 int
-compare_sets(const struct signature_set *base, const struct signature_set *run,
+baseline_compare(const struct signature_set *base, const struct signature_set *run,
     const char *const *ignore, size_t nignore, struct comparison *out)
 {
 	size_t i, n = 0, total = base->ncases;
@@ -419,7 +419,7 @@ compare_sets(const struct signature_set *base, const struct signature_set *run,
 }
 
 void
-comparison_free(struct comparison *c)
+baseline_comparison_free(struct comparison *c)
 {
 	size_t i, j;
 

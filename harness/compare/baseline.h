@@ -77,10 +77,10 @@ struct comparison {
  * nignore globs (fnmatch, against the field's name, "kernel *", or
  * against "CASE/FAMILY FIELD").  0, or -1 (out of memory).
  */
-int compare_sets(const struct signature_set *base, const struct signature_set *run,
+int baseline_compare(const struct signature_set *base, const struct signature_set *run,
     const char *const *ignore, size_t nignore, struct comparison *out);
-void comparison_free(struct comparison *c);
+void baseline_comparison_free(struct comparison *c);
 
-const char *compare_verdict_name(enum compare_verdict v);	/* "changed" */
+const char *baseline_verdict_name(enum compare_verdict v);	/* "changed" */
 
 #endif /* baseline_h */

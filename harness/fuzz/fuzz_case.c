@@ -83,7 +83,7 @@ check_case(const struct case_file *cf)
 	FUZZ_CHECK(cf->deadline_ms > 0 && cf->deadline_ms <= CASE_DURATION_MAX_MS);
 	for (r = 0; r < ROLE_COUNT; r++) {
 		FUZZ_CHECK(cf->roles[r].nsteps <= CASE_ROLE_STEPS_MAX);
-		if (!role_is_child((enum role_id)r))
+		if (!case_role_is_child((enum role_id)r))
 			check_descriptors(&cf->roles[r]);
 		for (i = 0; i < cf->roles[r].nsteps; i++) {
 			FUZZ_CHECK(cf->roles[r].steps[i].timeout_ms <=

@@ -272,7 +272,7 @@ append_call(struct strbuf *out, const struct case_file *cf, enum role_id role, i
 		    s->u.shutdown == SHUTDOWN_WR ? "SHUT_WR" : "SHUT_RDWR");
 		break;
 	default:
-		strbuf_adds(out, step_kind_name(s->kind));
+		strbuf_adds(out, case_step_kind_name(s->kind));
 		break;
 	}
 	strbuf_addf(out, " (line %u)", s->line);
@@ -285,10 +285,10 @@ append_process_call(struct strbuf *out, const struct case_file *cf, enum role_id
 {
 	if (step < 0) {
 		strbuf_addf(out, "%s's end (its last step done, its descriptors closed with it)",
-		    role_name(role));
+		    case_role_name(role));
 		return;
 	}
-	strbuf_addf(out, "%s's ", role_name(role));
+	strbuf_addf(out, "%s's ", case_role_name(role));
 	append_call(out, cf, role, step);
 }
 
@@ -297,7 +297,7 @@ append_sender(struct strbuf *out, const struct case_file *cf, const struct cause
 {
 	char a[32];
 
-	strbuf_addf(out, "%s sent %s B (line %u) after ", role_name(c->sender),
+	strbuf_addf(out, "%s sent %s B (line %u) after ", case_role_name(c->sender),
 	    units_format_count(c->sent, a, sizeof(a)),
 	    cf->roles[c->sender].steps[c->send_step].line);
 }
@@ -333,11 +333,11 @@ cause_append_text(struct strbuf *out, const struct case_file *cf, const struct c
 			strbuf_adds(out, "data arrived after ");
 		append_process_call(out, cf, c->process, c->step);
 		strbuf_addf(out, "; the socket, shut for reading though %s still held it, "
-		    "refused %s with a bare RST%s.", role_name(c->process),
+		    "refused %s with a bare RST%s.", case_role_name(c->process),
 		    c->sender_known ? "them" : "it", counted);
 		break;
 	case CAUSE_DATA_AFTER_CLOSE:
-		strbuf_addf(out, "data reached %s's socket after ", role_name(c->end));
+		strbuf_addf(out, "data reached %s's socket after ", case_role_name(c->end));
 		append_process_call(out, cf, c->process, c->step);
 		strbuf_addf(out, " released it; it answered with a bare RST%s.", counted);
 		break;
@@ -345,8 +345,8 @@ cause_append_text(struct strbuf *out, const struct case_file *cf, const struct c
 	if (c->hidden) {
 		strbuf_addf(out, "%s%s's so_error step (line %u) read %s first and cleared it, "
 		    "so its read loop (line %u) ended with EOF.", c->kind != CAUSE_NONE ? " " : "",
-		    role_name(c->hider), cf->roles[c->hider].steps[c->so_error_step].line,
-		    errno_to_name(c->so_error), cf->roles[c->hider].steps[c->read_step].line);
+		    case_role_name(c->hider), cf->roles[c->hider].steps[c->so_error_step].line,
+		    case_errno_to_name(c->so_error), cf->roles[c->hider].steps[c->read_step].line);
 	}
 	return c->kind != CAUSE_NONE || c->hidden;
 }

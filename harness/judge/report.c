@@ -91,17 +91,17 @@ write_loss(const struct direction_verdict *d, struct strbuf *out)
 		strbuf_addf(out, " Lost %s B, none of it put on the wire", count(d->lost, a));
 	else if (d->lost_unsent == 0)
 		strbuf_addf(out, " Lost %s B, all on the wire but never read by %s",
-		    count(d->lost, a), role_name(d->reader));
+		    count(d->lost, a), case_role_name(d->reader));
 	else
 		strbuf_addf(out, " Lost %s B: %s B never put on the wire, %s B on the wire "
 		    "but never read", count(d->lost, a), count(d->lost_unsent, b),
 		    count(d->lost_on_wire, c));
 	if (d->unsent_at_close_known && d->lost_unsent > 0)
 		strbuf_addf(out, " (%s's unsent queue at close: %s B)",
-		    role_name(d->writer), count(d->unsent_at_close, a));
+		    case_role_name(d->writer), count(d->unsent_at_close, a));
 	if (d->discarded_known && d->discarded > 0)
 		strbuf_addf(out, "; %s B of it discarded unread in %s's receive queue at close",
-		    count(d->discarded, a), role_name(d->reader));
+		    count(d->discarded, a), case_role_name(d->reader));
 	strbuf_adds(out, ".");
 }
 
@@ -113,18 +113,18 @@ write_direction(const struct direction_verdict *d, struct strbuf *out)
 	if (d->outcome == OUTCOME_NONE)
 		return;
 	ledger_format_read_result(&d->read_end, end, sizeof(end));
-	strbuf_addf(out, " %s's send() accepted %s B; %s read %s B", role_name(d->writer),
-	    count(d->written, a), role_name(d->reader), count(d->read, b));
+	strbuf_addf(out, " %s's send() accepted %s B; %s read %s B", case_role_name(d->writer),
+	    count(d->written, a), case_role_name(d->reader), count(d->read, b));
 	if (d->read_end.kind != READ_RESULT_NONE)
 		strbuf_addf(out, ", then %s", end);
-	strbuf_addf(out, " (%s->%s %s).", role_name(d->writer), role_name(d->reader),
-	    outcome_name(d->outcome));
+	strbuf_addf(out, " (%s->%s %s).", case_role_name(d->writer), case_role_name(d->reader),
+	    case_outcome_name(d->outcome));
 	if (d->outcome == OUTCOME_TRUNCATED)
 		write_loss(d, out);
 	if (d->arrived_known && d->outcome != OUTCOME_NONE)
 		strbuf_addf(out, " Path: %s B left %s's end, %s B reached %s's end (%s B lost in flight).",
-		    count(d->on_wire, a), role_name(d->writer), count(d->arrived, b),
-		    role_name(d->reader), count(d->lost_in_flight, c));
+		    count(d->on_wire, a), case_role_name(d->writer), count(d->arrived, b),
+		    case_role_name(d->reader), count(d->lost_in_flight, c));
 	if (d->outcome == OUTCOME_CORRUPTED)
 		strbuf_addf(out, " The bytes from stream offset %s on do not match what was sent.",
 		    count(d->first_bad_offset, a));
@@ -173,8 +173,8 @@ write_wire(const struct case_report *r, struct strbuf *out)
 		const struct conn_half *h = &c->half[events[i].side];
 
 		strbuf_addf(out, "%s %s from %s at ", i > 0 ? "," : "",
-		    events[i].rst ? rst_kind_name(h->first_rst_kind) : "FIN",
-		    role_name(verdict_role_of_side(events[i].side)));
+		    events[i].rst ? conn_rst_kind_name(h->first_rst_kind) : "FIN",
+		    case_role_name(verdict_role_of_side(events[i].side)));
 		write_rel_time(out, c, events[i].ts_ns);
 		if (events[i].rst && h->rst_count > 1)
 			strbuf_addf(out, " (%" PRIu64 " RSTs)", h->rst_count);
@@ -260,11 +260,11 @@ write_step_records(const struct case_report *r, enum role_id role, struct strbuf
 
 		if (rec == NULL || (s->kind != STEP_SNAPSHOT && s->kind != STEP_SO_ERROR))
 			continue;
-		strbuf_addf(out, "; %s%s%s (line %u) ", step_kind_name(s->kind),
+		strbuf_addf(out, "; %s%s%s (line %u) ", case_step_kind_name(s->kind),
 		    s->u.label.name != NULL ? " " : "",
 		    s->u.label.name != NULL ? s->u.label.name : "", s->line);
 		if (s->kind == STEP_SO_ERROR && rec->so_error_read)
-			strbuf_adds(out, rec->so_error == 0 ? "0" : errno_to_name(rec->so_error));
+			strbuf_adds(out, rec->so_error == 0 ? "0" : case_errno_to_name(rec->so_error));
 		else if (s->kind == STEP_SNAPSHOT && rec->queues.valid)
 			strbuf_addf(out, "unread %s B, unsent %s B, unacked %s B",
 			    count(rec->queues.unread, a), count(rec->queues.unsent, b),
@@ -286,20 +286,20 @@ write_role_details(const struct case_report *r, enum role_id role, struct strbuf
 	ledger_format_read_result(&l->read_end, end, sizeof(end));
 	ledger_format_read_result(&l->next_read, next, sizeof(next));
 	strbuf_addf(out, "  %s: send(): %s; recv(): %s B in %s call%s, loop ended %s, next read %s",
-	    role_name(role), sends[0] ? sends : "none", count(l->bytes_read, a),
+	    case_role_name(role), sends[0] ? sends : "none", count(l->bytes_read, a),
 	    count(l->recv_calls, b), l->recv_calls == 1 ? "" : "s", end, next);
 	if (l->so_error_read)
-		strbuf_addf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+		strbuf_addf(out, "; SO_ERROR %s", l->so_error == 0 ? "0" : case_errno_to_name(l->so_error));
 	write_step_records(r, role, out);
 	if (l->shutdown.done)
 		strbuf_addf(out, "; shutdown() = %d%s%s in %.3f ms", l->shutdown.rc,
 		    l->shutdown.rc < 0 ? " " : "",
-		    l->shutdown.rc < 0 ? errno_to_name(l->shutdown.error) : "",
+		    l->shutdown.rc < 0 ? case_errno_to_name(l->shutdown.error) : "",
 		    (double)l->shutdown.duration_ns / 1e6);
 	if (l->close.done) {
 		strbuf_addf(out, "; close() = %d%s%s in %.3f ms", l->close.rc,
 		    l->close.rc < 0 ? " " : "",
-		    l->close.rc < 0 ? errno_to_name(l->close.error) : "",
+		    l->close.rc < 0 ? case_errno_to_name(l->close.error) : "",
 		    (double)l->close.duration_ns / 1e6);
 		if (l->close.before.valid)
 			strbuf_addf(out, " (before it: unread %s B, unsent %s B, unacked %s B)",
@@ -313,7 +313,7 @@ write_role_details(const struct case_report *r, enum role_id role, struct strbuf
 		strbuf_addf(out, "; poll() %s", revents);
 	}
 	if (l->exit_signal != 0)
-		strbuf_addf(out, "; killed by %s", signal_to_name(l->exit_signal));
+		strbuf_addf(out, "; killed by %s", case_signal_to_name(l->exit_signal));
 	strbuf_adds(out, "\n");
 }
 
@@ -407,7 +407,7 @@ json_teardown_call(struct strbuf *out, const char *key, const struct teardown_ca
 	}
 	strbuf_addf(out, "{\"rc\":%d,\"errno\":", t->rc);
 	if (t->rc < 0)
-		json_string(out, errno_to_name(t->error));
+		json_string(out, case_errno_to_name(t->error));
 	else
 		strbuf_adds(out, "null");
 	strbuf_addf(out, ",\"duration_ms\":%.3f", (double)t->duration_ns / 1e6);
@@ -443,7 +443,7 @@ json_step_records(struct strbuf *out, const struct case_role *cr, const struct l
 		if (kind == STEP_SO_ERROR) {
 			strbuf_adds(out, ",\"so_error\":");
 			if (rec->so_error_read)
-				json_string(out, rec->so_error == 0 ? "0" : errno_to_name(rec->so_error));
+				json_string(out, rec->so_error == 0 ? "0" : case_errno_to_name(rec->so_error));
 			else
 				strbuf_adds(out, "null");
 		} else if (rec->queues.valid)
@@ -466,7 +466,7 @@ json_ledger(struct strbuf *out, const struct case_role *cr, const struct ledger 
 	    l->bytes_sent, l->send_calls);
 	for (i = 0; i < l->nsends; i++) {
 		strbuf_addf(out, "%s{\"result\":", i > 0 ? "," : "");
-		json_string(out, l->sends[i].error == 0 ? "ok" : errno_to_name(l->sends[i].error));
+		json_string(out, l->sends[i].error == 0 ? "ok" : case_errno_to_name(l->sends[i].error));
 		strbuf_addf(out, ",\"calls\":%" PRIu64 ",\"bytes\":%" PRIu64 "}", l->sends[i].calls,
 		    l->sends[i].bytes);
 	}
@@ -478,7 +478,7 @@ json_ledger(struct strbuf *out, const struct case_role *cr, const struct ledger 
 	if (!l->so_error_read)
 		strbuf_adds(out, "null");
 	else
-		json_string(out, l->so_error == 0 ? "0" : errno_to_name(l->so_error));
+		json_string(out, l->so_error == 0 ? "0" : case_errno_to_name(l->so_error));
 	json_step_records(out, cr, l, STEP_SO_ERROR, "so_error_steps");
 	json_step_records(out, cr, l, STEP_SNAPSHOT, "snapshots");
 	json_teardown_call(out, "shutdown", &l->shutdown);
@@ -490,7 +490,7 @@ json_ledger(struct strbuf *out, const struct case_role *cr, const struct ledger 
 		strbuf_adds(out, "null");
 	strbuf_adds(out, ",\"killed_by\":");
 	if (l->exit_signal != 0)
-		json_string(out, signal_to_name(l->exit_signal));
+		json_string(out, case_signal_to_name(l->exit_signal));
 	else
 		strbuf_adds(out, "null");
 	strbuf_addc(out, '}');
@@ -516,7 +516,7 @@ report_append_wire_json(struct strbuf *out, const struct conn *c)
 
 		strbuf_addf(out, ",\"%s\":{\"packets\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
 		    ",\"acked_bytes\":%" PRIu64 ",\"fin\":",
-		    role_name(verdict_role_of_side((enum conn_side)side)), h->packets,
+		    case_role_name(verdict_role_of_side((enum conn_side)side)), h->packets,
 		    h->payload_bytes, h->acked_bytes);
 		if (h->fin_seen)
 			strbuf_addf(out, "{\"at_s\":%.6f,\"packet\":%" PRIu64 "}",
@@ -546,8 +546,8 @@ json_directions(struct strbuf *out, const struct verdict *v)
 		const struct direction_verdict *d = &v->directions[i];
 
 		strbuf_addf(out, "%s\"%s->%s\":{\"outcome\":", i > 0 ? "," : "",
-		    role_name(d->writer), role_name(d->reader));
-		json_string(out, outcome_name(d->outcome));
+		    case_role_name(d->writer), case_role_name(d->reader));
+		json_string(out, case_outcome_name(d->outcome));
 		strbuf_addf(out, ",\"written\":%" PRIu64 ",\"read\":%" PRIu64 ",\"on_wire\":%" PRIu64
 		    ",\"lost\":%" PRIu64 ",\"lost_unsent\":%" PRIu64 ",\"lost_on_wire\":%" PRIu64
 		    ",\"unsent_at_close\":", d->written, d->read, d->on_wire, d->lost,
@@ -663,7 +663,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 			if (!r->cf->roles[i].present || r->ledgers[i] == NULL)
 				continue;
 			strbuf_adds(out, first ? "" : ",");
-			json_string(out, role_name((enum role_id)i));
+			json_string(out, case_role_name((enum role_id)i));
 			strbuf_addc(out, ':');
 			json_ledger(out, &r->cf->roles[i], r->ledgers[i]);
 			first = false;
@@ -703,7 +703,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 		strbuf_adds(out, ",\"release\":");
 		if (r->cf->expects[i].has_release)
 			strbuf_addf(out, "\"%s %u.%u.%u\"",
-			    compare_op_name(r->cf->expects[i].release_op),
+			    case_compare_op_name(r->cf->expects[i].release_op),
 			    r->cf->expects[i].release[0], r->cf->expects[i].release[1],
 			    r->cf->expects[i].release[2]);
 		else

@@ -86,7 +86,7 @@ end_write_shut(const struct verdict_input *in, enum role_id end)
 	int r;
 
 	for (r = 0; r < ROLE_COUNT; r++)
-		if (in->ledgers[r] != NULL && role_end((enum role_id)r) == end &&
+		if (in->ledgers[r] != NULL && case_role_end((enum role_id)r) == end &&
 		    in->ledgers[r]->write_shut)
 			return true;
 	return false;
@@ -103,7 +103,7 @@ end_totals(const struct verdict_input *in, enum role_id end, uint64_t *sent,
 	for (r = 0; r < ROLE_COUNT; r++) {
 		const struct ledger *l = in->ledgers[r];
 
-		if (l == NULL || role_end((enum role_id)r) != end)
+		if (l == NULL || case_role_end((enum role_id)r) != end)
 			continue;
 		*sent += l->bytes_sent;
 		*read += l->bytes_read;
@@ -276,8 +276,8 @@ judge_teardown(const struct judgement *j, struct expect_result *res)
 	else
 		who = j->v->first_fin_role;
 	snprintf(res->observed, sizeof(res->observed), "teardown %s%s%s",
-	    teardown_expect_name(seen), who >= 0 ? " from " : "",
-	    who >= 0 ? role_name((enum role_id)who) : "");
+	    case_teardown_expect_name(seen), who >= 0 ? " from " : "",
+	    who >= 0 ? case_role_name((enum role_id)who) : "");
 }
 
 static void
@@ -298,8 +298,8 @@ judge_rst(const struct judgement *j, struct expect_result *res)
 			int side = conn->first_rst_side;
 
 			snprintf(res->observed, sizeof(res->observed), "%s from %s",
-			    rst_kind_name(conn->half[side].first_rst_kind),
-			    role_name(verdict_role_of_side((enum conn_side)side)));
+			    conn_rst_kind_name(conn->half[side].first_rst_kind),
+			    case_role_name(verdict_role_of_side((enum conn_side)side)));
 		}
 		return;
 	}
@@ -307,18 +307,18 @@ judge_rst(const struct judgement *j, struct expect_result *res)
 	if (h == NULL || h->rst_count == 0) {
 		/* "count = 0" (or "< 1") is the one that holds without an RST. */
 		res->held = e->u.rst.counted && e->u.rst.kind == RST_EXPECT_ANY &&
-		    compare_u64(0, e->u.rst.op, e->u.rst.count);
+		    case_compare_u64(0, e->u.rst.op, e->u.rst.count);
 		snprintf(res->observed, sizeof(res->observed), "no RST from %s",
-		    role_name(e->role));
+		    case_role_name(e->role));
 		return;
 	}
 	res->held = e->u.rst.kind == RST_EXPECT_ANY ||
 	    (e->u.rst.kind == RST_EXPECT_ACK && h->first_rst_kind == RST_KIND_WITH_ACK) ||
 	    (e->u.rst.kind == RST_EXPECT_BARE && h->first_rst_kind == RST_KIND_BARE);
 	if (e->u.rst.counted)
-		res->held = res->held && compare_u64(h->rst_count, e->u.rst.op, e->u.rst.count);
-	snprintf(res->observed, sizeof(res->observed), "%s from %s", rst_kind_name(h->first_rst_kind),
-	    role_name(e->role));
+		res->held = res->held && case_compare_u64(h->rst_count, e->u.rst.op, e->u.rst.count);
+	snprintf(res->observed, sizeof(res->observed), "%s from %s", conn_rst_kind_name(h->first_rst_kind),
+	    case_role_name(e->role));
 	if (e->u.rst.counted)
 		snprintf(res->observed + strlen(res->observed),
 		    sizeof(res->observed) - strlen(res->observed), ", %" PRIu64 " RST%s in all",
@@ -337,7 +337,7 @@ judge_recv_end(const struct judgement *j, struct expect_result *res)
 	    (!e->u.recv_end.has_then ||
 	    read_result_matches(&j->l->next_read, e->u.recv_end.then));
 	snprintf(res->observed, sizeof(res->observed), "%s.recv ends %s then %s",
-	    role_name(e->role), first, then);
+	    case_role_name(e->role), first, then);
 }
 
 /* The record of the step of kind named e->name in e's role, and its step. */
@@ -368,18 +368,18 @@ judge_so_error(const struct judgement *j, struct expect_result *res)
 	int value = l->so_error;
 	char which[96];
 
-	snprintf(which, sizeof(which), "%s.so_error", role_name(j->e->role));
+	snprintf(which, sizeof(which), "%s.so_error", case_role_name(j->e->role));
 	if (j->e->name != NULL) {
 		rec = named_record(j, STEP_SO_ERROR, &step);
 		read = rec != NULL && rec->so_error_read;
 		value = read ? rec->so_error : 0;
-		snprintf(which, sizeof(which), "%s.so_error %s (line %u)", role_name(j->e->role),
+		snprintf(which, sizeof(which), "%s.so_error %s (line %u)", case_role_name(j->e->role),
 		    j->e->name, step != NULL ? step->line : 0);
 	}
 	res->held = read && value == j->e->u.so_error;
 	if (read)
 		snprintf(res->observed, sizeof(res->observed), "%s %s", which,
-		    value == 0 ? "0" : errno_to_name(value));
+		    value == 0 ? "0" : case_errno_to_name(value));
 	else
 		snprintf(res->observed, sizeof(res->observed), "%s: SO_ERROR never read", which);
 }
@@ -391,7 +391,7 @@ judge_outcome(const struct judgement *j, struct expect_result *res)
 
 	res->held = d->outcome == j->e->u.outcome;
 	snprintf(res->observed, sizeof(res->observed), "%s->%s %s",
-	    role_name(d->writer), role_name(d->reader), outcome_name(d->outcome));
+	    case_role_name(d->writer), case_role_name(d->reader), case_outcome_name(d->outcome));
 }
 
 static void
@@ -407,12 +407,12 @@ judge_lost(const struct judgement *j, struct expect_result *res)
 			res->held = false;
 			snprintf(res->observed, sizeof(res->observed),
 			    "lost %s B; %s never closed, so its unsent bytes at close are unknown",
-			    units_format_count(d->lost, lost, sizeof(lost)), role_name(d->writer));
+			    units_format_count(d->lost, lost, sizeof(lost)), case_role_name(d->writer));
 			return;
 		}
 		target = d->unsent_at_close;
 	}
-	res->held = compare_u64(d->lost, e->u.lost.op, target);
+	res->held = case_compare_u64(d->lost, e->u.lost.op, target);
 	if (e->u.lost.unsent)
 		snprintf(res->observed, sizeof(res->observed), "lost %s B; unsent at close %s B",
 		    units_format_count(d->lost, lost, sizeof(lost)),
@@ -428,7 +428,7 @@ judge_kernel(const struct judgement *j, struct expect_result *res)
 	const struct case_expect *e = j->e;
 	int64_t delta = kcounters_get(j->in->counters, e->u.kernel.counter, NULL);
 
-	res->held = compare_i64(delta, e->u.kernel.op, e->u.kernel.value);
+	res->held = case_compare_i64(delta, e->u.kernel.op, e->u.kernel.value);
 	snprintf(res->observed, sizeof(res->observed), "kernel %s %+lld",
 	    e->u.kernel.counter, (long long)delta);
 }
@@ -447,7 +447,7 @@ judge_send_errors(const struct judgement *j, struct expect_result *res)
 
 	res->held = !l->sends_overflow;
 	used = (size_t)snprintf(res->observed, sizeof(res->observed), "%s.send errors",
-	    role_name(e->role));
+	    case_role_name(e->role));
 	for (i = 0; i < l->nsends; i++) {
 		if (l->sends[i].error == 0)
 			continue;
@@ -459,7 +459,7 @@ judge_send_errors(const struct judgement *j, struct expect_result *res)
 			if (used < sizeof(res->observed))
 				used += (size_t)snprintf(res->observed + used,
 				    sizeof(res->observed) - used, " %s",
-				    errno_to_name(l->sends[i].error));
+				    case_errno_to_name(l->sends[i].error));
 		}
 	}
 	if (n != e->u.send_errors.n)
@@ -483,15 +483,15 @@ judge_duration(const struct judgement *j, struct expect_result *res)
 	if (!call->done) {
 		res->held = false;
 		snprintf(res->observed, sizeof(res->observed), "%s never called %s()",
-		    role_name(e->role), what);
+		    case_role_name(e->role), what);
 		return;
 	}
 	/* Compare in nanoseconds so "took < 2s" means what it says. */
-	res->held = compare_u64(call->duration_ns, e->u.duration.op,
+	res->held = case_compare_u64(call->duration_ns, e->u.duration.op,
 	    e->u.duration.ms * 1000000);
 	snprintf(res->observed, sizeof(res->observed), "%s.%s took %.3f ms (returned %d%s%s)",
-	    role_name(e->role), what, (double)call->duration_ns / 1e6, call->rc,
-	    call->rc < 0 ? " " : "", call->rc < 0 ? errno_to_name(call->error) : "");
+	    case_role_name(e->role), what, (double)call->duration_ns / 1e6, call->rc,
+	    call->rc < 0 ? " " : "", call->rc < 0 ? case_errno_to_name(call->error) : "");
 }
 
 static void
@@ -502,13 +502,13 @@ judge_killed(const struct judgement *j, struct expect_result *res)
 	res->held = l->exited && l->exit_signal == j->e->u.signal;
 	if (!l->exited)
 		snprintf(res->observed, sizeof(res->observed), "%s never ran or never ended",
-		    role_name(j->e->role));
+		    case_role_name(j->e->role));
 	else if (l->exit_signal != 0)
 		snprintf(res->observed, sizeof(res->observed), "%s killed by %s",
-		    role_name(j->e->role), signal_to_name(l->exit_signal));
+		    case_role_name(j->e->role), case_signal_to_name(l->exit_signal));
 	else
 		snprintf(res->observed, sizeof(res->observed), "%s exited with status %d",
-		    role_name(j->e->role), l->exit_code);
+		    case_role_name(j->e->role), l->exit_code);
 }
 
 static void
@@ -530,13 +530,13 @@ judge_discarded(const struct judgement *j, struct expect_result *res)
 	char count[32];
 
 	res->held = d->discarded_known &&
-	    compare_u64(d->discarded, j->e->u.discarded.op, j->e->u.discarded.value);
+	    case_compare_u64(d->discarded, j->e->u.discarded.op, j->e->u.discarded.value);
 	if (d->discarded_known)
 		snprintf(res->observed, sizeof(res->observed), "%s B discarded unread by %s",
-		    units_format_count(d->discarded, count, sizeof(count)), role_name(d->reader));
+		    units_format_count(d->discarded, count, sizeof(count)), case_role_name(d->reader));
 	else
 		snprintf(res->observed, sizeof(res->observed), "%s never closed",
-		    role_name(d->reader));
+		    case_role_name(d->reader));
 }
 
 /* A queue as the last snapshot step (or the one named) recorded it. */
@@ -554,11 +554,11 @@ judge_snapshot(const struct judgement *j, struct expect_result *res)
 	char which[96], v[32], a[32], b[32], c[32];
 	uint64_t value;
 
-	snprintf(which, sizeof(which), "%s.snapshot", role_name(e->role));
+	snprintf(which, sizeof(which), "%s.snapshot", case_role_name(e->role));
 	if (e->name != NULL) {
 		rec = named_record(j, STEP_SNAPSHOT, &step);
 		q = rec != NULL ? &rec->queues : NULL;
-		snprintf(which, sizeof(which), "%s.snapshot %s (line %u)", role_name(e->role),
+		snprintf(which, sizeof(which), "%s.snapshot %s (line %u)", case_role_name(e->role),
 		    e->name, step != NULL ? step->line : 0);
 	}
 	if (q == NULL || !q->valid) {
@@ -568,7 +568,7 @@ judge_snapshot(const struct judgement *j, struct expect_result *res)
 	}
 	value = e->u.snapshot.metric == METRIC_UNREAD ? q->unread :
 	    e->u.snapshot.metric == METRIC_UNSENT ? q->unsent : q->unacked;
-	res->held = compare_u64(value, e->u.snapshot.op, e->u.snapshot.value);
+	res->held = case_compare_u64(value, e->u.snapshot.op, e->u.snapshot.value);
 	snprintf(res->observed, sizeof(res->observed), "%s %s %s B (unread %s B, unsent %s B, "
 	    "unacked %s B)", which, metrics[e->u.snapshot.metric],
 	    units_format_count(value, v, sizeof(v)), units_format_count(q->unread, a, sizeof(a)),
@@ -586,16 +586,16 @@ judge_close_returns(const struct judgement *j, struct expect_result *res)
 	if (!call->done) {
 		res->held = false;
 		snprintf(res->observed, sizeof(res->observed), "%s never called close()",
-		    role_name(j->e->role));
+		    case_role_name(j->e->role));
 		return;
 	}
 	res->held = got == j->e->u.close_returns;
 	if (call->rc < 0)
 		snprintf(res->observed, sizeof(res->observed), "%s.close returned -1 %s",
-		    role_name(j->e->role), errno_to_name(call->error));
+		    case_role_name(j->e->role), case_errno_to_name(call->error));
 	else
 		snprintf(res->observed, sizeof(res->observed), "%s.close returned %d",
-		    role_name(j->e->role), call->rc);
+		    case_role_name(j->e->role), call->rc);
 }
 
 /* An end's first FIN or RST: whether the wire has it, and its record. */
@@ -619,10 +619,10 @@ format_mark(char *buf, size_t size, const struct wire_mark *m, bool seen, uint64
 	int n;
 
 	if (!seen)
-		n = snprintf(buf, size, "no %s from %s", m->rst ? "RST" : "FIN", role_name(m->end));
+		n = snprintf(buf, size, "no %s from %s", m->rst ? "RST" : "FIN", case_role_name(m->end));
 	else
 		n = snprintf(buf, size, "%s from %s at packet %" PRIu64, m->rst ? "RST" : "FIN",
-		    role_name(m->end), index);
+		    case_role_name(m->end), index);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -657,12 +657,12 @@ judge_lost_in_flight(const struct judgement *j, struct expect_result *res)
 		    "not captured at both ends: nothing known in flight");
 		return;
 	}
-	res->held = compare_u64(d->lost_in_flight, j->e->u.in_flight.op, j->e->u.in_flight.value);
+	res->held = case_compare_u64(d->lost_in_flight, j->e->u.in_flight.op, j->e->u.in_flight.value);
 	snprintf(res->observed, sizeof(res->observed), "%s->%s lost %s B in flight (%s B left "
-	    "%s's end, %s B reached %s's)", role_name(d->writer), role_name(d->reader),
+	    "%s's end, %s B reached %s's)", case_role_name(d->writer), case_role_name(d->reader),
 	    units_format_count(d->lost_in_flight, a, sizeof(a)),
-	    units_format_count(d->on_wire, b, sizeof(b)), role_name(d->writer),
-	    units_format_count(d->arrived, c, sizeof(c)), role_name(d->reader));
+	    units_format_count(d->on_wire, b, sizeof(b)), case_role_name(d->writer),
+	    units_format_count(d->arrived, c, sizeof(c)), case_role_name(d->reader));
 }
 
 /* The judge of each kind of expectation (a new kind needs a row here). */
@@ -757,7 +757,7 @@ verdict_compute(const struct verdict_input *in, struct verdict *v)
 				snprintf(v->results[i].observed, sizeof(v->results[i].observed),
 				    "not judged on %s %s (for %s %s %u.%u.%u)", in->system,
 				    release != NULL ? release : "of an unknown release", e->system,
-				    compare_op_name(e->release_op), e->release[0], e->release[1],
+				    case_compare_op_name(e->release_op), e->release[0], e->release[1],
 				    e->release[2]);
 				continue;
 			}

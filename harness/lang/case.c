@@ -113,7 +113,7 @@ start_section(struct parser *p, enum section section, const struct line *ln,
 	if (r->present) {
 		diag_fail(p, ln->number, label->col,
 		    "role '%s' is defined twice (first at line %u)",
-		    role_name(role), r->line);
+		    case_role_name(role), r->line);
 		return -1;
 	}
 	r->present = true;

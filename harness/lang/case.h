@@ -420,15 +420,15 @@ struct case_file *case_parse_string(const char *path, const char *text,
 
 void case_free(struct case_file *cf);
 
-const char *step_kind_name(enum step_kind kind);	/* "send" */
-const char *outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
-const char *teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
+const char *case_step_kind_name(enum step_kind kind);	/* "send" */
+const char *case_outcome_name(enum direction_outcome o);	/* "delivered-but-reset" */
+const char *case_teardown_expect_name(enum teardown_expect_class c); /* "fin-then-rst" */
 
 /*
  * The event a step raises when it completes ("connected", "sent", ...),
  * or NULL.  Every role also raises "done" after its last step.
  */
-const char *step_event_name(const struct case_step *step);
+const char *case_step_event_name(const struct case_step *step);
 
 /*
  * Every event a step raises, in the order it raises them (lingering-close:
@@ -436,7 +436,7 @@ const char *step_event_name(const struct case_step *step);
  * STEP_EVENTS_MAX).
  */
 #define STEP_EVENTS_MAX 2
-size_t step_event_names(const struct case_step *step,
+size_t case_step_event_names(const struct case_step *step,
     const char *names[STEP_EVENTS_MAX]);
 
 /*

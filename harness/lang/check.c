@@ -89,21 +89,21 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
 	const char *name, *opener;
 	unsigned flags;
 
-	name = step_kind_name(step->kind);
-	opener = step_kind_name(role_end(role) == ROLE_CLIENT ? STEP_CONNECT :
+	name = case_step_kind_name(step->kind);
+	opener = case_step_kind_name(case_role_end(role) == ROLE_CLIENT ? STEP_CONNECT :
 	    STEP_ACCEPT);
 	flags = parse_step_flags(step);
 	if (st->gone_line != 0 && (flags & (STEP_OPENS |
 	    STEP_NEEDS_CONNECTION | STEP_NEEDS_SOCKET)) != 0) {
 		diag_fail(p, step->line, step->col, "'%s' after '%s' (line %u)",
-		    name, step_kind_name(st->gone_kind), st->gone_line);
+		    name, case_step_kind_name(st->gone_kind), st->gone_line);
 		return -1;
 	}
 	if ((flags & STEP_OPENS) != 0) {
 		if (st->open_line != 0) {
 			diag_fail(p, step->line, step->col,
 			    "'%s' appears twice in %s (first at line %u)",
-			    name, role_name(role), st->open_line);
+			    name, case_role_name(role), st->open_line);
 			return -1;
 		}
 		st->open_line = step->line;
@@ -119,7 +119,7 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
 		if (st->fork_line != 0) {
 			diag_fail(p, step->line, step->col,
 			    "'%s' appears twice in %s (first at line %u)",
-			    name, role_name(role), st->fork_line);
+			    name, case_role_name(role), st->fork_line);
 			return -1;
 		}
 		st->fork_line = step->line;
@@ -130,7 +130,7 @@ track_socket(struct parser *p, enum role_id role, struct socket_track *st,
 		if (st->fds >= CASE_DESCRIPTORS_MAX) {
 			diag_fail(p, step->line, step->col,
 			    "'%s' makes more than %d descriptors in %s", name,
-			    CASE_DESCRIPTORS_MAX, role_name(role));
+			    CASE_DESCRIPTORS_MAX, case_role_name(role));
 			return -1;
 		}
 		st->fds++;
@@ -153,15 +153,15 @@ check_step_order(struct parser *p, enum role_id role,
 {
 	if (p->end_line[role] != 0) {
 		diag_fail(p, step->line, step->col, "'%s' after '%s' (line %u)",
-		    step_kind_name(step->kind),
-		    step_kind_name(p->end_kind[role]), p->end_line[role]);
+		    case_step_kind_name(step->kind),
+		    case_step_kind_name(p->end_kind[role]), p->end_line[role]);
 		return -1;
 	}
 	if ((parse_step_flags(step) & STEP_ENDS) != 0) {
 		p->end_line[role] = step->line;
 		p->end_kind[role] = step->kind;
 	}
-	if (role_is_child(role))
+	if (case_role_is_child(role))
 		return 0;
 	return track_socket(p, role, &p->track[role], step);
 }
@@ -193,7 +193,7 @@ build_event_index(struct parser *p, const struct case_role *r,
 	for (i = 0; i < r->nsteps; i++) {
 		/* An event raised as the step goes counts as raised at its end:
 		 * on paper every step but wait completes at once. */
-		n = step_event_names(&r->steps[i], names);
+		n = case_step_event_names(&r->steps[i], names);
 		for (j = 0; j < n; j++) {
 			ix->sites[ix->nsites].name = names[j];
 			ix->sites[ix->nsites].raised_at = i + 1;
@@ -260,7 +260,7 @@ check_duplicate_raises(struct parser *p, enum role_id role,
 	}
 	if (worst != NULL) {
 		diag_fail(p, worst->line, worst->col,
-		    "%s raises '%s' twice (first at line %u)", role_name(role),
+		    "%s raises '%s' twice (first at line %u)", case_role_name(role),
 		    worst->u.raise.event, first->line);
 		return -1;
 	}
@@ -307,8 +307,8 @@ check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 	if (!p->cf->roles[target].present) {
 		diag_fail(p, bad->line, bad->col,
 		    "%s waits for '%s.%s', but there is no '%s:' section",
-		    role_name(bad_role), role_name(target),
-		    diag_show(&sh, bad->u.wait.event), role_name(target));
+		    case_role_name(bad_role), case_role_name(target),
+		    diag_show(&sh, bad->u.wait.event), case_role_name(target));
 		return -1;
 	}
 	/* A site begins with its event's name: the sites are a word table. */
@@ -317,11 +317,11 @@ check_waits(struct parser *p, const struct event_index ix[ROLE_COUNT])
 	sites.n = other->nsites;
 	sites.stride = sizeof(*other->sites);
 	near = words_nearest(sites, bad->u.wait.event);
-	snprintf(prefix, sizeof(prefix), "%s.", role_name(target));
+	snprintf(prefix, sizeof(prefix), "%s.", case_role_name(target));
 	diag_fail(p, bad->line, bad->col,
 	    "%s waits for '%s.%s', which %s never raises%s",
-	    role_name(bad_role), role_name(target),
-	    diag_show(&sh, bad->u.wait.event), role_name(target),
+	    case_role_name(bad_role), case_role_name(target),
+	    diag_show(&sh, bad->u.wait.event), case_role_name(target),
 	    diag_hint(&h, prefix, near < 0 ? NULL :
 	    other->sites[near].name));
 	return -1;
@@ -393,19 +393,19 @@ fail_deadlock(struct parser *p, const struct paper_run *run,
 		hops[nhops++] = cur;
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
 		    "%s%s waits for '%s.%s' (line %u)", len == 0 ? "" : "; ",
-		    role_name(cur), role_name(target),
+		    case_role_name(cur), case_role_name(target),
 		    diag_show(&a, step->u.wait.event), step->line);
 		if (len >= sizeof(msg))
 			len = sizeof(msg) - 1;
 		if (!run->started[target]) {
-			parent = role_end(target);
+			parent = case_role_end(target);
 			i = fork_index(&run->roles[parent]);
 			fork_line = i == SIZE_MAX ? 0 :
 			    run->roles[parent].steps[i].line;
 			only_waits = false;
 			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
 			    "; %s starts only after %s's 'fork' (line %u)",
-			    role_name(target), role_name(parent), fork_line);
+			    case_role_name(target), case_role_name(parent), fork_line);
 			if (len >= sizeof(msg))
 				len = sizeof(msg) - 1;
 			target = parent;
@@ -417,9 +417,9 @@ fail_deadlock(struct parser *p, const struct paper_run *run,
 		step = &run->roles[hops[1]].steps[run->pc[hops[1]]];
 		diag_fail(p, first_step->line, first_step->col,
 		    "%s and %s wait on each other: %s waits for '%s.%s' (line %u) while %s waits for '%s.%s' (line %u)",
-		    role_name(start), role_name(hops[1]), role_name(start),
-		    role_name(hops[1]), diag_show(&a, first_step->u.wait.event),
-		    first_step->line, role_name(hops[1]), role_name(start),
+		    case_role_name(start), case_role_name(hops[1]), case_role_name(start),
+		    case_role_name(hops[1]), diag_show(&a, first_step->u.wait.event),
+		    first_step->line, case_role_name(hops[1]), case_role_name(start),
 		    diag_show(&b, step->u.wait.event), step->line);
 		return;
 	}
@@ -445,12 +445,12 @@ check_deadlock(struct parser *p, const struct event_index ix[ROLE_COUNT])
 	run.roles = p->cf->roles;
 	run.ix = ix;
 	for (role = ROLE_CLIENT; role < ROLE_COUNT; role++)
-		run.started[role] = !role_is_child(role);
+		run.started[role] = !case_role_is_child(role);
 	do {
 		progress = false;
 		for (role = ROLE_CLIENT; role < ROLE_COUNT; role++) {
 			if (!run.started[role]) {
-				parent = role_end(role);
+				parent = case_role_end(role);
 				fork_at = fork_index(&run.roles[parent]);
 				if (!run.roles[role].present ||
 				    fork_at == SIZE_MAX ||
@@ -512,13 +512,13 @@ check_forks(struct parser *p)
 			line = bad_step->line;
 			col = bad_step->col;
 			snprintf(msg, sizeof(msg),
-			    "'fork' needs a '%s:' section", role_name(kid));
+			    "'fork' needs a '%s:' section", case_role_name(kid));
 		} else if (i == SIZE_MAX && child->present) {
 			line = child->line;
 			col = p->role_col[kid];
 			snprintf(msg, sizeof(msg),
-			    "'%s:' needs a 'fork' step in %s", role_name(kid),
-			    role_name(end));
+			    "'%s:' needs a 'fork' step in %s", case_role_name(kid),
+			    case_role_name(end));
 		} else
 			continue;
 		if (bad_line == 0 || line < bad_line ||
@@ -547,7 +547,7 @@ check_children(struct parser *p)
 		r = &p->cf->roles[kid];
 		if (!r->present)
 			continue;
-		end = role_end(kid);
+		end = case_role_end(kid);
 		memset(&st, 0, sizeof(st));
 		st.open_line = p->track[end].fork_line;
 		st.fds = p->track[end].fork_fds;
@@ -588,7 +588,7 @@ check_expect_sources(struct parser *p)
 		if (!e->has_role)
 			continue;
 		r = &p->cf->roles[e->role];
-		name = role_name(e->role);
+		name = case_role_name(e->role);
 		if (!r->present) {
 			diag_fail(p, e->line, e->col,
 			    "expectation about %s, but there is no '%s:' section",
@@ -599,7 +599,7 @@ check_expect_sources(struct parser *p)
 		if (source == NULL || role_has_source(r, source))
 			continue;
 		for (j = 0; j < source->nsteps; j++)
-			steps[j] = step_kind_name(source->steps[j]);
+			steps[j] = case_step_kind_name(source->steps[j]);
 		ws.rows = steps;
 		ws.n = source->nsteps;
 		ws.stride = sizeof(steps[0]);
@@ -651,7 +651,7 @@ check_expect_names(struct parser *p, const struct case_expect *e)
 			names[ws.n++] = r->steps[i].u.label.name;
 	near = words_nearest(ws, e->name);
 	diag_fail(p, e->line, e->col, "%s has no %s step named '%s'%s",
-	    role_name(e->role), step_kind_name(kind), diag_show(&sh, e->name),
+	    case_role_name(e->role), case_step_kind_name(kind), diag_show(&sh, e->name),
 	    diag_hint(&h, "", near < 0 ? NULL : names[near]));
 	return -1;
 }
@@ -685,7 +685,7 @@ check_read_timeouts(struct parser *p, const struct case_expect *e)
 		return 0;
 	diag_fail(p, e->line, e->col,
 	    "'%s.recv ends TIMEOUT' needs a read step with 'within' (e.g. 'recv all within 2s') or a lingering-close in %s",
-	    role_name(e->role), role_name(e->role));
+	    case_role_name(e->role), case_role_name(e->role));
 	return -1;
 }
 
@@ -736,7 +736,7 @@ check_case(struct parser *p)
 	for (role = ROLE_CLIENT; role < ROLE_ENDS; role++) {
 		if (!cf->roles[role].present) {
 			diag_fail(p, case_directive_line(p), 1,
-			    "case has no '%s:' role", role_name(role));
+			    "case has no '%s:' role", case_role_name(role));
 			return -1;
 		}
 	}

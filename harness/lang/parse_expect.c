@@ -150,7 +150,7 @@ note_role_seen(struct parser *p, struct seen *by_role,
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "'%s.%s'", role_name(e->role), what);
+	snprintf(name, sizeof(name), "'%s.%s'", case_role_name(e->role), what);
 	return note_seen(p, &by_role[e->role], e, 1, name);
 }
 
@@ -233,7 +233,7 @@ note_rst(struct parser *p, const struct case_expect *e)
 		if (parse_section_seen_exceeds(&p->rst_from, p->scope, 1, &first)) {
 			diag_fail(p, e->line, e->col,
 			    "'no rst' contradicts 'rst from %s' (line %u)",
-			    role_name(rst_from_role_at(p, first)), first);
+			    case_role_name(rst_from_role_at(p, first)), first);
 			return -1;
 		}
 		parse_section_seen_note(&p->no_rst, p->scope, e->line);
@@ -242,7 +242,7 @@ note_rst(struct parser *p, const struct case_expect *e)
 	if (parse_section_seen_exceeds(&p->no_rst, p->scope, 1, &first)) {
 		diag_fail(p, e->line, e->col,
 		    "'rst from %s' contradicts 'no rst' (line %u)",
-		    role_name(e->role), first);
+		    case_role_name(e->role), first);
 		return -1;
 	}
 	if (p->rst_from.n[p->scope] == 0)
@@ -745,7 +745,7 @@ parse_zero_or_errno(struct parser *p, const struct line *ln,
 		*value = 0;
 		return 0;
 	}
-	if (strcmp(t->s, "EOF") != 0 && errno_from_name(t->s, value) == 0)
+	if (strcmp(t->s, "EOF") != 0 && case_errno_from_name(t->s, value) == 0)
 		return 0;
 	diag_fail(p, ln->number, t->col, "unknown errno '%s'%s (%s)",
 	    diag_show(&sh, t->s), diag_hint(&h, "",
@@ -912,7 +912,7 @@ parse_send_errors(struct parser *p, const struct item *it,
 			return -1;
 		}
 		if (strcmp(t->s, "EOF") == 0 ||
-		    errno_from_name(t->s, &value) == -1) {
+		    case_errno_from_name(t->s, &value) == -1) {
 			diag_fail(p, ln->number, t->col,
 			    "unknown errno '%s'%s (send errors are names like EPIPE, or 'none')",
 			    diag_show(&sh, t->s), diag_hint(&h, "",
@@ -1028,7 +1028,7 @@ parse_fate(struct parser *p, const struct item *it, struct case_expect *e)
 
 	ln = it->line;
 	snprintf(what, sizeof(what), "what becomes of %s",
-	    role_name(e->role));
+	    case_role_name(e->role));
 	if (note_seen(p, &p->killed[e->role], e, 1, what) == -1)
 		return -1;
 	if (it->n < 2) {
@@ -1067,7 +1067,7 @@ parse_fate(struct parser *p, const struct item *it, struct case_expect *e)
 		return -1;
 	}
 	t = item_token(it, 3);
-	if (signal_from_name(t->s, &e->u.signal) == -1) {
+	if (case_signal_from_name(t->s, &e->u.signal) == -1) {
 		diag_fail(p, ln->number, t->col,
 		    "unknown signal '%s'%s (expected %s)", diag_show(&sh, t->s),
 		    diag_suggest(&h, t->s, symbols_signal_words()),
@@ -1303,11 +1303,11 @@ expect_suggestion(struct suggestion *sg, const char *typed)
 		suggestion_consider(sg, words_at(directions, i));
 	for (role = 0; role < ROLE_COUNT; role++) {
 		snprintf(prefix, sizeof(prefix), "%s.",
-		    role_name((enum role_id)role));
+		    case_role_name((enum role_id)role));
 		consider_heads(sg, SHAPE_ROLE_ATTR, prefix);
 	}
 	for (role = 0; role < ROLE_COUNT; role++)
-		suggestion_consider(sg, role_name((enum role_id)role));
+		suggestion_consider(sg, case_role_name((enum role_id)role));
 	return suggestion_best(sg);
 }
 
@@ -1451,7 +1451,7 @@ parse_expect_check_tables(char *buf, size_t size)
 	return 0;
 }
 const char *
-outcome_name(enum direction_outcome o)
+case_outcome_name(enum direction_outcome o)
 {
 	if ((unsigned)o < NELEMS(outcome_words))
 		return outcome_words[o];
@@ -1459,7 +1459,7 @@ outcome_name(enum direction_outcome o)
 }
 
 const char *
-teardown_expect_name(enum teardown_expect_class c)
+case_teardown_expect_name(enum teardown_expect_class c)
 {
 	if ((unsigned)c < NELEMS(teardown_words))
 		return teardown_words[c];

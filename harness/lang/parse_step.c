@@ -148,7 +148,7 @@ append_step(struct parser *p, enum role_id role, const struct item *it)
 	r = &p->cf->roles[role];
 	if (r->nsteps >= CASE_ROLE_STEPS_MAX) {
 		diag_fail(p, it->line->number, it->tok[0].col,
-		    "%s has more than %d steps", role_name(role),
+		    "%s has more than %d steps", case_role_name(role),
 		    CASE_ROLE_STEPS_MAX);
 		return NULL;
 	}
@@ -809,7 +809,7 @@ parse_await(struct parser *p, const struct item *it, struct case_step *step)
 	if (i >= it->n) {
 		diag_fail(p, ln->number, it->tok[i - 1].col,
 		    "await %s needs a size (e.g. 'await %s %s 100')",
-		    t->s, t->s, compare_op_name(aw->op));
+		    t->s, t->s, case_compare_op_name(aw->op));
 		return -1;
 	}
 	t = item_token(it, i);
@@ -912,7 +912,7 @@ parse_label(struct parser *p, const struct item *it, struct case_step *step)
 		    strcmp(r->steps[i].u.label.name, t->s) == 0) {
 			diag_fail(p, it->line->number, t->col,
 			    "%s names a %s '%s' twice (first at line %u)",
-			    role_name(role), it->tok[0].s, t->s,
+			    case_role_name(role), it->tok[0].s, t->s,
 			    r->steps[i].line);
 			return -1;
 		}
@@ -1039,20 +1039,20 @@ parse_step(struct parser *p, enum role_id role, struct item *it)
 	/* The kind first: case_free() frees the union by it. */
 	step->kind = (enum step_kind)kind;
 	row = &step_rows[kind];
-	if (role_is_child(role) && (row->w.flags & STEP_OPENS) != 0) {
+	if (case_role_is_child(role) && (row->w.flags & STEP_OPENS) != 0) {
 		diag_fail(p, step->line, step->col,
 		    "'%s' is not a step of %s: a child starts with its parent's connected socket",
-		    t->s, role_name(role));
+		    t->s, case_role_name(role));
 		return -1;
 	}
-	if (role_is_child(role) && (row->w.flags & STEP_FORKS) != 0) {
+	if (case_role_is_child(role) && (row->w.flags & STEP_FORKS) != 0) {
 		diag_fail_at(p, it->line, t, "a child cannot fork");
 		return -1;
 	}
 	if (((row->w.flags & STEP_CLIENT_ONLY) != 0 && role != ROLE_CLIENT) ||
 	    ((row->w.flags & STEP_SERVER_ONLY) != 0 && role != ROLE_SERVER)) {
 		diag_fail(p, step->line, step->col, "'%s' is a %s step", t->s,
-		    role_name((row->w.flags & STEP_CLIENT_ONLY) != 0 ?
+		    case_role_name((row->w.flags & STEP_CLIENT_ONLY) != 0 ?
 		    ROLE_CLIENT : ROLE_SERVER));
 		return -1;
 	}
@@ -1142,7 +1142,7 @@ parse_step_check_tables(char *buf, size_t size)
 	return 0;
 }
 const char *
-step_kind_name(enum step_kind kind)
+case_step_kind_name(enum step_kind kind)
 {
 	const struct step_word *w;
 
@@ -1150,7 +1150,7 @@ step_kind_name(enum step_kind kind)
 	return w != NULL ? w->word : "unknown-step";
 }
 size_t
-step_event_names(const struct case_step *step,
+case_step_event_names(const struct case_step *step,
     const char *names[STEP_EVENTS_MAX])
 {
 	const struct step_word *w;
@@ -1163,7 +1163,7 @@ step_event_names(const struct case_step *step,
 		return 0;
 	if (w->early_event != NULL)
 		names[n++] = w->early_event;
-	last = step_event_name(step);
+	last = case_step_event_name(step);
 	if (last != NULL)
 		names[n++] = last;
 	return n;
@@ -1176,7 +1176,7 @@ parse_step_metric_words(void)
 }
 
 const char *
-step_event_name(const struct case_step *step)
+case_step_event_name(const struct case_step *step)
 {
 	const struct step_word *w;
 

@@ -199,7 +199,7 @@ symbols_compare_op(const char *word, enum compare_op *op)
 	return 0;
 }
 const char *
-role_name(enum role_id role)
+case_role_name(enum role_id role)
 {
 	if ((unsigned)role < NELEMS(role_words))
 		return role_words[role];
@@ -207,13 +207,13 @@ role_name(enum role_id role)
 }
 
 bool
-role_is_child(enum role_id role)
+case_role_is_child(enum role_id role)
 {
 	return role == ROLE_CLIENT_CHILD || role == ROLE_SERVER_CHILD;
 }
 
 enum role_id
-role_end(enum role_id role)
+case_role_end(enum role_id role)
 {
 	switch (role) {
 	case ROLE_CLIENT_CHILD:
@@ -226,7 +226,7 @@ role_end(enum role_id role)
 }
 
 const char *
-compare_op_name(enum compare_op op)
+case_compare_op_name(enum compare_op op)
 {
 	if ((unsigned)op < NELEMS(compare_names))
 		return compare_names[op];
@@ -255,13 +255,13 @@ compare_order(int order, enum compare_op op)
 }
 
 bool
-compare_u64(uint64_t a, enum compare_op op, uint64_t b)
+case_compare_u64(uint64_t a, enum compare_op op, uint64_t b)
 {
 	return compare_order((a > b) - (a < b), op);
 }
 
 bool
-compare_i64(int64_t a, enum compare_op op, int64_t b)
+case_compare_i64(int64_t a, enum compare_op op, int64_t b)
 {
 	return compare_order((a > b) - (a < b), op);
 }
@@ -295,28 +295,28 @@ named_value_name(const struct named_value *table, size_t n, int value,
 }
 
 int
-signal_from_name(const char *name, int *value)
+case_signal_from_name(const char *name, int *value)
 {
 	return named_value_find(WORDS(signal_table), name, value);
 }
 
 /* Never NULL, so that a message can always print it. */
 const char *
-signal_to_name(int value)
+case_signal_to_name(int value)
 {
 	return named_value_name(signal_table, NELEMS(signal_table), value,
 	    "unknown-signal");
 }
 
 int
-errno_from_name(const char *name, int *value)
+case_errno_from_name(const char *name, int *value)
 {
 	return named_value_find(WORDS(errno_table), name, value);
 }
 
 /* Never NULL, so that a message can always print it. */
 const char *
-errno_to_name(int value)
+case_errno_to_name(int value)
 {
 	return named_value_name(errno_table, NELEMS(errno_table), value,
 	    "unknown-errno");

@@ -37,20 +37,20 @@ enum compare_op {
 	COMPARE_GE
 };
 
-const char *role_name(enum role_id role);		/* "client", "server.child" */
-bool role_is_child(enum role_id role);
-enum role_id role_end(enum role_id role);	/* the end a role acts for: client or server */
+const char *case_role_name(enum role_id role);		/* "client", "server.child" */
+bool case_role_is_child(enum role_id role);
+enum role_id case_role_end(enum role_id role);	/* the end a role acts for: client or server */
 
-const char *compare_op_name(enum compare_op op);	/* ">=" */
-bool compare_u64(uint64_t a, enum compare_op op, uint64_t b);
-bool compare_i64(int64_t a, enum compare_op op, int64_t b);
+const char *case_compare_op_name(enum compare_op op);	/* ">=" */
+bool case_compare_u64(uint64_t a, enum compare_op op, uint64_t b);
+bool case_compare_i64(int64_t a, enum compare_op op, int64_t b);
 
 /* Signal names: "SIGPIPE" <-> SIGPIPE (SIGPIPE, SIGKILL, SIGTERM, SIGINT, SIGSEGV, SIGABRT, SIGBUS). */
-int signal_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *signal_to_name(int value);			/* "SIGPIPE" */
+int case_signal_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
+const char *case_signal_to_name(int value);			/* "SIGPIPE" */
 
 /* errno names the language knows: "ECONNRESET" <-> ECONNRESET; "EOF" is 0. */
-int errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
-const char *errno_to_name(int value);			/* "EOF" for 0 */
+int case_errno_from_name(const char *name, int *value);	/* 0 ok, -1 unknown */
+const char *case_errno_to_name(int value);			/* "EOF" for 0 */
 
 #endif /* symbols_h */

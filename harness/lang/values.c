@@ -231,7 +231,7 @@ value_split_role(const char *word, enum role_id *role, const char **rest)
 	best = -1;
 	best_len = 0;
 	for (i = 0; i < ROLE_COUNT; i++) {
-		name = role_name((enum role_id)i);
+		name = case_role_name((enum role_id)i);
 		len = strlen(name);
 		if (strncmp(word, name, len) == 0 && word[len] == '.' &&
 		    len > best_len) {
@@ -264,7 +264,7 @@ value_read_end(struct parser *p, const struct line *ln,
 	struct shown sh;
 	struct hint h;
 
-	if (errno_from_name(t->s, value) == 0)
+	if (case_errno_from_name(t->s, value) == 0)
 		return 0;
 	diag_fail(p, ln->number, t->col,
 	    "unknown errno '%s'%s (expected EOF or a name like ECONNRESET)",

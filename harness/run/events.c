@@ -69,9 +69,9 @@ event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errb
 		if (plan->raise[r] == NULL || plan->wait[r] == NULL)
 			goto nomem;
 		for (i = 0; i < role->nsteps; i++) {
-			const char *name = step_event_name(&role->steps[i]);
+			const char *name = case_step_event_name(&role->steps[i]);
 			const char *names[STEP_EVENTS_MAX];
-			size_t k, nnames = step_event_names(&role->steps[i], names);
+			size_t k, nnames = case_step_event_names(&role->steps[i], names);
 
 			plan->raise[r][i] = EVENT_NONE;
 			plan->wait[r][i] = EVENT_NONE;
@@ -103,7 +103,7 @@ event_plan_build(struct event_plan *plan, const struct case_file *cf, char *errb
 			if (plan->wait[r][i] == EVENT_NONE) {
 				/* The parser rejects this; never wait forever on it. */
 				snprintf(errbuf, errbuf_size, "%s:%u: nobody raises '%s.%s'",
-				    cf->path, step->line, role_name(step->u.wait.role),
+				    cf->path, step->line, case_role_name(step->u.wait.role),
 				    step->u.wait.event);
 				return -1;
 			}

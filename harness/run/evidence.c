@@ -437,7 +437,7 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 		if (pt->pub.stats.dropped > 0 && rc == 0) {
 			snprintf(errbuf, errbuf_size,
 			    "evidence incomplete: the capture at the %s dropped %u packets",
-			    role_name((enum role_id)e), pt->pub.stats.dropped);
+			    case_role_name((enum role_id)e), pt->pub.stats.dropped);
 			rc = -1;
 		}
 	}

@@ -64,10 +64,10 @@ ledger_format_sends(const struct ledger *ledger, char *buf, size_t size)
 			    units_format_count(run->bytes, bytes, sizeof(bytes)));
 		else if (run->calls == 1)
 			n = snprintf(buf + used, size - used, "%s%s",
-			    i > 0 ? ", then " : "", errno_to_name(run->error));
+			    i > 0 ? ", then " : "", case_errno_to_name(run->error));
 		else
 			n = snprintf(buf + used, size - used, "%s%s x%s",
-			    i > 0 ? ", then " : "", errno_to_name(run->error),
+			    i > 0 ? ", then " : "", case_errno_to_name(run->error),
 			    units_format_count(run->calls, count, sizeof(count)));
 		if (n < 0)
 			break;
@@ -99,7 +99,7 @@ ledger_format_read_result(const struct read_result *r, char *buf, size_t size)
 		snprintf(buf, size, "EOF");
 		break;
 	case READ_RESULT_ERROR:
-		snprintf(buf, size, "%s", errno_to_name(r->error));
+		snprintf(buf, size, "%s", case_errno_to_name(r->error));
 		break;
 	case READ_RESULT_WOULD_BLOCK:
 		snprintf(buf, size, "EAGAIN");

@@ -77,7 +77,7 @@ advance_stream(struct role_exec *rs, enum role_stream stream, uint64_t n)
 {
 	const struct role_io *io = rs->ctx->io;
 
-	return io->stream_advance(io->ctx, role_end(rs->role), stream, n);
+	return io->stream_advance(io->ctx, case_role_end(rs->role), stream, n);
 }
 
 static void
@@ -798,7 +798,7 @@ step_await(struct role_exec *rs)
 
 		if (error != 0)
 			return role_fail(rs, "ioctl: %s", strerror(error));
-		if (compare_u64(value, await->op, await->value))
+		if (case_compare_u64(value, await->op, await->value))
 			return 0;
 		if (monotime_ns() >= rs->deadline_ns)
 			return role_fail(rs, "deadline passed: the queue holds %llu bytes",

@@ -111,8 +111,8 @@ role_process(const struct supervise_roles *roles, enum role_id role)
 static pid_t
 role_pid(struct supervisor *s, int r)
 {
-	if (s->pids[r] <= 0 && role_is_child((enum role_id)r)) {
-		int pid = ledger_of(s, role_end((enum role_id)r))->child_pid;
+	if (s->pids[r] <= 0 && case_role_is_child((enum role_id)r)) {
+		int pid = ledger_of(s, case_role_end((enum role_id)r))->child_pid;
 
 		if (pid > 0)
 			s->pids[r] = pid;
@@ -180,16 +180,16 @@ describe_role(const struct supervisor *s, enum role_id r, char *buf, size_t size
 	units_format_count(l->bytes_sent, sent, sizeof(sent));
 	units_format_count(l->bytes_read, got, sizeof(got));
 	if (s->exits[r].signal != 0)
-		snprintf(buf, size, "%s was killed by %s", role_name(r),
-		    signal_to_name(s->exits[r].signal));
+		snprintf(buf, size, "%s was killed by %s", case_role_name(r),
+		    case_signal_to_name(s->exits[r].signal));
 	else if (l->step >= 0 && (size_t)l->step < role->nsteps)
 		snprintf(buf, size, "%s at %s:%u '%s' (sent %s B, read %s B so far)",
-		    role_name(r), s->cf->path, role->steps[l->step].line,
+		    case_role_name(r), s->cf->path, role->steps[l->step].line,
 		    role->steps[l->step].text, sent, got);
 	else if (l->state == ROLE_STATE_FINISHED)
-		snprintf(buf, size, "%s had finished", role_name(r));
+		snprintf(buf, size, "%s had finished", case_role_name(r));
 	else
-		snprintf(buf, size, "%s had not started", role_name(r));
+		snprintf(buf, size, "%s had not started", case_role_name(r));
 }
 
 /* "client at x.case:7 'recv all' (...); server had finished; ..." */
@@ -253,8 +253,8 @@ role_over(struct supervisor *s, int r)
 	if (s->exits[r].exited || !s->cf->roles[r].present)
 		return true;
 	/* A child whose parent ended without forking it never runs. */
-	return role_is_child((enum role_id)r) && role_pid(s, r) <= 0 &&
-	    s->exits[role_end((enum role_id)r)].exited;
+	return case_role_is_child((enum role_id)r) && role_pid(s, r) <= 0 &&
+	    s->exits[case_role_end((enum role_id)r)].exited;
 }
 
 bool
@@ -295,11 +295,11 @@ role_went_wrong(const struct supervisor *s, int r, char *errbuf, size_t errbuf_s
 	describe_role(s, (enum role_id)r, self, sizeof(self));
 	describe_roles(s, r, others, sizeof(others));
 	if (l->state == ROLE_STATE_FAILED)
-		snprintf(errbuf, errbuf_size, "%s failed: %s (%s)", role_name((enum role_id)r),
+		snprintf(errbuf, errbuf_size, "%s failed: %s (%s)", case_role_name((enum role_id)r),
 		    l->error, others);
 	else
 		snprintf(errbuf, errbuf_size, "%s ended abnormally (%s; %s)",
-		    role_name((enum role_id)r), self, others);
+		    case_role_name((enum role_id)r), self, others);
 	return true;
 }
 
@@ -343,7 +343,7 @@ supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
 	if (interrupt_signal() != 0 && !s->killed) {
 		char why[64];
 
-		snprintf(why, sizeof(why), "stopped by %s", signal_to_name(interrupt_signal()));
+		snprintf(why, sizeof(why), "stopped by %s", case_signal_to_name(interrupt_signal()));
 		stop_roles(s, why, errbuf, errbuf_size);
 		found = true;
 	}

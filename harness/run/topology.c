@@ -601,7 +601,7 @@ topology_enter(const struct topology *t, enum role_id end, char *errbuf, size_t 
 	 * an ordinary user may not setns, even into its own namespace). */
 	if (topology_shared(t))
 		return 0;
-	return enter_ns(t->ns_fd[role_end(end)], errbuf, errbuf_size);
+	return enter_ns(t->ns_fd[case_role_end(end)], errbuf, errbuf_size);
 }
 
 int

@@ -227,7 +227,7 @@ static void
 compare_texts(const struct signature_set *base, const struct signature_set *run,
     struct comparison *cmp)
 {
-	ck_assert_int_eq(compare_sets(base, run, NULL, 0, cmp), 0);
+	ck_assert_int_eq(baseline_compare(base, run, NULL, 0, cmp), 0);
 }
 
 START_TEST(test_compare_verdicts)
@@ -245,7 +245,7 @@ START_TEST(test_compare_verdicts)
 	compare_texts(&a, &b, &cmp);
 	ck_assert_uint_eq(cmp.count, 1);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_SAME);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 
 	/* A FIN where there was an RST: changed, with each field. */
 	signature_set_free(&b);
@@ -257,15 +257,15 @@ START_TEST(test_compare_verdicts)
 	ck_assert_str_eq(cmp.results[0].changes[0].before, "rst from server");
 	ck_assert_str_eq(cmp.results[0].changes[0].after, "fin");
 	ck_assert_uint_eq(cmp.tally[COMPARE_CHANGED], 1);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 
 	/* Missing and new. */
 	compare_texts(&a, &none, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_MISSING);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 	compare_texts(&none, &a, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_NEW);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 
 	/* Two runs that disagree fold into a flaky field; a run that flips is
 	 * flaky, and a baseline that flipped accepts either value. */
@@ -275,10 +275,10 @@ START_TEST(test_compare_verdicts)
 	    "teardown")));
 	compare_texts(&a, &flaky, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_FLAKY);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 	compare_texts(&flaky, &a, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_SAME);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 
 	/* A field that simply changed wins over others that flip. */
 	add_run(&flaky, run_json("rst", RST_ACK, "\"EOF\"", SENDS_RESET, 0.1, "\"OutRsts\":1"));
@@ -288,17 +288,17 @@ START_TEST(test_compare_verdicts)
 	add_run(&b, run_json("fin", "null", "\"EOF\"", SENDS_RESET, 0.1, "\"OutRsts\":1"));
 	compare_texts(&a, &b, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_CHANGED);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 	/* Ignored fields are left out, by name or as "CASE FIELD". */
 	{
 		const char *ignore[] = { "teardown", "c/4 read client", "kernel *", "fin *", "rst *",
 			"outcome *", "lost *" };
 
-		ck_assert_int_eq(compare_sets(&a, &b, ignore, sizeof(ignore) / sizeof(ignore[0]),
+		ck_assert_int_eq(baseline_compare(&a, &b, ignore, sizeof(ignore) / sizeof(ignore[0]),
 		    &cmp), 0);
 		ck_assert_msg(cmp.results[0].verdict == COMPARE_SAME, "verdict %d, first field %s",
 		    cmp.results[0].verdict, cmp.results[0].nchanges ? cmp.results[0].changes[0].field : "-");
-		comparison_free(&cmp);
+		baseline_comparison_free(&cmp);
 	}
 
 	signature_set_free(&a);
@@ -335,7 +335,7 @@ START_TEST(test_baseline_round_trip)
 	/* The runs it was recorded from match it, flaky fields too. */
 	compare_texts(&back, &set, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_SAME);
-	comparison_free(&cmp);
+	baseline_comparison_free(&cmp);
 	signature_set_free(&back);
 	signature_set_init(&back);
 	ck_assert_int_eq(baseline_read("# closeprobe baseline 1\nc/4 teardown rst\n", 40, &back,

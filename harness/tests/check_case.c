@@ -328,7 +328,7 @@ START_TEST(test_send_forms)
 	ck_assert_uint_eq(s[8].u.send.bytes, 2);
 	ck_assert_uint_eq(s[8].timeout_ms, 1500);
 	ck_assert_str_eq(s[8].text, "send 2 within 1.5s");
-	ck_assert_str_eq(step_event_name(&s[8]), "sent");
+	ck_assert_str_eq(case_step_event_name(&s[8]), "sent");
 	case_free(cf);
 }
 END_TEST
@@ -356,7 +356,7 @@ START_TEST(test_recv_forms)
 	ck_assert_int_eq(s[4].u.recv.mode, RECV_ALL);
 	ck_assert(s[4].u.recv.peek);
 	ck_assert_uint_eq(s[4].timeout_ms, 250);
-	ck_assert_str_eq(step_event_name(&s[4]), "received");
+	ck_assert_str_eq(case_step_event_name(&s[4]), "received");
 	case_free(cf);
 }
 END_TEST
@@ -380,19 +380,19 @@ START_TEST(test_shutdown_close_forms)
 	ck_assert_int_eq(s[1].u.shutdown, SHUTDOWN_WR);
 	ck_assert_int_eq(s[2].u.shutdown, SHUTDOWN_RD);
 	ck_assert_int_eq(s[3].u.shutdown, SHUTDOWN_RDWR);
-	ck_assert_str_eq(step_event_name(&s[3]), "shutdown");
+	ck_assert_str_eq(case_step_event_name(&s[3]), "shutdown");
 	ck_assert_int_eq(s[4].kind, STEP_SO_ERROR);
-	ck_assert_ptr_null(step_event_name(&s[4]));
+	ck_assert_ptr_null(case_step_event_name(&s[4]));
 	ck_assert_int_eq(s[5].kind, STEP_SNAPSHOT);
 	ck_assert_uint_eq(s[5].timeout_ms, 1000);
-	ck_assert_ptr_null(step_event_name(&s[5]));
+	ck_assert_ptr_null(case_step_event_name(&s[5]));
 	ck_assert_int_eq(s[6].kind, STEP_CLOSE);
 	ck_assert_uint_eq(s[6].timeout_ms, 2000);
-	ck_assert_str_eq(step_event_name(&s[6]), "closed");
+	ck_assert_str_eq(case_step_event_name(&s[6]), "closed");
 	ck_assert_int_eq(s[7].kind, STEP_PAUSE);
 	ck_assert_uint_eq(s[7].u.pause.ms, 0);
-	ck_assert_str_eq(step_event_name(&s[0]), "connected");
-	ck_assert_str_eq(step_event_name(&cf->roles[ROLE_SERVER].steps[0]),
+	ck_assert_str_eq(case_step_event_name(&s[0]), "connected");
+	ck_assert_str_eq(case_step_event_name(&cf->roles[ROLE_SERVER].steps[0]),
 	    "accepted");
 	case_free(cf);
 }
@@ -438,7 +438,7 @@ START_TEST(test_set_forms)
 	ck_assert(s[7].u.set.on);
 	ck_assert_uint_eq(s[7].u.set.value, 5);
 	ck_assert_uint_eq(s[8].u.set.value, 1);
-	ck_assert_ptr_null(step_event_name(&s[0]));
+	ck_assert_ptr_null(case_step_event_name(&s[0]));
 	ck_assert_int_eq(s[9].kind, STEP_CONNECT);
 	case_free(cf);
 }
@@ -480,7 +480,7 @@ START_TEST(test_await_forms)
 	ck_assert_int_eq(s[10].u.await.op, COMPARE_GE);
 	ck_assert_uint_eq(s[10].u.await.value, 7);
 	ck_assert_uint_eq(s[10].timeout_ms, 3000);
-	ck_assert_ptr_null(step_event_name(&s[10]));
+	ck_assert_ptr_null(case_step_event_name(&s[10]));
 	case_free(cf);
 }
 END_TEST
@@ -504,18 +504,18 @@ START_TEST(test_events)
 	s = cf->roles[ROLE_SERVER].steps;
 	ck_assert_int_eq(c[1].kind, STEP_RAISE);
 	ck_assert_str_eq(c[1].u.raise.event, "ready_1");
-	ck_assert_str_eq(step_event_name(&c[1]), "ready_1");
+	ck_assert_str_eq(case_step_event_name(&c[1]), "ready_1");
 	ck_assert_int_eq(c[2].kind, STEP_WAIT);
 	ck_assert_int_eq(c[2].u.wait.role, ROLE_SERVER);
 	ck_assert_str_eq(c[2].u.wait.event, "got-it");
 	ck_assert_uint_eq(c[2].timeout_ms, 5000);
-	ck_assert_ptr_null(step_event_name(&c[2]));
+	ck_assert_ptr_null(case_step_event_name(&c[2]));
 	ck_assert_str_eq(c[3].u.wait.event, "done");
 	ck_assert_int_eq(s[1].u.wait.role, ROLE_CLIENT);
 	ck_assert_str_eq(s[1].u.wait.event, "ready_1");
 	ck_assert_uint_eq(s[3].u.pause.ms, 1500);
-	ck_assert_ptr_null(step_event_name(&s[3]));
-	ck_assert_ptr_null(step_event_name(NULL));
+	ck_assert_ptr_null(case_step_event_name(&s[3]));
+	ck_assert_ptr_null(case_step_event_name(NULL));
 	case_free(cf);
 
 	/* SO_ERROR is also read when a recv loop ends. */
@@ -662,7 +662,7 @@ START_TEST(test_expect_more_forms)
 		ck_assert_int_eq(cf->expects[0].has_role,
 		    teardowns[i].has_role);
 		ck_assert_int_eq(cf->expects[0].role, teardowns[i].role);
-		ck_assert_str_eq(teardown_expect_name(
+		ck_assert_str_eq(case_teardown_expect_name(
 		    cf->expects[0].u.teardown), teardowns[i].name);
 		case_free(cf);
 	}
@@ -671,7 +671,7 @@ START_TEST(test_expect_more_forms)
 		    "expect: server->client %s\n", outcomes[i]);
 		cf = parse_ok(text);
 		ck_assert_int_eq(cf->expects[0].u.outcome, i);
-		ck_assert_str_eq(outcome_name(cf->expects[0].u.outcome),
+		ck_assert_str_eq(case_outcome_name(cf->expects[0].u.outcome),
 		    outcomes[i]);
 		case_free(cf);
 	}
@@ -1109,7 +1109,7 @@ START_TEST(test_children)
 	ck_assert_uint_eq(cf->roles[ROLE_CLIENT_CHILD].line, 10);
 	ck_assert_uint_eq(cf->roles[ROLE_SERVER_CHILD].line, 11);
 	ck_assert_int_eq(c[1].kind, STEP_FORK);
-	ck_assert_str_eq(step_event_name(&c[1]), "forked");
+	ck_assert_str_eq(case_step_event_name(&c[1]), "forked");
 	ck_assert_int_eq(c[2].u.wait.role, ROLE_CLIENT_CHILD);
 	ck_assert_str_eq(c[2].u.wait.event, "closed");
 	ck_assert_str_eq(c[2].text, "wait client.child.closed");
@@ -1161,9 +1161,9 @@ START_TEST(test_descriptors)
 	    "  lingering-close 1s\n  raise after\n" EXPECT);
 	s = cf->roles[ROLE_SERVER].steps;
 	ck_assert_int_eq(s[1].kind, STEP_DUP);
-	ck_assert_str_eq(step_event_name(&s[1]), "duped");
+	ck_assert_str_eq(case_step_event_name(&s[1]), "duped");
 	ck_assert_int_eq(s[7].kind, STEP_LINGERING_CLOSE);
-	ck_assert_str_eq(step_event_name(&s[7]), "closed");
+	ck_assert_str_eq(case_step_event_name(&s[7]), "closed");
 	case_free(cf);
 
 	/* A child inherits what the parent held at the fork: here two. */
@@ -1190,7 +1190,7 @@ START_TEST(test_descriptors)
 	ck_assert(!s[3].u.set.on);
 	ck_assert_uint_eq(s[3].u.set.value, 0);
 	ck_assert_int_eq(s[4].kind, STEP_EXIT);
-	ck_assert_ptr_null(step_event_name(&s[4]));
+	ck_assert_ptr_null(case_step_event_name(&s[4]));
 	case_free(cf);
 
 	/* exit may come first, before connect. */
@@ -1236,11 +1236,11 @@ START_TEST(test_new_step_forms)
 	ck_assert_uint_eq(s[5].u.recv.rate_ms, 1500);
 	ck_assert_uint_eq(s[5].timeout_ms, 3000);
 	ck_assert_int_eq(s[6].kind, STEP_POLL);
-	ck_assert_ptr_null(step_event_name(&s[6]));
+	ck_assert_ptr_null(case_step_event_name(&s[6]));
 	ck_assert_uint_eq(s[7].timeout_ms, 1000);
 	ck_assert_int_eq(s[8].kind, STEP_DRAIN);
 	ck_assert_uint_eq(s[8].u.drain.limit, 0);
-	ck_assert_str_eq(step_event_name(&s[8]), "drained");
+	ck_assert_str_eq(case_step_event_name(&s[8]), "drained");
 	ck_assert_uint_eq(s[9].u.drain.limit, 1048576);
 	ck_assert_int_eq(s[10].kind, STEP_LINGERING_CLOSE);
 	ck_assert_uint_eq(s[10].u.lingering.ms, 2000);

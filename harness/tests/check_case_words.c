@@ -151,12 +151,12 @@ START_TEST(test_new_steps)
 	ck_assert_ptr_null(s[3].u.label.name);
 	ck_assert_str_eq(s[4].u.label.name, "full");
 	ck_assert_str_eq(s[5].u.label.name, "first");
-	ck_assert_uint_eq(step_event_names(&s[6], names), 2);
+	ck_assert_uint_eq(case_step_event_names(&s[6], names), 2);
 	ck_assert_str_eq(names[0], "shutdown");
 	ck_assert_str_eq(names[1], "closed");
-	ck_assert_uint_eq(step_event_names(&s[1], names), 1);
+	ck_assert_uint_eq(case_step_event_names(&s[1], names), 1);
 	ck_assert_str_eq(names[0], "sent");
-	ck_assert_uint_eq(step_event_names(&s[3], names), 0);
+	ck_assert_uint_eq(case_step_event_names(&s[3], names), 0);
 	case_free(cf);
 	/* The other role may wait for the shutdown of a lingering-close. */
 	case_free(parse_ok(HEAD CLIENT "  wait server.shutdown\n" SERVER

@@ -256,7 +256,7 @@ START_TEST(test_rst_ack_from_responder)
 	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, 40);
 	/* A window of 0 on an RST means nothing. */
 	ck_assert(!c->half[SIDE_RESP].zero_window_seen);
-	ck_assert_str_eq(rst_kind_name(c->half[SIDE_RESP].first_rst_kind),
+	ck_assert_str_eq(conn_rst_kind_name(c->half[SIDE_RESP].first_rst_kind),
 	    "RST+ACK");
 }
 END_TEST
@@ -293,7 +293,7 @@ START_TEST(test_fin_then_bare_rst)
 	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, 500);
 	ck_assert_uint_eq(c->half[SIDE_RESP].acked_bytes, 0);
 	ck_assert(c->ended);
-	ck_assert_str_eq(rst_kind_name(RST_KIND_BARE), "bare RST");
+	ck_assert_str_eq(conn_rst_kind_name(RST_KIND_BARE), "bare RST");
 }
 END_TEST
 
@@ -832,9 +832,9 @@ START_TEST(test_names_and_null_arguments)
 	ck_assert_str_eq(teardown_class_name(TEARDOWN_RST), "rst");
 	ck_assert_str_eq(teardown_class_name(TEARDOWN_FIN_THEN_RST),
 	    "fin-then-rst");
-	ck_assert_str_eq(rst_kind_name(RST_KIND_NONE), "none");
-	ck_assert_str_eq(rst_kind_name(RST_KIND_WITH_ACK), "RST+ACK");
-	ck_assert_str_eq(rst_kind_name(RST_KIND_BARE), "bare RST");
+	ck_assert_str_eq(conn_rst_kind_name(RST_KIND_NONE), "none");
+	ck_assert_str_eq(conn_rst_kind_name(RST_KIND_WITH_ACK), "RST+ACK");
+	ck_assert_str_eq(conn_rst_kind_name(RST_KIND_BARE), "bare RST");
 	ck_assert_str_eq(conn_side_name(SIDE_ORIG), "originator");
 	ck_assert_str_eq(conn_side_name(SIDE_RESP), "responder");
 

@@ -279,7 +279,7 @@ unsigned conn_flag_from_name(const char *name);
 /* "none", "fin", "half-fin", "rst", "fin-then-rst" */
 const char *teardown_class_name(enum teardown_class c);
 /* "none", "RST+ACK", "bare RST" */
-const char *rst_kind_name(enum rst_kind k);
+const char *conn_rst_kind_name(enum rst_kind k);
 /* "originator", "responder" */
 const char *conn_side_name(enum conn_side side);
 

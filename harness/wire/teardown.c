@@ -161,7 +161,7 @@ teardown_class_name(enum teardown_class c)
 }
 
 const char *
-rst_kind_name(enum rst_kind k)
+conn_rst_kind_name(enum rst_kind k)
 {
 	switch (k) {
 	case RST_KIND_NONE:
