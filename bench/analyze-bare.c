@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze-bare.c - the limit bench/analyze compares against: a bare
  * pcap_next_ex() loop over a capture file, opened as closeprobe analyze

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze-gen.c - deterministic capture files for bench/analyze, written
  * with pcap_open_dead() + pcap_dump(): Ethernet, IPv4, TCP with the

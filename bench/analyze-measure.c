@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze-measure.c - run a command with its output thrown away and print
  * "WALL_SECONDS PEAK_RSS_KIB EXIT_STATUS" (wait4() rusage), so that

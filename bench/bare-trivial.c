@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bare-trivial.c - the trivial case's socket steps (connect, send 1 byte,
  * close; accept, read until EOF, close) with no capture, no namespace and

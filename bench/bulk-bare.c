@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bulk-bare.c - the floor bench/bulk compares a bulk case against: one
  * connection on loopback, the client sends BYTES in chunks of 256 KiB

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # doc/local.mk - the manual pages, the bash completion, their tests.
 # Included by the top-level Makefile.am after TESTS and EXTRA_DIST are set;
 # paths are relative to the top of the tree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * status.h - closeprobe's exit statuses, aligned with automake's test
  * harness: 0 PASS, 1 FAIL, 77 SKIP, 99 ERROR.

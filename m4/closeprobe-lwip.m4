@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # closeprobe-lwip.m4 - CLOSEPROBE_LWIP: --with-lwip, lwIP as a second stack.
 #
 # lwIP, a userspace TCP/IP stack, as Debian's liblwip-dev ships it (2.1.3,

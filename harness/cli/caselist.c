@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * caselist.c - parsing the case files and directories of a command line,
  * and choosing cases by name.

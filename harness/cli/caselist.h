@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * caselist.h - the case files named on the command line, parsed, and the
  * cases chosen among them.

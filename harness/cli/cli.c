@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cli.c - messages, the program's usage, and the option parser of every
  * subcommand.

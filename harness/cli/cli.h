@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cli.h - what the subcommands share: the one way messages are written,
  * the usage of the whole program, and one option parser (getopt_long)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_analyze.c - "closeprobe analyze": options, usage, and the printing
  * of what the analyze library finds (see cmd_analyze.h, analyze.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_analyze.h - "closeprobe analyze [--json] [--fail-on FLAG[,FLAG]]
  * FILE...": the command line over the analyze library (analyze.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_list.c - "closeprobe list": one row per case, the table README.md
  * shows: the name, the lesson, and what the case expects of Linux (its

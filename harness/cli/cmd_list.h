@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_list.h - "closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]".
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_run.c - "closeprobe run": parse every case file, choose the cases,
  * run them (several at once with -j), and report each case run, in case

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmd_run.h - "closeprobe run [OPTION...] [CASE-OR-DIR...]" (see
  * "closeprobe run --help").

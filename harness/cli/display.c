@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * display.c - verdicts for a person: wrapped and coloured on a terminal.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * display.h - the text a person reads: the platform line, each case run's
  * verdict (or one line per run with --brief), on a terminal wrapped to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * jsonout.c - JSON strings, escaped as RFC 8259 asks.
  */

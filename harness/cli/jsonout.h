@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * jsonout.h - writing JSON strings: what the command line adds to the
  * runner's JSON (summaries, records of cases that never ran) is quoted

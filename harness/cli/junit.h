@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * junit.h - the run as JUnit XML (closeprobe run --junit FILE), the form
  * Jenkins, GitLab and most CI dashboards read: one <testsuite> for the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/cli/local.mk - the command line (included by Makefile.am).
 harness_closeprobe_SOURCES += harness/cli/main.c
 harness_closeprobe_SOURCES += \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * procnet.c - a process tree's network namespaces and their output
  * octets, from /proc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * procnet.h - how many bytes a running case has put on its links, seen
  * from outside through /proc, for the progress line: the IP output

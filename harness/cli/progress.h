@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * progress.h - on a terminal, one line on standard error that says which
  * case is running, "[n/N] case", and how many bytes it has moved once

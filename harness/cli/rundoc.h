@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rundoc.h - the JSON document of a run (--json FILE, or - for standard
  * output):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runpool.c - cases in worker processes, their outcomes in case order.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runpool.h - running cases several at once ("closeprobe run -j N").
  *

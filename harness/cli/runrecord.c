@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runrecord.c - a case run's JSON read back for the reports.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runrecord.h - one case run as the reports see it: its name, status and
  * text, and, read back from its JSON (json.h), its error, duration,

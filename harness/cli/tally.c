@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tally.c - counting case runs, naming what did not pass or not run.
  */

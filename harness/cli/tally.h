@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tally.h - what a run came to: how many case runs ended how (a "family
  * both" case is two runs), which did not pass or did not run, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tap.c - TAP 14: test points, subtests, YAML diagnostics.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tap.h - the run as TAP 14 (closeprobe run --tap), for CI dashboards and
  * automake's TAP driver: one test point per case run; each expectation a

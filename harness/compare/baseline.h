@@ -11,7 +11,7 @@
  *	platform Linux 6.1.0-28-cloud-amd64 (linux)
  *	runs 3
  *	close-unread-truncates/4 teardown = rst from server
- *	veth-rst-behind-queued-data/4 rst server ~ bare x31 | bare x30
+ *	veth-lossy-truncates/4 rsts server ~ 1 | 2 or more
  *
  * "=" holds a field that was the same in every run recorded; "~" a flaky
  * one, with each value it took.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/compare/local.mk - baselines and comparisons (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/compare/json.c harness/compare/json.h \

@@ -295,11 +295,14 @@ add_wire(struct pending *p, const struct json_value *wire)
 			pending_add(p, name, "none");
 			continue;
 		}
+		/* The first RST's kind, then how many: one or several.  How many
+		 * more follow depends on what was still in flight, which timing
+		 * decides, so the count is a field of its own (compare --ignore
+		 * 'rsts *' leaves it out). */
+		pending_add(p, name, "%s", string_or(json_get(rst, "kind"), "?"));
 		(void)json_u64(json_get(rst, "count"), &count);
-		/* One RST or several: how many more follow depends on what was
-		 * still in flight, which timing decides. */
-		pending_add(p, name, "%s %s", string_or(json_get(rst, "kind"), "?"),
-		    count > 1 ? "x2 or more" : "x1");
+		snprintf(name, sizeof(name), "rsts %s", sides[i]);
+		pending_add(p, name, "%s", count > 1 ? "2 or more" : "1");
 	}
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * draw-sample.c - sample pictures for the browser test and for eyes.
  *

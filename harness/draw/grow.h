@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * grow.h - arrays that grow as the pictures' models are filled.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ladder-int.h - the ladder diagram's model, shared by the builders
  * (ladder.c) and the drawing (ladder-svg.c); not for other modules.

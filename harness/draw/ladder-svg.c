@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ladder-svg.c - drawing the ladder diagram: folding into rows, layout
  * and SVG.

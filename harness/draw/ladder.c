@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ladder.c - the ladder diagram's model: lanes, calls, segments, the
  * directions' losses and the headline, copied as the caller adds them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ladder.h - a ladder (sequence) diagram of one TCP connection, as SVG.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/draw/local.mk - pictures: ladder diagrams and the HTML run report
 # (included by Makefile.am).
 AM_CPPFLAGS += -I$(top_srcdir)/harness/draw

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * markup.c - escaped text and links for the SVG and HTML writers.
  */

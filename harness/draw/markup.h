@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * markup.h - text and links put into XML (SVG) and HTML documents.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xmlcheck.c - a well-formedness checker for the tests (see xmlcheck.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xmlcheck.h - for the pictures' unit tests: is a document well formed?
  *

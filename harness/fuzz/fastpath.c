@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fastpath.c - the differential run of the tracker's two paths (see
  * fastpath.h).

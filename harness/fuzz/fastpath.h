@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fastpath.h - the differential run of the connection tracker: the same
  * segments through conn_table_add() (with its fast path) and through

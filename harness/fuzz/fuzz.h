@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz.h - what the fuzz targets share: the libFuzzer entry point, an
  * assertion that holds in every build, and the framing of fuzz_trace's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_case.c - fuzz target: the case parser on arbitrary bytes.
  *

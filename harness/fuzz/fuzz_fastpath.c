@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_fastpath.c - fuzz target: the connection tracker's fast path
  * against its general path (conn_table_add() against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_pcap.c - fuzz target: a whole capture file (pcap or pcapng, as
  * libpcap reads it) through trace.c into a connection table, once as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_trace.c - fuzz target: the packet decoder and the connection
  * tracker on one stream of capture records (framing in fuzz.h).

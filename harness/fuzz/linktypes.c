@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * linktypes.c - the link types fuzz_trace's first byte chooses from:
  * every one decode_packet() understands (see decode.c, link_kind_of()).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pcap2frames.c - seed converter for fuzz_trace: a capture file's
  * records in fuzz_trace's framing (fuzz.h).

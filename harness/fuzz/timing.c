@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * timing.c - how long each input takes, for every fuzz target.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * archive.c - reading the guest's frame and writing its evidence files.
  */

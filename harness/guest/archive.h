@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * archive.h - the files the guest sends back over its serial channel, in
  * a frame the guest's busybox can write without any tool of ours:

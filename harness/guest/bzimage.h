@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bzimage.h - the kernel release named inside an x86 bzImage, without
  * booting it: the boot protocol's setup header (at 0x1f1) says where the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * child.h - the programs the guest module runs on the host (qemu, ldd):
  * started with chosen descriptors, waited for with a deadline, killed at

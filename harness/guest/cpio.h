@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpio.h - writing a cpio archive in the "newc" format, the one the Linux
  * kernel unpacks as an initramfs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * guest-try.c - run cases in a guest kernel with the guest module, as
  * "closeprobe run --kernel" will (a test driver: not installed).

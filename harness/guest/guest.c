@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * guest.c - one run of cases in a guest kernel, from the image to the
  * files in the captures directory.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * guest.h - running cases inside another Linux kernel: boot the kernel
  * image under qemu (KVM when it answers in time, else TCG) from an

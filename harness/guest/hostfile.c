@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hostfile.c - whole-file I/O and directory trees.
  */

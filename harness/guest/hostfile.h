@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hostfile.h - the host's files as the guest module uses them: read
  * whole, written whole, directories made and removed, programs found.

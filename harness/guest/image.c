@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * image.c - collecting the guest's files into a tree, keying it, and
  * writing it as cpio.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * image.h - the guest's initramfs, made from what the host has: busybox,
  * closeprobe and the tools its cases run (ip, tc, nft) with the libraries

@@ -1,6 +1,7 @@
 /* Made from init.sh by harness/guest/local.mk: edit that. */
 static const char guest_init_script[] =
 	"#!/bin/busybox sh\n"
+	"# SPDX-License-Identifier: BSD-3-Clause\n"
 	"# init.sh - the guest's /init (closeprobe run --kernel): mount what\n"
 	"# closeprobe needs, load the modules, run the cases as the host asked,\n"
 	"# send the evidence back and power off.  Built into the initramfs (as a C\n"

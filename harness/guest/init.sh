@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: BSD-3-Clause
 # init.sh - the guest's /init (closeprobe run --kernel): mount what
 # closeprobe needs, load the modules, run the cases as the host asked,
 # send the evidence back and power off.  Built into the initramfs (as a C

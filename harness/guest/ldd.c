@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ldd.c - running ldd and reading its lines:
  *	linux-vdso.so.1 (0x...)				(in the kernel: skipped)

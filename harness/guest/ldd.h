@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ldd.h - the shared libraries a host program loads, as ldd(1) lists them,
  * so that the guest can run the host's own binaries.

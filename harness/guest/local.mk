@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/guest/local.mk - running cases inside another kernel under qemu
 # (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \

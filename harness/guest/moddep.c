@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * moddep.c - modules.dep parsed into a table, and a depth-first walk of
  * it that puts each module after everything it needs.

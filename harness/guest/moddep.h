@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * moddep.h - which kernel module files a set of modules needs, and in
  * what order to load them, from the kernel's modules.dep.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * qemu.c - the command line, the console pipe, and a bounded end.
  */

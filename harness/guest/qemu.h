@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * qemu.h - one qemu-system-x86_64 booting a kernel and an initramfs, with
  * no network, no disk and no display: its console (ttyS0) comes to us

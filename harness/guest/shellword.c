@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * shellword.c - single quotes: inside them sh takes every byte literally;
  * a quote itself ends them, is escaped, and they open again.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * shellword.h - words for the guest's sh(1) to read back exactly: the
  * configuration files its init sources.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * strlist.c - the list; lookups are linear, the lists are short (a few
  * hundred files at most).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * strlist.h - a growing list of owned strings (paths, module files,
  * arguments) for the guest module.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cause.c - the cause of the first RST, from the ledgers and the wire.
  *

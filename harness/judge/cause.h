@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cause.h - why the connection was reset, from what the applications did
  * (the ledgers, step by step) and what the wire shows, together: the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/judge/local.mk - judging and reporting (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/judge/strbuf.c harness/judge/strbuf.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * report.c - a case's verdict, for a person (one paragraph, then the
  * details) and for a program (a JSON object; README.md lists its fields),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * report.h - the verdict as a paragraph a person can read, and as JSON.
  */

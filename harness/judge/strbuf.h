@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * strbuf.h - text built in memory: the report, the verdict file and the
  * outcome of a run are formatted here, never printed, so the library

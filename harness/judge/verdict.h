@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * verdict.h - reconciling what the applications did (ledgers) with what
  * the wire shows (the tracked connection) and judging the expectations.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * case.c - parse the case language into a struct case_file: the entry
  * points, and lines to directives, sections and their items.

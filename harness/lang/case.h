@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * case.h - the case language: what a scripted case says, as data.
  *

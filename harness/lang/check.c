@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check.c - checks on the whole case: the steps' order on a role's
  * descriptors, forks and their children, what the expectations need, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * diag.h - the parser's error messages: "PATH:LINE:COL: message", user
  * text quoted cut to a length, and "did you mean" hints.

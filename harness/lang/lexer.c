@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lexer.c - a case file as lines, tokens and items (see lexer.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lexer.h - a case file as lines, tokens and items.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/lang/local.mk - the case language (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/lang/units.c harness/lang/units.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * parse_directive.c - the directives: the case's name, deadline and
  * family, and the path between the ends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * parse_section.c - the expect sections: their labels, and which systems
  * and releases an expectation applies to (its scope).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * parser-int.h - what the files of the case language share: the parser's
  * state and the entry points of its parts.  Not for other modules: they

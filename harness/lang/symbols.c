@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * symbols.c - names of roles, comparisons, errno values and signals (see
  * symbols.h), and the tables the parser reads them from; the names of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * symbols.h - the names the case language shares with the rest of the
  * harness: roles, comparisons, errno values and signals.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * units.c - sizes, durations and numbers as people write and read them.
  *

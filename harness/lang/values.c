@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * values.c - sizes, durations, integers, comparisons, roles, errno names
  * and names in tokens (see values.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * values.h - the tokens that stand for values: sizes, durations,
  * integers, comparisons, roles, errno names and names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * words.c - look words up in tables, find the nearest to a typo, list
  * them (see words.h).

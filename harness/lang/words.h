@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * words.h - tables of words: look a word up, find the nearest one to a
  * typo, list them for a message.

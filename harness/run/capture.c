@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * capture.c - libpcap, in process, following pcap_create(3PCAP):
  * create, snap length, immediate mode, buffer, activate, filter, dump.

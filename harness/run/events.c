@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * events.c - the plan of a case's events, and an event board on a futex.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * events.h - the ordering between roles: a board of named events in
  * shared memory.  A role raises an event when a step completes; the other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * evidence.c - the capture files of a case: their names, writing them
  * privately and publishing them whole, knowing a capture is complete

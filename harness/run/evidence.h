@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * evidence.h - a case's evidence: the capture at each capture point, the
  * sentinel that proves a capture complete, and the verdict file.

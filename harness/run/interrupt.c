@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * interrupt.c - the stop signal: noted, forwarded, never acted on here.
  */

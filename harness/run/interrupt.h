@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * interrupt.h - SIGINT and SIGTERM stop a run cleanly.
  *

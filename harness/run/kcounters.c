@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * kcounters.c - reading /proc/net/netstat and /proc/net/snmp.
  *

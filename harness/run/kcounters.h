@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * kcounters.h - the network namespace's TCP counters, from
  * /proc/net/netstat (TcpExt: TCPAbortOnClose, TCPAbortOnData,

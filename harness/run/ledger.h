@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ledger.h - what one role's application did and saw, as the application
  * saw it: bytes each send() accepted, bytes recv() returned, how the read

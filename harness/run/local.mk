@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/run/local.mk - running a case (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/run/platform.c harness/run/platform.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * monotime.c - CLOCK_MONOTONIC, which no clock adjustment moves.
  */

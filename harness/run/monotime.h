@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * monotime.h - the clock every deadline of a case is measured on.
  */

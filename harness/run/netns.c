@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * netns.c - entering a fresh network namespace with loopback up.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pattern.c - a stream pattern that is cheap to generate and that no shift
  * of the stream reproduces: byte i is byte (i mod 8) of a 64-bit mix of

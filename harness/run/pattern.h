@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pattern.h - the bytes every sender writes: a function of the stream
  * offset, so a reader checks content (a lost, duplicated or shifted chunk

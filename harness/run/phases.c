@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * phases.c - where a case's wall time went (see phases.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * phases.h - where a case's wall time went: setting up (namespace,
  * topology, listener, captures), the roles, the settling of the sockets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * role.c - the steps of one role, on a real socket of the kernel's stack.
  *

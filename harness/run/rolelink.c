@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rolelink.c - role_io on shared memory: the ledgers and stream offsets
  * in one shared anonymous mapping, the events on an event board.

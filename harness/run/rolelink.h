@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rolelink.h - how the role processes of a case reach the events and the
  * ledgers: today shared anonymous memory, inherited across fork().  It

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runner.h - running one case end to end: a fresh network namespace, the
  * capture, the two roles, the deadline, the sentinel, the classification

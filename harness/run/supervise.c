@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * supervise.c - the role processes of a case: starting them (each in its
  * end's namespace), collecting them and their children (the coordinator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * supervise.h - the role processes of one case's run: starting them
  * (each in its end's namespace), collecting them and their children,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * topology.c - namespaces, veth, sysctls and impairments for one case.
  *

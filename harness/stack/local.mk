@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/stack/local.mk - the socket-API table, and lwIP as a second
 # stack (included by Makefile.am).  The kernel's table is in the library;
 # lwIP, built only with --with-lwip, is a library of its own, compiled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lwip-try.c - one teardown through lwIP, for harness/tests/lwip.sh.
  *

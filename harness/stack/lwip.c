@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lwip.c - lwIP's sockets as a struct sockapi, and lwIP on a TAP device.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lwip.h - lwIP, a userspace TCP/IP stack, as a struct sockapi.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sockapi.c - the socket-API table, and the kernel's sockets in it.
  *

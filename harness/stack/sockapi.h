@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sockapi.h - the socket calls a role makes, as one table per TCP/IP stack.
  *

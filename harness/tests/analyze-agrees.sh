@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # analyze-agrees.sh - "closeprobe analyze captures/<case>.pcap" reproduces the
 # wire half of the run's verdict, for every case of the suite.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # browser.sh - the pictures in a real browser (headless Chromium).
 #
 # draw-sample writes a sample run report and three ladders (the model of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # case-verdict.sh CASE-FILE - one case's test, read from the suite run
 # that make check does once (closeprobe run --json SUITE_JSON --captures
 # DIR cases) rather than run again: prints the case's verdict files (each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * case_test.h - what the case language's unit tests share: the smallest
  * case, parsing that must succeed or fail with a message, the test files.

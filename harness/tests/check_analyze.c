@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_analyze.c - "closeprobe analyze" on packets built here: Zeek's
  * conn_state and history, the loss-risk flags, the streaming table, every

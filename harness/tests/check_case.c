@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_case.c - the case language: what parses, to what (the refusals
  * are in check_case_refuse.c, names and tables in check_case_names.c).

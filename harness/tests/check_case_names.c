@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_case_names.c - the case language's names: roles, steps,
  * outcomes, comparisons, errno values, signals; and its vocabularies'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_case_refuse.c - the case language: what is refused, with which
  * message and place; files, bytes and long lines.

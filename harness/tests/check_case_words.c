@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_case_words.c - the words issue 10 added to the case language and
  * the bounds it set: what parses, to what, and what is refused.

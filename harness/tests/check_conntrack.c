@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_conntrack.c - connection tracking and teardown classification
  * on hand-made segment sequences.

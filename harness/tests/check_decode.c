@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_decode.c - decode_packet() on frames built byte by byte.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_fastpath.c - the connection tracker's fast path against its
  * general path: seeded random conversations (in order, reordered,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_guest.c - the guest module's parts that need no qemu: SHA-256,
  * the cpio writer, modules.dep, the bzImage header, ldd's output, the

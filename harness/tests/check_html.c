@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_html.c - the run report page: well formed, escaped, no external
  * resources, one tbody per case run with its details, expectations,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_ladder.c - ladder diagrams: well-formed, escaped, self-contained
  * SVG; lanes, calls, arrows and RST kinds; folding keeps the teardown in

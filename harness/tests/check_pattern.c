@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_pattern.c - the stream pattern: a function of the offset that
  * catches lost, duplicated and shifted bytes; and a role that checks it

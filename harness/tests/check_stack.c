@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_stack.c - the socket-API tables: what each stack says it can do,
  * and the kernel's table driving a real connection on loopback.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_topology.c - the paths a case builds, built for real: fresh
  * namespaces (each with a TCP table of its own), a veth pair, nftables

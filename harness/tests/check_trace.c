@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_trace.c - trace_read_file() on capture files written here, with
  * pcap_open_dead() + pcap_dump() (and a hand-made pcapng), in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check_verdict.c - outcomes per direction, the split of lost bytes and
  * the judgement of expectations, on ledgers and connections built here.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # cli.sh - the command line: one option parser for every command (options
 # before or after operands, per-command --help, "closeprobe help"), one
 # message form ("closeprobe: FILE: what"; case files "FILE:LINE:COL:"), a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # completion.sh - the bash completion (completion/closeprobe) offers the
 # commands and options the program's own usage shows, the --fail-on flags,
 # case files and capture files.  It runs once in a plain bash and, where

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # deadline.sh - a role that would block forever ends at the case deadline:
 # status 99, a message that says what each role was doing, and the pcap
 # still written.

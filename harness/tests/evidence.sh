@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # evidence.sh - evidence is never written through a symbolic link nor
 # outside the captures directory, and the directory is not world-writable.
 set -u

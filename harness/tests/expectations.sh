@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # expectations.sh - every kind of expectation can fail, and says what it
 # observed; the words of the language hold where they should.
 #

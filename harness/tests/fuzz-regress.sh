@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # fuzz-regress.sh - every saved fuzz input (harness/fuzz/regress/<target>/)
 # runs again through its target, built without libFuzzer
 # (harness/fuzz/replay_<name>, see harness/fuzz/replay.c): no crash, no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # guest.sh - cases run inside another kernel under qemu (harness/guest):
 # the guest boots the image (KVM or TCG), runs a few suite cases, and
 # their verdicts, JSON and pcaps come back as if run here; a boot that

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # hostile-cases.sh - every class of mistake in a case file gives one clear
 # message with file:line:col, status 99, and never starts a socket (not
 # even the captures directory is made).

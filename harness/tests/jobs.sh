@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # jobs.sh - run -j N: the whole suite with several cases at once gives the
 # verdicts of a run one case at a time, in case order, and the same
 # evidence files; a stop signal stops every case running, starts no other

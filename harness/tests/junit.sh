@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # junit.sh - run --junit FILE writes JUnit XML that validates against the
 # schema of what CI dashboards read (harness/tests/junit.xsd), with the
 # counts expected: a testcase per case run, a failure with the expectation

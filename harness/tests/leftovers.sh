@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # leftovers.sh - nothing outlives a run: after a passing case, a failing
 # case, a case that hits its deadline and a run stopped with SIGTERM there
 # are no more network namespaces, veth links, nftables tables, qdiscs or

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # lwip-ns.sh - run by lwip.sh inside a fresh network namespace (unshare -rn):
 #   lwip-ns.sh LWIP_TRY SCENARIO PCAP
 # Makes a TAP device (host side 198.18.0.1/24, up), runs LWIP_TRY SCENARIO

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # lwip.sh - lwIP's teardowns, seen on the TAP link.  In a fresh network
 # namespace per scenario, lwIP (Debian's liblwip, through the lwIP
 # struct sockapi) is the server on 198.18.0.2 behind a TAP device and the

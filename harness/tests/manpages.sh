@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # manpages.sh - the manual pages: both render without a warning, and they
 # document exactly what the program accepts.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # output.sh - what run writes: the platform first; --json FILE and --json -
 # (the text then on standard error) with a "platform" object, a record per
 # case run, a record for a case file that did not parse, and a "summary";

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # parallel.sh - two closeprobe runs over the whole suite at once, into one
 # captures directory, give the verdicts of a single run: every case passes
 # (or skips) in both.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # platform.sh - a case with expectations only for another system runs,
 # reports what it observed, and skips (77) instead of guessing.
 set -u

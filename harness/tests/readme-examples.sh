@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # readme-examples.sh - the README's examples still work: every ```sh block
 # marked runnable, a line "<!-- runnable -->" just before its fence, runs
 # with sh -e, in order, in one scratch directory laid out as a built

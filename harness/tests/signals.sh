@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # signals.sh - a run stopped with SIGTERM or SIGINT flushes complete
 # evidence, reports ERROR, runs no further case, and leaves no process.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tap.sh - run --tap writes TAP 14 that perl's TAP parser (prove) reads
 # with the counts expected: a test point per case run, each expectation a
 # test point of its subtest with what was observed, the evidence in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * testutil.h - what the unit tests share: running a suite, a scratch
  * directory for files, and packet headers built byte by byte.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze.c - the library behind "closeprobe analyze": each file into a
  * streaming connection table, finished connections counted and handed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze.h - how every TCP connection in any capture closed, with
  * Zeek's conn_state and history, and the loss-risk flags the wire

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * conntable.c - the connection table: look-up, streaming hand-off and
  * expiry, and conn_table_add(), which runs each segment through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * conntrack.h - TCP connections as the packets show them: the public
  * header of the connection tracker (conntable.c: the table; stream.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * decode.c - link layer -> IPv4/IPv6 -> TCP, bounds-checked at every step.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # harness/wire/local.mk - reading the wire (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/wire/decode.c harness/wire/decode.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * stream.c - per-direction stream accounting: holes in the sequence
  * space, the highest data and ACK, the window (see stream.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * stream.h - one direction's byte stream, as the tracker accounts it
  * (private to the connection tracker: conntable.c, zeek.c, teardown.c).

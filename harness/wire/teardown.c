@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * teardown.c - first FIN and RST, loss-risk flags, teardown class (see
  * teardown.h and conntrack.h).

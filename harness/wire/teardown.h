@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * teardown.h - closeprobe's own view of how a connection ended (private
  * to conntable.c): the first FIN and RST of each side with their record

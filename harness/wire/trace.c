@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * trace.c - capture file -> decode_packet() -> conn_table_add().
  */

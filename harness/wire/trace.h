@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * trace.h - read a capture file (pcap or pcapng) into a connection table.
  */

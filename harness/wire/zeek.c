@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * zeek.c - Zeek's endpoint states, history letters, sizes and
  * conn_state (see zeek.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * zeek.h - the Zeek emulation of the connection tracker (private to
  * conntable.c): Zeek's TCP endpoint state machine, history letters and
