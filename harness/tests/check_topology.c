@@ -157,7 +157,8 @@ shared_table_view(struct table_view *v)
 	if (pid == 0) {
 		struct table_view mine;
 
-		if (unshare(CLONE_NEWNET) < 0)
+		/* An ordinary user needs a user namespace to own the new one. */
+		if (unshare(CLONE_NEWNET) < 0 && unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
 			_exit(1);
 		table_view(&mine);
 		_exit(write(pipefd[1], &mine, sizeof(mine)) == (ssize_t)sizeof(mine) ? 0 : 1);

@@ -32,7 +32,8 @@ if [ -n "$missing" ]; then
 fi
 
 test_begin guest
-try=${builddir:-.}/harness/guest/guest-try
+# Absolute: the test changes to the source tree below.
+try=$(cd "${builddir:-.}" && pwd)/harness/guest/guest-try
 # Our qemu runs with its files in $tmp: what is still running with that
 # in its command line is ours.
 TMPDIR=$tmp
