@@ -49,7 +49,7 @@ cli_usage_error(const char *command, const char *fmt, ...)
 void
 cli_usage(FILE *out)
 {
-	fputs("usage: closeprobe run [--brief] [--jobs N] [--only GLOB] [--skip GLOB] "
+	fputs("usage: closeprobe run [--brief] [--jobs N] [--repeat N] [--only GLOB] [--skip GLOB] "
 	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--no-netns] "
 	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"

@@ -36,6 +36,7 @@
 #endif
 
 #define JOBS_MAX 256
+#define REPEAT_MAX 100
 
 /* The options without a short letter. */
 enum run_long_option {
@@ -46,7 +47,8 @@ enum run_long_option {
 	OPT_SKIP,
 	OPT_KERNEL,
 	OPT_MODULES,
-	OPT_ACCEL
+	OPT_ACCEL,
+	OPT_REPEAT
 };
 
 struct run_command {
@@ -57,6 +59,7 @@ struct run_command {
 	bool brief;
 	unsigned long jobs;
 	bool jobs_given;
+	unsigned long repeat;	/* --repeat: runs of each case (1 to REPEAT_MAX) */
 	struct caselist_filter filter;
 	/* --kernel: the cases run in a guest; these options go with them. */
 	const char *kernel;
@@ -68,7 +71,11 @@ struct run_command {
 
 /* Everything a run writes to, and what it came to. */
 struct run_session {
-	struct case_file *const *cases;
+	struct case_file *const *cases;	/* each case repeat times, its runs together */
+	size_t repeat;
+	char **records;			/* repeat > 1: every run's JSON, for the flaky fields */
+	size_t nrecords;
+	bool records_lost;		/* out of memory: some are missing */
 	struct display display;
 	struct progress progress;
 	struct tally tally;
@@ -98,6 +105,10 @@ run_help(FILE *out)
 	    "                      link is refused\n"
 	    "  -j, --jobs N        run N cases at once (default: $CLOSEPROBE_JOBS, else\n"
 	    "                      the number of CPUs; 0: the number of CPUs)\n"
+	    "      --repeat N      run each case N times (1 to %d, default 1), its runs\n"
+	    "                      one after another in the reports; the fields that\n"
+	    "                      took different values are said as flaky at the end\n"
+	    "                      (evidence of run K > 1 goes to DIR/repeat-K)\n"
 	    "      --only GLOB     run only the cases whose name matches GLOB (given\n"
 	    "                      again: those that match either)\n"
 	    "      --skip GLOB     do not run the cases whose name matches GLOB\n"
@@ -121,7 +132,8 @@ run_help(FILE *out)
 	    "\n"
 	    "Exit status: 0 all passed, 1 an expectation failed, 2 bad command line,\n"
 	    "77 cannot run here, 99 harness error (a bad or missing case file, a\n"
-	    "capture failure, drops, a deadline passed, a stop signal).\n", CASESDIR);
+	    "capture failure, drops, a deadline passed, a stop signal); a flaky field\n"
+	    "alone does not change it.\n", CASESDIR, REPEAT_MAX);
 }
 
 static int
@@ -163,6 +175,14 @@ set_option(void *ctx, int val, const char *arg)
 			cli_usage_error("run", "--accel takes auto, kvm or tcg, not '%s'", arg);
 			return -1;
 		}
+		return 0;
+	case OPT_REPEAT:
+		if (cli_number(arg, 1, REPEAT_MAX, &cmd->repeat) < 0) {
+			cli_usage_error("run", "--repeat needs a number of runs of each case "
+			    "(1 to %d), not '%s'", REPEAT_MAX, arg);
+			return -1;
+		}
+		pass_to_guest(cmd, "--repeat", arg);
 		return 0;
 	case 'j':
 	case 'n':
@@ -295,6 +315,7 @@ session_open(struct run_session *s, const struct run_command *cmd, FILE *text)
 	char err[256];
 
 	memset(s, 0, sizeof(s[0]));
+	s->repeat = 1;
 	display_init(&s->display, text, cmd->brief);
 	if (cmd->json_path != NULL) {
 		if (rundoc_open(&s->json, cmd->json_path) < 0)
@@ -379,15 +400,52 @@ session_end(struct run_session *s)
 }
 
 /* "close-unread-truncates (IPv6)": the family is named when the case
- * names IPv6 (run is the run's index; IPv4 runs first). */
+ * names IPv6 (run is the run's index; IPv4 runs first); with --repeat,
+ * which of the runs it is: "close-unread-truncates #2/3". */
 static void
-run_label(char *buf, size_t size, const struct case_file *cf, size_t run)
+run_label(char *buf, size_t size, const struct case_file *cf, size_t run, size_t nth,
+    size_t repeat)
 {
+	char which[48] = "";
+
+	if (repeat > 1)
+		snprintf(which, sizeof(which), " #%zu/%zu", nth + 1, repeat);
 	if (cf->family == FAMILY_4)
-		snprintf(buf, size, "%s", cf->name);
+		snprintf(buf, size, "%s%s", cf->name, which);
 	else
-		snprintf(buf, size, "%s (IPv%d)", cf->name,
-		    cf->family == FAMILY_6 || run > 0 ? 6 : 4);
+		snprintf(buf, size, "%s (IPv%d)%s", cf->name,
+		    cf->family == FAMILY_6 || run > 0 ? 6 : 4, which);
+}
+
+/* Keep a run's JSON for the flaky fields (repeat > 1 only). */
+static void
+keep_record(struct run_session *s, const char *json)
+{
+	char **grown;
+
+	if (s->repeat <= 1)
+		return;
+	grown = realloc(s->records, (s->nrecords + 1) * sizeof(*grown));
+	if (grown == NULL || (grown[s->nrecords] = strdup(json)) == NULL) {
+		if (grown != NULL)
+			s->records = grown;
+		s->records_lost = true;
+		return;
+	}
+	s->records = grown;
+	s->nrecords++;
+}
+
+static void
+records_free(struct run_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrecords; i++)
+		free(s->records[i]);
+	free(s->records);
+	s->records = NULL;
+	s->nrecords = 0;
 }
 
 static void
@@ -427,7 +485,7 @@ on_finished(void *ctx, size_t index, struct runner_outcome *out)
 		struct runrecord rec;
 		char label[160];
 
-		run_label(label, sizeof(label), cf, r);
+		run_label(label, sizeof(label), cf, r, index % s->repeat, s->repeat);
 		/* Every run has a record, even one the runner could not describe. */
 		if (res->json == NULL)
 			res->json = rundoc_error_record(cf->name, cf->path,
@@ -440,6 +498,7 @@ on_finished(void *ctx, size_t index, struct runner_outcome *out)
 		}
 		session_record(s, &rec, res->warning, true);
 		tally_add(&s->tally, rec.status, rec.label);
+		keep_record(s, res->json);
 		runrecord_free(&rec);
 	}
 	runner_outcome_free(out);
@@ -486,6 +545,90 @@ report_bad_files(const struct run_command *cmd, const struct caselist *list)
 	return EXIT_ERROR;
 }
 
+/*
+ * What runs: each case repeat times, all its runs together (so the text,
+ * the JSON and the flaky fields read case by case, and a stop signal
+ * leaves whole cases not run rather than a pass of every case), the
+ * first run's evidence in the captures directory, run K's in
+ * DIR/repeat-K (the runs of a case must not overwrite each other's).
+ */
+struct run_plan {
+	struct case_file **items;		/* count * repeat */
+	const struct run_options **opts;	/* the same, the options of each */
+	struct run_options *ropts;		/* one per repeat */
+	char **dirs;				/* one per repeat; [0] NULL */
+	size_t n, repeat;
+};
+
+static void
+plan_free(struct run_plan *p)
+{
+	size_t k;
+
+	for (k = 0; p->dirs != NULL && k < p->repeat; k++)
+		free(p->dirs[k]);
+	free(p->dirs);
+	free(p->ropts);
+	free(p->opts);
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}
+
+/* 0, or -1 (said). */
+static int
+plan_make(struct run_plan *p, const struct run_command *cmd, const struct caselist *list)
+{
+	size_t c, k;
+
+	memset(p, 0, sizeof(*p));
+	p->repeat = cmd->repeat;
+	p->n = list->count * p->repeat;
+	p->items = calloc(p->n, sizeof(*p->items));
+	p->opts = calloc(p->n, sizeof(*p->opts));
+	p->ropts = calloc(p->repeat, sizeof(*p->ropts));
+	p->dirs = calloc(p->repeat, sizeof(*p->dirs));
+	if (p->items == NULL || p->opts == NULL || p->ropts == NULL || p->dirs == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	for (k = 0; k < p->repeat; k++) {
+		size_t len = strlen(cmd->opt.captures_dir) + sizeof("/repeat-") + 3;
+
+		p->ropts[k] = cmd->opt;
+		if (k == 0)
+			continue;
+		if ((p->dirs[k] = malloc(len)) == NULL) {
+			cli_error("out of memory");
+			return -1;
+		}
+		snprintf(p->dirs[k], len, "%s/repeat-%zu", cmd->opt.captures_dir, k + 1);
+		if (prepare_captures(p->dirs[k]) < 0)
+			return -1;
+		p->ropts[k].captures_dir = p->dirs[k];
+	}
+	for (c = 0; c < list->count; c++)
+		for (k = 0; k < p->repeat; k++) {
+			p->items[c * p->repeat + k] = list->items[c];
+			p->opts[c * p->repeat + k] = &p->ropts[k];
+		}
+	return 0;
+}
+
+/* The flaky fields, said before the summary line (the last line). */
+static void
+find_flaky(struct run_session *s, FILE *text)
+{
+	char err[512];
+
+	if (s->repeat <= 1)
+		return;
+	if (s->records_lost)
+		cli_error("out of memory: the flaky fields are from some of the runs only");
+	if (tally_find_flaky(&s->tally, s->records, s->nrecords, err, sizeof(err)) < 0)
+		cli_error("the flaky fields: %s", err);
+	tally_write_flaky(&s->tally, text);
+}
+
 /* Run the chosen cases and report them; the exit status. */
 static int
 run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
@@ -495,16 +638,23 @@ run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
 		.tick = on_tick,
 	};
 	struct run_session s;
-	size_t started, c;
+	struct run_plan plan;
+	size_t started, c, cases_started;
 	int status;
 
-	if (session_open(&s, cmd, text) < 0) {
-		session_abandon(&s);
+	if (plan_make(&plan, cmd, list) < 0) {
+		plan_free(&plan);
 		return EXIT_ERROR;
 	}
-	s.cases = list->items;
+	if (session_open(&s, cmd, text) < 0) {
+		session_abandon(&s);
+		plan_free(&plan);
+		return EXIT_ERROR;
+	}
+	s.cases = plan.items;
+	s.repeat = plan.repeat;
 	tally_init(&s.tally, list->count);
-	progress_init(&s.progress, list->items, list->count);
+	progress_init(&s.progress, plan.items, plan.n);
 	hooks.ctx = &s;
 	hooks.tick_ms = s.progress.out != NULL ? PROGRESS_TICK_MS : 0;
 	if (interrupt_catch() < 0) {
@@ -512,25 +662,32 @@ run_cases(struct run_command *cmd, const struct caselist *list, FILE *text)
 		session_abandon(&s);
 		tally_free(&s.tally);
 		progress_free(&s.progress);
+		plan_free(&plan);
 		return EXIT_ERROR;
 	}
-	session_begin(&s, planned_runs(list), true);
-	started = runpool_run(list->items, list->count, &cmd->opt, (unsigned)cmd->jobs, &hooks);
+	session_begin(&s, planned_runs(list) * plan.repeat, true);
+	started = runpool_run(plan.items, plan.n, plan.opts, (unsigned)cmd->jobs, &hooks);
 	progress_free(&s.progress);
-	s.tally.started = started;
+	/* A case ran when its first run started. */
+	cases_started = (started + plan.repeat - 1) / plan.repeat;
+	s.tally.started = cases_started;
 	if (interrupt_signal() != 0) {
 		s.tally.stopped_by = interrupt_signal();
-		for (c = started; c < list->count; c++)
+		for (c = cases_started; c < list->count; c++)
 			tally_not_run(&s.tally, list->items[c]->name);
 		fprintf(text, "closeprobe: stopped by %s; %zu of %zu cases not run\n",
-		    case_signal_to_name(interrupt_signal()), list->count - started, list->count);
+		    case_signal_to_name(interrupt_signal()), list->count - cases_started,
+		    list->count);
 	}
+	find_flaky(&s, text);
 	if (tally_worth_saying(&s.tally))
 		tally_write_text(&s.tally, text);
 	status = tally_exit_status(&s.tally);
 	if (session_end(&s) < 0)
 		status = EXIT_ERROR;
 	tally_free(&s.tally);
+	records_free(&s);
+	plan_free(&plan);
 	return status;
 }
 
@@ -564,6 +721,7 @@ cmd_run(int argc, char **argv)
 	static const struct option options[] = {
 		{ "captures", required_argument, NULL, 'c' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "only", required_argument, NULL, OPT_ONLY },
 		{ "skip", required_argument, NULL, OPT_SKIP },
 		{ "brief", no_argument, NULL, 'q' },
@@ -577,7 +735,7 @@ cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_command cmd = { .opt = { .captures_dir = "captures" } };
+	struct run_command cmd = { .opt = { .captures_dir = "captures" }, .repeat = 1 };
 	struct cli_parser parser = { "run", options, run_help, set_option, &cmd };
 	struct caselist list = { 0 };
 	const char *unmatched;

@@ -54,7 +54,7 @@ struct slot {
 struct pool {
 	struct case_file *const *cases;
 	size_t n;
-	const struct run_options *opt;
+	const struct run_options *const *opts;	/* one per case */
 	const struct runpool_hooks *hooks;
 	struct slot *slots;
 	unsigned nslots;
@@ -109,7 +109,7 @@ worker(const struct pool *pool, size_t index, int fd)
 	struct wire_outcome head;
 	size_t r;
 
-	runner_run(pool->cases[index], pool->opt, &out);
+	runner_run(pool->cases[index], pool->opts[index], &out);
 	head.status = (uint32_t)out.status;
 	head.nruns = (uint32_t)out.nruns;
 	write_all(fd, &head, sizeof(head));
@@ -414,8 +414,8 @@ free_slot(struct pool *pool)
 }
 
 size_t
-runpool_run(struct case_file *const *cases, size_t n, const struct run_options *opt,
-    unsigned jobs, const struct runpool_hooks *hooks)
+runpool_run(struct case_file *const *cases, size_t n,
+    const struct run_options *const *opts, unsigned jobs, const struct runpool_hooks *hooks)
 {
 	struct pool pool;
 	sigset_t stops;
@@ -425,7 +425,7 @@ runpool_run(struct case_file *const *cases, size_t n, const struct run_options *
 	memset(&pool, 0, sizeof(pool));
 	pool.cases = cases;
 	pool.n = n;
-	pool.opt = opt;
+	pool.opts = opts;
 	pool.hooks = hooks;
 	pool.nslots = jobs > 0 ? jobs : 1;
 	if (pool.nslots > n && n > 0)

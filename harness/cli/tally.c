@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "jsonout.h"
+#include "signature.h"
 #include "status.h"
+#include "strbuf.h"
 #include "symbols.h"
 #include "tally.h"
 
@@ -158,6 +161,7 @@ write_json_names(FILE *out, const char *key, char *const *names)
 void
 tally_write_json(const struct tally *t, FILE *out)
 {
+	size_t i;
 	int s;
 
 	fprintf(out, "{\"cases\":%zu,\"case_runs\":%zu", t->cases, t->runs);
@@ -174,13 +178,137 @@ tally_write_json(const struct tally *t, FILE *out)
 		jsonout_string(out, case_signal_to_name(t->stopped_by));
 	else
 		fputs("null", out);
-	fprintf(out, ",\"exit_status\":%d}", tally_exit_status(t));
+	fputs(",\"flaky\":[", out);
+	for (i = 0; i < t->nflaky; i++) {
+		const struct tally_flaky *f = &t->flaky[i];
+		size_t v;
+
+		fprintf(out, "%s{\"case\":", i > 0 ? "," : "");
+		jsonout_string(out, f->key);
+		fputs(",\"field\":", out);
+		jsonout_string(out, f->field);
+		fputs(",\"values\":[", out);
+		for (v = 0; v < f->nvalues; v++) {
+			if (v > 0)
+				fputc(',', out);
+			jsonout_string(out, f->values[v]);
+		}
+		fprintf(out, "],\"more\":%s}", f->more ? "true" : "false");
+	}
+	fprintf(out, "],\"exit_status\":%d}", tally_exit_status(t));
+}
+
+static void
+flaky_free(struct tally_flaky *f)
+{
+	size_t v;
+
+	free(f->key);
+	free(f->field);
+	for (v = 0; v < f->nvalues; v++)
+		free(f->values[v]);
+	free(f->values);
+}
+
+/* Keep one flaky field of c.  0, or -1 out of memory. */
+static int
+flaky_keep(struct tally *t, const struct signature_case *c, const struct signature_field *sf)
+{
+	struct tally_flaky *grown, *f;
+	size_t v;
+
+	grown = realloc(t->flaky, (t->nflaky + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return -1;
+	t->flaky = grown;
+	f = &t->flaky[t->nflaky];
+	memset(f, 0, sizeof(*f));
+	f->key = strdup(c->key);
+	f->field = strdup(sf->name);
+	f->values = calloc(sf->nvalues, sizeof(*f->values));
+	f->more = sf->more;
+	if (f->key == NULL || f->field == NULL || f->values == NULL) {
+		flaky_free(f);
+		return -1;
+	}
+	for (v = 0; v < sf->nvalues; v++) {
+		if ((f->values[v] = strdup(sf->values[v])) == NULL) {
+			flaky_free(f);
+			return -1;
+		}
+		f->nvalues++;
+	}
+	t->nflaky++;
+	return 0;
+}
+
+int
+tally_find_flaky(struct tally *t, char *const *records, size_t n, char *err, size_t errlen)
+{
+	struct signature_set set;
+	struct json_value *doc = NULL;
+	struct strbuf sb;
+	char *text;
+	size_t i, c, f;
+	int rc = -1;
+
+	/* The records as the run document holds them: signature_add_run()
+	 * folds the runs of one case (one key) into one signature. */
+	strbuf_init(&sb);
+	strbuf_adds(&sb, "{\"cases\":[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_addc(&sb, ',');
+		strbuf_adds(&sb, records[i] != NULL ? records[i] : "null");
+	}
+	strbuf_adds(&sb, "]}");
+	if ((text = strbuf_finish(&sb)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	signature_set_init(&set);
+	if (json_parse(text, strlen(text), &doc, err, errlen) < 0 ||
+	    signature_add_run(&set, doc, err, errlen) < 0)
+		goto out;
+	for (c = 0; c < set.ncases; c++)
+		for (f = 0; f < set.cases[c].nfields; f++)
+			if (signature_field_flaky(&set.cases[c].fields[f]) &&
+			    flaky_keep(t, &set.cases[c], &set.cases[c].fields[f]) < 0) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+	rc = 0;
+out:
+	json_free(doc);
+	signature_set_free(&set);
+	free(text);
+	return rc;
+}
+
+void
+tally_write_flaky(const struct tally *t, FILE *out)
+{
+	size_t i, v;
+
+	for (i = 0; i < t->nflaky; i++) {
+		const struct tally_flaky *f = &t->flaky[i];
+
+		fprintf(out, "flaky: %s %s: ", f->key, f->field);
+		for (v = 0; v < f->nvalues; v++)
+			fprintf(out, "%s%s", v > 0 ? " | " : "", f->values[v]);
+		fputs(f->more ? " | ...\n" : "\n", out);
+	}
 }
 
 void
 tally_free(struct tally *t)
 {
+	size_t i;
 	int s;
+
+	for (i = 0; i < t->nflaky; i++)
+		flaky_free(&t->flaky[i]);
+	free(t->flaky);
 
 	for (s = 0; s < TALLY_STATUSES; s++)
 		names_free(t->labels[s]);

@@ -16,6 +16,16 @@
 
 #define TALLY_STATUSES 4	/* enum case_status */
 
+/* A field that took more than one value over the runs of one case
+ * (closeprobe run --repeat N). */
+struct tally_flaky {
+	char *key;		/* "veth-lossy-truncates/4" */
+	char *field;		/* "lost server->client" */
+	char **values;		/* each value it took, in the order first seen */
+	size_t nvalues;
+	bool more;		/* more values than the signature keeps */
+};
+
 struct tally {
 	size_t cases;			/* cases named */
 	size_t started;			/* cases that ran (the others did not run) */
@@ -26,6 +36,8 @@ struct tally {
 	char **labels[TALLY_STATUSES];	/* the runs that did not pass, by status */
 	char **not_run;			/* the cases that did not run */
 	bool failed;			/* out of memory: names are missing */
+	struct tally_flaky *flaky;	/* tally_find_flaky(): the fields that flipped */
+	size_t nflaky;
 };
 
 void tally_init(struct tally *t, size_t cases);
@@ -50,7 +62,22 @@ bool tally_worth_saying(const struct tally *t);
  * 0 errors; skipped: veth-delay-needs-netem", and a newline. */
 void tally_write_text(const struct tally *t, FILE *out);
 
-/* The same as one JSON object (no newline). */
+/*
+ * The fields that flipped between the runs of a case: records[0..n) are
+ * the runs' JSON objects, as rundoc_record() writes them, folded into
+ * signatures (signature.h) as one run document; every field that took
+ * more than one value is kept in t->flaky.  Not a failure: the exit
+ * status does not change.  0, or -1 with err (a record that does not
+ * parse, out of memory).
+ */
+int tally_find_flaky(struct tally *t, char *const *records, size_t n, char *err,
+    size_t errlen);
+
+/* "flaky: KEY FIELD: V1 | V2", a line per flaky field (nothing when none). */
+void tally_write_flaky(const struct tally *t, FILE *out);
+
+/* The same as one JSON object (no newline), with a "flaky" array of
+ * {"case","field","values"}. */
 void tally_write_json(const struct tally *t, FILE *out);
 
 void tally_free(struct tally *t);
