@@ -33,16 +33,17 @@ struct runpool_hooks {
 };
 
 /*
- * Run cases[0..n), cases[i] with opts[i], with at most jobs (at least 1) at once.  A stop signal
- * (interrupt.h) is passed on to every running case, and no further case
- * starts.  (A case may appear more than once, as with --repeat: each
- * index is a run of its own, its options naming where its evidence goes.)
- * Returns how many cases started; each of them has been handed
- * to finished().  A worker that cannot be started or that dies makes its
+ * Run cases[0..n), cases[i] with opts[i], with at most jobs (at least
+ * 1) at once.  A stop signal (interrupt.h) is passed on to every running
+ * case, and no further case starts.  (A case may appear more than once,
+ * as with --repeat: each index is a run of its own, its options naming
+ * where its evidence goes.)  Returns how many cases started; each of
+ * them has been handed to finished().  A worker that cannot be started or that dies makes its
  * case an error, said in the outcome's text.
  */
 size_t runpool_run(struct case_file *const *cases, size_t n,
-    const struct run_options *const *opts, unsigned jobs, const struct runpool_hooks *hooks);
+    const struct run_options *const *opts, unsigned jobs,
+    const struct runpool_hooks *hooks);
 
 /* How many cases this machine runs at once by default: its CPUs (those
  * this process may use). */
