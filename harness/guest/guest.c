@@ -655,15 +655,22 @@ attempt(struct context *c, enum qemu_accel accel, int can_fall_back, char *err, 
 			follow_line(c, q.line, &w);
 			continue;
 		}
-		if (w.phase == PHASE_LIFE && can_fall_back &&
+		/*
+		 * A KVM guest that never shows life, or shows it and then dies
+		 * or hangs before its init runs (seen here: qemu exiting during
+		 * the boot), is given up for TCG; after init it is a real failure.
+		 */
+		if ((w.phase == PHASE_LIFE || w.phase == PHASE_READY) && can_fall_back &&
 		    (ev == QEMU_TIMEOUT || ev == QEMU_EXITED)) {
 			char why[400];
 
 			if (ev == QEMU_EXITED)
 				describe_end(c, &q, w.phase, why, sizeof(why));
-			else
+			else if (w.phase == PHASE_LIFE)
 				snprintf(why, sizeof(why), "no sign of life within %lld ms",
 				    (long long)c->life_ms);
+			else
+				snprintf(why, sizeof(why), "init did not start in time");
 			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
 			    "kvm: %s: fell back to tcg", why);
 			qemu_free(&q);
