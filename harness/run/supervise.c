@@ -258,6 +258,22 @@ role_over(struct supervisor *s, int r)
 	    s->exits[case_role_end((enum role_id)r)].exited;
 }
 
+/*
+ * A forked child role is its parent role's child, not the coordinator's:
+ * while that parent runs, only it could collect the child, and the child's
+ * pidfd, readable from its exit on, would make every poll() return at
+ * once, the wait spinning at full CPU until the parent ended.  Its exit is
+ * not waited for then: the parent's own pidfd ends the wait when the
+ * parent ends, and its children, re-parented to this subreaper, become
+ * collectable.
+ */
+static bool
+child_of_running_role(struct supervisor *s, int r)
+{
+	return case_role_is_child((enum role_id)r) && role_pid(s, r) > 0 &&
+	    !s->exits[case_role_end((enum role_id)r)].exited;
+}
+
 bool
 supervise_over(struct supervisor *s)
 {
@@ -329,7 +345,7 @@ supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
 	for (i = 0; i < nfds && i < ROLE_ENDS; i++)
 		pfds[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
 	for (r = 0; r < ROLE_COUNT; r++) {
-		if (role_over(s, r))
+		if (role_over(s, r) || child_of_running_role(s, r))
 			continue;
 		if (s->pidfds[r] < 0 && role_pid(s, r) > 0 && s->pidfd_usable) {
 			s->pidfds[r] = pidfd_open_compat(s->pids[r]);
