@@ -79,6 +79,19 @@ supervise_destroy(struct supervisor *s)
 	free(s);
 }
 
+/* A role that could not start: its ledger says why. */
+static void
+role_failed(const struct role_context *ctx, enum role_id role, const char *why)
+{
+	struct ledger failed;
+
+	ledger_init(&failed);
+	snprintf(failed.error, sizeof(failed.error), "%s", why);
+	failed.state = ROLE_STATE_FAILED;
+	ctx->io->record(ctx->io->ctx, role, &failed);
+	_exit(1);
+}
+
 static void
 role_process(const struct supervise_roles *roles, enum role_id role)
 {
@@ -88,21 +101,27 @@ role_process(const struct supervise_roles *roles, enum role_id role)
 
 	/* SIGPIPE never kills a role unless the case says so ("set sigpipe default"). */
 	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < roles->nprivate_fds; i++)
+		close(roles->private_fds[i]);
+	/*
+	 * A process group of its own (its child joins it): a terminal's Ctrl-C,
+	 * Ctrl-\ or Ctrl-Z, or a kill to closeprobe's whole group, reaches
+	 * closeprobe and the coordinator only, which stop the roles after
+	 * noting what each was doing.  Ignoring the signals instead would
+	 * miss the other terminal signals and make a role deaf to a stop
+	 * meant for it alone.  Done before SIGINT's default comes back: until
+	 * then the coordinator's handler, inherited, only notes a signal.
+	 */
+	if (setpgid(0, 0) < 0) {
+		snprintf(err, sizeof(err), "setpgid: %s", strerror(errno));
+		role_failed(ctx, role, err);
+	}
 	/* The coordinator stops roles itself; a role just dies of these. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	for (i = 0; i < roles->nprivate_fds; i++)
-		close(roles->private_fds[i]);
 	/* The server end may live in a namespace of its own. */
-	if (topology_enter(roles->topo, role, err, sizeof(err)) < 0) {
-		struct ledger failed;
-
-		ledger_init(&failed);
-		snprintf(failed.error, sizeof(failed.error), "%s", err);
-		failed.state = ROLE_STATE_FAILED;
-		ctx->io->record(ctx->io->ctx, role, &failed);
-		_exit(1);
-	}
+	if (topology_enter(roles->topo, role, err, sizeof(err)) < 0)
+		role_failed(ctx, role, err);
 	if (role != ROLE_SERVER)
 		close(ctx->listen_fd);
 	_exit(role_run(ctx, role) == 0 ? 0 : 1);
@@ -258,6 +277,22 @@ role_over(struct supervisor *s, int r)
 	    s->exits[case_role_end((enum role_id)r)].exited;
 }
 
+/*
+ * A forked child role is its parent role's child, not the coordinator's:
+ * while that parent runs, only it could collect the child, and the child's
+ * pidfd, readable from its exit on, would make every poll() return at
+ * once, the wait spinning at full CPU until the parent ended.  Its exit is
+ * not waited for then: the parent's own pidfd ends the wait when the
+ * parent ends, and its children, re-parented to this subreaper, become
+ * collectable.
+ */
+static bool
+child_of_running_role(struct supervisor *s, int r)
+{
+	return case_role_is_child((enum role_id)r) && role_pid(s, r) > 0 &&
+	    !s->exits[case_role_end((enum role_id)r)].exited;
+}
+
 bool
 supervise_over(struct supervisor *s)
 {
@@ -329,7 +364,7 @@ supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
 	for (i = 0; i < nfds && i < ROLE_ENDS; i++)
 		pfds[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
 	for (r = 0; r < ROLE_COUNT; r++) {
-		if (role_over(s, r))
+		if (role_over(s, r) || child_of_running_role(s, r))
 			continue;
 		if (s->pidfds[r] < 0 && role_pid(s, r) > 0 && s->pidfd_usable) {
 			s->pidfds[r] = pidfd_open_compat(s->pids[r]);
