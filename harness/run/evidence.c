@@ -33,6 +33,7 @@ struct evidence_point {
 	char *path;		/* the final name (pub.path) */
 	char *tmp;		/* written here first (pub.file; see open_private) */
 	int fd;			/* the file written, kept: read it back from here */
+	char fd_path[32];	/* pub.file once checked: the file of fd, by no name */
 	bool created;		/* tmp exists and is ours to publish or remove */
 };
 
@@ -546,6 +547,13 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 			rc = -1;
 			continue;
 		}
+		/*
+		 * Read back through the descriptor it was written with, not by
+		 * name: /proc/self/fd/N opens that very file whatever has been
+		 * renamed or planted in the directory since.
+		 */
+		snprintf(pt->fd_path, sizeof(pt->fd_path), "/proc/self/fd/%d", pt->fd);
+		pt->pub.file = pt->fd_path;
 		pt->pub.complete = true;
 		if (pt->pub.stats.dropped > 0 && rc == 0) {
 			snprintf(errbuf, errbuf_size,

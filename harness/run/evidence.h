@@ -26,7 +26,8 @@ struct evidence;
 struct evidence_capture {
 	bool wanted;		/* the case captures at this end */
 	const char *path;	/* the final name, as reports show it */
-	const char *file;	/* where it is written until published: read it from here */
+	const char *file;	/* read it from here: once complete, the descriptor it was
+				 * written with (/proc/self/fd/N), not a name */
 	bool complete;		/* finished, statistics read */
 	struct capture_stats stats;
 };
