@@ -657,36 +657,59 @@ evidence_stop_captures(struct evidence *ev, bool hand_off)
 int
 evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
-	int e, rc = 0;
+	int e;
 
+	/* The names come with the text (evidence_write_text): a set, whole. */
 	for (e = 0; e < ROLE_ENDS; e++) {
 		struct evidence_point *pt = &ev->points[e];
 
-		if (!pt->created)
-			continue;
 		capture_close(pt->capture);
 		pt->capture = NULL;
-		if (ev->write_failed) {
+		if (pt->created && ev->write_failed) {
 			/* Another file of the set was written short: none is evidence. */
 			remove_private(ev->dir_fd, pt->tmp);
 			pt->created = false;
-			continue;
 		}
-		if (publish(ev->dir_fd, pt->tmp, pt->pub.path) < 0) {
-			if (rc == 0)
-				snprintf(errbuf, errbuf_size, "%s: %s", pt->pub.path,
-				    strerror(errno));
-			rc = -1;
-			remove_private(ev->dir_fd, pt->tmp);
-		}
-		pt->created = false;
 	}
-	if (ev->write_failed && rc == 0) {
+	if (ev->write_failed) {
 		snprintf(errbuf, errbuf_size, "evidence incomplete (a capture file was "
 		    "written short): not published");
-		rc = -1;
+		return -1;
 	}
-	return rc;
+	return 0;
+}
+
+/*
+ * Rename the captures and then the text over their final names; when one
+ * rename fails, the names already given are taken back and every file of
+ * the set removed: a reader sees all of it or none.  0, or -1 with errbuf.
+ */
+static int
+publish_set(struct evidence *ev, char *errbuf, size_t errbuf_size)
+{
+	const char *tmp[ROLE_ENDS + 1], *final[ROLE_ENDS + 1];
+	size_t n = 0, done, i;
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (ev->points[e].created) {
+			tmp[n] = ev->points[e].tmp;
+			final[n++] = ev->points[e].path;
+		}
+	tmp[n] = ev->text_tmp;
+	final[n++] = ev->text_path;
+	for (done = 0; done < n; done++)
+		if (publish(ev->dir_fd, tmp[done], final[done]) < 0)
+			break;
+	if (done < n) {
+		snprintf(errbuf, errbuf_size, "%s: %s (none of its set published)", final[done],
+		    strerror(errno));
+		for (i = 0; i < n; i++)
+			remove_private(ev->dir_fd, i < done ? final[i] : tmp[i]);
+	}
+	for (e = 0; e < ROLE_ENDS; e++)
+		ev->points[e].created = false;
+	return done < n ? -1 : 0;
 }
 
 int
@@ -724,14 +747,12 @@ evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t 
 		err = errno;
 	if (close(fd) < 0 && err == 0)
 		err = errno;
-	if (err == 0 && publish(ev->dir_fd, ev->text_tmp, ev->text_path) < 0)
-		err = errno;
 	if (err != 0) {
 		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_path, strerror(err));
 		remove_private(ev->dir_fd, ev->text_tmp);
-		return -1;
+		return -1;	/* the captures go too (evidence_destroy): no half set */
 	}
-	return 0;
+	return publish_set(ev, errbuf, errbuf_size);
 }
 
 const struct evidence_capture *

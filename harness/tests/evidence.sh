@@ -78,6 +78,17 @@ else
 	[ -s "$tmp/left" ] && fail "full disk: files left in the directory: $(cat "$tmp/left")"
 fi
 
+# The captures and the text are published as a set: a directory where the
+# text goes makes its rename fail, and the capture renamed before it is
+# taken back.
+mkdir -p "$tmp/set/ok.txt"
+"$CLOSEPROBE" run --captures "$tmp/set" "$tmp/ok.case" >"$tmp/out" 2>&1
+grep -q "ok.txt: Is a directory" "$tmp/out" || fail "set: the failed rename is not named: $(cat "$tmp/out")"
+[ -e "$tmp/set/ok.pcap" ] && fail "set: half a set published: ok.pcap without ok.txt"
+for f in "$tmp"/set/*.tmp; do
+	[ -e "$f" ] && fail "set: a temporary file was left: $f"
+done
+
 # A captures directory that is itself a link is refused.
 ln -s "$tmp/captures" "$tmp/linkdir"
 "$CLOSEPROBE" run --captures "$tmp/linkdir" "$tmp/ok.case" >"$tmp/out" 2>&1
