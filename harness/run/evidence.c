@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <pcap/pcap.h>
 
 #include "evidence.h"
 #include "monotime.h"
@@ -29,7 +32,9 @@ struct evidence_point {
 	struct capture *capture;
 	char *path;		/* the final name (pub.path) */
 	char *tmp;		/* written here first (pub.file; see open_private) */
-	bool created;
+	int fd;			/* the file written, kept: read it back from here */
+	char fd_path[32];	/* pub.file once checked: the file of fd, by no name */
+	bool created;		/* tmp exists and is ours to publish or remove */
 };
 
 struct evidence {
@@ -41,6 +46,7 @@ struct evidence {
 	char *text_tmp;
 	int sentinel_rx;	/* bound in the server's namespace */
 	int sentinel_tx;	/* in the client's namespace */
+	bool write_failed;	/* a file was written short: publish nothing */
 	struct sockaddr_storage sentinel_addr;
 	socklen_t sentinel_addr_len;
 };
@@ -55,8 +61,16 @@ struct evidence {
 static int
 open_private(int dir_fd, const char *path)
 {
+	/* Read and write: the capture is checked through its own descriptor. */
 	return openat(dir_fd, strrchr(path, '/') + 1,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+/* Remove a file of ours that will not be published. */
+static void
+remove_private(int dir_fd, const char *path)
+{
+	(void)unlinkat(dir_fd, strrchr(path, '/') + 1, 0);	/* ENOENT: gone already */
 }
 
 static int
@@ -123,6 +137,8 @@ evidence_create(const struct case_file *cf, const char *dir, const char *suffix)
 	ev->cf = cf;
 	ev->dir = dir;
 	ev->dir_fd = ev->sentinel_rx = ev->sentinel_tx = -1;
+	for (int e = 0; e < ROLE_ENDS; e++)
+		ev->points[e].fd = -1;
 	if (plan_names(ev, suffix) < 0) {
 		evidence_destroy(ev);
 		return NULL;
@@ -139,6 +155,11 @@ evidence_destroy(struct evidence *ev)
 		return;
 	for (e = 0; e < ROLE_ENDS; e++) {
 		capture_close(ev->points[e].capture);
+		/* Never published (the run failed on the way): not left behind. */
+		if (ev->points[e].created && ev->dir_fd >= 0)
+			remove_private(ev->dir_fd, ev->points[e].tmp);
+		if (ev->points[e].fd >= 0)
+			close(ev->points[e].fd);
 		free(ev->points[e].path);
 		free(ev->points[e].tmp);
 	}
@@ -217,6 +238,14 @@ evidence_start_capture(struct evidence *ev, const struct topology *topo, enum ro
 		return EVIDENCE_FAILED;
 	}
 	pt->created = true;
+	/* The capture takes pcap_fd over and closes it; this one stays for
+	 * checking what was written. */
+	pt->fd = fcntl(pcap_fd, F_DUPFD_CLOEXEC, 0);
+	if (pt->fd < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->tmp, strerror(errno));
+		close(pcap_fd);
+		return EVIDENCE_FAILED;
+	}
 	/* A packet socket belongs to the namespace it was made in. */
 	if (topology_enter(topo, end, errbuf, errbuf_size) < 0) {
 		close(pcap_fd);
@@ -417,6 +446,80 @@ evidence_complete(struct evidence *ev, const struct topology *topo, uint16_t ser
 	return 0;
 }
 
+/*
+ * Why a capture file holds less than was written to it.  libpcap's
+ * pcap_dump() reports nothing and stdio forgets a failed write once its
+ * buffer is flushed, so the cause is asked of the file itself: can it
+ * grow?  A full disk answers ENOSPC (or EDQUOT) there.
+ */
+static void
+explain_short(const struct evidence_point *pt, uint64_t found, char *errbuf, size_t errbuf_size)
+{
+	struct statvfs vfs;
+	struct stat st;
+	int err;
+
+	if (fstat(pt->fd, &st) < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->path, strerror(errno));
+		return;
+	}
+	err = posix_fallocate(pt->fd, st.st_size, 4096);
+	if (err == 0)
+		(void)ftruncate(pt->fd, st.st_size);	/* the probe is not evidence */
+	else if ((err == EOPNOTSUPP || err == EINVAL) && fstatvfs(pt->fd, &vfs) == 0 &&
+	    vfs.f_bavail == 0)
+		err = ENOSPC;	/* cannot probe: the free blocks say it */
+	if (err == ENOSPC || err == EDQUOT)
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->path, strerror(err));
+	else
+		snprintf(errbuf, errbuf_size, "%s: written short: %llu of %llu packets "
+		    "reached the file", pt->path, (unsigned long long)found,
+		    (unsigned long long)pt->pub.stats.written);
+}
+
+/*
+ * Once the capture has closed its file: make sure every packet it wrote
+ * is there (fsync also surfaces a deferred write error), reading the
+ * file through its own descriptor.  0, or -1 with errbuf "PATH: REASON".
+ */
+static int
+check_written(struct evidence_point *pt, char *errbuf, size_t errbuf_size)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	uint64_t found = 0;
+	FILE *file;
+	pcap_t *p;
+	int fd, r;
+
+	if (fsync(pt->fd) < 0 && errno != EINVAL) {
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->path, strerror(errno));
+		return -1;
+	}
+	fd = fcntl(pt->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0 || (file = fdopen(fd, "rb")) == NULL) {
+		snprintf(errbuf, errbuf_size, "%s: %s", pt->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	p = pcap_fopen_offline(file, pcap_err);	/* takes file over, also on error */
+	if (p == NULL) {
+		/* Not even the file header: the first write already failed. */
+		explain_short(pt, 0, errbuf, errbuf_size);
+		return -1;
+	}
+	while ((r = pcap_next_ex(p, &h, &bytes)) == 1)
+		found++;
+	pcap_close(p);
+	if (r == PCAP_ERROR || found != pt->pub.stats.written) {
+		explain_short(pt, found, errbuf, errbuf_size);
+		return -1;
+	}
+	return 0;
+}
+
 int
 evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
@@ -434,6 +537,23 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 			rc = -1;
 			continue;
 		}
+		if (check_written(pt, err, sizeof(err)) < 0) {
+			/* Short: never published, not even as a temporary file. */
+			ev->write_failed = true;
+			remove_private(ev->dir_fd, pt->tmp);
+			pt->created = false;
+			if (rc == 0)
+				snprintf(errbuf, errbuf_size, "%s", err);
+			rc = -1;
+			continue;
+		}
+		/*
+		 * Read back through the descriptor it was written with, not by
+		 * name: /proc/self/fd/N opens that very file whatever has been
+		 * renamed or planted in the directory since.
+		 */
+		snprintf(pt->fd_path, sizeof(pt->fd_path), "/proc/self/fd/%d", pt->fd);
+		pt->pub.file = pt->fd_path;
 		pt->pub.complete = true;
 		if (pt->pub.stats.dropped > 0 && rc == 0) {
 			snprintf(errbuf, errbuf_size,
@@ -537,51 +657,102 @@ evidence_stop_captures(struct evidence *ev, bool hand_off)
 int
 evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
-	int e, rc = 0;
+	int e;
 
+	/* The names come with the text (evidence_write_text): a set, whole. */
 	for (e = 0; e < ROLE_ENDS; e++) {
 		struct evidence_point *pt = &ev->points[e];
 
-		if (!pt->created)
-			continue;
 		capture_close(pt->capture);
 		pt->capture = NULL;
-		if (publish(ev->dir_fd, pt->tmp, pt->pub.path) < 0 && rc == 0) {
-			snprintf(errbuf, errbuf_size, "%s: %s", pt->pub.path, strerror(errno));
-			rc = -1;
+		if (pt->created && ev->write_failed) {
+			/* Another file of the set was written short: none is evidence. */
+			remove_private(ev->dir_fd, pt->tmp);
+			pt->created = false;
 		}
 	}
-	return rc;
+	if (ev->write_failed) {
+		snprintf(errbuf, errbuf_size, "evidence incomplete (a capture file was "
+		    "written short): not published");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Rename the captures and then the text over their final names; when one
+ * rename fails, the names already given are taken back and every file of
+ * the set removed: a reader sees all of it or none.  0, or -1 with errbuf.
+ */
+static int
+publish_set(struct evidence *ev, char *errbuf, size_t errbuf_size)
+{
+	const char *tmp[ROLE_ENDS + 1], *final[ROLE_ENDS + 1];
+	size_t n = 0, done, i;
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++)
+		if (ev->points[e].created) {
+			tmp[n] = ev->points[e].tmp;
+			final[n++] = ev->points[e].path;
+		}
+	tmp[n] = ev->text_tmp;
+	final[n++] = ev->text_path;
+	for (done = 0; done < n; done++)
+		if (publish(ev->dir_fd, tmp[done], final[done]) < 0)
+			break;
+	if (done < n) {
+		snprintf(errbuf, errbuf_size, "%s: %s (none of its set published)", final[done],
+		    strerror(errno));
+		for (i = 0; i < n; i++)
+			remove_private(ev->dir_fd, i < done ? final[i] : tmp[i]);
+	}
+	for (e = 0; e < ROLE_ENDS; e++)
+		ev->points[e].created = false;
+	return done < n ? -1 : 0;
 }
 
 int
 evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t errbuf_size)
 {
-	int fd = open_private(ev->dir_fd, ev->text_tmp);
 	size_t len = strlen(text);
+	int fd, err = 0;
 
+	if (ev->write_failed) {
+		snprintf(errbuf, errbuf_size, "%s: not written: the evidence it reports "
+		    "on is incomplete", ev->text_path);
+		return -1;
+	}
+	fd = open_private(ev->dir_fd, ev->text_tmp);
 	if (fd < 0) {
 		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_tmp, strerror(errno));
 		return -1;
 	}
-	while (len > 0) {
+	while (len > 0 && err == 0) {
 		ssize_t n = write(fd, text, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		text += n;
-		len -= (size_t)n;
+		if (n < 0)
+			err = errno;
+		else if (n == 0)
+			err = ENOSPC;	/* write(2) makes no progress only when full */
+		else {
+			text += n;
+			len -= (size_t)n;
+		}
 	}
-	if (len > 0 || close(fd) != 0 || publish(ev->dir_fd, ev->text_tmp, ev->text_path) < 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_path, strerror(errno));
-		if (len > 0)
-			close(fd);
-		unlinkat(ev->dir_fd, strrchr(ev->text_tmp, '/') + 1, 0);
-		return -1;
+	/* fsync: a deferred write error shows here, before the name does. */
+	if (err == 0 && fsync(fd) < 0 && errno != EINVAL)
+		err = errno;
+	if (close(fd) < 0 && err == 0)
+		err = errno;
+	if (err != 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_path, strerror(err));
+		remove_private(ev->dir_fd, ev->text_tmp);
+		return -1;	/* the captures go too (evidence_destroy): no half set */
 	}
-	return 0;
+	return publish_set(ev, errbuf, errbuf_size);
 }
 
 const struct evidence_capture *

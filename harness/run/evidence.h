@@ -26,7 +26,8 @@ struct evidence;
 struct evidence_capture {
 	bool wanted;		/* the case captures at this end */
 	const char *path;	/* the final name, as reports show it */
-	const char *file;	/* where it is written until published: read it from here */
+	const char *file;	/* read it from here: once complete, the descriptor it was
+				 * written with (/proc/self/fd/N), not a name */
 	bool complete;		/* finished, statistics read */
 	struct capture_stats stats;
 };
@@ -94,12 +95,14 @@ int evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size);
  */
 void evidence_stop_captures(struct evidence *ev, bool hand_off);
 
-/* Rename every capture file made to its final name, whatever happened:
- * it is the evidence.  0 ok, -1 with errbuf (the first failure). */
+/* Close the captures for publishing with the text (evidence_write_text);
+ * a set with a file written short is removed instead: 0 ok, -1 with
+ * errbuf.  Whatever else happened, the captures made are the evidence. */
 int evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size);
 
-/* Write text to the verdict file, privately, then publish it.  0 ok; -1
- * with errbuf ("PATH: REASON"). */
+/* Write text to the verdict file, privately, then publish it with the
+ * captures as one set: all of it, or (a write or rename failed) none,
+ * every file of it removed.  0 ok; -1 with errbuf ("PATH: REASON"). */
 int evidence_write_text(struct evidence *ev, const char *text, char *errbuf,
     size_t errbuf_size);
 
