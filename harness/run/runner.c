@@ -510,9 +510,19 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	strbuf_init(&text);
 	report_append_text(&text, &run->report);
 	/* The JSON names the verdict file only once it is there. */
-	if (dir_open && !text.failed &&
-	    evidence_write_text(run->evidence, text.data, warning, sizeof(warning)) == 0)
-		run->report.text_path = evidence_text_path(run->evidence);
+	if (dir_open && !text.failed) {
+		if (evidence_write_text(run->evidence, text.data, warning, sizeof(warning)) == 0) {
+			run->report.text_path = evidence_text_path(run->evidence);
+		} else {
+			/* Evidence not published is incomplete evidence: an ERROR,
+			 * and the verdict says so (nothing of it was published). */
+			run_error(run, CASE_ERROR, "%s", warning);
+			warning[0] = '\0';
+			strbuf_free(&text);
+			strbuf_init(&text);
+			report_append_text(&text, &run->report);
+		}
+	}
 	/* The case's whole wall time: nothing of it is left but the JSON. */
 	phases_stop(&run->phases);
 	run->report.duration_s = phases_total_seconds(&run->phases);

@@ -50,7 +50,7 @@ no_qemu_left() {
 
 cd "$srcdir" || exit 99
 # The command a user runs: closeprobe run --kernel.
-XDG_CACHE_HOME=$tmp/cache "$CLOSEPROBE" run --kernel "$kernel" --captures "$tmp/captures" \
+XDG_CACHE_HOME=$tmp/cache "$CLOSEPROBE" run -j 1 --kernel "$kernel" --captures "$tmp/captures" \
 	--json "$tmp/suite.json" \
 	cases/close-unread-truncates.case cases/half-close-request.case \
 	cases/veth-lossy-truncates.case >"$tmp/out" 2>"$tmp/err"

@@ -76,7 +76,9 @@ both (IPv6): PASS
 bad: FAIL. $tmp/bad.case:8: expect teardown rst from server; observed teardown fin (and 1 more)
 closeprobe: 3 case runs of 2 cases: 2 passed, 1 failed, 0 skipped, 0 errors; failed: bad
 EOF
-sed 1d "$tmp/out" >"$tmp/got"
+# Who sent the first FIN is the race of two closes: not compared.
+sed -i 's/observed teardown fin from [a-z]*/observed teardown fin/' "$tmp/want"
+sed -e 1d -e 's/observed teardown fin from [a-z]*/observed teardown fin/' "$tmp/out" >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" || fail "--brief: $(cat "$tmp/out")"
 
 # On a pipe: no escape sequence, no carriage return, nothing wrapped.
