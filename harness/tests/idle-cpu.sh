@@ -29,7 +29,7 @@ CASE
 # from the shell's own times: user and system, on its second line.  Both
 # dash ("0m1.460000s") and bash ("0m1.460s") write minutes and seconds.
 cpu=$(
-	"$CLOSEPROBE" run "$tmp/child-gone.case" >"$tmp/out" 2>&1
+	"$CLOSEPROBE" run --captures "$tmp/captures" "$tmp/child-gone.case" >"$tmp/out" 2>&1
 	echo "$?" >"$tmp/status"
 	# Not in a pipeline: that would be a subshell with no children.
 	times
