@@ -58,6 +58,59 @@ END_TEST
 #define EXPECTS(x) HEAD CLIENT "  send 1\n  snapshot sent\n  so_error early\n  poll\n" \
 	"  recv all within 1s\n  close\n" SERVER "  close\nexpect: " x "\n"
 
+#define RECVS(x) HEAD CLIENT "  recv 4\n  recv all within 1s\n" SERVER "  close\nexpect: " x "\n"
+
+/* "ROLE.recv N ends END" / "ROLE.recv N bytes OP SIZE": one recv step's result. */
+START_TEST(test_recv_step)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+
+	cf = parse_ok(RECVS("client.recv 1 bytes = 4\n"
+	    "  client.recv 2 ends ECONNRESET\n"
+	    "  client.recv 2 ends TIMEOUT\n"
+	    "  client.recv 1 ends EOF\n"
+	    "  client.recv 2 bytes >= 1KiB\n"
+	    "  client.recv ends EOF"));
+	e = cf->expects;
+	ck_assert_int_eq(e[0].kind, EXPECT_RECV_STEP);
+	ck_assert_int_eq(e[0].role, ROLE_CLIENT);
+	ck_assert_uint_eq(e[0].u.recv_step.nth, 1);
+	ck_assert(e[0].u.recv_step.bytes);
+	ck_assert_int_eq(e[0].u.recv_step.op, COMPARE_EQ);
+	ck_assert_uint_eq(e[0].u.recv_step.value, 4);
+	ck_assert_uint_eq(e[1].u.recv_step.nth, 2);
+	ck_assert(!e[1].u.recv_step.bytes);
+	ck_assert_int_eq(e[1].u.recv_step.end, ECONNRESET);
+	ck_assert_int_eq(e[2].u.recv_step.end, READ_END_TIMEOUT);
+	ck_assert_int_eq(e[3].u.recv_step.end, 0);
+	ck_assert_int_eq(e[4].u.recv_step.op, COMPARE_GE);
+	ck_assert_uint_eq(e[4].u.recv_step.value, 1024);
+	ck_assert_int_eq(e[5].kind, EXPECT_RECV_END);
+	/* TIMEOUT of step 2 makes its running out an observation; step 1 has no within. */
+	ck_assert(cf->roles[ROLE_CLIENT].steps[2].timeout_ends_read);
+	ck_assert(!cf->roles[ROLE_CLIENT].steps[1].timeout_ends_read);
+	case_free(cf);
+
+	assert_refused(RECVS("client.recv 3 ends EOF"),
+	    "x.case:7:9: client has 2 recv steps, not a recv step 3");
+	assert_refused(RECVS("server.recv 1 ends EOF"),
+	    "x.case:7:9: 'server.recv N' needs a 'recv' step in server");
+	assert_refused(RECVS("client.recv 1 ends TIMEOUT"),
+	    "x.case:7:9: 'client.recv 1 ends TIMEOUT' needs 'within' on that recv step (line 3; e.g. 'recv all within 2s')");
+	assert_refused(RECVS("client.recv 0 ends EOF"),
+	    "x.case:7:21: expected 'ends' or a recv step's number after 'client.recv' (e.g. 'client.recv ends EOF' or 'client.recv 2 bytes = 4KiB')");
+	assert_refused(RECVS("client.recv 1 byte = 4"),
+	    "x.case:7:23: expected 'ends' or 'bytes' after the recv step's number (did you mean 'bytes'?) (e.g. 'client.recv 1 ends EOF')");
+	assert_refused(RECVS("client.recv 1 bytes 4"),
+	    "x.case:7:29: 'bytes' needs a comparison and a size (e.g. 'bytes = 4KiB')");
+	assert_refused(RECVS("client.recv 1 ends"),
+	    "x.case:7:23: 'ends' needs EOF, TIMEOUT or an errno name (e.g. 'ends ECONNRESET')");
+	assert_refused(RECVS("client.recv 1 ends EOF then EOF"),
+	    "x.case:7:32: unexpected 'then' after 'client.recv 1 ends EOF'");
+}
+END_TEST
+
 /* The expectations issue 10 added, parsed. */
 START_TEST(test_new_expectations)
 {
@@ -320,6 +373,7 @@ check_case_words_tcase(void)
 	tcase_add_test(tc, test_new_expectations);
 	tcase_add_test(tc, test_read_timeout);
 	tcase_add_test(tc, test_new_steps);
+	tcase_add_test(tc, test_recv_step);
 	tcase_add_test(tc, test_release_sections);
 	tcase_add_loop_test(tc, test_new_refusals, 0, NELEMS(refusals));
 	tcase_add_test(tc, test_step_bound);
