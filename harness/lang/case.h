@@ -69,7 +69,9 @@ enum send_flag {
 	SEND_DONTWAIT = 1 << 0,	 /* "nonblocking": queue what fits, stop at EAGAIN */
 	SEND_MORE = 1 << 1,	 /* MSG_MORE */
 	SEND_NOSIGNAL = 1 << 2,	 /* MSG_NOSIGNAL, explicitly */
-	SEND_CHUNK = 1 << 3	 /* "chunk SIZE": step_send.chunk per call */
+	SEND_CHUNK = 1 << 3,	 /* "chunk SIZE": step_send.chunk per call */
+	SEND_RETRY = 1 << 4	 /* "retry" (with nonblocking): after EAGAIN, poll
+				  * for POLLOUT and send the rest */
 };
 
 struct step_send {

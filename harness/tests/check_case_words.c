@@ -212,6 +212,20 @@ START_TEST(test_new_steps)
 	ck_assert_str_eq(names[0], "sent");
 	ck_assert_uint_eq(case_step_event_names(&s[3], names), 0);
 	case_free(cf);
+	/* "retry": a non-blocking writer waits for POLLOUT after EAGAIN. */
+	cf = parse_ok(HEAD CLIENT "  send 4MiB nonblocking retry within 5s\n"
+	    "  send 1 retry dontwait more\n" SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_uint_eq(s[1].u.send.flags, SEND_DONTWAIT | SEND_RETRY);
+	ck_assert_uint_eq(s[1].timeout_ms, 5000);
+	ck_assert_uint_eq(s[2].u.send.flags, SEND_DONTWAIT | SEND_RETRY | SEND_MORE);
+	case_free(cf);
+	assert_refused(HEAD CLIENT "  send 4MiB retry\n" SERVER EXPECT,
+	    "x.case:3:13: 'retry' needs 'nonblocking' (e.g. 'send 4MiB nonblocking retry')");
+	assert_refused(HEAD CLIENT "  send fill nonblocking retry\n" SERVER EXPECT,
+	    "x.case:3:25: 'retry' cannot go with 'send fill' (fill stops at the first EAGAIN)");
+	assert_refused(HEAD CLIENT "  send 1 nonblocking retry retry\n" SERVER EXPECT,
+	    "x.case:3:28: 'retry' is given twice");
 	/* The other role may wait for the shutdown of a lingering-close. */
 	case_free(parse_ok(HEAD CLIENT "  wait server.shutdown\n" SERVER
 	    "  lingering-close 1s\n" EXPECT));
