@@ -341,6 +341,41 @@ judge_recv_end(const struct judgement *j, struct expect_result *res)
 	    case_role_name(e->role), first, then);
 }
 
+/* What the role's Nth recv step returned (check.c made sure it has one). */
+static void
+judge_recv_step(const struct judgement *j, struct expect_result *res)
+{
+	const struct case_expect *e = j->e;
+	const struct case_role *r = &j->in->cf->roles[e->role];
+	const struct step_record *rec = NULL;
+	char end[32], bytes[32];
+	unsigned seen = 0;
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == STEP_RECV && ++seen == e->u.recv_step.nth) {
+			rec = ledger_record(j->l, i);
+			break;
+		}
+	if (rec == NULL || (!rec->done && rec->calls == 0)) {
+		res->held = false;
+		snprintf(res->observed, sizeof(res->observed), "%s.recv %u: never ran",
+		    case_role_name(e->role), e->u.recv_step.nth);
+		return;
+	}
+	ledger_format_read_result(&rec->end, end, sizeof(end));
+	units_format_count(rec->bytes, bytes, sizeof(bytes));
+	if (e->u.recv_step.bytes)
+		res->held = case_compare_u64(rec->bytes, e->u.recv_step.op, e->u.recv_step.value);
+	else
+		res->held = read_result_matches(&rec->end, e->u.recv_step.end);
+	/* No end: the step stopped at its size, before EOF or an error. */
+	snprintf(res->observed, sizeof(res->observed), "%s.recv %u (line %u) read %s B, %s%s",
+	    case_role_name(e->role), e->u.recv_step.nth, r->steps[i].line, bytes,
+	    rec->end.kind == READ_RESULT_NONE ? "stopped at its size" : "ends ",
+	    rec->end.kind == READ_RESULT_NONE ? "" : end);
+}
+
 /* The record of the step of kind named e->name in e's role, and its step. */
 static const struct step_record *
 named_record(const struct judgement *j, enum step_kind kind, const struct case_step **step)
@@ -684,6 +719,7 @@ static void (*const judges[])(const struct judgement *j, struct expect_result *r
 	[EXPECT_CLOSE_RETURNS] = judge_close_returns,
 	[EXPECT_ORDER] = judge_order,
 	[EXPECT_LOST_IN_FLIGHT] = judge_lost_in_flight,
+	[EXPECT_RECV_STEP] = judge_recv_step,
 };
 
 _Static_assert(sizeof(judges) / sizeof(judges[0]) == EXPECT_KIND_COUNT,

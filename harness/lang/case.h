@@ -69,7 +69,9 @@ enum send_flag {
 	SEND_DONTWAIT = 1 << 0,	 /* "nonblocking": queue what fits, stop at EAGAIN */
 	SEND_MORE = 1 << 1,	 /* MSG_MORE */
 	SEND_NOSIGNAL = 1 << 2,	 /* MSG_NOSIGNAL, explicitly */
-	SEND_CHUNK = 1 << 3	 /* "chunk SIZE": step_send.chunk per call */
+	SEND_CHUNK = 1 << 3,	 /* "chunk SIZE": step_send.chunk per call */
+	SEND_RETRY = 1 << 4	 /* "retry" (with nonblocking): after EAGAIN, poll
+				  * for POLLOUT and send the rest */
 };
 
 struct step_send {
@@ -232,6 +234,7 @@ enum expect_kind {
 	EXPECT_CLOSE_RETURNS,	/* ROLE.close returns 0|ERRNO */
 	EXPECT_ORDER,		/* fin|rst from END before fin|rst from END */
 	EXPECT_LOST_IN_FLIGHT,	/* WRITER->READER lost in flight OP SIZE */
+	EXPECT_RECV_STEP,	/* ROLE.recv N ends END / ROLE.recv N bytes OP SIZE */
 	EXPECT_KIND_COUNT	/* not an expectation: the number of kinds, for tables */
 };
 
@@ -327,6 +330,14 @@ struct case_expect {
 			enum compare_op op;
 			uint64_t value;
 		} in_flight;
+		/* What the role's Nth recv step (1-based, in its steps) returned. */
+		struct {
+			unsigned nth;
+			bool bytes;	/* "bytes OP SIZE"; else "ends END" */
+			int end;	/* 0 = EOF, READ_END_TIMEOUT, else errno */
+			enum compare_op op;
+			uint64_t value;
+		} recv_step;
 	} u;
 	/*
 	 * ROLE.so_error NAME, ROLE.snapshot NAME: the step of that name; NULL

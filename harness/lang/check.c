@@ -690,6 +690,43 @@ check_read_timeouts(struct parser *p, const struct case_expect *e)
 	return -1;
 }
 
+/*
+ * "ROLE.recv N ...": the role has an Nth recv step; "ends TIMEOUT" needs
+ * that step's own "within", and makes its running out an observation.
+ */
+static int
+check_recv_step(struct parser *p, const struct case_expect *e)
+{
+	struct case_role *r;
+	unsigned seen;
+	size_t i;
+
+	if (e->kind != EXPECT_RECV_STEP)
+		return 0;
+	r = &p->cf->roles[e->role];
+	seen = 0;
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].kind == STEP_RECV && ++seen == e->u.recv_step.nth)
+			break;
+	if (i == r->nsteps) {
+		diag_fail(p, e->line, e->col,
+		    "%s has %u recv step%s, not a recv step %u",
+		    case_role_name(e->role), seen, seen == 1 ? "" : "s",
+		    e->u.recv_step.nth);
+		return -1;
+	}
+	if (e->u.recv_step.bytes || e->u.recv_step.end != READ_END_TIMEOUT)
+		return 0;
+	if (r->steps[i].timeout_ms == 0) {
+		diag_fail(p, e->line, e->col,
+		    "'%s.recv %u ends TIMEOUT' needs 'within' on that recv step (line %u; e.g. 'recv all within 2s')",
+		    case_role_name(e->role), e->u.recv_step.nth, r->steps[i].line);
+		return -1;
+	}
+	r->steps[i].timeout_ends_read = true;
+	return 0;
+}
+
 /* What some expectations need beyond a step: names, timeouts, captures. */
 static int
 check_expect_needs(struct parser *p)
@@ -699,7 +736,8 @@ check_expect_needs(struct parser *p)
 
 	for (i = 0; i < p->cf->nexpects; i++) {
 		e = &p->cf->expects[i];
-		if (check_expect_names(p, e) == -1 || check_read_timeouts(p, e) == -1)
+		if (check_expect_names(p, e) == -1 || check_read_timeouts(p, e) == -1 ||
+		    check_recv_step(p, e) == -1)
 			return -1;
 		if (e->kind == EXPECT_LOST_IN_FLIGHT &&
 		    p->cf->capture != CAPTURE_AT_BOTH) {

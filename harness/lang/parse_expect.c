@@ -8,6 +8,8 @@
  *   rst from END [ ack | bare ]
  *   no rst
  *   ROLE.recv ends END [ then END ]       END = EOF | ERRNO
+ *   ROLE.recv N ends END | ROLE.recv N bytes OP SIZE
+ *                                         the role's Nth recv step (1-based)
  *   ROLE.so_error ERRNO | 0
  *   ROLE.send errors ERRNO { ERRNO } | ROLE.send errors none
  *                                         errors in order; none: n = 0
@@ -734,6 +736,67 @@ parse_recv_end(struct parser *p, const struct item *it,
 	return diag_no_more(p, it, 5);
 }
 
+/*
+ * "ROLE.recv N ends END" and "ROLE.recv N bytes OP SIZE": what one recv
+ * step returned, N counting the role's recv steps from 1.  A number,
+ * not a name, because a recv step has no name ('#' starts a comment, so
+ * "#2" is not a word); check.c makes sure the role has an Nth.  Whether
+ * N is in range is for check.c; here only its form.
+ */
+static int
+parse_recv_step(struct parser *p, const struct item *it,
+    struct case_expect *e)
+{
+	static const char *const whats[] = { "ends", "bytes" };
+	const struct line *ln;
+	const struct token *t;
+	struct hint h;
+	int64_t n;
+
+	ln = it->line;
+	e->kind = EXPECT_RECV_STEP;
+	t = it->n < 2 ? &it->tok[0] : &it->tok[1];
+	if (it->n < 2 || t->s[0] < '1' || t->s[0] > '9' ||
+	    value_signed(t->s, &n) != 0 || n < 1 || n > CASE_ROLE_STEPS_MAX) {
+		diag_fail(p, ln->number, t->col,
+		    "expected 'ends' or a recv step's number after '%s'%s (e.g. '%s ends EOF' or '%s 2 bytes = 4KiB')",
+		    it->tok[0].s, it->n < 2 ? "" : diag_suggest(&h, t->s,
+		    WORDS(whats)), it->tok[0].s, it->tok[0].s);
+		return -1;
+	}
+	e->u.recv_step.nth = (unsigned)n;
+	if (it->n < 3 || words_find(WORDS(whats), it->tok[2].s) < 0) {
+		t = it->n < 3 ? &it->tok[1] : &it->tok[2];
+		diag_fail(p, ln->number, t->col,
+		    "expected 'ends' or 'bytes' after the recv step's number%s (e.g. '%s %s ends EOF')",
+		    it->n < 3 ? "" : diag_suggest(&h, t->s, WORDS(whats)),
+		    it->tok[0].s, it->tok[1].s);
+		return -1;
+	}
+	if (strcmp(it->tok[2].s, "bytes") == 0) {
+		e->u.recv_step.bytes = true;
+		if (it->n < 5 ||
+		    symbols_compare_op(it->tok[3].s, &e->u.recv_step.op) == -1) {
+			diag_fail_at(p, ln, it->n > 3 ? &it->tok[3] : &it->tok[2],
+			    "'bytes' needs a comparison and a size (e.g. 'bytes = 4KiB')");
+			return -1;
+		}
+		if (value_size(p, ln, &it->tok[4], &e->u.recv_step.value) == -1)
+			return -1;
+		return diag_no_more(p, it, 5);
+	}
+	if (it->n < 4) {
+		diag_fail_at(p, ln, &it->tok[2],
+		    "'ends' needs EOF, TIMEOUT or an errno name (e.g. 'ends ECONNRESET')");
+		return -1;
+	}
+	if (strcmp(it->tok[3].s, "TIMEOUT") == 0)
+		e->u.recv_step.end = READ_END_TIMEOUT;
+	else if (value_read_end(p, ln, &it->tok[3], &e->u.recv_step.end) == -1)
+		return -1;
+	return diag_no_more(p, it, 4);
+}
+
 /* "0" or an errno name (not EOF) at t; usage ends the message. */
 static int
 parse_zero_or_errno(struct parser *p, const struct line *ln,
@@ -1121,8 +1184,8 @@ static const struct expect_row expect_rows[] = {
 	    { .word = "no", .parse = parse_no_rst } } },
 	[EXPECT_RECV_END] = { { "ROLE.recv ends END [then END]",
 	    "how ROLE's read loop ended (EOF, TIMEOUT or an errno), and the next read" },
-	    SHAPE_ROLE_ATTR, { { .word = "recv", .parse = parse_recv_end,
-	    .source = { "recv ends",
+	    SHAPE_ROLE_ATTR, { { .word = "recv", .next = "ends",
+	    .parse = parse_recv_end, .source = { "recv ends",
 	    { STEP_RECV, STEP_DRAIN, STEP_LINGERING_CLOSE }, 3 } } } },
 	/* SO_ERROR is read by a so_error step and after a read loop. */
 	[EXPECT_SO_ERROR] = { { "ROLE.so_error [NAME] ERRNO|0",
@@ -1183,6 +1246,11 @@ static const struct expect_row expect_rows[] = {
 	    "bytes that left the writer's end and never reached the reader's (capture both)" },
 	    SHAPE_DIRECTION, { { .word = "lost", .next = "in",
 	    .parse = parse_lost_in_flight } } },
+	/* "ROLE.recv ends" is EXPECT_RECV_END; any other next word lands here. */
+	[EXPECT_RECV_STEP] = { { "ROLE.recv N ends END | ROLE.recv N bytes OP SIZE",
+	    "what ROLE's Nth recv step returned: how its read ended, or how many bytes" },
+	    SHAPE_ROLE_ATTR, { { .word = "recv", .parse = parse_recv_step,
+	    .source = { "recv N", { STEP_RECV }, 1 } } } },
 };
 
 _Static_assert(NELEMS(expect_rows) == EXPECT_KIND_COUNT,

@@ -6,8 +6,9 @@
  * "within DUR" (DUR above 0): its timeout; otherwise the case deadline.
  *   connect                       client only
  *   accept                        server only
- *   send SIZE { nonblocking | dontwait | more | nosignal | chunk SIZE }
- *                                 SIZE above 0; chunk: 1 to 1MiB a call
+ *   send SIZE { nonblocking | dontwait | more | nosignal | chunk SIZE
+ *             | retry }           SIZE above 0; chunk: 1 to 1MiB a call;
+ *                                 retry needs nonblocking (or dontwait)
  *   send fill { more | nonblocking | dontwait | nosignal }  implies
  *                                 dontwait
  *   recv SIZE | all [ peek ] [ rate SIZE/DUR ]
@@ -102,6 +103,9 @@ static const struct send_option send_options[] = {
 	  "MSG_NOSIGNAL even after 'set sigpipe default'", false },
 	{ "chunk", SEND_CHUNK,
 	  "chunk SIZE: at most SIZE per send() call (default 256KiB)", true },
+	{ "retry", SEND_RETRY,
+	  "with nonblocking: after EAGAIN, wait for POLLOUT and send the rest",
+	  false },
 };
 
 struct shutdown_word {
@@ -310,6 +314,27 @@ parse_send(struct parser *p, const struct item *it, struct case_step *step)
 		send->flags |= opt->flag;
 		if (opt->sized && parse_chunk(p, it, &i, send) == -1)
 			return -1;
+	}
+	/*
+	 * retry is the non-blocking writer's loop: it means something only
+	 * where EAGAIN would end the step, and "fill" stops at the first
+	 * EAGAIN by definition (the buffers are full), so it would never end.
+	 */
+	if ((send->flags & SEND_RETRY) != 0) {
+		t = item_token(it, 0);
+		for (i = 2; i < it->n; i++)
+			if (strcmp(it->tok[i].s, "retry") == 0)
+				t = item_token(it, i);
+		if (send->fill) {
+			diag_fail(p, ln->number, t->col,
+			    "'retry' cannot go with 'send fill' (fill stops at the first EAGAIN)");
+			return -1;
+		}
+		if ((send->flags & SEND_DONTWAIT) == 0) {
+			diag_fail(p, ln->number, t->col,
+			    "'retry' needs 'nonblocking' (e.g. 'send 4MiB nonblocking retry')");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -75,6 +75,7 @@ struct step_record {
 	uint64_t bytes;		/* send: accepted; recv, drain, lingering-close: read */
 	uint64_t calls;		/* the send() or recv() calls it made */
 	int error;		/* send: the errno it stopped at, 0 for none */
+	uint64_t eagains;	/* send retry: the EAGAINs it waited out */
 	struct read_result end;	/* a read loop's end (NONE: it stopped at its size) */
 	bool so_error_read;	/* so_error step; a read loop's end reads it too */
 	int so_error;

@@ -393,6 +393,23 @@ step_send(struct role_exec *rs)
 		}
 		if (errno == EINTR)
 			continue;
+		if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    (send_step->flags & SEND_RETRY)) {
+			/*
+			 * The application saw EAGAIN and, as a non-blocking
+			 * writer does, waits for POLLOUT and sends the rest:
+			 * the call is recorded (send errors shows it), the step
+			 * goes on, bounded by its "within" or the deadline.
+			 */
+			rec->calls++;
+			rec->eagains++;
+			ledger_record_send(ledger, -1, EAGAIN);
+			publish_ledger(rs);
+			if (wait_ready(rs, rs->fd, POLLOUT,
+			    "sending nonblocking (waiting for POLLOUT after EAGAIN)") != 0)
+				return -1;
+			continue;
+		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			if (dontwait) {
 				/* The application saw EAGAIN: what fitted is queued. */

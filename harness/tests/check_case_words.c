@@ -58,6 +58,59 @@ END_TEST
 #define EXPECTS(x) HEAD CLIENT "  send 1\n  snapshot sent\n  so_error early\n  poll\n" \
 	"  recv all within 1s\n  close\n" SERVER "  close\nexpect: " x "\n"
 
+#define RECVS(x) HEAD CLIENT "  recv 4\n  recv all within 1s\n" SERVER "  close\nexpect: " x "\n"
+
+/* "ROLE.recv N ends END" / "ROLE.recv N bytes OP SIZE": one recv step's result. */
+START_TEST(test_recv_step)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+
+	cf = parse_ok(RECVS("client.recv 1 bytes = 4\n"
+	    "  client.recv 2 ends ECONNRESET\n"
+	    "  client.recv 2 ends TIMEOUT\n"
+	    "  client.recv 1 ends EOF\n"
+	    "  client.recv 2 bytes >= 1KiB\n"
+	    "  client.recv ends EOF"));
+	e = cf->expects;
+	ck_assert_int_eq(e[0].kind, EXPECT_RECV_STEP);
+	ck_assert_int_eq(e[0].role, ROLE_CLIENT);
+	ck_assert_uint_eq(e[0].u.recv_step.nth, 1);
+	ck_assert(e[0].u.recv_step.bytes);
+	ck_assert_int_eq(e[0].u.recv_step.op, COMPARE_EQ);
+	ck_assert_uint_eq(e[0].u.recv_step.value, 4);
+	ck_assert_uint_eq(e[1].u.recv_step.nth, 2);
+	ck_assert(!e[1].u.recv_step.bytes);
+	ck_assert_int_eq(e[1].u.recv_step.end, ECONNRESET);
+	ck_assert_int_eq(e[2].u.recv_step.end, READ_END_TIMEOUT);
+	ck_assert_int_eq(e[3].u.recv_step.end, 0);
+	ck_assert_int_eq(e[4].u.recv_step.op, COMPARE_GE);
+	ck_assert_uint_eq(e[4].u.recv_step.value, 1024);
+	ck_assert_int_eq(e[5].kind, EXPECT_RECV_END);
+	/* TIMEOUT of step 2 makes its running out an observation; step 1 has no within. */
+	ck_assert(cf->roles[ROLE_CLIENT].steps[2].timeout_ends_read);
+	ck_assert(!cf->roles[ROLE_CLIENT].steps[1].timeout_ends_read);
+	case_free(cf);
+
+	assert_refused(RECVS("client.recv 3 ends EOF"),
+	    "x.case:7:9: client has 2 recv steps, not a recv step 3");
+	assert_refused(RECVS("server.recv 1 ends EOF"),
+	    "x.case:7:9: 'server.recv N' needs a 'recv' step in server");
+	assert_refused(RECVS("client.recv 1 ends TIMEOUT"),
+	    "x.case:7:9: 'client.recv 1 ends TIMEOUT' needs 'within' on that recv step (line 3; e.g. 'recv all within 2s')");
+	assert_refused(RECVS("client.recv 0 ends EOF"),
+	    "x.case:7:21: expected 'ends' or a recv step's number after 'client.recv' (e.g. 'client.recv ends EOF' or 'client.recv 2 bytes = 4KiB')");
+	assert_refused(RECVS("client.recv 1 byte = 4"),
+	    "x.case:7:23: expected 'ends' or 'bytes' after the recv step's number (did you mean 'bytes'?) (e.g. 'client.recv 1 ends EOF')");
+	assert_refused(RECVS("client.recv 1 bytes 4"),
+	    "x.case:7:29: 'bytes' needs a comparison and a size (e.g. 'bytes = 4KiB')");
+	assert_refused(RECVS("client.recv 1 ends"),
+	    "x.case:7:23: 'ends' needs EOF, TIMEOUT or an errno name (e.g. 'ends ECONNRESET')");
+	assert_refused(RECVS("client.recv 1 ends EOF then EOF"),
+	    "x.case:7:32: unexpected 'then' after 'client.recv 1 ends EOF'");
+}
+END_TEST
+
 /* The expectations issue 10 added, parsed. */
 START_TEST(test_new_expectations)
 {
@@ -159,6 +212,20 @@ START_TEST(test_new_steps)
 	ck_assert_str_eq(names[0], "sent");
 	ck_assert_uint_eq(case_step_event_names(&s[3], names), 0);
 	case_free(cf);
+	/* "retry": a non-blocking writer waits for POLLOUT after EAGAIN. */
+	cf = parse_ok(HEAD CLIENT "  send 4MiB nonblocking retry within 5s\n"
+	    "  send 1 retry dontwait more\n" SERVER EXPECT);
+	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_uint_eq(s[1].u.send.flags, SEND_DONTWAIT | SEND_RETRY);
+	ck_assert_uint_eq(s[1].timeout_ms, 5000);
+	ck_assert_uint_eq(s[2].u.send.flags, SEND_DONTWAIT | SEND_RETRY | SEND_MORE);
+	case_free(cf);
+	assert_refused(HEAD CLIENT "  send 4MiB retry\n" SERVER EXPECT,
+	    "x.case:3:13: 'retry' needs 'nonblocking' (e.g. 'send 4MiB nonblocking retry')");
+	assert_refused(HEAD CLIENT "  send fill nonblocking retry\n" SERVER EXPECT,
+	    "x.case:3:25: 'retry' cannot go with 'send fill' (fill stops at the first EAGAIN)");
+	assert_refused(HEAD CLIENT "  send 1 nonblocking retry retry\n" SERVER EXPECT,
+	    "x.case:3:28: 'retry' is given twice");
 	/* The other role may wait for the shutdown of a lingering-close. */
 	case_free(parse_ok(HEAD CLIENT "  wait server.shutdown\n" SERVER
 	    "  lingering-close 1s\n" EXPECT));
@@ -320,6 +387,7 @@ check_case_words_tcase(void)
 	tcase_add_test(tc, test_new_expectations);
 	tcase_add_test(tc, test_read_timeout);
 	tcase_add_test(tc, test_new_steps);
+	tcase_add_test(tc, test_recv_step);
 	tcase_add_test(tc, test_release_sections);
 	tcase_add_loop_test(tc, test_new_refusals, 0, NELEMS(refusals));
 	tcase_add_test(tc, test_step_bound);

@@ -577,6 +577,7 @@ START_TEST(every_kind_is_judged)
 		[EXPECT_CLOSE_RETURNS] = "server.close returns 0",
 		[EXPECT_ORDER] = "fin from server before rst from server",
 		[EXPECT_LOST_IN_FLIGHT] = "server->client lost in flight = 0",
+		[EXPECT_RECV_STEP] = "client.recv 1 ends EOF",
 	};
 	char expects[2048];
 	size_t used = 0, i;
