@@ -244,6 +244,26 @@ parse_chunk(struct parser *p, const struct item *it, size_t *i,
 	return 0;
 }
 
+/*
+ * A step option's row in its table, or -1 after "unknown STEP option
+ * 'x' (did you mean ...) (expected ...)", the known words from the table.
+ */
+static int
+find_option(struct parser *p, const struct line *ln, const struct token *t,
+    const char *step, struct wordset options)
+{
+	char list[LIST_MAX];
+	struct shown sh;
+	struct hint h;
+	int o = words_find(options, t->s);
+
+	if (o < 0)
+		diag_fail(p, ln->number, t->col, "unknown %s option '%s'%s (expected %s)", step,
+		    diag_show(&sh, t->s), diag_suggest(&h, t->s, options),
+		    words_list(list, sizeof(list), options, true, "or"));
+	return o;
+}
+
 static int
 parse_send(struct parser *p, const struct item *it, struct case_step *step)
 {
@@ -285,16 +305,9 @@ parse_send(struct parser *p, const struct item *it, struct case_step *step)
 	memset(given, 0, sizeof(given));
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		o = words_find(WORDS(send_options), t->s);
-		if (o < 0) {
-			diag_fail(p, ln->number, t->col,
-			    "unknown send option '%s'%s (expected %s)",
-			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(send_options)),
-			    words_list(list, sizeof(list),
-			    WORDS(send_options), true, "or"));
+		o = find_option(p, ln, t, "send", WORDS(send_options));
+		if (o < 0)
 			return -1;
-		}
 		opt = &send_options[o];
 		for (j = 0; j < NELEMS(send_options); j++) {
 			if (given[j] == NULL ||
@@ -428,7 +441,6 @@ parse_recv(struct parser *p, const struct item *it, struct case_step *step)
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
-	char list[LIST_MAX];
 	size_t i;
 	int o;
 
@@ -456,16 +468,9 @@ parse_recv(struct parser *p, const struct item *it, struct case_step *step)
 	memset(given, 0, sizeof(given));
 	for (i = 2; i < it->n; i++) {
 		t = item_token(it, i);
-		o = words_find(WORDS(recv_options), t->s);
-		if (o < 0) {
-			diag_fail(p, ln->number, t->col,
-			    "unknown recv option '%s'%s (expected %s)",
-			    diag_show(&sh, t->s),
-			    diag_suggest(&h, t->s, WORDS(recv_options)),
-			    words_list(list, sizeof(list),
-			    WORDS(recv_options), true, "or"));
+		o = find_option(p, ln, t, "recv", WORDS(recv_options));
+		if (o < 0)
 			return -1;
-		}
 		if (given[o]) {
 			diag_fail(p, ln->number, t->col, "'%s' is given twice",
 			    t->s);
