@@ -273,12 +273,18 @@ field_same(const struct signature_field *base, const struct signature_field *run
 {
 	size_t i, j;
 
-	if (base == NULL || run == NULL) {
-		const struct signature_field *only = base != NULL ? base : run;
-
-		/* Absent on one side: the same only if the other recorded "-". */
-		for (i = 0; i < only->nvalues; i++)
-			if (strcmp(only->values[i], "-") != 0)
+	/* Absent from the run: the same if the baseline saw it absent ("-"),
+	 * among other values or alone. */
+	if (run == NULL) {
+		for (j = 0; base != NULL && j < base->nvalues; j++)
+			if (strcmp(base->values[j], "-") == 0)
+				return true;
+		return base == NULL;
+	}
+	/* Absent from the baseline: the same only if the run has it absent too. */
+	if (base == NULL) {
+		for (i = 0; i < run->nvalues; i++)
+			if (strcmp(run->values[i], "-") != 0)
 				return false;
 		return true;
 	}

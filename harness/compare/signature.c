@@ -269,6 +269,14 @@ first_sender(const struct json_value *wire, const char *what)
 	return "server";
 }
 
+static bool
+rst_is_late(const struct json_value *rst)
+{
+	const struct json_value *late = json_get(rst, "late");
+
+	return late != NULL && late->type == JSON_BOOL && late->boolean;
+}
+
 static void
 add_wire(struct pending *p, const struct json_value *wire)
 {
@@ -291,7 +299,11 @@ add_wire(struct pending *p, const struct json_value *wire)
 		snprintf(name, sizeof(name), "fin %s", sides[i]);
 		pending_add(p, name, "%s", packet_of(wire, sides[i], "fin") ? "yes" : "no");
 		snprintf(name, sizeof(name), "rst %s", sides[i]);
-		if (json_is_null(rst)) {
+		/* A late RST (after both FINs, answering a duplicate) ends nothing
+		 * and exists only when a retransmission happened to cross the
+		 * close: timing, not the stack.  It is shown beside a change
+		 * (case_info()), not compared. */
+		if (json_is_null(rst) || rst_is_late(rst)) {
 			pending_add(p, name, "none");
 			continue;
 		}
@@ -490,6 +502,15 @@ case_info(const struct json_value *rec)
 		fprintf(out, "%s%s read %s of %s B", sep, directions[i],
 		    units_format_count(read, a, sizeof(a)), units_format_count(written, b, sizeof(b)));
 		sep = ", ";
+	}
+	for (i = 0; i < 2; i++) {
+		const struct json_value *rst = json_path(rec, "wire", sides[i], "rst", NULL);
+
+		if (!json_is_null(rst) && rst_is_late(rst)) {
+			fprintf(out, "%slate %s RST from %s", sep,
+			    string_or(json_get(rst, "kind"), "?"), sides[i]);
+			sep = ", ";
+		}
 	}
 	if (json_double(json_get(rec, "duration_s"), &seconds) == 0)
 		fprintf(out, "%s%.3f s", *sep ? "; " : "", seconds);

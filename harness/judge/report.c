@@ -528,8 +528,10 @@ report_append_wire_json(struct strbuf *out, const struct conn *c)
 		if (h->rst_count > 0) {
 			strbuf_adds(out, "{\"kind\":");
 			json_string(out, h->first_rst_kind == RST_KIND_BARE ? "bare" : "rst+ack");
-			strbuf_addf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64 ",\"count\":%" PRIu64 "}",
-			    rel_s(c, h->first_rst_ts_ns), h->first_rst_index, h->rst_count);
+			/* late: after both FINs, answering nothing new (conn_rst_is_late()) */
+			strbuf_addf(out, ",\"at_s\":%.6f,\"packet\":%" PRIu64 ",\"count\":%" PRIu64
+			    ",\"late\":%s}", rel_s(c, h->first_rst_ts_ns), h->first_rst_index,
+			    h->rst_count, conn_rst_is_late(c) ? "true" : "false");
 		} else
 			strbuf_adds(out, "null");
 		strbuf_addc(out, '}');

@@ -192,6 +192,21 @@ START_TEST(test_signature_fields)
 	ck_assert_str_eq(value_of(&set, "rsts server"), "2 or more");
 	ck_assert_str_eq(value_of(&set, "kernel OutRsts"), "+2 or more");
 	signature_set_free(&set);
+	/* A late RST (after both FINs, answering a duplicate) is timing: shown
+	 * beside the case, not one of its fields. */
+	signature_set_init(&set);
+	add_run(&set, run_json("fin", "{\"kind\":\"bare\",\"at_s\":0.1,\"packet\":9,"
+	    "\"count\":1,\"late\":true}", "null", "", 0.1, ""));
+	ck_assert_str_eq(value_of(&set, "rst server"), "none");
+	ck_assert_ptr_null(value_of(&set, "rsts server"));
+	ck_assert_ptr_nonnull(strstr(signature_find(&set, "c/4")->info, "late bare RST from server"));
+	signature_set_free(&set);
+	signature_set_init(&set);
+	add_run(&set, run_json("rst", "{\"kind\":\"bare\",\"at_s\":0.1,\"packet\":9,"
+	    "\"count\":1,\"late\":false}", "null", "", 0.1, ""));
+	ck_assert_str_eq(value_of(&set, "rst server"), "bare");
+	ck_assert_ptr_null(strstr(signature_find(&set, "c/4")->info, "late"));
+	signature_set_free(&set);
 	signature_set_init(&set);
 	add_run(&set, run_json("rst", RST_ACK, "\"ECONNRESET\"", SENDS_RESET, 1003.0, COUNTERS));
 	/* Traffic counters and byte counts are never part of it. */
@@ -281,6 +296,27 @@ START_TEST(test_compare_verdicts)
 	compare_texts(&flaky, &a, &cmp);
 	ck_assert_int_eq(cmp.results[0].verdict, COMPARE_SAME);
 	baseline_comparison_free(&cmp);
+
+	/* A field the baseline saw both absent and present ("rsts server: - | 1")
+	 * is the same in a run where it is absent, and in one where it is 1. */
+	{
+		struct signature_set absent_or_one, absent;
+
+		signature_set_init(&absent_or_one);
+		signature_set_init(&absent);
+		add_run(&absent_or_one, run_json("rst", RST_ACK, "\"EOF\"", "", 0.1, ""));
+		add_run(&absent_or_one, run_json("fin", "null", "\"EOF\"", "", 0.1, ""));
+		add_run(&absent, run_json("fin", "null", "\"EOF\"", "", 0.1, ""));
+		compare_texts(&absent_or_one, &absent, &cmp);
+		ck_assert_int_eq(cmp.results[0].verdict, COMPARE_SAME);
+		baseline_comparison_free(&cmp);
+		/* The other way round, a field the baseline never had appears: changed. */
+		compare_texts(&absent, &absent_or_one, &cmp);
+		ck_assert_int_ne(cmp.results[0].verdict, COMPARE_SAME);
+		baseline_comparison_free(&cmp);
+		signature_set_free(&absent_or_one);
+		signature_set_free(&absent);
+	}
 
 	/* A field that simply changed wins over others that flip. */
 	add_run(&flaky, run_json("rst", RST_ACK, "\"EOF\"", SENDS_RESET, 0.1, "\"OutRsts\":1"));
