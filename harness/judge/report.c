@@ -38,6 +38,15 @@ status_name(enum case_status status)
 	return "ERROR";
 }
 
+bool
+report_mono_to_pcap_ns(const struct case_report *r, int64_t mono_ns, int64_t *pcap_ns)
+{
+	if (r == NULL || !r->have_capture || !r->capture.clock_offset_known)
+		return false;
+	*pcap_ns = mono_ns + r->capture.clock_offset_ns;
+	return true;
+}
+
 int
 report_status_exit(enum case_status status)
 {
@@ -637,6 +646,13 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 			strbuf_adds(out, "null");
 		strbuf_addf(out, ",\"packets\":%" PRIu64 ",\"received\":%u,\"dropped\":%u",
 		    r->capture.written, r->capture.received, r->capture.dropped);
+		/* pcap time = a ledger's CLOCK_MONOTONIC time + clock_offset_ns */
+		if (r->capture.clock_offset_known)
+			strbuf_addf(out, ",\"clock_offset_ns\":%" PRId64
+			    ",\"clock_offset_error_ns\":%" PRId64, r->capture.clock_offset_ns,
+			    r->capture.clock_offset_error_ns);
+		else
+			strbuf_adds(out, ",\"clock_offset_ns\":null,\"clock_offset_error_ns\":null");
 		strbuf_adds(out, ",\"client_pcap\":");
 		if (r->client_pcap_path != NULL)
 			json_string(out, r->client_pcap_path);

@@ -56,6 +56,14 @@ struct case_report {
 
 int report_status_exit(enum case_status status);		/* enum exit_status */
 
+/*
+ * A role's CLOCK_MONOTONIC time (a ledger's started_ns, at_ns,
+ * released_ns) on the capture's time line (the pcap stamps, in ns), by
+ * the offset the capture sampled as it started (capture.clock_offset_ns).
+ * False, *pcap_ns untouched, when the run has no capture offset.
+ */
+bool report_mono_to_pcap_ns(const struct case_report *r, int64_t mono_ns, int64_t *pcap_ns);
+
 /* The verdict paragraph, then one detail line per expectation and role. */
 void report_append_text(struct strbuf *out, const struct case_report *r);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -26,7 +27,12 @@ struct capture {
 	size_t nonce_len;
 	bool sentinel_seen;
 	uint64_t written;
+	bool clock_offset_known;
+	int64_t clock_offset_ns;	/* see struct capture_stats */
+	int64_t clock_offset_error_ns;
 };
+
+#define CLOCK_SAMPLES 5		/* pairs read; the narrowest one is kept */
 
 static bool
 contains(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t len)
@@ -52,6 +58,42 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	}
 	pcap_dump((u_char *)cap->dumper, h, bytes);
 	cap->written++;
+}
+
+static int64_t
+timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/*
+ * The offset from CLOCK_MONOTONIC to CLOCK_REALTIME: a real-time reading
+ * between two monotonic ones, the pair closest together of a few (a
+ * preemption between the reads widens one sample, not all of them).
+ * False when a clock cannot be read.
+ */
+static bool
+sample_clock_offset(int64_t *offset, int64_t *error)
+{
+	int64_t best_width = INT64_MAX;
+	int i;
+
+	for (i = 0; i < CLOCK_SAMPLES; i++) {
+		struct timespec m0, real, m1;
+		int64_t width;
+
+		if (clock_gettime(CLOCK_MONOTONIC, &m0) < 0 ||
+		    clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+		    clock_gettime(CLOCK_MONOTONIC, &m1) < 0)
+			return false;
+		width = timespec_ns(&m1) - timespec_ns(&m0);
+		if (width < best_width) {
+			best_width = width;
+			*offset = timespec_ns(&real) - (timespec_ns(&m0) + width / 2);
+			*error = (width + 1) / 2;
+		}
+	}
+	return true;
 }
 
 /*
@@ -145,6 +187,9 @@ capture_open(struct capture **out, const char *device, const char *filter,
 		fclose(file);
 		goto fail;
 	}
+	/* The capture is on: from here its stamps and the roles' clocks agree. */
+	cap->clock_offset_known = sample_clock_offset(&cap->clock_offset_ns,
+	    &cap->clock_offset_error_ns);
 	*out = cap;
 	return CAPTURE_OK;
 fail:
@@ -202,6 +247,9 @@ capture_finish(struct capture *cap, struct capture_stats *stats,
 	memset(stats, 0, sizeof(*stats));
 	stats->written = cap->written;
 	stats->linktype = pcap_datalink(cap->pcap);
+	stats->clock_offset_known = cap->clock_offset_known;
+	stats->clock_offset_ns = cap->clock_offset_ns;
+	stats->clock_offset_error_ns = cap->clock_offset_error_ns;
 	if (pcap_stats(cap->pcap, &ps) < 0) {
 		snprintf(errbuf, errbuf_size, "pcap_stats: %s", pcap_geterr(cap->pcap));
 		rc = -1;
@@ -211,8 +259,21 @@ capture_finish(struct capture *cap, struct capture_stats *stats,
 		stats->if_dropped = ps.ps_ifdrop;
 	}
 	if (cap->dumper != NULL) {
-		if (pcap_dump_flush(cap->dumper) < 0 && rc == 0) {
-			snprintf(errbuf, errbuf_size, "writing the capture file: %s", strerror(errno));
+		/*
+		 * pcap_dump() reports nothing: a failed write shows in the
+		 * stream's error flag, and the flush surfaces what was still
+		 * buffered.  pcap_dump_close() returns nothing either, so the
+		 * stream is checked before it goes.
+		 */
+		FILE *file = pcap_dump_file(cap->dumper);
+		int flushed = pcap_dump_flush(cap->dumper);
+		int flush_errno = errno;
+
+		if (flushed < 0 || (file != NULL && ferror(file))) {
+			stats->write_error = flushed < 0 && flush_errno != 0 ? flush_errno : EIO;
+			if (rc == 0)
+				snprintf(errbuf, errbuf_size, "writing the capture file: %s",
+				    strerror(stats->write_error));
 			rc = -1;
 		}
 		pcap_dump_close(cap->dumper);

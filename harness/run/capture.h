@@ -27,6 +27,20 @@ struct capture_stats {
 	unsigned dropped;	/* ps_drop: the ring was full */
 	unsigned if_dropped;	/* ps_ifdrop */
 	int linktype;
+	/*
+	 * CLOCK_REALTIME - CLOCK_MONOTONIC, in ns, sampled as the capture
+	 * started: the packets' stamps are CLOCK_REALTIME (libpcap's default
+	 * "host" time stamps), the roles' ledgers CLOCK_MONOTONIC, and
+	 * mono + clock_offset_ns places a ledger's time among the packets
+	 * (to within clock_offset_error_ns, and as long as nobody steps the
+	 * real-time clock during the case).
+	 */
+	bool clock_offset_known;
+	int64_t clock_offset_ns;
+	int64_t clock_offset_error_ns;	/* half the narrowest sample's width */
+	/* The file could not be written whole: the errno (EIO when the
+	 * stream kept no cause), else 0.  capture_finish() fails too. */
+	int write_error;
 };
 
 enum capture_result {

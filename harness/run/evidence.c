@@ -477,6 +477,14 @@ explain_short(const struct evidence_point *pt, uint64_t found, char *errbuf, siz
 		    (unsigned long long)pt->pub.stats.written);
 }
 
+/* The stream's own write error; true (the file is short). */
+static bool
+explain_write_error(const struct evidence_point *pt, char *errbuf, size_t errbuf_size)
+{
+	snprintf(errbuf, errbuf_size, "%s: %s", pt->path, strerror(pt->pub.stats.write_error));
+	return true;
+}
+
 /*
  * Once the capture has closed its file: make sure every packet it wrote
  * is there (fsync also surfaces a deferred write error), reading the
@@ -531,13 +539,17 @@ evidence_finish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 
 		if (pt->capture == NULL)
 			continue;
-		if (capture_finish(pt->capture, &pt->pub.stats, err, sizeof(err)) < 0) {
+		if (capture_finish(pt->capture, &pt->pub.stats, err, sizeof(err)) < 0 &&
+		    pt->pub.stats.write_error == 0) {
 			if (rc == 0)
 				snprintf(errbuf, errbuf_size, "capture: %s", err);
 			rc = -1;
 			continue;
 		}
-		if (check_written(pt, err, sizeof(err)) < 0) {
+		/* A write the stream saw fail is a short file, whatever the file
+		 * seems to hold (it says why, when it can). */
+		if (check_written(pt, err, sizeof(err)) < 0 ||
+		    (pt->pub.stats.write_error != 0 && explain_write_error(pt, err, sizeof(err)))) {
 			/* Short: never published, not even as a temporary file. */
 			ev->write_failed = true;
 			remove_private(ev->dir_fd, pt->tmp);

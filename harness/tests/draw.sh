@@ -7,12 +7,15 @@
 . "${srcdir:-.}/harness/tests/lib.sh"
 test_begin draw
 
-"$CLOSEPROBE" run --captures "$tmp/cap" "$srcdir/cases/close-unread-small-reset.case" \
-    >"$tmp/run.out" 2>&1
+"$CLOSEPROBE" run --captures "$tmp/cap" --json "$tmp/run.json" \
+    "$srcdir/cases/close-unread-small-reset.case" >"$tmp/run.out" 2>&1
 rc=$?
 skip_without_namespaces "$tmp/run.out"
 [ "$rc" -eq 0 ] || { cat "$tmp/run.out"; fail "the case exited $rc"; }
 pcap=$tmp/cap/close-unread-small-reset.pcap
+# The capture's clock offset (pcap time = a ledger's monotonic time + it).
+grep -Eq '"clock_offset_ns":[1-9][0-9]*,"clock_offset_error_ns":[0-9]+' "$tmp/run.json" ||
+	fail "no clock offset in the run's JSON: $(grep -o '"evidence":{[^}]*}' "$tmp/run.json")"
 
 "$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
 svg=$tmp/cap/close-unread-small-reset.svg
