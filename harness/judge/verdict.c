@@ -680,6 +680,60 @@ judge_order(const struct judgement *j, struct expect_result *res)
 		format_mark(res->observed + used, sizeof(res->observed) - used, b, sb, ib);
 }
 
+/* The time on the capture of the end's first FIN or RST; false: none. */
+static bool
+mark_time(const struct conn *conn, const struct wire_mark *m, int64_t *ts_ns)
+{
+	const struct conn_half *h;
+	uint64_t index;
+
+	if (!mark_index(conn, m, &index))
+		return false;
+	h = &conn->half[verdict_side_of_role(m->end)];
+	*ts_ns = m->rst ? h->first_rst_ts_ns : h->fin_ts_ns;
+	return true;
+}
+
+/*
+ * "fin|rst from END within DUR of ROLE.close": the packet left at or after
+ * the call began (a packet a call sends cannot precede it) and no more than
+ * DUR later.  The call's start is CLOCK_MONOTONIC, the packet's stamp the
+ * capture's clock: the offset sampled at capture start joins them.
+ */
+static void
+judge_wire_time(const struct judgement *j, struct expect_result *res)
+{
+	const struct wire_mark *m = &j->e->u.wire_time.mark;
+	const char *call = j->e->u.wire_time.call == TIMED_CLOSE ? "close" : "shutdown";
+	const struct teardown_call *tc = j->e->u.wire_time.call == TIMED_CLOSE ? &j->l->close :
+	    &j->l->shutdown;
+	const char *packet = m->rst ? "RST" : "FIN";
+	const char *role = case_role_name(j->e->role);
+	int64_t ts_ns = 0, delta_ns;
+	double ms;
+
+	res->held = false;
+	if (!mark_time(j->in->conn, m, &ts_ns)) {
+		snprintf(res->observed, sizeof(res->observed), "no %s from %s", packet,
+		    case_role_name(m->end));
+		return;
+	}
+	if (!tc->done) {
+		snprintf(res->observed, sizeof(res->observed), "%s.%s was not called", role, call);
+		return;
+	}
+	if (!j->in->clock_offset_known) {
+		snprintf(res->observed, sizeof(res->observed),
+		    "no capture clock to place %s.%s among the packets", role, call);
+		return;
+	}
+	delta_ns = ts_ns - (tc->at_ns + j->in->clock_offset_ns);
+	ms = (double)(delta_ns < 0 ? -delta_ns : delta_ns) / 1e6;
+	res->held = delta_ns >= 0 && (uint64_t)delta_ns <= j->e->u.wire_time.ms * UINT64_C(1000000);
+	snprintf(res->observed, sizeof(res->observed), "%s from %s %.3f ms %s %s.%s began", packet,
+	    case_role_name(m->end), ms, delta_ns < 0 ? "before" : "after", role, call);
+}
+
 /* With "capture both": what left the writer's end and never reached the reader's. */
 static void
 judge_lost_in_flight(const struct judgement *j, struct expect_result *res)
@@ -720,6 +774,7 @@ static void (*const judges[])(const struct judgement *j, struct expect_result *r
 	[EXPECT_ORDER] = judge_order,
 	[EXPECT_LOST_IN_FLIGHT] = judge_lost_in_flight,
 	[EXPECT_RECV_STEP] = judge_recv_step,
+	[EXPECT_WIRE_TIME] = judge_wire_time,
 };
 
 _Static_assert(sizeof(judges) / sizeof(judges[0]) == EXPECT_KIND_COUNT,

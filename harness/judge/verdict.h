@@ -71,6 +71,10 @@ struct verdict_input {
 	/* The running kernel's release ("6.12.3-amd64"), for "expect linux >=
 	 * 6.12:"; NULL: this process's uname(2) says. */
 	const char *release;
+	/* CLOCK_REALTIME - CLOCK_MONOTONIC as the capture sampled it: places
+	 * a ledger's times among the packets' ("within DUR of ROLE.close"). */
+	bool clock_offset_known;
+	int64_t clock_offset_ns;
 };
 
 struct verdict {

@@ -235,6 +235,7 @@ enum expect_kind {
 	EXPECT_ORDER,		/* fin|rst from END before fin|rst from END */
 	EXPECT_LOST_IN_FLIGHT,	/* WRITER->READER lost in flight OP SIZE */
 	EXPECT_RECV_STEP,	/* ROLE.recv N ends END / ROLE.recv N bytes OP SIZE */
+	EXPECT_WIRE_TIME,	/* fin|rst from END within DUR of ROLE.close|shutdown */
 	EXPECT_KIND_COUNT	/* not an expectation: the number of kinds, for tables */
 };
 
@@ -338,6 +339,12 @@ struct case_expect {
 			enum compare_op op;
 			uint64_t value;
 		} recv_step;
+		/* The packet left at most ms after the call (e->role's) began. */
+		struct {
+			struct wire_mark mark;
+			enum timed_call call;
+			uint64_t ms;
+		} wire_time;
 	} u;
 	/*
 	 * ROLE.so_error NAME, ROLE.snapshot NAME: the step of that name; NULL

@@ -319,6 +319,64 @@ parse_order(struct parser *p, const struct item *it, struct case_expect *e)
 	return diag_no_more(p, it, 7);
 }
 
+/*
+ * "fin|rst from END within DUR of ROLE.close|ROLE.shutdown": the packet
+ * left no earlier than the call began and at most DUR after.  e->role is
+ * the call's role (check.c makes sure it has such a step).
+ */
+static int
+parse_wire_time(struct parser *p, const struct item *it, struct case_expect *e)
+{
+	static const char *const calls[] = { [TIMED_CLOSE] = "close", [TIMED_SHUTDOWN] = "shutdown" };
+	const struct token *t;
+	const char *rest;
+	struct shown sh;
+	struct hint h;
+	int k;
+
+	e->kind = EXPECT_WIRE_TIME;
+	if (parse_mark(p, it, 0, &e->u.wire_time.mark) == -1)
+		return -1;
+	if (it->n < 5) {
+		diag_fail_at(p, it->line, &it->tok[3],
+		    "'within' needs a duration, 'of' and a call (e.g. 'rst from server within 100ms of server.close')");
+		return -1;
+	}
+	if (value_duration(p, it->line, &it->tok[4], &e->u.wire_time.ms) == -1)
+		return -1;
+	if (it->n < 7 || strcmp(it->tok[5].s, "of") != 0) {
+		diag_fail_at(p, it->line, it->n < 6 ? &it->tok[4] : &it->tok[5],
+		    "expected 'of ROLE.close' or 'of ROLE.shutdown' after the duration");
+		return -1;
+	}
+	t = item_token(it, 6);
+	if (value_split_role(t->s, &e->role, &rest) == -1) {
+		diag_fail(p, it->line->number, t->col,
+		    "expected ROLE.close or ROLE.shutdown (e.g. 'server.close'), not '%s'",
+		    diag_show(&sh, t->s));
+		return -1;
+	}
+	k = words_find(WORDS(calls), rest);
+	if (k < 0) {
+		diag_fail(p, it->line->number, t->col,
+		    "a wire time is measured from a close or shutdown call, not '%s'%s",
+		    diag_show(&sh, rest), diag_suggest(&h, rest, WORDS(calls)));
+		return -1;
+	}
+	e->u.wire_time.call = (enum timed_call)k;
+	e->has_role = true;
+	return diag_no_more(p, it, 7);
+}
+
+/* "fin from END before ..." or "fin from END within ...". */
+static int
+parse_fin_mark(struct parser *p, const struct item *it, struct case_expect *e)
+{
+	if (it->n > 3 && strcmp(it->tok[3].s, "within") == 0)
+		return parse_wire_time(p, it, e);
+	return parse_order(p, it, e);
+}
+
 /* "count OP N" at token i of "rst from END ...". */
 static int
 parse_rst_count(struct parser *p, const struct item *it, size_t i,
@@ -362,7 +420,7 @@ parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 		{ "ack", RST_EXPECT_ACK },
 		{ "bare", RST_EXPECT_BARE },
 	};
-	static const char *const nexts[] = { "ack", "bare", "count", "before" };
+	static const char *const nexts[] = { "ack", "bare", "count", "before", "within" };
 	const struct token *t;
 	struct shown sh;
 	struct hint h;
@@ -377,6 +435,8 @@ parse_rst(struct parser *p, const struct item *it, struct case_expect *e)
 	}
 	if (it->n > 3 && strcmp(it->tok[3].s, "before") == 0)
 		return parse_order(p, it, e);
+	if (it->n > 3 && strcmp(it->tok[3].s, "within") == 0)
+		return parse_wire_time(p, it, e);
 	if (parse_from_role(p, it, 1, &e->role) == -1)
 		return -1;
 	e->has_role = true;
@@ -1251,6 +1311,11 @@ static const struct expect_row expect_rows[] = {
 	    "what ROLE's Nth recv step returned: how its read ended, or how many bytes" },
 	    SHAPE_ROLE_ATTR, { { .word = "recv", .parse = parse_recv_step,
 	    .source = { "recv N", { STEP_RECV }, 1 } } } },
+	/* "rst from END within ..." lands here through parse_rst; a "fin
+	 * from" head picks this row first, and its parser picks the kind. */
+	[EXPECT_WIRE_TIME] = { { "fin|rst from END within DUR of ROLE.close|ROLE.shutdown",
+	    "a teardown packet left at most DUR after ROLE's call began" },
+	    SHAPE_WORD, { { .word = "fin", .next = "from", .parse = parse_fin_mark } } },
 };
 
 _Static_assert(NELEMS(expect_rows) == EXPECT_KIND_COUNT,
@@ -1406,14 +1471,18 @@ parse_expect(struct parser *p, const struct item *it)
 	if (parse_section_scope(p, e) == -1)
 		return -1;
 	for (i = 1; i < it->n; i++) {
-		if (strcmp(it->tok[i].s, "within") == 0) {
+		/* "fin|rst from END within DUR of ROLE.close" is a word of its own. */
+		bool wire_time = i == 3 && strcmp(it->tok[1].s, "from") == 0 &&
+		    (strcmp(t->s, "fin") == 0 || strcmp(t->s, "rst") == 0);
+
+		if (strcmp(it->tok[i].s, "within") == 0 && !wire_time) {
 			diag_fail_at(p, it->line, &it->tok[i],
 			    "'within' applies to steps, not expectations");
 			return -1;
 		}
 	}
 
-	kind = find_head(SHAPE_WORD, t->s, NULL, &head);
+	kind = find_head(SHAPE_WORD, t->s, it->n > 1 ? it->tok[1].s : NULL, &head);
 	if (kind >= 0)
 		return parse_by_head(p, it, e, kind, head);
 	writer = words_find(value_directions(), t->s);
@@ -1473,6 +1542,13 @@ parse_expect_source(const struct case_expect *e)
 	const struct expect_row *row;
 	const struct expect_head *head;
 
+	static const struct expect_source wire_time_sources[] = {
+		[TIMED_CLOSE] = { "close", { STEP_CLOSE, STEP_LINGERING_CLOSE }, 2 },
+		[TIMED_SHUTDOWN] = { "shutdown", { STEP_SHUTDOWN, STEP_LINGERING_CLOSE }, 2 },
+	};
+
+	if (e->kind == EXPECT_WIRE_TIME)
+		return &wire_time_sources[e->u.wire_time.call];
 	row = &expect_rows[e->kind];
 	if (row->shape != SHAPE_ROLE_ATTR)
 		return NULL;

@@ -405,6 +405,10 @@ case_judge(struct case_run *run)
 	in.client_conn = run->report.client_conn;
 	in.counters = &run->delta;
 	in.system = system_name(system, sizeof(system));
+	if (run->report.have_capture && run->report.capture.clock_offset_known) {
+		in.clock_offset_known = true;
+		in.clock_offset_ns = run->report.capture.clock_offset_ns;
+	}
 	if (verdict_compute(&in, &run->verdict) < 0) {
 		run_error(run, CASE_ERROR, "out of memory");
 		return;

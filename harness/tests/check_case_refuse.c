@@ -323,7 +323,7 @@ static const struct refusal refusals[] = {
 	  "x.case:4:13: expected 'from' after 'rst' (e.g. 'rst from server'; or 'no rst')" },
 	{ EXPECTING("rst from"), "x.case:4:13: 'from' needs 'client' or 'server'" },
 	{ EXPECTING("rst from server ak"),
-	  "x.case:4:25: unknown RST kind 'ak' (did you mean 'ack'?) (expected 'ack', 'bare', 'count' or 'before')" },
+	  "x.case:4:25: unknown RST kind 'ak' (did you mean 'ack'?) (expected 'ack', 'bare', 'count', 'before' or 'within')" },
 	{ EXPECTING("rst from server ack bare"),
 	  "x.case:4:29: unexpected 'bare' after 'rst from server ack'" },
 	{ EXPECTING("no"), "x.case:4:9: expected 'no rst'" },

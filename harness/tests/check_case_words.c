@@ -111,6 +111,43 @@ START_TEST(test_recv_step)
 }
 END_TEST
 
+/* "fin|rst from END within DUR of ROLE.close|shutdown": a packet's time from a call. */
+START_TEST(test_wire_time)
+{
+	struct case_file *cf;
+	const struct case_expect *e;
+
+	cf = parse_ok(EXPECTS("rst from client within 100ms of client.close\n"
+	    "  fin from server within 2s of client.close\n"
+	    "  fin from server before rst from client"));
+	e = cf->expects;
+	ck_assert_int_eq(e[0].kind, EXPECT_WIRE_TIME);
+	ck_assert(e[0].u.wire_time.mark.rst);
+	ck_assert_int_eq(e[0].u.wire_time.mark.end, ROLE_CLIENT);
+	ck_assert_int_eq(e[0].role, ROLE_CLIENT);
+	ck_assert_int_eq(e[0].u.wire_time.call, TIMED_CLOSE);
+	ck_assert_uint_eq(e[0].u.wire_time.ms, 100);
+	ck_assert_int_eq(e[1].kind, EXPECT_WIRE_TIME);
+	ck_assert(!e[1].u.wire_time.mark.rst);
+	ck_assert_int_eq(e[1].u.wire_time.mark.end, ROLE_SERVER);
+	ck_assert_uint_eq(e[1].u.wire_time.ms, 2000);
+	/* "fin from" picks the wire-time row's parser, which keeps "before" an order. */
+	ck_assert_int_eq(e[2].kind, EXPECT_ORDER);
+	case_free(cf);
+	assert_refused(EXPECTS("rst from client within 100ms of client.shutdown"),
+	    "x.case:11:9: 'client.shutdown' needs a 'shutdown' or 'lingering-close' step in client");
+	assert_refused(EXPECTS("rst from client within 100ms of client.clos"),
+	    "x.case:11:41: a wire time is measured from a close or shutdown call, not 'clos' (did you mean 'close'?)");
+	assert_refused(EXPECTS("rst from client within 100ms"),
+	    "x.case:11:32: expected 'of ROLE.close' or 'of ROLE.shutdown' after the duration");
+	assert_refused(EXPECTS("fin from client within soon of client.close"),
+	    "x.case:11:32: bad duration 'soon' (e.g. '250ms', '2s', '1.5s')");
+	/* Elsewhere "within" still belongs to steps. */
+	assert_refused(EXPECTS("client.recv ends EOF within 1s"),
+	    "x.case:11:30: 'within' applies to steps, not expectations");
+}
+END_TEST
+
 /* The expectations issue 10 added, parsed. */
 START_TEST(test_new_expectations)
 {
@@ -388,6 +425,7 @@ check_case_words_tcase(void)
 	tcase_add_test(tc, test_read_timeout);
 	tcase_add_test(tc, test_new_steps);
 	tcase_add_test(tc, test_recv_step);
+	tcase_add_test(tc, test_wire_time);
 	tcase_add_test(tc, test_release_sections);
 	tcase_add_loop_test(tc, test_new_refusals, 0, NELEMS(refusals));
 	tcase_add_test(tc, test_step_bound);

@@ -557,6 +557,60 @@ START_TEST(cause_sentences)
 }
 END_TEST
 
+/* A packet's time from a call: after the call began, by at most DUR. */
+START_TEST(wire_time_from_a_call)
+{
+	static const struct {
+		int64_t after_ns;	/* the RST's stamp minus the close's start */
+		bool clock;
+		bool held;
+		const char *observed;
+	} examples[] = {
+		{ 30000000, true, true, "RST from server 30.000 ms after server.close began" },
+		{ 100000000, true, true, "RST from server 100.000 ms after server.close began" },
+		{ 100000001, true, false, "RST from server 100.000 ms after server.close began" },
+		{ -2000000, true, false, "RST from server 2.000 ms before server.close began" },
+		{ 0, false, false, "no capture clock to place server.close among the packets" },
+	};
+	const int64_t offset = INT64_C(1700000000000000000), close_at = 5000000000;
+	size_t i;
+
+	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+		struct fixture f;
+		struct verdict_input in;
+
+		fixture_init(&f, "expect: rst from server within 100ms of server.close\n");
+		rst_from_server(&f, RST_KIND_WITH_ACK);
+		f.conn.half[SIDE_RESP].first_rst_ts_ns = offset + close_at + examples[i].after_ns;
+		f.ledgers[ROLE_SERVER].close.done = true;
+		f.ledgers[ROLE_SERVER].close.at_ns = close_at;
+		memset(&in, 0, sizeof(in));
+		in.cf = f.cf;
+		in.ledgers[ROLE_CLIENT] = &f.ledgers[ROLE_CLIENT];
+		in.ledgers[ROLE_SERVER] = &f.ledgers[ROLE_SERVER];
+		in.conn = &f.conn;
+		in.counters = &f.counters;
+		in.clock_offset_known = examples[i].clock;
+		in.clock_offset_ns = offset;
+		ck_assert_int_eq(verdict_compute(&in, &f.v), 0);
+		ck_assert_msg(f.v.results[0].held == examples[i].held, "example %zu: %s", i,
+		    f.v.results[0].observed);
+		ck_assert_str_eq(f.v.results[0].observed, examples[i].observed);
+		fixture_free(&f);
+	}
+	/* No RST at all: said so. */
+	{
+		struct fixture f;
+
+		fixture_init(&f, "expect: rst from server within 100ms of server.close\n");
+		fixture_judge(&f);
+		ck_assert(!f.v.results[0].held);
+		ck_assert_str_eq(f.v.results[0].observed, "no RST from server");
+		fixture_free(&f);
+	}
+}
+END_TEST
+
 /* Every kind of expectation reaches a judge that says what it observed. */
 START_TEST(every_kind_is_judged)
 {
@@ -578,6 +632,7 @@ START_TEST(every_kind_is_judged)
 		[EXPECT_ORDER] = "fin from server before rst from server",
 		[EXPECT_LOST_IN_FLIGHT] = "server->client lost in flight = 0",
 		[EXPECT_RECV_STEP] = "client.recv 1 ends EOF",
+		[EXPECT_WIRE_TIME] = "fin from server within 1s of server.close",
 	};
 	char expects[2048];
 	size_t used = 0, i;
@@ -732,6 +787,7 @@ verdict_suite(void)
 	tcase_add_test(tc, late_rst_refusing_data_matters);
 	tcase_add_loop_test(tc, cause_sentences, 0, (int)(sizeof(cause_tests) /
 	    sizeof(cause_tests[0])));
+	tcase_add_test(tc, wire_time_from_a_call);
 	tcase_add_test(tc, every_kind_is_judged);
 	tcase_add_test(tc, strbuf_grows_and_formats);
 	tcase_add_test(tc, report_of_an_error);
