@@ -8,6 +8,7 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/draw/svg.c harness/draw/svg.h \
 	harness/draw/ladder.c harness/draw/ladder-svg.c harness/draw/ladder-capture.c \
 	harness/draw/ladder.h \
+	harness/draw/ladder-run.c harness/draw/ladder-run.h \
 	harness/draw/ladder-int.h \
 	harness/draw/html.c harness/draw/html.h
 

@@ -17,6 +17,30 @@ pcap=$tmp/cap/close-unread-small-reset.pcap
 grep -Eq '"clock_offset_ns":[1-9][0-9]*,"clock_offset_error_ns":[0-9]+' "$tmp/run.json" ||
 	fail "no clock offset in the run's JSON: $(grep -o '"evidence":{[^}]*}' "$tmp/run.json")"
 
+# The run drew its ladder beside its capture, from the ledgers and the
+# packets on one time line: each call where it happened among the packets.
+run_svg=$tmp/cap/close-unread-small-reset.svg
+[ -s "$run_svg" ] || fail "the run wrote no ladder beside its pcap"
+grep -q "\"svg\":\"$run_svg\"" "$tmp/run.json" || fail "the JSON does not name the ladder"
+order=$(grep -oE '<title>[a-z.]+: (connect|accept|send|recv|close)\(\)[^<]*|<g class="segment [a-z-]+' \
+    "$run_svg" | sed 's/<title>//; s/<g class="segment //; s/(): .*//; s/() .*//; s/()$//' |
+    tr '\n' ' ')
+case $order in
+*"client: connect syn "*) ;;
+*) fail "connect() is not drawn before the SYN: $order" ;;
+esac
+case $order in
+*"server: close rst-ack "*) ;;
+*) fail "the server's close() is not drawn just before its RST+ACK: $order" ;;
+esac
+grep -q '>close() [0-9.]* ms — unread 100 B, unsent 0 B, unacked 0 B</text>' "$run_svg" ||
+	fail "the close() does not show its queues"
+grep -q '>on the wire, never read: 100 B (100.0%)</text>' "$run_svg" ||
+	fail "the 100 B never read are not a marked span"
+grep -q '>exit 0</text>' "$run_svg" || fail "no exit drawn"
+grep -Eq '<script|href="http' "$run_svg" && fail "the run's SVG is not self-contained"
+cp "$run_svg" "$tmp/run.svg"
+
 "$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
 svg=$tmp/cap/close-unread-small-reset.svg
 [ -s "$svg" ] || fail "no $svg beside the pcap"
