@@ -50,7 +50,7 @@ void
 cli_usage(FILE *out)
 {
 	fputs("usage: closeprobe run [--brief] [--jobs N] [--repeat N] [--only GLOB] [--skip GLOB] "
-	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--no-netns] "
+	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--html DIR] [--no-netns] "
 	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"

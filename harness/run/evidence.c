@@ -744,11 +744,11 @@ publish_set(struct evidence *ev, char *errbuf, size_t errbuf_size)
 	return done < n ? -1 : 0;
 }
 
-/* Write data to a new private file tmp; final is the name errors give.
- * 0, or -1 with errbuf (the file removed). */
+/* Write data to a new private file tmp; final is the name errors give;
+ * durable: fsync it too.  0, or -1 with errbuf (the file removed). */
 static int
 write_private(struct evidence *ev, const char *tmp, const char *final, const char *data,
-    size_t len, char *errbuf, size_t errbuf_size)
+    size_t len, bool durable, char *errbuf, size_t errbuf_size)
 {
 	int fd, err = 0;
 
@@ -772,7 +772,7 @@ write_private(struct evidence *ev, const char *tmp, const char *final, const cha
 		}
 	}
 	/* fsync: a deferred write error shows here, before the name does. */
-	if (err == 0 && fsync(fd) < 0 && errno != EINVAL)
+	if (durable && err == 0 && fsync(fd) < 0 && errno != EINVAL)
 		err = errno;
 	if (close(fd) < 0 && err == 0)
 		err = errno;
@@ -795,7 +795,10 @@ evidence_add_picture(struct evidence *ev, enum role_id end, const char *svg, siz
 		    case_role_name(end));
 		return -1;
 	}
-	if (write_private(ev, pt->svg_tmp, pt->svg_path, svg, len, errbuf, errbuf_size) < 0)
+	/* No fsync: a picture is drawn from the evidence, not evidence, and
+	 * a sync would cost a case more than drawing it. */
+	if (write_private(ev, pt->svg_tmp, pt->svg_path, svg, len, false, errbuf,
+	    errbuf_size) < 0)
 		return -1;
 	pt->svg_created = true;
 	return 0;
@@ -816,7 +819,7 @@ evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t 
 		return -1;
 	}
 	/* On failure the captures and pictures go too (evidence_destroy): no half set. */
-	if (write_private(ev, ev->text_tmp, ev->text_path, text, strlen(text), errbuf,
+	if (write_private(ev, ev->text_tmp, ev->text_path, text, strlen(text), true, errbuf,
 	    errbuf_size) < 0)
 		return -1;
 	return publish_set(ev, errbuf, errbuf_size);

@@ -7,7 +7,7 @@
 . "${srcdir:-.}/harness/tests/lib.sh"
 test_begin draw
 
-"$CLOSEPROBE" run --captures "$tmp/cap" --json "$tmp/run.json" \
+"$CLOSEPROBE" run --captures "$tmp/cap" --json "$tmp/run.json" --html "$tmp/report" \
     "$srcdir/cases/close-unread-small-reset.case" >"$tmp/run.out" 2>&1
 rc=$?
 skip_without_namespaces "$tmp/run.out"
@@ -40,6 +40,28 @@ grep -q '>on the wire, never read: 100 B (100.0%)</text>' "$run_svg" ||
 grep -q '>exit 0</text>' "$run_svg" || fail "no exit drawn"
 grep -Eq '<script|href="http' "$run_svg" && fail "the run's SVG is not self-contained"
 cp "$run_svg" "$tmp/run.svg"
+
+# --html: the page lists the run, opens into its verdict and expectations,
+# and its links reach the evidence from the page's directory.
+page=$tmp/report/index.html
+[ -s "$page" ] || fail "--html wrote no $page"
+grep -q '<tbody class="run" id="case-close-unread-small-reset-ipv4" [^>]*data-status="PASS">' "$page" ||
+	fail "the page has no row for the run"
+grep -q '<td>rst from server</td>' "$page" || fail "the page does not say the teardown"
+grep -q '<li class="ok"><span class="mark">ok</span>line 16: teardown rst from server' "$page" ||
+	fail "the page does not list the expectations"
+grep -q 'close-unread-small-reset: PASS\. server&#39;s send() accepted 1,000 B' "$page" ||
+	fail "the page does not hold the verdict"
+grep -Eq '<script src=|<link |https?://' "$page" && fail "the page is not self-contained"
+for ext in svg pcap txt json; do
+	href=$(grep -o "href=\"[^\"]*\\.$ext\"" "$page" | head -n 1 | sed 's/^href="//; s/"$//')
+	[ -n "$href" ] || { fail "no link to the .$ext"; continue; }
+	[ -s "$tmp/report/$href" ] || fail "the link $href does not reach a file"
+done
+cmp -s "$tmp/report/json/close-unread-small-reset-v4.json" /dev/null &&
+	fail "the run's JSON record is empty"
+grep -q '^{"case":"close-unread-small-reset",' "$tmp/report/json/close-unread-small-reset-v4.json" ||
+	fail "json/close-unread-small-reset-v4.json is not the run's record"
 
 "$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
 svg=$tmp/cap/close-unread-small-reset.svg
