@@ -55,7 +55,7 @@ cli_usage(FILE *out)
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe baseline record [-o FILE] RUN.json...\n"
-	    "       closeprobe compare [--markdown] [--brief] [--ignore GLOB]... BASELINE RUN...\n"
+	    "       closeprobe compare [--markdown] [--brief] [--ignore GLOB]... [--html DIR] BASELINE RUN...\n"
 	    "       closeprobe draw [--conn N] [-o FILE.svg|-] FILE.pcap\n"
 	    "       closeprobe help [COMMAND]\n"
 	    "       closeprobe --help | --version\n"

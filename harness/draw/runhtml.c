@@ -63,9 +63,8 @@ run_html_open(const char *dir, const char *title, char *err, size_t errlen)
 	h->report = html_report_new(title);
 	if (h->dir == NULL || h->page == NULL || json_dir == NULL || h->report == NULL)
 		goto nomem;
-	if (h->dir_real == NULL || (mkdir(json_dir, 0755) < 0 && errno != EEXIST)) {
-		snprintf(err, errlen, "%s: %s", h->dir_real == NULL ? dir : json_dir,
-		    strerror(errno));
+	if (h->dir_real == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		free(json_dir);
 		run_html_free(h);
 		return NULL;
@@ -255,6 +254,11 @@ keep_json(const struct run_html *h, const char *name, const char *json, char *er
 		goto done;
 	}
 	sprintf(tmp, "%s.tmp", path);
+	/* Made with the first record: a page of comparisons has none. */
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto done;
+	}
 	out = fopen(tmp, "w");
 	if (out == NULL) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

@@ -63,6 +63,19 @@ cmp -s "$tmp/report/json/close-unread-small-reset-v4.json" /dev/null &&
 grep -q '^{"case":"close-unread-small-reset",' "$tmp/report/json/close-unread-small-reset-v4.json" ||
 	fail "json/close-unread-small-reset-v4.json is not the run's record"
 
+# compare --html: the cases x platforms matrix, a changed field in its cell.
+sed 's/^\(close-unread-small-reset\/4 teardown\) = .*/\1 = fin from server/' \
+    "$srcdir/baselines/linux-6.18.txt" >"$tmp/base.txt"
+grep -q '^close-unread-small-reset/4 teardown = fin from server' "$tmp/base.txt" ||
+	fail "the test's baseline was not made"
+"$CLOSEPROBE" compare --html "$tmp/cmp" "$tmp/base.txt" "$tmp/run.json" >"$tmp/cmp.out" 2>&1
+[ $? -eq 1 ] || fail "compare with a changed field did not exit 1: $(cat "$tmp/cmp.out")"
+grep -q '<table id="matrix">' "$tmp/cmp/index.html" || fail "compare --html: no matrix"
+grep -q '<td class="changed">changed' "$tmp/cmp/index.html" || fail "compare --html: no changed cell"
+grep -q 'fin from server' "$tmp/cmp/index.html" && grep -q 'rst from server' "$tmp/cmp/index.html" ||
+	fail "compare --html: the changed field's before and after are not shown"
+grep -q 'id="runs"' "$tmp/cmp/index.html" && fail "compare --html: an empty table of runs"
+
 "$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
 svg=$tmp/cap/close-unread-small-reset.svg
 [ -s "$svg" ] || fail "no $svg beside the pcap"
