@@ -108,6 +108,12 @@ step_label(char *label, size_t size, const struct case_step *step,
 		snprintf(label, size, "accept()");
 		break;
 	case STEP_SEND:
+		if (rec->bytes == 0 && (rec->error != 0 || !rec->done)) {
+			/* Refused at once, or still blocked in it when the process ended. */
+			snprintf(label, size, rec->error != 0 ? "send() = -1 %s" : "send()",
+			    case_errno_to_name(rec->error));
+			break;
+		}
 		snprintf(label, size, "send() %s call%s accepted %s",
 		    units_format_count(rec->calls, a, sizeof(a)), rec->calls == 1 ? "" : "s",
 		    bytes(rec->bytes, b, sizeof(b)));
@@ -178,6 +184,28 @@ step_label(char *label, size_t size, const struct case_step *step,
 	}
 }
 
+/*
+ * With a fork, which process of end let go of the socket last (the
+ * socket went with it), or -1: a single process, or none let go.
+ */
+static int
+last_releaser(const struct case_report *r, enum role_id end)
+{
+	int role, last = -1, processes = 0;
+
+	for (role = 0; role < ROLE_COUNT; role++) {
+		const struct ledger *led = r->ledgers[role];
+
+		if (case_role_end((enum role_id)role) != end || !r->cf->roles[role].present ||
+		    led == NULL)
+			continue;
+		processes++;
+		if (led->released && (last < 0 || led->released_ns > r->ledgers[last]->released_ns))
+			last = role;
+	}
+	return processes > 1 ? last : -1;
+}
+
 /* Steps that only coordinate the roles say nothing about the connection. */
 static bool
 step_drawn(enum step_kind kind)
@@ -195,6 +223,7 @@ add_role_calls(struct ladder *l, int lane, const struct case_report *r, enum rol
 	const struct case_role *cr = &r->cf->roles[role];
 	const struct ledger *led = r->ledgers[role];
 	int64_t last = INT64_MIN, at, end;
+	int releaser = last_releaser(r, case_role_end(role));
 	char label[LABEL_SIZE];
 	size_t i;
 
@@ -211,6 +240,11 @@ add_role_calls(struct ladder *l, int lane, const struct case_report *r, enum rol
 		if (end < at)
 			end = at;
 		step_label(label, sizeof(label), step, rec, led);
+		/* Shared by a fork: say whose close took the socket with it. */
+		if (releaser >= 0 && led->released && led->released_by == (int)i)
+			snprintf(label + strlen(label), sizeof(label) - strlen(label),
+			    releaser == (int)role ? " — the last descriptor: the socket closes" :
+			    " — %s still holds the socket", case_role_name((enum role_id)releaser));
 		if (!rec->done && step->kind != STEP_EXIT)
 			snprintf(label + strlen(label), sizeof(label) - strlen(label), " (never returned)");
 		if (ladder_add_call(l, lane, LADDER_CALL_SYSCALL, at, end, label) < 0)
@@ -228,6 +262,11 @@ add_role_calls(struct ladder *l, int lane, const struct case_report *r, enum rol
 		snprintf(label, sizeof(label), "killed by %s", name);
 	} else
 		snprintf(label, sizeof(label), "exit %d", led->exit_code);
+	/* Descriptors still held at the end close with the process. */
+	if (releaser >= 0 && led->released && led->released_by < 0)
+		snprintf(label + strlen(label), sizeof(label) - strlen(label),
+		    releaser == (int)role ? " \u2014 the last descriptor: the socket closes" :
+		    " \u2014 %s still holds the socket", case_role_name((enum role_id)releaser));
 	return ladder_add_call(l, lane, LADDER_CALL_EXIT, last, last, label);
 }
 
