@@ -101,18 +101,10 @@ run_html_path(const struct run_html *h)
 	return h->page;
 }
 
-/* Bytes a URL path may hold as they are; the rest is %XX. */
-static bool
-url_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '-' || c == '_' || c == '.' || c == '~' || c == '/';
-}
-
 /*
  * The link from the page's directory to path (a file that exists): its
- * resolved path made relative to DIR's, each byte a URL needs escaped.
- * NULL when path cannot be resolved (or ENOMEM).
+ * resolved path made relative to DIR's (the page escapes what a URL
+ * cannot hold).  NULL when path cannot be resolved (or ENOMEM).
  */
 static char *
 href_to(const struct run_html *h, const char *path)
@@ -136,14 +128,12 @@ href_to(const struct run_html *h, const char *path)
 	to += common;
 	if (*to == '/')
 		to++;
-	len = ups * 3 + strlen(to) * 3 + 1;
+	len = ups * 3 + strlen(to) + 1;
 	href = out = malloc(len);
 	if (href != NULL) {
 		for (i = 0; i < ups; i++)
 			out += sprintf(out, "../");
-		for (; *to != '\0'; to++)
-			out += url_plain((unsigned char)*to) ? sprintf(out, "%c", *to) :
-			    sprintf(out, "%%%02X", (unsigned char)*to);
+		strcpy(out, to);
 	}
 	free(real);
 	return href;
