@@ -229,41 +229,74 @@ json_name(struct run_html *h, const char *base, int family)
 	return name;
 }
 
-/* Write data to DIR/json/NAME (written aside, then renamed).  0, or -1 with err. */
+/* What a file holds, written by its own function: 0, or -1 with err. */
+typedef int put_fn(FILE *out, const void *what, char *err, size_t errlen);
+
+/*
+ * Write path whole or not at all: into PATH.tmp by put, then renamed
+ * over path.  0, or -1 with err "PATH: reason" (no file left behind).
+ */
 static int
-keep_json(const struct run_html *h, const char *name, const char *json, char *err,
-    size_t errlen)
+write_aside(const char *path, put_fn *put, const void *what, char *err, size_t errlen)
 {
-	char *dir = join(h->dir, "json"), *path = dir ? join(dir, name) : NULL;
-	char *tmp = path ? malloc(strlen(path) + 8) : NULL;
+	char *tmp = malloc(strlen(path) + sizeof(".tmp"));
 	FILE *out;
 	int rc = -1;
 
 	if (tmp == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto done;
+		return -1;
 	}
 	sprintf(tmp, "%s.tmp", path);
-	/* Made with the first record: a page of comparisons has none. */
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		goto done;
-	}
 	out = fopen(tmp, "w");
 	if (out == NULL) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
+		free(tmp);
+		return -1;
 	}
-	fputs(json, out);
-	fputc('\n', out);
-	if ((ferror(out) | fclose(out)) != 0 || rename(tmp, path) < 0) {
+	if (put(out, what, err, errlen) < 0) {
+		fclose(out);
+		(void)unlink(tmp);
+	} else if ((ferror(out) | fclose(out)) != 0 || rename(tmp, path) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		(void)unlink(tmp);
-		goto done;
-	}
-	rc = 0;
-done:
+	} else
+		rc = 0;
 	free(tmp);
+	return rc;
+}
+
+static int
+put_json(FILE *out, const void *json, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	fputs(json, out);
+	fputc('\n', out);
+	return 0;
+}
+
+static int
+put_page(FILE *out, const void *report, char *err, size_t errlen)
+{
+	return html_report_write(report, out, err, errlen);
+}
+
+/* Keep a run's JSON as DIR/json/NAME.  0, or -1 with err. */
+static int
+keep_json(const struct run_html *h, const char *name, const char *json, char *err,
+    size_t errlen)
+{
+	char *dir = join(h->dir, "json"), *path = dir ? join(dir, name) : NULL;
+	int rc = -1;
+
+	if (path == NULL)
+		snprintf(err, errlen, "out of memory");
+	/* Made with the first record: a page of comparisons has none. */
+	else if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	else
+		rc = write_aside(path, put_json, json, err, errlen);
 	free(path);
 	free(dir);
 	return rc;
@@ -427,29 +460,5 @@ run_html_matrix_change(struct run_html *h, const char *key, const char *platform
 int
 run_html_write(struct run_html *h, char *err, size_t errlen)
 {
-	char *tmp = malloc(strlen(h->page) + 8);
-	FILE *out;
-	int rc = -1;
-
-	if (tmp == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	sprintf(tmp, "%s.tmp", h->page);
-	out = fopen(tmp, "w");
-	if (out == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (html_report_write(h->report, out, err, errlen) < 0) {
-		fclose(out);
-		(void)unlink(tmp);
-	} else if ((ferror(out) | fclose(out)) != 0 || rename(tmp, h->page) < 0) {
-		snprintf(err, errlen, "%s: %s", h->page, strerror(errno));
-		(void)unlink(tmp);
-	} else
-		rc = 0;
-	free(tmp);
-	return rc;
+	return write_aside(h->page, put_page, h->report, err, errlen);
 }
