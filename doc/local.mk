@@ -17,3 +17,6 @@ dist_bashcompletion_DATA = completion/closeprobe
 # parser accepts; the completion offers what the usage shows.
 TESTS += harness/tests/manpages.sh harness/tests/completion.sh
 EXTRA_DIST += harness/tests/manpages.sh harness/tests/completion.sh bootstrap
+
+# The README's ladder (made by a run of close-unread-truncates).
+EXTRA_DIST += doc/ladder-close-unread-truncates.svg

@@ -50,12 +50,12 @@ void
 cli_usage(FILE *out)
 {
 	fputs("usage: closeprobe run [--brief] [--jobs N] [--repeat N] [--only GLOB] [--skip GLOB] "
-	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--no-netns] "
+	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--html DIR] [--no-netns] "
 	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe baseline record [-o FILE] RUN.json...\n"
-	    "       closeprobe compare [--markdown] [--brief] [--ignore GLOB]... BASELINE RUN...\n"
+	    "       closeprobe compare [--markdown] [--brief] [--ignore GLOB]... [--html DIR] BASELINE RUN...\n"
 	    "       closeprobe draw [--conn N] [-o FILE.svg|-] FILE.pcap\n"
 	    "       closeprobe help [COMMAND]\n"
 	    "       closeprobe --help | --version\n"

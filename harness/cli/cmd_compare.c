@@ -3,7 +3,7 @@
  * cmd_compare.c - "closeprobe baseline record" and "closeprobe compare".
  *
  *   closeprobe baseline record [-o FILE] [--json] RUN.json...
- *   closeprobe compare [--markdown] [--brief] BASELINE RUN...
+ *   closeprobe compare [--markdown] [--brief] [--html DIR] BASELINE RUN...
  *
  * BASELINE and each RUN may be a baseline file or a run's JSON.  compare
  * exits 0 when every case is the same, 1 when any is changed, new,
@@ -18,6 +18,7 @@
 
 #include "baseline.h"
 #include "cmd_compare.h"
+#include "runhtml.h"
 #include "status.h"
 
 #define ERRLEN 1024
@@ -40,7 +41,8 @@ static void
 compare_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: closeprobe compare [--markdown] [--brief] [--ignore GLOB]... BASELINE RUN...\n"
+	    "usage: closeprobe compare [--markdown] [--brief] [--ignore GLOB]... [--html DIR]\n"
+	    "                          BASELINE RUN...\n"
 	    "\n"
 	    "Compares each case's signature in RUN (a run's JSON or a baseline) with\n"
 	    "BASELINE: same, changed (with each field before and after), new, missing\n"
@@ -48,6 +50,8 @@ compare_usage(FILE *out)
 	    "RUNs the summary is a matrix of cases by platform.\n"
 	    "\n"
 	    "  --markdown     the matrix and changes as Markdown\n"
+	    "  --html DIR     also write the matrix, with each changed field, as the\n"
+	    "                 page DIR/index.html (self-contained, opens from file://)\n"
 	    "  --brief        only the cases that are not the same, and the summary\n"
 	    "  --ignore GLOB  leave out the fields GLOB matches (fnmatch), by name\n"
 	    "                 ('kernel *') or as 'CASE/FAMILY FIELD'; repeatable\n"
@@ -193,6 +197,62 @@ md_cell(const char *text)
 	}
 }
 
+/* The matrix as a page: the baseline's column, then each run's cells
+ * with their changed fields.  0, or -1 (said). */
+static int
+write_html(const char *dir, const char *base_label, const char *const *labels,
+    const char *const *paths, const struct comparison *cmps, size_t n)
+{
+	char err[ERRLEN];
+	struct run_html *h = run_html_open(dir, "closeprobe compare", err, sizeof(err));
+	char **columns = calloc(n, sizeof(*columns));
+	int rc = 0;
+	size_t i, j, k;
+
+	if (h == NULL || columns == NULL) {
+		fprintf(stderr, "closeprobe: --html: %s\n", h == NULL ? err : "out of memory");
+		run_html_free(h);
+		free(columns);
+		return -1;
+	}
+	/* A column per RUN: two of one platform are told apart by their file. */
+	for (k = 0; k < n && rc == 0; k++) {
+		bool twice = strcmp(labels[k], base_label) == 0;
+
+		for (i = 0; i < n && !twice; i++)
+			twice = i != k && strcmp(labels[i], labels[k]) == 0;
+		if (asprintf(&columns[k], twice ? "%s (%s)" : "%s", labels[k], paths[k]) < 0) {
+			columns[k] = NULL;
+			rc = -1;
+		}
+	}
+	for (k = 0; k < n && rc == 0; k++)
+		for (i = 0; i < cmps[k].count && rc == 0; i++) {
+			const struct compare_result *r = &cmps[k].results[i];
+
+			if (r->verdict != COMPARE_NEW &&
+			    run_html_matrix_cell(h, r->key, base_label, "baseline") < 0)
+				rc = -1;
+			if (run_html_matrix_cell(h, r->key, columns[k],
+			    baseline_verdict_name(r->verdict)) < 0)
+				rc = -1;
+			for (j = 0; j < r->nchanges && rc == 0; j++)
+				rc = run_html_matrix_change(h, r->key, columns[k], r->changes[j].field,
+				    r->changes[j].before, r->changes[j].after);
+		}
+	if (rc < 0)
+		fprintf(stderr, "closeprobe: out of memory\n");
+	else if (run_html_write(h, err, sizeof(err)) < 0) {
+		fprintf(stderr, "closeprobe: --html: %s\n", err);
+		rc = -1;
+	}
+	for (k = 0; k < n; k++)
+		free(columns[k]);
+	free(columns);
+	run_html_free(h);
+	return rc;
+}
+
 /* Markdown: a cases x platforms matrix, then each change. */
 static void
 print_markdown(const char *base_label, const char *const *labels,
@@ -258,6 +318,7 @@ compare_main(int argc, char **argv)
 		{ "markdown", no_argument, NULL, 'm' },
 		{ "brief", no_argument, NULL, 'q' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -267,6 +328,7 @@ compare_main(int argc, char **argv)
 	struct comparison *cmps = NULL;
 	const char **labels = NULL;
 	bool markdown = false, brief = false;
+	const char *html_dir = NULL;
 	int c, status = EXIT_PASS;
 	size_t n = 0, k;
 
@@ -278,6 +340,9 @@ compare_main(int argc, char **argv)
 			break;
 		case 'q':
 			brief = true;
+			break;
+		case 'H':
+			html_dir = optarg;
 			break;
 		case 'i':
 			if (ignore == NULL && (ignore = calloc((size_t)argc, sizeof(*ignore))) == NULL) {
@@ -339,6 +404,9 @@ compare_main(int argc, char **argv)
 	}
 	for (k = 0; k < n; k++)
 		print_tally(labels[k], &cmps[k]);
+	if (html_dir != NULL && write_html(html_dir, label_of(&base, argv[optind]), labels,
+	    (const char *const *)argv + optind + 1, cmps, n) < 0)
+		status = EXIT_ERROR;
 	if (fflush(stdout) != 0)
 		status = EXIT_ERROR;
 done:

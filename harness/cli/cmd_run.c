@@ -22,6 +22,7 @@
 #include "platform.h"
 #include "progress.h"
 #include "rundoc.h"
+#include "runhtml.h"
 #include "run_guest.h"
 #include "runner.h"
 #include "runpool.h"
@@ -48,13 +49,15 @@ enum run_long_option {
 	OPT_KERNEL,
 	OPT_MODULES,
 	OPT_ACCEL,
-	OPT_REPEAT
+	OPT_REPEAT,
+	OPT_HTML
 };
 
 struct run_command {
 	struct run_options opt;
 	const char *json_path;
 	const char *junit_path;
+	const char *html_dir;	/* --html: the report page goes to DIR/index.html */
 	bool tap;
 	bool brief;
 	unsigned long jobs;
@@ -87,6 +90,7 @@ struct run_session {
 	bool have_tap;
 	struct junit junit;
 	bool have_junit;
+	struct run_html *html;	/* --html, or NULL */
 };
 
 static void
@@ -117,6 +121,9 @@ run_help(FILE *out)
 	    "      --tap           write TAP 14 on standard output (the text goes to\n"
 	    "                      standard error)\n"
 	    "      --junit FILE    also write JUnit XML to FILE\n"
+	    "      --html DIR      also write the run's report page to DIR/index.html\n"
+	    "                      (each run's ladder, verdict, expectations and evidence;\n"
+	    "                      opens from file://)\n"
 	    "  -n, --no-netns      run in this network namespace, one case at a time\n"
 	    "                      (loopback cases only; needs the right to capture on lo)\n"
 	    "      --kernel IMAGE  run the cases inside a guest booted with this kernel\n"
@@ -216,6 +223,9 @@ set_option(void *ctx, int val, const char *arg)
 		break;
 	case OPT_JUNIT:
 		cmd->junit_path = arg;
+		break;
+	case OPT_HTML:
+		cmd->html_dir = arg;
 		break;
 	case OPT_ONLY:
 	case OPT_SKIP:
@@ -328,6 +338,11 @@ session_open(struct run_session *s, const struct run_command *cmd, FILE *text)
 		s->have_junit = true;
 	}
 	s->have_tap = cmd->tap;
+	if (cmd->html_dir != NULL &&
+	    (s->html = run_html_open(cmd->html_dir, "closeprobe run", err, sizeof(err))) == NULL) {
+		cli_error("--html: %s", err);
+		return -1;
+	}
 	if (platform_probe(&s->platform, err, sizeof(err)) == 0)
 		s->have_platform = true;
 	else
@@ -343,6 +358,8 @@ session_abandon(struct run_session *s)
 		fclose(s->json.out);
 	if (s->have_junit && s->junit.out != stdout)
 		fclose(s->junit.out);
+	run_html_free(s->html);
+	s->html = NULL;
 }
 
 static void
@@ -378,6 +395,12 @@ session_record(struct run_session *s, const struct runrecord *r, const char *war
 		tap_run(&s->tap, r);
 	if (s->have_junit)
 		junit_run(&s->junit, r);
+	if (s->html != NULL) {
+		char err[512];
+
+		if (run_html_record(s->html, r->label, r->text, r->json, err, sizeof(err)) < 0)
+			cli_error("--html: %s: %s", r->label, err);
+	}
 }
 
 /* Close the reports.  0, or -1 when one could not be written (said). */
@@ -392,6 +415,16 @@ session_end(struct run_session *s)
 		tap_end(&s->tap, &s->tally);
 	if (s->have_junit && junit_end(&s->junit, &s->tally) < 0)
 		rc = -1;
+	if (s->html != NULL) {
+		char err[512];
+
+		if (run_html_write(s->html, err, sizeof(err)) < 0) {
+			cli_error("--html: %s", err);
+			rc = -1;
+		}
+		run_html_free(s->html);
+		s->html = NULL;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_error("standard output: %s", strerror(errno));
 		rc = -1;
@@ -517,7 +550,8 @@ report_bad_files(const struct run_command *cmd, const struct caselist *list)
 	FILE *text;
 	size_t i;
 
-	if (cmd->json_path == NULL && cmd->junit_path == NULL && !cmd->tap)
+	if (cmd->json_path == NULL && cmd->junit_path == NULL && !cmd->tap &&
+	    cmd->html_dir == NULL)
 		return EXIT_ERROR;
 	if (choose_text_stream(cmd, &text) < 0)
 		return EXIT_USAGE;
@@ -728,6 +762,7 @@ cmd_run(int argc, char **argv)
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "tap", no_argument, NULL, OPT_TAP },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "no-netns", no_argument, NULL, 'n' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "modules", required_argument, NULL, OPT_MODULES },
@@ -749,9 +784,10 @@ cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	first = cli_options(argc, argv, &parser, &status);
-	if (first >= 0 && cmd.kernel != NULL && (cmd.tap || cmd.junit_path != NULL)) {
-		status = cli_usage_error("run", "--tap and --junit are not made from a guest's "
-		    "run yet; use --json");
+	if (first >= 0 && cmd.kernel != NULL && (cmd.tap || cmd.junit_path != NULL ||
+	    cmd.html_dir != NULL)) {
+		status = cli_usage_error("run", "--tap, --junit and --html are not made from a "
+		    "guest's run yet; use --json");
 		first = -1;
 	}
 	if (first < 0 || resolve_jobs(&cmd) < 0 || choose_text_stream(&cmd, &text) < 0) {

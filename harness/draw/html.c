@@ -502,6 +502,12 @@ static const char page_script[] =
     "'use strict';\n"
     "var doc = document, root = doc.documentElement;\n"
     "root.className = root.className.replace('nojs', 'js');\n"
+    "var only = doc.getElementById('only-changed'), matrix = doc.getElementById('matrix');\n"
+    "if (only && matrix) only.addEventListener('change', function () {\n"
+    "  Array.prototype.forEach.call(matrix.tBodies[0].rows, function (tr) {\n"
+    "    tr.hidden = only.checked && !tr.classList.contains('changed');\n"
+    "  });\n"
+    "});\n"
     "var table = doc.getElementById('runs');\n"
     "if (!table) return;\n"
     "var heads = table.tHead.rows[0].cells;\n"
@@ -571,12 +577,6 @@ static const char page_script[] =
     "if (params.get('open') === 'all') runs.forEach(function (tb) { toggle(tb, true); });\n"
     "openHash();\n"
     "window.addEventListener('hashchange', openHash);\n"
-    "var only = doc.getElementById('only-changed'), matrix = doc.getElementById('matrix');\n"
-    "if (only && matrix) only.addEventListener('change', function () {\n"
-    "  Array.prototype.forEach.call(matrix.tBodies[0].rows, function (tr) {\n"
-    "    tr.hidden = only.checked && !tr.classList.contains('changed');\n"
-    "  });\n"
-    "});\n"
     "})();\n";
 
 static const char *const column_keys[COLUMN_COUNT] = {
@@ -645,6 +645,8 @@ put_head(FILE *out, const struct html_report *r)
 			}
 		other += !found;
 	}
+	if (r->nruns == 0 && r->ncells > 0)
+		return;		/* comparisons only */
 	fprintf(out, "<p class=\"lede\">%s case run%s", units_format_count(r->nruns, n, sizeof(n)),
 	    r->nruns == 1 ? "" : "s");
 	for (k = 0; k < NSTATUSES; k++)
@@ -882,7 +884,9 @@ html_report_write(const struct html_report *r, FILE *out, char *err, size_t errl
 	}
 	put_head(out, r);
 	put_platform(out, r);
-	put_runs(out, r);
+	/* A page of comparisons alone has no table of runs. */
+	if (r->nruns > 0 || r->ncells == 0)
+		put_runs(out, r);
 	put_matrix(out, r);
 	fprintf(out, "<script>\n%s</script>\n</body>\n</html>\n", page_script);
 	/* A write that failed earlier left its errno (stdio keeps no other). */

@@ -139,8 +139,52 @@ add_segment(struct ladder *l, struct side_state sides[LADDER_END_COUNT],
 	return ladder_add_segment(l, &s);
 }
 
+/* Which connection to draw: by number, or by its ports. */
+struct capture_choice {
+	size_t conn;		/* 1-based; 0: by ports */
+	uint16_t server_port, client_port;	/* client_port 0: any */
+	long chosen;		/* the index chosen by ports, or -1 */
+};
+
+static bool
+chosen(struct capture_choice *want, const struct tracked *c, long index)
+{
+	if (want->conn != 0)
+		return (size_t)index + 1 == want->conn;
+	if (want->chosen < 0 && c->server.port == want->server_port &&
+	    (want->client_port == 0 || c->client.port == want->client_port))
+		want->chosen = index;
+	return index == want->chosen;
+}
+
+static int read_capture(struct ladder *l, const char *path, struct capture_choice *want,
+    struct ladder_capture_info *info, char *err, size_t errlen);
+
 int
 ladder_read_capture(struct ladder *l, const char *path, size_t conn,
+    struct ladder_capture_info *info, char *err, size_t errlen)
+{
+	struct capture_choice want = { conn, 0, 0, -1 };
+
+	if (conn == 0) {
+		memset(info, 0, sizeof(*info));
+		snprintf(err, errlen, "connections are numbered from 1");
+		return -1;
+	}
+	return read_capture(l, path, &want, info, err, errlen);
+}
+
+int
+ladder_read_capture_ports(struct ladder *l, const char *path, uint16_t server_port,
+    uint16_t client_port, struct ladder_capture_info *info, char *err, size_t errlen)
+{
+	struct capture_choice want = { 0, server_port, client_port, -1 };
+
+	return read_capture(l, path, &want, info, err, errlen);
+}
+
+static int
+read_capture(struct ladder *l, const char *path, struct capture_choice *want,
     struct ladder_capture_info *info, char *err, size_t errlen)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -154,10 +198,6 @@ ladder_read_capture(struct ladder *l, const char *path, size_t conn,
 
 	memset(info, 0, sizeof(*info));
 	memset(sides, 0, sizeof(sides));
-	if (conn == 0) {
-		snprintf(err, errlen, "connections are numbered from 1");
-		return -1;
-	}
 	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
 		snprintf(err, errlen, "%s", errbuf);
@@ -191,7 +231,7 @@ ladder_read_capture(struct ladder *l, const char *path, size_t conn,
 			from = endpoint_is(&conns[index].client, t.src_addr, t.src_port) ?
 			    LADDER_END_CLIENT : LADDER_END_SERVER;
 		}
-		if ((size_t)index + 1 != conn)
+		if (!chosen(want, &conns[index], index))
 			continue;
 		if (info->packets == 0) {
 			info->family = t.family;
@@ -213,8 +253,12 @@ ladder_read_capture(struct ladder *l, const char *path, size_t conn,
 	}
 	info->connections = nconns;
 	if (rc == 0 && info->packets == 0) {
-		snprintf(err, errlen, "no connection %zu: the capture holds %zu TCP connection%s",
-		    conn, nconns, nconns == 1 ? "" : "s");
+		if (want->conn != 0)
+			snprintf(err, errlen, "no connection %zu: the capture holds %zu TCP "
+			    "connection%s", want->conn, nconns, nconns == 1 ? "" : "s");
+		else
+			snprintf(err, errlen, "no connection to port %u: the capture holds %zu "
+			    "TCP connection%s", want->server_port, nconns, nconns == 1 ? "" : "s");
 		rc = -1;
 	}
 	free(conns);

@@ -80,6 +80,7 @@ static const char colour_ack_text[] = "#546e7a";
 static const char colour_ack_fill[] = "#eceff1";
 static const char colour_fin[] = "#2e7d32";
 static const char colour_rst[] = "#c62828";
+static const char colour_rst_fill[] = "#fde4e1";
 static const char colour_retransmit[] = "#ef6c00";
 static const char colour_lost[] = "#d50000";
 
@@ -122,7 +123,8 @@ enum row_kind {
 };
 
 enum {
-	BAND_GROUPS = LADDER_END_COUNT * 2,	/* direction x (data, no payload) */
+	BAND_KINDS = 3,		/* data, no payload, RST */
+	BAND_GROUPS = LADDER_END_COUNT * BAND_KINDS,
 	BAND_MIN = 4		/* fewer segments of a kind are drawn as they are */
 };
 
@@ -130,6 +132,8 @@ enum {
 struct band {
 	enum ladder_end from;
 	bool data;
+	bool rst;		/* RSTs past the first: a storm answering late segments */
+	size_t with_ack;	/* of the RSTs, RST+ACKs */
 	size_t count;
 	uint64_t lo, hi;	/* bytes lo-hi, or ack lo-hi */
 	bool range_seen;
@@ -204,20 +208,31 @@ is_teardown(const struct ladder_segment *s)
 }
 
 /*
- * Which segments are drawn in full whatever the stretch: SYN, FIN, RST,
- * and the keep segments on either side of each FIN and RST.
+ * Which segments are drawn in full whatever the stretch: SYN, and each
+ * end's first FIN and first RST with the keep segments on either side.
+ * Later RSTs (a closed socket answering each
+ * late segment) fold like the rest, into a band of their own.
  */
 static void
 mark_kept(struct layout_state *st)
 {
 	size_t n = st->l->nsegs, keep = st->l->fold_keep, i, j, from, to;
+	bool fin_seen[LADDER_END_COUNT] = { false }, rst_seen[LADDER_END_COUNT] = { false };
 
 	for (i = 0; i < n; i++) {
 		const struct ladder_segment *s = &st->segs[i]->s;
+		bool first;
 
 		if (s->flags & LADDER_SEG_SYN)
 			st->keep[i] = true;
 		if (!is_teardown(s))
+			continue;
+		first = (s->flags & LADDER_SEG_RST) ? !rst_seen[s->from] : !fin_seen[s->from];
+		if (s->flags & LADDER_SEG_RST)
+			rst_seen[s->from] = true;
+		if (s->flags & LADDER_SEG_FIN)
+			fin_seen[s->from] = true;
+		if (!first)
 			continue;
 		from = i > keep ? i - keep : 0;
 		to = n - i - 1 > keep ? i + keep : n - 1;
@@ -263,7 +278,10 @@ band_add(struct band *b, const struct ladder_segment *s, size_t order)
 {
 	uint64_t lo, hi;
 
-	if (b->data) {
+	if (b->rst) {
+		lo = hi = s->seq;
+		b->with_ack += (s->flags & LADDER_SEG_ACK) != 0;
+	} else if (b->data) {
 		lo = s->seq;
 		hi = s->seq + s->len;
 	} else if (s->flags & LADDER_SEG_ACK) {
@@ -274,7 +292,7 @@ band_add(struct band *b, const struct ladder_segment *s, size_t order)
 		b->first_ns = s->at_ns;
 		b->first_order = order;
 	}
-	if (b->data || (s->flags & LADDER_SEG_ACK)) {
+	if (b->data || b->rst || (s->flags & LADDER_SEG_ACK)) {
 		if (!b->range_seen || lo < b->lo)
 			b->lo = lo;
 		if (!b->range_seen || hi > b->hi)
@@ -298,11 +316,12 @@ compare_bands(const void *a, const void *b)
 	return x->first_order < y->first_order ? -1 : x->first_order > y->first_order;
 }
 
-/* A stretch's segments fold by direction and kind: data, or no payload. */
+/* A stretch's segments fold by direction and kind: data, no payload, RST. */
 static size_t
 band_group(const struct ladder_segment *s)
 {
-	return (size_t)s->from * 2 + (s->len > 0 ? 0 : 1);
+	return (size_t)s->from * BAND_KINDS +
+	    ((s->flags & LADDER_SEG_RST) ? 2 : s->len > 0 ? 0 : 1);
 }
 
 static int
@@ -357,8 +376,9 @@ flush_stretch(struct layout_state *st, size_t from, size_t to)
 	}
 	memset(bands, 0, sizeof(bands));
 	for (k = 0; k < BAND_GROUPS; k++) {
-		bands[k].from = (enum ladder_end)(k / 2);
-		bands[k].data = k % 2 == 0;
+		bands[k].from = (enum ladder_end)(k / BAND_KINDS);
+		bands[k].data = k % BAND_KINDS == 0;
+		bands[k].rst = k % BAND_KINDS == 2;
 	}
 	for (i = from; i < to; i++)
 		band_add(&bands[band_group(&st->segs[i]->s)], &st->segs[i]->s, st->segs[i]->order);
@@ -574,7 +594,10 @@ band_label(const struct band *b, char *buf, size_t size)
 	units_format_count(b->count, n, sizeof(n));
 	units_format_count(b->lo, lo, sizeof(lo));
 	units_format_count(b->hi, hi, sizeof(hi));
-	if (b->data)
+	if (b->rst)
+		snprintf(buf, size, "%s %s, seq %s\u2013%s", n, b->with_ack == b->count ? "RST+ACKs" :
+		    b->with_ack == 0 ? "bare RSTs" : "RSTs", lo, hi);
+	else if (b->data)
 		snprintf(buf, size, "%s segments, bytes %s\u2013%s", n, lo, hi);
 	else if (b->range_seen)
 		snprintf(buf, size, "%s ACKs, ack %s\u2013%s", n, lo, hi);
@@ -1209,9 +1232,10 @@ put_band(FILE *out, const struct layout_state *st, size_t i)
 	const struct band *b = &r->band;
 	double x1 = st->wire_x[b->from], x2 = st->wire_x[!b->from];
 	double dir = x2 > x1 ? 1 : -1, half = 7, drop = 6, head = 16, xb, yb;
-	const char *stroke = b->data ? colour_data : colour_ack;
-	const char *fill = b->data ? colour_data_fill : colour_ack_fill;
-	const struct svg_font f = { TEXT_SIZE, b->data ? colour_data : colour_ack_text, "middle", "bold", false };
+	const char *stroke = b->rst ? colour_rst : b->data ? colour_data : colour_ack;
+	const char *fill = b->rst ? colour_rst_fill : b->data ? colour_data_fill : colour_ack_fill;
+	const struct svg_font f = { TEXT_SIZE, b->rst ? colour_rst : b->data ? colour_data :
+	    colour_ack_text, "middle", "bold", false };
 	const struct svg_font nf = { TEXT_SIZE - 1, colour_retransmit, "middle", NULL, false };
 	char label[LABEL_SIZE], note[LABEL_SIZE];
 
@@ -1221,7 +1245,7 @@ put_band(FILE *out, const struct layout_state *st, size_t i)
 	yb = r->y - drop + 2 * drop * (xb - x1) / (x2 - x1);
 	band_label(b, label, sizeof(label));
 	band_note(b, note, sizeof(note));
-	fprintf(out, "<g class=\"band %s%s\">\n", b->data ? "data" : "ack",
+	fprintf(out, "<g class=\"band %s%s\">\n", b->rst ? "rst" : b->data ? "data" : "ack",
 	    b->retransmissions > 0 ? " retransmission" : "");
 	svg_title(out, label);
 	fprintf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f "

@@ -182,4 +182,9 @@ struct ladder_capture_info {
 int ladder_read_capture(struct ladder *l, const char *path, size_t conn,
     struct ladder_capture_info *info, char *err, size_t errlen);
 
+/* The same for the connection to server_port from client_port (0: from
+ * any port; the first such connection). */
+int ladder_read_capture_ports(struct ladder *l, const char *path, uint16_t server_port,
+    uint16_t client_port, struct ladder_capture_info *info, char *err, size_t errlen);
+
 #endif /* ladder_h */

@@ -8,8 +8,10 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/draw/svg.c harness/draw/svg.h \
 	harness/draw/ladder.c harness/draw/ladder-svg.c harness/draw/ladder-capture.c \
 	harness/draw/ladder.h \
+	harness/draw/ladder-run.c harness/draw/ladder-run.h \
 	harness/draw/ladder-int.h \
-	harness/draw/html.c harness/draw/html.h
+	harness/draw/html.c harness/draw/html.h \
+	harness/draw/runhtml.c harness/draw/runhtml.h
 
 # Sample pictures for the browser test (and for eyes: draw-sample DIR).
 check_PROGRAMS += harness/draw/draw-sample

@@ -658,6 +658,17 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 			json_string(out, r->client_pcap_path);
 		else
 			strbuf_adds(out, "null");
+		/* The ladders drawn from them (harness/draw/ladder-run.h). */
+		strbuf_adds(out, ",\"svg\":");
+		if (r->svg_path != NULL)
+			json_string(out, r->svg_path);
+		else
+			strbuf_adds(out, "null");
+		strbuf_adds(out, ",\"client_svg\":");
+		if (r->client_svg_path != NULL)
+			json_string(out, r->client_svg_path);
+		else
+			strbuf_adds(out, "null");
 		strbuf_addc(out, '}');
 	} else
 		strbuf_adds(out, "null");

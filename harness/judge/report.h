@@ -44,6 +44,8 @@ struct case_report {
 	struct capture_stats client_capture;
 	const char *paths;		/* the topology as set up (veth, sysctls, impairments) */
 	const char *text_path;
+	const char *svg_path;		/* the ladder of pcap_path's capture, or NULL */
+	const char *client_svg_path;	/* ... of client_pcap_path's */
 	int family;			/* 4 or 6 */
 	bool family_in_name;		/* "family both": say which run this is */
 	uint16_t server_port;

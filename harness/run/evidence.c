@@ -35,6 +35,10 @@ struct evidence_point {
 	int fd;			/* the file written, kept: read it back from here */
 	char fd_path[32];	/* pub.file once checked: the file of fd, by no name */
 	bool created;		/* tmp exists and is ours to publish or remove */
+	char *svg_path;		/* its ladder: the final name */
+	char *svg_tmp;		/* written here first */
+	bool svg_created;	/* svg_tmp exists and is ours */
+	bool svg_published;
 };
 
 struct evidence {
@@ -117,7 +121,12 @@ plan_names(struct evidence *ev, const char *suffix)
 		pt->tmp = path_join(ev->dir, cf->name, ext);
 		pt->pub.path = pt->path;
 		pt->pub.file = pt->tmp;
-		if (pt->path == NULL || pt->tmp == NULL)
+		snprintf(ext, sizeof(ext), "%s%s.svg", suffix, where);
+		pt->svg_path = path_join(ev->dir, cf->name, ext);
+		snprintf(ext, sizeof(ext), "%s%s.svg.%ld.tmp", suffix, where, (long)getpid());
+		pt->svg_tmp = path_join(ev->dir, cf->name, ext);
+		if (pt->path == NULL || pt->tmp == NULL || pt->svg_path == NULL ||
+		    pt->svg_tmp == NULL)
 			return -1;
 	}
 	snprintf(ext, sizeof(ext), "%s.txt", suffix);
@@ -158,10 +167,14 @@ evidence_destroy(struct evidence *ev)
 		/* Never published (the run failed on the way): not left behind. */
 		if (ev->points[e].created && ev->dir_fd >= 0)
 			remove_private(ev->dir_fd, ev->points[e].tmp);
+		if (ev->points[e].svg_created && ev->dir_fd >= 0)
+			remove_private(ev->dir_fd, ev->points[e].svg_tmp);
 		if (ev->points[e].fd >= 0)
 			close(ev->points[e].fd);
 		free(ev->points[e].path);
 		free(ev->points[e].tmp);
+		free(ev->points[e].svg_path);
+		free(ev->points[e].svg_tmp);
 	}
 	free(ev->text_path);
 	free(ev->text_tmp);
@@ -699,15 +712,20 @@ evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size)
 static int
 publish_set(struct evidence *ev, char *errbuf, size_t errbuf_size)
 {
-	const char *tmp[ROLE_ENDS + 1], *final[ROLE_ENDS + 1];
+	const char *tmp[2 * ROLE_ENDS + 1], *final[2 * ROLE_ENDS + 1];
 	size_t n = 0, done, i;
 	int e;
 
-	for (e = 0; e < ROLE_ENDS; e++)
+	for (e = 0; e < ROLE_ENDS; e++) {
 		if (ev->points[e].created) {
 			tmp[n] = ev->points[e].tmp;
 			final[n++] = ev->points[e].path;
 		}
+		if (ev->points[e].svg_created) {
+			tmp[n] = ev->points[e].svg_tmp;
+			final[n++] = ev->points[e].svg_path;
+		}
+	}
 	tmp[n] = ev->text_tmp;
 	final[n++] = ev->text_path;
 	for (done = 0; done < n; done++)
@@ -719,29 +737,28 @@ publish_set(struct evidence *ev, char *errbuf, size_t errbuf_size)
 		for (i = 0; i < n; i++)
 			remove_private(ev->dir_fd, i < done ? final[i] : tmp[i]);
 	}
-	for (e = 0; e < ROLE_ENDS; e++)
-		ev->points[e].created = false;
+	for (e = 0; e < ROLE_ENDS; e++) {
+		ev->points[e].svg_published = done == n && ev->points[e].svg_created;
+		ev->points[e].created = ev->points[e].svg_created = false;
+	}
 	return done < n ? -1 : 0;
 }
 
-int
-evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t errbuf_size)
+/* Write data to a new private file tmp; final is the name errors give;
+ * durable: fsync it too.  0, or -1 with errbuf (the file removed). */
+static int
+write_private(struct evidence *ev, const char *tmp, const char *final, const char *data,
+    size_t len, bool durable, char *errbuf, size_t errbuf_size)
 {
-	size_t len = strlen(text);
 	int fd, err = 0;
 
-	if (ev->write_failed) {
-		snprintf(errbuf, errbuf_size, "%s: not written: the evidence it reports "
-		    "on is incomplete", ev->text_path);
-		return -1;
-	}
-	fd = open_private(ev->dir_fd, ev->text_tmp);
+	fd = open_private(ev->dir_fd, tmp);
 	if (fd < 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_tmp, strerror(errno));
+		snprintf(errbuf, errbuf_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	while (len > 0 && err == 0) {
-		ssize_t n = write(fd, text, len);
+		ssize_t n = write(fd, data, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -750,20 +767,61 @@ evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t 
 		else if (n == 0)
 			err = ENOSPC;	/* write(2) makes no progress only when full */
 		else {
-			text += n;
+			data += n;
 			len -= (size_t)n;
 		}
 	}
 	/* fsync: a deferred write error shows here, before the name does. */
-	if (err == 0 && fsync(fd) < 0 && errno != EINVAL)
+	if (durable && err == 0 && fsync(fd) < 0 && errno != EINVAL)
 		err = errno;
 	if (close(fd) < 0 && err == 0)
 		err = errno;
 	if (err != 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", ev->text_path, strerror(err));
-		remove_private(ev->dir_fd, ev->text_tmp);
-		return -1;	/* the captures go too (evidence_destroy): no half set */
+		snprintf(errbuf, errbuf_size, "%s: %s", final, strerror(err));
+		remove_private(ev->dir_fd, tmp);
+		return -1;
 	}
+	return 0;
+}
+
+int
+evidence_add_picture(struct evidence *ev, enum role_id end, const char *svg, size_t len,
+    char *errbuf, size_t errbuf_size)
+{
+	struct evidence_point *pt = &ev->points[end];
+
+	if (!pt->pub.wanted || ev->dir_fd < 0 || pt->svg_created) {
+		snprintf(errbuf, errbuf_size, "no capture at the %s to draw",
+		    case_role_name(end));
+		return -1;
+	}
+	/* No fsync: a picture is drawn from the evidence, not evidence, and
+	 * a sync would cost a case more than drawing it. */
+	if (write_private(ev, pt->svg_tmp, pt->svg_path, svg, len, false, errbuf,
+	    errbuf_size) < 0)
+		return -1;
+	pt->svg_created = true;
+	return 0;
+}
+
+const char *
+evidence_picture_path(const struct evidence *ev, enum role_id end)
+{
+	return ev->points[end].svg_published ? ev->points[end].svg_path : NULL;
+}
+
+int
+evidence_write_text(struct evidence *ev, const char *text, char *errbuf, size_t errbuf_size)
+{
+	if (ev->write_failed) {
+		snprintf(errbuf, errbuf_size, "%s: not written: the evidence it reports "
+		    "on is incomplete", ev->text_path);
+		return -1;
+	}
+	/* On failure the captures and pictures go too (evidence_destroy): no half set. */
+	if (write_private(ev, ev->text_tmp, ev->text_path, text, strlen(text), true, errbuf,
+	    errbuf_size) < 0)
+		return -1;
 	return publish_set(ev, errbuf, errbuf_size);
 }
 

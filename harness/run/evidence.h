@@ -100,6 +100,18 @@ void evidence_stop_captures(struct evidence *ev, bool hand_off);
  * errbuf.  Whatever else happened, the captures made are the evidence. */
 int evidence_publish(struct evidence *ev, char *errbuf, size_t errbuf_size);
 
+/*
+ * The ladder of the capture at end (an SVG document), written privately
+ * now and published with the set by evidence_write_text() as
+ * "<case><suffix>[.server|.client].svg", beside its capture.  0, or -1
+ * with errbuf (the set is then published without it).
+ */
+int evidence_add_picture(struct evidence *ev, enum role_id end, const char *svg, size_t len,
+    char *errbuf, size_t errbuf_size);
+
+/* The ladder's final name once published with the set, else NULL. */
+const char *evidence_picture_path(const struct evidence *ev, enum role_id end);
+
 /* Write text to the verdict file, privately, then publish it with the
  * captures as one set: all of it, or (a write or rename failed) none,
  * every file of it removed.  0 ok; -1 with errbuf ("PATH: REASON"). */

@@ -35,6 +35,7 @@
 #include "evidence.h"
 #include "interrupt.h"
 #include "kcounters.h"
+#include "ladder-run.h"
 #include "ledger.h"
 #include "monotime.h"
 #include "netns.h"
@@ -499,6 +500,37 @@ coordinator_send(int fd, const struct strbuf *text, const char *warning,
 		write_all(fd, json->data, json->len);
 }
 
+/*
+ * The ladder of each complete capture, for the set the text publishes
+ * (with both ends captured, each marks what the other never saw).  A
+ * picture that cannot be drawn is said in warning; it is no evidence,
+ * so the case's status stays.
+ */
+static void
+case_draw(struct case_run *run, const char *text, char *warning, size_t size)
+{
+	char err[512];
+	int e;
+
+	for (e = 0; e < ROLE_ENDS; e++) {
+		const struct evidence_capture *cap = evidence_capture(run->evidence,
+		    (enum role_id)e);
+		const struct evidence_capture *other = evidence_capture(run->evidence,
+		    (enum role_id)!e);
+		char *svg = NULL;
+		size_t len;
+
+		if (!cap->complete)
+			continue;
+		if (ladder_run_svg(&run->report, (enum role_id)e, cap->file,
+		    other->complete ? other->file : NULL, text, &svg, &len, err, sizeof(err)) < 0 ||
+		    evidence_add_picture(run->evidence, (enum role_id)e, svg, len, err,
+		    sizeof(err)) < 0)
+			snprintf(warning, size, "%s: no ladder drawn: %s", cap->path, err);
+		free(svg);
+	}
+}
+
 /* The verdict file, the text and the JSON of a run that has ended (the
  * evidence only when its directory could be opened). */
 static void
@@ -515,8 +547,14 @@ case_report(struct case_run *run, bool dir_open, int out_fd)
 	report_append_text(&text, &run->report);
 	/* The JSON names the verdict file only once it is there. */
 	if (dir_open && !text.failed) {
+		case_draw(run, text.data, warning, sizeof(warning));
 		if (evidence_write_text(run->evidence, text.data, warning, sizeof(warning)) == 0) {
 			run->report.text_path = evidence_text_path(run->evidence);
+			run->report.svg_path = evidence_picture_path(run->evidence,
+			    evidence_primary_end(run->evidence));
+			if (run->report.client_pcap_path != NULL)
+				run->report.client_svg_path = evidence_picture_path(run->evidence,
+				    ROLE_CLIENT);
 		} else {
 			/* Evidence not published is incomplete evidence: an ERROR,
 			 * and the verdict says so (nothing of it was published). */

@@ -179,6 +179,82 @@ expect_count fork-child-unread-sigpipe '<g class="call signal">' 1 "signal"
 expect_count fork-child-unread-sigpipe '<g class="call exit">' 3 "exits"
 expect_count fork-child-unread-sigpipe '<g class="segment rst-bare">' 1 "bare RST"
 
+# A real run: closeprobe run --html on a truncating close, its remedy and a
+# fork case; the report and the ladders it links, as a person opens them.
+closeprobe=${CLOSEPROBE:-$builddir/harness/closeprobe}
+real=$tmp/real
+mkdir -p "$real" || exit 99
+"$closeprobe" run -q --captures "$real/captures" --html "$real/report" \
+    "${srcdir:-.}/cases/close-unread-truncates.case" "${srcdir:-.}/cases/lingering-close-remedy.case" \
+    "${srcdir:-.}/cases/fork-unread-rst-last-close.case" >"$real/run.out" 2>&1
+rc=$?
+if [ "$rc" -eq 77 ] || grep -q "cannot create a" "$real/run.out"; then
+	echo "SKIP the real run (the cases cannot run here): $(grep -m 1 'SKIP' "$real/run.out")"
+	have_real=false
+elif [ "$rc" -ne 0 ]; then
+	fail "the real run exited $rc:"
+	sed 's/^/  /' "$real/run.out"
+	have_real=false
+else
+	have_real=true
+fi
+if $have_real; then
+	rsite="file://$real"
+	dump real-report "$rsite/report/index.html"
+	console_errors real-report >/dev/null && { fail "console output on the real report:"; console_errors real-report; }
+	grep -q '<html lang="en" class="js">' "$tmp/real-report.dom" || fail "real report: the script did not run"
+	expect_count real-report '<tbody class="run[^"]*" id="case-' 4 "case runs (IPv4 and IPv6 of one)"
+	grep -q '<span id="shown">4 of 4 shown</span>' "$tmp/real-report.dom" || fail "real report: not 4 of 4 shown"
+	dump real-opened "$rsite/report/index.html#case-fork-unread-rst-last-close-ipv4"
+	grep -q '<tbody class="run open" id="case-fork-unread-rst-last-close-ipv4"' "$tmp/real-opened.dom" ||
+		fail "real report: #case-fork-unread-rst-last-close-ipv4 did not open it"
+	# Every ladder the report shows loads in the browser (the links are right).
+	imgs=$(grep -o '<img loading="lazy" src="[^"]*"' "$real/report/index.html" |
+	    sed 's/.*src="//; s/"$//')
+	[ "$(echo "$imgs" | grep -c .)" -eq 4 ] || fail "real report: not 4 ladders shown: $imgs"
+	{
+		echo '<!DOCTYPE html><html><body><script>var left = 0;</script>'
+		for img in $imgs; do
+			echo "<img src=\"$img\" onload=\"this.setAttribute('data-ok', this.naturalWidth)\" onerror=\"this.setAttribute('data-ok', 'broken')\">"
+		done
+		echo '</body></html>'
+	} >"$real/report/check-images.html"
+	dump real-images "$rsite/report/check-images.html" --virtual-time-budget=5000
+	expect_count real-images 'data-ok="[1-9][0-9]*"' 4 "ladders loaded from the report's links"
+	grep -q "data-ok=\"broken\"" "$tmp/real-images.dom" && fail "real report: a ladder link is broken"
+
+	# The ladders hold what their case implies.
+	for svg in close-unread-truncates-v4 lingering-close-remedy fork-unread-rst-last-close; do
+		dump "real-$svg" "$rsite/captures/$svg.svg"
+		grep -q parsererror "$tmp/real-$svg.dom" && fail "real $svg.svg does not parse"
+		console_errors "real-$svg" >/dev/null && { fail "console output on real $svg.svg:"; console_errors "real-$svg"; }
+		expect_count "real-$svg" '<g class="lane" data-lane="client" data-end="client">' 1 "client lane"
+		expect_count "real-$svg" '<g class="lane" data-lane="server" data-end="server">' 1 "server lane"
+		expect_count "real-$svg" '<g class="segment syn">' 2 "SYN and SYN+ACK"
+		grep -q '<title>client: connect()</title>' "$tmp/real-$svg.dom" || fail "real $svg: no connect()"
+		grep -q '>Where the data went</text>' "$tmp/real-$svg.dom" || fail "real $svg: no loss spans"
+	done
+	# The truncating close: the server's close() with its queues, its RST+ACK, no FIN, the unsent bytes.
+	expect_count real-close-unread-truncates-v4 '<g class="segment rst-ack">' 1 "RST+ACK"
+	expect_count real-close-unread-truncates-v4 '<g class="segment fin">' 0 "FIN"
+	expect_count real-close-unread-truncates-v4 '<g class="lane"' 2 "lanes"
+	grep -Eq '<title>server: close\(\) [0-9.]+ ms — unread 100 B, unsent [1-9][0-9,]* B' \
+	    "$tmp/real-close-unread-truncates-v4.dom" || fail "real close-unread-truncates: close() and its queues"
+	grep -Eq '>never on the wire: [1-9][0-9,]* B' "$tmp/real-close-unread-truncates-v4.dom" ||
+		fail "real close-unread-truncates: the unsent bytes are not a marked span"
+	# The remedy: FIN both ways, no RST, nothing lost.
+	expect_count real-lingering-close-remedy '<g class="segment fin">' 2 "FINs"
+	expect_count real-lingering-close-remedy '<g class="segment rst-[a-z]*">' 0 "RSTs"
+	grep -q '>never on the wire\|>on the wire, never read' "$tmp/real-lingering-close-remedy.dom" &&
+		fail "real lingering-close-remedy: a loss is drawn"
+	# The fork: the child's lane, its release of the socket, the parent's exit before it.
+	expect_count real-fork-unread-rst-last-close '<g class="lane" data-lane="server.child" data-end="server">' 1 "child lane"
+	expect_count real-fork-unread-rst-last-close '<g class="call exit">' 3 "exits"
+	expect_count real-fork-unread-rst-last-close '<g class="segment rst-ack">' 1 "RST+ACK"
+	grep -q '<title>server.child: close() [0-9.]* ms — unread 100 B' "$tmp/real-fork-unread-rst-last-close.dom" ||
+		fail "real fork-unread-rst-last-close: the child's close() with 100 B unread"
+fi
+
 # Screenshots: the report, a case opened, each ladder whole.
 shoot report "$site/index.html" 1280 900
 shoot report-open "$site/index.html?q=close-unread&open=all" 1280 1500
@@ -187,6 +263,14 @@ for svg in close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpip
 	[ $# -eq 2 ] || { fail "$svg.svg: no width and height"; continue; }
 	shoot "ladder-$svg" "$site/captures/$svg.svg" "$1" "$2"
 done
+if $have_real; then
+	shoot real-report "file://$real/report/index.html" 1280 900
+	for svg in close-unread-truncates-v4 lingering-close-remedy fork-unread-rst-last-close; do
+		set -- $(svg_size "$real/captures/$svg.svg")
+		[ $# -eq 2 ] || { fail "real $svg.svg: no width and height"; continue; }
+		shoot "real-ladder-$svg" "file://$real/captures/$svg.svg" "$1" "$2"
+	done
+fi
 [ -n "${DRAW_SHOTS:-}" ] && echo "screenshots in $shots"
 
 [ "$failures" -eq 0 ] || exit 1

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "html.h"
+#include "runhtml.h"
 #include "testutil.h"
 #include "xmlcheck.h"
 
@@ -263,6 +266,99 @@ START_TEST(test_checker_html)
 }
 END_TEST
 
+/* A file holding text, in the test's directory. */
+static void
+put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	n = getdelim(&buf, &cap, '\0', f);
+	ck_assert_int_gt(n, 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * run --html: a record as closeprobe run --json writes it, its evidence in
+ * a directory beside the page's (one with a space in its name): the page
+ * links each file by a relative, escaped path, keeps the JSON, says the
+ * teardown with who, lists the expectations apart from the verdict.
+ */
+START_TEST(test_run_page)
+{
+	char cap[512], page_dir[512], path[1024], json[4096], err[512];
+	const char *text = "close-unread-small-reset: PASS. Lost 100 B.\n"
+	    "  ok     cases/x.case:16: expect teardown rst from server; observed teardown rst\n"
+	    "  FAILED cases/x.case:17: expect rst from client; observed RST+ACK from server\n"
+	    "  skip   cases/x.case:18: expect teardown fin; observed not judged on linux\n"
+	    "  server: send(): 1 call accepted 1,000 B\n";
+	struct run_html *h;
+	char *page;
+
+	test_tmpdir_path(cap, sizeof(cap), "cap tures");
+	test_tmpdir_path(page_dir, sizeof(page_dir), "report");
+	ck_assert_int_eq(mkdir(cap, 0755), 0);
+	snprintf(path, sizeof(path), "%s/x.pcap", cap);
+	put_file(path, "pcap");
+	snprintf(path, sizeof(path), "%s/x.svg", cap);
+	put_file(path, "<svg/>");
+	snprintf(json, sizeof(json), "{\"case\":\"close-unread-small-reset\",\"status\":\"FAIL\","
+	    "\"family\":4,\"evidence\":{\"pcap\":\"%s/x.pcap\",\"svg\":\"%s/x.svg\","
+	    "\"text\":\"%s/missing.txt\"},\"platform\":{\"os\":\"Linux\",\"sysctls\":"
+	    "{\"net.ipv4.tcp_rmem\":\"4096\"}},\"wire\":{\"teardown\":\"rst\",\"client\":"
+	    "{\"rst\":null},\"server\":{\"rst\":{\"kind\":\"rst+ack\",\"packet\":8}}},"
+	    "\"directions\":{\"client->server\":{\"outcome\":\"truncated\",\"lost\":100},"
+	    "\"server->client\":{\"outcome\":\"delivered-but-reset\",\"lost\":0}},"
+	    "\"expectations\":[{\"line\":16,\"expect\":\"teardown rst from server\",\"held\":true,"
+	    "\"observed\":\"teardown rst\"},{\"line\":17,\"expect\":\"rst from client\","
+	    "\"held\":false,\"observed\":\"RST+ACK from server\"},{\"line\":18,\"expect\":"
+	    "\"teardown fin\",\"held\":null,\"observed\":\"not judged on linux\"}]}",
+	    cap, cap, cap);
+	h = run_html_open(page_dir, "closeprobe run", err, sizeof(err));
+	ck_assert_msg(h != NULL, "%s", err);
+	ck_assert_msg(run_html_record(h, "close-unread-small-reset", text, json, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(run_html_record(h, "bad", text, "{", err, sizeof(err)), -1);
+	ck_assert_msg(run_html_write(h, err, sizeof(err)) == 0, "%s", err);
+	run_html_free(h);
+	snprintf(path, sizeof(path), "%s/index.html", page_dir);
+	page = slurp(path);
+	ck_assert_msg(xmlcheck_document(page, strlen(page), XMLCHECK_HTML, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_msg(strstr(page, "href=\"../cap%20tures/x.pcap\"") != NULL, "%s", strstr(page, "<p class=\"links\">") ? strstr(page, "<p class=\"links\">") : page);
+	ck_assert_ptr_nonnull(strstr(page, "src=\"../cap%20tures/x.svg\""));
+	ck_assert_ptr_nonnull(strstr(page, "href=\"json/close-unread-small-reset-v4.json\""));
+	ck_assert_ptr_null(strstr(page, "missing.txt"));	/* no link to what is not there */
+	ck_assert_ptr_nonnull(strstr(page, "<td>rst from server</td>"));
+	ck_assert_ptr_nonnull(strstr(page, "data-sort=\"100\""));
+	ck_assert_ptr_nonnull(strstr(page, "<li class=\"failed\">"));
+	ck_assert_ptr_nonnull(strstr(page, "<li class=\"skipped\">"));
+	ck_assert_ptr_nonnull(strstr(page, "net.ipv4.tcp_rmem = 4096"));
+	/* The verdict keeps its paragraph and role lines, not the expectation lines. */
+	ck_assert_ptr_nonnull(strstr(page, "  server: send(): 1 call accepted 1,000 B"));
+	ck_assert_ptr_null(strstr(page, "  FAILED cases/x.case:17"));
+	free(page);
+	snprintf(path, sizeof(path), "%s/json/close-unread-small-reset-v4.json", page_dir);
+	page = slurp(path);
+	ck_assert_int_eq(strncmp(page, json, strlen(json)), 0);
+	free(page);
+}
+END_TEST
+
 static Suite *
 html_suite(void)
 {
@@ -277,6 +373,10 @@ html_suite(void)
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_write_error);
 	tcase_add_test(tc, test_checker_html);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("run-page");
+	tcase_add_checked_fixture(tc, test_tmpdir_setup, test_tmpdir_teardown);
+	tcase_add_test(tc, test_run_page);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -335,6 +335,34 @@ START_TEST(test_keep_after_reset)
 }
 END_TEST
 
+/*
+ * A closed socket answering each late segment: the first RST and what
+ * follows it in full, the rest of the storm folded, its RSTs a band of
+ * their own (not counted as ACKs).
+ */
+START_TEST(test_rst_storm_folds)
+{
+	struct ladder *l = ladder_new();
+	char *svg;
+	size_t i;
+
+	add_seg(l, LADDER_END_SERVER, 0, LADDER_SEG_RST | LADDER_SEG_ACK, 0, 0, 0);
+	for (i = 0; i < 40; i++) {
+		add_seg(l, LADDER_END_CLIENT, (int64_t)(2 * i + 1) * US, LADDER_SEG_ACK, i * 10, 10, 0);
+		add_seg(l, LADDER_END_SERVER, (int64_t)(2 * i + 2) * US, LADDER_SEG_RST, 0, 0, 0);
+	}
+	svg = render(l);
+	ck_assert_ptr_nonnull(strstr(svg, ">RST+ACK, seq 0</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">bytes 20\u201330 (10 B)</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">37 segments, bytes 30\u2013400</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">37 bare RSTs, seq 0\u20130</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, "<g class=\"band rst\">"));
+	ck_assert_ptr_null(strstr(svg, "ACKs, ack"));
+	free(svg);
+	ladder_free(l);
+}
+END_TEST
+
 /* A lone request in a long answer is not a band of one: it stays in full. */
 START_TEST(test_lone_segment_not_folded)
 {
@@ -610,6 +638,7 @@ ladder_suite(void)
 	tcase_add_test(tc, test_retransmissions_and_losses);
 	tcase_add_test(tc, test_keep_after_reset);
 	tcase_add_test(tc, test_lone_segment_not_folded);
+	tcase_add_test(tc, test_rst_storm_folds);
 	tcase_add_test(tc, test_order_independent);
 	suite_add_tcase(s, tc);
 
