@@ -36,7 +36,7 @@ diff -u "$tmp/serial.files" "$tmp/jobs.files" || fail "-j 3 wrote other evidence
 tail -n 1 "$tmp/jobs.out" | grep -q "^closeprobe: $n case runs of " ||
 	fail "summary: $(tail -n 1 "$tmp/jobs.out")"
 
-# -j 0 is the number of CPUs; so is CLOSEPROBE_JOBS=0.
+# -j 0 is the default (4 per CPU); so is CLOSEPROBE_JOBS=0.
 "$CLOSEPROBE" run -j 0 --captures "$tmp/c" "$srcdir/cases/close-nothing-unread.case" \
     >"$tmp/out" 2>&1 || fail "-j 0: $(cat "$tmp/out")"
 CLOSEPROBE_JOBS=0 "$CLOSEPROBE" run --captures "$tmp/c" "$srcdir/cases/close-nothing-unread.case" \
