@@ -28,13 +28,16 @@ case $release in
 	;;
 esac
 
+cd "$srcdir" || exit 99
+[ ! -f "$guest/run.json" ] || cp "$guest/run.json" "$tmp/run.json" || exit 99
+status=$guest_status
 cat "$guest/err" "$guest/out"
-[ "$guest_status" -eq 0 ] || fail "the suite in the guest exited $guest_status"
+[ "$status" -eq 0 ] || fail "the suite in the guest exited $status"
 
 "$CLOSEPROBE" compare --brief --ignore 'kernel *' --ignore 'rsts *' \
     --ignore 'close *' --ignore 'shutdown *' \
     --ignore 'veth-lossy-truncates/4 lost *' --ignore 'veth-lossy-truncates/4 rst client' \
-    "$srcdir/baselines/linux-6.1.txt" "$guest/run.json" >"$tmp/compare" 2>&1
+    baselines/linux-6.1.txt "$tmp/run.json" >"$tmp/compare" 2>&1
 status=$?
 cat "$tmp/compare"
 [ "$status" -eq 0 ] || fail "the guest's run differs from baselines/linux-6.1.txt ($status)"
