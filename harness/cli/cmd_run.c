@@ -108,7 +108,7 @@ run_help(FILE *out)
 	    "  -c, --captures DIR  where evidence goes (default: captures); a symbolic\n"
 	    "                      link is refused\n"
 	    "  -j, --jobs N        run N cases at once (default: $CLOSEPROBE_JOBS, else\n"
-	    "                      the number of CPUs; 0: the number of CPUs)\n"
+	    "                      4 per CPU, cases mostly wait; 0: that default)\n"
 	    "      --repeat N      run each case N times (1 to %d, default 1), its runs\n"
 	    "                      one after another in the reports; the fields that\n"
 	    "                      took different values are said as flaky at the end\n"
@@ -238,7 +238,8 @@ set_option(void *ctx, int val, const char *arg)
 	return 0;
 }
 
-/* How many cases at once: -j, else $CLOSEPROBE_JOBS, else the CPUs. */
+/* How many cases at once: -j, else $CLOSEPROBE_JOBS, else the default
+ * (runpool_default_jobs(): 4 per CPU, cases mostly wait). */
 static int
 resolve_jobs(struct run_command *cmd)
 {
@@ -248,7 +249,7 @@ resolve_jobs(struct run_command *cmd)
 	    set_jobs(cmd, env, "CLOSEPROBE_JOBS") < 0)
 		return -1;
 	if (!cmd->jobs_given || cmd->jobs == 0)
-		cmd->jobs = runpool_cpus();
+		cmd->jobs = runpool_default_jobs();
 	/* The caller's namespace is one: its counters and ports are shared. */
 	if (cmd->opt.no_netns)
 		cmd->jobs = 1;

@@ -77,6 +77,15 @@ runpool_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+unsigned
+runpool_default_jobs(void)
+{
+	unsigned cpus = runpool_cpus();
+
+	return cpus >= RUNPOOL_JOBS_DEFAULT_MAX / RUNPOOL_JOBS_PER_CPU ? RUNPOOL_JOBS_DEFAULT_MAX :
+	    cpus * RUNPOOL_JOBS_PER_CPU;
+}
+
 static void
 write_all(int fd, const void *data, size_t len)
 {

@@ -45,8 +45,18 @@ size_t runpool_run(struct case_file *const *cases, size_t n,
     const struct run_options *const *opts, unsigned jobs,
     const struct runpool_hooks *hooks);
 
-/* How many cases this machine runs at once by default: its CPUs (those
- * this process may use). */
+/* The CPUs this process may use. */
 unsigned runpool_cpus(void);
+
+/*
+ * How many cases run at once by default: RUNPOOL_JOBS_PER_CPU per CPU, at
+ * most RUNPOOL_JOBS_DEFAULT_MAX.  More than the CPUs, because a case
+ * mostly waits (the timeouts and delays it asks for, the kernel's RCU
+ * grace periods while its capture is set up and closed): here the suite
+ * takes a tenth of its wall time in CPU time.
+ */
+#define RUNPOOL_JOBS_PER_CPU 4
+#define RUNPOOL_JOBS_DEFAULT_MAX 64
+unsigned runpool_default_jobs(void);
 
 #endif /* runpool_h */

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accelcache.h"
 #include "archive.h"
 #include "bzimage.h"
 #include "child.h"
@@ -704,15 +705,21 @@ boot_and_run(struct context *c, char *err, size_t errlen)
 {
 	enum qemu_accel plan[2];
 	size_t nplan = 0, i;
-	char why[256];
+	struct accelcache memo;
+	char why[256], hung[400], scratch[PATH_MAX + 64];
 
+	/* A KVM that hung here before is not waited for again (accelcache.h). */
+	accelcache_init(&memo, c->opts->cache_dir, c->opts->kernel, c->release, c->qemu);
 	switch (c->opts->accel) {
 	case GUEST_ACCEL_AUTO:
-		if (kvm_usable(why, sizeof(why)))
-			plan[nplan++] = QEMU_ACCEL_KVM;
-		else
+		if (!kvm_usable(why, sizeof(why)))
 			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
 			    "kvm unusable (%s): tcg", why);
+		else if (accelcache_kvm_hung(&memo, hung, sizeof(hung)))
+			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
+			    "kvm not tried, it hung here before (%s): tcg", hung);
+		else
+			plan[nplan++] = QEMU_ACCEL_KVM;
 		plan[nplan++] = QEMU_ACCEL_TCG;
 		break;
 	case GUEST_ACCEL_KVM:
@@ -733,8 +740,14 @@ boot_and_run(struct context *c, char *err, size_t errlen)
 
 		c->result->accel = plan[i] == QEMU_ACCEL_KVM ? GUEST_ACCEL_KVM : GUEST_ACCEL_TCG;
 		r = attempt(c, plan[i], i + 1 < nplan, err, errlen);
-		if (r == ATTEMPT_FALL_BACK)
+		if (r == ATTEMPT_FALL_BACK) {
+			if (accelcache_remember(&memo, c->result->accel_note, scratch, sizeof(scratch)) < 0)
+				fprintf(c->notes, "cannot remember that kvm hung: %s\n", scratch);
 			continue;
+		}
+		if (r == ATTEMPT_DONE && plan[i] == QEMU_ACCEL_KVM &&
+		    accelcache_forget(&memo, scratch, sizeof(scratch)) < 0)
+			fprintf(c->notes, "cannot forget that kvm hung: %s\n", scratch);
 		if (r == ATTEMPT_DONE && c->result->accel_note[0] == '\0')
 			snprintf(c->result->accel_note, sizeof(c->result->accel_note),
 			    "kvm answered in time");

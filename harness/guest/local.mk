@@ -14,6 +14,7 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/guest/image.c harness/guest/image.h \
 	harness/guest/archive.c harness/guest/archive.h \
 	harness/guest/qemu.c harness/guest/qemu.h \
+	harness/guest/accelcache.c harness/guest/accelcache.h \
 	harness/guest/guest.c harness/guest/guest.h
 
 # The guest's /init is init.sh, built into the library as a C string.
@@ -43,4 +44,9 @@ TESTS += harness/tests/check_guest
 harness_tests_check_guest_SOURCES = harness/tests/check_guest.c $(UNIT_SHARED_SOURCES)
 harness_tests_check_guest_CFLAGS = $(UNIT_CFLAGS)
 harness_tests_check_guest_LDADD = $(UNIT_LDADD)
+check_PROGRAMS += harness/tests/check_accelcache
+TESTS += harness/tests/check_accelcache
+harness_tests_check_accelcache_SOURCES = harness/tests/check_accelcache.c $(UNIT_SHARED_SOURCES)
+harness_tests_check_accelcache_CFLAGS = $(UNIT_CFLAGS)
+harness_tests_check_accelcache_LDADD = $(UNIT_LDADD)
 endif

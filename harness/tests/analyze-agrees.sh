@@ -3,7 +3,8 @@
 # analyze-agrees.sh - "closeprobe analyze captures/<case>.pcap" reproduces the
 # wire half of the run's verdict, for every case of the suite.
 #
-# Runs the suite into a temporary directory (closeprobe run --json), then
+# Reads the one suite run make check makes (lib.sh's suite_results:
+# suite-run.sh, its JSON and pcaps; run by hand, a run of its own), then
 # for each case compares the "wire" object of the run's JSON (teardown
 # class, per side: packets, payload and acked bytes, FIN and first RST with
 # kind, time and record number) with the "wire" object analyze --json
@@ -11,23 +12,17 @@
 # the run picks it).  Both are printed by the same format, so they must be
 # equal as text.  POSIX sh, grep -E and sed only.
 #
-# Environment: CLOSEPROBE (the binary), srcdir (for cases/).  Exit: 0 all
-# agree, 1 some differ, 77 the suite cannot run here, 99 harness error.
+# Environment: CLOSEPROBE (the binary), srcdir (for cases/),
+# CLOSEPROBE_SUITE_DIR (the suite run).  Exit: 0 all agree, 1 some
+# differ, 77 the suite cannot run here, 99 harness error.
 set -u
 
-: "${CLOSEPROBE:?set CLOSEPROBE to the closeprobe binary}"
-srcdir=${srcdir:-.}
-cases=${1:-$srcdir/cases}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/analyze-agrees.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-
-"$CLOSEPROBE" run --captures "$tmp" --json "$tmp/suite.json" "$cases" \
-    >"$tmp/run.out" 2>&1
-rc=$?
-case $rc in
+. "${srcdir:-.}/harness/tests/lib.sh"
+test_begin analyze-agrees
+suite_results "${1:-}"
+case $suite_status in
 0|1)	;;
-77)	echo "SKIP: the suite cannot run here:"; cat "$tmp/run.out"; exit 77 ;;
-*)	echo "closeprobe run failed ($rc):"; cat "$tmp/run.out"; exit 99 ;;
+*)	echo "closeprobe run failed ($suite_status):"; cat "$suite/suite.text"; exit 99 ;;
 esac
 
 # The "wire" object: {"teardown":..,"client":{..},"server":{..}}, whose
@@ -40,8 +35,8 @@ field() {	# field NAME LINE: a number or a string's content
 }
 
 checked=0 failed=0
-grep '^{"case":' "$tmp/suite.json" >"$tmp/cases.jsonl" || {
-	echo "no case in $tmp/suite.json"; exit 99; }
+grep '^{"case":' "$suite/suite.json" >"$tmp/cases.jsonl" || {
+	echo "no case in $suite/suite.json"; exit 99; }
 while IFS= read -r line; do
 	name=$(field case "$line")
 	run_wire=$(printf '%s\n' "$line" | grep -oE "$wire_re")

@@ -4,16 +4,21 @@
 # verdicts of a run one case at a time, in case order, and the same
 # evidence files; a stop signal stops every case running, starts no other
 # and leaves no process behind.
+#
+# The run with -j 3 is the suite run make check makes once (lib.sh's
+# suite_results: suite-run.sh runs it with -j 3); this test runs the
+# suite again with -j 1 and compares.
 set -u
 
 . "${srcdir:-.}/harness/tests/lib.sh"
 test_begin jobs
+suite_results
+jobs=$suite_status
 
 "$CLOSEPROBE" run -j 1 --captures "$tmp/serial" "$srcdir/cases" >"$tmp/serial.out" 2>&1
 serial=$?
 skip_without_namespaces "$tmp/serial.out"
-"$CLOSEPROBE" run -j 3 --captures "$tmp/jobs" "$srcdir/cases" >"$tmp/jobs.out" 2>&1
-jobs=$?
+cp "$suite/suite.text" "$tmp/jobs.out" || exit 99
 [ "$serial" -eq "$jobs" ] || fail "exit status $jobs with -j 3, $serial with -j 1"
 # "name: STATUS." and "name (IPv6): STATUS.": in order, not sorted.
 verdicts() { sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \([A-Z]*\)\..*/\1 \3/p' "$1"; }
@@ -22,13 +27,16 @@ verdicts "$tmp/jobs.out" >"$tmp/jobs.v"
 n=$(grep -c . "$tmp/serial.v")
 [ "$n" -gt 1 ] || fail "no verdicts: $(head -c 300 "$tmp/serial.out")"
 diff -u "$tmp/serial.v" "$tmp/jobs.v" || fail "-j 3 gave other verdicts, or another order (diff above)"
+# The files (the suite run's directory also holds its reports and the
+# guest's run).
 (cd "$tmp/serial" && ls) >"$tmp/serial.files"
-(cd "$tmp/jobs" && ls) >"$tmp/jobs.files"
+(cd "$suite" && ls) | grep -vx -e suite.json -e suite.tap -e suite.text -e suite.status \
+    -e guest >"$tmp/jobs.files"
 diff -u "$tmp/serial.files" "$tmp/jobs.files" || fail "-j 3 wrote other evidence files"
 tail -n 1 "$tmp/jobs.out" | grep -q "^closeprobe: $n case runs of " ||
 	fail "summary: $(tail -n 1 "$tmp/jobs.out")"
 
-# -j 0 is the number of CPUs; so is CLOSEPROBE_JOBS=0.
+# -j 0 is the default (4 per CPU); so is CLOSEPROBE_JOBS=0.
 "$CLOSEPROBE" run -j 0 --captures "$tmp/c" "$srcdir/cases/close-nothing-unread.case" \
     >"$tmp/out" 2>&1 || fail "-j 0: $(cat "$tmp/out")"
 CLOSEPROBE_JOBS=0 "$CLOSEPROBE" run --captures "$tmp/c" "$srcdir/cases/close-nothing-unread.case" \

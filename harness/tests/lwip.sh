@@ -33,20 +33,31 @@ command -v tshark >/dev/null 2>&1 || { echo "no tshark here to read the capture"
 LWIP=198.18.0.2
 HOST=198.18.0.1
 
-# The relative sequence numbers of the segments matching FILTER, one line.
+# tshark reads each capture once, into $tmp/NAME.frames: per TCP segment
+# its source, SYN, FIN and RST flags, relative sequence number and
+# payload length; the questions below are asked of that.
+frames() {
+	tshark -r "$tmp/$1.pcap" -Y tcp -T fields -E separator=' ' -e ip.src \
+	    -e tcp.flags.syn -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq -e tcp.len \
+	    >"$tmp/$1.frames" 2>>"$tmp/tshark.err"
+}
+
+# segments NAME SOURCE FLAG: the relative sequence numbers of the
+# segments from SOURCE with FLAG (syn, fin or rst) set, one line.
 segments() {
-	tshark -r "$tmp/$1.pcap" -Y "$2" -T fields -e tcp.seq 2>>"$tmp/tshark.err" |
-	    tr '\n' ' ' | sed 's/ $//'
+	awk -v src="$2" -v flag="$3" '
+	    BEGIN { col["syn"] = 2; col["fin"] = 3; col["rst"] = 4 }
+	    $1 == src && ($col[flag] == "1" || $col[flag] == "True") { print $5 }' \
+	    "$tmp/$1.frames" | tr '\n' ' ' | sed 's/ $//'
 }
 
 count() {
-	segments "$1" "$2" | wc -w
+	segments "$1" "$2" "$3" | wc -w
 }
 
 # Bytes of payload FROM sent, retransmissions included.
 payload() {
-	tshark -r "$tmp/$1.pcap" -Y "ip.src==$2" -T fields -e tcp.len 2>>"$tmp/tshark.err" |
-	    awk '{ n += $1 } END { print n + 0 }'
+	awk -v src="$2" '$1 == src { n += $6 } END { print n + 0 }' "$tmp/$1.frames"
 }
 
 # The value of KEY= in the line of END (client or server) of the output.
@@ -65,13 +76,14 @@ run() {
 		fail "$1: lwip-try failed ($status):"; cat "$tmp/$1.out"
 		return 1
 	fi
-	if [ "$(count "$1" "ip.src==$HOST && tcp.flags.syn==1")" -eq 0 ]; then
+	frames "$1"
+	if [ "$(count "$1" "$HOST" syn)" -eq 0 ]; then
 		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/tshark.err"
 		return 1
 	fi
-	lwip_rst=$(segments "$1" "ip.src==$LWIP && tcp.flags.reset==1")
-	lwip_fin=$(count "$1" "ip.src==$LWIP && tcp.flags.fin==1")
-	host_rst=$(count "$1" "ip.src==$HOST && tcp.flags.reset==1")
+	lwip_rst=$(segments "$1" "$LWIP" rst)
+	lwip_fin=$(count "$1" "$LWIP" fin)
+	host_rst=$(count "$1" "$HOST" rst)
 	read=$(word "$1" client read)
 	end=$(word "$1" client end)
 	echo "lwip $1: lwIP sent $(payload "$1" "$LWIP") B, $lwip_fin FIN," \

@@ -2,39 +2,43 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tshark-agrees.sh - an independent reader checks closeprobe's wire verdict.
 #
-# Runs the suite into a temporary directory (closeprobe run --json), then
+# Reads the one suite run make check makes (lib.sh's suite_results:
+# suite-run.sh, its JSON and pcaps; run by hand, a run of its own), then
 # reads every case's pcap with tshark (Wireshark's dissectors: no code of
 # ours) and classifies the teardown here, in awk, from the rules the
 # README states.  For each case run it compares, with the run's JSON:
 #   - the teardown class (none, fin, half-fin, rst, fin-then-rst);
-#   - per side: packets, payload bytes (highest relative sequence end),
-#     the record number of its first FIN, and of its first RST with the
-#     RST's kind (RST+ACK or bare) and how many RSTs it sent.
+#   - per side: packets, payload bytes (highest sequence end, relative to
+#     the side's first segment), the record number of its first FIN, and
+#     of its first RST with the RST's kind (RST+ACK or bare) and how many
+#     RSTs it sent.
 # An RST after both sides' FINs is late (teardown stays fin) only when
 # the segment it answers carries no new data; one that refuses new data
 # makes the teardown fin-then-rst.
 #
-# Environment: CLOSEPROBE, srcdir.  Exit: 0 all agree, 1 some differ, 77
-# tshark is missing or the suite cannot run here, 99 harness error.
+# tshark reads all the pcaps in one pass: mergecap puts them one after
+# another into one pcapng file, each pcap an interface of its own (-I
+# none), so that a frame's interface says which case run it is, its
+# place among that interface's frames its record number in the pcap, and
+# sequence numbers are taken raw (tshark would make them relative per
+# conversation, and two cases may share addresses and ports).  Without
+# mergecap, tshark reads each pcap in turn.
+#
+# Environment: CLOSEPROBE, srcdir, CLOSEPROBE_SUITE_DIR.  Exit: 0 all
+# agree, 1 some differ, 77 tshark is missing or the suite cannot run here,
+# 99 harness error.
 set -u
 
-: "${CLOSEPROBE:?set CLOSEPROBE to the closeprobe binary}"
-srcdir=${srcdir:-.}
-cases=${1:-$srcdir/cases}
+. "${srcdir:-.}/harness/tests/lib.sh"
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "SKIP: tshark is not installed (apt-get install tshark)"
 	exit 77
 fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tshark-agrees.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-
-"$CLOSEPROBE" run --captures "$tmp" --json "$tmp/suite.json" "$cases" \
-    >"$tmp/run.out" 2>&1
-rc=$?
-case $rc in
+test_begin tshark-agrees
+suite_results "${1:-}"
+case $suite_status in
 0|1)	;;
-77)	echo "SKIP: the suite cannot run here:"; cat "$tmp/run.out"; exit 77 ;;
-*)	echo "closeprobe run failed ($rc):"; cat "$tmp/run.out"; exit 99 ;;
+*)	echo "closeprobe run failed ($suite_status):"; cat "$suite/suite.text"; exit 99 ;;
 esac
 
 # closeprobe's view, from the JSON: one canonical line per case run.
@@ -56,50 +60,94 @@ ours() {	# ours JSON-LINE: "teardown client-side server-side"
 	printf '%s\n' "$out"
 }
 
-# tshark's view of one pcap, classified here.
-theirs() {	# theirs PCAP CLIENT-PORT SERVER-PORT
-	tshark -n -r "$1" -Y "tcp.port == $2 && tcp.port == $3" -T fields \
-	    -e frame.number -e tcp.srcport -e tcp.flags.ack -e tcp.flags.fin \
-	    -e tcp.flags.reset -e tcp.seq -e tcp.len -E separator=' ' 2>"$tmp/tshark.err" |
-	awk -v cport="$2" '
+# The frames of every pcap listed in $tmp/runs (one "PCAP CLIENT-PORT
+# SERVER-PORT" a line), one line each: "RUN|srcport|dstport|ack|fin|rst|
+# raw seq|len", RUN the pcap's line in $tmp/runs from 0; a frame that is
+# not TCP has its TCP fields empty.
+frames() {
+	set --
+	while read -r pcap cport sport; do
+		set -- "$@" "$pcap"
+	done <"$tmp/runs"
+	fields="-e tcp.srcport -e tcp.dstport -e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset
+	    -e tcp.seq_raw -e tcp.len"
+	if command -v mergecap >/dev/null 2>&1; then
+		mergecap -a -I none -w "$tmp/all.pcapng" "$@" 2>>"$tmp/tshark.err" || return 1
+		# shellcheck disable=SC2086
+		tshark -n -r "$tmp/all.pcapng" -T fields -E separator='|' -e frame.interface_id \
+		    $fields 2>>"$tmp/tshark.err"
+	else
+		run=0
+		for pcap in "$@"; do
+			# shellcheck disable=SC2086
+			tshark -n -r "$pcap" -T fields -E separator='|' $fields 2>>"$tmp/tshark.err" |
+			    sed "s/^/$run|/"
+			run=$((run + 1))
+		done
+	fi
+}
+
+# tshark's view of each run, classified here: "RUN line" per run.
+theirs() {
+	frames | awk -F'|' -v runs="$tmp/runs" '
 	function flag(v) { return v == "1" || v == "True" }
+	BEGIN {
+		n = 0
+		while ((getline l < runs) > 0) {
+			split(l, w, " ")
+			cport[n] = w[2]; sport[n] = w[3]; n++
+		}
+	}
 	{
-		s = ($2 == cport) ? "c" : "s"; o = (s == "c") ? "s" : "c"
+		r = $1
+		record[r]++
+		# The case'"'"'s connection: both its ports (tcp.port == C && tcp.port == S).
+		if (!(($2 == cport[r] || $3 == cport[r]) && ($2 == sport[r] || $3 == sport[r])))
+			next
+		s = r SUBSEP (($2 == cport[r]) ? "c" : "s")
+		o = r SUBSEP (($2 == cport[r]) ? "s" : "c")
 		packets[s]++
-		end = $6 + $7
-		newdata = ($7 > 0 && end > high[s])
-		if ($7 > 0 && end > high[s]) high[s] = end
-		if (flag($4) && fin[s] == "") fin[s] = $1
-		if (flag($5)) {
-			if (rst[s] == "") { rst[s] = $1; kind[s] = flag($3) ? "rst+ack" : "bare" }
+		# Sequence numbers relative to the side'"'"'s first segment (its SYN).
+		if (!(s in base)) base[s] = $7
+		seq = $7 - base[s]
+		if (seq < 0) seq += 4294967296
+		end = seq + $8
+		newdata = ($8 > 0 && end > high[s])
+		if ($8 > 0 && end > high[s]) high[s] = end
+		if (flag($5) && fin[s] == "") fin[s] = record[r]
+		if (flag($6)) {
+			if (rst[s] == "") { rst[s] = record[r]; kind[s] = flag($4) ? "rst+ack" : "bare" }
 			nrst[s]++
 			# Late: both sides had finished, and the segment answered
 			# (the peer'"'"'s last one) brought no new data.
-			late = (fin["c"] != "" && fin["s"] != "" && !lastnew[o])
-			if (!late && first_rst == "") first_rst = $1
+			late = (fin[r, "c"] != "" && fin[r, "s"] != "" && !lastnew[o])
+			if (!late && first_rst[r] == "") first_rst[r] = record[r]
 		}
 		lastnew[s] = newdata
 	}
 	END {
-		if (first_rst != "") {
-			before = (fin["c"] != "" && fin["c"] < first_rst) ||
-			    (fin["s"] != "" && fin["s"] < first_rst)
-			teardown = before ? "fin-then-rst" : "rst"
-		} else if (fin["c"] != "" && fin["s"] != "")
-			teardown = "fin"
-		else if (fin["c"] != "" || fin["s"] != "")
-			teardown = "half-fin"
-		else
-			teardown = "none"
-		line = teardown
-		split("c s", sides, " ")
-		for (i = 1; i <= 2; i++) {
-			x = sides[i]
-			pay = high[x] > 1 ? high[x] - 1 : 0
-			line = line " " (packets[x] + 0) " " pay " fin=" (fin[x] == "" ? "-" : fin[x])
-			line = line " rst=" (rst[x] == "" ? "-" : kind[x] "@" rst[x] "x" nrst[x])
+		for (r = 0; r < n; r++) {
+			c = r SUBSEP "c"; v = r SUBSEP "s"
+			if (first_rst[r] != "") {
+				before = (fin[c] != "" && fin[c] < first_rst[r]) ||
+				    (fin[v] != "" && fin[v] < first_rst[r])
+				teardown = before ? "fin-then-rst" : "rst"
+			} else if (fin[c] != "" && fin[v] != "")
+				teardown = "fin"
+			else if (fin[c] != "" || fin[v] != "")
+				teardown = "half-fin"
+			else
+				teardown = "none"
+			line = r " " teardown
+			split("c s", sides, " ")
+			for (i = 1; i <= 2; i++) {
+				x = r SUBSEP sides[i]
+				pay = high[x] > 1 ? high[x] - 1 : 0
+				line = line " " (packets[x] + 0) " " pay " fin=" (fin[x] == "" ? "-" : fin[x])
+				line = line " rst=" (rst[x] == "" ? "-" : kind[x] "@" rst[x] "x" nrst[x])
+			}
+			print line
 		}
-		print line
 	}'
 }
 
@@ -108,8 +156,12 @@ field() {	# field NAME LINE: a number or a string's content
 }
 
 checked=0 failed=0
-grep '^{"case":' "$tmp/suite.json" >"$tmp/cases.jsonl" || {
-	echo "no case in $tmp/suite.json"; exit 99; }
+grep '^{"case":' "$suite/suite.json" >"$tmp/cases.jsonl" || {
+	echo "no case in $suite/suite.json"; exit 99; }
+# The runs with a wire verdict and a pcap, in $tmp/runs (for tshark) and
+# $tmp/mine (NAME|FAMILY|closeprobe's line), in the same order.
+: >"$tmp/runs"
+: >"$tmp/mine"
 while IFS= read -r line; do
 	name=$(field case "$line")
 	family=$(field family "$line")
@@ -126,7 +178,17 @@ while IFS= read -r line; do
 		failed=$((failed + 1))
 		continue
 	fi
-	tshark_view=$(theirs "$pcap" "$cport" "$sport")
+	echo "$pcap $cport $sport" >>"$tmp/runs"
+	echo "$name|$family|$mine" >>"$tmp/mine"
+done <"$tmp/cases.jsonl"
+
+if [ -s "$tmp/runs" ]; then
+	theirs >"$tmp/theirs" || { cat "$tmp/tshark.err"; exit 99; }
+fi
+run=0
+while IFS='|' read -r name family mine; do
+	tshark_view=$(sed -n "s/^$run //p" "$tmp/theirs")
+	run=$((run + 1))
 	checked=$((checked + 1))
 	if [ "$mine" = "$tshark_view" ]; then
 		echo "agree  $name (IPv$family): $mine"
@@ -137,7 +199,7 @@ while IFS= read -r line; do
 		[ -s "$tmp/tshark.err" ] && sed 's/^/       tshark says: /' "$tmp/tshark.err"
 		failed=$((failed + 1))
 	fi
-done <"$tmp/cases.jsonl"
+done <"$tmp/mine"
 
 echo "tshark-agrees: $checked case runs read by tshark, $failed disagree" \
     "(fields: teardown; per side packets, payload, first FIN, first RST kind@record x count)"
