@@ -217,6 +217,7 @@ case_supervise(struct case_run *run)
 		.events = &run->events,
 		.io = rolelink_io(run->link),
 		.listen_fd = run->listener.fd,
+		.server_ready_fd = -1,
 		.server_addr = &run->listener.addr,
 		.server_addrlen = run->topo.addr_len,
 		.case_deadline_ns = run->deadline_ns,

@@ -254,6 +254,7 @@ const struct sockapi sockapi_kernel = {
 	.name = "linux",
 	.version = kernel_version,
 	.unsupported = { NULL },	/* the harness was written for it */
+	.in_process = false,		/* connections outlive their process */
 	.socket = kernel_socket,
 	.bind = kernel_bind,
 	.listen = listen,

@@ -88,6 +88,14 @@ struct sockapi {
 	/* The stack's version ("6.1.0-18-amd64", "2.1.3") into buf; 0, or -1. */
 	int (*version)(char *buf, size_t size);
 	const char *unsupported[SOCKAPI_OP_COUNT];	/* NULL: supported; else why not */
+	/*
+	 * The stack runs in the calling process and ends with it, sending
+	 * nothing more (the kernel's connections outlive their process).
+	 * connections_open, for such a stack: true while a connection of it
+	 * is not yet closed (TIME_WAIT aside).
+	 */
+	bool in_process;
+	bool (*connections_open)(void);
 
 	int (*socket)(int family);	/* TCP, close-on-exec where that exists */
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
