@@ -34,8 +34,16 @@ status_name(enum case_status status)
 		return "SKIP";
 	case CASE_ERROR:
 		return "ERROR";
+	case CASE_UNSUPPORTED:
+		return "UNSUPPORTED";
 	}
 	return "ERROR";
+}
+
+bool
+report_status_has_reason(enum case_status status)
+{
+	return status == CASE_SKIP || status == CASE_ERROR || status == CASE_UNSUPPORTED;
 }
 
 int
@@ -50,6 +58,8 @@ report_status_exit(enum case_status status)
 		return EXIT_SKIP;
 	case CASE_ERROR:
 		return EXIT_ERROR;
+	case CASE_UNSUPPORTED:
+		return EXIT_UNSUPPORTED;
 	}
 	return EXIT_ERROR;
 }
@@ -326,7 +336,7 @@ report_append_text(struct strbuf *out, const struct case_report *r)
 
 	strbuf_addf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
 	    r->family_in_name ? " (IPv4)" : "", status_name(r->status));
-	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+	if (report_status_has_reason(r->status))
 		strbuf_addf(out, " %s.", r->error);
 	if (v != NULL) {
 		write_direction(&v->directions[DIRECTION_SERVER_TO_CLIENT], out);
@@ -607,7 +617,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 	strbuf_adds(out, ",\"status\":");
 	json_string(out, status_name(r->status));
 	strbuf_adds(out, ",\"error\":");
-	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+	if (report_status_has_reason(r->status))
 		json_string(out, r->error);
 	else
 		strbuf_adds(out, "null");

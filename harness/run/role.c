@@ -322,14 +322,18 @@ record_local_port(struct role_exec *rs)
 
 /*
  * A server that makes its own listener (a userspace stack starting in its
- * role's process) says so on ctx->server_ready_fd: the client connects
+ * role's process) says so on ctx->server_ready: the client connects
  * only then, as it would to a server already listening.
  */
 static int
 server_ready_wait(struct role_exec *rs)
 {
 	/* Only a listener made by the server role is waited for. */
-	int fd = rs->ctx->listen_fd < 0 ? rs->ctx->server_ready_fd : -1;
+	int fd = rs->ctx->listen_fd < 0 ? rs->ctx->server_ready[0] : -1;
+
+	/* The server's end alone may write: EOF when it ended first. */
+	if (fd >= 0 && rs->ctx->server_ready[1] >= 0)
+		close(rs->ctx->server_ready[1]);
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN, .revents = 0 };
@@ -1073,6 +1077,13 @@ stack_outlive(struct role_exec *rs)
 	while (rs->api->connections_open != NULL && rs->api->connections_open() &&
 	    monotime_ns() < rs->ctx->case_deadline_ns)
 		pause_ns(STACK_SETTLE_POLL_NS);
+	if (rs->ctx->stack_end != NULL) {
+		char err[LEDGER_ERROR_SIZE];
+
+		/* The role has finished: a failure here only loses evidence,
+		 * which the capture's sentinel then reports. */
+		(void)rs->ctx->stack_end(rs->ctx->stack_arg, err, sizeof(err));
+	}
 }
 
 static int
@@ -1140,7 +1151,7 @@ listener_make(struct role_exec *rs)
 		return api_fail(rs, "listener: bind");
 	if (api->listen(rs->listen_fd, ROLE_LISTEN_BACKLOG) < 0)
 		return api_fail(rs, "listener: listen");
-	if (ctx->server_ready_fd >= 0 && write(ctx->server_ready_fd, &byte, 1) != 1)
+	if (ctx->server_ready[1] >= 0 && write(ctx->server_ready[1], &byte, 1) != 1)
 		return role_fail(rs, "telling the client the server listens: %s",
 		    strerror(errno));
 	return 0;

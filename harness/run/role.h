@@ -62,11 +62,11 @@ struct role_context {
 	/*
 	 * The server's listener, or -1: then the server role makes its own
 	 * through its api (socket, bind, listen on server_addr) before its
-	 * first step, and writes a byte to server_ready_fd (when >= 0),
-	 * which the client reads before it connects.
+	 * first step, and writes a byte to server_ready[1] (when >= 0), which
+	 * the client reads from server_ready[0] before it connects.
 	 */
 	int listen_fd;
-	int server_ready_fd;			/* -1: none (the listener exists already) */
+	int server_ready[2];			/* a pipe; -1: none */
 	const struct sockaddr_storage *server_addr;	/* where the client connects */
 	socklen_t server_addrlen;
 	int64_t case_deadline_ns;		/* CLOCK_MONOTONIC */
@@ -74,6 +74,9 @@ struct role_context {
 	 * than the kernel's (a userspace stack starts after the fork): 0, or
 	 * -1 with err.  NULL: nothing to start. */
 	int (*stack_start)(void *arg, char *err, size_t errlen);
+	/* Called in such a role's process as it ends, once it has kept the
+	 * stack running as long as it had to (may be NULL). */
+	int (*stack_end)(void *arg, char *err, size_t errlen);
 	void *stack_arg;
 };
 

@@ -400,9 +400,68 @@ stack_poll(int fd, short events, short *revents, int timeout_ms)
 	return n;
 }
 
+/* A connection not yet closed: lwIP's active list (TIME_WAIT has its own). */
+static bool
+stack_connections_open(void)
+{
+	bool open;
+
+	if (!stack.up)
+		return false;
+	LOCK_TCPIP_CORE();
+	open = tcp_active_pcbs != NULL;
+	UNLOCK_TCPIP_CORE();
+	return open;
+}
+
+/* Whether descriptor fd is one of /dev/net/tun (lwIP's TAP driver's). */
+static bool
+is_tun(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/dev/net/tun") == 0;
+}
+
+/*
+ * The TAP device's carrier goes with its last reader, and with it what
+ * is sent to the device, unseen by a capture.  A child of no use but to
+ * hold lwIP's descriptor of the device (every other one it closes) keeps
+ * the link up after this process, until life_fd reads end of file.
+ */
+int
+stack_lwip_hold_link(int life_fd, char *err, size_t errlen)
+{
+	pid_t pid;
+	char byte;
+	int fd;
+
+	stack_lwip_stop();
+	pid = fork();
+	if (pid < 0)
+		return fail(err, errlen, errno, "fork");
+	if (pid > 0)
+		return 0;
+	for (fd = 0; fd < 1024; fd++)
+		if (fd != life_fd && !is_tun(fd))
+			close(fd);
+	/* Nothing is ever written: EOF, or an error, ends the wait. */
+	while (read(life_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
 const struct sockapi stack_lwip_sockapi = {
 	.name = "lwip",
 	.version = lwip_version,
+	.in_process = true,
+	.connections_open = stack_connections_open,
 	.unsupported = {
 		[SOCKAPI_DUP] = "lwIP's sockets have no dup()",
 		[SOCKAPI_SEND_MORE] = "lwIP takes MSG_MORE as 'no PSH' only: it holds nothing back",

@@ -117,6 +117,24 @@ struct sockapi {
 	int (*poll)(int fd, short events, short *revents, int timeout_ms);
 };
 
+/*
+ * A stack other than the kernel's for one end of a case: its table, and
+ * how to bring it up in the role's process (after the fork, in the end's
+ * network namespace) on the existing TAP device tap as addr/netmask with
+ * gateway gw; 0, or -1 with err.  hold_link keeps the TAP link up once the
+ * process has ended (a TAP device without a reader drops what is sent to
+ * it, the capture's sentinel too), until life_fd reads end of file.
+ */
+struct sockapi_stack {
+	const struct sockapi *api;
+	int (*start)(const char *tap, const char *addr, const char *netmask, const char *gw,
+	    char *err, size_t errlen);
+	int (*hold_link)(int life_fd, char *err, size_t errlen);
+};
+
+/* "lwip 2.1.3": the stack's name and version, as the platform says it. */
+int sockapi_describe(const struct sockapi *api, char *buf, size_t size);
+
 /* The kernel's own sockets: thin wrappers of the system calls. */
 extern const struct sockapi sockapi_kernel;
 
