@@ -629,12 +629,13 @@ topology_build_tap(const struct case_file *cf, int family, const char *tap_name,
 		    TOPOLOGY_FAILED;
 	if (RUN(home, errbuf, errbuf_size, "ip", "addr", "add", TOPOLOGY_TAP_HOST "/24", "dev",
 	    tap_name) < 0 ||
-	    RUN(home, errbuf, errbuf_size, "ip", "link", "set", tap_name, "up") < 0)
+	    RUN(home, errbuf, errbuf_size, "ip", "link", "set", tap_name, "mtu",
+	    TOPOLOGY_TAP_MTU, "up") < 0)
 		return TOPOLOGY_FAILED;
 	set_address(&t->server_addr, AF_INET, TOPOLOGY_TAP_STACK);
 	t->stack_on_tap = true;
-	applied_add(t, "tap %s (client: the kernel, %s) -- the server's stack (%s)", tap_name,
-	    TOPOLOGY_TAP_HOST, TOPOLOGY_TAP_STACK);
+	applied_add(t, "tap %s (client: the kernel, %s) -- the server's stack (%s), mtu %s",
+	    tap_name, TOPOLOGY_TAP_HOST, TOPOLOGY_TAP_STACK, TOPOLOGY_TAP_MTU);
 	return TOPOLOGY_OK;
 }
 

@@ -71,6 +71,15 @@ enum topology_result topology_build(const struct case_file *cf, int family,
 #define TOPOLOGY_TAP_HOST "198.18.0.1"
 #define TOPOLOGY_TAP_STACK "198.18.0.2"
 #define TOPOLOGY_TAP_NETMASK "255.255.255.0"
+/*
+ * The TAP link's MTU: IPv4's minimum datagram, so that every frame the
+ * kernel sends fits one pool buffer of Debian's liblwip 2.1.3.  Its TAP
+ * driver copies a longer frame into a pbuf chain whose buffers are
+ * shorter than lwIP believes (616-byte blocks; valgrind: "Invalid write"
+ * in pbuf_take from the driver's thread), which corrupts the heap.  The
+ * kernel then offers MSS 536, and lwIP sends no more either.
+ */
+#define TOPOLOGY_TAP_MTU "576"
 enum topology_result topology_build_tap(const struct case_file *cf, int family,
     const char *tap_name, struct topology *t, char *errbuf, size_t errbuf_size);
 
