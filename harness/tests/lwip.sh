@@ -110,5 +110,28 @@ if run clean; then
 	[ "$read" = 20000 ] || fail "clean: the client read $read of 20000 bytes"
 fi
 
+# The whole suite with the server on lwIP ("closeprobe run --stack lwip"):
+# every case run ends PASS, UNSUPPORTED with the step, line or feature
+# and why, or (said, not failed: cases still without lwIP expectations)
+# something else; the stack-splitting cases pass with their lwIP
+# expectations; lwIP never dies under a case.
+suite=$tmp/suite.out
+"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1
+sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \([A-Z]*\).*/\3/p' "$suite" |
+    sort | uniq -c | sed 's/^ */lwip suite: /'
+grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
+for c in stack-close-unread stack-linger-zero-idle stack-shutdown-rdwr-unread \
+    stack-data-after-close stack-linger-runs-out; do
+	grep -q "^$c: PASS" "$suite" || { fail "suite: $c does not pass on lwIP:"; grep "^$c" "$suite"; }
+done
+grep ': UNSUPPORTED\.' "$suite" | grep -v ': UNSUPPORTED\. unsupported: \(server step [0-9]* \|line [0-9]* \|IPv6: \|the topology: \)' |
+    while read -r line; do fail "suite: UNSUPPORTED without its step: $line"; done
+grep -q 'dup-close-one-silent: UNSUPPORTED. unsupported: server step 3 .dup.: ' "$suite" ||
+    fail "suite: dup-close-one-silent is not UNSUPPORTED at its dup step"
+if grep -q 'killed by SIG\|corrupted' "$suite"; then
+	fail "suite: lwIP's process died:"; grep 'killed by SIG\|corrupted' "$suite"
+fi
+grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary counts no unsupported runs"
+
 [ "$failures" -eq 0 ] || exit 1
 exit 0
