@@ -52,6 +52,7 @@ struct role_exec {
 	size_t nfds;
 	int fd;			/* the top descriptor, or -1 */
 	int listen_fd;
+	int unclosed;		/* a descriptor whose close() failed (in-process stacks), or -1 */
 	bool user_nonblock;	/* the case set O_NONBLOCK */
 	bool sigpipe_default;	/* the case let SIGPIPE kill this role */
 	bool closed;
@@ -759,6 +760,10 @@ step_close(struct role_exec *rs)
 	call->at_ns = monotime_ns();
 	call->rc = rs->api->close(fd);
 	call->error = call->rc < 0 ? errno : 0;
+	/* lwIP's close() of a lingering non-blocking socket answers
+	 * EWOULDBLOCK and keeps it open: the process's end must close it. */
+	if (call->rc < 0 && rs->api->in_process)
+		rs->unclosed = fd;
 	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
 	rs->ledger.closes++;
@@ -1069,6 +1074,12 @@ stack_outlive(struct role_exec *rs)
 		return;
 	while (rs->nfds > 0)
 		rs->api->close(fd_pop(rs));
+	if (rs->unclosed >= 0) {
+		/* As at a process's exit: closed, whatever the flags say. */
+		rs->api->set_nonblock(rs->unclosed, false);
+		rs->api->close(rs->unclosed);
+		rs->unclosed = -1;
+	}
 	if (rs->listen_fd >= 0) {
 		rs->api->close(rs->listen_fd);
 		rs->listen_fd = -1;
@@ -1171,6 +1182,7 @@ role_run(const struct role_context *ctx, enum role_id role)
 	ledger_init(&rs.ledger);
 	rs.ledger.pid = (int)getpid();
 	rs.fd = -1;
+	rs.unclosed = -1;
 	rs.listen_fd = role == ROLE_SERVER ? ctx->listen_fd : -1;
 	rs.buf = malloc(IO_BUFFER);
 	if (rs.buf == NULL)
@@ -1314,10 +1326,38 @@ expect_op(const struct case_expect *e, enum role_id end)
 	return SOCKAPI_OP_COUNT;
 }
 
+/* An await step that can never hold on api: more unread than it keeps. */
+static bool
+await_beyond(const struct sockapi *api, const struct case_step *step, char *why, size_t size)
+{
+	const struct step_await *await = &step->u.await;
+	uint64_t least;
+
+	if (step->kind != STEP_AWAIT || await->metric != METRIC_UNREAD || api->max_unread == 0)
+		return false;
+	switch (await->op) {
+	case COMPARE_EQ:
+	case COMPARE_GE:
+		least = await->value;
+		break;
+	case COMPARE_GT:
+		least = await->value + 1;
+		break;
+	default:
+		return false;
+	}
+	if (least <= api->max_unread)
+		return false;
+	snprintf(why, size, "%s holds at most %lu B unread (its receive window)", api->name,
+	    api->max_unread);
+	return true;
+}
+
 int
 role_check_api(const struct case_file *cf, enum role_id end, const struct sockapi *api,
     char *why, size_t size)
 {
+	char beyond[256];
 	enum sockapi_op ops[SOCKAPI_OP_COUNT];
 	size_t r, i, k, n;
 
@@ -1327,6 +1367,12 @@ role_check_api(const struct case_file *cf, enum role_id end, const struct sockap
 		if (!role->present || case_role_end((enum role_id)r) != end)
 			continue;
 		for (i = 0; i < role->nsteps; i++) {
+			if (await_beyond(api, &role->steps[i], beyond, sizeof(beyond))) {
+				snprintf(why, size, "%s step %zu '%s': %s",
+				    case_role_name((enum role_id)r), i + 1, role->steps[i].text,
+				    beyond);
+				return -1;
+			}
 			n = step_ops(&role->steps[i], ops);
 			for (k = 0; k < n; k++) {
 				const char *no = sockapi_why_unsupported(api, ops[k]);

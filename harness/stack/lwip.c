@@ -462,6 +462,7 @@ const struct sockapi stack_lwip_sockapi = {
 	.version = lwip_version,
 	.in_process = true,
 	.connections_open = stack_connections_open,
+	.max_unread = TCP_WND,		/* SO_RCVBUF leaves it as it is */
 	.unsupported = {
 		[SOCKAPI_DUP] = "lwIP's sockets have no dup()",
 		[SOCKAPI_SEND_MORE] = "lwIP takes MSG_MORE as 'no PSH' only: it holds nothing back",

@@ -96,6 +96,9 @@ struct sockapi {
 	 */
 	bool in_process;
 	bool (*connections_open)(void);
+	/* The most a connection of the stack holds received and unread (its
+	 * fixed receive window); 0: no fixed bound (the kernel's grows). */
+	unsigned long max_unread;
 
 	int (*socket)(int family);	/* TCP, close-on-exec where that exists */
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
