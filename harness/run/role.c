@@ -1205,115 +1205,69 @@ role_run(const struct role_context *ctx, enum role_id role)
 	return rc;
 }
 
-/* An operation of the stack that a step may need. */
-static void
-ops_add(enum sockapi_op *ops, size_t *n, enum sockapi_op op)
-{
-	if (*n < SOCKAPI_OP_COUNT)
-		ops[(*n)++] = op;
-}
+/* A set of operations of a stack, one bit per enum sockapi_op. */
+typedef uint32_t op_set;
+#define OP(name) ((op_set)1 << SOCKAPI_##name)
 
-/* The operations step needs of its role's stack (see the executors). */
-static size_t
-step_ops(const struct case_step *step, enum sockapi_op ops[SOCKAPI_OP_COUNT])
+_Static_assert(SOCKAPI_OP_COUNT <= 32, "an op_set holds every operation");
+
+/* What each kind of step always asks of its role's stack (see the executors). */
+static const op_set step_kind_ops[STEP_KIND_COUNT] = {
+	[STEP_CONNECT] = OP(SOCKET) | OP(SET_NONBLOCK) | OP(CONNECT) | OP(POLL) |
+	    OP(SO_ERROR) | OP(LOCAL_ADDR),
+	[STEP_ACCEPT] = OP(POLL) | OP(ACCEPT) | OP(LOCAL_ADDR),
+	[STEP_SEND] = OP(SEND_DONTWAIT) | OP(POLL),
+	[STEP_RECV] = OP(POLL),
+	[STEP_DRAIN] = OP(RECV_DONTWAIT) | OP(POLL),
+	[STEP_LINGERING_CLOSE] = OP(SHUTDOWN) | OP(RECV_DONTWAIT) | OP(POLL) | OP(CLOSE),
+	[STEP_SHUTDOWN] = OP(SHUTDOWN),
+	[STEP_CLOSE] = OP(CLOSE),
+	[STEP_SO_ERROR] = OP(SO_ERROR),
+	[STEP_SNAPSHOT] = OP(UNREAD) | OP(UNACKED) | OP(UNSENT),
+	[STEP_FORK] = OP(FORK),
+	[STEP_DUP] = OP(DUP),
+	[STEP_POLL] = OP(POLL),
+	/* wait, raise, pause, exit: nothing of the stack */
+};
+
+/* What a set step asks, by option ("set sigpipe ignore" asks nothing of a
+ * stack without signals; "default" asks for them). */
+static const op_set set_option_ops[] = {
+	[OPTION_RCVBUF] = OP(SET_RCVBUF),
+	[OPTION_SNDBUF] = OP(SET_SNDBUF),
+	[OPTION_NODELAY] = OP(SET_NODELAY),
+	[OPTION_CORK] = OP(SET_CORK),
+	[OPTION_LINGER] = OP(SET_LINGER),
+	[OPTION_NONBLOCK] = OP(SET_NONBLOCK),
+	[OPTION_SIGPIPE] = OP(SIGPIPE),
+};
+
+/* The operations step needs of its role's stack. */
+static op_set
+step_ops(const struct case_step *step)
 {
-	size_t n = 0;
+	op_set ops = (size_t)step->kind < STEP_KIND_COUNT ? step_kind_ops[step->kind] : 0;
 
 	switch (step->kind) {
-	case STEP_CONNECT:
-		ops_add(ops, &n, SOCKAPI_SOCKET);
-		ops_add(ops, &n, SOCKAPI_SET_NONBLOCK);
-		ops_add(ops, &n, SOCKAPI_CONNECT);
-		ops_add(ops, &n, SOCKAPI_POLL);
-		ops_add(ops, &n, SOCKAPI_SO_ERROR);
-		ops_add(ops, &n, SOCKAPI_LOCAL_ADDR);
-		break;
-	case STEP_ACCEPT:
-		ops_add(ops, &n, SOCKAPI_POLL);
-		ops_add(ops, &n, SOCKAPI_ACCEPT);
-		ops_add(ops, &n, SOCKAPI_LOCAL_ADDR);
-		break;
 	case STEP_SEND:
-		ops_add(ops, &n, SOCKAPI_SEND_DONTWAIT);
-		ops_add(ops, &n, SOCKAPI_POLL);
 		if (step->u.send.flags & SEND_MORE)
-			ops_add(ops, &n, SOCKAPI_SEND_MORE);
+			ops |= OP(SEND_MORE);
 		break;
 	case STEP_RECV:
-		ops_add(ops, &n, step->u.recv.peek ? SOCKAPI_RECV_PEEK : SOCKAPI_RECV_DONTWAIT);
-		ops_add(ops, &n, SOCKAPI_POLL);
-		break;
-	case STEP_DRAIN:
-		ops_add(ops, &n, SOCKAPI_RECV_DONTWAIT);
-		ops_add(ops, &n, SOCKAPI_POLL);
-		break;
-	case STEP_LINGERING_CLOSE:
-		ops_add(ops, &n, SOCKAPI_SHUTDOWN);
-		ops_add(ops, &n, SOCKAPI_RECV_DONTWAIT);
-		ops_add(ops, &n, SOCKAPI_POLL);
-		ops_add(ops, &n, SOCKAPI_CLOSE);
-		break;
-	case STEP_SHUTDOWN:
-		ops_add(ops, &n, SOCKAPI_SHUTDOWN);
-		break;
-	case STEP_CLOSE:
-		ops_add(ops, &n, SOCKAPI_CLOSE);
+		ops |= step->u.recv.peek ? OP(RECV_PEEK) : OP(RECV_DONTWAIT);
 		break;
 	case STEP_SET:
-		switch (step->u.set.option) {
-		case OPTION_RCVBUF:
-			ops_add(ops, &n, SOCKAPI_SET_RCVBUF);
-			break;
-		case OPTION_SNDBUF:
-			ops_add(ops, &n, SOCKAPI_SET_SNDBUF);
-			break;
-		case OPTION_NODELAY:
-			ops_add(ops, &n, SOCKAPI_SET_NODELAY);
-			break;
-		case OPTION_CORK:
-			ops_add(ops, &n, SOCKAPI_SET_CORK);
-			break;
-		case OPTION_LINGER:
-			ops_add(ops, &n, SOCKAPI_SET_LINGER);
-			break;
-		case OPTION_NONBLOCK:
-			ops_add(ops, &n, SOCKAPI_SET_NONBLOCK);
-			break;
-		case OPTION_SIGPIPE:
-			/* "set sigpipe ignore" asks nothing of a stack without signals. */
-			if (step->u.set.on)
-				ops_add(ops, &n, SOCKAPI_SIGPIPE);
-			break;
-		}
+		if ((size_t)step->u.set.option < sizeof(set_option_ops) / sizeof(set_option_ops[0]) &&
+		    (step->u.set.option != OPTION_SIGPIPE || step->u.set.on))
+			ops |= set_option_ops[step->u.set.option];
 		break;
 	case STEP_AWAIT:
-		ops_add(ops, &n, sockapi_queue_op(metric_queue(step->u.await.metric)));
+		ops |= (op_set)1 << sockapi_queue_op(metric_queue(step->u.await.metric));
 		break;
-	case STEP_SO_ERROR:
-		ops_add(ops, &n, SOCKAPI_SO_ERROR);
-		break;
-	case STEP_SNAPSHOT:
-		ops_add(ops, &n, SOCKAPI_UNREAD);
-		ops_add(ops, &n, SOCKAPI_UNACKED);
-		ops_add(ops, &n, SOCKAPI_UNSENT);
-		break;
-	case STEP_FORK:
-		ops_add(ops, &n, SOCKAPI_FORK);
-		break;
-	case STEP_DUP:
-		ops_add(ops, &n, SOCKAPI_DUP);
-		break;
-	case STEP_POLL:
-		ops_add(ops, &n, SOCKAPI_POLL);
-		break;
-	case STEP_WAIT:
-	case STEP_RAISE:
-	case STEP_PAUSE:
-	case STEP_EXIT:
-	case STEP_KIND_COUNT:
+	default:
 		break;
 	}
-	return n;
+	return ops;
 }
 
 /* An expectation that reads what only some stacks report, about end. */
@@ -1353,42 +1307,48 @@ await_beyond(const struct sockapi *api, const struct case_step *step, char *why,
 	return true;
 }
 
+/* Why api cannot run step, into why; NULL when it can. */
+static const char *
+step_unsupported(const struct sockapi *api, const struct case_step *step, char *why,
+    size_t size)
+{
+	op_set ops = step_ops(step);
+	int op;
+
+	if (await_beyond(api, step, why, size))
+		return why;
+	for (op = 0; op < SOCKAPI_OP_COUNT; op++)
+		if ((ops & ((op_set)1 << op)) != 0 &&
+		    sockapi_why_unsupported(api, (enum sockapi_op)op) != NULL)
+			return sockapi_why_unsupported(api, (enum sockapi_op)op);
+	return NULL;
+}
+
 int
 role_check_api(const struct case_file *cf, enum role_id end, const struct sockapi *api,
     char *why, size_t size)
 {
 	char beyond[256];
-	enum sockapi_op ops[SOCKAPI_OP_COUNT];
-	size_t r, i, k, n;
+	const char *no;
+	size_t r, i;
 
 	for (r = 0; r < ROLE_COUNT; r++) {
 		const struct case_role *role = &cf->roles[r];
 
 		if (!role->present || case_role_end((enum role_id)r) != end)
 			continue;
-		for (i = 0; i < role->nsteps; i++) {
-			if (await_beyond(api, &role->steps[i], beyond, sizeof(beyond))) {
-				snprintf(why, size, "%s step %zu '%s': %s",
-				    case_role_name((enum role_id)r), i + 1, role->steps[i].text,
-				    beyond);
-				return -1;
-			}
-			n = step_ops(&role->steps[i], ops);
-			for (k = 0; k < n; k++) {
-				const char *no = sockapi_why_unsupported(api, ops[k]);
-
-				if (no == NULL)
-					continue;
+		for (i = 0; i < role->nsteps; i++)
+			if ((no = step_unsupported(api, &role->steps[i], beyond,
+			    sizeof(beyond))) != NULL) {
 				snprintf(why, size, "%s step %zu '%s': %s",
 				    case_role_name((enum role_id)r), i + 1, role->steps[i].text, no);
 				return -1;
 			}
-		}
 	}
 	for (i = 0; i < cf->nexpects; i++) {
 		enum sockapi_op op = expect_op(&cf->expects[i], end);
-		const char *no = op == SOCKAPI_OP_COUNT ? NULL : sockapi_why_unsupported(api, op);
 
+		no = op == SOCKAPI_OP_COUNT ? NULL : sockapi_why_unsupported(api, op);
 		if (no != NULL) {
 			snprintf(why, size, "line %u '%s': %s", cf->expects[i].line,
 			    cf->expects[i].text, no);
