@@ -136,10 +136,31 @@ grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary count
 grep ': \(FAIL\|SKIP\|ERROR\)' "$suite" >"$tmp/other"
 [ ! -s "$tmp/other" ] || { fail "suite: neither PASS nor UNSUPPORTED:"; cat "$tmp/other"; }
 
+# UNSUPPORTED in every report: TAP, JUnit, the JSON, the summary, and an
+# exit status that it alone never fails (77 when nothing passed, as SKIP).
+cases=$(cd "${srcdir:-.}/cases" && pwd)
+"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" --tap --junit "$tmp/u.xml" --json "$tmp/u.json" \
+    "$cases/dup-close-one-silent.case" "$cases/stack-close-unread.case" >"$tmp/u.tap" 2>"$tmp/u.err"
+status=$?
+[ "$status" -eq 0 ] || fail "unsupported and passed: exit $status, not 0"
+grep -q "^ok 1 - dup-close-one-silent # SKIP unsupported: server step 3 'dup': " "$tmp/u.tap" ||
+    { fail "TAP: no 'ok ... # SKIP unsupported:' line:"; cat "$tmp/u.tap"; }
+grep -q '<skipped message="unsupported: server step 3 ' "$tmp/u.xml" ||
+    fail "JUnit: the UNSUPPORTED run is not skipped with its message"
+grep -q 'skipped="1"' "$tmp/u.xml" || fail "JUnit: the UNSUPPORTED run is not counted as skipped"
+grep -q '"status":"UNSUPPORTED","error":"unsupported: server step 3 ' "$tmp/u.json" ||
+    fail "JSON: no UNSUPPORTED record with its step"
+grep -q '"unsupported":1,' "$tmp/u.json" || fail "JSON: the summary does not count 1 unsupported"
+grep -q '"stack":"lwip 2.1.3"' "$tmp/u.json" || fail "JSON: the platform does not say lwip 2.1.3"
+grep -q '1 passed, 0 failed, 0 skipped, 1 unsupported, 0 errors; unsupported: dup-close-one-silent' \
+    "$tmp/u.err" || { fail "the summary line:"; tail -n 1 "$tmp/u.err"; }
+"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" "$cases/dup-close-one-silent.case" >/dev/null 2>&1
+status=$?
+[ "$status" -eq 77 ] || fail "UNSUPPORTED alone: exit $status, not 77"
+
 # As an ordinary user too (closeprobe's user and network namespaces):
 # as root, the stack-splitting cases again as nobody, where setpriv is.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	cases=$(cd "${srcdir:-.}/cases" && pwd)
 	mkdir "$tmp/nobody" && chmod 1777 "$tmp" "$tmp/nobody"
 	(cd "$tmp/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$CLOSEPROBE" run --stack lwip -q -c "$tmp/nobody/captures" \
