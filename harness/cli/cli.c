@@ -51,7 +51,7 @@ cli_usage(FILE *out)
 {
 	fputs("usage: closeprobe run [--brief] [--jobs N] [--repeat N] [--only GLOB] [--skip GLOB] "
 	    "[--captures DIR] [--json FILE] [--tap] [--junit FILE] [--html DIR] [--no-netns] "
-	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [CASE-OR-DIR...]\n"
+	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [--stack linux|lwip] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe baseline record [-o FILE] RUN.json...\n"

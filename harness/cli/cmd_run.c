@@ -27,6 +27,7 @@
 #include "runner.h"
 #include "runpool.h"
 #include "runrecord.h"
+#include "stacks.h"
 #include "status.h"
 #include "symbols.h"
 #include "tally.h"
@@ -50,7 +51,8 @@ enum run_long_option {
 	OPT_MODULES,
 	OPT_ACCEL,
 	OPT_REPEAT,
-	OPT_HTML
+	OPT_HTML,
+	OPT_STACK
 };
 
 struct run_command {
@@ -131,6 +133,10 @@ run_help(FILE *out)
 	    "      --modules DIR   the guest kernel's modules (default: /lib/modules/\n"
 	    "                      and the image's release)\n"
 	    "      --accel WHICH   auto (KVM when it answers in time, else TCG), kvm, tcg\n"
+	    "      --stack NAME    the server end's stack: linux (the kernel's, the\n"
+	    "                      default) or lwip (lwIP in the server role's process,\n"
+	    "                      on a TAP link; when built in); a case it cannot run\n"
+	    "                      is UNSUPPORTED, with the step and why\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -155,6 +161,25 @@ set_jobs(struct run_command *cmd, const char *arg, const char *what)
 	return 0;
 }
 
+/* --stack NAME: a stack this closeprobe was built with.  0, or -1 (said). */
+static int
+set_stack(struct run_command *cmd, const char *name)
+{
+	bool known, built;
+
+	cmd->opt.server_stack = stacks_find(name, &known, &built);
+	if (!known) {
+		cli_usage_error("run", "--stack takes %s, not '%s'", stacks_built(), name);
+		return -1;
+	}
+	if (!built) {
+		cli_usage_error("run", "--stack %s: this closeprobe was built without it "
+		    "(configure --with-lwip, with Debian's liblwip-dev)", name);
+		return -1;
+	}
+	return 0;
+}
+
 /* An option that the run inside a guest takes too. */
 static void
 pass_to_guest(struct run_command *cmd, const char *option, const char *arg)
@@ -171,6 +196,8 @@ set_option(void *ctx, int val, const char *arg)
 	struct run_command *cmd = ctx;
 
 	switch (val) {
+	case OPT_STACK:
+		return set_stack(cmd, arg);
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -344,9 +371,13 @@ session_open(struct run_session *s, const struct run_command *cmd, FILE *text)
 		cli_error("--html: %s", err);
 		return -1;
 	}
-	if (platform_probe(&s->platform, err, sizeof(err)) == 0)
+	if (platform_probe(&s->platform, err, sizeof(err)) == 0) {
 		s->have_platform = true;
-	else
+		/* The stack under test is the server end's. */
+		if (cmd->opt.server_stack != NULL)
+			sockapi_describe(cmd->opt.server_stack->api, s->platform.stack,
+			    sizeof(s->platform.stack));
+	} else
 		cli_error("the platform: %s", err);
 	return 0;
 }
@@ -768,6 +799,7 @@ cmd_run(int argc, char **argv)
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "accel", required_argument, NULL, OPT_ACCEL },
+		{ "stack", required_argument, NULL, OPT_STACK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -785,6 +817,13 @@ cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	first = cli_options(argc, argv, &parser, &status);
+	if (first >= 0 && cmd.opt.server_stack != NULL && (cmd.kernel != NULL ||
+	    cmd.opt.no_netns)) {
+		/* The stack's TAP link is made in the case's own namespace, here. */
+		status = cli_usage_error("run", "--stack runs on this host, in fresh namespaces: "
+		    "not with %s", cmd.kernel != NULL ? "--kernel" : "--no-netns");
+		first = -1;
+	}
 	if (first >= 0 && cmd.kernel != NULL && (cmd.tap || cmd.junit_path != NULL ||
 	    cmd.html_dir != NULL)) {
 		status = cli_usage_error("run", "--tap, --junit and --html are not made from a "

@@ -27,6 +27,7 @@ static const struct {
 	{ "SKIP", "\033[33m" },
 	{ "skip", "\033[33m" },
 	{ "ERROR", "\033[1;35m" },
+	{ "UNSUPPORTED", "\033[36m" },
 };
 
 static const char *

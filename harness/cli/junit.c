@@ -179,11 +179,12 @@ junit_run(struct junit *j, const struct runrecord *r)
 	add_testcase_head(sb, r);
 	if (r->status == CASE_FAIL)
 		add_failure(sb, r);
-	if (r->status == CASE_SKIP || r->status == CASE_ERROR) {
-		strbuf_adds(sb, r->status == CASE_SKIP ? "      <skipped" :
-		    "      <error type=\"harness\"");
+	if (r->status == CASE_SKIP || r->status == CASE_ERROR || r->status == CASE_UNSUPPORTED) {
+		strbuf_adds(sb, r->status == CASE_ERROR ? "      <error type=\"harness\"" :
+		    "      <skipped");
 		add_attribute(sb, "message", r->error != NULL ? r->error :
-		    r->status == CASE_SKIP ? "cannot run here" : "harness error");
+		    r->status == CASE_SKIP ? "cannot run here" :
+		    r->status == CASE_UNSUPPORTED ? "unsupported: by this stack" : "harness error");
 		strbuf_adds(sb, "/>\n");
 	}
 	strbuf_adds(sb, "      <system-out>");
@@ -209,10 +210,11 @@ junit_end(struct junit *j, const struct tally *t)
 	add_attribute(&head, "name", "closeprobe");
 	strbuf_addf(&head, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
 	    " time=\"%.6f\">\n  <testsuite", tests, t->count[CASE_FAIL], errors,
-	    t->count[CASE_SKIP], j->time_s);
+	    t->count[CASE_SKIP] + t->count[CASE_UNSUPPORTED], j->time_s);
 	add_attribute(&head, "name", "closeprobe run");
 	strbuf_addf(&head, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
-	    " time=\"%.6f\"", tests, t->count[CASE_FAIL], errors, t->count[CASE_SKIP], j->time_s);
+	    " time=\"%.6f\"", tests, t->count[CASE_FAIL], errors,
+	    t->count[CASE_SKIP] + t->count[CASE_UNSUPPORTED], j->time_s);
 	if (j->timestamp[0] != '\0')
 		add_attribute(&head, "timestamp", j->timestamp);
 	if (j->hostname[0] != '\0')

@@ -158,7 +158,7 @@ static bool
 valid_status(uint32_t status)
 {
 	return status == CASE_PASS || status == CASE_FAIL || status == CASE_SKIP ||
-	    status == CASE_ERROR;
+	    status == CASE_ERROR || status == CASE_UNSUPPORTED;
 }
 
 static char *

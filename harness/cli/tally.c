@@ -18,6 +18,7 @@ static const char *const status_names[TALLY_STATUSES] = {
 	[CASE_FAIL] = "FAIL",
 	[CASE_SKIP] = "SKIP",
 	[CASE_ERROR] = "ERROR",
+	[CASE_UNSUPPORTED] = "UNSUPPORTED",
 };
 
 /* How the text and the JSON say each count. */
@@ -26,6 +27,12 @@ static const char *const count_words[TALLY_STATUSES] = {
 	[CASE_FAIL] = "failed",
 	[CASE_SKIP] = "skipped",
 	[CASE_ERROR] = "errors",
+	[CASE_UNSUPPORTED] = "unsupported",
+};
+
+/* The order the counts are said in; UNSUPPORTED only when there are some. */
+static const enum case_status count_order[TALLY_STATUSES] = {
+	CASE_PASS, CASE_FAIL, CASE_SKIP, CASE_UNSUPPORTED, CASE_ERROR
 };
 
 const char *
@@ -105,7 +112,7 @@ tally_exit_status(const struct tally *t)
 		return EXIT_ERROR;
 	if (t->count[CASE_FAIL] > 0)
 		return EXIT_FAIL;
-	if (t->count[CASE_SKIP] > 0 && t->count[CASE_PASS] == 0)
+	if (t->count[CASE_SKIP] + t->count[CASE_UNSUPPORTED] > 0 && t->count[CASE_PASS] == 0)
 		return EXIT_SKIP;
 	return EXIT_PASS;
 }
@@ -131,15 +138,21 @@ write_names(FILE *out, const char *what, char *const *names)
 void
 tally_write_text(const struct tally *t, FILE *out)
 {
-	int s;
+	int i;
 
 	fprintf(out, "closeprobe: %zu case run%s of %zu case%s:", t->runs, t->runs == 1 ? "" : "s",
 	    t->cases, t->cases == 1 ? "" : "s");
-	for (s = 0; s < TALLY_STATUSES; s++)
-		fprintf(out, "%s %zu %s", s > 0 ? "," : "", t->count[s], count_words[s]);
+	for (i = 0; i < TALLY_STATUSES; i++) {
+		enum case_status s = count_order[i];
+
+		if (s == CASE_UNSUPPORTED && t->count[s] == 0)
+			continue;
+		fprintf(out, "%s %zu %s", i > 0 ? "," : "", t->count[s], count_words[s]);
+	}
 	write_names(out, "failed", t->labels[CASE_FAIL]);
 	write_names(out, "errors", t->labels[CASE_ERROR]);
 	write_names(out, "skipped", t->labels[CASE_SKIP]);
+	write_names(out, "unsupported", t->labels[CASE_UNSUPPORTED]);
 	write_names(out, "not run", t->not_run);
 	fputc('\n', out);
 }
@@ -172,6 +185,7 @@ tally_write_json(const struct tally *t, FILE *out)
 	write_json_names(out, "failed_runs", t->labels[CASE_FAIL]);
 	write_json_names(out, "error_runs", t->labels[CASE_ERROR]);
 	write_json_names(out, "skipped_runs", t->labels[CASE_SKIP]);
+	write_json_names(out, "unsupported_runs", t->labels[CASE_UNSUPPORTED]);
 	write_json_names(out, "not_run_cases", t->not_run);
 	fputs(",\"stopped_by\":", out);
 	if (t->stopped_by != 0)

@@ -14,7 +14,7 @@
 
 #include "report.h"
 
-#define TALLY_STATUSES 4	/* enum case_status */
+#define TALLY_STATUSES 5	/* enum case_status */
 
 /* A field that took more than one value over the runs of one case
  * (closeprobe run --repeat N). */
@@ -48,18 +48,19 @@ void tally_add(struct tally *t, enum case_status status, const char *label);
 /* A case that did not run (a stop signal came first). */
 void tally_not_run(struct tally *t, const char *name);
 
-/* PASS, FAIL, SKIP, ERROR. */
+/* PASS, FAIL, SKIP, ERROR, UNSUPPORTED. */
 const char *tally_status_name(enum case_status status);
 
-/* The exit status: 99 any error (a case's, a bad case file, a stop), else 1 any failure, else 77 when something skipped and nothing
- * passed, else 0. */
+/* The exit status: 99 any error (a case's, a bad case file, a stop), else 1 any failure, else 77 when something skipped or was
+ * unsupported and nothing passed, else 0. */
 int tally_exit_status(const struct tally *t);
 
 /* Worth a summary line: more than one case run, or a case not run. */
 bool tally_worth_saying(const struct tally *t);
 
 /* "closeprobe: 42 case runs of 36 cases: 41 passed, 0 failed, 1 skipped,
- * 0 errors; skipped: veth-delay-needs-netem", and a newline. */
+ * 0 errors; skipped: veth-delay-needs-netem", and a newline; "N
+ * unsupported" before the errors only when some were. */
 void tally_write_text(const struct tally *t, FILE *out);
 
 /*

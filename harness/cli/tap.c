@@ -91,12 +91,17 @@ tap_run(struct tap *t, const struct runrecord *r)
 	if (r->nexpects > 0)
 		put_subtest(t, r);
 	t->n++;
-	fprintf(t->out, "%s %zu - ", r->status == CASE_PASS || r->status == CASE_SKIP ?
-	    "ok" : "not ok", t->n);
+	fprintf(t->out, "%s %zu - ", r->status == CASE_PASS || r->status == CASE_SKIP ||
+	    r->status == CASE_UNSUPPORTED ? "ok" : "not ok", t->n);
 	put_description(t->out, r->label);
 	if (r->status == CASE_SKIP) {
 		fputs(" # SKIP ", t->out);
 		put_reason(t->out, r->error != NULL ? r->error : "cannot run here");
+	}
+	/* The reason begins "unsupported: ", which tells it from a SKIP. */
+	if (r->status == CASE_UNSUPPORTED) {
+		fputs(" # SKIP ", t->out);
+		put_reason(t->out, r->error != NULL ? r->error : "unsupported: by this stack");
 	}
 	fputs("\n  ---\n", t->out);
 	put_yaml(t->out, "  ", "status", tally_status_name(r->status));

@@ -336,6 +336,15 @@ ignored(const char *const *ignore, size_t nignore, const char *key, const char *
 	return false;
 }
 
+/* An UNSUPPORTED run observed nothing: only its status says anything. */
+static bool
+unsupported(const struct signature_case *c)
+{
+	const struct signature_field *f = signature_field_find(c, "status");
+
+	return f != NULL && f->nvalues == 1 && strcmp(f->values[0], "UNSUPPORTED") == 0;
+}
+
 static int
 compare_case(const struct signature_case *b, const struct signature_case *r,
     const char *const *ignore, size_t nignore, struct compare_result *out)
@@ -354,6 +363,13 @@ compare_case(const struct signature_case *b, const struct signature_case *r,
 		return 0;
 	}
 	bool changed = false, flaky = false;
+
+	if (unsupported(b) != unsupported(r)) {
+		/* Ran on one side, could not on the other: the status is the change. */
+		out->verdict = COMPARE_CHANGED;
+		return add_change(out, "status", signature_field_find(b, "status"),
+		    signature_field_find(r, "status"));
+	}
 
 	/*
 	 * A field is the same when every value the run saw is one the

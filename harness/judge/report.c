@@ -34,6 +34,8 @@ status_name(enum case_status status)
 		return "SKIP";
 	case CASE_ERROR:
 		return "ERROR";
+	case CASE_UNSUPPORTED:
+		return "UNSUPPORTED";
 	}
 	return "ERROR";
 }
@@ -45,6 +47,12 @@ report_mono_to_pcap_ns(const struct case_report *r, int64_t mono_ns, int64_t *pc
 		return false;
 	*pcap_ns = mono_ns + r->capture.clock_offset_ns;
 	return true;
+}
+
+bool
+report_status_has_reason(enum case_status status)
+{
+	return status == CASE_SKIP || status == CASE_ERROR || status == CASE_UNSUPPORTED;
 }
 
 int
@@ -59,6 +67,8 @@ report_status_exit(enum case_status status)
 		return EXIT_SKIP;
 	case CASE_ERROR:
 		return EXIT_ERROR;
+	case CASE_UNSUPPORTED:
+		return EXIT_UNSUPPORTED;
 	}
 	return EXIT_ERROR;
 }
@@ -335,7 +345,7 @@ report_append_text(struct strbuf *out, const struct case_report *r)
 
 	strbuf_addf(out, "%s%s: %s.", r->cf->name, r->family == 6 ? " (IPv6)" :
 	    r->family_in_name ? " (IPv4)" : "", status_name(r->status));
-	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+	if (report_status_has_reason(r->status))
 		strbuf_addf(out, " %s.", r->error);
 	if (v != NULL) {
 		write_direction(&v->directions[DIRECTION_SERVER_TO_CLIENT], out);
@@ -618,7 +628,7 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 	strbuf_adds(out, ",\"status\":");
 	json_string(out, status_name(r->status));
 	strbuf_adds(out, ",\"error\":");
-	if (r->status == CASE_SKIP || r->status == CASE_ERROR)
+	if (report_status_has_reason(r->status))
 		json_string(out, r->error);
 	else
 		strbuf_adds(out, "null");

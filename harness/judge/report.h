@@ -23,7 +23,8 @@ enum case_status {
 	CASE_PASS,
 	CASE_FAIL,
 	CASE_SKIP,
-	CASE_ERROR
+	CASE_ERROR,
+	CASE_UNSUPPORTED	/* the stack under test cannot do a step: not a failure */
 };
 
 #define REPORT_ERROR_SIZE 2048
@@ -65,6 +66,9 @@ int report_status_exit(enum case_status status);		/* enum exit_status */
  * False, *pcap_ns untouched, when the run has no capture offset.
  */
 bool report_mono_to_pcap_ns(const struct case_report *r, int64_t mono_ns, int64_t *pcap_ns);
+
+/* SKIP, ERROR, UNSUPPORTED: the report's error says why. */
+bool report_status_has_reason(enum case_status status);
 
 /* The verdict paragraph, then one detail line per expectation and role. */
 void report_append_text(struct strbuf *out, const struct case_report *r);

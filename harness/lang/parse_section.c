@@ -8,6 +8,11 @@
  *   "expect SYSTEM >= VERSION:"     that system, releases from VERSION on
  *   "expect SYSTEM < VERSION:"      that system, releases before VERSION
  *   SYSTEM  = linux | freebsd | darwin | netbsd | openbsd (uname sysnames)
+ *             | lwip (a stack: "closeprobe run --stack lwip")
+ * A section is for the stack under test: the server end's, which is the
+ * kernel's unless --stack names another; the whole section applies then,
+ * its expectations about the client too (the client sees what that
+ * stack did), and VERSION is the stack's own ("expect lwip >= 2.2:").
  *   VERSION = DIGITS [ . DIGITS [ . DIGITS ] ]  (6, 6.12, 6.12.3)
  * The colon ends the label's last token; the rest of that token and of
  * the line is the section's first item ("expect linux:no rst").  Each
@@ -30,9 +35,10 @@
 
 #define LIST_MAX 256	/* a list of words in a message */
 
-/* The systems an "expect SYSTEM:" section may name (uname sysnames). */
+/* The systems an "expect SYSTEM:" section may name (uname sysnames), and
+ * the userspace stacks "closeprobe run --stack" runs the server end on. */
 static const char *const system_words[] = {
-	"linux", "freebsd", "darwin", "netbsd", "openbsd"
+	"linux", "freebsd", "darwin", "netbsd", "openbsd", "lwip"
 };
 
 _Static_assert(NELEMS(system_words) == EXPECT_SYSTEMS,

@@ -30,7 +30,7 @@
 #include "words.h"
 
 /* The systems an "expect SYSTEM:" section may name (see parse_section.c). */
-#define EXPECT_SYSTEMS 5
+#define EXPECT_SYSTEMS 6
 
 /*
  * Expectations are kept for every system, and for each system named:

@@ -139,6 +139,7 @@ struct ledger {
 	int child_pid;		/* the process a "fork" step forked, once it has */
 
 	char error[LEDGER_ERROR_SIZE];	/* why the role failed */
+	bool unsupported;	/* ... because its stack cannot do a step (EOPNOTSUPP) */
 
 	/* Written by the runner when it has collected the role's process. */
 	bool exited;

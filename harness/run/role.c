@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * role.c - the steps of one role, on a real socket of the kernel's stack.
+ * role.c - the steps of one role, on a real socket of the stack it runs on.
  *
+ * Every socket call goes through the role's struct sockapi (the kernel's,
+ * or a userspace stack's such as lwIP's): the steps say what an
+ * application does, the table says how this stack is asked to do it.
  * Every call that could block is bounded by the step's deadline: the
  * harness polls, then calls with MSG_DONTWAIT, so a blocking send() or
  * recv() is reproduced (the kernel queues the same bytes) without ever
@@ -9,16 +12,12 @@
  * application would call them, and timed: with SO_LINGER close() may block,
  * but only for the linger time the case set.
  */
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/sockios.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,6 +36,7 @@
 #define IO_CHUNK CASE_SEND_CHUNK_DEFAULT	/* bytes per read, and per send by default */
 #define IO_BUFFER CASE_SEND_CHUNK_MAX	/* the largest "chunk" a send may ask for */
 #define AWAIT_POLL_NS 200000	/* how often a socket condition is re-read */
+#define STACK_SETTLE_POLL_NS 10000000	/* how often an in-process stack is asked */
 /*
  * A role outlives the case deadline by this much, so that the coordinator,
  * which sees both roles, is the one to report a case deadline.
@@ -45,12 +45,14 @@
 
 struct role_exec {
 	const struct role_context *ctx;
+	const struct sockapi *api;	/* the stack every socket call goes to */
 	enum role_id role;
 	struct ledger ledger;	/* this role's; recorded through ctx->io */
 	int fds[CASE_DESCRIPTORS_MAX];	/* descriptors of the one socket, dups on top */
 	size_t nfds;
 	int fd;			/* the top descriptor, or -1 */
 	int listen_fd;
+	int unclosed;		/* a descriptor whose close() failed (in-process stacks), or -1 */
 	bool user_nonblock;	/* the case set O_NONBLOCK */
 	bool sigpipe_default;	/* the case let SIGPIPE kill this role */
 	bool closed;
@@ -151,6 +153,26 @@ role_fail(struct role_exec *rs, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * A call to the stack failed (errno says how): the role fails, and when
+ * the stack answered EOPNOTSUPP the case is UNSUPPORTED on it rather
+ * than failed.  what names the call, or NULL to give the errno alone.
+ */
+static int
+api_fail(struct role_exec *rs, const char *what)
+{
+	int error = errno;
+
+	if (error == EOPNOTSUPP) {
+		rs->ledger.unsupported = true;
+		return role_fail(rs, "%s%s%s does not support this", what != NULL ? what : "",
+		    what != NULL ? ": " : "", rs->api->name);
+	}
+	if (what == NULL)
+		return role_fail(rs, "%s", strerror(error));
+	return role_fail(rs, "%s: %s", what, strerror(error));
+}
+
 /* Milliseconds left before the step's deadline, for poll(2); 0 if none. */
 static int
 ms_left(const struct role_exec *rs)
@@ -174,31 +196,34 @@ static int
 wait_ready(struct role_exec *rs, int fd, short events, const char *what)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = events, .revents = 0 };
 		int timeout = ms_left(rs);
+		short revents;
 		int n;
 
 		if (timeout == 0 && rs->own_deadline && rs->step->timeout_ends_read)
 			return 1;
 		if (timeout == 0)
 			return role_fail(rs, "deadline passed while %s", what);
-		n = poll(&pfd, 1, timeout);
+		n = rs->api->poll(fd, events, &revents, timeout);
 		if (n > 0)
 			return 0;
 		if (n < 0 && errno != EINTR)
-			return role_fail(rs, "poll: %s", strerror(errno));
+			return api_fail(rs, "poll");
 	}
 }
 
+/* The three queues, best effort: a stack that cannot read one leaves the
+ * snapshot invalid, and expectations on it say so. */
 static void
-queue_snapshot_take(int fd, struct queue_snapshot *snap)
+queue_snapshot_take(const struct role_exec *rs, struct queue_snapshot *snap)
 {
-	int unread, unacked, unsent;
+	const struct sockapi *api = rs->api;
+	int fd = rs->fd, unread, unacked, unsent;
 
 	memset(snap, 0, sizeof(*snap));
-	if (fd < 0 || ioctl(fd, SIOCINQ, &unread) < 0 ||
-	    ioctl(fd, SIOCOUTQ, &unacked) < 0 ||
-	    ioctl(fd, SIOCOUTQNSD, &unsent) < 0)
+	if (fd < 0 || api->queue(fd, SOCKAPI_QUEUE_UNREAD, &unread) < 0 ||
+	    api->queue(fd, SOCKAPI_QUEUE_UNACKED, &unacked) < 0 ||
+	    api->queue(fd, SOCKAPI_QUEUE_UNSENT, &unsent) < 0)
 		return;
 	snap->valid = true;
 	snap->unread = (uint64_t)unread;
@@ -213,9 +238,9 @@ ensure_client_socket(struct role_exec *rs)
 
 	if (rs->fd >= 0)
 		return 0;
-	fd = socket(rs->ctx->server_addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = rs->api->socket(rs->ctx->server_addr->ss_family);
 	if (fd < 0)
-		return role_fail(rs, "socket: %s", strerror(errno));
+		return api_fail(rs, "socket");
 	fd_push(rs, fd);
 	return 0;
 }
@@ -236,23 +261,11 @@ option_target(struct role_exec *rs)
 }
 
 static int
-set_nonblock(int fd, bool on)
-{
-	int flags = fcntl(fd, F_GETFL);
-
-	if (flags < 0)
-		return -1;
-	flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-	return fcntl(fd, F_SETFL, flags);
-}
-
-static int
 step_set(struct role_exec *rs)
 {
 	const struct step_set *set = &rs->step->u.set;
+	const struct sockapi *api = rs->api;
 	int fd = option_target(rs);
-	int value = set->on ? 1 : 0;
-	struct linger linger;
 	int rc;
 
 	if (fd < 0)
@@ -263,25 +276,21 @@ step_set(struct role_exec *rs)
 		if (set->value > INT32_MAX)
 			return role_fail(rs, "buffer size %llu is too large",
 			    (unsigned long long)set->value);
-		value = (int)set->value;
-		rc = setsockopt(fd, SOL_SOCKET,
-		    set->option == OPTION_RCVBUF ? SO_RCVBUF : SO_SNDBUF,
-		    &value, sizeof(value));
+		rc = api->set_option(fd, set->option == OPTION_RCVBUF ? SOCKAPI_OPT_RCVBUF :
+		    SOCKAPI_OPT_SNDBUF, true, (int)set->value);
 		break;
 	case OPTION_NODELAY:
-		rc = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof(value));
+		rc = api->set_option(fd, SOCKAPI_OPT_NODELAY, set->on, 0);
 		break;
 	case OPTION_CORK:
-		rc = setsockopt(fd, IPPROTO_TCP, TCP_CORK, &value, sizeof(value));
+		rc = api->set_option(fd, SOCKAPI_OPT_CORK, set->on, 0);
 		break;
 	case OPTION_LINGER:
-		linger.l_onoff = set->on ? 1 : 0;
-		linger.l_linger = (int)set->value;
-		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
+		rc = api->set_option(fd, SOCKAPI_OPT_LINGER, set->on, (int)set->value);
 		break;
 	case OPTION_NONBLOCK:
 		rs->user_nonblock = set->on;
-		rc = set_nonblock(fd, set->on);
+		rc = api->set_nonblock(fd, set->on);
 		break;
 	case OPTION_SIGPIPE:
 		/* Per process, not per socket: a program that never ignored it. */
@@ -292,7 +301,7 @@ step_set(struct role_exec *rs)
 		return role_fail(rs, "unknown option");
 	}
 	if (rc < 0)
-		return role_fail(rs, "%s", strerror(errno));
+		return api_fail(rs, NULL);
 	return 0;
 }
 
@@ -304,39 +313,81 @@ record_local_port(struct role_exec *rs)
 	socklen_t len = sizeof(local);
 
 	memset(&local, 0, sizeof(local));
-	if (getsockname(rs->fd, (struct sockaddr *)&local, &len) < 0)
-		return role_fail(rs, "getsockname: %s", strerror(errno));
+	if (rs->api->local_addr(rs->fd, &local, &len) < 0)
+		return api_fail(rs, "getsockname");
 	rs->ledger.local_port = ntohs(local.ss_family == AF_INET6 ?
 	    ((struct sockaddr_in6 *)&local)->sin6_port :
 	    ((struct sockaddr_in *)&local)->sin_port);
 	return 0;
 }
 
+/*
+ * A server that makes its own listener (a userspace stack starting in its
+ * role's process) says so on ctx->server_ready: the client connects
+ * only then, as it would to a server already listening.
+ */
+static int
+server_ready_wait(struct role_exec *rs)
+{
+	/* Only a listener made by the server role is waited for. */
+	int fd = rs->ctx->listen_fd < 0 ? rs->ctx->server_ready[0] : -1;
+
+	/* The server's end alone may write: EOF when it ended first. */
+	if (fd >= 0 && rs->ctx->server_ready[1] >= 0)
+		close(rs->ctx->server_ready[1]);
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN, .revents = 0 };
+		int timeout = ms_left(rs);
+		char byte;
+		ssize_t n;
+
+		if (fd < 0)
+			return 0;
+		if (timeout == 0)
+			return role_fail(rs, "deadline passed before the server listened");
+		if (poll(&pfd, 1, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			return role_fail(rs, "poll: %s", strerror(errno));
+		}
+		if (pfd.revents == 0)
+			continue;
+		n = read(fd, &byte, 1);
+		if (n == 1)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return role_fail(rs, "the server never listened (%s)",
+		    n == 0 ? "its role ended first" : strerror(errno));
+	}
+}
+
 static int
 step_connect(struct role_exec *rs)
 {
 	const struct role_context *ctx = rs->ctx;
+	const struct sockapi *api = rs->api;
 	int error = 0;
-	socklen_t elen = sizeof(error);
 
-	if (ensure_client_socket(rs) < 0)
+	if (ensure_client_socket(rs) < 0 || server_ready_wait(rs) < 0)
 		return -1;
 	/* Connect without blocking so the deadline holds. */
-	if (!rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
-		return role_fail(rs, "fcntl: %s", strerror(errno));
-	if (connect(rs->fd, (const struct sockaddr *)ctx->server_addr,
+	if (!rs->user_nonblock && api->set_nonblock(rs->fd, true) < 0)
+		return api_fail(rs, "O_NONBLOCK");
+	if (api->connect(rs->fd, (const struct sockaddr *)ctx->server_addr,
 	    ctx->server_addrlen) < 0) {
 		if (errno != EINPROGRESS)
-			return role_fail(rs, "connect: %s", strerror(errno));
+			return api_fail(rs, "connect");
 		if (wait_ready(rs, rs->fd, POLLOUT, "connecting") < 0)
 			return -1;
-		if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &error, &elen) < 0)
-			return role_fail(rs, "getsockopt: %s", strerror(errno));
+		if (api->so_error(rs->fd, &error) < 0)
+			return api_fail(rs, "getsockopt");
 		if (error != 0)
 			return role_fail(rs, "connect: %s", strerror(error));
 	}
-	if (!rs->user_nonblock && set_nonblock(rs->fd, false) < 0)
-		return role_fail(rs, "fcntl: %s", strerror(errno));
+	if (!rs->user_nonblock && api->set_nonblock(rs->fd, false) < 0)
+		return api_fail(rs, "O_NONBLOCK");
 	return record_local_port(rs);
 }
 
@@ -347,17 +398,17 @@ step_accept(struct role_exec *rs)
 
 	if (wait_ready(rs, rs->listen_fd, POLLIN, "waiting for the client to connect") < 0)
 		return -1;
-	fd = accept4(rs->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	fd = rs->api->accept(rs->listen_fd);
 	if (fd < 0)
-		return role_fail(rs, "accept: %s", strerror(errno));
+		return api_fail(rs, "accept");
 	fd_push(rs, fd);
 	/* O_NONBLOCK is a file flag: the accepted socket does not inherit it. */
-	if (rs->user_nonblock && set_nonblock(rs->fd, true) < 0)
-		return role_fail(rs, "fcntl: %s", strerror(errno));
+	if (rs->user_nonblock && rs->api->set_nonblock(rs->fd, true) < 0)
+		return api_fail(rs, "O_NONBLOCK");
 	if (record_local_port(rs) < 0)
 		return -1;
 	/* One connection per case: the listener is not needed any more. */
-	close(rs->listen_fd);
+	rs->api->close(rs->listen_fd);
 	rs->listen_fd = -1;
 	return 0;
 }
@@ -371,8 +422,10 @@ step_send(struct role_exec *rs)
 	uint64_t chunk = send_step->chunk > 0 ? send_step->chunk : IO_CHUNK;
 	bool dontwait = send_step->fill || (send_step->flags & SEND_DONTWAIT) ||
 	    rs->user_nonblock;
-	int flags = MSG_DONTWAIT | ((send_step->flags & SEND_MORE) ? MSG_MORE : 0) |
-	    (!rs->sigpipe_default || (send_step->flags & SEND_NOSIGNAL) ? MSG_NOSIGNAL : 0);
+	unsigned flags = SOCKAPI_MSG_DONTWAIT |
+	    ((send_step->flags & SEND_MORE) ? SOCKAPI_MSG_MORE : 0) |
+	    (!rs->sigpipe_default || (send_step->flags & SEND_NOSIGNAL) ?
+	    SOCKAPI_MSG_NOSIGNAL : 0);
 	uint64_t offered = 0;
 
 	while (send_step->fill || offered < send_step->bytes) {
@@ -381,7 +434,7 @@ step_send(struct role_exec *rs)
 		ssize_t n;
 
 		pattern_fill(rs->buf, len, advance_stream(rs, ROLE_STREAM_SENT, 0));
-		n = send(rs->fd, rs->buf, len, flags);
+		n = rs->api->send(rs->fd, rs->buf, len, flags);
 		if (n >= 0) {
 			rec->calls++;
 			rec->bytes += (uint64_t)n;
@@ -469,19 +522,18 @@ record_read_end(struct role_exec *rs, ssize_t n, int error)
 	struct ledger *ledger = &rs->ledger;
 	struct step_record *rec = record_now(rs);
 	int so_error = 0;
-	socklen_t len = sizeof(so_error);
 	ssize_t next;
 
 	read_result_set(&ledger->read_end, n, error);
 	rec->end = ledger->read_end;
-	next = recv(rs->fd, rs->buf, 1, MSG_DONTWAIT);
+	next = rs->api->recv(rs->fd, rs->buf, 1, SOCKAPI_MSG_DONTWAIT);
 	read_result_set(&ledger->next_read, next, next < 0 ? errno : 0);
 	if (next > 0) {
 		/* Data after EOF or an error would be news: keep it honest. */
 		check_content(ledger, rs->buf, 1, advance_stream(rs, ROLE_STREAM_READ, 1));
 		ledger->bytes_read++;
 	}
-	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0) {
+	if (rs->api->so_error(rs->fd, &so_error) == 0) {
 		ledger->so_error_read = true;
 		ledger->so_error = so_error;
 		rec->so_error_read = true;
@@ -508,7 +560,8 @@ step_recv_peek(struct role_exec *rs, const struct step_recv *recv_step)
 	size_t len = want > IO_CHUNK ? IO_CHUNK : (size_t)want;
 
 	for (;;) {
-		ssize_t n = recv(rs->fd, rs->buf, len, MSG_PEEK | MSG_DONTWAIT);
+		ssize_t n = rs->api->recv(rs->fd, rs->buf, len,
+		    SOCKAPI_MSG_PEEK | SOCKAPI_MSG_DONTWAIT);
 
 		if (n > 0 && ((size_t)n >= len || recv_step->mode == RECV_ALL)) {
 			check_content(&rs->ledger, rs->buf, (size_t)n,
@@ -586,7 +639,7 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 			record_read_timeout(rs);
 			return 0;
 		}
-		n = recv(rs->fd, rs->buf, len, MSG_DONTWAIT);
+		n = rs->api->recv(rs->fd, rs->buf, len, SOCKAPI_MSG_DONTWAIT);
 		if (n > 0) {
 			ledger->recv_calls++;
 			rec->calls++;
@@ -609,14 +662,15 @@ read_loop(struct role_exec *rs, const struct read_limits *lim)
 			}
 			if (lim->stop_ns > 0) {
 				int64_t left = lim->stop_ns - monotime_ns();
-				struct pollfd pfd = { .fd = rs->fd, .events = POLLIN, .revents = 0 };
+				short revents;
 
 				if (left <= 0) {
 					record_read_timeout(rs);
 					return 0;
 				}
-				if (poll(&pfd, 1, (int)(left / 1000000 + 1)) < 0 && errno != EINTR)
-					return role_fail(rs, "poll: %s", strerror(errno));
+				if (rs->api->poll(rs->fd, POLLIN, &revents,
+				    (int)(left / 1000000 + 1)) < 0 && errno != EINTR)
+					return api_fail(rs, "poll");
 				continue;
 			}
 			switch (wait_ready(rs, rs->fd, POLLIN, "receiving (the peer sends nothing)")) {
@@ -670,9 +724,9 @@ timed_shutdown(struct role_exec *rs, int how)
 {
 	struct teardown_call *call = &rs->ledger.shutdown;
 
-	queue_snapshot_take(rs->fd, &call->before);
+	queue_snapshot_take(rs, &call->before);
 	call->at_ns = monotime_ns();
-	call->rc = shutdown(rs->fd, how);
+	call->rc = rs->api->shutdown(rs->fd, how);
 	call->error = call->rc < 0 ? errno : 0;
 	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
@@ -701,11 +755,15 @@ step_close(struct role_exec *rs)
 	struct teardown_call *call = &rs->ledger.close;
 	int fd;
 
-	queue_snapshot_take(rs->fd, &call->before);
+	queue_snapshot_take(rs, &call->before);
 	fd = fd_pop(rs);
 	call->at_ns = monotime_ns();
-	call->rc = close(fd);
+	call->rc = rs->api->close(fd);
 	call->error = call->rc < 0 ? errno : 0;
+	/* lwIP's close() of a lingering non-blocking socket answers
+	 * EWOULDBLOCK and keeps it open: the process's end must close it. */
+	if (call->rc < 0 && rs->api->in_process)
+		rs->unclosed = fd;
 	call->duration_ns = (uint64_t)(monotime_ns() - call->at_ns);
 	call->done = true;
 	rs->ledger.closes++;
@@ -746,9 +804,9 @@ step_dup(struct role_exec *rs)
 {
 	int fd;
 
-	fd = fcntl(rs->fd, F_DUPFD_CLOEXEC, 0);
+	fd = rs->api->dup(rs->fd);
 	if (fd < 0)
-		return role_fail(rs, "dup: %s", strerror(errno));
+		return api_fail(rs, "dup");
 	fd_push(rs, fd);
 	return 0;
 }
@@ -756,17 +814,24 @@ step_dup(struct role_exec *rs)
 static int
 step_poll(struct role_exec *rs)
 {
-	struct pollfd pfd = { .fd = rs->fd, .events = POLLIN | POLLOUT | POLLRDHUP,
-		.revents = 0 };
+	short revents;
 
-	if (poll(&pfd, 1, 0) < 0)
-		return role_fail(rs, "poll: %s", strerror(errno));
+	if (rs->api->poll(rs->fd, POLLIN | POLLOUT | POLLRDHUP, &revents, 0) < 0)
+		return api_fail(rs, "poll");
 	rs->ledger.polled = true;
-	rs->ledger.poll_revents = pfd.revents;
+	rs->ledger.poll_revents = revents;
 	return 0;
 }
 
 static int role_steps(struct role_exec *rs);
+
+const struct sockapi *
+role_api(const struct role_context *ctx, enum role_id role)
+{
+	const struct sockapi *api = ctx->api[case_role_end(role)];
+
+	return api != NULL ? api : &sockapi_kernel;
+}
 
 /*
  * The child inherits every descriptor the role holds now and runs the
@@ -794,14 +859,26 @@ step_fork(struct role_exec *rs)
 	return 0;
 }
 
+static enum sockapi_queue
+metric_queue(enum socket_metric metric)
+{
+	switch (metric) {
+	case METRIC_UNREAD:
+		return SOCKAPI_QUEUE_UNREAD;
+	case METRIC_UNSENT:
+		return SOCKAPI_QUEUE_UNSENT;
+	case METRIC_UNACKED:
+		break;
+	}
+	return SOCKAPI_QUEUE_UNACKED;
+}
+
 static uint64_t
-metric_read(int fd, enum socket_metric metric, int *error)
+metric_read(const struct role_exec *rs, enum socket_metric metric, int *error)
 {
 	int value = 0;
-	unsigned long request = metric == METRIC_UNREAD ? SIOCINQ :
-	    metric == METRIC_UNSENT ? SIOCOUTQNSD : SIOCOUTQ;
 
-	*error = ioctl(fd, request, &value) < 0 ? errno : 0;
+	*error = rs->api->queue(rs->fd, metric_queue(metric), &value) < 0 ? errno : 0;
 	return value < 0 ? 0 : (uint64_t)value;
 }
 
@@ -812,10 +889,12 @@ step_await(struct role_exec *rs)
 
 	for (;;) {
 		int error;
-		uint64_t value = metric_read(rs->fd, await->metric, &error);
+		uint64_t value = metric_read(rs, await->metric, &error);
 
-		if (error != 0)
-			return role_fail(rs, "ioctl: %s", strerror(error));
+		if (error != 0) {
+			errno = error;
+			return api_fail(rs, "reading the queue");
+		}
 		if (case_compare_u64(value, await->op, await->value))
 			return 0;
 		if (monotime_ns() >= rs->deadline_ns)
@@ -865,10 +944,9 @@ static int
 step_so_error(struct role_exec *rs)
 {
 	int so_error = 0;
-	socklen_t len = sizeof(so_error);
 
-	if (getsockopt(rs->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0)
-		return role_fail(rs, "getsockopt: %s", strerror(errno));
+	if (rs->api->so_error(rs->fd, &so_error) < 0)
+		return api_fail(rs, "getsockopt");
 	rs->ledger.so_error_read = true;
 	rs->ledger.so_error = so_error;
 	record_now(rs)->so_error_read = true;
@@ -879,7 +957,7 @@ step_so_error(struct role_exec *rs)
 static int
 step_snapshot(struct role_exec *rs)
 {
-	queue_snapshot_take(rs->fd, &rs->ledger.snapshot);
+	queue_snapshot_take(rs, &rs->ledger.snapshot);
 	record_now(rs)->queues = rs->ledger.snapshot;
 	return 0;
 }
@@ -962,7 +1040,7 @@ release_at_end(struct role_exec *rs, int by)
 
 	if (rs->nfds == 0 || l->released)
 		return;
-	queue_snapshot_take(rs->fd, &l->released_with);
+	queue_snapshot_take(rs, &l->released_with);
 	l->released = true;
 	l->released_by = by;
 	l->released_ns = monotime_ns();
@@ -977,6 +1055,46 @@ role_finish(struct role_exec *rs, size_t nsteps)
 	rs->ledger.state = ROLE_STATE_FINISHED;
 	publish_ledger(rs);
 	io->raise(io->ctx, rs->ctx->events->done[rs->role]);
+}
+
+/*
+ * A stack that lives in this process ends with it, sending nothing: the
+ * kernel would go on with the connection after the process is gone.  So
+ * the role does what the process's exit does on a kernel (close what is
+ * still open), then keeps the stack running until the other end is done
+ * and the stack's connections are closed, or the case's deadline.
+ */
+static void
+stack_outlive(struct role_exec *rs)
+{
+	const struct role_io *io = rs->ctx->io;
+	enum role_id other = case_role_end(rs->role) == ROLE_SERVER ? ROLE_CLIENT : ROLE_SERVER;
+
+	if (!rs->api->in_process)
+		return;
+	while (rs->nfds > 0)
+		rs->api->close(fd_pop(rs));
+	if (rs->unclosed >= 0) {
+		/* As at a process's exit: closed, whatever the flags say. */
+		rs->api->set_nonblock(rs->unclosed, false);
+		rs->api->close(rs->unclosed);
+		rs->unclosed = -1;
+	}
+	if (rs->listen_fd >= 0) {
+		rs->api->close(rs->listen_fd);
+		rs->listen_fd = -1;
+	}
+	(void)io->wait(io->ctx, rs->ctx->events->done[other], rs->ctx->case_deadline_ns);
+	while (rs->api->connections_open != NULL && rs->api->connections_open() &&
+	    monotime_ns() < rs->ctx->case_deadline_ns)
+		pause_ns(STACK_SETTLE_POLL_NS);
+	if (rs->ctx->stack_end != NULL) {
+		char err[LEDGER_ERROR_SIZE];
+
+		/* The role has finished: a failure here only loses evidence,
+		 * which the capture's sentinel then reports. */
+		(void)rs->ctx->stack_end(rs->ctx->stack_arg, err, sizeof(err));
+	}
 }
 
 static int
@@ -1015,6 +1133,7 @@ role_steps(struct role_exec *rs)
 			/* Descriptors close with the process, as in any program. */
 			release_at_end(rs, (int)i);
 			role_finish(rs, i + 1);
+			stack_outlive(rs);
 			_exit(0);
 		}
 	}
@@ -1023,25 +1142,218 @@ role_steps(struct role_exec *rs)
 	return 0;
 }
 
+/*
+ * The server's own listener, when the coordinator made none (a stack that
+ * lives in this process): socket, bind and listen on the server's address
+ * through the api; then the client may connect.
+ */
+static int
+listener_make(struct role_exec *rs)
+{
+	const struct role_context *ctx = rs->ctx;
+	const struct sockapi *api = rs->api;
+	char byte = 1;
+
+	rs->listen_fd = api->socket(ctx->server_addr->ss_family);
+	if (rs->listen_fd < 0)
+		return api_fail(rs, "listener: socket");
+	if (api->bind(rs->listen_fd, (const struct sockaddr *)ctx->server_addr,
+	    ctx->server_addrlen) < 0)
+		return api_fail(rs, "listener: bind");
+	if (api->listen(rs->listen_fd, ROLE_LISTEN_BACKLOG) < 0)
+		return api_fail(rs, "listener: listen");
+	if (ctx->server_ready[1] >= 0 && write(ctx->server_ready[1], &byte, 1) != 1)
+		return role_fail(rs, "telling the client the server listens: %s",
+		    strerror(errno));
+	return 0;
+}
+
 int
 role_run(const struct role_context *ctx, enum role_id role)
 {
 	struct role_exec rs;
+	char err[LEDGER_ERROR_SIZE];
 	int rc;
 
 	memset(&rs, 0, sizeof(rs));
 	rs.ctx = ctx;
 	rs.role = role;
+	rs.api = role_api(ctx, role);
 	ledger_init(&rs.ledger);
 	rs.ledger.pid = (int)getpid();
 	rs.fd = -1;
+	rs.unclosed = -1;
 	rs.listen_fd = role == ROLE_SERVER ? ctx->listen_fd : -1;
 	rs.buf = malloc(IO_BUFFER);
 	if (rs.buf == NULL)
 		return role_fail(&rs, "out of memory");
+	if (rs.api != &sockapi_kernel && ctx->stack_start != NULL &&
+	    ctx->stack_start(ctx->stack_arg, err, sizeof(err)) < 0) {
+		free(rs.buf);
+		return role_fail(&rs, "starting %s: %s", rs.api->name, err);
+	}
+	if (role == ROLE_SERVER && rs.listen_fd < 0 && listener_make(&rs) < 0) {
+		free(rs.buf);
+		return -1;
+	}
 	rc = role_steps(&rs);
+	if (rc == 0)
+		stack_outlive(&rs);
 	free(rs.buf);
 	/* Descriptors still open are closed by the process's exit, as in any
 	 * program that ends without closing. */
 	return rc;
+}
+
+/* A set of operations of a stack, one bit per enum sockapi_op. */
+typedef uint32_t op_set;
+#define OP(name) ((op_set)1 << SOCKAPI_##name)
+
+_Static_assert(SOCKAPI_OP_COUNT <= 32, "an op_set holds every operation");
+
+/* What each kind of step always asks of its role's stack (see the executors). */
+static const op_set step_kind_ops[STEP_KIND_COUNT] = {
+	[STEP_CONNECT] = OP(SOCKET) | OP(SET_NONBLOCK) | OP(CONNECT) | OP(POLL) |
+	    OP(SO_ERROR) | OP(LOCAL_ADDR),
+	[STEP_ACCEPT] = OP(POLL) | OP(ACCEPT) | OP(LOCAL_ADDR),
+	[STEP_SEND] = OP(SEND_DONTWAIT) | OP(POLL),
+	[STEP_RECV] = OP(POLL),
+	[STEP_DRAIN] = OP(RECV_DONTWAIT) | OP(POLL),
+	[STEP_LINGERING_CLOSE] = OP(SHUTDOWN) | OP(RECV_DONTWAIT) | OP(POLL) | OP(CLOSE),
+	[STEP_SHUTDOWN] = OP(SHUTDOWN),
+	[STEP_CLOSE] = OP(CLOSE),
+	[STEP_SO_ERROR] = OP(SO_ERROR),
+	[STEP_SNAPSHOT] = OP(UNREAD) | OP(UNACKED) | OP(UNSENT),
+	[STEP_FORK] = OP(FORK),
+	[STEP_DUP] = OP(DUP),
+	[STEP_POLL] = OP(POLL),
+	/* wait, raise, pause, exit: nothing of the stack */
+};
+
+/* What a set step asks, by option ("set sigpipe ignore" asks nothing of a
+ * stack without signals; "default" asks for them). */
+static const op_set set_option_ops[] = {
+	[OPTION_RCVBUF] = OP(SET_RCVBUF),
+	[OPTION_SNDBUF] = OP(SET_SNDBUF),
+	[OPTION_NODELAY] = OP(SET_NODELAY),
+	[OPTION_CORK] = OP(SET_CORK),
+	[OPTION_LINGER] = OP(SET_LINGER),
+	[OPTION_NONBLOCK] = OP(SET_NONBLOCK),
+	[OPTION_SIGPIPE] = OP(SIGPIPE),
+};
+
+/* The operations step needs of its role's stack. */
+static op_set
+step_ops(const struct case_step *step)
+{
+	op_set ops = (size_t)step->kind < STEP_KIND_COUNT ? step_kind_ops[step->kind] : 0;
+
+	switch (step->kind) {
+	case STEP_SEND:
+		if (step->u.send.flags & SEND_MORE)
+			ops |= OP(SEND_MORE);
+		break;
+	case STEP_RECV:
+		ops |= step->u.recv.peek ? OP(RECV_PEEK) : OP(RECV_DONTWAIT);
+		break;
+	case STEP_SET:
+		if ((size_t)step->u.set.option < sizeof(set_option_ops) / sizeof(set_option_ops[0]) &&
+		    (step->u.set.option != OPTION_SIGPIPE || step->u.set.on))
+			ops |= set_option_ops[step->u.set.option];
+		break;
+	case STEP_AWAIT:
+		ops |= (op_set)1 << sockapi_queue_op(metric_queue(step->u.await.metric));
+		break;
+	default:
+		break;
+	}
+	return ops;
+}
+
+/* An expectation that reads what only some stacks report, about end. */
+static enum sockapi_op
+expect_op(const struct case_expect *e, enum role_id end)
+{
+	if (e->kind == EXPECT_POLL && case_role_end(e->role) == end &&
+	    (e->u.poll.events & (POLLRDHUP | POLLHUP)) != 0)
+		return SOCKAPI_POLL_RDHUP;
+	return SOCKAPI_OP_COUNT;
+}
+
+/* An await step that can never hold on api: more unread than it keeps. */
+static bool
+await_beyond(const struct sockapi *api, const struct case_step *step, char *why, size_t size)
+{
+	const struct step_await *await = &step->u.await;
+	uint64_t least;
+
+	if (step->kind != STEP_AWAIT || await->metric != METRIC_UNREAD || api->max_unread == 0)
+		return false;
+	switch (await->op) {
+	case COMPARE_EQ:
+	case COMPARE_GE:
+		least = await->value;
+		break;
+	case COMPARE_GT:
+		least = await->value + 1;
+		break;
+	default:
+		return false;
+	}
+	if (least <= api->max_unread)
+		return false;
+	snprintf(why, size, "%s holds at most %lu B unread (its receive window)", api->name,
+	    api->max_unread);
+	return true;
+}
+
+/* Why api cannot run step, into why; NULL when it can. */
+static const char *
+step_unsupported(const struct sockapi *api, const struct case_step *step, char *why,
+    size_t size)
+{
+	op_set ops = step_ops(step);
+	int op;
+
+	if (await_beyond(api, step, why, size))
+		return why;
+	for (op = 0; op < SOCKAPI_OP_COUNT; op++)
+		if ((ops & ((op_set)1 << op)) != 0 &&
+		    sockapi_why_unsupported(api, (enum sockapi_op)op) != NULL)
+			return sockapi_why_unsupported(api, (enum sockapi_op)op);
+	return NULL;
+}
+
+int
+role_check_api(const struct case_file *cf, enum role_id end, const struct sockapi *api,
+    char *why, size_t size)
+{
+	char beyond[256];
+	const char *no;
+	size_t r, i;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct case_role *role = &cf->roles[r];
+
+		if (!role->present || case_role_end((enum role_id)r) != end)
+			continue;
+		for (i = 0; i < role->nsteps; i++)
+			if ((no = step_unsupported(api, &role->steps[i], beyond,
+			    sizeof(beyond))) != NULL) {
+				snprintf(why, size, "%s step %zu '%s': %s",
+				    case_role_name((enum role_id)r), i + 1, role->steps[i].text, no);
+				return -1;
+			}
+	}
+	for (i = 0; i < cf->nexpects; i++) {
+		enum sockapi_op op = expect_op(&cf->expects[i], end);
+
+		no = op == SOCKAPI_OP_COUNT ? NULL : sockapi_why_unsupported(api, op);
+		if (no != NULL) {
+			snprintf(why, size, "line %u '%s': %s", cf->expects[i].line,
+			    cf->expects[i].text, no);
+			return -1;
+		}
+	}
+	return 0;
 }

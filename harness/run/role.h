@@ -26,6 +26,9 @@
 #include "case.h"
 #include "events.h"
 #include "ledger.h"
+#include "sockapi.h"
+
+#define ROLE_LISTEN_BACKLOG 16	/* the server's listener, wherever it is made */
 
 /* The two byte streams of an end: what its roles sent, what they read. */
 enum role_stream {
@@ -54,11 +57,40 @@ struct role_context {
 	const struct case_file *cf;
 	const struct event_plan *events;	/* which step raises or waits for what */
 	const struct role_io *io;
-	int listen_fd;				/* the server's listener */
+	/* Each end's stack (enum role_id of the end); NULL: the kernel's. */
+	const struct sockapi *api[ROLE_ENDS];
+	/*
+	 * The server's listener, or -1: then the server role makes its own
+	 * through its api (socket, bind, listen on server_addr) before its
+	 * first step, and writes a byte to server_ready[1] (when >= 0), which
+	 * the client reads from server_ready[0] before it connects.
+	 */
+	int listen_fd;
+	int server_ready[2];			/* a pipe; -1: none */
 	const struct sockaddr_storage *server_addr;	/* where the client connects */
 	socklen_t server_addrlen;
 	int64_t case_deadline_ns;		/* CLOCK_MONOTONIC */
+	/* Called in a role's process before its first call to a stack other
+	 * than the kernel's (a userspace stack starts after the fork): 0, or
+	 * -1 with err.  NULL: nothing to start. */
+	int (*stack_start)(void *arg, char *err, size_t errlen);
+	/* Called in such a role's process as it ends, once it has kept the
+	 * stack running as long as it had to (may be NULL). */
+	int (*stack_end)(void *arg, char *err, size_t errlen);
+	void *stack_arg;
 };
+
+/* The stack role's end runs on: ctx->api[end], else the kernel's. */
+const struct sockapi *role_api(const struct role_context *ctx, enum role_id role);
+
+/*
+ * Whether every step of the roles of end (the role and its child) can
+ * run on api, checked before the case runs.  0 when they can; else -1
+ * with why: "server step 4 'dup': lwIP's sockets have no dup()".  Also an
+ * expectation that needs what api cannot report (POLLRDHUP) counts.
+ */
+int role_check_api(const struct case_file *cf, enum role_id end, const struct sockapi *api,
+    char *why, size_t size);
 
 /*
  * Run role's steps in the calling process, which was forked for it.  A

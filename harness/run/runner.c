@@ -22,6 +22,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +83,10 @@ struct case_run {
 	struct conn_table *tables[ROLE_ENDS];	/* each capture, read back */
 	struct verdict verdict;
 	bool have_verdict;
+	/* With a userspace stack as the server (opt->server_stack): */
+	int ready_pipe[2];		/* the server role listens: the client may connect */
+	int life_pipe[2];		/* its read end reads EOF when the coordinator ends */
+	char stack_desc[96];		/* "lwip 2.1.3" */
 };
 
 /* Record why the case cannot pass (the first cause wins). */
@@ -93,7 +99,8 @@ run_error(struct case_run *run, enum case_status status, const char *fmt, ...)
 	va_list ap;
 
 	/* The first error is the cause; later ones are consequences. */
-	if (run->report.status == CASE_ERROR || run->report.status == CASE_SKIP)
+	if (run->report.status == CASE_ERROR || run->report.status == CASE_SKIP ||
+	    run->report.status == CASE_UNSUPPORTED)
 		return;
 	run->report.status = status;
 	va_start(ap, fmt);
@@ -123,6 +130,163 @@ system_name(char *buf, size_t size)
 		buf[i] = (char)tolower((unsigned char)buf[i]);
 	return buf;
 }
+
+/*
+ * ---- A userspace stack as the server end (closeprobe run --stack) ----
+ *
+ * The client runs on the kernel in the case's fresh namespace; the server
+ * role's process brings the stack up on a TAP device there (the kernel's
+ * side STACK_HOST, the stack STACK_ADDR) and makes its own listener; both
+ * ends' capture is the TAP device.  What the case asks that this cannot
+ * give is UNSUPPORTED, decided before anything runs.
+ */
+#define STACK_TAP "cp-tap"
+#define STACK_SERVER_PORT 5001	/* the stack is the case's alone: any port */
+
+static bool
+stack_run(const struct case_run *run)
+{
+	return run->opt->server_stack != NULL;
+}
+
+/* What the case needs that the server's stack, on one TAP link, lacks:
+ * 0, or -1 with why. */
+static int
+stack_lacks(const struct case_run *run, char *why, size_t size)
+{
+	const struct case_file *cf = run->cf;
+	const struct sockapi *api = run->opt->server_stack->api;
+	size_t i;
+
+	if (run->family != AF_INET) {
+		snprintf(why, size, "IPv6: %s runs on an IPv4 TAP link", api->name);
+		return -1;
+	}
+	if (cf->topology != TOPOLOGY_LOOPBACK || cf->nimpairments > 0 ||
+	    cf->capture != CAPTURE_AT_SERVER) {
+		snprintf(why, size, "the topology: with --stack the ends are joined by one "
+		    "TAP link, captured once (no veth, router, impairment or second capture)");
+		return -1;
+	}
+	if (cf->mtu != 0 || cf->offloads_off) {
+		snprintf(why, size, "'%s' sets the kernel's device; %s's is its own",
+		    cf->mtu != 0 ? "mtu" : "offloads off", api->name);
+		return -1;
+	}
+	if (cf->nsysctls > 0) {
+		snprintf(why, size, "line %u 'sysctl %s' tunes the kernel's stack, not %s",
+		    cf->sysctls[0].line, cf->sysctls[0].name, api->name);
+		return -1;
+	}
+	for (i = 0; i < cf->nexpects; i++) {
+		const struct case_expect *e = &cf->expects[i];
+
+		if (e->kind == EXPECT_KERNEL &&
+		    (e->system == NULL || strcmp(e->system, api->name) == 0)) {
+			snprintf(why, size, "line %u '%s': the kernel's counters count the "
+			    "client's end only; the server's is %s", e->line, e->text, api->name);
+			return -1;
+		}
+	}
+	return role_check_api(cf, ROLE_SERVER, api, why, size);
+}
+
+/* Before anything runs: UNSUPPORTED when the stack cannot run the case. */
+static int
+stack_check(struct case_run *run)
+{
+	char why[1024];
+
+	if (!stack_run(run) || stack_lacks(run, why, sizeof(why)) == 0)
+		return 0;
+	run_error(run, CASE_UNSUPPORTED, "unsupported: %s", why);
+	return -1;
+}
+
+/* No listener of the kernel's: the server role makes it on the stack, at
+ * the stack's address, and says so on the ready pipe. */
+static int
+stack_listener(struct case_run *run)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&run->listener.addr;
+
+	if (pipe2(run->ready_pipe, O_CLOEXEC) < 0 || pipe2(run->life_pipe, O_CLOEXEC) < 0) {
+		run_error(run, CASE_ERROR, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	run->listener.fd = -1;
+	run->listener.addr = run->topo.server_addr;
+	in->sin_port = htons(STACK_SERVER_PORT);
+	return 0;
+}
+
+/* In the server role's process, before its first step. */
+static int
+stack_start_in_role(void *arg, char *err, size_t errlen)
+{
+	const struct case_run *run = arg;
+
+	close(run->ready_pipe[0]);
+	close(run->life_pipe[1]);
+	return run->opt->server_stack->start(STACK_TAP, TOPOLOGY_TAP_STACK, TOPOLOGY_TAP_NETMASK,
+	    TOPOLOGY_TAP_HOST, err, errlen);
+}
+
+/* As the server role's process ends: the TAP link stays up for the capture. */
+static int
+stack_end_in_role(void *arg, char *err, size_t errlen)
+{
+	const struct case_run *run = arg;
+
+	return run->opt->server_stack->hold_link(run->life_pipe[0], err, errlen);
+}
+
+static void
+stack_context(struct case_run *run, struct role_context *ctx)
+{
+	if (!stack_run(run))
+		return;
+	ctx->api[ROLE_SERVER] = run->opt->server_stack->api;
+	ctx->server_ready[0] = run->ready_pipe[0];
+	ctx->server_ready[1] = run->ready_pipe[1];
+	ctx->stack_start = stack_start_in_role;
+	ctx->stack_end = stack_end_in_role;
+	ctx->stack_arg = run;
+}
+
+/* A role that failed because its stack said EOPNOTSUPP: UNSUPPORTED. */
+static bool
+stack_unsupported_at_run(struct case_run *run)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT && stack_run(run); r++) {
+		const struct ledger *l = rolelink_ledger(run->link, (enum role_id)r);
+
+		if (l->unsupported) {
+			run_error(run, CASE_UNSUPPORTED, "unsupported: %s step %d: %s",
+			    case_role_name((enum role_id)r), l->step + 1, l->error);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+stack_pipes_close(struct case_run *run)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (run->ready_pipe[i] >= 0)
+			close(run->ready_pipe[i]);
+		if (run->life_pipe[i] >= 0)
+			close(run->life_pipe[i]);
+		run->ready_pipe[i] = run->life_pipe[i] = -1;
+	}
+}
+
+/* ---- end of the userspace stack's part ---- */
 
 /* Capture at every capture point from here on. */
 static int
@@ -161,7 +325,9 @@ case_setup(struct case_run *run)
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	switch (topology_build(run->cf, run->family, &run->topo, err, sizeof(err))) {
+	switch (stack_run(run) ?
+	    topology_build_tap(run->cf, run->family, STACK_TAP, &run->topo, err, sizeof(err)) :
+	    topology_build(run->cf, run->family, &run->topo, err, sizeof(err))) {
 	case TOPOLOGY_OK:
 		break;
 	case TOPOLOGY_UNSUPPORTED:
@@ -178,10 +344,15 @@ case_setup(struct case_run *run)
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
-	run->listener.fd = topology_bind(&run->topo, SOCK_STREAM, &run->listener.addr);
-	if (run->listener.fd < 0 || listen(run->listener.fd, 16) < 0) {
-		run_error(run, CASE_ERROR, "listener: %s", strerror(errno));
-		return -1;
+	if (stack_run(run)) {
+		if (stack_listener(run) < 0)
+			return -1;
+	} else {
+		run->listener.fd = topology_bind(&run->topo, SOCK_STREAM, &run->listener.addr);
+		if (run->listener.fd < 0 || listen(run->listener.fd, ROLE_LISTEN_BACKLOG) < 0) {
+			run_error(run, CASE_ERROR, "listener: %s", strerror(errno));
+			return -1;
+		}
 	}
 	if (evidence_open_sentinel(run->evidence, &run->topo, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
@@ -218,6 +389,7 @@ case_supervise(struct case_run *run)
 		.events = &run->events,
 		.io = rolelink_io(run->link),
 		.listen_fd = run->listener.fd,
+		.server_ready = { -1, -1 },
 		.server_addr = &run->listener.addr,
 		.server_addrlen = run->topo.addr_len,
 		.case_deadline_ns = run->deadline_ns,
@@ -229,6 +401,7 @@ case_supervise(struct case_run *run)
 	char err[REPORT_ERROR_SIZE];
 	int rc;
 
+	stack_context(run, &ctx);
 	run->supervisor = supervise_create(run->cf, run->link, run->deadline_ns);
 	if (run->supervisor == NULL) {
 		run_error(run, CASE_ERROR, "out of memory");
@@ -236,8 +409,16 @@ case_supervise(struct case_run *run)
 	}
 	rc = supervise_start(run->supervisor, &roles, err, sizeof(err));
 	/* Only the server role keeps the listener. */
-	close(run->listener.fd);
+	if (run->listener.fd >= 0)
+		close(run->listener.fd);
 	run->listener.fd = -1;
+	/* The roles have their ends of the ready pipe; the coordinator keeps
+	 * the life pipe's write end to its own end. */
+	for (int i = 0; i < 2; i++)
+		if (run->ready_pipe[i] >= 0) {
+			close(run->ready_pipe[i]);
+			run->ready_pipe[i] = -1;
+		}
 	if (rc < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
 		return;
@@ -249,7 +430,8 @@ case_supervise(struct case_run *run)
 			run_error(run, CASE_ERROR, "%s", err);
 			supervise_kill(run->supervisor);
 		}
-		if (supervise_collect(run->supervisor, err, sizeof(err)) < 0)
+		if (supervise_collect(run->supervisor, err, sizeof(err)) < 0 &&
+		    !stack_unsupported_at_run(run))
 			run_error(run, CASE_ERROR, "%s", err);
 	}
 	if (supervise_deadline_passed(run->supervisor))
@@ -394,7 +576,7 @@ static void
 case_judge(struct case_run *run)
 {
 	struct verdict_input in;
-	char system[128];
+	char system[128], stack_release[64];
 	int r;
 
 	memset(&in, 0, sizeof(in));
@@ -403,9 +585,19 @@ case_judge(struct case_run *run)
 		in.ledgers[r] = &run->ledgers[r];
 	in.conn = run->report.conn;
 	in.release = run->have_platform ? run->platform.release : NULL;
+	if (stack_run(run)) {
+		/* The expectations are the server's stack's: "expect lwip:". */
+		const struct sockapi *api = run->opt->server_stack->api;
+
+		if (api->version(stack_release, sizeof(stack_release)) == 0)
+			in.release = stack_release;
+		snprintf(system, sizeof(system), "%s", api->name);
+	}
 	in.client_conn = run->report.client_conn;
 	in.counters = &run->delta;
-	in.system = system_name(system, sizeof(system));
+	if (!stack_run(run))
+		system_name(system, sizeof(system));
+	in.system = system;
 	if (run->report.have_capture && run->report.capture.clock_offset_known) {
 		in.clock_offset_known = true;
 		in.clock_offset_ns = run->report.capture.clock_offset_ns;
@@ -432,7 +624,8 @@ case_verdict(struct case_run *run)
 	const struct conn *conn;
 
 	if (!run->report.have_capture || case_classify(run) < 0 ||
-	    run->report.status == CASE_ERROR || run->report.status == CASE_SKIP)
+	    run->report.status == CASE_ERROR || run->report.status == CASE_SKIP ||
+	    run->report.status == CASE_UNSUPPORTED)
 		return;
 	conn = run->report.conn;
 	if (conn == NULL)
@@ -465,6 +658,7 @@ case_run_free(struct case_run *run)
 	event_plan_free(&run->events);
 	if (run->listener.fd >= 0)
 		close(run->listener.fd);
+	stack_pipes_close(run);
 }
 
 /*
@@ -593,6 +787,7 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.opt = opt;
 	run.family = family;
 	run.listener.fd = -1;
+	run.ready_pipe[0] = run.ready_pipe[1] = run.life_pipe[0] = run.life_pipe[1] = -1;
 	run.topo.ns_fd[ROLE_CLIENT] = run.topo.ns_fd[ROLE_SERVER] = -1;
 	run.report.cf = cf;
 	run.report.status = CASE_PASS;
@@ -602,6 +797,9 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 	run.report.phases = &run.phases;
 	/* Probed in the coordinator, before any namespace: the host's view. */
 	run.have_platform = platform_probe(&run.platform, err, sizeof(err)) == 0;
+	if (run.have_platform && stack_run(&run))
+		sockapi_describe(opt->server_stack->api, run.platform.stack,
+		    sizeof(run.platform.stack));
 	run.report.platform = run.have_platform ? &run.platform : NULL;
 	run.evidence = evidence_create(cf, opt->captures_dir, suffix);
 	if (run.evidence == NULL) {
@@ -629,6 +827,8 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 			run_error(&run, CASE_ERROR, "%s", err);
 			goto report;
 		}
+	if (stack_check(&run) < 0)
+		goto report;
 	if (evidence_open_dir(run.evidence, err, sizeof(err)) < 0) {
 		run_error(&run, CASE_ERROR, "%s", err);
 		goto report;
@@ -718,6 +918,8 @@ status_of_exit(int code)
 		return CASE_FAIL;
 	case EXIT_SKIP:
 		return CASE_SKIP;
+	case EXIT_UNSUPPORTED:
+		return CASE_UNSUPPORTED;
 	default:
 		return CASE_ERROR;
 	}
@@ -803,11 +1005,13 @@ run_family(const struct case_file *cf, const struct run_options *opt, int family
 	res->status = status_of_exit(WEXITSTATUS(wstatus));
 }
 
-/* The worse of two statuses: error, then fail, then skip, then pass. */
+/* The worse of two statuses: error, then fail, then unsupported, then
+ * skip, then pass. */
 static enum case_status
 status_worse(enum case_status a, enum case_status b)
 {
-	static const enum case_status order[] = { CASE_ERROR, CASE_FAIL, CASE_SKIP, CASE_PASS };
+	static const enum case_status order[] = { CASE_ERROR, CASE_FAIL, CASE_UNSUPPORTED,
+		CASE_SKIP, CASE_PASS };
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)

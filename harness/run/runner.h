@@ -15,10 +15,14 @@
 
 #include "case.h"
 #include "report.h"
+#include "sockapi.h"
 
 struct run_options {
 	const char *captures_dir;	/* where evidence goes; created if missing */
 	bool no_netns;			/* run in the caller's namespace */
+	/* The server end's stack (closeprobe run --stack); NULL: the kernel's.
+	 * The client stays on the kernel, the server on a TAP link. */
+	const struct sockapi_stack *server_stack;
 };
 
 /* One run of a case: "family both" runs a case once per address family. */

@@ -595,6 +595,50 @@ topology_build(const struct case_file *cf, int family, struct topology *t,
 	return TOPOLOGY_OK;
 }
 
+enum topology_result
+topology_build_tap(const struct case_file *cf, int family, const char *tap_name,
+    struct topology *t, char *errbuf, size_t errbuf_size)
+{
+	int home;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = cf->topology;
+	t->family = family;
+	t->ns_fd[ROLE_CLIENT] = t->ns_fd[ROLE_SERVER] = t->router_fd = -1;
+	t->addr_len = sizeof(struct sockaddr_in);
+	if (family != AF_INET || cf->topology != TOPOLOGY_LOOPBACK) {
+		snprintf(errbuf, errbuf_size, "a userspace stack runs on one IPv4 TAP link");
+		return TOPOLOGY_UNSUPPORTED;
+	}
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		snprintf(errbuf, errbuf_size, "/proc/self/ns/net: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	t->ns_fd[ROLE_CLIENT] = home;
+	t->ns_fd[ROLE_SERVER] = dup(home);
+	if (t->ns_fd[ROLE_SERVER] < 0) {
+		snprintf(errbuf, errbuf_size, "dup: %s", strerror(errno));
+		return TOPOLOGY_FAILED;
+	}
+	snprintf(t->ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, "%s", tap_name);
+	snprintf(t->ifname[ROLE_SERVER], TOPOLOGY_IFNAME_SIZE, "%s", tap_name);
+	if (RUN(home, errbuf, errbuf_size, "ip", "tuntap", "add", "dev", tap_name, "mode",
+	    "tap") < 0)
+		return access("/dev/net/tun", R_OK | W_OK) < 0 ? TOPOLOGY_UNSUPPORTED :
+		    TOPOLOGY_FAILED;
+	if (RUN(home, errbuf, errbuf_size, "ip", "addr", "add", TOPOLOGY_TAP_HOST "/24", "dev",
+	    tap_name) < 0 ||
+	    RUN(home, errbuf, errbuf_size, "ip", "link", "set", tap_name, "mtu",
+	    TOPOLOGY_TAP_MTU, "up") < 0)
+		return TOPOLOGY_FAILED;
+	set_address(&t->server_addr, AF_INET, TOPOLOGY_TAP_STACK);
+	t->stack_on_tap = true;
+	applied_add(t, "tap %s (client: the kernel, %s) -- the server's stack (%s), mtu %s",
+	    tap_name, TOPOLOGY_TAP_HOST, TOPOLOGY_TAP_STACK, TOPOLOGY_TAP_MTU);
+	return TOPOLOGY_OK;
+}
+
 int
 topology_enter(const struct topology *t, enum role_id end, char *errbuf, size_t errbuf_size)
 {
@@ -612,6 +656,8 @@ topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr)
 	int fd;
 
 	*addr = t->server_addr;
+	if (t->stack_on_tap)
+		set_address(addr, AF_INET, TOPOLOGY_TAP_HOST);
 	fd = socket(addr->ss_family, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -623,6 +669,9 @@ topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr)
 		errno = saved;
 		return -1;
 	}
+	if (t->stack_on_tap)
+		((struct sockaddr_in *)addr)->sin_addr =
+		    ((const struct sockaddr_in *)&t->server_addr)->sin_addr;
 	return fd;
 }
 

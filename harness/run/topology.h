@@ -49,6 +49,8 @@ struct topology {
 	struct sockaddr_storage server_addr;	/* the server's address, port 0 */
 	socklen_t addr_len;
 	char *applied;				/* what was set up, for the evidence */
+	bool stack_on_tap;			/* topology_build_tap(): the server is a
+						 * userspace stack behind ifname */
 };
 
 /*
@@ -59,13 +61,38 @@ struct topology {
 enum topology_result topology_build(const struct case_file *cf, int family,
     struct topology *t, char *errbuf, size_t errbuf_size);
 
+/*
+ * A userspace stack as the server end (closeprobe run --stack): one
+ * namespace, the caller's, fresh with lo up; a TAP device tap_name in it
+ * with the kernel's side TOPOLOGY_TAP_HOST/24, up; the server's address
+ * TOPOLOGY_TAP_STACK, where the stack, attached to the device, answers.
+ * Both ends' capture is the TAP device.  IPv4 only.
+ */
+#define TOPOLOGY_TAP_HOST "198.18.0.1"
+#define TOPOLOGY_TAP_STACK "198.18.0.2"
+#define TOPOLOGY_TAP_NETMASK "255.255.255.0"
+/*
+ * The TAP link's MTU: IPv4's minimum datagram, so that every frame the
+ * kernel sends fits one pool buffer of Debian's liblwip 2.1.3.  Its TAP
+ * driver copies a longer frame into a pbuf chain whose buffers are
+ * shorter than lwIP believes (616-byte blocks; valgrind: "Invalid write"
+ * in pbuf_take from the driver's thread), which corrupts the heap.  The
+ * kernel then offers MSS 536, and lwIP sends no more either.
+ */
+#define TOPOLOGY_TAP_MTU "576"
+enum topology_result topology_build_tap(const struct case_file *cf, int family,
+    const char *tap_name, struct topology *t, char *errbuf, size_t errbuf_size);
+
 /* Move the calling thread into end's namespace.  0 ok, -1 with errbuf. */
 int topology_enter(const struct topology *t, enum role_id end, char *errbuf,
     size_t errbuf_size);
 
 /* A socket of type bound to the server's address (the kernel picks the
  * port), in the current namespace; *addr gets the address bound.  The
- * descriptor, or -1 with errno. */
+ * descriptor, or -1 with errno.  With the server on a TAP link the
+ * kernel's socket is bound to its own side of the link and *addr is the
+ * stack's address with that port: sent there, a datagram crosses the
+ * link, where the capture sees it. */
 int topology_bind(const struct topology *t, int type, struct sockaddr_storage *addr);
 
 /* The port of an address, in host order. */

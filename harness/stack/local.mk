@@ -34,3 +34,6 @@ harness_tests_check_stack_CPPFLAGS = $(AM_CPPFLAGS) $(LWIP_CFLAGS)
 harness_tests_check_stack_CFLAGS = $(UNIT_CFLAGS)
 harness_tests_check_stack_LDADD = $(STACK_LWIP_LDADD) $(UNIT_LDADD)
 endif
+
+# The stacks built in, for "closeprobe run --stack": the program's own.
+harness_closeprobe_SOURCES += harness/stack/stacks.c harness/stack/stacks.h

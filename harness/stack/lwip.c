@@ -400,9 +400,82 @@ stack_poll(int fd, short events, short *revents, int timeout_ms)
 	return n;
 }
 
+/* A connection not yet closed: lwIP's active list (TIME_WAIT has its own). */
+static bool
+stack_connections_open(void)
+{
+	bool open;
+
+	if (!stack.up)
+		return false;
+	LOCK_TCPIP_CORE();
+	open = tcp_active_pcbs != NULL;
+	UNLOCK_TCPIP_CORE();
+	return open;
+}
+
+/* lwIP's descriptor of /dev/net/tun (its TAP driver's), or -1. */
+static int
+tun_descriptor(void)
+{
+	char link[64], target[64];
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	for (fd = 0; fd < (max > 0 && max < 4096 ? max : 4096); fd++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, "/dev/net/tun") == 0)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * The TAP device's carrier goes with its last reader, and with it what
+ * is sent to the device, unseen by a capture.  A child of no use but to
+ * hold lwIP's descriptor of the device (it closes every other one) keeps
+ * the link up after this process, until life_fd reads end of file.
+ */
+int
+stack_lwip_hold_link(int life_fd, char *err, size_t errlen)
+{
+	int tun = tun_descriptor(), lo, hi;
+	pid_t pid;
+	char byte;
+
+	if (tun < 0)
+		return fail(err, errlen, 0, "lwIP holds no TAP descriptor");
+	stack_lwip_stop();
+	lo = tun < life_fd ? tun : life_fd;
+	hi = tun < life_fd ? life_fd : tun;
+	pid = fork();
+	if (pid < 0)
+		return fail(err, errlen, errno, "fork");
+	if (pid > 0)
+		return 0;
+	/* Only async-signal-safe calls here: the parent has threads. */
+	if ((lo > 0 && close_range(0, (unsigned)lo - 1, 0) < 0) ||
+	    (hi > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) < 0) ||
+	    close_range((unsigned)hi + 1, ~0U, 0) < 0)
+		_exit(1);
+	/* Nothing is ever written: EOF, or an error, ends the wait. */
+	while (read(life_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
 const struct sockapi stack_lwip_sockapi = {
 	.name = "lwip",
 	.version = lwip_version,
+	.in_process = true,
+	.connections_open = stack_connections_open,
+	.max_unread = TCP_WND,		/* SO_RCVBUF leaves it as it is */
 	.unsupported = {
 		[SOCKAPI_DUP] = "lwIP's sockets have no dup()",
 		[SOCKAPI_SEND_MORE] = "lwIP takes MSG_MORE as 'no PSH' only: it holds nothing back",

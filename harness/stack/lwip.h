@@ -39,4 +39,12 @@ int stack_lwip_start(const char *tap_name, const char *addr, const char *netmask
  */
 void stack_lwip_stop(void);
 
+/*
+ * Take lwIP's interface down and keep the TAP link up once this process
+ * has ended, until life_fd (the read end of a pipe only the case's
+ * coordinator writes to) reads end of file: see struct sockapi_stack.
+ * 0, or -1 with err.
+ */
+int stack_lwip_hold_link(int life_fd, char *err, size_t errlen);
+
 #endif /* stack_lwip_h */

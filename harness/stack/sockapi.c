@@ -73,6 +73,18 @@ sockapi_why_unsupported(const struct sockapi *api, enum sockapi_op op)
 	return api->unsupported[op];
 }
 
+int
+sockapi_describe(const struct sockapi *api, char *buf, size_t size)
+{
+	char version[64];
+	int n;
+
+	if (api->version(version, sizeof(version)) < 0)
+		snprintf(version, sizeof(version), "?");
+	n = snprintf(buf, size, "%s %s", api->name, version);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 bool
 sockapi_supports(const struct sockapi *api, enum sockapi_op op)
 {
@@ -254,6 +266,7 @@ const struct sockapi sockapi_kernel = {
 	.name = "linux",
 	.version = kernel_version,
 	.unsupported = { NULL },	/* the harness was written for it */
+	.in_process = false,		/* connections outlive their process */
 	.socket = kernel_socket,
 	.bind = kernel_bind,
 	.listen = listen,

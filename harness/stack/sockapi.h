@@ -88,6 +88,17 @@ struct sockapi {
 	/* The stack's version ("6.1.0-18-amd64", "2.1.3") into buf; 0, or -1. */
 	int (*version)(char *buf, size_t size);
 	const char *unsupported[SOCKAPI_OP_COUNT];	/* NULL: supported; else why not */
+	/*
+	 * The stack runs in the calling process and ends with it, sending
+	 * nothing more (the kernel's connections outlive their process).
+	 * connections_open, for such a stack: true while a connection of it
+	 * is not yet closed (TIME_WAIT aside).
+	 */
+	bool in_process;
+	bool (*connections_open)(void);
+	/* The most a connection of the stack holds received and unread (its
+	 * fixed receive window); 0: no fixed bound (the kernel's grows). */
+	unsigned long max_unread;
 
 	int (*socket)(int family);	/* TCP, close-on-exec where that exists */
 	int (*bind)(int fd, const struct sockaddr *addr, socklen_t len);
@@ -108,6 +119,24 @@ struct sockapi {
 	/* One descriptor: >0 ready (revents set), 0 timed out, -1 failed. */
 	int (*poll)(int fd, short events, short *revents, int timeout_ms);
 };
+
+/*
+ * A stack other than the kernel's for one end of a case: its table, and
+ * how to bring it up in the role's process (after the fork, in the end's
+ * network namespace) on the existing TAP device tap as addr/netmask with
+ * gateway gw; 0, or -1 with err.  hold_link keeps the TAP link up once the
+ * process has ended (a TAP device without a reader drops what is sent to
+ * it, the capture's sentinel too), until life_fd reads end of file.
+ */
+struct sockapi_stack {
+	const struct sockapi *api;
+	int (*start)(const char *tap, const char *addr, const char *netmask, const char *gw,
+	    char *err, size_t errlen);
+	int (*hold_link)(int life_fd, char *err, size_t errlen);
+};
+
+/* "lwip 2.1.3": the stack's name and version, as the platform says it. */
+int sockapi_describe(const struct sockapi *api, char *buf, size_t size);
 
 /* The kernel's own sockets: thin wrappers of the system calls. */
 extern const struct sockapi sockapi_kernel;

@@ -637,11 +637,11 @@ static const struct refusal refusals[] = {
 
 	/* System sections */
 	{ HEAD CLIENT SERVER "expect linx: no rst\n",
-	  "x.case:4:8: unknown system 'linx' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	  "x.case:4:8: unknown system 'linx' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd, openbsd or lwip)" },
 	{ HEAD CLIENT SERVER "expect Linux:\n  no rst\n",
-	  "x.case:4:8: unknown system 'Linux' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	  "x.case:4:8: unknown system 'Linux' (did you mean 'linux'?) (expected linux, freebsd, darwin, netbsd, openbsd or lwip)" },
 	{ HEAD CLIENT SERVER "expect windows: no rst\n",
-	  "x.case:4:8: unknown system 'windows' (expected linux, freebsd, darwin, netbsd or openbsd)" },
+	  "x.case:4:8: unknown system 'windows' (expected linux, freebsd, darwin, netbsd, openbsd or lwip)" },
 	{ HEAD CLIENT SERVER "expect linux: no rst\n  expect linux:\n",
 	  "x.case:5:3: 'expect linux:' appears twice (first at line 4)" },
 	{ HEAD CLIENT SERVER "expect\n",

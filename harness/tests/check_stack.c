@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "case.h"
+#include "role.h"
 #include "sockapi.h"
 #if HAVE_LWIP
 #include "lwip.h"
@@ -234,6 +236,82 @@ START_TEST(test_kernel_errors)
 }
 END_TEST
 
+/* role_check_api() on the case text: 0, or -1 with why. */
+static int
+check_case(const char *text, const struct sockapi *api, char *why, size_t size)
+{
+	struct case_error err;
+	struct case_file *cf = case_parse_string("t.case", text, strlen(text), &err);
+	int rc;
+
+	ck_assert_msg(cf != NULL, "parse: %s", err.msg);
+	why[0] = '\0';
+	rc = role_check_api(cf, ROLE_SERVER, api, why, size);
+	case_free(cf);
+	return rc;
+}
+
+#define CASE_HEAD "case t\nclient: connect\n        recv all\n"
+
+START_TEST(test_check_api_kernel_runs_everything)
+{
+	char why[256];
+
+	ck_assert_int_eq(check_case(CASE_HEAD "server: accept\n        dup\n        close\n"
+	    "        close\nexpect: teardown fin\n", &sockapi_kernel, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
+}
+END_TEST
+
+#if HAVE_LWIP
+START_TEST(test_check_api_lwip_names_the_step)
+{
+	char why[256];
+
+	ck_assert_int_eq(check_case(CASE_HEAD "server: accept\n        send 10\n        dup\n"
+	    "        close\n        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why,
+	    sizeof(why)), -1);
+	ck_assert_str_eq(why, "server step 3 'dup': lwIP's sockets have no dup()");
+	ck_assert_int_eq(check_case(CASE_HEAD "server: set cork on\n        accept\n"
+	    "        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "server step 1 'set cork on': lwIP has no TCP_CORK");
+	/* More unread than lwIP's window can ever hold; 64 KiB - 1 can. */
+	ck_assert_int_eq(check_case(CASE_HEAD "server: accept\n        await unread 64KiB\n"
+	    "        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "server step 2 'await unread 64KiB': lwip holds at most 65535 B "
+	    "unread (its receive window)");
+	ck_assert_int_eq(check_case(CASE_HEAD "server: accept\n        await unread 65535\n"
+	    "        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), 0);
+	/* "set sigpipe ignore" asks nothing of lwIP; "default" does. */
+	ck_assert_int_eq(check_case(CASE_HEAD "server: set sigpipe ignore\n        accept\n"
+	    "        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), 0);
+	ck_assert_int_eq(check_case(CASE_HEAD "server: set sigpipe default\n        accept\n"
+	    "        close\nexpect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), -1);
+}
+END_TEST
+
+START_TEST(test_check_api_lwip_other_end_and_expectations)
+{
+	char why[256];
+
+	/* The client's dup runs on the kernel: not lwIP's business. */
+	ck_assert_int_eq(check_case("case t\nclient: connect\n        dup\n        close\n"
+	    "        close\nserver: accept\n        recv all\n        close\n"
+	    "expect: teardown fin\n", &stack_lwip_sockapi, why, sizeof(why)), 0);
+	/* lwIP's poll() reports no POLLHUP: an expectation on it cannot hold. */
+	ck_assert_int_eq(check_case(CASE_HEAD "server: accept\n        poll\n        close\n"
+	    "expect: server.poll includes POLLIN POLLHUP\n", &stack_lwip_sockapi, why,
+	    sizeof(why)), -1);
+	ck_assert_str_eq(why, "line 7 'server.poll includes POLLIN POLLHUP': lwIP's poll() "
+	    "reports POLLIN, POLLOUT and POLLERR only");
+	ck_assert_int_eq(check_case("case t\nclient: connect\n        poll\n"
+	    "        recv all\nserver: accept\n        close\n"
+	    "expect: client.poll includes POLLHUP\n", &stack_lwip_sockapi, why,
+	    sizeof(why)), 0);
+}
+END_TEST
+#endif
+
 static Suite *
 stack_suite(void)
 {
@@ -245,6 +323,14 @@ stack_suite(void)
 #if HAVE_LWIP
 	tcase_add_test(tc, test_lwip_table);
 	tcase_add_test(tc, test_lwip_start_needs_a_tap);
+#endif
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("check_api");
+	tcase_add_test(tc, test_check_api_kernel_runs_everything);
+#if HAVE_LWIP
+	tcase_add_test(tc, test_check_api_lwip_names_the_step);
+	tcase_add_test(tc, test_check_api_lwip_other_end_and_expectations);
 #endif
 	suite_add_tcase(s, tc);
 

@@ -122,5 +122,65 @@ if run clean; then
 	[ "$read" = 20000 ] || fail "clean: the client read $read of 20000 bytes"
 fi
 
+# The whole suite with the server on lwIP ("closeprobe run --stack lwip"):
+# every case run ends PASS, or UNSUPPORTED with the step, line or
+# feature and why; the stack-splitting cases pass with their lwIP
+# expectations; lwIP never dies under a case.
+suite=$tmp/suite.out
+"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1
+sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \(PASS\|FAIL\|SKIP\|ERROR\|UNSUPPORTED\)\b.*/\3/p' "$suite" |
+    sort | uniq -c | sed 's/^ */lwip suite: /'
+grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
+for c in stack-close-unread stack-linger-zero-idle stack-shutdown-rdwr-unread \
+    stack-data-after-close stack-linger-runs-out; do
+	grep -q "^$c: PASS" "$suite" || { fail "suite: $c does not pass on lwIP:"; grep "^$c" "$suite"; }
+done
+grep ': UNSUPPORTED\.' "$suite" |
+    grep -v ': UNSUPPORTED\. unsupported: \(server step [0-9]* \|line [0-9]* \|IPv6: \|the topology: \)' \
+    >"$tmp/unnamed"
+[ ! -s "$tmp/unnamed" ] || { fail "suite: UNSUPPORTED without its step:"; cat "$tmp/unnamed"; }
+grep -q 'dup-close-one-silent: UNSUPPORTED. unsupported: server step 3 .dup.: ' "$suite" ||
+    fail "suite: dup-close-one-silent is not UNSUPPORTED at its dup step"
+if grep -q 'killed by SIG\|corrupted' "$suite"; then
+	fail "suite: lwIP's process died:"; grep 'killed by SIG\|corrupted' "$suite"
+fi
+grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary counts no unsupported runs"
+grep ': \(FAIL\|SKIP\|ERROR\)' "$suite" >"$tmp/other"
+[ ! -s "$tmp/other" ] || { fail "suite: neither PASS nor UNSUPPORTED:"; cat "$tmp/other"; }
+
+# UNSUPPORTED in every report: TAP, JUnit, the JSON, the summary, and an
+# exit status that it alone never fails (77 when nothing passed, as SKIP).
+cases=$(cd "${srcdir:-.}/cases" && pwd)
+"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" --tap --junit "$tmp/u.xml" --json "$tmp/u.json" \
+    "$cases/dup-close-one-silent.case" "$cases/stack-close-unread.case" >"$tmp/u.tap" 2>"$tmp/u.err"
+status=$?
+[ "$status" -eq 0 ] || fail "unsupported and passed: exit $status, not 0"
+grep -q "^ok 1 - dup-close-one-silent # SKIP unsupported: server step 3 'dup': " "$tmp/u.tap" ||
+    { fail "TAP: no 'ok ... # SKIP unsupported:' line:"; cat "$tmp/u.tap"; }
+grep -q '<skipped message="unsupported: server step 3 ' "$tmp/u.xml" ||
+    fail "JUnit: the UNSUPPORTED run is not skipped with its message"
+grep -q 'skipped="1"' "$tmp/u.xml" || fail "JUnit: the UNSUPPORTED run is not counted as skipped"
+grep -q '"status":"UNSUPPORTED","error":"unsupported: server step 3 ' "$tmp/u.json" ||
+    fail "JSON: no UNSUPPORTED record with its step"
+grep -q '"unsupported":1,' "$tmp/u.json" || fail "JSON: the summary does not count 1 unsupported"
+grep -q '"stack":"lwip 2.1.3"' "$tmp/u.json" || fail "JSON: the platform does not say lwip 2.1.3"
+grep -q '1 passed, 0 failed, 0 skipped, 1 unsupported, 0 errors; unsupported: dup-close-one-silent' \
+    "$tmp/u.err" || { fail "the summary line:"; tail -n 1 "$tmp/u.err"; }
+"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" "$cases/dup-close-one-silent.case" >/dev/null 2>&1
+status=$?
+[ "$status" -eq 77 ] || fail "UNSUPPORTED alone: exit $status, not 77"
+
+# As an ordinary user too (closeprobe's user and network namespaces):
+# as root, the stack-splitting cases again as nobody, where setpriv is.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	mkdir "$tmp/nobody" && chmod 1777 "$tmp" "$tmp/nobody"
+	(cd "$tmp/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$CLOSEPROBE" run --stack lwip -q -c "$tmp/nobody/captures" \
+	    "$cases"/stack-*.case) >"$tmp/nobody.out" 2>&1
+	echo "lwip as nobody: $(tail -n 1 "$tmp/nobody.out")"
+	grep -q '^closeprobe: 5 case runs of 5 cases: 5 passed' "$tmp/nobody.out" ||
+	    { fail "as nobody, the stack-splitting cases do not all pass:"; cat "$tmp/nobody.out"; }
+fi
+
 [ "$failures" -eq 0 ] || exit 1
 exit 0
