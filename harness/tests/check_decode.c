@@ -937,6 +937,11 @@ static const struct prefix_case prefix_cases[] = {
 	    [16] = 0x08, 0x00 }, 18, false },
 	{ "JUNIPER_ETHER, extensions", DLT_JUNIPER_ETHER, { 'M', 'G', 'C',
 	    0x80, 0x00, 0x02, 0x01, 0x00, [20] = 0x08, 0x00 }, 22, false },
+	{ "PPI, Ethernet inside", DLT_PPI, { 0, 0, 8, 0, 1, 0, 0, 0,
+	    [20] = 0x08, 0x00 }, 22, false },
+	{ "PKTAP, Ethernet inside", DLT_PKTAP, { 20, 0, 0, 0, 1, 0, 0, 0,
+	    1, 0, 0, 0, [32] = 0x86, 0xdd }, 34, true },
+	{ "PFLOG", DLT_PFLOG, { 8, 2 }, 8, false },
 	{ "MPLS", DLT_MPLS, { 0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40 },
 	    8, false },
 	/* Ethernet encapsulations Zeek peels too. */

@@ -118,7 +118,7 @@ static const struct link_type_info link_types[] = {
 	{ DLT_IPOIB, LINK_IPOIB, 44 },
 	{ DLT_IPNET, LINK_IPNET, 24 },
 	{ DLT_NFLOG, LINK_NFLOG, 8 },
-	{ DLT_PKTAP, LINK_PKTAP, 8 },
+	{ DLT_PKTAP, LINK_PKTAP, 12 },
 	{ DLT_ENC, LINK_ENC, 12 },
 	{ DLT_PFLOG, LINK_PFLOG, 4 },
 	{ DLT_DSA_TAG_BRCM, LINK_DSA_TAG_4, 18 },
@@ -229,7 +229,7 @@ enum header_size {
 	IPNET_HEADER_LEN = 24,
 	NFLOG_HEADER_LEN = 4,
 	NFLOG_TLV_HEADER_LEN = 4,
-	PKTAP_MIN_LEN = 8,
+	PKTAP_MIN_LEN = 12,
 	ENC_HEADER_LEN = 12,
 	PFLOG_MIN_LEN = 4,
 	MPLS_LABEL_LEN = 4,
@@ -708,12 +708,17 @@ decode_link(enum link_kind link, struct frame *f, struct layer_step *n)
 		return DECODE_OK;
 	case LINK_PPI:
 	case LINK_PKTAP:
-		/* A header of its own length naming the link type inside. */
-		if (!captured(f, 0, PPI_MIN_LEN))
+		/*
+		 * A header of its own length naming the link type inside:
+		 * PPI's length at 2, link type at 4; PKTAP's length at 0,
+		 * link type at 8 (after the type of what follows).
+		 */
+		if (!captured(f, 0, link == LINK_PPI ? PPI_MIN_LEN :
+		    PKTAP_MIN_LEN))
 			return DECODE_TRUNCATED;
 		len = link == LINK_PPI ? get_le16(p + 2) : get_le32(p);
-		inner = get_le32(p + 4);
-		if (len < PPI_MIN_LEN)
+		inner = get_le32(p + (link == LINK_PPI ? 4 : 8));
+		if (len < (link == LINK_PPI ? PPI_MIN_LEN : PKTAP_MIN_LEN))
 			return DECODE_BAD_HEADER;
 		if (!captured(f, 0, len))
 			return DECODE_TRUNCATED;
