@@ -586,7 +586,7 @@ decode_ipv6(struct frame *f, struct layer_step *n)
  * false (seg untouched) for anything else, which the general path then
  * decodes, with the same result it would always have given.
  */
-static bool
+static inline bool __attribute__((always_inline))
 decode_ethernet_ipv4_tcp(const uint8_t *data, size_t caplen,
     struct tcp_segment *seg)
 {

@@ -85,14 +85,13 @@ count_status(struct trace_stats *stats, enum decode_status status)
 static bool
 timestamp_ns(const struct timeval *ts, int64_t *ns)
 {
-	const int64_t ns_per_s = INT64_C(1000000000);
-
-	/* Opened with nanosecond precision, so tv_usec holds nanoseconds. */
-	if ((int64_t)ts->tv_sec > INT64_MAX / ns_per_s - 1 ||
-	    (int64_t)ts->tv_sec < INT64_MIN / ns_per_s + 1)
-		return false;
-	*ns = (int64_t)ts->tv_sec * ns_per_s + (int64_t)ts->tv_usec;
-	return true;
+	/*
+	 * Opened with nanosecond precision, so tv_usec holds nanoseconds.
+	 * The overflow checks cost a jump each on the common path.
+	 */
+	return !__builtin_mul_overflow((int64_t)ts->tv_sec,
+	    INT64_C(1000000000), ns) &&
+	    !__builtin_add_overflow(*ns, (int64_t)ts->tv_usec, ns);
 }
 
 /*
@@ -317,10 +316,10 @@ read_record(u_char *user, const struct pcap_pkthdr *header,
 		}
 		return;
 	}
-	if (notes & DECODE_NOTE_IP_LENGTH_ZERO)
-		stats->ip_length_zero++;
-	if (notes & DECODE_NOTE_TUNNELED)
-		stats->tunneled++;
+	if (notes != 0) {	/* rare: one test on the common path */
+		stats->ip_length_zero += (notes & DECODE_NOTE_IP_LENGTH_ZERO) != 0;
+		stats->tunneled += (notes & DECODE_NOTE_TUNNELED) != 0;
+	}
 	seg.ts_ns = ts_ns;
 	if (conn_table_add(r->table, &seg, stats->records) == -1) {
 		set_error(r->errbuf, r->errbuf_size, "%s: record %llu: %s",
