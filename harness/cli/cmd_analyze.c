@@ -176,8 +176,19 @@ static void
 print_file(const struct printer *p, const struct analyze_file_result *r,
     FILE *err)
 {
+	const struct trace_stats *s = &r->stats;
+
 	if (r->failed)
 		fprintf(err, "closeprobe analyze: %s\n", r->error);
+	/* Read on, but the file is not what it claims to be. */
+	if (s->oversize > 0)
+		fprintf(err, "closeprobe analyze: %s: warning: %llu record%s "
+		    "longer than the snap length %d (first: record %llu, %llu "
+		    "bytes), cut to it\n", strcmp(r->file, "-") == 0 ?
+		    "(stdin)" : r->file, (unsigned long long)s->oversize,
+		    s->oversize == 1 ? "" : "s", s->snaplen,
+		    (unsigned long long)s->first_oversize_record,
+		    (unsigned long long)s->first_oversize_len);
 	if (p->cmd->json)
 		analyze_write_json_file(p->out, r);
 	else if (!r->failed || r->stats.records > 0)
@@ -191,6 +202,7 @@ cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
 	struct printer printer;
 	struct command cmd;
 	struct analyze *a;
+	unsigned skipped = 0;
 	int i, rc, status;
 
 	rc = parse_options(argc, argv, &cmd, out, err);
@@ -205,9 +217,18 @@ cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
 	printer.cmd = &cmd;
 	printer.out = out;
 	for (i = optind; i < argc; i++) {
-		(void)analyze_file(a, argv[i], print_conn, &printer, &result);
+		/* A link type without IP: said, skipped, not a bad file. */
+		if (analyze_file(a, argv[i], print_conn, &printer, &result) ==
+		    TRACE_NO_IP_LINKTYPE) {
+			fprintf(err, "closeprobe analyze: %s\n", result.error);
+			skipped++;
+			continue;
+		}
 		print_file(&printer, &result, err);
 	}
+	if (skipped > 0)
+		fprintf(err, "closeprobe analyze: %u file%s skipped (link type "
+		    "without IP)\n", skipped, skipped == 1 ? "" : "s");
 	status = analyze_status(a);
 	if (cmd.json)
 		analyze_write_json_summary(out, analyze_totals(a), status);

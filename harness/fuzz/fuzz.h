@@ -44,7 +44,7 @@ int fuzz_timed(fuzz_body_fn *body, const uint8_t *data, size_t size);
  * each a 16-bit big-endian length and that many bytes of frame.  A last
  * record cut short by the end of the input keeps what there is.
  */
-#define FUZZ_TRACE_NLINKTYPES 9
+#define FUZZ_TRACE_NLINKTYPES 21
 extern const int fuzz_trace_linktypes[FUZZ_TRACE_NLINKTYPES];
 #define FUZZ_TRACE_RECORD_HEADER 2
 #define FUZZ_TRACE_MAX_RECORD 0xffff

@@ -70,18 +70,27 @@ check_read(int rc, const struct conn_table *table,
 	enum teardown_class tc;
 	size_t i, n;
 
-	FUZZ_CHECK(rc == 0 || rc == -1);
+	FUZZ_CHECK(rc == TRACE_OK || rc == TRACE_ERROR ||
+	    rc == TRACE_NO_IP_LINKTYPE);
 	FUZZ_CHECK(memchr(errbuf, '\0', FUZZ_PCAP_ERRBUF_SIZE) != NULL);
-	if (rc == -1) {
+	/* Nothing is read from a link type without IP. */
+	if (rc == TRACE_NO_IP_LINKTYPE)
+		FUZZ_CHECK(st->records == 0);
+	if (rc != TRACE_OK) {
 		FUZZ_CHECK(errbuf[0] != '\0');
 		FUZZ_CHECK(strncmp(errbuf, memfd_path,
 		    strlen(memfd_path)) == 0);
 	}
+	/* Records with a timestamp out of range are not decoded. */
 	decoded = st->tcp + st->not_tcp + st->not_ip + st->fragments +
-	    st->undecodable;
-	/* A record refused before decoding (strict mode) ends the read. */
-	FUZZ_CHECK(decoded <= st->records && st->records - decoded <= 1);
-	FUZZ_CHECK(st->truncated + st->bad_header == st->undecodable);
+	    st->undecodable + st->bad_timestamp;
+	FUZZ_CHECK(decoded == st->records);
+	FUZZ_CHECK(st->truncated + st->bad_header + st->tunnel_too_deep ==
+	    st->undecodable);
+	FUZZ_CHECK(st->ip_length_zero <= st->tcp && st->tunneled <= st->tcp);
+	FUZZ_CHECK(st->oversize <= st->records);
+	FUZZ_CHECK(st->first_oversize_record <= st->records);
+	FUZZ_CHECK(st->first_bad_timestamp_record <= st->records);
 	FUZZ_CHECK(st->first_truncated_record <= st->records);
 
 	n = conn_table_count(table);

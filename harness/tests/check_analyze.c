@@ -1259,9 +1259,10 @@ START_TEST(bad_caplen_over_snaplen)
 	test_tmpdir_path(path, sizeof(path), "big.pcap");
 	write_bytes(path, file, off);
 	r = analyze_json(path);
-	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
-	assert_has(r.err, "big.pcap: record 2: captured length 100 exceeds "
-	    "the snap length 64");
+	/* Read on: counted, warned about, the file is not bad. */
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.err, "big.pcap: warning: 1 record longer than the snap "
+	    "length 64 (first: record 2, 100 bytes)");
 	assert_has(r.out, "\"conn_state\":\"S0\"");
 	run_free(&r);
 }
@@ -1283,12 +1284,23 @@ START_TEST(bad_snaplen_and_linktype)
 	assert_has(r.err, "short.pcap: snap length 40 is too short");
 	run_free(&r);
 
-	test_tmpdir_path(path, sizeof(path), "wifi.pcap");
-	dead = open_writer(&t, path, DLT_IEEE802_11, 256);
+	test_tmpdir_path(path, sizeof(path), "atm.pcap");
+	dead = open_writer(&t, path, DLT_JUNIPER_ATM1, 256);
 	close_writer(&t, dead);
 	r = analyze_json(path);
 	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
-	assert_has(r.err, "wifi.pcap: unsupported link type IEEE802_11");
+	assert_has(r.err, "atm.pcap: unsupported link type JUNIPER_ATM1");
+	run_free(&r);
+
+	/* No IP on the link: said, skipped, not a bad file. */
+	test_tmpdir_path(path, sizeof(path), "dbus.pcap");
+	dead = open_writer(&t, path, DLT_DBUS, 256);
+	close_writer(&t, dead);
+	r = analyze_json(path);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.err, "dbus.pcap: link type DBUS");
+	assert_has(r.err, "carries no IP: skipped");
+	assert_has(r.err, "1 file skipped");
 	run_free(&r);
 }
 END_TEST

@@ -229,15 +229,19 @@ decode_frame(int linktype, const uint8_t *frame, size_t len,
 	return decode_prefix(linktype, frame, len, seg);
 }
 
-/* Every caplen short of the full headers is TRUNCATED, the full one OK. */
+/*
+ * Every caplen short of the headers is TRUNCATED, the rest OK: TCP
+ * options (the last options_len bytes of the frame) are never used, so
+ * a capture may cut them.
+ */
 static void
 assert_truncated_until_complete(int linktype, const uint8_t *frame,
-    size_t len)
+    size_t len, size_t options_len)
 {
 	struct tcp_segment seg;
 	size_t caplen;
 
-	for (caplen = 0; caplen < len; caplen++) {
+	for (caplen = 0; caplen < len - options_len; caplen++) {
 		enum decode_status status;
 
 		status = decode_prefix(linktype, frame, caplen, &seg);
@@ -247,7 +251,9 @@ assert_truncated_until_complete(int linktype, const uint8_t *frame,
 		ck_assert_uint_eq(seg.payload_len, 0);
 		ck_assert_uint_eq(seg.src_port, 0);
 	}
-	ck_assert_int_eq(decode_prefix(linktype, frame, len, &seg), DECODE_OK);
+	for (; caplen <= len; caplen++)
+		ck_assert_int_eq(decode_prefix(linktype, frame, caplen, &seg),
+		    DECODE_OK);
 }
 
 START_TEST(test_linktypes_supported)
@@ -257,8 +263,14 @@ START_TEST(test_linktypes_supported)
 	for (i = 0; i < LINK_CASE_COUNT; i++)
 		ck_assert_msg(decode_linktype_supported(link_cases[i].linktype),
 		    "%s", link_cases[i].name);
-	ck_assert(!decode_linktype_supported(DLT_IEEE802_11));
-	ck_assert(!decode_linktype_supported(DLT_PPP));
+	ck_assert(!decode_linktype_supported(DLT_JUNIPER_ATM1));
+	ck_assert(!decode_linktype_supported(9999));
+	ck_assert(!decode_linktype_carries_no_ip(DLT_JUNIPER_ATM1));
+	/* Known, but without IP: not supported, and said so. */
+	ck_assert(!decode_linktype_supported(DLT_DBUS));
+	ck_assert(decode_linktype_carries_no_ip(DLT_DBUS));
+	ck_assert(decode_linktype_carries_no_ip(DLT_IEEE802_15_4_WITHFCS));
+	ck_assert(!decode_linktype_carries_no_ip(DLT_EN10MB));
 	ck_assert(!decode_linktype_supported(-1));
 }
 END_TEST
@@ -283,7 +295,7 @@ START_TEST(test_min_tcp_caplen)
 	    DECODE_OK, "%s", lc->name);
 	ck_assert_msg(decode_packet(lc->linktype, frame, need - 1, &seg) ==
 	    DECODE_TRUNCATED, "%s", lc->name);
-	ck_assert_uint_eq(decode_min_tcp_caplen(DLT_IEEE802_11), 0);
+	ck_assert_uint_eq(decode_min_tcp_caplen(DLT_JUNIPER_ATM1), 0);
 }
 END_TEST
 
@@ -331,7 +343,8 @@ START_TEST(test_truncated_every_boundary)
 	t.options_len = 40;
 	if (lc->ipv4) {
 		len = build_frame(frame, lc->linktype, false, &t, 40);
-		assert_truncated_until_complete(lc->linktype, frame, len);
+		assert_truncated_until_complete(lc->linktype, frame, len,
+		    t.options_len);
 	}
 	if (lc->ipv6) {
 		/* IPv6 with every kind of extension header in the chain. */
@@ -345,7 +358,8 @@ START_TEST(test_truncated_every_boundary)
 		len += put_ipv6_fragment(frame + len, PROTO_DSTOPTS, 0, false);
 		len += put_ipv6_options_header(frame + len, PROTO_TCP, 16);
 		len += test_put_tcp(frame + len, &t);
-		assert_truncated_until_complete(lc->linktype, frame, len);
+		assert_truncated_until_complete(lc->linktype, frame, len,
+		    t.options_len);
 	}
 }
 END_TEST
@@ -441,7 +455,8 @@ START_TEST(test_vlan_tags)
 	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 	    DECODE_OK);
 	assert_segment(&seg, false, &default_tcp);
-	assert_truncated_until_complete(DLT_EN10MB, frame, len);
+	assert_truncated_until_complete(DLT_EN10MB, frame, len,
+	    default_tcp.options_len);
 
 	/* Q-in-Q: an outer tag (802.1ad or older 0x9100), then 802.1Q. */
 	for (i = 0; i < sizeof(outer) / sizeof(outer[0]); i++) {
@@ -455,7 +470,8 @@ START_TEST(test_vlan_tags)
 		ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
 		    DECODE_OK);
 		assert_segment(&seg, true, &default_tcp);
-		assert_truncated_until_complete(DLT_EN10MB, frame, len);
+		assert_truncated_until_complete(DLT_EN10MB, frame, len,
+		    default_tcp.options_len);
 	}
 
 	/* A tagged ARP frame is still not IP. */
@@ -814,8 +830,8 @@ START_TEST(test_timestamp_and_failure_fields)
 	    DECODE_OK);
 	ck_assert_int_eq(seg.ts_ns, INT64_C(1700000000123456789));
 	/* A failed decode leaves no stale fields behind, only ts_ns. */
-	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len - 1, &seg),
-	    DECODE_TRUNCATED);
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame,
+	    len - default_tcp.options_len - 1, &seg), DECODE_TRUNCATED);
 	ck_assert_int_eq(seg.family, 0);
 	ck_assert_uint_eq(seg.src_port, 0);
 	ck_assert_uint_eq(seg.seq, 0);
@@ -830,9 +846,11 @@ START_TEST(test_unknown_linktype_and_null)
 	size_t len;
 
 	len = build_frame(frame, DLT_EN10MB, false, &default_tcp, 0);
-	ck_assert_int_eq(decode_frame(DLT_IEEE802_11, frame, len, &seg),
+	ck_assert_int_eq(decode_frame(DLT_JUNIPER_ATM1, frame, len, &seg),
 	    DECODE_UNKNOWN_LINKTYPE);
-	ck_assert_int_eq(decode_packet(DLT_IEEE802_11, NULL, 0, &seg),
+	ck_assert_int_eq(decode_frame(DLT_DBUS, frame, len, &seg),
+	    DECODE_UNKNOWN_LINKTYPE);
+	ck_assert_int_eq(decode_packet(DLT_JUNIPER_ATM1, NULL, 0, &seg),
 	    DECODE_UNKNOWN_LINKTYPE);
 	ck_assert_int_eq(decode_packet(DLT_EN10MB, NULL, 0, &seg),
 	    DECODE_TRUNCATED);
@@ -847,7 +865,8 @@ START_TEST(test_status_names)
 {
 	static const enum decode_status all[] = {
 		DECODE_OK, DECODE_NOT_IP, DECODE_NOT_TCP, DECODE_FRAGMENT,
-		DECODE_TRUNCATED, DECODE_BAD_HEADER, DECODE_UNKNOWN_LINKTYPE
+		DECODE_TRUNCATED, DECODE_BAD_HEADER, DECODE_TUNNEL_TOO_DEEP,
+		DECODE_UNKNOWN_LINKTYPE
 	};
 	size_t i, j, n = sizeof(all) / sizeof(all[0]);
 
@@ -860,6 +879,351 @@ START_TEST(test_status_names)
 		for (j = i + 1; j < n; j++)
 			ck_assert_str_ne(decode_status_name(all[i]),
 			    decode_status_name(all[j]));
+}
+END_TEST
+
+/* A link header given as bytes, then IPv4 (or IPv6) and TCP. */
+struct prefix_case {
+	const char *name;
+	int linktype;
+	uint8_t prefix[64];
+	size_t prefix_len;
+	bool ipv6;
+};
+
+static const struct prefix_case prefix_cases[] = {
+	{ "PPP, HDLC framing", DLT_PPP, { 0xff, 0x03, 0x00, 0x21 }, 4, false },
+	{ "PPP, no framing", DLT_PPP, { 0x00, 0x57 }, 2, true },
+	{ "PPP, compressed protocol", DLT_PPP, { 0x21 }, 1, false },
+	{ "PPP_SERIAL as Cisco HDLC", DLT_PPP_SERIAL,
+	    { 0x0f, 0x00, 0x08, 0x00 }, 4, false },
+	{ "PPP_PPPD", DLT_PPP_PPPD, { 0x01, 0x03, 0x00, 0x21 }, 4, false },
+	{ "PPP_ETHER (PPPoE)", DLT_PPP_ETHER,
+	    { 0x11, 0x00, 0x00, 0x01, 0x00, 0x40, 0x00, 0x21 }, 8, false },
+	{ "C_HDLC", DLT_C_HDLC, { 0x8f, 0x00, 0x86, 0xdd }, 4, true },
+	{ "FRELAY, NLPID", DLT_FRELAY, { 0x04, 0x01, 0x03, 0xcc }, 4, false },
+	{ "FRELAY, padded NLPID IPv6", DLT_FRELAY,
+	    { 0x04, 0x01, 0x03, 0x00, 0x8e }, 5, true },
+	{ "FRELAY, SNAP", DLT_FRELAY,
+	    { 0x04, 0x01, 0x03, 0x80, 0, 0, 0, 0x08, 0x00 }, 9, false },
+	{ "FRELAY, Cisco", DLT_FRELAY, { 0x04, 0x01, 0x08, 0x00 }, 4, false },
+	{ "MFR, whole frame", DLT_MFR,
+	    { 0xc0, 0x01, 0x04, 0x01, 0x03, 0xcc }, 6, false },
+	{ "SLIP", DLT_SLIP, { 0x01, 0x40 }, 16, false },
+	{ "FDDI", DLT_FDDI, { 0x50, [13] = 0xaa, 0xaa, 0x03, 0, 0, 0,
+	    0x08, 0x00 }, 21, false },
+	{ "ATM_RFC1483", DLT_ATM_RFC1483,
+	    { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x86, 0xdd }, 8, true },
+	{ "SUNATM, LLC", DLT_SUNATM, { 0x02, 0x00, 0x00, 0x20, 0xaa, 0xaa,
+	    0x03, 0, 0, 0, 0x08, 0x00 }, 12, false },
+	{ "IEEE802_11, data", DLT_IEEE802_11, { 0x08, 0x01, [24] = 0xaa,
+	    0xaa, 0x03, 0, 0, 0, 0x08, 0x00 }, 32, false },
+	{ "IEEE802_11, QoS data, 4 addresses", DLT_IEEE802_11,
+	    { 0x88, 0x03, [32] = 0xaa, 0xaa, 0x03, 0, 0, 0, 0x86, 0xdd },
+	    40, true },
+	/* Radiotap with TSFT and flags (data padded): 8 + 8 + 1, pad 3. */
+	{ "IEEE802_11_RADIO, padded", DLT_IEEE802_11_RADIO,
+	    { 0x00, 0x00, 20, 0x00, 0x03, 0, 0, 0, [16] = 0x20,
+	    [20] = 0x88, 0x01, [48] = 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08,
+	    0x00 }, 56, false },
+	{ "ARCNET_LINUX, RFC 1201", DLT_ARCNET_LINUX,
+	    { 0x01, 0x02, 0xc0, 0x00, 0xd4, 0x00, 0x01, 0x6b }, 8, false },
+	{ "IPOIB", DLT_IPOIB, { [40] = 0x08, 0x00 }, 44, false },
+	{ "IPNET", DLT_IPNET, { 0x01, 26 }, 24, true },
+	{ "DSA_TAG_BRCM", DLT_DSA_TAG_BRCM, { [16] = 0x08, 0x00 }, 18,
+	    false },
+	{ "DSA_TAG_EDSA", DLT_DSA_TAG_EDSA, { [20] = 0x86, 0xdd }, 22, true },
+	{ "JUNIPER_ETHER", DLT_JUNIPER_ETHER, { 'M', 'G', 'C', 0x00,
+	    [16] = 0x08, 0x00 }, 18, false },
+	{ "JUNIPER_ETHER, extensions", DLT_JUNIPER_ETHER, { 'M', 'G', 'C',
+	    0x80, 0x00, 0x02, 0x01, 0x00, [20] = 0x08, 0x00 }, 22, false },
+	{ "PPI, Ethernet inside", DLT_PPI, { 0, 0, 8, 0, 1, 0, 0, 0,
+	    [20] = 0x08, 0x00 }, 22, false },
+	{ "PKTAP, Ethernet inside", DLT_PKTAP, { 20, 0, 0, 0, 1, 0, 0, 0,
+	    1, 0, 0, 0, [32] = 0x86, 0xdd }, 34, true },
+	{ "PFLOG", DLT_PFLOG, { 8, 2 }, 8, false },
+	{ "MPLS", DLT_MPLS, { 0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40 },
+	    8, false },
+	/* Ethernet encapsulations Zeek peels too. */
+	{ "Ethernet, MPLS", DLT_EN10MB, { [12] = 0x88, 0x47, 0x00, 0x01,
+	    0x01, 0x40 }, 18, true },
+	{ "Ethernet, VLAN, MPLS", DLT_EN10MB, { [12] = 0x81, 0x00, 0x00,
+	    0x64, 0x88, 0x47, 0x00, 0x01, 0x01, 0x40 }, 22, false },
+	{ "Ethernet, PPPoE", DLT_EN10MB, { [12] = 0x88, 0x64, 0x11, 0x00,
+	    0x00, 0x01, 0x00, 0x40, 0x00, 0x21 }, 22, false },
+	{ "Ethernet, PBB", DLT_EN10MB, { [12] = 0x88, 0xe7, 0x00, 0x00, 0x00,
+	    0x01, [30] = 0x08, 0x00 }, 32, false },
+	{ "Ethernet, FabricPath", DLT_EN10MB, { [12] = 0x89, 0x03, 0x00, 0x01,
+	    [28] = 0x08, 0x00 }, 30, false },
+	{ "Ethernet, VN-Tag, VLAN", DLT_EN10MB, { [12] = 0x89, 0x26, 0, 0,
+	    0, 0x33, 0x81, 0x00, 0x00, 0xfa, 0x08, 0x00 }, 24, false },
+	{ "Ethernet, 802.3 and SNAP", DLT_EN10MB, { [12] = 0x00, 0x40, 0xaa,
+	    0xaa, 0x03, 0, 0, 0, 0x08, 0x00 }, 22, false }
+};
+
+#define PREFIX_CASE_COUNT (sizeof(prefix_cases) / sizeof(prefix_cases[0]))
+
+START_TEST(test_prefixed_link_types)
+{
+	const struct prefix_case *pc = &prefix_cases[_i];
+	uint8_t frame[FRAME_MAX];
+	struct tcp_segment seg;
+	size_t len;
+
+	memcpy(frame, pc->prefix, pc->prefix_len);
+	len = pc->prefix_len + (pc->ipv6 ?
+	    put_ipv6_tcp(frame + pc->prefix_len, &default_tcp) :
+	    put_ipv4_tcp(frame + pc->prefix_len, &default_tcp, 0));
+	ck_assert_msg(decode_linktype_supported(pc->linktype), "%s", pc->name);
+	ck_assert_msg(decode_frame(pc->linktype, frame, len, &seg) ==
+	    DECODE_OK, "%s: %s", pc->name,
+	    decode_status_name(decode_frame(pc->linktype, frame, len, &seg)));
+	assert_segment(&seg, pc->ipv6, &default_tcp);
+	assert_truncated_until_complete(pc->linktype, frame, len,
+	    default_tcp.options_len);
+	ck_assert_uint_ge(len - default_tcp.options_len,
+	    decode_min_tcp_caplen(pc->linktype));
+}
+END_TEST
+
+START_TEST(test_link_types_without_ip_payload)
+{
+	uint8_t frame[FRAME_MAX];
+	struct tcp_segment seg;
+
+	memset(frame, 0, sizeof(frame));
+	/* 802.11 beacon (management), then an encrypted data frame. */
+	frame[0] = 0x80;
+	ck_assert_int_eq(decode_frame(DLT_IEEE802_11, frame, 64, &seg),
+	    DECODE_NOT_IP);
+	frame[0] = 0x08;
+	frame[1] = 0x41;
+	ck_assert_int_eq(decode_frame(DLT_IEEE802_11, frame, 64, &seg),
+	    DECODE_NOT_IP);
+	/* PPP LCP; an MFR fragment; radiotap of another version. */
+	frame[0] = 0xff;
+	frame[1] = 0x03;
+	frame[2] = 0xc0;
+	frame[3] = 0x21;
+	ck_assert_int_eq(decode_frame(DLT_PPP, frame, 64, &seg),
+	    DECODE_NOT_IP);
+	frame[0] = 0x80;
+	ck_assert_int_eq(decode_frame(DLT_MFR, frame, 64, &seg),
+	    DECODE_NOT_IP);
+	frame[0] = 1;
+	ck_assert_int_eq(decode_frame(DLT_IEEE802_11_RADIO, frame, 64, &seg),
+	    DECODE_BAD_HEADER);
+}
+END_TEST
+
+/* Ethernet, an outer IPv4 header of protocol proto, then what is at body. */
+static size_t
+put_outer_ipv4(uint8_t *p, uint8_t proto, const uint8_t *body,
+    size_t body_len)
+{
+	size_t len = test_put_ethernet(p, ETH_IPV4);
+
+	len += put_ipv4(p + len, proto, 0, body_len, 0x4000);
+	memcpy(p + len, body, body_len);
+	return len + body_len;
+}
+
+/* A UDP header to port, then body. */
+static size_t
+put_udp(uint8_t *p, uint16_t port, const uint8_t *body, size_t body_len)
+{
+	test_put16(p, 50000);
+	test_put16(p + 2, port);
+	test_put16(p + 4, (uint16_t)(8 + body_len));
+	test_put16(p + 6, 0);
+	memcpy(p + 8, body, body_len);
+	return 8 + body_len;
+}
+
+/* The inner packet every tunnel test carries: IPv4 TCP, 8 options. */
+static size_t
+put_inner(uint8_t *p, bool ethernet)
+{
+	size_t len = ethernet ? test_put_ethernet(p, ETH_IPV4) : 0;
+	struct test_tcp t = default_tcp;
+
+	t.payload_len = 0;
+	return len + put_ipv4_tcp(p + len, &t, 0);
+}
+
+static void
+assert_tunneled(const uint8_t *frame, size_t len, const char *what)
+{
+	struct tcp_segment seg;
+	unsigned notes = 0;
+
+	ck_assert_msg(decode_packet_note(DLT_EN10MB, frame, len, len, &seg,
+	    &notes) == DECODE_OK, "%s", what);
+	ck_assert_uint_eq(seg.src_port, default_tcp.src_port);
+	ck_assert_uint_eq(seg.payload_len, 0);
+	ck_assert_msg(notes & DECODE_NOTE_TUNNELED, "%s", what);
+}
+
+START_TEST(test_tunnels)
+{
+	uint8_t frame[FRAME_MAX], body[FRAME_MAX], udp[FRAME_MAX];
+	struct test_tcp t = default_tcp;
+	size_t len, n, u;
+
+	/* IP in IP, 6in4. */
+	n = put_inner(body, false);
+	len = put_outer_ipv4(frame, 4, body, n);
+	assert_tunneled(frame, len, "IPIP");
+	t.payload_len = 0;
+	n = put_ipv6_tcp(body, &t);
+	len = put_outer_ipv4(frame, 41, body, n);
+	assert_tunneled(frame, len, "6in4");
+
+	/* GRE: plain, with key and sequence, bridging, ERSPAN II and III. */
+	memset(body, 0, 4);
+	test_put16(body + 2, ETH_IPV4);
+	n = 4 + put_inner(body + 4, false);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n), "GRE");
+	test_put16(body, 0x3000);
+	memset(body + 4, 0, 8);
+	n = 12 + put_inner(body + 12, false);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n),
+	    "GRE key seq");
+	test_put16(body, 0x0000);
+	test_put16(body + 2, 0x6558);
+	n = 4 + put_inner(body + 4, true);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n), "GRE TEB");
+	test_put16(body, 0x1000);
+	test_put16(body + 2, 0x88be);
+	memset(body + 4, 0, 12);
+	n = 16 + put_inner(body + 16, true);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n), "ERSPAN II");
+	test_put16(body, 0x0000);
+	test_put16(body + 2, 0x22eb);
+	memset(body + 4, 0, 20);
+	body[4 + 11] = 0x01;		/* with the platform subheader */
+	n = 24 + put_inner(body + 24, true);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n),
+	    "ERSPAN III");
+	/* PPTP: GRE version 1, key, PPP. */
+	test_put16(body, 0x3001);
+	test_put16(body + 2, 0x880b);
+	memset(body + 4, 0, 8);
+	body[12] = 0xff;
+	body[13] = 0x03;
+	test_put16(body + 14, 0x0021);
+	n = 16 + put_inner(body + 16, false);
+	assert_tunneled(frame, put_outer_ipv4(frame, 47, body, n), "PPTP");
+
+	/* VXLAN, Geneve with options, GRE in UDP, GTP-U, Teredo. */
+	memset(body, 0, 8);
+	body[0] = 0x08;
+	n = 8 + put_inner(body + 8, true);
+	u = put_udp(udp, 4789, body, n);
+	assert_tunneled(frame, put_outer_ipv4(frame, 17, udp, u), "VXLAN");
+	memset(body, 0, 16);
+	body[0] = 0x02;			/* 8 bytes of options */
+	test_put16(body + 2, 0x6558);
+	n = 16 + put_inner(body + 16, true);
+	u = put_udp(udp, 6081, body, n);
+	assert_tunneled(frame, put_outer_ipv4(frame, 17, udp, u), "Geneve");
+	memset(body, 0, 4);
+	test_put16(body + 2, ETH_IPV4);
+	n = 4 + put_inner(body + 4, false);
+	u = put_udp(udp, 4754, body, n);
+	assert_tunneled(frame, put_outer_ipv4(frame, 17, udp, u),
+	    "GRE in UDP");
+	memset(body, 0, 8);
+	body[0] = 0x30;
+	body[1] = 0xff;
+	n = 8 + put_inner(body + 8, false);
+	u = put_udp(udp, 2152, body, n);
+	assert_tunneled(frame, put_outer_ipv4(frame, 17, udp, u), "GTP-U");
+	memset(body, 0, 8);		/* origin indication */
+	n = 8 + put_ipv6_tcp(body + 8, &t);
+	u = put_udp(udp, 3544, body, n);
+	assert_tunneled(frame, put_outer_ipv4(frame, 17, udp, u), "Teredo");
+}
+END_TEST
+
+START_TEST(test_tunnel_depth_bounded)
+{
+	uint8_t a[FRAME_MAX], b[FRAME_MAX], frame[FRAME_MAX];
+	struct tcp_segment seg;
+	size_t n, m, len, depth;
+
+	n = put_inner(a, false);
+	/* IP in IP in IP ...: DECODE_MAX_TUNNELS decoded, one more not. */
+	for (depth = 1; depth <= DECODE_MAX_TUNNELS + 1; depth++) {
+		m = put_ipv4(b, 4, 0, n, 0x4000);
+		memcpy(b + m, a, n);
+		n += m;
+		memcpy(a, b, n);
+		len = test_put_ethernet(frame, ETH_IPV4);
+		memcpy(frame + len, a, n);
+		ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len + n,
+		    &seg), depth <= DECODE_MAX_TUNNELS ? DECODE_OK :
+		    DECODE_TUNNEL_TOO_DEEP);
+	}
+	/* A tunnel packet with nothing inside is malformed, not cut. */
+	memset(b, 0, 8);
+	b[0] = 0x08;
+	m = put_udp(a, 4789, b, 8);
+	len = put_outer_ipv4(frame, 17, a, m);
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
+	    DECODE_BAD_HEADER);
+	/* An ordinary UDP port is just not TCP. */
+	m = put_udp(a, 53, b, 8);
+	len = put_outer_ipv4(frame, 17, a, m);
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
+	    DECODE_NOT_TCP);
+}
+END_TEST
+
+START_TEST(test_ip_length_zero)
+{
+	uint8_t frame[FRAME_MAX];
+	struct tcp_segment seg;
+	struct test_tcp t = default_tcp;
+	unsigned notes;
+	size_t len, ip;
+
+	/* TSO as captured: total length 0, 1448 bytes on the wire. */
+	t.payload_len = 1448;
+	ip = test_put_ethernet(frame, ETH_IPV4);
+	len = ip + put_ipv4_tcp(frame + ip, &t, 0);
+	test_put16(frame + ip + 2, 0);
+	ck_assert_int_eq(decode_packet_note(DLT_EN10MB, frame, len,
+	    len + 1448, &seg, &notes), DECODE_OK);
+	ck_assert_uint_eq(seg.payload_len, 1448);
+	ck_assert_uint_eq(notes, DECODE_NOTE_IP_LENGTH_ZERO);
+	/* Without the wire length, the captured bytes are the frame. */
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, frame, len, &seg),
+	    DECODE_OK);
+	ck_assert_uint_eq(seg.payload_len, 0);
+
+	/* BIG TCP over IPv6: payload length 0, no jumbo option. */
+	t.payload_len = 100000;
+	len = put_ipv6_tcp(frame, &t);
+	test_put16(frame + 4, 0);
+	ck_assert_int_eq(decode_packet_note(DLT_IPV6, frame, len,
+	    len + 100000, &seg, &notes), DECODE_OK);
+	ck_assert_uint_eq(seg.payload_len, 100000);
+	ck_assert_uint_eq(notes, DECODE_NOTE_IP_LENGTH_ZERO);
+
+	/* A jumbogram: the hop-by-hop jumbo option holds the length. */
+	len = put_ipv6(frame, PROTO_HOPOPTS, 0);
+	frame[len] = PROTO_TCP;
+	frame[len + 1] = 0;
+	frame[len + 2] = 0xc2;
+	frame[len + 3] = 4;
+	test_put32(frame + len + 4, 8 + 32 + 70000);
+	len += 8;
+	len += test_put_tcp(frame + len, &default_tcp);
+	ck_assert_int_eq(decode_packet_note(DLT_IPV6, frame, len, len, &seg,
+	    &notes), DECODE_OK);
+	ck_assert_uint_eq(seg.payload_len, 70000);
+	ck_assert_uint_eq(notes, DECODE_NOTE_IP_LENGTH_ZERO);
 }
 END_TEST
 
@@ -922,6 +1286,15 @@ decode_suite(void)
 	tcase_add_test(tc, test_vlan_tags);
 	tcase_add_test(tc, test_not_ip);
 	tcase_add_test(tc, test_unknown_linktype_and_null);
+	tcase_add_loop_test(tc, test_prefixed_link_types, 0,
+	    (int)PREFIX_CASE_COUNT);
+	tcase_add_test(tc, test_link_types_without_ip_payload);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("encapsulations");
+	tcase_add_test(tc, test_tunnels);
+	tcase_add_test(tc, test_tunnel_depth_bounded);
+	tcase_add_test(tc, test_ip_length_zero);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("truncation");

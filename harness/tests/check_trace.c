@@ -606,8 +606,8 @@ START_TEST(test_unsupported_linktype)
 	uint8_t frame[32];
 	struct writer w;
 
-	test_tmpdir_path(path, sizeof(path), "wifi.pcap");
-	writer_open(&w, path, DLT_IEEE802_11, true, false);
+	test_tmpdir_path(path, sizeof(path), "atm.pcap");
+	writer_open(&w, path, DLT_JUNIPER_ATM1, true, false);
 	memset(frame, 0, sizeof(frame));
 	writer_record(&w, frame, sizeof(frame), sizeof(frame));
 	writer_close(&w);
@@ -615,11 +615,188 @@ START_TEST(test_unsupported_linktype)
 	table = new_table();
 	errbuf[0] = '\0';
 	ck_assert_int_eq(trace_read_file(path, table, &stats, errbuf,
-	    sizeof(errbuf)), -1);
+	    sizeof(errbuf)), TRACE_ERROR);
 	assert_names_file(errbuf, path);
-	ck_assert_msg(strstr(errbuf, "IEEE802_11") != NULL, "%s", errbuf);
-	ck_assert_int_eq(stats.linktype, DLT_IEEE802_11);
+	ck_assert_msg(strstr(errbuf, "unsupported link type JUNIPER_ATM1") !=
+	    NULL, "%s", errbuf);
+	ck_assert_int_eq(stats.linktype, DLT_JUNIPER_ATM1);
 	ck_assert_uint_eq(stats.records, 0);
+
+	/* A link type without IP is its own result, not an error. */
+	test_tmpdir_path(path, sizeof(path), "dbus.pcap");
+	writer_open(&w, path, DLT_DBUS, true, false);
+	writer_record(&w, frame, sizeof(frame), sizeof(frame));
+	writer_close(&w);
+	ck_assert_int_eq(trace_read(path, table, &stats, TRACE_STRICT, errbuf,
+	    sizeof(errbuf)), TRACE_NO_IP_LINKTYPE);
+	assert_names_file(errbuf, path);
+	ck_assert_msg(strstr(errbuf, "DBUS") != NULL &&
+	    strstr(errbuf, "carries no IP") != NULL, "%s", errbuf);
+	ck_assert_uint_eq(stats.records, 0);
+	conn_table_free(table);
+}
+END_TEST
+
+/* Write a classic pcap record header by hand: caplen may be anything. */
+static void
+put_record_header(uint8_t *p, uint32_t sec, uint32_t caplen, uint32_t len)
+{
+	test_put32_le(p, sec);
+	test_put32_le(p + 4, 0);
+	test_put32_le(p + 8, caplen);
+	test_put32_le(p + 12, len);
+}
+
+START_TEST(test_record_over_snaplen_read_on)
+{
+	static const uint8_t header[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		80, 0, 0, 0, 1, 0, 0, 0		/* snap length 80, Ethernet */
+	};
+	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	struct { uint8_t b[200]; } frame;
+	struct test_tcp t = { .src_port = CLIENT_PORT,
+	    .dst_port = SERVER_PORT, .seq = 1, .flags = SYN,
+	    .window = 1000 };
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	uint8_t file[24 + 3 * (16 + 120)];
+	struct trace_stats stats;
+	struct conn_table *table;
+	size_t off = sizeof(header), n, i;
+	FILE *f;
+
+	memcpy(file, header, sizeof(header));
+	/* Three SYNs; the second claims 120 bytes, past the snap length. */
+	for (i = 0; i < 3; i++) {
+		n = test_put_ethernet(frame.b, 0x0800);
+		n += test_put_ipv4(frame.b + n, PROTO_TCP, a, b, 0, 20);
+		n += test_put_tcp(frame.b + n, &t);
+		if (i == 1) {
+			memset(frame.b + n, 0, 120 - n);
+			n = 120;
+		}
+		put_record_header(file + off, 1700000000 + (uint32_t)i,
+		    (uint32_t)n, (uint32_t)n);
+		memcpy(file + off + 16, frame.b, n);
+		off += 16 + n;
+		t.src_port++;
+	}
+	test_tmpdir_path(path, sizeof(path), "oversize.pcap");
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(file, 1, off, f), off);
+	ck_assert_int_eq(fclose(f), 0);
+
+	table = new_table();
+	ck_assert_int_eq(trace_read(path, table, &stats, TRACE_STRICT, errbuf,
+	    sizeof(errbuf)), TRACE_OK);
+	ck_assert_uint_eq(stats.records, 3);
+	ck_assert_uint_eq(stats.tcp, 3);
+	ck_assert_uint_eq(stats.oversize, 1);
+	ck_assert_uint_eq(stats.first_oversize_record, 2);
+	ck_assert_uint_eq(stats.first_oversize_len, 120);
+	conn_table_free(table);
+}
+END_TEST
+
+/* A pcapng enhanced packet block of frame (len bytes) at time us. */
+static size_t
+put_pcapng_epb(uint8_t *p, uint64_t us, const uint8_t *frame, size_t len)
+{
+	size_t padded = (len + 3) & ~(size_t)3, total = 32 + padded;
+
+	test_put32_le(p, 6);
+	test_put32_le(p + 4, (uint32_t)total);
+	test_put32_le(p + 8, 0);			/* interface 0 */
+	test_put32_le(p + 12, (uint32_t)(us >> 32));
+	test_put32_le(p + 16, (uint32_t)us);
+	test_put32_le(p + 20, (uint32_t)len);
+	test_put32_le(p + 24, (uint32_t)len);
+	memset(p + 28, 0, padded);
+	memcpy(p + 28, frame, len);
+	test_put32_le(p + 28 + padded, (uint32_t)total);
+	return total;
+}
+
+START_TEST(test_pcapng_timestamp_past_2262)
+{
+	static const uint8_t head[28 + 20] = {
+		/* section header block, little endian, version 1.0 */
+		0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a,
+		1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		28, 0, 0, 0,
+		/* interface description block: Ethernet, snap length 256 */
+		1, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 20, 0, 0, 0
+	};
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	struct test_tcp t = { .src_port = CLIENT_PORT,
+	    .dst_port = SERVER_PORT, .seq = 1, .flags = SYN,
+	    .window = 1000 };
+	char path[4096 + 64], errbuf[ERRBUF_SIZE];
+	uint8_t file[sizeof(head) + 3 * (32 + FRAME_MAX)], frame[FRAME_MAX];
+	struct trace_stats stats;
+	struct conn_table *table;
+	size_t off = sizeof(head), n;
+	FILE *f;
+
+	memcpy(file, head, sizeof(head));
+	n = test_put_ethernet(frame, 0x0800);
+	n += test_put_ipv4(frame + n, PROTO_TCP, a, b, 0, 20);
+	n += test_put_tcp(frame + n, &t);
+	off += put_pcapng_epb(file + off, UINT64_C(1700000000000000), frame,
+	    n);
+	/* 10^10 s after 1970 (2286): past what int64 nanoseconds hold. */
+	off += put_pcapng_epb(file + off, UINT64_C(10000000000000000), frame,
+	    n);
+	off += put_pcapng_epb(file + off, UINT64_C(1700000001000000), frame,
+	    n);
+	test_tmpdir_path(path, sizeof(path), "future.pcapng");
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(file, 1, off, f), off);
+	ck_assert_int_eq(fclose(f), 0);
+
+	table = new_table();
+	ck_assert_int_eq(trace_read(path, table, &stats, TRACE_STRICT, errbuf,
+	    sizeof(errbuf)), TRACE_ERROR);
+	assert_names_file(errbuf, path);
+	ck_assert_msg(strstr(errbuf, ": record 2: timestamp 10000000000 s") !=
+	    NULL, "%s", errbuf);
+	/* Read on: the records around it are decoded. */
+	ck_assert_uint_eq(stats.records, 3);
+	ck_assert_uint_eq(stats.tcp, 2);
+	ck_assert_uint_eq(stats.bad_timestamp, 1);
+	conn_table_free(table);
+}
+END_TEST
+
+START_TEST(test_ip_length_zero_counted)
+{
+	char path[4096 + 64];
+	struct trace_stats stats;
+	struct conn_table *table;
+	struct test_tcp t = { .src_port = CLIENT_PORT,
+	    .dst_port = SERVER_PORT, .seq = 1, .flags = ACK,
+	    .window = 1000, .payload_len = 2896 };
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	uint8_t frame[FRAME_MAX];
+	struct writer w;
+	size_t n;
+
+	test_tmpdir_path(path, sizeof(path), "tso.pcap");
+	writer_open(&w, path, DLT_EN10MB, true, false);
+	n = test_put_ethernet(frame, 0x0800);
+	n += test_put_ipv4(frame + n, PROTO_TCP, a, b, 0, 20 + 2896);
+	test_put16(frame + 14 + 2, 0);	/* TSO: total length 0 */
+	n += test_put_tcp(frame + n, &t);
+	writer_record(&w, frame, n, n + 2896);
+	writer_close(&w);
+
+	table = read_capture(path, &stats);
+	ck_assert_uint_eq(stats.tcp, 1);
+	ck_assert_uint_eq(stats.ip_length_zero, 1);
+	ck_assert_uint_eq(conn_table_get(table, 0)->half[SIDE_ORIG].payload_bytes,
+	    2896);
 	conn_table_free(table);
 }
 END_TEST
@@ -668,6 +845,9 @@ trace_suite(void)
 	tcase_add_test(tc, test_truncated_file_header);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_unsupported_linktype);
+	tcase_add_test(tc, test_record_over_snaplen_read_on);
+	tcase_add_test(tc, test_ip_length_zero_counted);
+	tcase_add_test(tc, test_pcapng_timestamp_past_2262);
 	tcase_add_test(tc, test_small_or_no_errbuf);
 	suite_add_tcase(s, tc);
 

@@ -1,80 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * decode.c - link layer -> IPv4/IPv6 -> TCP, bounds-checked at every step.
+ * decode.c - link layer -> (encapsulations, tunnels) -> IPv4/IPv6 -> TCP,
+ * bounds-checked at every step (see decode_layer.h).
  *
- * Each layer is handed the bytes that remain (avail) and the length its
- * enclosing header claims; it reports DECODE_TRUNCATED whenever a header
- * it needs is not entirely within caplen.  Lengths that contradict each
- * other are DECODE_BAD_HEADER.
+ * decode_link.c finds where a link type's network layer starts, this
+ * file peels what Ethernet, PPP, LLC, Frame Relay, 802.11 and MPLS carry
+ * and the IP layers, decode_tunnel.c the tunnels.  Every step consumes
+ * bytes of the frame or enters a tunnel, and tunnels are bounded
+ * (DECODE_MAX_TUNNELS), so a frame ends after a number of steps its
+ * length bounds.
  */
-#include "decode.h"
+#include "decode_layer.h"
 
 #include <string.h>
 
 #include <pcap/dlt.h>
-
-/* What a link-layer header looks like, independent of DLT numbering. */
-enum link_kind {
-	LINK_UNKNOWN,
-	LINK_ETHERNET,		/* 14 bytes, ethertype at 12, VLAN tags */
-	LINK_LINUX_SLL,		/* 16 bytes, protocol at 14 */
-	LINK_LINUX_SLL2,	/* 20 bytes, protocol at 0 */
-	LINK_NULL,		/* 4-byte AF value, capturer's byte order */
-	LINK_LOOP,		/* 4-byte AF value, network byte order */
-	LINK_RAW,		/* no header: the IP version nibble decides */
-	LINK_IPV4,		/* no header, IPv4 only */
-	LINK_IPV6		/* no header, IPv6 only */
-};
-
-/* Which network layer follows the link-layer header. */
-enum network_kind {
-	NETWORK_OTHER,
-	NETWORK_IPV4,
-	NETWORK_IPV6,
-	NETWORK_BY_VERSION	/* read the version nibble */
-};
-
-enum header_size {
-	ETHERNET_HEADER_LEN = 14,
-	ETHERNET_TYPE_OFFSET = 12,
-	VLAN_TAG_LEN = 4,
-	LINUX_SLL_HEADER_LEN = 16,
-	LINUX_SLL_PROTOCOL_OFFSET = 14,
-	LINUX_SLL2_HEADER_LEN = 20,
-	LINUX_SLL2_PROTOCOL_OFFSET = 0,
-	NULL_HEADER_LEN = 4,
-	IPV4_MIN_HEADER_LEN = 20,
-	IPV6_HEADER_LEN = 40,
-	IPV6_FRAGMENT_HEADER_LEN = 8,
-	TCP_MIN_HEADER_LEN = 20
-};
-
-enum ethertype {
-	ETHERTYPE_MIN = 0x0600,		/* below: an 802.3 length field */
-	ETHERTYPE_IPV4 = 0x0800,
-	ETHERTYPE_IPV6 = 0x86dd,
-	ETHERTYPE_8021Q = 0x8100,
-	ETHERTYPE_8021AD = 0x88a8,
-	ETHERTYPE_QINQ_OLD = 0x9100	/* pre-standard outer tag */
-};
-
-/* BSD AF_ values found in DLT_NULL/DLT_LOOP headers (not this host's). */
-enum bsd_address_family {
-	BSD_AF_INET = 2,
-	BSD_AF_INET6_LINUX = 10,
-	BSD_AF_INET6_BSD = 24,		/* NetBSD, OpenBSD, BSD/OS */
-	BSD_AF_INET6_FREEBSD = 28,	/* FreeBSD, DragonFly */
-	BSD_AF_INET6_DARWIN = 30	/* macOS */
-};
-
-enum ip_protocol {
-	IP_PROTO_HOPOPTS = 0,
-	IP_PROTO_TCP = 6,
-	IP_PROTO_ROUTING = 43,
-	IP_PROTO_FRAGMENT = 44,
-	IP_PROTO_AH = 51,
-	IP_PROTO_DSTOPTS = 60
-};
 
 enum ipv4_fragment_bits {
 	IPV4_MORE_FRAGMENTS = 0x2000,
@@ -86,223 +26,317 @@ enum ipv6_fragment_bits {
 	IPV6_MORE_FRAGMENTS = 0x0001
 };
 
-static uint16_t
-get_be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
+enum ipv6_option {
+	IPV6_OPTION_PAD1 = 0,
+	IPV6_OPTION_JUMBO = 0xc2,
+	IPV6_JUMBO_LEN = 4
+};
 
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static uint32_t
-get_le32(const uint8_t *p)
-{
-	return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
-	    ((uint32_t)p[1] << 8) | (uint32_t)p[0];
-}
-
-static enum link_kind
-link_kind_of(int linktype)
-{
-	switch (linktype) {
-	case DLT_EN10MB:
-		return LINK_ETHERNET;
-	case DLT_LINUX_SLL:
-		return LINK_LINUX_SLL;
-	case DLT_LINUX_SLL2:
-		return LINK_LINUX_SLL2;
-	case DLT_NULL:
-		return LINK_NULL;
-	case DLT_LOOP:
-		return LINK_LOOP;
-	case DLT_RAW:
-	case DECODE_LINKTYPE_RAW_FILE:
-	/*
-	 * Raw IP is 12 on most systems and 14 on OpenBSD and BSD/OS; accept
-	 * the other number too unless this platform uses it for something
-	 * else (DLT_LOOP is 12 on OpenBSD, DLT_PPP_BSDOS 14 on Free/NetBSD).
-	 */
-#if DLT_RAW != 12 && DLT_LOOP != 12
-	case 12:
-#endif
-#if DLT_RAW != 14 && DLT_PPP_BSDOS != 14
-	case 14:
-#endif
-		return LINK_RAW;
-	case DLT_IPV4:
-		return LINK_IPV4;
-	case DLT_IPV6:
-		return LINK_IPV6;
-	default:
-		return LINK_UNKNOWN;
-	}
-}
-
-bool
-decode_linktype_supported(int linktype)
-{
-	return link_kind_of(linktype) != LINK_UNKNOWN;
-}
-
-size_t
-decode_min_tcp_caplen(int linktype)
-{
-	size_t link_len;
-
-	switch (link_kind_of(linktype)) {
-	case LINK_ETHERNET:
-		link_len = ETHERNET_HEADER_LEN;
-		break;
-	case LINK_LINUX_SLL:
-		link_len = LINUX_SLL_HEADER_LEN;
-		break;
-	case LINK_LINUX_SLL2:
-		link_len = LINUX_SLL2_HEADER_LEN;
-		break;
-	case LINK_NULL:
-	case LINK_LOOP:
-		link_len = NULL_HEADER_LEN;
-		break;
-	case LINK_RAW:
-	case LINK_IPV4:
-		link_len = 0;
-		break;
-	case LINK_IPV6:
-		return IPV6_HEADER_LEN + TCP_MIN_HEADER_LEN;
-	case LINK_UNKNOWN:
-	default:
-		return 0;
-	}
-	return link_len + IPV4_MIN_HEADER_LEN + TCP_MIN_HEADER_LEN;
-}
-
-static enum network_kind
-network_of_ethertype(uint16_t type)
-{
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return NETWORK_IPV4;
-	case ETHERTYPE_IPV6:
-		return NETWORK_IPV6;
-	default:
-		return NETWORK_OTHER;
-	}
-}
-
-static enum network_kind
-network_of_bsd_af(uint32_t af)
-{
-	switch (af) {
-	case BSD_AF_INET:
-		return NETWORK_IPV4;
-	case BSD_AF_INET6_LINUX:
-	case BSD_AF_INET6_BSD:
-	case BSD_AF_INET6_FREEBSD:
-	case BSD_AF_INET6_DARWIN:
-		return NETWORK_IPV6;
-	default:
-		return NETWORK_OTHER;
-	}
-}
-
-/*
- * Follow an ethertype at data[*offset - 2] through any 802.1Q/802.1ad
- * tags; *offset ends at the first byte after the last tag.
- */
 static enum decode_status
-skip_vlan_tags(const uint8_t *data, size_t caplen, size_t *offset,
-    uint16_t *type)
+decode_ethernet(struct frame *f, struct layer_step *n)
 {
-	while (*type == ETHERTYPE_8021Q || *type == ETHERTYPE_8021AD ||
-	    *type == ETHERTYPE_QINQ_OLD) {
-		if (caplen - *offset < VLAN_TAG_LEN)
-			return DECODE_TRUNCATED;
+	size_t at = n->offset;
+
+	if (!captured(f, at, ETHERNET_HEADER_LEN))
+		return DECODE_TRUNCATED;
+	step_value(n, LAYER_ETHERTYPE, at + ETHERNET_HEADER_LEN,
+	    get_be16(f->data + at + ETHERNET_TYPE_OFFSET));
+	return DECODE_OK;
+}
+
+static enum decode_status
+decode_ethertype(struct frame *f, struct layer_step *n)
+{
+	const uint8_t *p = f->data + n->offset;
+	size_t at = n->offset;
+
+	switch (n->value) {
+	case ETHERTYPE_IPV4:
+		step_to(n, LAYER_IPV4, at);
+		return DECODE_OK;
+	case ETHERTYPE_IPV6:
+		step_to(n, LAYER_IPV6, at);
+		return DECODE_OK;
+	case ETHERTYPE_8021Q:
+	case ETHERTYPE_8021AD:
+	case ETHERTYPE_QINQ_OLD:
 		/* A tag is 2 bytes of TCI, then the inner ethertype. */
-		*type = get_be16(data + *offset + 2);
-		*offset += VLAN_TAG_LEN;
+		if (!captured(f, at, VLAN_TAG_LEN))
+			return DECODE_TRUNCATED;
+		step_value(n, LAYER_ETHERTYPE, at + VLAN_TAG_LEN,
+		    get_be16(p + 2));
+		return DECODE_OK;
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MULTICAST:
+		step_to(n, LAYER_MPLS, at);
+		return DECODE_OK;
+	case ETHERTYPE_PPPOE_SESSION:
+		step_to(n, LAYER_PPPOE, at);
+		return DECODE_OK;
+	case ETHERTYPE_PBB:
+		/* The I-TAG, then the customer's addresses and ethertype. */
+		if (!captured(f, at, PBB_ITAG_LEN + ETHERNET_HEADER_LEN))
+			return DECODE_TRUNCATED;
+		step_value(n, LAYER_ETHERTYPE, at + PBB_ITAG_LEN +
+		    ETHERNET_HEADER_LEN, get_be16(p + PBB_ITAG_LEN +
+		    ETHERNET_TYPE_OFFSET));
+		return DECODE_OK;
+	case ETHERTYPE_FABRICPATH:
+		/* As Zeek: the inner Ethernet header follows FTag and TTL. */
+		step_to(n, LAYER_ETHERNET, at + FABRICPATH_EXTRA_LEN);
+		return DECODE_OK;
+	case ETHERTYPE_VNTAG:
+		if (!captured(f, at, VNTAG_LEN + 2))
+			return DECODE_TRUNCATED;
+		step_value(n, LAYER_ETHERTYPE, at + VNTAG_LEN + 2,
+		    get_be16(p + VNTAG_LEN));
+		return DECODE_OK;
+	case ETHERTYPE_TEB:
+		step_to(n, LAYER_ETHERNET, at);
+		return DECODE_OK;
+	case ETHERTYPE_PPP:
+		step_to(n, LAYER_PPP, at);
+		return DECODE_OK;
+	default:
+		/* Below 0x0600 an 802.3 length: an LLC header follows. */
+		step_to(n, n->value < ETHERTYPE_MIN ? LAYER_LLC : LAYER_NOT_IP,
+		    at);
+		return DECODE_OK;
+	}
+}
+
+static enum decode_status
+decode_llc(struct frame *f, struct layer_step *n)
+{
+	const uint8_t *p = f->data + n->offset;
+	size_t at = n->offset;
+
+	if (!captured(f, at, 3))
+		return DECODE_TRUNCATED;
+	if (p[0] == LLC_SNAP_SAP && p[1] == LLC_SNAP_SAP && p[2] == LLC_UI) {
+		if (!captured(f, at, 8))
+			return DECODE_TRUNCATED;
+		/* OUI 00-00-00 (RFC 1042) or 00-00-f8 (802.1H): ethertypes */
+		if (p[3] == 0 && p[4] == 0 && (p[5] == 0 || p[5] == 0xf8))
+			step_value(n, LAYER_ETHERTYPE, at + 8, get_be16(p + 6));
+		else
+			step_to(n, LAYER_NOT_IP, at + 8);
+	} else if (p[0] == LLC_IP_SAP && p[1] == LLC_IP_SAP && p[2] == LLC_UI)
+		step_to(n, LAYER_IPV4, at + 3);
+	else if (p[0] == LLC_ISO_SAP && p[1] == LLC_ISO_SAP &&
+	    p[2] == LLC_UI) {
+		if (!captured(f, at, 4))
+			return DECODE_TRUNCATED;
+		step_to(n, p[3] == NLPID_IPV4 ? LAYER_IPV4 :
+		    p[3] == NLPID_IPV6 ? LAYER_IPV6 : LAYER_NOT_IP, at + 4);
+	} else
+		step_to(n, LAYER_NOT_IP, at);
+	return DECODE_OK;
+}
+
+static enum decode_status
+decode_ppp(struct frame *f, struct layer_step *n)
+{
+	const uint8_t *p = f->data;
+	size_t at = n->offset;
+
+	if (!captured(f, at, 1))
+		return DECODE_TRUNCATED;
+	if (p[at] == PPP_ADDRESS) {		/* HDLC framing */
+		if (!captured(f, at, 2))
+			return DECODE_TRUNCATED;
+		if (p[at + 1] != PPP_CONTROL) {
+			step_to(n, LAYER_NOT_IP, at);
+			return DECODE_OK;
+		}
+		at += 2;
+	}
+	if (!captured(f, at, 1))
+		return DECODE_TRUNCATED;
+	if (p[at] & 1)			/* a compressed, 1-byte protocol */
+		step_value(n, LAYER_PPP_PROTOCOL, at + 1, p[at]);
+	else {
+		if (!captured(f, at, 2))
+			return DECODE_TRUNCATED;
+		step_value(n, LAYER_PPP_PROTOCOL, at + 2, get_be16(p + at));
 	}
 	return DECODE_OK;
 }
 
-/* A link header that ends in an ethertype at type_offset. */
-static enum decode_status
-decode_ethertype_header(const uint8_t *data, size_t caplen,
-    size_t header_len, size_t type_offset, size_t *offset,
-    enum network_kind *network)
+static enum layer
+layer_of_ppp_protocol(uint32_t protocol)
 {
-	enum decode_status status;
+	switch (protocol) {
+	case PPP_IPV4:
+		return LAYER_IPV4;
+	case PPP_IPV6:
+		return LAYER_IPV6;
+	case PPP_MPLS_UNICAST:
+	case PPP_MPLS_MULTICAST:
+		return LAYER_MPLS;
+	default:
+		return LAYER_NOT_IP;	/* LCP, VJ-compressed TCP, ... */
+	}
+}
+
+static enum decode_status
+decode_pppoe(struct frame *f, struct layer_step *n)
+{
+	size_t at = n->offset;
+
+	if (!captured(f, at, PPPOE_HEADER_LEN + 2))
+		return DECODE_TRUNCATED;
+	step_value(n, LAYER_PPP_PROTOCOL, at + PPPOE_HEADER_LEN + 2,
+	    get_be16(f->data + at + PPPOE_HEADER_LEN));
+	return DECODE_OK;
+}
+
+static enum decode_status
+decode_chdlc(struct frame *f, struct layer_step *n)
+{
+	size_t at = n->offset;
 	uint16_t type;
 
-	if (caplen < header_len)
+	if (!captured(f, at, CHDLC_HEADER_LEN))
 		return DECODE_TRUNCATED;
-	type = get_be16(data + type_offset);
-	*offset = header_len;
-	status = skip_vlan_tags(data, caplen, offset, &type);
-	if (status != DECODE_OK)
-		return status;
-	*network = type < ETHERTYPE_MIN ? NETWORK_OTHER :
-	    network_of_ethertype(type);
+	type = get_be16(f->data + at + 2);
+	/* Its protocol field is always an ethertype, never a length. */
+	step_value(n, type < ETHERTYPE_MIN ? LAYER_NOT_IP : LAYER_ETHERTYPE,
+	    at + CHDLC_HEADER_LEN, type);
 	return DECODE_OK;
 }
 
-/* Find the network layer: its offset in data and what it is. */
+/* Q.922 address, then RFC 2427 (UI, NLPID) or Cisco's ethertype. */
 static enum decode_status
-decode_link(enum link_kind link, const uint8_t *data, size_t caplen,
-    size_t *offset, enum network_kind *network)
+decode_frame_relay(struct frame *f, struct layer_step *n)
 {
-	enum network_kind by_host;
+	const uint8_t *p = f->data;
+	size_t at = n->offset, len = 0;
+	uint8_t b;
 
-	*offset = 0;
-	*network = NETWORK_OTHER;
-	switch (link) {
-	case LINK_ETHERNET:
-		return decode_ethertype_header(data, caplen,
-		    ETHERNET_HEADER_LEN, ETHERNET_TYPE_OFFSET, offset, network);
-	case LINK_LINUX_SLL:
-		return decode_ethertype_header(data, caplen,
-		    LINUX_SLL_HEADER_LEN, LINUX_SLL_PROTOCOL_OFFSET, offset,
-		    network);
-	case LINK_LINUX_SLL2:
-		return decode_ethertype_header(data, caplen,
-		    LINUX_SLL2_HEADER_LEN, LINUX_SLL2_PROTOCOL_OFFSET, offset,
-		    network);
-	case LINK_NULL:
-		if (caplen < NULL_HEADER_LEN)
+	/* 2 to 4 address bytes; the last has its EA bit set. */
+	do {
+		if (!captured(f, at + len, 1))
 			return DECODE_TRUNCATED;
-		/*
-		 * Written in the byte order of the host that captured, which
-		 * we do not know; the AF values are small, so at most one
-		 * reading makes sense.
-		 */
-		by_host = network_of_bsd_af(get_le32(data));
-		*network = by_host != NETWORK_OTHER ? by_host :
-		    network_of_bsd_af(get_be32(data));
-		*offset = NULL_HEADER_LEN;
-		return DECODE_OK;
-	case LINK_LOOP:
-		if (caplen < NULL_HEADER_LEN)
+		b = p[at + len++];
+	} while (!(b & 1) && len < 4);
+	if (!(b & 1) || len < 2)
+		return DECODE_BAD_HEADER;
+	at += len;
+	if (!captured(f, at, 1))
+		return DECODE_TRUNCATED;
+	if (p[at] != LLC_UI) {
+		if (!captured(f, at, 2))
 			return DECODE_TRUNCATED;
-		*network = network_of_bsd_af(get_be32(data));
-		*offset = NULL_HEADER_LEN;
+		step_value(n, LAYER_ETHERTYPE, at + 2, get_be16(p + at));
 		return DECODE_OK;
-	case LINK_RAW:
-		*network = NETWORK_BY_VERSION;
-		return DECODE_OK;
-	case LINK_IPV4:
-		*network = NETWORK_IPV4;
-		return DECODE_OK;
-	case LINK_IPV6:
-		*network = NETWORK_IPV6;
-		return DECODE_OK;
-	case LINK_UNKNOWN:
-		break;
 	}
-	return DECODE_UNKNOWN_LINKTYPE;
+	at++;
+	if (!captured(f, at, 1))
+		return DECODE_TRUNCATED;
+	if (p[at] == NLPID_PAD) {
+		at++;
+		if (!captured(f, at, 1))
+			return DECODE_TRUNCATED;
+	}
+	switch (p[at]) {
+	case NLPID_IPV4:
+		step_to(n, LAYER_IPV4, at + 1);
+		break;
+	case NLPID_IPV6:
+		step_to(n, LAYER_IPV6, at + 1);
+		break;
+	case NLPID_SNAP:		/* OUI, then a PID: an ethertype */
+		if (!captured(f, at + 1, 5))
+			return DECODE_TRUNCATED;
+		if (p[at + 1] == 0 && p[at + 2] == 0 && p[at + 3] == 0)
+			step_value(n, LAYER_ETHERTYPE, at + 6,
+			    get_be16(p + at + 4));
+		else
+			step_to(n, LAYER_NOT_IP, at + 6);
+		break;
+	default:
+		step_to(n, LAYER_NOT_IP, at + 1);
+	}
+	return DECODE_OK;
+}
+
+/* An 802.11 MAC header; n->value: the body is padded to 4 bytes. */
+static enum decode_status
+decode_ieee80211(struct frame *f, struct layer_step *n)
+{
+	enum {
+		TYPE_DATA = 2,
+		SUBTYPE_NO_DATA = 0x4,
+		SUBTYPE_QOS = 0x8,
+		FLAGS_DS_MASK = 0x03,		/* both: four addresses */
+		FLAGS_PROTECTED = 0x40,
+		FLAGS_ORDER = 0x80,		/* with QoS: HT control */
+		QOS_AMSDU = 0x80
+	};
+	const uint8_t *p = f->data + n->offset;
+	size_t at = n->offset, len, qos_at = 0;
+	unsigned subtype;
+
+	if (!captured(f, at, 2))
+		return DECODE_TRUNCATED;
+	subtype = p[0] >> 4;
+	/* Management, control, null data and encrypted frames: no IP. */
+	if (((p[0] >> 2) & 3) != TYPE_DATA || (subtype & SUBTYPE_NO_DATA) ||
+	    (p[1] & FLAGS_PROTECTED)) {
+		step_to(n, LAYER_NOT_IP, at);
+		return DECODE_OK;
+	}
+	len = IEEE80211_HEADER_LEN;
+	if ((p[1] & FLAGS_DS_MASK) == FLAGS_DS_MASK)
+		len += IEEE80211_ADDR4_LEN;
+	if (subtype & SUBTYPE_QOS) {
+		qos_at = len;
+		len += IEEE80211_QOS_LEN;
+		if (p[1] & FLAGS_ORDER)
+			len += IEEE80211_HT_CONTROL_LEN;
+	}
+	if (!captured(f, at, len))
+		return DECODE_TRUNCATED;
+	/* An A-MSDU holds subframes, each with its own header: not read. */
+	if (qos_at != 0 && (p[qos_at] & QOS_AMSDU)) {
+		step_to(n, LAYER_NOT_IP, at + len);
+		return DECODE_OK;
+	}
+	if (n->value)
+		len = (len + 3) & ~(size_t)3;
+	step_to(n, LAYER_LLC, at + len);
+	return DECODE_OK;
+}
+
+static enum decode_status
+decode_mpls(struct frame *f, struct layer_step *n)
+{
+	size_t at = n->offset;
+	bool bottom;
+
+	do {
+		if (!captured(f, at, MPLS_LABEL_LEN))
+			return DECODE_TRUNCATED;
+		bottom = (f->data[at + 2] & 0x01) != 0;
+		at += MPLS_LABEL_LEN;
+	} while (!bottom);
+	/* As Zeek: IP follows the bottom label, by its version. */
+	step_to(n, LAYER_IP, at);
+	return DECODE_OK;
+}
+
+static enum decode_status
+decode_ip_by_version(struct frame *f, struct layer_step *n)
+{
+	unsigned version;
+
+	if (!captured(f, n->offset, 1))
+		return DECODE_TRUNCATED;
+	version = f->data[n->offset] >> 4;
+	step_to(n, version == 4 ? LAYER_IPV4 : version == 6 ? LAYER_IPV6 :
+	    LAYER_NOT_IP, n->offset);
+	return DECODE_OK;
 }
 
 /* p/avail: the TCP header onwards; ip_payload_len: what IP says it holds. */
@@ -320,8 +354,9 @@ decode_tcp(const uint8_t *p, size_t avail, size_t ip_payload_len,
 	header_len = (size_t)(p[12] >> 4) * 4;
 	if (header_len < TCP_MIN_HEADER_LEN || header_len > ip_payload_len)
 		return DECODE_BAD_HEADER;
-	if (avail < header_len)
-		return DECODE_TRUNCATED;
+	/* No option is used, so options cut by the capture do not matter. */
+	if (ip_payload_len - header_len > UINT32_MAX)
+		return DECODE_BAD_HEADER;
 
 	seg->src_port = get_be16(p);
 	seg->dst_port = get_be16(p + 2);
@@ -333,23 +368,65 @@ decode_tcp(const uint8_t *p, size_t avail, size_t ip_payload_len,
 	return DECODE_OK;
 }
 
+/* What an IP header's protocol says follows, at offset at. */
 static enum decode_status
-decode_ipv4(const uint8_t *p, size_t avail, struct tcp_segment *seg)
+decode_ip_payload(struct frame *f, struct layer_step *n, uint8_t protocol,
+    size_t at)
 {
-	size_t header_len, total_len;
-	uint16_t fragment;
+	switch (protocol) {
+	case IP_PROTO_IPIP:
+		return decode_enter_tunnel(f, n, LAYER_IPV4, at);
+	case IP_PROTO_IPV6:
+		return decode_enter_tunnel(f, n, LAYER_IPV6, at);
+	case IP_PROTO_GRE:
+		return decode_enter_tunnel(f, n, LAYER_GRE, at);
+	case IP_PROTO_UDP:
+		return decode_udp_tunnel(f, n, at);
+	default:
+		return DECODE_NOT_TCP;
+	}
+}
 
-	if (avail < 1)
+static bool
+ip_protocol_may_hold_tcp(uint8_t protocol)
+{
+	switch (protocol) {
+	case IP_PROTO_TCP:
+	case IP_PROTO_IPIP:
+	case IP_PROTO_IPV6:
+	case IP_PROTO_GRE:
+	case IP_PROTO_UDP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum decode_status
+decode_ipv4(struct frame *f, struct layer_step *n)
+{
+	const uint8_t *p = f->data + n->offset;
+	size_t at = n->offset, avail, header_len, total_len;
+	uint16_t fragment;
+	struct tcp_segment *seg = f->seg;
+
+	if (!captured(f, at, 1))
 		return DECODE_TRUNCATED;
+	avail = f->caplen - at;
 	if ((p[0] >> 4) != 4)
 		return DECODE_BAD_HEADER;
 	if (avail < IPV4_MIN_HEADER_LEN)
 		return DECODE_TRUNCATED;
 	header_len = (size_t)(p[0] & 0x0f) * 4;
 	total_len = get_be16(p + 2);
+	if (total_len == 0 && f->ip_end >= at + header_len) {
+		/* TSO as captured: the length is the frame's, as in Zeek. */
+		total_len = f->ip_end - at;
+		f->notes |= DECODE_NOTE_IP_LENGTH_ZERO;
+	}
 	if (header_len < IPV4_MIN_HEADER_LEN || total_len < header_len)
 		return DECODE_BAD_HEADER;
-	if (p[9] != IP_PROTO_TCP)
+	if (!ip_protocol_may_hold_tcp(p[9]))
 		return DECODE_NOT_TCP;
 	/*
 	 * A first fragment has a TCP header but a payload length that
@@ -357,16 +434,21 @@ decode_ipv4(const uint8_t *p, size_t avail, struct tcp_segment *seg)
 	 */
 	fragment = get_be16(p + 6);
 	if ((fragment & (IPV4_MORE_FRAGMENTS | IPV4_OFFSET_MASK)) != 0)
-		return DECODE_FRAGMENT;
-	/* Options are needed only to find the TCP header. */
+		return p[9] == IP_PROTO_TCP ? DECODE_FRAGMENT : DECODE_NOT_TCP;
+	/* Options are needed only to find what follows. */
 	if (avail < header_len)
 		return DECODE_TRUNCATED;
+	f->ip_end = at + total_len;
+	f->ip_seen = true;
+	if (p[9] != IP_PROTO_TCP)
+		return decode_ip_payload(f, n, p[9], at + header_len);
 
 	seg->family = AF_INET;
 	memcpy(seg->src_addr, p + 12, 4);
 	memset(seg->src_addr + 4, 0, sizeof(seg->src_addr) - 4);
 	memcpy(seg->dst_addr, p + 16, 4);
 	memset(seg->dst_addr + 4, 0, sizeof(seg->dst_addr) - 4);
+	step_to(n, LAYER_TCP_DONE, at + header_len);
 	return decode_tcp(p + header_len, avail - header_len,
 	    total_len - header_len, seg);
 }
@@ -386,15 +468,42 @@ ipv6_is_extension_header(uint8_t next_header)
 	}
 }
 
-static enum decode_status
-decode_ipv6(const uint8_t *p, size_t avail, struct tcp_segment *seg)
+/*
+ * The jumbo payload option (RFC 2675) in the hop-by-hop header at p
+ * (len bytes, all captured): its value, or 0 if there is none.
+ */
+static uint32_t
+ipv6_jumbo_length(const uint8_t *p, size_t len)
 {
-	size_t offset, remaining, header_len;
+	size_t i = 2;
+
+	while (i < len) {
+		if (p[i] == IPV6_OPTION_PAD1) {
+			i++;
+			continue;
+		}
+		if (len - i < 2 || len - i - 2 < p[i + 1])
+			return 0;
+		if (p[i] == IPV6_OPTION_JUMBO && p[i + 1] == IPV6_JUMBO_LEN)
+			return get_be32(p + i + 2);
+		i += 2 + (size_t)p[i + 1];
+	}
+	return 0;
+}
+
+static enum decode_status
+decode_ipv6(struct frame *f, struct layer_step *n)
+{
+	const uint8_t *p = f->data + n->offset;
+	size_t at = n->offset, avail, offset, remaining, header_len;
 	uint8_t next_header;
 	uint16_t fragment;
+	bool length_zero;
+	struct tcp_segment *seg = f->seg;
 
-	if (avail < 1)
+	if (!captured(f, at, 1))
 		return DECODE_TRUNCATED;
+	avail = f->caplen - at;
 	if ((p[0] >> 4) != 6)
 		return DECODE_BAD_HEADER;
 	if (avail < IPV6_HEADER_LEN)
@@ -402,11 +511,24 @@ decode_ipv6(const uint8_t *p, size_t avail, struct tcp_segment *seg)
 	remaining = get_be16(p + 4);	/* extension headers + upper layer */
 	next_header = p[6];
 	offset = IPV6_HEADER_LEN;
+	/* A jumbogram, or BIG TCP with or without the jumbo option. */
+	length_zero = remaining == 0 && next_header != IP_PROTO_NONE &&
+	    f->ip_end >= at + IPV6_HEADER_LEN;
+	if (length_zero) {
+		remaining = f->ip_end - at - IPV6_HEADER_LEN;
+		f->notes |= DECODE_NOTE_IP_LENGTH_ZERO;
+	}
 
 	/* Each pass consumes at least 8 bytes of caplen, so this ends. */
 	while (next_header != IP_PROTO_TCP) {
-		if (!ipv6_is_extension_header(next_header))
-			return DECODE_NOT_TCP;
+		if (!ipv6_is_extension_header(next_header)) {
+			if (!ip_protocol_may_hold_tcp(next_header))
+				return DECODE_NOT_TCP;
+			f->ip_end = at + offset + remaining;
+			f->ip_seen = true;
+			return decode_ip_payload(f, n, next_header,
+			    at + offset);
+		}
 		if (next_header == IP_PROTO_FRAGMENT) {
 			if (remaining < IPV6_FRAGMENT_HEADER_LEN)
 				return DECODE_BAD_HEADER;
@@ -429,6 +551,17 @@ decode_ipv6(const uint8_t *p, size_t avail, struct tcp_segment *seg)
 				header_len = ((size_t)p[offset + 1] + 2) * 4;
 			else
 				header_len = ((size_t)p[offset + 1] + 1) * 8;
+			if (length_zero && offset == IPV6_HEADER_LEN &&
+			    next_header == IP_PROTO_HOPOPTS) {
+				uint32_t jumbo;
+
+				if (avail - offset < header_len)
+					return DECODE_TRUNCATED;
+				jumbo = ipv6_jumbo_length(p + offset,
+				    header_len);
+				if (jumbo != 0)
+					remaining = jumbo;
+			}
 			if (remaining < header_len)
 				return DECODE_BAD_HEADER;
 			if (avail - offset < header_len)
@@ -442,6 +575,7 @@ decode_ipv6(const uint8_t *p, size_t avail, struct tcp_segment *seg)
 	seg->family = AF_INET6;
 	memcpy(seg->src_addr, p + 8, 16);
 	memcpy(seg->dst_addr, p + 24, 16);
+	step_to(n, LAYER_TCP_DONE, at + offset);
 	return decode_tcp(p + offset, avail - offset, remaining, seg);
 }
 
@@ -452,7 +586,7 @@ decode_ipv6(const uint8_t *p, size_t avail, struct tcp_segment *seg)
  * false (seg untouched) for anything else, which the general path then
  * decodes, with the same result it would always have given.
  */
-static bool
+static inline bool __attribute__((always_inline))
 decode_ethernet_ipv4_tcp(const uint8_t *data, size_t caplen,
     struct tcp_segment *seg)
 {
@@ -497,48 +631,108 @@ decode_ethernet_ipv4_tcp(const uint8_t *data, size_t caplen,
 }
 
 /* decode_packet() for every frame (seg is not NULL). */
-static enum decode_status __attribute__((noinline))
-decode_general(int linktype, const uint8_t *data, size_t caplen,
-    struct tcp_segment *seg)
+
+/*
+ * Peel layer after layer.  Every step consumes bytes of the frame or
+ * moves to a layer that does (entering a tunnel counts against
+ * DECODE_MAX_TUNNELS), so this ends.
+ */
+static enum decode_status
+decode_layers(struct frame *f, struct layer_step *n)
 {
 	enum decode_status status;
-	enum network_kind network = NETWORK_OTHER;
-	size_t offset = 0;
+
+	for (;;) {
+		switch (n->layer) {
+		case LAYER_ETHERNET:
+			status = decode_ethernet(f, n);
+			break;
+		case LAYER_ETHERTYPE:
+			status = decode_ethertype(f, n);
+			break;
+		case LAYER_LLC:
+			status = decode_llc(f, n);
+			break;
+		case LAYER_PPP:
+			status = decode_ppp(f, n);
+			break;
+		case LAYER_PPP_PROTOCOL:
+			step_to(n, layer_of_ppp_protocol(n->value), n->offset);
+			status = DECODE_OK;
+			break;
+		case LAYER_PPPOE:
+			status = decode_pppoe(f, n);
+			break;
+		case LAYER_CHDLC:
+			status = decode_chdlc(f, n);
+			break;
+		case LAYER_FRAME_RELAY:
+			status = decode_frame_relay(f, n);
+			break;
+		case LAYER_IEEE80211:
+			status = decode_ieee80211(f, n);
+			break;
+		case LAYER_MPLS:
+			status = decode_mpls(f, n);
+			break;
+		case LAYER_IP:
+			status = decode_ip_by_version(f, n);
+			break;
+		case LAYER_IPV4:
+			status = decode_ipv4(f, n);
+			break;
+		case LAYER_IPV6:
+			status = decode_ipv6(f, n);
+			break;
+		case LAYER_GRE:
+			status = decode_gre(f, n);
+			break;
+		case LAYER_TCP_DONE:
+			return DECODE_OK;
+		case LAYER_NOT_IP:
+		default:
+			return DECODE_NOT_IP;
+		}
+		if (status != DECODE_OK || n->layer == LAYER_TCP_DONE)
+			return status;
+	}
+}
+
+/* decode_packet_note() for every frame (seg is not NULL). */
+static enum decode_status __attribute__((noinline))
+decode_general(int linktype, const uint8_t *data, size_t caplen,
+    size_t wire_len, struct tcp_segment *seg, unsigned *notes)
+{
+	enum decode_status status;
+	struct layer_step next;
+	struct frame f;
 	int64_t ts_ns = seg->ts_ns;
 
-
+	memset(&f, 0, sizeof(f));
+	f.data = data;
+	f.caplen = caplen;
+	f.ip_end = wire_len > caplen ? wire_len : caplen;
+	f.seg = seg;
+	memset(&next, 0, sizeof(next));
 	if (data == NULL)	/* even data + 0 would be undefined */
 		status = decode_linktype_supported(linktype) ?
 		    DECODE_TRUNCATED : DECODE_UNKNOWN_LINKTYPE;
-	else
-		status = decode_link(link_kind_of(linktype), data, caplen,
-		    &offset, &network);
-	if (status == DECODE_OK && network == NETWORK_BY_VERSION) {
-		if (caplen < 1)
-			status = DECODE_TRUNCATED;
-		else if ((data[0] >> 4) == 4)
-			network = NETWORK_IPV4;
-		else if ((data[0] >> 4) == 6)
-			network = NETWORK_IPV6;
-		else
-			network = NETWORK_OTHER;
+	else {
+		/* DECODE_UNKNOWN_LINKTYPE for a link type not supported */
+		status = decode_link_layer(linktype, &f, &next);
+		if (status == DECODE_OK)
+			status = decode_layers(&f, &next);
+		/*
+		 * Headers missing from an IP packet that was captured whole
+		 * (a tunnel packet with nothing inside) are malformed, not
+		 * cut by the capture.
+		 */
+		if (status == DECODE_TRUNCATED && f.ip_seen &&
+		    f.caplen >= f.ip_end)
+			status = DECODE_BAD_HEADER;
 	}
-	if (status == DECODE_OK) {
-		switch (network) {
-		case NETWORK_IPV4:
-			status = decode_ipv4(data + offset, caplen - offset,
-			    seg);
-			break;
-		case NETWORK_IPV6:
-			status = decode_ipv6(data + offset, caplen - offset,
-			    seg);
-			break;
-		case NETWORK_OTHER:
-		case NETWORK_BY_VERSION:
-			status = DECODE_NOT_IP;
-			break;
-		}
-	}
+	if (notes != NULL)
+		*notes = f.notes;
 
 	/*
 	 * Filled in place (every field on success); never hand back a
@@ -552,15 +746,28 @@ decode_general(int linktype, const uint8_t *data, size_t caplen,
 }
 
 enum decode_status
+decode_packet_note(int linktype, const uint8_t *data, size_t caplen,
+    size_t wire_len, struct tcp_segment *seg, unsigned *notes)
+{
+	if (seg == NULL) {
+		if (notes != NULL)
+			*notes = 0;
+		return DECODE_BAD_HEADER;
+	}
+	if (linktype == DLT_EN10MB && data != NULL &&
+	    decode_ethernet_ipv4_tcp(data, caplen, seg)) {
+		if (notes != NULL)
+			*notes = 0;
+		return DECODE_OK;
+	}
+	return decode_general(linktype, data, caplen, wire_len, seg, notes);
+}
+
+enum decode_status
 decode_packet(int linktype, const uint8_t *data, size_t caplen,
     struct tcp_segment *seg)
 {
-	if (seg == NULL)
-		return DECODE_BAD_HEADER;
-	if (linktype == DLT_EN10MB && data != NULL &&
-	    decode_ethernet_ipv4_tcp(data, caplen, seg))
-		return DECODE_OK;
-	return decode_general(linktype, data, caplen, seg);
+	return decode_packet_note(linktype, data, caplen, caplen, seg, NULL);
 }
 
 const char *
@@ -579,6 +786,8 @@ decode_status_name(enum decode_status status)
 		return "truncated";
 	case DECODE_BAD_HEADER:
 		return "bad-header";
+	case DECODE_TUNNEL_TOO_DEEP:
+		return "tunnel-too-deep";
 	case DECODE_UNKNOWN_LINKTYPE:
 		return "unknown-linktype";
 	}

@@ -2,6 +2,8 @@
 # harness/wire/local.mk - reading the wire (included by Makefile.am).
 harness_libcloseprobe_a_SOURCES += \
 	harness/wire/decode.c harness/wire/decode.h \
+	harness/wire/decode_layer.h harness/wire/decode_link.c \
+	harness/wire/decode_tunnel.c \
 	harness/wire/conntable.c harness/wire/conntrack.h \
 	harness/wire/stream.c harness/wire/stream.h \
 	harness/wire/zeek.c harness/wire/zeek.h \

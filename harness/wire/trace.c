@@ -66,6 +66,10 @@ count_status(struct trace_stats *stats, enum decode_status status)
 		stats->undecodable++;
 		stats->truncated++;
 		break;
+	case DECODE_TUNNEL_TOO_DEEP:
+		stats->undecodable++;
+		stats->tunnel_too_deep++;
+		break;
 	case DECODE_BAD_HEADER:
 	case DECODE_UNKNOWN_LINKTYPE:	/* excluded before the first record */
 		stats->undecodable++;
@@ -74,11 +78,20 @@ count_status(struct trace_stats *stats, enum decode_status status)
 	}
 }
 
-static int64_t
-timestamp_ns(const struct timeval *ts)
+/*
+ * Nanoseconds since the epoch; false if they do not fit in 64 bits
+ * (pcapng can hold dates after 2262, where they would overflow).
+ */
+static bool
+timestamp_ns(const struct timeval *ts, int64_t *ns)
 {
-	/* Opened with nanosecond precision, so tv_usec holds nanoseconds. */
-	return (int64_t)ts->tv_sec * INT64_C(1000000000) + (int64_t)ts->tv_usec;
+	/*
+	 * Opened with nanosecond precision, so tv_usec holds nanoseconds.
+	 * The overflow checks cost a jump each on the common path.
+	 */
+	return !__builtin_mul_overflow((int64_t)ts->tv_sec,
+	    INT64_C(1000000000), ns) &&
+	    !__builtin_add_overflow(*ns, (int64_t)ts->tv_usec, ns);
 }
 
 /*
@@ -212,13 +225,21 @@ check_linktype(const char *name, const struct trace_stats *stats,
 
 	lname = pcap_datalink_val_to_name(stats->linktype);
 	description = pcap_datalink_val_to_description(stats->linktype);
+	if (decode_linktype_carries_no_ip(stats->linktype)) {
+		set_error(errbuf, errbuf_size,
+		    "%s: link type %s (%d%s%s) carries no IP: skipped", name,
+		    lname != NULL ? lname : "unknown", stats->linktype,
+		    description != NULL ? ", " : "",
+		    description != NULL ? description : "");
+		return TRACE_NO_IP_LINKTYPE;
+	}
 	if (!decode_linktype_supported(stats->linktype)) {
 		set_error(errbuf, errbuf_size,
 		    "%s: unsupported link type %s (%d%s%s)", name,
 		    lname != NULL ? lname : "unknown", stats->linktype,
 		    description != NULL ? ", " : "",
 		    description != NULL ? description : "");
-		return -1;
+		return TRACE_ERROR;
 	}
 	need = decode_min_tcp_caplen(stats->linktype);
 	if ((flags & TRACE_STRICT) && stats->snaplen > 0 &&
@@ -262,20 +283,30 @@ read_record(u_char *user, const struct pcap_pkthdr *header,
 	struct tcp_segment seg;
 	enum decode_status status;
 	uint64_t stored;
+	unsigned notes;
+	int64_t ts_ns;
 
 	stats->records++;
 	stored = record_check_stored_len(&r->check, header->caplen,
 	    stats->snaplen);
 	if (stored > header->caplen) {
-		set_error(r->errbuf, r->errbuf_size, "%s: record %llu: "
-		    "captured length %llu exceeds the snap length %d",
-		    r->name, (unsigned long long)stats->records,
-		    (unsigned long long)stored, stats->snaplen);
-		reader_stop(r);
+		/* libpcap kept the first snap length bytes: decode those. */
+		if (stats->oversize++ == 0) {
+			stats->first_oversize_record = stats->records;
+			stats->first_oversize_len = stored;
+		}
+	}
+	if (!timestamp_ns(&header->ts, &ts_ns)) {
+		if (stats->bad_timestamp++ == 0) {
+			stats->first_bad_timestamp_record = stats->records;
+			stats->first_bad_timestamp_sec =
+			    (int64_t)header->ts.tv_sec;
+		}
 		return;
 	}
 	seg.ts_ns = 0;
-	status = decode_packet(stats->linktype, data, header->caplen, &seg);
+	status = decode_packet_note(stats->linktype, data, header->caplen,
+	    header->len, &seg, &notes);
 	count_status(stats, status);
 	if (status != DECODE_OK) {
 		if (status == DECODE_TRUNCATED &&
@@ -285,7 +316,11 @@ read_record(u_char *user, const struct pcap_pkthdr *header,
 		}
 		return;
 	}
-	seg.ts_ns = timestamp_ns(&header->ts);
+	if (notes != 0) {	/* rare: one test on the common path */
+		stats->ip_length_zero += (notes & DECODE_NOTE_IP_LENGTH_ZERO) != 0;
+		stats->tunneled += (notes & DECODE_NOTE_TUNNELED) != 0;
+	}
+	seg.ts_ns = ts_ns;
 	if (conn_table_add(r->table, &seg, stats->records) == -1) {
 		set_error(r->errbuf, r->errbuf_size, "%s: record %llu: %s",
 		    r->name, (unsigned long long)stats->records,
@@ -319,9 +354,10 @@ trace_read(const char *path, struct conn_table *table,
 		return -1;
 	stats->linktype = pcap_datalink(p);
 	stats->snaplen = pcap_snapshot(p);
-	if (check_linktype(name, stats, flags, errbuf, errbuf_size) == -1) {
+	rc = check_linktype(name, stats, flags, errbuf, errbuf_size);
+	if (rc != TRACE_OK) {
 		pcap_close(p);
-		return -1;
+		return rc;
 	}
 	memset(&reader, 0, sizeof(reader));
 	reader.p = p;
@@ -347,6 +383,18 @@ trace_read(const char *path, struct conn_table *table,
 		reader.result = -1;
 	}
 	pcap_close(p);
+	if (reader.result == 0 && (flags & TRACE_STRICT) &&
+	    stats->bad_timestamp != 0) {
+		set_error(errbuf, errbuf_size, "%s: record %llu: timestamp "
+		    "%lld s since 1970 is outside what nanoseconds in 64 bits "
+		    "hold (1677-09-21 to 2262-04-11; %llu such record%s, not "
+		    "decoded)", name,
+		    (unsigned long long)stats->first_bad_timestamp_record,
+		    (long long)stats->first_bad_timestamp_sec,
+		    (unsigned long long)stats->bad_timestamp,
+		    stats->bad_timestamp == 1 ? "" : "s");
+		reader.result = -1;
+	}
 	if (reader.result == 0 && (flags & TRACE_STRICT) &&
 	    stats->first_truncated_record != 0) {
 		set_error(errbuf, errbuf_size, "%s: record %llu: captured "
