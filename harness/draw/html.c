@@ -89,7 +89,7 @@ static const struct {
 };
 
 /* The statuses the summary counts and the filter offers, in this order. */
-static const char *const statuses[] = { "PASS", "FAIL", "SKIP", "ERROR" };
+static const char *const statuses[] = { "PASS", "FAIL", "SKIP", "ERROR", "UNSUPPORTED" };
 #define NSTATUSES (sizeof(statuses) / sizeof(statuses[0]))
 
 static const char *const expect_words[HTML_REPORT_EXPECT_STATE_COUNT] = {
@@ -468,7 +468,7 @@ static const char page_style[] =
     ".badge{display:inline-block;min-width:44px;text-align:center;border-radius:4px;"
     "color:#fff;font-weight:600;font-size:12px;padding:1px 6px}\n"
     ".st-PASS{background:#2e7d32}.st-FAIL{background:#c62828}.st-SKIP{background:#757575}"
-    ".st-ERROR{background:#e65100}.st-other{background:#455a64}\n"
+    ".st-ERROR{background:#e65100}.st-UNSUPPORTED{background:#6a1b9a}.st-other{background:#455a64}\n"
     ".o-truncated,.o-corrupted{color:#c62828;font-weight:600}\n"
     ".o-delivered-but-reset,.o-hidden-reset{color:#e65100;font-weight:600}\n"
     ".o-clean,.o-delivered{color:#2e7d32}\n"
@@ -649,9 +649,11 @@ put_head(FILE *out, const struct html_report *r)
 		return;		/* comparisons only */
 	fprintf(out, "<p class=\"lede\">%s case run%s", units_format_count(r->nruns, n, sizeof(n)),
 	    r->nruns == 1 ? "" : "s");
+	/* The first four always, as the run's summary line; the rest when seen. */
 	for (k = 0; k < NSTATUSES; k++)
-		fprintf(out, "%s %s %s", k == 0 ? ":" : ",", units_format_count(counts[k], n, sizeof(n)),
-		    statuses[k]);
+		if (k < 4 || counts[k] > 0)
+			fprintf(out, "%s %s %s", k == 0 ? ":" : ",",
+			    units_format_count(counts[k], n, sizeof(n)), statuses[k]);
 	if (other > 0)
 		fprintf(out, ", %s other", units_format_count(other, n, sizeof(n)));
 	fputs("</p>\n", out);

@@ -1008,6 +1008,7 @@ status_colour(const char *status)
 	} colours[] = {
 		{ "PASS", "#2e7d32" }, { "FAIL", "#c62828" },
 		{ "SKIP", "#757575" }, { "ERROR", "#e65100" },
+		{ "UNSUPPORTED", "#6a1b9a" },
 	};
 	size_t i;
 
