@@ -571,7 +571,9 @@ START_TEST(flag_hole)
 	say(&t, SERVER, ACK, 1000);
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, CONN_FLAG_HOLE);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 1000);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 1000);
+	/* Never acknowledged: no content gap for Zeek. */
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
 	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, 3000);
 	conn_table_free(table);
 
@@ -590,7 +592,7 @@ START_TEST(flag_hole)
 	say(&t, SERVER, ACK, 300);
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, 0);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 0);
 	conn_table_free(table);
 }
 END_TEST
@@ -609,7 +611,7 @@ START_TEST(flag_hole_many)
 		t.seq[SERVER] += 10;
 	}
 	c = only_conn(table);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 199 * 10);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 199 * 10);
 	ck_assert(c->flags & CONN_FLAG_HOLE);
 	conn_table_free(table);
 }
@@ -628,10 +630,105 @@ START_TEST(flag_acked_unseen)
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, CONN_FLAG_ACKED_UNSEEN);
 	ck_assert_uint_eq(c->half[SIDE_RESP].acked_unseen_bytes, 2000);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 2000);
 	ck_assert_str_eq(c->history, "ShAdg");
 	conn_table_free(table);
 }
 END_TEST
+
+/* Zeek counts a gap once, however many ACKs go past it. */
+START_TEST(gap_counted_per_gap)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+	int i;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	t.seq[SERVER] += 500;		/* [1000, 1500) never captured */
+	say(&t, SERVER, ACK, 1000);
+	for (i = 0; i < 12; i++)	/* ACKs past the hole, again and again */
+		say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 1);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 500);
+	ck_assert_str_eq(c->history, "ShAdg");
+	conn_table_free(table);
+
+	/* Two holes under one ACK: two gaps, the scaled letter once. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 10;
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 20;
+	say(&t, SERVER, ACK, 100);
+	say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 2);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 30);
+	ck_assert_str_eq(c->history, "ShAdg");
+	conn_table_free(table);
+
+	/* One hole acked in two steps: two gaps, as Zeek reports them. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 100;		/* [100, 200) never captured */
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] -= 150;
+	say(&t, CLIENT, ACK, 0);	/* acks up to 150 */
+	t.seq[SERVER] += 150;
+	say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 2);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 100);
+	conn_table_free(table);
+}
+END_TEST
+
+/* Gaps count only while both sides are established or closing cleanly. */
+START_TEST(gap_needs_both_sides_established)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	/* A SYN+ACK first, the originator never seen: no 'G'. */
+	say(&t, SERVER, SYN | ACK, 0);
+	t.seq[CLIENT] += 300;		/* the client's data, never captured */
+	say(&t, SERVER, ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "^haf");
+	ck_assert_uint_eq(c->half[SIDE_ORIG].gaps, 0);
+	ck_assert_uint_eq(c->half[SIDE_ORIG].missed_bytes, 0);
+	ck_assert_uint_eq(c->half[SIDE_ORIG].acked_unseen_bytes, 300);
+	conn_table_free(table);
+
+	/* The ACK on an RST does not count ... */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	t.seq[SERVER] += 300;
+	say(&t, CLIENT, RST | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "ShAR");
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
+	conn_table_free(table);
+
+	/* ... the one on a FIN after an established state does. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	t.seq[SERVER] += 300;
+	say(&t, CLIENT, FIN | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "ShAFg");
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 300);
+	conn_table_free(table);
+}
+END_TEST
+
 
 /* ---- sequence wrap and port reuse */
 
@@ -709,6 +806,52 @@ streaming_table(struct collected *col, int64_t linger_ns, int64_t idle_ns)
 	ck_assert_ptr_nonnull(col->table);
 	return col->table;
 }
+
+/* Zeek's attempt timer: 5 s after an unanswered SYN, a new connection. */
+START_TEST(attempt_timer_splits)
+{
+	struct conn_stream_params params;
+	struct collected col;
+	struct talk t;
+
+	memset(&col, 0, sizeof(col));
+	memset(&params, 0, sizeof(params));
+	params.linger_ns = CONN_DEFAULT_LINGER_NS;
+	params.attempt_ns = CONN_DEFAULT_ATTEMPT_NS;
+	params.done = collect;
+	params.ctx = &col;
+	col.table = conn_table_new_streaming(&params);
+	ck_assert_ptr_nonnull(col.table);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	say(&t, CLIENT, SYN, 0);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, CLIENT, ACK | PSH, 10);
+	ck_assert_uint_eq(col.calls, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS;
+	say(&t, CLIENT, ACK | PSH, 10);
+	say(&t, CLIENT, FIN | ACK, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "S0 SH ");
+	conn_table_free(col.table);
+
+	/* Answered in time: one connection. */
+	memset(&col, 0, sizeof(col));
+	params.ctx = &col;
+	col.table = conn_table_new_streaming(&params);
+	ck_assert_ptr_nonnull(col.table);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	say(&t, CLIENT, SYN, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS / 2;
+	say(&t, SERVER, SYN | ACK, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS;
+	say(&t, CLIENT, ACK, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "S1 ");
+	conn_table_free(col.table);
+}
+END_TEST
 
 START_TEST(streaming_frees_ended_connections)
 {
@@ -1579,6 +1722,8 @@ analyze_suite(void)
 	tcase_add_test(tc, flag_hole);
 	tcase_add_test(tc, flag_hole_many);
 	tcase_add_test(tc, flag_acked_unseen);
+	tcase_add_test(tc, gap_counted_per_gap);
+	tcase_add_test(tc, gap_needs_both_sides_established);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("streaming");
@@ -1586,6 +1731,7 @@ analyze_suite(void)
 	tcase_add_test(tc, wrap_and_64bit_counts);
 	tcase_add_test(tc, streaming_frees_ended_connections);
 	tcase_add_test(tc, streaming_port_reuse);
+	tcase_add_test(tc, attempt_timer_splits);
 	tcase_add_test(tc, streaming_idle_and_order);
 	tcase_add_test(tc, streaming_flush_in_first_packet_order);
 	tcase_add_test(tc, streaming_callback_failure);

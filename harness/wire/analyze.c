@@ -182,11 +182,11 @@ json_side(FILE *out, const struct conn *c, int side)
 	fprintf(out, ",\"port\":%u,\"packets\":%" PRIu64
 	    ",\"payload_packets\":%" PRIu64 ",\"bytes_seen\":%" PRIu64
 	    ",\"bytes_acked\":%" PRIu64 ",\"missed_bytes\":%" PRIu64
-	    ",\"acked_unseen_bytes\":%" PRIu64 ",\"unacked_at_rst\":%" PRIu64
+	    ",\"hole_bytes\":%" PRIu64 ",\"acked_unseen_bytes\":%" PRIu64 ",\"unacked_at_rst\":%" PRIu64
 	    ",\"retransmissions\":%" PRIu64 ",\"zero_windows\":%" PRIu64
 	    ",\"rst_count\":%" PRIu64 "}",
 	    (unsigned)c->port[side], h->packets, h->payload_packets,
-	    h->payload_bytes, h->acked_bytes, h->missed_bytes,
+	    h->payload_bytes, h->acked_bytes, h->missed_bytes, h->hole_bytes,
 	    h->acked_unseen_bytes, h->unacked_at_rst, h->retransmissions,
 	    h->zero_windows, h->rst_count);
 }
@@ -480,6 +480,7 @@ analyze_file(struct analyze *a, const char *path, analyze_conn_fn *conn,
 	memset(&params, 0, sizeof(params));
 	params.linger_ns = CONN_DEFAULT_LINGER_NS;
 	params.idle_ns = CONN_DEFAULT_IDLE_NS;
+	params.attempt_ns = CONN_DEFAULT_ATTEMPT_NS;
 	params.done = conn_done;
 	params.ctx = &reader;
 	table = conn_table_new_streaming(&params);

@@ -65,6 +65,8 @@ struct conn_entry {
 	size_t slot;			/* in table->entries */
 	enum activity_list list;
 	struct conn_entry *older, *newer;
+	bool attempt_armed;		/* Zeek's attempt timer is set: */
+	int64_t attempt_deadline_ns;	/* when it fires */
 };
 
 struct activity {
@@ -366,7 +368,7 @@ conn_table_new_streaming(const struct conn_stream_params *params)
 	struct conn_table *table;
 
 	if (params == NULL || params->done == NULL || params->linger_ns < 0 ||
-	    params->idle_ns < 0) {
+	    params->idle_ns < 0 || params->attempt_ns < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -685,10 +687,25 @@ add_established(struct conn_table *table, struct conn_entry *e,
 	/* zeek_ack() */
 	zeek_ack_advance(&e->zeek.ep[peer_side], seg, ack_offset);
 	zeek_update_last(&e->zeek, c, side, seg, end);
-	zeek_gap(&e->zeek, c, side, peer_st, seg, ack_offset);
+	zeek_gap(&e->zeek, c, side, peer_st, ack_offset);
 	if (table->streaming)
 		activity_touch(table, e);
 	return true;
+}
+
+/*
+ * Zeek's attempt timer has fired on e by now (streaming mode): the
+ * originator is still waiting for an answer to its SYN, so the
+ * connection was done and the segment starts a new one.
+ */
+static bool
+attempt_expired(const struct conn_table *table, const struct conn_entry *e)
+{
+	enum tcp_endpoint_state orig = e->conn.half[SIDE_ORIG].state;
+
+	return e->attempt_armed && table->now_ns >= e->attempt_deadline_ns &&
+	    (orig == ENDPOINT_SYN_SENT || orig == ENDPOINT_SYN_ACK_SENT) &&
+	    e->conn.half[SIDE_RESP].state == ENDPOINT_INACTIVE;
 }
 
 /*
@@ -715,7 +732,8 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		hashed = true;
 		e = find_tuple(table, seg, hash);
 	}
-	if (e == NULL || segment_starts_new_conn(e, seg)) {
+	if (e == NULL || segment_starts_new_conn(e, seg) ||
+	    attempt_expired(table, e)) {
 		old = e;
 		if (!hashed) {
 			tuple_key_from_segment(seg, &key);
@@ -752,6 +770,12 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 	    ((seg->flags & TCP_FLAG_FIN) ? 1 : 0) +
 	    ((seg->flags & TCP_FLAG_RST) ? 0 : (int64_t)seg->payload_len);
 
+	/* Zeek arms its attempt timer on the originator's first SYN. */
+	if (table->params.attempt_ns > 0 && side == SIDE_ORIG && syn &&
+	    e->conn.half[SIDE_ORIG].state == ENDPOINT_INACTIVE) {
+		e->attempt_armed = true;
+		e->attempt_deadline_ns = seg->ts_ns + table->params.attempt_ns;
+	}
 	e->conn.half[side].packets++;
 	e->conn.last_ts_ns = seg->ts_ns;
 	zeek_before(&e->zeek, &e->conn, side, seg, offset, one_past);
@@ -765,7 +789,7 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 	zeek_update_state(&e->conn, side, seg);
 	if (has_ack)
 		zeek_gap(&e->zeek, &e->conn, side,
-		    &e->stream[conn_side_other(side)], seg, ack_offset);
+		    &e->stream[conn_side_other(side)], ack_offset);
 
 	if (table->streaming) {
 		activity_touch(table, e);

@@ -134,14 +134,21 @@ struct conn_half {
 	uint64_t zero_windows;		/* Zeek's count for the 'w' letter */
 	uint64_t gaps;			/* Zeek's count for the 'g' letter */
 	/*
+	 * Zeek's missed_bytes for this side's stream: bytes the peer
+	 * acknowledged that no captured segment held, counted as Zeek's
+	 * content gaps are (only while both sides are established or
+	 * closing cleanly; an ACK on an RST never counts).
+	 */
+	uint64_t missed_bytes;
+	/*
 	 * Set when the connection is finished (conn_table_flush(), or the
 	 * streaming hand-off): Zeek's endpoint size (conn.log orig_bytes /
 	 * resp_bytes, from sequence numbers), stream bytes in holes no
-	 * segment filled, and stream bytes the peer acked that no captured
-	 * segment held.
+	 * segment filled (acknowledged or not), and stream bytes the peer
+	 * acked that no captured segment held (in any state).
 	 */
 	uint64_t size;
-	uint64_t missed_bytes;
+	uint64_t hole_bytes;
 	uint64_t acked_unseen_bytes;
 	/* At this side's first RST that found data unacked: how much. */
 	uint64_t unacked_at_rst;
@@ -190,13 +197,21 @@ typedef int conn_done_fn(const struct conn *c, void *ctx);
 struct conn_stream_params {
 	int64_t linger_ns;
 	int64_t idle_ns;
+	/*
+	 * Zeek's connection attempt timer (0: none): attempt_ns after the
+	 * originator's first SYN, a connection whose responder has sent
+	 * nothing while the originator is still in SYN_SENT is done, and
+	 * the 4-tuple's next packet starts a new one.
+	 */
+	int64_t attempt_ns;
 	conn_done_fn *done;
 	void *ctx;
 };
 
-/* Zeek's tcp_close_delay and tcp_inactivity_timeout. */
+/* Zeek's tcp_close_delay, tcp_inactivity_timeout and tcp_attempt_delay. */
 #define CONN_DEFAULT_LINGER_NS	INT64_C(5000000000)
 #define CONN_DEFAULT_IDLE_NS	INT64_C(300000000000)
+#define CONN_DEFAULT_ATTEMPT_NS	INT64_C(5000000000)
 
 /* Keep every connection until conn_table_free().  NULL on ENOMEM. */
 struct conn_table *conn_table_new(void);

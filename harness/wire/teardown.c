@@ -38,7 +38,7 @@ teardown_finish(struct conn *c)
 	int side;
 
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
-		if (c->half[side].missed_bytes > 0)
+		if (c->half[side].hole_bytes > 0)
 			c->flags |= CONN_FLAG_HOLE;
 		if (c->half[side].acked_unseen_bytes > 0)
 			c->flags |= CONN_FLAG_ACKED_UNSEEN;
