@@ -34,43 +34,43 @@ struct printer {
 };
 
 static const char usage_text[] =
-    "usage: closeprobe analyze [--json] [--fail-on FLAG[,FLAG...]] FILE...\n"
+    "usage: closeprobe analyze [--json] [--fail-on WORD[,WORD...]] FILE...\n"
     "  FILE      a pcap or pcapng capture; - reads standard input\n"
     "  --json    JSON Lines: one object per connection, then a summary\n"
     "  --fail-on exit 1 if a connection carries one of these flags:\n"
     "            rst-unacked, rst-after-fin-data, rst-zero-window, hole,\n"
-    "            acked-unseen, or any\n";
+    "            acked-unseen, or any; ended with one of these teardowns:\n"
+    "            none, fin, half-fin, rst, fin-then-rst; or has one of\n"
+    "            these conn_states: S0, S1, SF, REJ, S2, S3, RSTO, RSTR,\n"
+    "            RSTOS0, RSTRH, SH, SHR, OTH\n";
 
-/* "a,b,any" -> flag bits; -1 (with a message) on an unknown name. */
+/* "a,b,any" into o; -1 (with a message) on an unknown word. */
 static int
-parse_fail_on(const char *list, unsigned *bits, FILE *err)
+parse_fail_on(const char *list, struct analyze_options *o, FILE *err)
 {
 	const char *p = list, *comma;
 	char name[FLAG_NAME_SIZE];
 	size_t len;
-	unsigned bit;
 
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len >= sizeof(name)) {
-			fprintf(err, "closeprobe analyze: --fail-on: bad flag "
-			    "list '%s'\n", list);
+			fprintf(err, "closeprobe analyze: --fail-on: bad list "
+			    "'%s'\n", list);
 			return -1;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (strcmp(name, "any") == 0)
-			bit = ANALYZE_ALL_FLAGS;
-		else
-			bit = conn_flag_from_name(name);
-		if (bit == 0) {
+		if (analyze_fail_on_add(o, name) == -1) {
 			fprintf(err, "closeprobe analyze: --fail-on: unknown "
-			    "flag '%s' (rst-unacked, rst-after-fin-data, "
-			    "rst-zero-window, hole, acked-unseen, any)\n", name);
+			    "word '%s' (a flag: rst-unacked, rst-after-fin-data, "
+			    "rst-zero-window, hole, acked-unseen, any; a teardown: "
+			    "none, fin, half-fin, rst, fin-then-rst; a conn_state: "
+			    "S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, "
+			    "SH, SHR, OTH)\n", name);
 			return -1;
 		}
-		*bits |= bit;
 		if (comma == NULL)
 			return 0;
 		p = comma + 1;
@@ -125,8 +125,7 @@ parse_options(int argc, char **argv, struct command *cmd, FILE *out,
 			cmd->json = true;
 			break;
 		case 'f':
-			if (parse_fail_on(optarg, &cmd->options.fail_on,
-			    err) == -1)
+			if (parse_fail_on(optarg, &cmd->options, err) == -1)
 				return -1;
 			break;
 		case 'h':
@@ -134,7 +133,7 @@ parse_options(int argc, char **argv, struct command *cmd, FILE *out,
 			return 1;
 		case ':':
 			fprintf(err, "closeprobe analyze: --fail-on needs a "
-			    "list of flags\n");
+			    "list of flags, teardowns or conn_states\n");
 			return -1;
 		default:
 			fprintf(err, "closeprobe analyze: unknown option '%s'\n%s",
@@ -215,7 +214,7 @@ cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
 		if (!printer.header_done)
 			analyze_write_text_header(out);
 		analyze_write_text_summary(out, analyze_totals(a),
-		    cmd.options.fail_on);
+		    analyze_fail_on_set(&cmd.options));
 	}
 	analyze_close(a);
 	if (fflush(out) == EOF || ferror(out)) {

@@ -490,6 +490,20 @@ START_TEST(flag_rst_unacked)
 	ck_assert_str_eq(conn_state_name(c->state), "RSTR");
 	conn_table_free(table);
 
+	/* The RST sender's peer had 2000 bytes it never acked: flagged. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, SERVER, ACK, 0);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, SERVER, RST | ACK, 0);	/* its ACK covers all: not counted */
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, CONN_FLAG_RST_UNACKED);
+	ck_assert_uint_eq(c->half[SIDE_RESP].unacked_at_rst, 0);
+	ck_assert_uint_eq(c->half[SIDE_RESP].peer_unacked_at_rst, 2000);
+	conn_table_free(table);
+
 	/* Everything acked: no flag. */
 	table = talk_table(&t, 100, 900);
 	handshake(&t);
@@ -1250,10 +1264,28 @@ START_TEST(fail_on_flags)
 	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
 	run_free(&r);
 
+	/* Teardown classes and conn_states (the connection is RSTR). */
+	argv[1] = "--fail-on=rst";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	assert_has(r.out, "fail-on:    1 connection matched");
+	run_free(&r);
+
+	argv[1] = "--fail-on=fin,half-fin,SF,REJ";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "fail-on:    0 connections matched");
+	run_free(&r);
+
+	argv[1] = "--fail-on=REJ,RSTR";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	run_free(&r);
+
 	argv[1] = "--fail-on=hole,bogus";
 	r = run_analyze(3, argv);
 	ck_assert_int_eq(r.status, ANALYZE_USAGE);
-	assert_has(r.err, "unknown flag 'bogus'");
+	assert_has(r.err, "unknown word 'bogus'");
 	run_free(&r);
 }
 END_TEST
@@ -1556,7 +1588,8 @@ START_TEST(options_after_files)
 	r = run_analyze(3, argv);
 	ck_assert_int_eq(r.status, ANALYZE_USAGE);
 	ck_assert_str_eq(r.err,
-	    "closeprobe analyze: --fail-on needs a list of flags\n");
+	    "closeprobe analyze: --fail-on needs a list of flags, teardowns "
+	    "or conn_states\n");
 	ck_assert_str_eq(r.out, "");
 	run_free(&r);
 }
@@ -1589,7 +1622,7 @@ collect_conn(const struct conn *c, const char *file, void *arg)
 
 START_TEST(library_streams_connections)
 {
-	struct analyze_options options = { CONN_FLAG_RST_UNACKED };
+	struct analyze_options options = { .fail_on = CONN_FLAG_RST_UNACKED };
 	const struct analyze_totals *totals;
 	struct analyze_file_result result;
 	struct seen seen;

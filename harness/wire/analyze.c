@@ -183,11 +183,13 @@ json_side(FILE *out, const struct conn *c, int side)
 	    ",\"payload_packets\":%" PRIu64 ",\"bytes_seen\":%" PRIu64
 	    ",\"bytes_acked\":%" PRIu64 ",\"missed_bytes\":%" PRIu64
 	    ",\"hole_bytes\":%" PRIu64 ",\"acked_unseen_bytes\":%" PRIu64 ",\"unacked_at_rst\":%" PRIu64
+	    ",\"peer_unacked_at_rst\":%" PRIu64
 	    ",\"retransmissions\":%" PRIu64 ",\"zero_windows\":%" PRIu64
 	    ",\"rst_count\":%" PRIu64 "}",
 	    (unsigned)c->port[side], h->packets, h->payload_packets,
 	    h->payload_bytes, h->acked_bytes, h->missed_bytes, h->hole_bytes,
-	    h->acked_unseen_bytes, h->unacked_at_rst, h->retransmissions,
+	    h->acked_unseen_bytes, h->unacked_at_rst, h->peer_unacked_at_rst,
+	    h->retransmissions,
 	    h->zero_windows, h->rst_count);
 }
 
@@ -314,7 +316,7 @@ conn_done(const struct conn *c, void *arg)
 		if (c->flags & flag_of_index(i))
 			t->per_flag[i]++;
 	t->per_teardown[teardown_classify(c)]++;
-	if (c->flags & r->a->options.fail_on)
+	if (analyze_fail_on_matches(&r->a->options, c))
 		t->flagged++;
 	return r->conn != NULL ? r->conn(c, r->file, r->ctx) : 0;
 }
@@ -399,7 +401,7 @@ analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
 
 void
 analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
-    unsigned fail_on)
+    bool fail_on_set)
 {
 	int i;
 
@@ -421,9 +423,53 @@ analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
 		fprintf(out, " %s %" PRIu64, conn_flag_name(flag_of_index(i)),
 		    t->per_flag[i]);
 	fputc('\n', out);
-	if (fail_on != 0)
+	if (fail_on_set)
 		fprintf(out, "  fail-on:    %" PRIu64 " connection%s matched\n",
 		    t->flagged, t->flagged == 1 ? "" : "s");
+}
+
+int
+analyze_fail_on_add(struct analyze_options *o, const char *word)
+{
+	unsigned flag;
+	int i;
+
+	if (strcmp(word, "any") == 0) {
+		o->fail_on |= ANALYZE_ALL_FLAGS;
+		return 0;
+	}
+	flag = conn_flag_from_name(word);
+	if (flag != 0) {
+		o->fail_on |= flag;
+		return 0;
+	}
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
+		if (strcmp(word, teardown_class_name((enum teardown_class)i)) ==
+		    0) {
+			o->fail_on_teardown |= 1u << i;
+			return 0;
+		}
+	i = conn_state_from_name(word);
+	if (i < 0)
+		return -1;
+	o->fail_on_state |= 1u << i;
+	return 0;
+}
+
+bool
+analyze_fail_on_set(const struct analyze_options *o)
+{
+	return o->fail_on != 0 || o->fail_on_teardown != 0 ||
+	    o->fail_on_state != 0;
+}
+
+bool
+analyze_fail_on_matches(const struct analyze_options *o, const struct conn *c)
+{
+	return (c->flags & o->fail_on) != 0 ||
+	    (o->fail_on_teardown & (1u << teardown_classify(c))) != 0 ||
+	    ((unsigned)c->state < CONN_STATE_COUNT &&
+	    (o->fail_on_state & (1u << c->state)) != 0);
 }
 
 struct analyze *

@@ -41,9 +41,29 @@ enum {
 /* Every loss-risk flag: what "--fail-on any" means. */
 #define ANALYZE_ALL_FLAGS	((1u << CONN_FLAG_COUNT) - 1)
 
+/*
+ * A connection is flagged (exit status 1) if it carries one of these flags,
+ * ended with one of these teardown classes, or has one of these conn_states.
+ */
 struct analyze_options {
-	unsigned fail_on;	/* enum conn_flag bits a connection is flagged by */
+	unsigned fail_on;	/* enum conn_flag bits */
+	unsigned fail_on_teardown;	/* 1 << enum teardown_class */
+	unsigned fail_on_state;		/* 1 << enum conn_state */
 };
+
+/*
+ * Add one --fail-on word to o: a flag name ("rst-unacked", ...), "any"
+ * (every flag), a teardown class ("rst", "fin-then-rst", ...) or a
+ * conn_state ("REJ", "RSTO", ...).  0, or -1 if it is none of these.
+ */
+int analyze_fail_on_add(struct analyze_options *o, const char *word);
+
+/* Whether o asks for anything. */
+bool analyze_fail_on_set(const struct analyze_options *o);
+
+/* Whether c matches o. */
+bool analyze_fail_on_matches(const struct analyze_options *o,
+    const struct conn *c);
 
 /* What the summary counts, over every file read so far. */
 struct analyze_totals {
@@ -51,7 +71,7 @@ struct analyze_totals {
 	uint64_t per_state[CONN_STATE_COUNT];
 	uint64_t per_flag[CONN_FLAG_COUNT];
 	uint64_t per_teardown[ANALYZE_TEARDOWN_COUNT];
-	uint64_t flagged;	/* connections carrying a fail_on flag */
+	uint64_t flagged;	/* connections --fail-on matched */
 	struct trace_stats records;	/* summed over the files */
 	unsigned files, bad_files;
 };
@@ -92,7 +112,7 @@ const struct analyze_totals *analyze_totals(const struct analyze *a);
 
 /*
  * The exit status so far: ANALYZE_BAD_INPUT if a file failed, else
- * ANALYZE_FLAGGED if a connection carried a fail_on flag, else ANALYZE_OK.
+ * ANALYZE_FLAGGED if --fail-on matched a connection, else ANALYZE_OK.
  */
 enum analyze_status analyze_status(const struct analyze *a);
 
@@ -105,9 +125,9 @@ void analyze_write_json_conn(FILE *out, const struct conn *c,
 /* A file's line: "file FILE: ..." or {"type":"file",...}. */
 void analyze_write_text_file(FILE *out, const struct analyze_file_result *r);
 void analyze_write_json_file(FILE *out, const struct analyze_file_result *r);
-/* The summary; fail_on: the options' (text shows its count if set). */
+/* The summary; fail_on_set: whether --fail-on was given (its count shown). */
 void analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
-    unsigned fail_on);
+    bool fail_on_set);
 void analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
     int status);
 
