@@ -895,6 +895,50 @@ START_TEST(streaming_frees_ended_connections)
 }
 END_TEST
 
+/*
+ * A connection complete (both FINs, both acked) is handed on with the
+ * next segment and freed; its tomb absorbs late packets while Zeek would
+ * still keep it, then the 4-tuple is free.  One with an RST lingers.
+ */
+START_TEST(streaming_retires_complete_connections)
+{
+	struct collected col;
+	struct talk t;
+
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, CONN_DEFAULT_IDLE_NS);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	clean_exchange(&t);
+	ck_assert_uint_eq(col.calls, 0);
+	say(&t, SERVER, ACK, 0);	/* late: absorbed */
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_str_eq(col.states, "SF ");
+	ck_assert_uint_eq(conn_table_count(col.table), 0);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 1);
+	t.ts_ns += CONN_DEFAULT_LINGER_NS + ts_step_ns;
+	say(&t, CLIENT, ACK, 0);	/* the tomb is gone: a new connection */
+	ck_assert_uint_eq(conn_table_count(col.table), 1);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 1);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "SF OTH ");
+	conn_table_free(col.table);
+
+	/* An RST: kept, for what is still in flight. */
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, CONN_DEFAULT_IDLE_NS);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	handshake(&t);
+	say(&t, CLIENT, RST | ACK, 0);
+	say(&t, SERVER, ACK | PSH, 100);
+	say(&t, CLIENT, RST, 0);
+	ck_assert_uint_eq(col.calls, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 0);
+	conn_table_free(col.table);
+}
+END_TEST
+
 START_TEST(streaming_port_reuse)
 {
 	struct collected col;
@@ -904,7 +948,7 @@ START_TEST(streaming_port_reuse)
 	talk_init(&t, AF_INET, 100, 900);
 	t.table = col.table;
 	clean_exchange(&t);
-	ck_assert_uint_eq(col.calls, 0);	/* lingering */
+	ck_assert_uint_eq(col.calls, 0);	/* handed on with the next */
 	/* Same 4-tuple, a new SYN with a new ISN: a new connection. */
 	t.seq[CLIENT] = 50000;
 	t.seq[SERVER] = 70000;
@@ -1764,6 +1808,7 @@ analyze_suite(void)
 	tcase_add_test(tc, wrap_and_64bit_counts);
 	tcase_add_test(tc, streaming_frees_ended_connections);
 	tcase_add_test(tc, streaming_port_reuse);
+	tcase_add_test(tc, streaming_retires_complete_connections);
 	tcase_add_test(tc, attempt_timer_splits);
 	tcase_add_test(tc, streaming_idle_and_order);
 	tcase_add_test(tc, streaming_flush_in_first_packet_order);

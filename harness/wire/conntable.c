@@ -73,6 +73,29 @@ struct activity {
 	struct conn_entry *oldest, *newest;
 };
 
+/*
+ * Streaming mode: what is left of a connection handed on at its end, for
+ * as long as Zeek would keep it (linger_ns after its last packet): its
+ * 4-tuple, so that a late packet is told from a new connection.
+ */
+struct tomb {
+	struct tomb *next;		/* hash chain */
+	struct tomb *newer;		/* in order of retirement */
+	uint64_t hash;
+	int64_t last_ts_ns;
+	int family;
+	uint16_t port[2];
+	uint8_t addr[2][16];
+};
+
+struct tomb_index {
+	struct tomb **buckets;
+	size_t nbuckets;		/* a power of two, or 0 */
+	size_t count;
+	struct tomb *oldest, *newest;
+	struct tomb *spare;		/* freed tombs, for reuse */
+};
+
 struct hash_index {
 	struct conn_entry **buckets;
 	size_t nbuckets;	/* a power of two */
@@ -91,6 +114,10 @@ struct conn_table {
 	struct activity activity[LIST_COUNT];
 	int64_t now_ns;			/* latest capture time seen */
 	bool have_now;
+	struct tomb_index tombs;
+	uint64_t late_packets;		/* absorbed by a tomb */
+	/* Complete, to be handed on when the next segment comes. */
+	struct conn_entry *retiring;
 };
 
 /* A segment's key, normalised so both directions look the same. */
@@ -339,6 +366,156 @@ find_ports(const struct conn_table *table, uint16_t port_a, uint16_t port_b)
 	return NULL;
 }
 
+/* The tomb of seg's 4-tuple, or NULL. */
+static struct tomb *
+tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t hash)
+{
+	const struct tomb_index *ti = &table->tombs;
+	struct tomb *t;
+	size_t len = address_length(seg->family);
+
+	if (ti->count == 0)
+		return NULL;
+	for (t = ti->buckets[hash & (ti->nbuckets - 1)]; t != NULL; t = t->next)
+		if (t->hash == hash && t->family == seg->family &&
+		    ((t->port[0] == seg->src_port && t->port[1] == seg->dst_port &&
+		    memcmp(t->addr[0], seg->src_addr, len) == 0 &&
+		    memcmp(t->addr[1], seg->dst_addr, len) == 0) ||
+		    (t->port[1] == seg->src_port && t->port[0] == seg->dst_port &&
+		    memcmp(t->addr[1], seg->src_addr, len) == 0 &&
+		    memcmp(t->addr[0], seg->dst_addr, len) == 0)))
+			return t;
+	return NULL;
+}
+
+/* Rehash into twice the buckets (256 at first); on ENOMEM keep them. */
+static int
+tomb_index_grow(struct tomb_index *ti)
+{
+	size_t nbuckets = ti->nbuckets == 0 ? INITIAL_BUCKETS : ti->nbuckets * 2;
+	struct tomb **buckets, *t, *next;
+	size_t i, slot;
+
+	buckets = calloc(nbuckets, sizeof(*buckets));
+	if (buckets == NULL)
+		return ti->nbuckets == 0 ? -1 : 0;
+	for (i = 0; i < ti->nbuckets; i++)
+		for (t = ti->buckets[i]; t != NULL; t = next) {
+			next = t->next;
+			slot = (size_t)(t->hash & (nbuckets - 1));
+			t->next = buckets[slot];
+			buckets[slot] = t;
+		}
+	free(ti->buckets);
+	ti->buckets = buckets;
+	ti->nbuckets = nbuckets;
+	return 0;
+}
+
+/* A tomb for c (hash: of its 4-tuple).  -1 on ENOMEM, nothing changed. */
+static int
+tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
+{
+	struct tomb *t;
+
+	if (ti->count >= ti->nbuckets - ti->nbuckets / 4 &&
+	    tomb_index_grow(ti) == -1)
+		return -1;
+	t = ti->spare;
+	if (t != NULL)
+		ti->spare = t->next;
+	else if ((t = malloc(sizeof(*t))) == NULL)
+		return -1;
+	t->hash = hash;
+	t->last_ts_ns = c->last_ts_ns;
+	t->family = c->family;
+	memcpy(t->port, c->port, sizeof(t->port));
+	memcpy(t->addr, c->addr, sizeof(t->addr));
+	t->next = ti->buckets[hash & (ti->nbuckets - 1)];
+	ti->buckets[hash & (ti->nbuckets - 1)] = t;
+	t->newer = NULL;
+	if (ti->newest != NULL)
+		ti->newest->newer = t;
+	else
+		ti->oldest = t;
+	ti->newest = t;
+	ti->count++;
+	return 0;
+}
+
+/* Out of the hash chains; the caller unlinks it from the order too. */
+static void
+tomb_unchain(struct tomb_index *ti, struct tomb *t)
+{
+	struct tomb **link = &ti->buckets[t->hash & (ti->nbuckets - 1)];
+
+	for (; *link != NULL; link = &(*link)->next)
+		if (*link == t) {
+			*link = t->next;
+			break;
+		}
+	ti->count--;
+}
+
+/* A tomb taken over by a new connection (a SYN): gone from the order. */
+static void
+tomb_remove(struct tomb_index *ti, struct tomb *t)
+{
+	struct tomb *p;
+
+	tomb_unchain(ti, t);
+	if (ti->oldest == t) {
+		ti->oldest = t->newer;
+		if (ti->oldest == NULL)
+			ti->newest = NULL;
+	} else {
+		for (p = ti->oldest; p != NULL && p->newer != t; p = p->newer)
+			;
+		if (p != NULL) {
+			p->newer = t->newer;
+			if (ti->newest == t)
+				ti->newest = p;
+		}
+	}
+	t->next = ti->spare;
+	ti->spare = t;
+}
+
+/* Tombs whose linger is over by now_ns. */
+static void
+tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
+{
+	struct tomb *t;
+
+	while ((t = ti->oldest) != NULL && now_ns - t->last_ts_ns > linger_ns) {
+		ti->oldest = t->newer;
+		if (ti->oldest == NULL)
+			ti->newest = NULL;
+		tomb_unchain(ti, t);
+		t->next = ti->spare;
+		ti->spare = t;
+	}
+}
+
+static void
+tomb_index_free(struct tomb_index *ti)
+{
+	struct tomb *t, *next;
+	size_t i;
+
+	for (i = 0; i < ti->nbuckets; i++)
+		for (t = ti->buckets[i]; t != NULL; t = next) {
+			next = t->next;
+			free(t);
+		}
+	for (t = ti->spare; t != NULL; t = next) {
+		next = t->next;
+		free(t);
+	}
+	free(ti->buckets);
+}
+
 struct conn_table *
 conn_table_new(void)
 {
@@ -403,6 +580,7 @@ conn_table_free(struct conn_table *table)
 	free(table->entries);
 	for (k = 0; k < INDEX_COUNT; k++)
 		free(table->index[k].buckets);
+	tomb_index_free(&table->tombs);
 	free(table);
 }
 
@@ -592,12 +770,47 @@ entry_release(struct conn_table *table, struct conn_entry *e)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * Streaming: nothing more is to come on e (an RST, or both FINs and both
+ * acknowledged): hand it on and free it now, leaving a tomb.  If the tomb
+ * cannot be had, e lingers as before.  -1 if the callback failed.
+ */
+static int
+entry_retire(struct conn_table *table, struct conn_entry *e)
+{
+	if (tomb_add(&table->tombs, &e->conn, e->hash[INDEX_TUPLE]) == -1)
+		return 0;
+	return entry_release(table, e);
+}
+
+/*
+ * Whether every packet c's end calls for has come: both FINs, both
+ * acknowledged, and no RST.  After an RST the peer's data still queued or
+ * in flight may arrive, and draw RSTs of its own: such a connection
+ * lingers, as in Zeek.
+ */
+static bool
+conn_complete(const struct conn_entry *e)
+{
+	const struct conn *c = &e->conn;
+	int side;
+
+	if (c->first_rst_side >= 0)
+		return false;
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++)
+		if (!c->half[side].fin_seen || e->stream[side].highest_ack <=
+		    (int64_t)c->half[side].fin_offset)
+			return false;
+	return true;
+}
+
 /* Streaming: hand on what has been quiet long enough by now_ns. */
 static inline __attribute__((always_inline)) int
 expire_quiet(struct conn_table *table, int64_t now_ns)
 {
 	struct conn_entry *e;
 
+	tombs_expire(&table->tombs, now_ns, table->params.linger_ns);
 	while ((e = table->activity[LIST_ENDED].oldest) != NULL &&
 	    now_ns - e->conn.last_ts_ns > table->params.linger_ns)
 		if (entry_release(table, e) == -1)
@@ -732,6 +945,18 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		hashed = true;
 		e = find_tuple(table, seg, hash);
 	}
+	if (e == NULL && table->tombs.count > 0) {
+		struct tomb *t = tomb_find(table, seg, hash);
+
+		if (t != NULL) {
+			/* Late on a connection handed on, or a new one. */
+			if (!segment_is_bare_syn(seg)) {
+				table->late_packets++;
+				return 0;
+			}
+			tomb_remove(&table->tombs, t);
+		}
+	}
 	if (e == NULL || segment_starts_new_conn(e, seg) ||
 	    attempt_expired(table, e)) {
 		old = e;
@@ -796,6 +1021,12 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		/* The connection a new SYN took the 4-tuple from is done. */
 		if (old != NULL && entry_release(table, old) == -1)
 			return -1;
+		/*
+		 * Handed on at the start of the next call, so that a failing
+		 * callback stops that segment, not this one.
+		 */
+		if (conn_complete(e))
+			table->retiring = e;
 	}
 	return 0;
 }
@@ -816,6 +1047,12 @@ table_add(struct conn_table *table, const struct tcp_segment *seg,
 		if (!table->have_now || seg->ts_ns > table->now_ns) {
 			table->now_ns = seg->ts_ns;
 			table->have_now = true;
+		}
+		if (table->retiring != NULL) {
+			e = table->retiring;
+			table->retiring = NULL;
+			if (entry_retire(table, e) == -1)
+				return -1;
 		}
 		if (expire_quiet(table, table->now_ns) == -1)
 			return -1;
@@ -848,6 +1085,12 @@ conn_table_add_general(struct conn_table *table,
 	return table_add(table, seg, index, false);
 }
 
+
+uint64_t
+conn_table_late_packets(const struct conn_table *table)
+{
+	return table == NULL ? 0 : table->late_packets;
+}
 
 size_t
 conn_table_count(const struct conn_table *table)
@@ -902,6 +1145,7 @@ conn_table_flush(struct conn_table *table)
 			entry_finish(table->entries[i]);
 		return 0;
 	}
+	table->retiring = NULL;		/* handed on below with the rest */
 	count = table->count;
 	qsort(table->entries, count, sizeof(*table->entries),
 	    compare_first_index);

@@ -185,12 +185,17 @@ struct conn {
 struct conn_table;
 
 /*
- * Streaming mode: a connection that has ended (RST, or FIN both ways)
- * and seen no packet for linger_ns of capture time, one idle for
- * idle_ns (0: never), and one whose 4-tuple a new SYN has taken over
- * are finished (flags, sizes and conn_state set), handed to done, then
- * freed.  done
- * returns 0, or -1 with errno set to stop conn_table_add().
+ * Streaming mode: connections are finished (flags, sizes and conn_state
+ * set), handed to done and freed as they end.  One that is complete (both
+ * FINs, both acknowledged, no RST) goes with the next segment added and
+ * leaves a tomb, its 4-tuple only, for linger_ns of capture time after its
+ * last packet: a late segment on it is counted (conn_table_late_packets())
+ * and dropped, a SYN starts a new connection.  One that ended with an RST
+ * (packets still in flight may follow it) goes once it has seen no packet
+ * for linger_ns; one idle for idle_ns (0: never), one whose 4-tuple a new
+ * SYN has taken over, and one Zeek's attempt timer ends (attempt_ns) go
+ * at once.  done returns 0, or -1 with errno set to stop
+ * conn_table_add().
  */
 typedef int conn_done_fn(const struct conn *c, void *ctx);
 
@@ -250,6 +255,12 @@ int conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
  */
 int conn_table_add_general(struct conn_table *table,
     const struct tcp_segment *seg, uint64_t index);
+
+/*
+ * Streaming mode: segments that came after their connection was handed
+ * on (while its tomb lasted, linger_ns) and so are in no row.
+ */
+uint64_t conn_table_late_packets(const struct conn_table *table);
 
 /* Connections held: all of them, or (streaming) those not yet handed on. */
 size_t conn_table_count(const struct conn_table *table);
