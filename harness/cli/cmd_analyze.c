@@ -28,8 +28,7 @@ struct command {
 
 /* Where the rows go while a file is read. */
 struct printer {
-	const struct command *cmd;
-	FILE *out;
+	struct analyze_writer *writer;
 	bool header_done;
 };
 
@@ -156,15 +155,10 @@ print_conn(const struct conn *c, const char *file, void *arg)
 {
 	struct printer *p = arg;
 
-	if (p->cmd->json)
-		analyze_write_json_conn(p->out, c, file);
-	else {
-		if (!p->header_done)
-			analyze_write_text_header(p->out);
-		p->header_done = true;
-		analyze_write_text_conn(p->out, c);
-	}
-	if (ferror(p->out)) {
+	if (!p->header_done)
+		analyze_writer_header(p->writer);
+	p->header_done = true;
+	if (analyze_writer_conn(p->writer, c, file) == -1) {
 		errno = EIO;
 		return -1;
 	}
@@ -172,15 +166,32 @@ print_conn(const struct conn *c, const char *file, void *arg)
 }
 
 static void
-print_file(const struct printer *p, const struct analyze_file_result *r,
-    FILE *err)
+print_file(const struct printer *p, const struct command *cmd,
+    const struct analyze_file_result *r, FILE *err)
 {
-	if (r->failed)
+	if (r->failed) {
+		(void)analyze_writer_flush(p->writer);
 		fprintf(err, "closeprobe analyze: %s\n", r->error);
-	if (p->cmd->json)
-		analyze_write_json_file(p->out, r);
-	else if (!r->failed || r->stats.records > 0)
-		analyze_write_text_file(p->out, r);
+	}
+	if (cmd->json || !r->failed || r->stats.records > 0)
+		(void)analyze_writer_file(p->writer, r);
+}
+
+/* With several files, the table's first column names each row's file. */
+static size_t
+file_column_width(int argc, char **argv, int first)
+{
+	size_t width = strlen("file"), len;
+	int i;
+
+	if (argc - first < 2)
+		return 0;
+	for (i = first; i < argc; i++) {
+		len = strlen(argv[i]);
+		if (len > width)
+			width = len;
+	}
+	return width;
 }
 
 int
@@ -195,29 +206,32 @@ cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = parse_options(argc, argv, &cmd, out, err);
 	if (rc != 0)
 		return rc > 0 ? ANALYZE_OK : ANALYZE_USAGE;
+	memset(&printer, 0, sizeof(printer));
 	a = analyze_open(&cmd.options);
-	if (a == NULL) {
+	if (a != NULL)
+		printer.writer = analyze_writer_new(out, cmd.json,
+		    file_column_width(argc, argv, optind));
+	if (a == NULL || printer.writer == NULL) {
 		fprintf(err, "closeprobe analyze: %s\n", strerror(errno));
+		analyze_close(a);
 		return ANALYZE_BAD_INPUT;
 	}
-	memset(&printer, 0, sizeof(printer));
-	printer.cmd = &cmd;
-	printer.out = out;
 	for (i = optind; i < argc; i++) {
 		(void)analyze_file(a, argv[i], print_conn, &printer, &result);
-		print_file(&printer, &result, err);
+		print_file(&printer, &cmd, &result, err);
 	}
 	status = analyze_status(a);
+	if (!cmd.json && !printer.header_done)
+		analyze_writer_header(printer.writer);
+	rc = analyze_writer_flush(printer.writer);
+	analyze_writer_free(printer.writer);
 	if (cmd.json)
 		analyze_write_json_summary(out, analyze_totals(a), status);
-	else {
-		if (!printer.header_done)
-			analyze_write_text_header(out);
+	else
 		analyze_write_text_summary(out, analyze_totals(a),
 		    analyze_fail_on_set(&cmd.options));
-	}
 	analyze_close(a);
-	if (fflush(out) == EOF || ferror(out)) {
+	if (rc == -1 || fflush(out) == EOF || ferror(out)) {
 		fprintf(err, "closeprobe analyze: writing the report: %s\n",
 		    strerror(errno));
 		status = ANALYZE_BAD_INPUT;

@@ -26,6 +26,7 @@
 #include "cmd_analyze.h"
 #include "conntrack.h"
 #include "decode.h"
+#include "report.h"
 #include "trace.h"
 #include "testutil.h"
 
@@ -1262,6 +1263,113 @@ START_TEST(file_port_reuse_and_text)
 }
 END_TEST
 
+/* Byte counts grouped as "closeprobe run" prints them; a file column. */
+START_TEST(file_table_columns)
+{
+	const char *argv[3];
+	char path[PATH_SIZE], other[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	test_tmpdir_path(path, sizeof(path), "big.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	handshake(&t);
+	say(&t, SERVER, ACK, 60000);
+	say(&t, SERVER, ACK, 60000);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	say(&t, CLIENT, FIN | ACK, 0);
+	say(&t, SERVER, ACK, 0);
+	close_writer(&t, dead);
+
+	argv[0] = "analyze";
+	argv[1] = path;
+	r = run_analyze(2, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, " 0/0 ");
+	assert_has(r.out, " 120,000/120,000 ");
+	ck_assert(strncmp(r.out, "start ", 6) == 0);
+	run_free(&r);
+
+	/* Two files: each row starts with its file, under a "file" head. */
+	test_tmpdir_path(other, sizeof(other), "reuse.pcap");
+	write_reuse_capture(other);
+	argv[2] = other;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	ck_assert(strncmp(r.out, "file ", 5) == 0);
+	assert_has(r.out, "big.pcap ");
+	assert_has(r.out, "reuse.pcap ");
+	run_free(&r);
+}
+END_TEST
+
+/* The "wire" object is the one "closeprobe run --json" writes, to the byte. */
+static int
+compare_wire(const struct conn *c, const char *file, void *arg)
+{
+	struct analyze_writer *writer;
+	char *row = NULL, *wire = NULL;
+	size_t row_len, wire_len;
+	FILE *out;
+	int *count = arg;
+
+	(void)file;
+	out = open_memstream(&row, &row_len);
+	ck_assert_ptr_nonnull(out);
+	writer = analyze_writer_new(out, true, 0);
+	ck_assert_ptr_nonnull(writer);
+	ck_assert_int_eq(analyze_writer_conn(writer, c, "x"), 0);
+	ck_assert_int_eq(analyze_writer_flush(writer), 0);
+	analyze_writer_free(writer);
+	ck_assert_int_eq(fclose(out), 0);
+	out = open_memstream(&wire, &wire_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(report_json_wire(out, c), 0);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_ptr_nonnull(strstr(row, wire));
+	ck_assert_uint_gt(wire_len, 20);
+	free(row);
+	free(wire);
+	(*count)++;
+	return 0;
+}
+
+START_TEST(json_wire_as_run_writes_it)
+{
+	struct analyze_options options = { .fail_on = 0 };
+	struct analyze_file_result result;
+	char path[PATH_SIZE];
+	struct analyze *a;
+	struct talk t;
+	pcap_t *dead;
+	int count = 0;
+
+	test_tmpdir_path(path, sizeof(path), "wire.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	t.port[CLIENT]++;
+	handshake(&t);
+	t.ts_ns += 1234567;		/* times that are no round number */
+	say(&t, SERVER, ACK, 1000);
+	t.ts_ns += 500;			/* a tie at half a microsecond */
+	say(&t, SERVER, RST | ACK, 0);
+	say(&t, SERVER, RST, 0);
+	t.port[CLIENT]++;
+	say(&t, CLIENT, SYN, 0);
+	say(&t, SERVER, RST | ACK, 0);
+	close_writer(&t, dead);
+	a = analyze_open(&options);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(analyze_file(a, path, compare_wire, &count, &result), 0);
+	ck_assert_int_eq(count, 3);
+	analyze_close(a);
+}
+END_TEST
+
 /* Data the client never acks, then the server's RST: rst-unacked. */
 static void
 write_unacked_rst_capture(const char *path)
@@ -1386,6 +1494,17 @@ START_TEST(stdin_input)
 	ck_assert_int_eq(r.status, ANALYZE_OK);
 	assert_has(r.out, "\"file\":\"-\"");
 	assert_has(r.out, "\"conn_state\":\"SF\"");
+	run_free(&r);
+
+	/* A bad capture on standard input: the message says (stdin). */
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "closeprobe analyze: (stdin): ");
+	assert_has(r.out, "\"file\":\"-\"");
 	run_free(&r);
 }
 END_TEST
@@ -1720,7 +1839,8 @@ END_TEST
 
 START_TEST(library_errors_name_file_and_record)
 {
-	struct analyze_options options = { 0 };
+	struct analyze_options options = { .fail_on = 0 };
+	struct analyze_writer *writer;
 	struct analyze_file_result result;
 	char path[PATH_SIZE];
 	struct analyze *a;
@@ -1752,8 +1872,12 @@ START_TEST(library_errors_name_file_and_record)
 	/* The writers write where they are told. */
 	out = open_memstream(&text, &len);
 	ck_assert_ptr_nonnull(out);
-	analyze_write_json_file(out, &result);
-	analyze_write_text_summary(out, analyze_totals(a), 0);
+	writer = analyze_writer_new(out, true, 0);
+	ck_assert_ptr_nonnull(writer);
+	ck_assert_int_eq(analyze_writer_file(writer, &result), 0);
+	ck_assert_int_eq(analyze_writer_flush(writer), 0);
+	analyze_writer_free(writer);
+	analyze_write_text_summary(out, analyze_totals(a), false);
 	ck_assert_int_eq(fclose(out), 0);
 	assert_has(text, "\"records\":10,");
 	assert_has(text, "record 11: truncated");
@@ -1823,6 +1947,8 @@ analyze_suite(void)
 	tcase_add_test(tc, link_raw);
 	tcase_add_test(tc, file_not_tcp_counted);
 	tcase_add_test(tc, file_port_reuse_and_text);
+	tcase_add_test(tc, file_table_columns);
+	tcase_add_test(tc, json_wire_as_run_writes_it);
 	tcase_add_test(tc, fail_on_flags);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, stdin_input);

@@ -80,6 +80,8 @@ struct analyze_totals {
 struct analyze_file_result {
 	const char *file;	/* as the caller named it */
 	struct trace_stats stats;	/* what was read, also on error */
+	/* Segments after their connection's end, in no row. */
+	uint64_t late_packets;
 	bool failed;
 	/* If failed: "FILE: record N: what" (or "FILE: what"). */
 	char error[ANALYZE_ERROR_SIZE];
@@ -116,15 +118,32 @@ const struct analyze_totals *analyze_totals(const struct analyze *a);
  */
 enum analyze_status analyze_status(const struct analyze *a);
 
-/* Writers: the text table (header, then one row per connection). */
-void analyze_write_text_header(FILE *out);
-void analyze_write_text_conn(FILE *out, const struct conn *c);
-/* JSON Lines: {"type":"conn","file":FILE,...} */
-void analyze_write_json_conn(FILE *out, const struct conn *c,
+/*
+ * Rows, formatted into a buffer of the writer's own: the text table (a
+ * header, one row per connection, a line per file) or JSON Lines
+ * ({"type":"conn","file":FILE,...}, {"type":"file",...}).  file_width
+ * above 0 adds a first column with the file name, that wide.  Call
+ * analyze_writer_flush() before writing to out by other means.  Each
+ * returns 0, or -1 once writing out has failed.
+ */
+struct analyze_writer;
+
+/* NULL (errno ENOMEM or EINVAL) on failure. */
+struct analyze_writer *analyze_writer_new(FILE *out, bool json,
+    size_t file_width);
+void analyze_writer_free(struct analyze_writer *w);
+/* The text table's header (nothing for JSON). */
+void analyze_writer_header(struct analyze_writer *w);
+int analyze_writer_conn(struct analyze_writer *w, const struct conn *c,
     const char *file);
-/* A file's line: "file FILE: ..." or {"type":"file",...}. */
-void analyze_write_text_file(FILE *out, const struct analyze_file_result *r);
-void analyze_write_json_file(FILE *out, const struct analyze_file_result *r);
+/* "file FILE: ..." or {"type":"file",...}. */
+int analyze_writer_file(struct analyze_writer *w,
+    const struct analyze_file_result *r);
+int analyze_writer_flush(struct analyze_writer *w);
+
+/* A file's name in messages: "(stdin)" for "-", else path. */
+const char *analyze_file_label(const char *path);
+
 /* The summary; fail_on_set: whether --fail-on was given (its count shown). */
 void analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
     bool fail_on_set);

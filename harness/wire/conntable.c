@@ -84,6 +84,7 @@ struct tomb {
 	uint64_t hash;
 	int64_t last_ts_ns;
 	int family;
+	bool buried;			/* taken over, waits for its turn */
 	uint16_t port[2];
 	uint8_t addr[2][16];
 };
@@ -428,6 +429,7 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 	else if ((t = malloc(sizeof(*t))) == NULL)
 		return -1;
 	t->hash = hash;
+	t->buried = false;
 	t->last_ts_ns = c->last_ts_ns;
 	t->family = c->family;
 	memcpy(t->port, c->port, sizeof(t->port));
@@ -458,28 +460,15 @@ tomb_unchain(struct tomb_index *ti, struct tomb *t)
 	ti->count--;
 }
 
-/* A tomb taken over by a new connection (a SYN): gone from the order. */
+/*
+ * A tomb taken over by a new connection (a SYN): out of the hash chains
+ * now, out of the order when its turn comes (tombs_expire()).
+ */
 static void
 tomb_remove(struct tomb_index *ti, struct tomb *t)
 {
-	struct tomb *p;
-
 	tomb_unchain(ti, t);
-	if (ti->oldest == t) {
-		ti->oldest = t->newer;
-		if (ti->oldest == NULL)
-			ti->newest = NULL;
-	} else {
-		for (p = ti->oldest; p != NULL && p->newer != t; p = p->newer)
-			;
-		if (p != NULL) {
-			p->newer = t->newer;
-			if (ti->newest == t)
-				ti->newest = p;
-		}
-	}
-	t->next = ti->spare;
-	ti->spare = t;
+	t->buried = true;
 }
 
 /* Tombs whose linger is over by now_ns. */
@@ -488,11 +477,13 @@ tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
 {
 	struct tomb *t;
 
-	while ((t = ti->oldest) != NULL && now_ns - t->last_ts_ns > linger_ns) {
+	while ((t = ti->oldest) != NULL &&
+	    (t->buried || now_ns - t->last_ts_ns > linger_ns)) {
 		ti->oldest = t->newer;
 		if (ti->oldest == NULL)
 			ti->newest = NULL;
-		tomb_unchain(ti, t);
+		if (!t->buried)
+			tomb_unchain(ti, t);
 		t->next = ti->spare;
 		ti->spare = t;
 	}
@@ -502,13 +493,11 @@ static void
 tomb_index_free(struct tomb_index *ti)
 {
 	struct tomb *t, *next;
-	size_t i;
 
-	for (i = 0; i < ti->nbuckets; i++)
-		for (t = ti->buckets[i]; t != NULL; t = next) {
-			next = t->next;
-			free(t);
-		}
+	for (t = ti->oldest; t != NULL; t = next) {
+		next = t->newer;
+		free(t);
+	}
 	for (t = ti->spare; t != NULL; t = next) {
 		next = t->next;
 		free(t);
@@ -646,6 +635,7 @@ conn_entry_new(const struct tcp_segment *seg, uint64_t index)
 	c->port[SIDE_RESP] = orig_is_src ? seg->dst_port : seg->src_port;
 	c->first_ts_ns = seg->ts_ns;
 	c->last_ts_ns = seg->ts_ns;
+	c->close_ts_ns = seg->ts_ns;
 	c->first_index = index;
 	c->first_fin_side = -1;
 	c->first_rst_side = -1;
@@ -875,6 +865,7 @@ add_established(struct conn_table *table, struct conn_entry *e,
 
 	h->packets++;
 	c->last_ts_ns = seg->ts_ns;
+	c->close_ts_ns = seg->ts_ns;	/* neither side has closed */
 	/* zeek_before() */
 	if (seg->window == 0)
 		zeek_zero_window(&e->zeek, c, side);
@@ -904,6 +895,13 @@ add_established(struct conn_table *table, struct conn_entry *e,
 	if (table->streaming)
 		activity_touch(table, e);
 	return true;
+}
+
+/* Zeek's did_close, as far as headers tell it: a FIN or an RST sent. */
+static bool
+side_closed(const struct conn_half *h)
+{
+	return h->fin_seen || h->rst_count > 0;
 }
 
 /*
@@ -1003,6 +1001,9 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 	}
 	e->conn.half[side].packets++;
 	e->conn.last_ts_ns = seg->ts_ns;
+	if (!side_closed(&e->conn.half[SIDE_ORIG]) ||
+	    !side_closed(&e->conn.half[SIDE_RESP]))
+		e->conn.close_ts_ns = seg->ts_ns;
 	zeek_before(&e->zeek, &e->conn, side, seg, offset, one_past);
 	stream_track_sender(&e->conn, side, st, seg, offset);
 	teardown_track(&e->conn, side, e->stream, seg, index, offset);

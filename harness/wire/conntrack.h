@@ -168,6 +168,12 @@ struct conn {
 	bool synack_seen;
 	int64_t first_ts_ns;		/* first packet of the connection */
 	int64_t last_ts_ns;
+	/*
+	 * Zeek's last time, which its duration runs to: the last packet
+	 * that came while at least one side had not closed (no FIN or RST
+	 * from it yet).
+	 */
+	int64_t close_ts_ns;
 	uint64_t first_index;		/* record index of its first packet */
 	struct conn_half half[2];
 	int first_fin_side;		/* SIDE_ORIG / SIDE_RESP, or -1 */
