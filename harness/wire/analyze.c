@@ -49,11 +49,21 @@ side_name(int side)
 	return side == SIDE_ORIG ? "orig" : "resp";
 }
 
+/* An address as text, kept for the next row (the same server, often). */
+struct addr_text {
+	bool valid;
+	int family;
+	uint8_t addr[16];
+	char text[FASTFMT_ADDR_SIZE];
+	size_t len;
+};
+
 /* Where rows go, and what the writer keeps from row to row. */
 struct analyze_writer {
 	struct fastfmt f;
 	bool json;
 	size_t file_width;	/* 0: no file column */
+	struct addr_text addr[2];	/* last of each side */
 };
 
 struct analyze_writer *
@@ -69,6 +79,8 @@ analyze_writer_new(FILE *out, bool json, size_t file_width)
 	if (w == NULL)
 		return NULL;
 	fastfmt_init(&w->f, out);
+	w->addr[0].valid = false;
+	w->addr[1].valid = false;
 	w->json = json;
 	w->file_width = file_width;
 	return w;
@@ -91,7 +103,7 @@ analyze_writer_flush(struct analyze_writer *w)
 
 /* The text of what a row shows of c, made once per row. */
 struct row_text {
-	char addr[2][FASTFMT_ADDR_SIZE];
+	const char *addr[2];	/* in the writer's cache */
 	size_t addr_len[2];
 	char start[FASTFMT_TIME_SIZE];
 	size_t start_len;
@@ -99,14 +111,26 @@ struct row_text {
 };
 
 static void
-row_text(struct fastfmt *f, const struct conn *c, struct row_text *t)
+row_text(struct analyze_writer *w, const struct conn *c, struct row_text *t)
 {
+	size_t len = c->family == AF_INET ? 4 : 16;
+	struct addr_text *a;
 	int side;
 
-	for (side = SIDE_ORIG; side <= SIDE_RESP; side++)
-		t->addr_len[side] = fastfmt_put_addr(t->addr[side], c->family,
-		    c->addr[side]);
-	t->start_len = fastfmt_put_time(f, t->start, c->first_ts_ns);
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		a = &w->addr[side];
+		if (!a->valid || a->family != c->family ||
+		    memcmp(a->addr, c->addr[side], len) != 0) {
+			a->len = fastfmt_put_addr(a->text, c->family,
+			    c->addr[side]);
+			a->family = c->family;
+			memcpy(a->addr, c->addr[side], len);
+			a->valid = true;
+		}
+		t->addr[side] = a->text;
+		t->addr_len[side] = a->len;
+	}
+	t->start_len = fastfmt_put_time(&w->f, t->start, c->first_ts_ns);
 	t->teardown = teardown_classify(c);
 }
 
@@ -265,7 +289,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	const struct conn_half *r = &c->half[SIDE_RESP];
 	struct row_text t;
 
-	row_text(f, c, &t);
+	row_text(w, c, &t);
 	PUT_LITERAL(f, "{\"type\":\"conn\",\"file\":");
 	fastfmt_json_string(f, file);
 	PUT_KEY_U64(f, ",\"first_packet\":", c->first_index);
@@ -423,7 +447,7 @@ write_text_conn(struct analyze_writer *w, const struct conn *c,
 	size_t n;
 	int i;
 
-	row_text(f, c, &t);
+	row_text(w, c, &t);
 	put_file_cell(w, file);
 	put_cell(f, COLUMN_START, t.start, t.start_len);
 	n = fastfmt_put_seconds6(cell, c->close_ts_ns - c->first_ts_ns);

@@ -42,15 +42,13 @@ fastfmt_error(const struct fastfmt *f)
 }
 
 void
-fastfmt_mem(struct fastfmt *f, const char *s, size_t len)
+fastfmt_mem_long(struct fastfmt *f, const char *s, size_t len)
 {
-	if ((size_t)(f->end - f->p) < len) {
-		(void)fastfmt_flush(f);
-		if (len > sizeof(f->buf)) {
-			if (fwrite(s, 1, len, f->out) != len)
-				f->failed = true;
-			return;
-		}
+	(void)fastfmt_flush(f);
+	if (len > sizeof(f->buf)) {
+		if (fwrite(s, 1, len, f->out) != len)
+			f->failed = true;
+		return;
 	}
 	memcpy(f->p, s, len);
 	f->p += len;
@@ -70,59 +68,71 @@ fastfmt_spaces(struct fastfmt *f, size_t n)
 	}
 }
 
-void
-fastfmt_left(struct fastfmt *f, const char *s, size_t len, size_t width)
-{
-	fastfmt_mem(f, s, len);
-	if (len < width)
-		fastfmt_spaces(f, width - len);
-}
+/* "00" to "99": two digits per division. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
-void
-fastfmt_right(struct fastfmt *f, const char *s, size_t len, size_t width)
+/* The digits of v end at end (written backwards); returns where they start. */
+static char *
+put_digits_backwards(char *end, uint64_t v)
 {
-	if (len < width)
-		fastfmt_spaces(f, width - len);
-	fastfmt_mem(f, s, len);
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else
+		*--end = (char)('0' + v);
+	return end;
 }
 
 size_t
 fastfmt_put_u64(char *buf, uint64_t v)
 {
-	char digits[24];
-	size_t n = 0, i;
+	char digits[24], *start = put_digits_backwards(digits + sizeof(digits), v);
+	size_t n = (size_t)(digits + sizeof(digits) - start);
 
-	do {
-		digits[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		buf[i] = digits[n - 1 - i];
+	memcpy(buf, start, n);
 	return n;
 }
 
 size_t
 fastfmt_put_grouped(char *buf, uint64_t v)
 {
-	char digits[24];
-	size_t n = fastfmt_put_u64(digits, v), i, out = 0;
+	char digits[32], *p = digits + sizeof(digits);
+	size_t n;
+	int group = 0;
 
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[out++] = ',';
-		buf[out++] = digits[i];
-	}
-	return out;
+	do {
+		if (group == 3) {
+			*--p = ',';
+			group = 0;
+		}
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+		group++;
+	} while (v != 0);
+	n = (size_t)(digits + sizeof(digits) - p);
+	memcpy(buf, p, n);
+	return n;
 }
 
 /* width digits of v, with leading zeros. */
 static void
 put_fixed(char *buf, uint64_t v, size_t width)
 {
-	while (width > 0) {
-		buf[--width] = (char)('0' + v % 10);
-		v /= 10;
+	while (width >= 2) {
+		width -= 2;
+		memcpy(buf + width, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	if (width == 1)
+		buf[0] = (char)('0' + v % 10);
 }
 
 size_t

@@ -55,8 +55,19 @@ fastfmt_reserve(struct fastfmt *f, size_t n)
 		(void)fastfmt_flush(f);
 }
 
-/* Any length. */
-void fastfmt_mem(struct fastfmt *f, const char *s, size_t len);
+/* Any length (the rare long text: fastfmt_mem_long()). */
+void fastfmt_mem_long(struct fastfmt *f, const char *s, size_t len);
+
+static inline void
+fastfmt_mem(struct fastfmt *f, const char *s, size_t len)
+{
+	if ((size_t)(f->end - f->p) < len) {
+		fastfmt_mem_long(f, s, len);
+		return;
+	}
+	memcpy(f->p, s, len);
+	f->p += len;
+}
 
 static inline void
 fastfmt_str(struct fastfmt *f, const char *s)
@@ -75,9 +86,21 @@ fastfmt_char(struct fastfmt *f, char c)
 void fastfmt_spaces(struct fastfmt *f, size_t n);
 
 /* s (len bytes) then spaces up to width ("%-*s"), or spaces first ("%*s"). */
-void fastfmt_left(struct fastfmt *f, const char *s, size_t len, size_t width);
-void fastfmt_right(struct fastfmt *f, const char *s, size_t len,
-    size_t width);
+static inline void
+fastfmt_left(struct fastfmt *f, const char *s, size_t len, size_t width)
+{
+	fastfmt_mem(f, s, len);
+	if (len < width)
+		fastfmt_spaces(f, width - len);
+}
+
+static inline void
+fastfmt_right(struct fastfmt *f, const char *s, size_t len, size_t width)
+{
+	if (len < width)
+		fastfmt_spaces(f, width - len);
+	fastfmt_mem(f, s, len);
+}
 
 /*
  * Into a caller's buffer of at least FASTFMT_ITEM_MAX bytes; each returns
