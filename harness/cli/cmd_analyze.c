@@ -36,12 +36,12 @@ static const char usage_text[] =
     "usage: closeprobe analyze [--json] [--fail-on WORD[,WORD...]] FILE...\n"
     "  FILE      a pcap or pcapng capture; - reads standard input\n"
     "  --json    JSON Lines: one object per connection, then a summary\n"
-    "  --fail-on exit 1 if a connection carries one of these flags:\n"
+    "  --fail-on exit 1 on a connection with a flag, teardown or conn_state:\n"
     "            rst-unacked, rst-after-fin-data, rst-zero-window, hole,\n"
-    "            acked-unseen, or any; ended with one of these teardowns:\n"
-    "            none, fin, half-fin, rst, fin-then-rst; or has one of\n"
-    "            these conn_states: S0, S1, SF, REJ, S2, S3, RSTO, RSTR,\n"
-    "            RSTOS0, RSTRH, SH, SHR, OTH\n";
+    "            acked-unseen, any,\n"
+    "            none, fin, half-fin, rst, fin-then-rst,\n"
+    "            S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR,\n"
+    "            OTH\n";
 
 /* "a,b,any" into o; -1 (with a message) on an unknown word. */
 static int
