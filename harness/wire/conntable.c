@@ -43,6 +43,12 @@ enum index_kind {
 
 enum table_size {
 	INITIAL_BUCKETS = 256,	/* a power of two */
+	/*
+	 * Buckets kept per entry, at the least: a look-up for a 4-tuple
+	 * that is not there (every new connection's) mostly finds an empty
+	 * bucket, and touches no other connection's memory.
+	 */
+	BUCKETS_PER_ENTRY = 4,
 	INITIAL_ENTRIES = 64
 };
 
@@ -309,7 +315,7 @@ hash_index_put(struct hash_index *index, enum index_kind kind,
 	e->next[kind] = index->buckets[slot];
 	index->buckets[slot] = e;
 	index->count++;
-	if (index->count > index->nbuckets - index->nbuckets / 4)
+	if (index->count > index->nbuckets / BUCKETS_PER_ENTRY)
 		hash_index_grow(index, kind);
 }
 
@@ -420,7 +426,7 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 {
 	struct tomb *t;
 
-	if (ti->count >= ti->nbuckets - ti->nbuckets / 4 &&
+	if (ti->count >= ti->nbuckets / BUCKETS_PER_ENTRY &&
 	    tomb_index_grow(ti) == -1)
 		return -1;
 	t = ti->spare;

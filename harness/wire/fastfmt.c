@@ -55,7 +55,7 @@ fastfmt_mem_long(struct fastfmt *f, const char *s, size_t len)
 }
 
 void
-fastfmt_spaces(struct fastfmt *f, size_t n)
+fastfmt_spaces_long(struct fastfmt *f, size_t n)
 {
 	size_t chunk;
 
@@ -91,13 +91,29 @@ put_digits_backwards(char *end, uint64_t v)
 	return end;
 }
 
+/* How many decimal digits v has. */
+static size_t
+digit_count(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	if (v >= 1000)
+		return n + 3;
+	if (v >= 100)
+		return n + 2;
+	return v >= 10 ? n + 1 : n;
+}
+
 size_t
 fastfmt_put_u64(char *buf, uint64_t v)
 {
-	char digits[24], *start = put_digits_backwards(digits + sizeof(digits), v);
-	size_t n = (size_t)(digits + sizeof(digits) - start);
+	size_t n = digit_count(v);
 
-	memcpy(buf, start, n);
+	(void)put_digits_backwards(buf + n, v);
 	return n;
 }
 

@@ -82,8 +82,19 @@ fastfmt_char(struct fastfmt *f, char c)
 	*f->p++ = c;
 }
 
-/* n spaces. */
-void fastfmt_spaces(struct fastfmt *f, size_t n);
+/* n spaces (many: fastfmt_spaces_long()). */
+void fastfmt_spaces_long(struct fastfmt *f, size_t n);
+
+static inline void
+fastfmt_spaces(struct fastfmt *f, size_t n)
+{
+	if (n > FASTFMT_ITEM_MAX || (size_t)(f->end - f->p) < n) {
+		fastfmt_spaces_long(f, n);
+		return;
+	}
+	memset(f->p, ' ', n);
+	f->p += n;
+}
 
 /* s (len bytes) then spaces up to width ("%-*s"), or spaces first ("%*s"). */
 static inline void
