@@ -466,11 +466,14 @@ write_text_conn(struct analyze_writer *w, const struct conn *c,
 	if (c->first_rst_side < 0)
 		put_cell(f, COLUMN_RST, "-", 1);
 	else {
-		n = (size_t)snprintf(cell, sizeof(cell), "%s/%s",
-		    side_name(c->first_rst_side),
-		    c->half[c->first_rst_side].first_rst_kind == RST_KIND_BARE ?
-		    "bare" : "ack");
-		put_cell(f, COLUMN_RST, cell, n);
+		/* "orig/ack", "resp/bare" */
+		word = c->half[c->first_rst_side].first_rst_kind ==
+		    RST_KIND_BARE ? "bare" : "ack";
+		memcpy(cell, side_name(c->first_rst_side), 4);
+		cell[4] = '/';
+		n = strlen(word);
+		memcpy(cell + 5, word, n);
+		put_cell(f, COLUMN_RST, cell, n + 5);
 	}
 	n = put_seen_acked(cell, &c->half[SIDE_ORIG]);
 	put_cell(f, COLUMN_ORIG_BYTES, cell, n);

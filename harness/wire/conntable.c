@@ -203,15 +203,21 @@ ports_hash(uint16_t port_a, uint16_t port_b)
 	return hash_bytes(hash_seed, ports, sizeof(ports));
 }
 
+/*
+ * Whether a and b are the same address of family.  Constant lengths: the
+ * compiler compares in place.
+ */
+static inline bool
+addr_equal(int family, const uint8_t *a, const uint8_t *b)
+{
+	return family == AF_INET ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
+}
+
 static bool
 endpoint_equal(const struct conn *c, int side, const uint8_t *addr,
     uint16_t port)
 {
-	if (c->port[side] != port)
-		return false;
-	/* Constant lengths: the compiler compares in place. */
-	return c->family == AF_INET ? memcmp(c->addr[side], addr, 4) == 0 :
-	    memcmp(c->addr[side], addr, 16) == 0;
+	return c->port[side] == port && addr_equal(c->family, c->addr[side], addr);
 }
 
 static bool
@@ -373,6 +379,23 @@ find_ports(const struct conn_table *table, uint16_t port_a, uint16_t port_b)
 	return NULL;
 }
 
+/* Whether t is the tomb of seg's 4-tuple, either way round. */
+static bool
+tomb_matches(const struct tomb *t, const struct tcp_segment *seg)
+{
+	int f = seg->family;
+
+	if (t->family != f)
+		return false;
+	if (t->port[0] == seg->src_port && t->port[1] == seg->dst_port &&
+	    addr_equal(f, t->addr[0], seg->src_addr) &&
+	    addr_equal(f, t->addr[1], seg->dst_addr))
+		return true;
+	return t->port[1] == seg->src_port && t->port[0] == seg->dst_port &&
+	    addr_equal(f, t->addr[1], seg->src_addr) &&
+	    addr_equal(f, t->addr[0], seg->dst_addr);
+}
+
 /* The tomb of seg's 4-tuple, or NULL. */
 static struct tomb *
 tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
@@ -380,18 +403,11 @@ tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
 {
 	const struct tomb_index *ti = &table->tombs;
 	struct tomb *t;
-	size_t len = address_length(seg->family);
 
 	if (ti->count == 0)
 		return NULL;
 	for (t = ti->buckets[hash & (ti->nbuckets - 1)]; t != NULL; t = t->next)
-		if (t->hash == hash && t->family == seg->family &&
-		    ((t->port[0] == seg->src_port && t->port[1] == seg->dst_port &&
-		    memcmp(t->addr[0], seg->src_addr, len) == 0 &&
-		    memcmp(t->addr[1], seg->dst_addr, len) == 0) ||
-		    (t->port[1] == seg->src_port && t->port[0] == seg->dst_port &&
-		    memcmp(t->addr[1], seg->src_addr, len) == 0 &&
-		    memcmp(t->addr[0], seg->dst_addr, len) == 0)))
+		if (t->hash == hash && tomb_matches(t, seg))
 			return t;
 	return NULL;
 }
