@@ -64,6 +64,9 @@ struct analyze_writer {
 	bool json;
 	size_t file_width;	/* 0: no file column */
 	struct addr_text addr[2];	/* last of each side */
+	/* The last file name and its JSON string (NULL: none yet). */
+	char *file_name, *file_json;
+	size_t file_json_len;
 };
 
 struct analyze_writer *
@@ -81,6 +84,8 @@ analyze_writer_new(FILE *out, bool json, size_t file_width)
 	fastfmt_init(&w->f, out);
 	w->addr[0].valid = false;
 	w->addr[1].valid = false;
+	w->file_name = NULL;
+	w->file_json = NULL;
 	w->json = json;
 	w->file_width = file_width;
 	return w;
@@ -89,6 +94,10 @@ analyze_writer_new(FILE *out, bool json, size_t file_width)
 void
 analyze_writer_free(struct analyze_writer *w)
 {
+	if (w == NULL)
+		return;
+	free(w->file_name);
+	free(w->file_json);
 	free(w);
 }
 
@@ -100,6 +109,40 @@ analyze_writer_flush(struct analyze_writer *w)
 
 /* A literal: its length is known at compile time. */
 #define PUT_LITERAL(f, s)	fastfmt_mem((f), (s), sizeof(s) - 1)
+
+/*
+ * A word of the program's own (a name from a table, history letters),
+ * quoted: nothing in it needs escaping.
+ */
+static void
+put_word(struct fastfmt *f, const char *word)
+{
+	fastfmt_char(f, '"');
+	fastfmt_str(f, word);
+	fastfmt_char(f, '"');
+}
+
+/* The file name as a JSON string, escaped once per file. */
+static void
+put_file_json(struct analyze_writer *w, const char *file)
+{
+	if (w->file_json == NULL || strcmp(w->file_name, file) != 0) {
+		free(w->file_json);
+		free(w->file_name);
+		w->file_name = strdup(file);
+		w->file_json = malloc(fastfmt_json_string_size(file));
+		if (w->file_name == NULL || w->file_json == NULL) {
+			free(w->file_name);
+			free(w->file_json);
+			w->file_name = NULL;
+			w->file_json = NULL;
+			fastfmt_json_string(&w->f, file);	/* each time */
+			return;
+		}
+		w->file_json_len = fastfmt_put_json_string(w->file_json, file);
+	}
+	fastfmt_mem(&w->f, w->file_json, w->file_json_len);
+}
 
 /* The text of what a row shows of c, made once per row. */
 struct row_text {
@@ -162,7 +205,7 @@ json_flags(struct fastfmt *f, unsigned flags)
 			continue;
 		if (!first)
 			fastfmt_char(f, ',');
-		fastfmt_json_string(f, conn_flag_name(flag_of_index(i)));
+		put_word(f, conn_flag_name(flag_of_index(i)));
 		first = false;
 	}
 	fastfmt_char(f, ']');
@@ -200,7 +243,7 @@ json_side_or_null(struct fastfmt *f, int side)
 	if (side < 0)
 		PUT_LITERAL(f, "null");
 	else
-		fastfmt_json_string(f, side_name(side));
+		put_word(f, side_name(side));
 }
 
 static const char *
@@ -220,7 +263,7 @@ json_wire(struct fastfmt *f, const struct conn *c, enum teardown_class td)
 	int side;
 
 	PUT_LITERAL(f, "{\"teardown\":");
-	fastfmt_json_string(f, teardown_class_name(td));
+	put_word(f, teardown_class_name(td));
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
 		const struct conn_half *h = &c->half[side];
 
@@ -241,7 +284,7 @@ json_wire(struct fastfmt *f, const struct conn *c, enum teardown_class td)
 		PUT_LITERAL(f, ",\"rst\":");
 		if (h->rst_count > 0) {
 			PUT_LITERAL(f, "{\"kind\":");
-			fastfmt_json_string(f, rst_kind_word(h->first_rst_kind));
+			put_word(f, rst_kind_word(h->first_rst_kind));
 			PUT_LITERAL(f, ",\"at_s\":");
 			put_rel_seconds(f, c, h->first_rst_ts_ns);
 			PUT_KEY_U64(f, ",\"packet\":", h->first_rst_index);
@@ -291,7 +334,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 
 	row_text(w, c, &t);
 	PUT_LITERAL(f, "{\"type\":\"conn\",\"file\":");
-	fastfmt_json_string(f, file);
+	put_file_json(w, file);
 	PUT_KEY_U64(f, ",\"first_packet\":", c->first_index);
 	PUT_LITERAL(f, ",\"ts\":");
 	json_epoch_seconds(f, c->first_ts_ns);
@@ -311,7 +354,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	fastfmt_str(f, conn_state_name(c->state));
 	PUT_KEY_U64(f, "\",\"missed_bytes\":", o->missed_bytes + r->missed_bytes);
 	PUT_LITERAL(f, ",\"history\":");
-	fastfmt_json_string(f, c->history);
+	put_word(f, c->history);
 	if (c->history_truncated)
 		PUT_LITERAL(f, ",\"history_truncated\":true");
 	else
@@ -330,7 +373,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	if (c->first_rst_side < 0)
 		PUT_LITERAL(f, "null");
 	else
-		fastfmt_json_string(f,
+		put_word(f,
 		    rst_kind_word(c->half[c->first_rst_side].first_rst_kind));
 	PUT_LITERAL(f, ",\"flags\":");
 	json_flags(f, c->flags);

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 static const int64_t ns_per_s = INT64_C(1000000000);
@@ -293,32 +294,53 @@ utf8_valid(const unsigned char *s)
 	return true;
 }
 
-void
-fastfmt_json_string(struct fastfmt *f, const char *s)
+size_t
+fastfmt_put_json_string(char *buf, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	bool pass_high = utf8_valid(p);
+	char *out = buf;
 
-	fastfmt_char(f, '"');
+	*out++ = '"';
 	for (; *p != '\0'; p++) {
-		fastfmt_reserve(f, 6);
 		if (*p == '"' || *p == '\\') {
-			*f->p++ = '\\';
-			*f->p++ = (char)*p;
+			*out++ = '\\';
+			*out++ = (char)*p;
 		} else if (*p == '\n') {
-			*f->p++ = '\\';
-			*f->p++ = 'n';
+			*out++ = '\\';
+			*out++ = 'n';
 		} else if (*p == '\t') {
-			*f->p++ = '\\';
-			*f->p++ = 't';
+			*out++ = '\\';
+			*out++ = 't';
 		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !pass_high)) {
-			memcpy(f->p, "\\u00", 4);
-			f->p[4] = hex[*p >> 4];
-			f->p[5] = hex[*p & 0xf];
-			f->p += 6;
+			memcpy(out, "\\u00", 4);
+			out[4] = hex[*p >> 4];
+			out[5] = hex[*p & 0xf];
+			out += 6;
 		} else
-			*f->p++ = (char)*p;
+			*out++ = (char)*p;
 	}
-	fastfmt_char(f, '"');
+	*out++ = '"';
+	return (size_t)(out - buf);
+}
+
+void
+fastfmt_json_string(struct fastfmt *f, const char *s)
+{
+	size_t need = fastfmt_json_string_size(s);
+	char *buf;
+
+	if (need <= sizeof(f->buf)) {
+		fastfmt_reserve(f, need);
+		f->p += fastfmt_put_json_string(f->p, s);
+		return;
+	}
+	buf = malloc(need);
+	if (buf == NULL) {
+		f->failed = true;
+		return;
+	}
+	fastfmt_mem(f, buf, fastfmt_put_json_string(buf, s));
+	free(buf);
 }

@@ -127,7 +127,11 @@ static inline void
 fastfmt_u64(struct fastfmt *f, uint64_t v)
 {
 	fastfmt_reserve(f, FASTFMT_ITEM_MAX);
-	f->p += fastfmt_put_u64(f->p, v);
+	/* Most counts in a row are 0 or small. */
+	if (v < 10)
+		*f->p++ = (char)('0' + v);
+	else
+		f->p += fastfmt_put_u64(f->p, v);
 }
 
 static inline void
@@ -153,5 +157,15 @@ size_t fastfmt_put_time(struct fastfmt *f, char *buf, int64_t ts_ns);
 
 /* A JSON string, quoted; bytes of a text that is not UTF-8 as \u00XX. */
 void fastfmt_json_string(struct fastfmt *f, const char *s);
+
+/* The most fastfmt_put_json_string() writes for s. */
+static inline size_t
+fastfmt_json_string_size(const char *s)
+{
+	return 6 * strlen(s) + 2;
+}
+
+/* s as a JSON string into buf (fastfmt_json_string_size(s)); its length. */
+size_t fastfmt_put_json_string(char *buf, const char *s);
 
 #endif /* fastfmt_h */
