@@ -1306,6 +1306,31 @@ START_TEST(file_table_columns)
 }
 END_TEST
 
+/* A file name is escaped in JSON: quotes, controls, bytes that are not UTF-8. */
+START_TEST(json_file_name_escaped)
+{
+	const char *argv[3];
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	test_tmpdir_path(path, sizeof(path), "we\"ird\t\xff.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	argv[0] = "analyze";
+	argv[1] = "--json";
+	argv[2] = path;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "we\\\"ird\\t\\u00ff.pcap\",\"first_packet\":1,");
+	assert_has(r.out, "we\\\"ird\\t\\u00ff.pcap\",\"linktype\":");
+	run_free(&r);
+}
+END_TEST
+
 /* The "wire" object is the one "closeprobe run --json" writes, to the byte. */
 static int
 compare_wire(const struct conn *c, const char *file, void *arg)
@@ -1949,6 +1974,7 @@ analyze_suite(void)
 	tcase_add_test(tc, file_port_reuse_and_text);
 	tcase_add_test(tc, file_table_columns);
 	tcase_add_test(tc, json_wire_as_run_writes_it);
+	tcase_add_test(tc, json_file_name_escaped);
 	tcase_add_test(tc, fail_on_flags);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, stdin_input);
