@@ -90,7 +90,6 @@ struct tomb {
 	uint64_t hash;
 	int64_t last_ts_ns;
 	int family;
-	bool buried;			/* taken over, waits for its turn */
 	uint16_t port[2];
 	uint8_t addr[2][16];
 };
@@ -451,7 +450,6 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 	else if ((t = malloc(sizeof(*t))) == NULL)
 		return -1;
 	t->hash = hash;
-	t->buried = false;
 	t->last_ts_ns = c->last_ts_ns;
 	t->family = c->family;
 	memcpy(t->port, c->port, sizeof(t->port));
@@ -468,7 +466,7 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 	return 0;
 }
 
-/* Out of the hash chains; the caller unlinks it from the order too. */
+/* Out of the hash chains; the caller unlinks it from the order. */
 static void
 tomb_unchain(struct tomb_index *ti, struct tomb *t)
 {
@@ -482,30 +480,17 @@ tomb_unchain(struct tomb_index *ti, struct tomb *t)
 	ti->count--;
 }
 
-/*
- * A tomb taken over by a new connection (a SYN): out of the hash chains
- * now, out of the order when its turn comes (tombs_expire()).
- */
-static void
-tomb_remove(struct tomb_index *ti, struct tomb *t)
-{
-	tomb_unchain(ti, t);
-	t->buried = true;
-}
-
 /* Tombs whose linger is over by now_ns. */
 static void
 tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
 {
 	struct tomb *t;
 
-	while ((t = ti->oldest) != NULL &&
-	    (t->buried || now_ns - t->last_ts_ns > linger_ns)) {
+	while ((t = ti->oldest) != NULL && now_ns - t->last_ts_ns > linger_ns) {
 		ti->oldest = t->newer;
 		if (ti->oldest == NULL)
 			ti->newest = NULL;
-		if (!t->buried)
-			tomb_unchain(ti, t);
+		tomb_unchain(ti, t);
 		t->next = ti->spare;
 		ti->spare = t;
 	}
@@ -965,17 +950,16 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		hashed = true;
 		e = find_tuple(table, seg, hash);
 	}
-	if (e == NULL && table->tombs.count > 0) {
-		struct tomb *t = tomb_find(table, seg, hash);
-
-		if (t != NULL) {
-			/* Late on a connection handed on, or a new one. */
-			if (!segment_is_bare_syn(seg)) {
-				table->late_packets++;
-				return 0;
-			}
-			tomb_remove(&table->tombs, t);
-		}
+	/*
+	 * Late on a connection handed on.  A SYN starts a new one whatever
+	 * the tomb says, and while that one lives it is found first; the
+	 * tomb expires before the new connection could leave without a tomb
+	 * of its own (it is quiet for linger_ns first).
+	 */
+	if (e == NULL && table->tombs.count > 0 && !segment_is_bare_syn(seg) &&
+	    tomb_find(table, seg, hash) != NULL) {
+		table->late_packets++;
+		return 0;
 	}
 	if (e == NULL || segment_starts_new_conn(e, seg) ||
 	    attempt_expired(table, e)) {
