@@ -478,13 +478,44 @@ put_seen_acked(char *buf, const struct conn_half *h)
 	return n + fastfmt_put_grouped(buf + n, h->acked_bytes);
 }
 
+/*
+ * The most a text row takes after its file cell: every cell at its
+ * widest (64-bit numbers, IPv6 endpoints, all flags) is well below it.
+ */
+enum {
+	TEXT_ROW_MAX = 1024
+};
+
+/* The cell that ends at end (it starts at start) padded to col's width. */
+static char *
+pad_cell(char *start, char *end, enum text_column col)
+{
+	size_t width = text_columns[col].width, n = (size_t)(end - start);
+
+	if (n < width) {
+		memset(end, ' ', width - n);
+		end += width - n;
+	}
+	*end++ = ' ';
+	return end;
+}
+
+/* A word as a cell at p. */
+static char *
+word_cell(char *p, const char *word, enum text_column col)
+{
+	size_t n = strlen(word);
+
+	memcpy(p, word, n);
+	return pad_cell(p, p + n, col);
+}
+
 static void
 write_text_conn(struct analyze_writer *w, const struct conn *c,
     const char *file)
 {
 	struct fastfmt *f = &w->f;
-	char cell[FASTFMT_ADDR_SIZE + 2 * FASTFMT_ITEM_MAX];
-	const char *word;
+	char duration[FASTFMT_ITEM_MAX], *p;
 	struct row_text t;
 	bool first = true;
 	size_t n;
@@ -492,47 +523,58 @@ write_text_conn(struct analyze_writer *w, const struct conn *c,
 
 	row_text(w, c, &t);
 	put_file_cell(w, file);
-	put_cell(f, COLUMN_START, t.start, t.start_len);
-	n = fastfmt_put_seconds6(cell, c->close_ts_ns - c->first_ts_ns);
-	put_cell(f, COLUMN_DURATION, cell, n);
-	n = put_endpoint(cell, c, &t, SIDE_ORIG);
-	put_cell(f, COLUMN_ORIG, cell, n);
-	n = put_endpoint(cell, c, &t, SIDE_RESP);
-	put_cell(f, COLUMN_RESP, cell, n);
-	word = conn_state_name(c->state);
-	put_cell(f, COLUMN_STATE, word, strlen(word));
-	put_cell(f, COLUMN_HISTORY, c->history, strlen(c->history));
-	word = teardown_class_name(t.teardown);
-	put_cell(f, COLUMN_TEARDOWN, word, strlen(word));
-	word = c->first_fin_side < 0 ? "-" : side_name(c->first_fin_side);
-	put_cell(f, COLUMN_FIN, word, strlen(word));
+	/* Room for the rest of the row: written in place from here. */
+	fastfmt_reserve(f, TEXT_ROW_MAX);
+	p = f->p;
+	memcpy(p, t.start, t.start_len);
+	p = pad_cell(p, p + t.start_len, COLUMN_START);
+	n = fastfmt_put_seconds6(duration, c->close_ts_ns - c->first_ts_ns);
+	if (n < text_columns[COLUMN_DURATION].width) {
+		memset(p, ' ', text_columns[COLUMN_DURATION].width - n);
+		p += text_columns[COLUMN_DURATION].width - n;
+	}
+	memcpy(p, duration, n);
+	p += n;
+	*p++ = ' ';
+	p = pad_cell(p, p + put_endpoint(p, c, &t, SIDE_ORIG), COLUMN_ORIG);
+	p = pad_cell(p, p + put_endpoint(p, c, &t, SIDE_RESP), COLUMN_RESP);
+	p = word_cell(p, conn_state_name(c->state), COLUMN_STATE);
+	p = word_cell(p, c->history, COLUMN_HISTORY);
+	p = word_cell(p, teardown_class_name(t.teardown), COLUMN_TEARDOWN);
+	p = word_cell(p, c->first_fin_side < 0 ? "-" :
+	    side_name(c->first_fin_side), COLUMN_FIN);
 	if (c->first_rst_side < 0)
-		put_cell(f, COLUMN_RST, "-", 1);
+		p = word_cell(p, "-", COLUMN_RST);
 	else {
 		/* "orig/ack", "resp/bare" */
-		word = c->half[c->first_rst_side].first_rst_kind ==
-		    RST_KIND_BARE ? "bare" : "ack";
-		memcpy(cell, side_name(c->first_rst_side), 4);
-		cell[4] = '/';
-		n = strlen(word);
-		memcpy(cell + 5, word, n);
-		put_cell(f, COLUMN_RST, cell, n + 5);
+		char *start = p;
+
+		memcpy(p, side_name(c->first_rst_side), 4);
+		p[4] = '/';
+		p += 5;
+		n = c->half[c->first_rst_side].first_rst_kind == RST_KIND_BARE ?
+		    4 : 3;
+		memcpy(p, n == 4 ? "bare" : "ack", n);
+		p = pad_cell(start, p + n, COLUMN_RST);
 	}
-	n = put_seen_acked(cell, &c->half[SIDE_ORIG]);
-	put_cell(f, COLUMN_ORIG_BYTES, cell, n);
-	n = put_seen_acked(cell, &c->half[SIDE_RESP]);
-	put_cell(f, COLUMN_RESP_BYTES, cell, n);
+	p = pad_cell(p, p + put_seen_acked(p, &c->half[SIDE_ORIG]),
+	    COLUMN_ORIG_BYTES);
+	p = pad_cell(p, p + put_seen_acked(p, &c->half[SIDE_RESP]),
+	    COLUMN_RESP_BYTES);
 	for (i = 0; i < CONN_FLAG_COUNT; i++) {
 		if (!(c->flags & flag_of_index(i)))
 			continue;
 		if (!first)
-			fastfmt_char(f, ',');
-		fastfmt_str(f, conn_flag_name(flag_of_index(i)));
+			*p++ = ',';
+		n = strlen(conn_flag_name(flag_of_index(i)));
+		memcpy(p, conn_flag_name(flag_of_index(i)), n);
+		p += n;
 		first = false;
 	}
 	if (first)
-		fastfmt_char(f, '-');
-	fastfmt_char(f, '\n');
+		*p++ = '-';
+	*p++ = '\n';
+	f->p = p;
 }
 
 int
