@@ -104,9 +104,32 @@ struct tomb_index {
 
 struct hash_index {
 	struct conn_entry **buckets;
-	size_t nbuckets;	/* a power of two */
+	/*
+	 * A bit per bucket, set while it holds an entry: small enough to
+	 * stay in the cache, so that a look-up for a 4-tuple that is not
+	 * there (each new connection's) mostly reads no bucket at all.
+	 */
+	uint64_t *occupied;
+	size_t nbuckets;	/* a power of two, at least 64 */
 	size_t count;
 };
+
+static inline bool
+bucket_occupied(const struct hash_index *index, size_t slot)
+{
+	return (index->occupied[slot / 64] >> (slot % 64)) & 1;
+}
+
+static inline void
+bucket_mark(struct hash_index *index, size_t slot, bool occupied)
+{
+	uint64_t bit = UINT64_C(1) << (slot % 64);
+
+	if (occupied)
+		index->occupied[slot / 64] |= bit;
+	else
+		index->occupied[slot / 64] &= ~bit;
+}
 
 struct conn_table {
 	struct conn_entry **entries;
@@ -259,7 +282,8 @@ static int
 hash_index_init(struct hash_index *index)
 {
 	index->buckets = calloc(INITIAL_BUCKETS, sizeof(*index->buckets));
-	if (index->buckets == NULL)
+	index->occupied = calloc(INITIAL_BUCKETS / 64, sizeof(*index->occupied));
+	if (index->buckets == NULL || index->occupied == NULL)
 		return -1;
 	index->nbuckets = INITIAL_BUCKETS;
 	index->count = 0;
@@ -271,24 +295,32 @@ static void
 hash_index_grow(struct hash_index *index, enum index_kind kind)
 {
 	struct conn_entry **buckets, *e, *next;
+	uint64_t *occupied;
 	size_t nbuckets, i, slot;
 
 	nbuckets = index->nbuckets * 2;
 	if (nbuckets < index->nbuckets)
 		return;
 	buckets = calloc(nbuckets, sizeof(*buckets));
-	if (buckets == NULL)
+	occupied = calloc(nbuckets / 64, sizeof(*occupied));
+	if (buckets == NULL || occupied == NULL) {
+		free(buckets);
+		free(occupied);
 		return;
+	}
 	for (i = 0; i < index->nbuckets; i++) {
 		for (e = index->buckets[i]; e != NULL; e = next) {
 			next = e->next[kind];
 			slot = (size_t)(e->hash[kind] & (nbuckets - 1));
 			e->next[kind] = buckets[slot];
 			buckets[slot] = e;
+			occupied[slot / 64] |= UINT64_C(1) << (slot % 64);
 		}
 	}
 	free(index->buckets);
+	free(index->occupied);
 	index->buckets = buckets;
+	index->occupied = occupied;
 	index->nbuckets = nbuckets;
 }
 
@@ -319,6 +351,7 @@ hash_index_put(struct hash_index *index, enum index_kind kind,
 	}
 	e->next[kind] = index->buckets[slot];
 	index->buckets[slot] = e;
+	bucket_mark(index, slot, true);
 	index->count++;
 	if (index->count > index->nbuckets / BUCKETS_PER_ENTRY)
 		hash_index_grow(index, kind);
@@ -342,6 +375,8 @@ hash_index_remove(struct hash_index *index, enum index_kind kind,
 			e->next[kind] = NULL;
 			e->indexed[kind] = false;
 			index->count--;
+			if (index->buckets[slot] == NULL)
+				bucket_mark(index, slot, false);
 			return;
 		}
 	}
@@ -352,9 +387,12 @@ find_tuple(const struct conn_table *table, const struct tcp_segment *seg,
     uint64_t hash)
 {
 	const struct hash_index *index = &table->index[INDEX_TUPLE];
+	size_t slot = (size_t)(hash & (index->nbuckets - 1));
 	struct conn_entry *e;
 
-	e = index->buckets[hash & (index->nbuckets - 1)];
+	if (!bucket_occupied(index, slot))
+		return NULL;
+	e = index->buckets[slot];
 	for (; e != NULL; e = e->next[INDEX_TUPLE])
 		if (e->hash[INDEX_TUPLE] == hash &&
 		    conn_matches_segment(&e->conn, seg))
@@ -574,8 +612,10 @@ conn_table_free(struct conn_table *table)
 	for (i = 0; i < table->count; i++)
 		conn_entry_free(table->entries[i]);
 	free(table->entries);
-	for (k = 0; k < INDEX_COUNT; k++)
+	for (k = 0; k < INDEX_COUNT; k++) {
 		free(table->index[k].buckets);
+		free(table->index[k].occupied);
+	}
 	tomb_index_free(&table->tombs);
 	free(table);
 }
