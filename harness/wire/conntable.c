@@ -519,7 +519,7 @@ tomb_unchain(struct tomb_index *ti, struct tomb *t)
 }
 
 /* Tombs whose linger is over by now_ns. */
-static void
+static void __attribute__((noinline))
 tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
 {
 	struct tomb *t;
@@ -847,7 +847,10 @@ expire_quiet(struct conn_table *table, int64_t now_ns)
 {
 	struct conn_entry *e;
 
-	tombs_expire(&table->tombs, now_ns, table->params.linger_ns);
+	/* Inline, the test whether there is anything to do: it mostly is not. */
+	if (table->tombs.oldest != NULL &&
+	    now_ns - table->tombs.oldest->last_ts_ns > table->params.linger_ns)
+		tombs_expire(&table->tombs, now_ns, table->params.linger_ns);
 	while ((e = table->activity[LIST_ENDED].oldest) != NULL &&
 	    now_ns - e->conn.last_ts_ns > table->params.linger_ns)
 		if (entry_release(table, e) == -1)
