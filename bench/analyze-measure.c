@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * analyze-measure.c - run a command with its output thrown away and print
- * "WALL_SECONDS PEAK_RSS_KIB EXIT_STATUS" (wait4() rusage), so that
- * bench/analyze needs no /usr/bin/time.
+ * "WALL_SECONDS PEAK_RSS_KIB EXIT_STATUS CPU_SECONDS" (wait4() rusage; CPU
+ * is user + system time), so that bench/analyze needs no /usr/bin/time.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -56,8 +56,10 @@ main(int argc, char **argv)
 		perror("analyze-measure: clock_gettime");
 		return 1;
 	}
-	printf("%.3f %ld %d\n", (double)(t1.tv_sec - t0.tv_sec) +
+	printf("%.6f %ld %d %.6f\n", (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, ru.ru_maxrss,
-	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return 0;
 }

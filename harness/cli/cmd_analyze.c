@@ -28,49 +28,48 @@ struct command {
 
 /* Where the rows go while a file is read. */
 struct printer {
-	const struct command *cmd;
-	FILE *out;
+	struct analyze_writer *writer;
 	bool header_done;
 };
 
 static const char usage_text[] =
-    "usage: closeprobe analyze [--json] [--fail-on FLAG[,FLAG...]] FILE...\n"
+    "usage: closeprobe analyze [--json] [--fail-on WORD[,WORD...]] FILE...\n"
     "  FILE      a pcap or pcapng capture; - reads standard input\n"
     "  --json    JSON Lines: one object per connection, then a summary\n"
-    "  --fail-on exit 1 if a connection carries one of these flags:\n"
+    "  --fail-on exit 1 on a connection with a flag, teardown or conn_state:\n"
     "            rst-unacked, rst-after-fin-data, rst-zero-window, hole,\n"
-    "            acked-unseen, or any\n";
+    "            acked-unseen, any,\n"
+    "            none, fin, half-fin, rst, fin-then-rst,\n"
+    "            S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR,\n"
+    "            OTH\n";
 
-/* "a,b,any" -> flag bits; -1 (with a message) on an unknown name. */
+/* "a,b,any" into o; -1 (with a message) on an unknown word. */
 static int
-parse_fail_on(const char *list, unsigned *bits, FILE *err)
+parse_fail_on(const char *list, struct analyze_options *o, FILE *err)
 {
 	const char *p = list, *comma;
 	char name[FLAG_NAME_SIZE];
 	size_t len;
-	unsigned bit;
 
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len >= sizeof(name)) {
-			fprintf(err, "closeprobe analyze: --fail-on: bad flag "
-			    "list '%s'\n", list);
+			fprintf(err, "closeprobe analyze: --fail-on: bad list "
+			    "'%s'\n", list);
 			return -1;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (strcmp(name, "any") == 0)
-			bit = ANALYZE_ALL_FLAGS;
-		else
-			bit = conn_flag_from_name(name);
-		if (bit == 0) {
+		if (analyze_fail_on_add(o, name) == -1) {
 			fprintf(err, "closeprobe analyze: --fail-on: unknown "
-			    "flag '%s' (rst-unacked, rst-after-fin-data, "
-			    "rst-zero-window, hole, acked-unseen, any)\n", name);
+			    "word '%s' (a flag: rst-unacked, rst-after-fin-data, "
+			    "rst-zero-window, hole, acked-unseen, any; a teardown: "
+			    "none, fin, half-fin, rst, fin-then-rst; a conn_state: "
+			    "S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, "
+			    "SH, SHR, OTH)\n", name);
 			return -1;
 		}
-		*bits |= bit;
 		if (comma == NULL)
 			return 0;
 		p = comma + 1;
@@ -125,8 +124,7 @@ parse_options(int argc, char **argv, struct command *cmd, FILE *out,
 			cmd->json = true;
 			break;
 		case 'f':
-			if (parse_fail_on(optarg, &cmd->options.fail_on,
-			    err) == -1)
+			if (parse_fail_on(optarg, &cmd->options, err) == -1)
 				return -1;
 			break;
 		case 'h':
@@ -134,7 +132,7 @@ parse_options(int argc, char **argv, struct command *cmd, FILE *out,
 			return 1;
 		case ':':
 			fprintf(err, "closeprobe analyze: --fail-on needs a "
-			    "list of flags\n");
+			    "list of flags, teardowns or conn_states\n");
 			return -1;
 		default:
 			fprintf(err, "closeprobe analyze: unknown option '%s'\n%s",
@@ -157,15 +155,10 @@ print_conn(const struct conn *c, const char *file, void *arg)
 {
 	struct printer *p = arg;
 
-	if (p->cmd->json)
-		analyze_write_json_conn(p->out, c, file);
-	else {
-		if (!p->header_done)
-			analyze_write_text_header(p->out);
-		p->header_done = true;
-		analyze_write_text_conn(p->out, c);
-	}
-	if (ferror(p->out)) {
+	if (!p->header_done)
+		analyze_writer_header(p->writer);
+	p->header_done = true;
+	if (analyze_writer_conn(p->writer, c, file) == -1) {
 		errno = EIO;
 		return -1;
 	}
@@ -173,15 +166,18 @@ print_conn(const struct conn *c, const char *file, void *arg)
 }
 
 static void
-print_file(const struct printer *p, const struct analyze_file_result *r,
-    FILE *err)
+print_file(const struct printer *p, const struct command *cmd,
+    const struct analyze_file_result *r, FILE *err)
 {
 	const struct trace_stats *s = &r->stats;
 
-	if (r->failed)
+	if (r->failed) {
+		(void)analyze_writer_flush(p->writer);
 		fprintf(err, "closeprobe analyze: %s\n", r->error);
+	}
 	/* Read on, but the file is not what it claims to be. */
-	if (s->oversize > 0)
+	if (s->oversize > 0) {
+		(void)analyze_writer_flush(p->writer);
 		fprintf(err, "closeprobe analyze: %s: warning: %llu record%s "
 		    "longer than the snap length %d (first: record %llu, %llu "
 		    "bytes), cut to it\n", strcmp(r->file, "-") == 0 ?
@@ -189,10 +185,26 @@ print_file(const struct printer *p, const struct analyze_file_result *r,
 		    s->oversize == 1 ? "" : "s", s->snaplen,
 		    (unsigned long long)s->first_oversize_record,
 		    (unsigned long long)s->first_oversize_len);
-	if (p->cmd->json)
-		analyze_write_json_file(p->out, r);
-	else if (!r->failed || r->stats.records > 0)
-		analyze_write_text_file(p->out, r);
+	}
+	if (cmd->json || !r->failed || r->stats.records > 0)
+		(void)analyze_writer_file(p->writer, r);
+}
+
+/* With several files, the table's first column names each row's file. */
+static size_t
+file_column_width(int argc, char **argv, int first)
+{
+	size_t width = strlen("file"), len;
+	int i;
+
+	if (argc - first < 2)
+		return 0;
+	for (i = first; i < argc; i++) {
+		len = strlen(argv[i]);
+		if (len > width)
+			width = len;
+	}
+	return width;
 }
 
 int
@@ -208,38 +220,42 @@ cmd_analyze_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = parse_options(argc, argv, &cmd, out, err);
 	if (rc != 0)
 		return rc > 0 ? ANALYZE_OK : ANALYZE_USAGE;
+	memset(&printer, 0, sizeof(printer));
 	a = analyze_open(&cmd.options);
-	if (a == NULL) {
+	if (a != NULL)
+		printer.writer = analyze_writer_new(out, cmd.json,
+		    file_column_width(argc, argv, optind));
+	if (a == NULL || printer.writer == NULL) {
 		fprintf(err, "closeprobe analyze: %s\n", strerror(errno));
+		analyze_close(a);
 		return ANALYZE_BAD_INPUT;
 	}
-	memset(&printer, 0, sizeof(printer));
-	printer.cmd = &cmd;
-	printer.out = out;
 	for (i = optind; i < argc; i++) {
 		/* A link type without IP: said, skipped, not a bad file. */
 		if (analyze_file(a, argv[i], print_conn, &printer, &result) ==
 		    TRACE_NO_IP_LINKTYPE) {
+			(void)analyze_writer_flush(printer.writer);
 			fprintf(err, "closeprobe analyze: %s\n", result.error);
 			skipped++;
 			continue;
 		}
-		print_file(&printer, &result, err);
+		print_file(&printer, &cmd, &result, err);
 	}
 	if (skipped > 0)
 		fprintf(err, "closeprobe analyze: %u file%s skipped (link type "
 		    "without IP)\n", skipped, skipped == 1 ? "" : "s");
 	status = analyze_status(a);
+	if (!cmd.json && !printer.header_done)
+		analyze_writer_header(printer.writer);
+	rc = analyze_writer_flush(printer.writer);
+	analyze_writer_free(printer.writer);
 	if (cmd.json)
 		analyze_write_json_summary(out, analyze_totals(a), status);
-	else {
-		if (!printer.header_done)
-			analyze_write_text_header(out);
+	else
 		analyze_write_text_summary(out, analyze_totals(a),
-		    cmd.options.fail_on);
-	}
+		    analyze_fail_on_set(&cmd.options));
 	analyze_close(a);
-	if (fflush(out) == EOF || ferror(out)) {
+	if (rc == -1 || fflush(out) == EOF || ferror(out)) {
 		fprintf(err, "closeprobe analyze: writing the report: %s\n",
 		    strerror(errno));
 		status = ANALYZE_BAD_INPUT;

@@ -162,12 +162,13 @@ is_candidate(const struct tcp_segment *seg, const uint8_t *r)
 	X(rst_count) X(first_rst_kind) X(first_rst_ts_ns) \
 	X(first_rst_index) X(first_rst_offset) X(zero_window_seen) X(state) \
 	X(prev_state) X(fin_count) X(retransmissions) X(zero_windows) \
-	X(gaps) X(size) X(missed_bytes) X(acked_unseen_bytes) \
-	X(unacked_at_rst)
+	X(gaps) X(size) X(hole_bytes) X(missed_bytes) X(acked_unseen_bytes) \
+	X(unacked_at_rst) X(peer_unacked_at_rst)
 
 #define CONN_FIELDS(X) \
 	X(family) X(port[0]) X(port[1]) X(syn_seen) X(synack_seen) \
-	X(first_ts_ns) X(last_ts_ns) X(first_index) X(first_fin_side) \
+	X(first_ts_ns) X(last_ts_ns) X(close_ts_ns) X(first_index) \
+	X(first_fin_side) \
 	X(first_rst_side) X(ended) X(flipped) X(history_truncated) X(flags) \
 	X(state)
 

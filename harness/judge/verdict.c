@@ -143,10 +143,10 @@ direction_judge(const struct verdict_input *in, enum role_id writer,
 		const struct conn_half *came = &at_reader->half[verdict_side_of_role(writer)];
 
 		/* Stream bytes each capture actually held: holes never filled do not count. */
-		d->on_wire = left->payload_bytes - (left->missed_bytes < left->payload_bytes ?
-		    left->missed_bytes : left->payload_bytes);
-		d->arrived = came->payload_bytes - (came->missed_bytes < came->payload_bytes ?
-		    came->missed_bytes : came->payload_bytes);
+		d->on_wire = left->payload_bytes - (left->hole_bytes < left->payload_bytes ?
+		    left->hole_bytes : left->payload_bytes);
+		d->arrived = came->payload_bytes - (came->hole_bytes < came->payload_bytes ?
+		    came->hole_bytes : came->payload_bytes);
 		d->arrived_known = true;
 		d->lost_in_flight = d->on_wire > d->arrived ? d->on_wire - d->arrived : 0;
 	}

@@ -26,6 +26,7 @@
 #include "cmd_analyze.h"
 #include "conntrack.h"
 #include "decode.h"
+#include "report.h"
 #include "trace.h"
 #include "testutil.h"
 
@@ -490,6 +491,20 @@ START_TEST(flag_rst_unacked)
 	ck_assert_str_eq(conn_state_name(c->state), "RSTR");
 	conn_table_free(table);
 
+	/* The RST sender's peer had 2000 bytes it never acked: flagged. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, SERVER, ACK, 0);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, CLIENT, ACK, 1000);
+	say(&t, SERVER, RST | ACK, 0);	/* its ACK covers all: not counted */
+	c = only_conn(table);
+	ck_assert_uint_eq(c->flags, CONN_FLAG_RST_UNACKED);
+	ck_assert_uint_eq(c->half[SIDE_RESP].unacked_at_rst, 0);
+	ck_assert_uint_eq(c->half[SIDE_RESP].peer_unacked_at_rst, 2000);
+	conn_table_free(table);
+
 	/* Everything acked: no flag. */
 	table = talk_table(&t, 100, 900);
 	handshake(&t);
@@ -571,7 +586,9 @@ START_TEST(flag_hole)
 	say(&t, SERVER, ACK, 1000);
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, CONN_FLAG_HOLE);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 1000);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 1000);
+	/* Never acknowledged: no content gap for Zeek. */
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
 	ck_assert_uint_eq(c->half[SIDE_RESP].payload_bytes, 3000);
 	conn_table_free(table);
 
@@ -590,7 +607,7 @@ START_TEST(flag_hole)
 	say(&t, SERVER, ACK, 300);
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, 0);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 0);
 	conn_table_free(table);
 }
 END_TEST
@@ -609,7 +626,7 @@ START_TEST(flag_hole_many)
 		t.seq[SERVER] += 10;
 	}
 	c = only_conn(table);
-	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 199 * 10);
+	ck_assert_uint_eq(c->half[SIDE_RESP].hole_bytes, 199 * 10);
 	ck_assert(c->flags & CONN_FLAG_HOLE);
 	conn_table_free(table);
 }
@@ -628,10 +645,105 @@ START_TEST(flag_acked_unseen)
 	c = only_conn(table);
 	ck_assert_uint_eq(c->flags, CONN_FLAG_ACKED_UNSEEN);
 	ck_assert_uint_eq(c->half[SIDE_RESP].acked_unseen_bytes, 2000);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 2000);
 	ck_assert_str_eq(c->history, "ShAdg");
 	conn_table_free(table);
 }
 END_TEST
+
+/* Zeek counts a gap once, however many ACKs go past it. */
+START_TEST(gap_counted_per_gap)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+	int i;
+
+	handshake(&t);
+	say(&t, SERVER, ACK, 1000);
+	t.seq[SERVER] += 500;		/* [1000, 1500) never captured */
+	say(&t, SERVER, ACK, 1000);
+	for (i = 0; i < 12; i++)	/* ACKs past the hole, again and again */
+		say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 1);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 500);
+	ck_assert_str_eq(c->history, "ShAdg");
+	conn_table_free(table);
+
+	/* Two holes under one ACK: two gaps, the scaled letter once. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 10;
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 20;
+	say(&t, SERVER, ACK, 100);
+	say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 2);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 30);
+	ck_assert_str_eq(c->history, "ShAdg");
+	conn_table_free(table);
+
+	/* One hole acked in two steps: two gaps, as Zeek reports them. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] += 100;		/* [100, 200) never captured */
+	say(&t, SERVER, ACK, 100);
+	t.seq[SERVER] -= 150;
+	say(&t, CLIENT, ACK, 0);	/* acks up to 150 */
+	t.seq[SERVER] += 150;
+	say(&t, CLIENT, ACK, 0);
+	c = only_conn(table);
+	ck_assert_uint_eq(c->half[SIDE_RESP].gaps, 2);
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 100);
+	conn_table_free(table);
+}
+END_TEST
+
+/* Gaps count only while both sides are established or closing cleanly. */
+START_TEST(gap_needs_both_sides_established)
+{
+	struct talk t;
+	struct conn_table *table = talk_table(&t, 100, 900);
+	const struct conn *c;
+
+	/* A SYN+ACK first, the originator never seen: no 'G'. */
+	say(&t, SERVER, SYN | ACK, 0);
+	t.seq[CLIENT] += 300;		/* the client's data, never captured */
+	say(&t, SERVER, ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "^haf");
+	ck_assert_uint_eq(c->half[SIDE_ORIG].gaps, 0);
+	ck_assert_uint_eq(c->half[SIDE_ORIG].missed_bytes, 0);
+	ck_assert_uint_eq(c->half[SIDE_ORIG].acked_unseen_bytes, 300);
+	conn_table_free(table);
+
+	/* The ACK on an RST does not count ... */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	t.seq[SERVER] += 300;
+	say(&t, CLIENT, RST | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "ShAR");
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 0);
+	conn_table_free(table);
+
+	/* ... the one on a FIN after an established state does. */
+	table = talk_table(&t, 100, 900);
+	handshake(&t);
+	t.seq[SERVER] += 300;
+	say(&t, CLIENT, FIN | ACK, 0);
+	c = only_conn(table);
+	ck_assert_str_eq(c->history, "ShAFg");
+	ck_assert_uint_eq(c->half[SIDE_RESP].missed_bytes, 300);
+	conn_table_free(table);
+}
+END_TEST
+
 
 /* ---- sequence wrap and port reuse */
 
@@ -710,6 +822,52 @@ streaming_table(struct collected *col, int64_t linger_ns, int64_t idle_ns)
 	return col->table;
 }
 
+/* Zeek's attempt timer: 5 s after an unanswered SYN, a new connection. */
+START_TEST(attempt_timer_splits)
+{
+	struct conn_stream_params params;
+	struct collected col;
+	struct talk t;
+
+	memset(&col, 0, sizeof(col));
+	memset(&params, 0, sizeof(params));
+	params.linger_ns = CONN_DEFAULT_LINGER_NS;
+	params.attempt_ns = CONN_DEFAULT_ATTEMPT_NS;
+	params.done = collect;
+	params.ctx = &col;
+	col.table = conn_table_new_streaming(&params);
+	ck_assert_ptr_nonnull(col.table);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	say(&t, CLIENT, SYN, 0);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, CLIENT, ACK | PSH, 10);
+	ck_assert_uint_eq(col.calls, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS;
+	say(&t, CLIENT, ACK | PSH, 10);
+	say(&t, CLIENT, FIN | ACK, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "S0 SH ");
+	conn_table_free(col.table);
+
+	/* Answered in time: one connection. */
+	memset(&col, 0, sizeof(col));
+	params.ctx = &col;
+	col.table = conn_table_new_streaming(&params);
+	ck_assert_ptr_nonnull(col.table);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	say(&t, CLIENT, SYN, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS / 2;
+	say(&t, SERVER, SYN | ACK, 0);
+	t.ts_ns += CONN_DEFAULT_ATTEMPT_NS;
+	say(&t, CLIENT, ACK, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "S1 ");
+	conn_table_free(col.table);
+}
+END_TEST
+
 START_TEST(streaming_frees_ended_connections)
 {
 	struct collected col;
@@ -738,6 +896,50 @@ START_TEST(streaming_frees_ended_connections)
 }
 END_TEST
 
+/*
+ * A connection complete (both FINs, both acked) is handed on with the
+ * next segment and freed; its tomb absorbs late packets while Zeek would
+ * still keep it, then the 4-tuple is free.  One with an RST lingers.
+ */
+START_TEST(streaming_retires_complete_connections)
+{
+	struct collected col;
+	struct talk t;
+
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, CONN_DEFAULT_IDLE_NS);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	clean_exchange(&t);
+	ck_assert_uint_eq(col.calls, 0);
+	say(&t, SERVER, ACK, 0);	/* late: absorbed */
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_str_eq(col.states, "SF ");
+	ck_assert_uint_eq(conn_table_count(col.table), 0);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 1);
+	t.ts_ns += CONN_DEFAULT_LINGER_NS + ts_step_ns;
+	say(&t, CLIENT, ACK, 0);	/* the tomb is gone: a new connection */
+	ck_assert_uint_eq(conn_table_count(col.table), 1);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 1);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_str_eq(col.states, "SF OTH ");
+	conn_table_free(col.table);
+
+	/* An RST: kept, for what is still in flight. */
+	streaming_table(&col, CONN_DEFAULT_LINGER_NS, CONN_DEFAULT_IDLE_NS);
+	talk_init(&t, AF_INET, 100, 900);
+	t.table = col.table;
+	handshake(&t);
+	say(&t, CLIENT, RST | ACK, 0);
+	say(&t, SERVER, ACK | PSH, 100);
+	say(&t, CLIENT, RST, 0);
+	ck_assert_uint_eq(col.calls, 0);
+	ck_assert_int_eq(conn_table_flush(col.table), 0);
+	ck_assert_uint_eq(col.calls, 1);
+	ck_assert_uint_eq(conn_table_late_packets(col.table), 0);
+	conn_table_free(col.table);
+}
+END_TEST
+
 START_TEST(streaming_port_reuse)
 {
 	struct collected col;
@@ -747,7 +949,7 @@ START_TEST(streaming_port_reuse)
 	talk_init(&t, AF_INET, 100, 900);
 	t.table = col.table;
 	clean_exchange(&t);
-	ck_assert_uint_eq(col.calls, 0);	/* lingering */
+	ck_assert_uint_eq(col.calls, 0);	/* handed on with the next */
 	/* Same 4-tuple, a new SYN with a new ISN: a new connection. */
 	t.seq[CLIENT] = 50000;
 	t.seq[SERVER] = 70000;
@@ -1061,6 +1263,138 @@ START_TEST(file_port_reuse_and_text)
 }
 END_TEST
 
+/* Byte counts grouped as "closeprobe run" prints them; a file column. */
+START_TEST(file_table_columns)
+{
+	const char *argv[3];
+	char path[PATH_SIZE], other[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	test_tmpdir_path(path, sizeof(path), "big.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	handshake(&t);
+	say(&t, SERVER, ACK, 60000);
+	say(&t, SERVER, ACK, 60000);
+	say(&t, CLIENT, ACK, 0);
+	say(&t, SERVER, FIN | ACK, 0);
+	say(&t, CLIENT, FIN | ACK, 0);
+	say(&t, SERVER, ACK, 0);
+	close_writer(&t, dead);
+
+	argv[0] = "analyze";
+	argv[1] = path;
+	r = run_analyze(2, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, " 0/0 ");
+	assert_has(r.out, " 120,000/120,000 ");
+	ck_assert(strncmp(r.out, "start ", 6) == 0);
+	run_free(&r);
+
+	/* Two files: each row starts with its file, under a "file" head. */
+	test_tmpdir_path(other, sizeof(other), "reuse.pcap");
+	write_reuse_capture(other);
+	argv[2] = other;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	ck_assert(strncmp(r.out, "file ", 5) == 0);
+	assert_has(r.out, "big.pcap ");
+	assert_has(r.out, "reuse.pcap ");
+	run_free(&r);
+}
+END_TEST
+
+/* A file name is escaped in JSON: quotes, controls, bytes that are not UTF-8. */
+START_TEST(json_file_name_escaped)
+{
+	const char *argv[3];
+	char path[PATH_SIZE];
+	struct run_result r;
+	struct talk t;
+	pcap_t *dead;
+
+	test_tmpdir_path(path, sizeof(path), "we\"ird\t\xff.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	close_writer(&t, dead);
+	argv[0] = "analyze";
+	argv[1] = "--json";
+	argv[2] = path;
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "we\\\"ird\\t\\u00ff.pcap\",\"first_packet\":1,");
+	assert_has(r.out, "we\\\"ird\\t\\u00ff.pcap\",\"linktype\":");
+	run_free(&r);
+}
+END_TEST
+
+/* The "wire" object is the one "closeprobe run --json" writes, to the byte. */
+static int
+compare_wire(const struct conn *c, const char *file, void *arg)
+{
+	struct analyze_writer *writer;
+	char *row = NULL, *wire = NULL;
+	size_t row_len, wire_len;
+	FILE *out;
+	int *count = arg;
+
+	(void)file;
+	out = open_memstream(&row, &row_len);
+	ck_assert_ptr_nonnull(out);
+	writer = analyze_writer_new(out, true, 0);
+	ck_assert_ptr_nonnull(writer);
+	ck_assert_int_eq(analyze_writer_conn(writer, c, "x"), 0);
+	ck_assert_int_eq(analyze_writer_flush(writer), 0);
+	analyze_writer_free(writer);
+	ck_assert_int_eq(fclose(out), 0);
+	out = open_memstream(&wire, &wire_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(report_json_wire(out, c), 0);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_ptr_nonnull(strstr(row, wire));
+	ck_assert_uint_gt(wire_len, 20);
+	free(row);
+	free(wire);
+	(*count)++;
+	return 0;
+}
+
+START_TEST(json_wire_as_run_writes_it)
+{
+	struct analyze_options options = { .fail_on = 0 };
+	struct analyze_file_result result;
+	char path[PATH_SIZE];
+	struct analyze *a;
+	struct talk t;
+	pcap_t *dead;
+	int count = 0;
+
+	test_tmpdir_path(path, sizeof(path), "wire.pcap");
+	talk_init(&t, AF_INET, 100, 900);
+	dead = open_writer(&t, path, DLT_EN10MB, 256);
+	clean_exchange(&t);
+	t.port[CLIENT]++;
+	handshake(&t);
+	t.ts_ns += 1234567;		/* times that are no round number */
+	say(&t, SERVER, ACK, 1000);
+	t.ts_ns += 500;			/* a tie at half a microsecond */
+	say(&t, SERVER, RST | ACK, 0);
+	say(&t, SERVER, RST, 0);
+	t.port[CLIENT]++;
+	say(&t, CLIENT, SYN, 0);
+	say(&t, SERVER, RST | ACK, 0);
+	close_writer(&t, dead);
+	a = analyze_open(&options);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(analyze_file(a, path, compare_wire, &count, &result), 0);
+	ck_assert_int_eq(count, 3);
+	analyze_close(a);
+}
+END_TEST
+
 /* Data the client never acks, then the server's RST: rst-unacked. */
 static void
 write_unacked_rst_capture(const char *path)
@@ -1107,10 +1441,28 @@ START_TEST(fail_on_flags)
 	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
 	run_free(&r);
 
+	/* Teardown classes and conn_states (the connection is RSTR). */
+	argv[1] = "--fail-on=rst";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	assert_has(r.out, "fail-on:    1 connection matched");
+	run_free(&r);
+
+	argv[1] = "--fail-on=fin,half-fin,SF,REJ";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_OK);
+	assert_has(r.out, "fail-on:    0 connections matched");
+	run_free(&r);
+
+	argv[1] = "--fail-on=REJ,RSTR";
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_FLAGGED);
+	run_free(&r);
+
 	argv[1] = "--fail-on=hole,bogus";
 	r = run_analyze(3, argv);
 	ck_assert_int_eq(r.status, ANALYZE_USAGE);
-	assert_has(r.err, "unknown flag 'bogus'");
+	assert_has(r.err, "unknown word 'bogus'");
 	run_free(&r);
 }
 END_TEST
@@ -1167,6 +1519,17 @@ START_TEST(stdin_input)
 	ck_assert_int_eq(r.status, ANALYZE_OK);
 	assert_has(r.out, "\"file\":\"-\"");
 	assert_has(r.out, "\"conn_state\":\"SF\"");
+	run_free(&r);
+
+	/* A bad capture on standard input: the message says (stdin). */
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	r = run_analyze(3, argv);
+	ck_assert_int_eq(r.status, ANALYZE_BAD_INPUT);
+	assert_has(r.err, "closeprobe analyze: (stdin): ");
+	assert_has(r.out, "\"file\":\"-\"");
 	run_free(&r);
 }
 END_TEST
@@ -1425,7 +1788,8 @@ START_TEST(options_after_files)
 	r = run_analyze(3, argv);
 	ck_assert_int_eq(r.status, ANALYZE_USAGE);
 	ck_assert_str_eq(r.err,
-	    "closeprobe analyze: --fail-on needs a list of flags\n");
+	    "closeprobe analyze: --fail-on needs a list of flags, teardowns "
+	    "or conn_states\n");
 	ck_assert_str_eq(r.out, "");
 	run_free(&r);
 }
@@ -1458,7 +1822,7 @@ collect_conn(const struct conn *c, const char *file, void *arg)
 
 START_TEST(library_streams_connections)
 {
-	struct analyze_options options = { CONN_FLAG_RST_UNACKED };
+	struct analyze_options options = { .fail_on = CONN_FLAG_RST_UNACKED };
 	const struct analyze_totals *totals;
 	struct analyze_file_result result;
 	struct seen seen;
@@ -1512,7 +1876,8 @@ END_TEST
 
 START_TEST(library_errors_name_file_and_record)
 {
-	struct analyze_options options = { 0 };
+	struct analyze_options options = { .fail_on = 0 };
+	struct analyze_writer *writer;
 	struct analyze_file_result result;
 	char path[PATH_SIZE];
 	struct analyze *a;
@@ -1544,8 +1909,12 @@ START_TEST(library_errors_name_file_and_record)
 	/* The writers write where they are told. */
 	out = open_memstream(&text, &len);
 	ck_assert_ptr_nonnull(out);
-	analyze_write_json_file(out, &result);
-	analyze_write_text_summary(out, analyze_totals(a), 0);
+	writer = analyze_writer_new(out, true, 0);
+	ck_assert_ptr_nonnull(writer);
+	ck_assert_int_eq(analyze_writer_file(writer, &result), 0);
+	ck_assert_int_eq(analyze_writer_flush(writer), 0);
+	analyze_writer_free(writer);
+	analyze_write_text_summary(out, analyze_totals(a), false);
 	ck_assert_int_eq(fclose(out), 0);
 	assert_has(text, "\"records\":10,");
 	assert_has(text, "record 11: truncated");
@@ -1591,6 +1960,8 @@ analyze_suite(void)
 	tcase_add_test(tc, flag_hole);
 	tcase_add_test(tc, flag_hole_many);
 	tcase_add_test(tc, flag_acked_unseen);
+	tcase_add_test(tc, gap_counted_per_gap);
+	tcase_add_test(tc, gap_needs_both_sides_established);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("streaming");
@@ -1598,6 +1969,8 @@ analyze_suite(void)
 	tcase_add_test(tc, wrap_and_64bit_counts);
 	tcase_add_test(tc, streaming_frees_ended_connections);
 	tcase_add_test(tc, streaming_port_reuse);
+	tcase_add_test(tc, streaming_retires_complete_connections);
+	tcase_add_test(tc, attempt_timer_splits);
 	tcase_add_test(tc, streaming_idle_and_order);
 	tcase_add_test(tc, streaming_flush_in_first_packet_order);
 	tcase_add_test(tc, streaming_callback_failure);
@@ -1611,6 +1984,9 @@ analyze_suite(void)
 	tcase_add_test(tc, link_raw);
 	tcase_add_test(tc, file_not_tcp_counted);
 	tcase_add_test(tc, file_port_reuse_and_text);
+	tcase_add_test(tc, file_table_columns);
+	tcase_add_test(tc, json_wire_as_run_writes_it);
+	tcase_add_test(tc, json_file_name_escaped);
 	tcase_add_test(tc, fail_on_flags);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, stdin_input);

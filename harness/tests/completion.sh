@@ -90,7 +90,7 @@ expect() {
 	echo --help
 } >"$tmp/analyze-options"
 sed -n '/--fail-on exit/,$p' "$tmp/usage-analyze" | sed -n '2,$p' | tr -s ' ,' '\n\n' |
-    grep -E '^[a-z][a-z-]*$' | grep -vx or >"$tmp/flags"
+    grep -E '^[A-Za-z][A-Za-z0-9-]*$' | grep -vx or >"$tmp/flags"
 for f in commands run-options analyze-options flags; do
 	[ -s "$tmp/$f" ] || fail "nothing found for $f in the program's usage"
 done

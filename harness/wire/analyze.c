@@ -7,27 +7,22 @@
  */
 #include "analyze.h"
 
-#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pcap/pcap.h>
 
 #include "conntrack.h"
-#include "report.h"
+#include "fastfmt.h"
+#include "symbols.h"
 #include "trace.h"
+#include "verdict.h"
 
-enum {
-	ENDPOINT_TEXT_SIZE = INET6_ADDRSTRLEN + 16,	/* [addr]:port */
-	TIME_TEXT_SIZE = 64
-};
-
-static const int64_t ns_per_s = INT64_C(1000000000);
 
 struct analyze {
 	struct analyze_options options;
@@ -54,249 +49,543 @@ side_name(int side)
 	return side == SIDE_ORIG ? "orig" : "resp";
 }
 
-/* Whether s is valid UTF-8 (then it is written as it is). */
-static bool
-utf8_valid(const unsigned char *s)
-{
-	size_t follow, i;
+/* An address as text, kept for the next row (the same server, often). */
+struct addr_text {
+	bool valid;
+	int family;
+	uint8_t addr[16];
+	char text[FASTFMT_ADDR_SIZE];
+	size_t len;
+};
 
-	while (*s != '\0') {
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if ((*s & 0xe0) == 0xc0 && *s >= 0xc2)
-			follow = 1;
-		else if ((*s & 0xf0) == 0xe0)
-			follow = 2;
-		else if ((*s & 0xf8) == 0xf0 && *s <= 0xf4)
-			follow = 3;
-		else
-			return false;
-		for (i = 1; i <= follow; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-		s += follow + 1;
+/* Where rows go, and what the writer keeps from row to row. */
+struct analyze_writer {
+	struct fastfmt f;
+	bool json;
+	size_t file_width;	/* 0: no file column */
+	struct addr_text addr[2];	/* last of each side */
+	/* The last file name and its JSON string (NULL: none yet). */
+	char *file_name, *file_json;
+	size_t file_json_len;
+};
+
+struct analyze_writer *
+analyze_writer_new(FILE *out, bool json, size_t file_width)
+{
+	struct analyze_writer *w;
+
+	if (out == NULL) {
+		errno = EINVAL;
+		return NULL;
 	}
-	return true;
+	w = malloc(sizeof(*w));
+	if (w == NULL)
+		return NULL;
+	fastfmt_init(&w->f, out);
+	w->addr[0].valid = false;
+	w->addr[1].valid = false;
+	w->file_name = NULL;
+	w->file_json = NULL;
+	w->json = json;
+	w->file_width = file_width;
+	return w;
 }
 
-/* A JSON string; bytes of a name that is not UTF-8 are written as U+00XX. */
-static void
-json_string(FILE *out, const char *s)
+void
+analyze_writer_free(struct analyze_writer *w)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	bool pass_high = utf8_valid(p);
-
-	fputc('"', out);
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", out);
-		else if (*p == '\t')
-			fputs("\\t", out);
-		else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !pass_high))
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-static void
-format_addr(const struct conn *c, int side, char *buf, size_t size)
-{
-	if (inet_ntop(c->family, c->addr[side], buf, (socklen_t)size) == NULL)
-		snprintf(buf, size, "?");
-}
-
-/* "1.2.3.4:80" or "[::1]:80" */
-static void
-format_endpoint(const struct conn *c, int side, char *buf, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	format_addr(c, side, addr, sizeof(addr));
-	if (c->family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", addr, (unsigned)c->port[side]);
-	else
-		snprintf(buf, size, "%s:%u", addr, (unsigned)c->port[side]);
-}
-
-/* ISO 8601 in UTC, to the nanosecond. */
-static void
-format_time(int64_t ts_ns, char *buf, size_t size)
-{
-	int64_t sec = ts_ns / ns_per_s, nsec = ts_ns % ns_per_s;
-	char date[TIME_TEXT_SIZE / 2];
-	struct tm tm;
-	time_t t;
-
-	if (nsec < 0) {
-		nsec += ns_per_s;
-		sec--;
-	}
-	t = (time_t)sec;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(buf, size, "%" PRId64 ".%09" PRId64, sec, nsec);
+	if (w == NULL)
 		return;
-	}
-	snprintf(buf, size, "%s.%09" PRId64 "Z", date, nsec);
+	free(w->file_name);
+	free(w->file_json);
+	free(w);
 }
 
-static double
-seconds_since_start(const struct conn *c, int64_t ts_ns)
+int
+analyze_writer_flush(struct analyze_writer *w)
 {
-	return (double)(ts_ns - c->first_ts_ns) / 1e9;
+	return fastfmt_flush(&w->f);
+}
+
+/* A literal: its length is known at compile time. */
+#define PUT_LITERAL(f, s)	fastfmt_mem((f), (s), sizeof(s) - 1)
+
+/*
+ * A word of the program's own (a name from a table, history letters),
+ * quoted: nothing in it needs escaping.
+ */
+static void
+put_word(struct fastfmt *f, const char *word)
+{
+	fastfmt_char(f, '"');
+	fastfmt_str(f, word);
+	fastfmt_char(f, '"');
+}
+
+/* The file name as a JSON string, escaped once per file. */
+static void
+put_file_json(struct analyze_writer *w, const char *file)
+{
+	if (w->file_json == NULL || strcmp(w->file_name, file) != 0) {
+		free(w->file_json);
+		free(w->file_name);
+		w->file_name = strdup(file);
+		w->file_json = malloc(fastfmt_json_string_size(file));
+		if (w->file_name == NULL || w->file_json == NULL) {
+			free(w->file_name);
+			free(w->file_json);
+			w->file_name = NULL;
+			w->file_json = NULL;
+			fastfmt_json_string(&w->f, file);	/* each time */
+			return;
+		}
+		w->file_json_len = fastfmt_put_json_string(w->file_json, file);
+	}
+	fastfmt_mem(&w->f, w->file_json, w->file_json_len);
+}
+
+/* The text of what a row shows of c, made once per row. */
+struct row_text {
+	const char *addr[2];	/* in the writer's cache */
+	size_t addr_len[2];
+	char start[FASTFMT_TIME_SIZE];
+	size_t start_len;
+	enum teardown_class teardown;
+};
+
+static void
+row_text(struct analyze_writer *w, const struct conn *c, struct row_text *t)
+{
+	size_t len = c->family == AF_INET ? 4 : 16;
+	struct addr_text *a;
+	int side;
+
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		a = &w->addr[side];
+		if (!a->valid || a->family != c->family ||
+		    memcmp(a->addr, c->addr[side], len) != 0) {
+			a->len = fastfmt_put_addr(a->text, c->family,
+			    c->addr[side]);
+			a->family = c->family;
+			memcpy(a->addr, c->addr[side], len);
+			a->valid = true;
+		}
+		t->addr[side] = a->text;
+		t->addr_len[side] = a->len;
+	}
+	t->start_len = fastfmt_put_time(&w->f, t->start, c->first_ts_ns);
+	t->teardown = teardown_classify(c);
 }
 
 static void
-json_flags(FILE *out, unsigned flags)
+put_key_u64(struct fastfmt *f, const char *key, size_t key_len, uint64_t v)
+{
+	fastfmt_mem(f, key, key_len);
+	fastfmt_u64(f, v);
+}
+
+#define PUT_KEY_U64(f, key, v)	put_key_u64((f), (key), sizeof(key) - 1, (v))
+
+/* Seconds since the connection's first packet, as "%.6f". */
+static void
+put_rel_seconds(struct fastfmt *f, const struct conn *c, int64_t ts_ns)
+{
+	fastfmt_seconds6(f, ts_ns - c->first_ts_ns);
+}
+
+static void
+json_flags(struct fastfmt *f, unsigned flags)
 {
 	bool first = true;
 	int i;
 
-	fputc('[', out);
+	fastfmt_char(f, '[');
 	for (i = 0; i < CONN_FLAG_COUNT; i++) {
 		if (!(flags & flag_of_index(i)))
 			continue;
 		if (!first)
-			fputc(',', out);
-		json_string(out, conn_flag_name(flag_of_index(i)));
+			fastfmt_char(f, ',');
+		put_word(f, conn_flag_name(flag_of_index(i)));
 		first = false;
 	}
-	fputc(']', out);
+	fastfmt_char(f, ']');
 }
 
 static void
-json_side(FILE *out, const struct conn *c, int side)
+json_side(struct fastfmt *f, const struct conn *c, const struct row_text *t,
+    int side)
 {
 	const struct conn_half *h = &c->half[side];
-	char addr[INET6_ADDRSTRLEN];
 
-	format_addr(c, side, addr, sizeof(addr));
-	fprintf(out, "\"%s\":{\"addr\":", side_name(side));
-	json_string(out, addr);
-	fprintf(out, ",\"port\":%u,\"packets\":%" PRIu64
-	    ",\"payload_packets\":%" PRIu64 ",\"bytes_seen\":%" PRIu64
-	    ",\"bytes_acked\":%" PRIu64 ",\"missed_bytes\":%" PRIu64
-	    ",\"acked_unseen_bytes\":%" PRIu64 ",\"unacked_at_rst\":%" PRIu64
-	    ",\"retransmissions\":%" PRIu64 ",\"zero_windows\":%" PRIu64
-	    ",\"rst_count\":%" PRIu64 "}",
-	    (unsigned)c->port[side], h->packets, h->payload_packets,
-	    h->payload_bytes, h->acked_bytes, h->missed_bytes,
-	    h->acked_unseen_bytes, h->unacked_at_rst, h->retransmissions,
-	    h->zero_windows, h->rst_count);
+	fastfmt_char(f, '"');
+	fastfmt_str(f, side_name(side));
+	PUT_LITERAL(f, "\":{\"addr\":\"");
+	fastfmt_mem(f, t->addr[side], t->addr_len[side]);
+	PUT_KEY_U64(f, "\",\"port\":", c->port[side]);
+	PUT_KEY_U64(f, ",\"packets\":", h->packets);
+	PUT_KEY_U64(f, ",\"payload_packets\":", h->payload_packets);
+	PUT_KEY_U64(f, ",\"bytes_seen\":", h->payload_bytes);
+	PUT_KEY_U64(f, ",\"bytes_acked\":", h->acked_bytes);
+	PUT_KEY_U64(f, ",\"missed_bytes\":", h->missed_bytes);
+	PUT_KEY_U64(f, ",\"hole_bytes\":", h->hole_bytes);
+	PUT_KEY_U64(f, ",\"acked_unseen_bytes\":", h->acked_unseen_bytes);
+	PUT_KEY_U64(f, ",\"unacked_at_rst\":", h->unacked_at_rst);
+	PUT_KEY_U64(f, ",\"peer_unacked_at_rst\":", h->peer_unacked_at_rst);
+	PUT_KEY_U64(f, ",\"retransmissions\":", h->retransmissions);
+	PUT_KEY_U64(f, ",\"zero_windows\":", h->zero_windows);
+	PUT_KEY_U64(f, ",\"rst_count\":", h->rst_count);
+	fastfmt_char(f, '}');
 }
 
 static void
-json_side_or_null(FILE *out, int side)
+json_side_or_null(struct fastfmt *f, int side)
 {
 	if (side < 0)
-		fputs("null", out);
+		PUT_LITERAL(f, "null");
 	else
-		json_string(out, side_name(side));
+		put_word(f, side_name(side));
 }
 
-void
-analyze_write_json_conn(FILE *out, const struct conn *c, const char *file)
+static const char *
+rst_kind_word(enum rst_kind kind)
 {
-	char orig[INET6_ADDRSTRLEN], resp[INET6_ADDRSTRLEN];
-	char start[TIME_TEXT_SIZE];
+	return kind == RST_KIND_BARE ? "bare" : "rst+ack";
+}
+
+/*
+ * The "wire" object as report_append_wire_json() (judge/report.c) writes
+ * it for "closeprobe run --json", byte for byte (check_analyze compares
+ * the two), without its allocations and printf().
+ */
+static void
+json_wire(struct fastfmt *f, const struct conn *c, enum teardown_class td)
+{
+	int side;
+
+	PUT_LITERAL(f, "{\"teardown\":");
+	put_word(f, teardown_class_name(td));
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
+		const struct conn_half *h = &c->half[side];
+
+		PUT_LITERAL(f, ",\"");
+		fastfmt_str(f, case_role_name(verdict_role_of_side(
+		    (enum conn_side)side)));
+		PUT_KEY_U64(f, "\":{\"packets\":", h->packets);
+		PUT_KEY_U64(f, ",\"payload_bytes\":", h->payload_bytes);
+		PUT_KEY_U64(f, ",\"acked_bytes\":", h->acked_bytes);
+		PUT_LITERAL(f, ",\"fin\":");
+		if (h->fin_seen) {
+			PUT_LITERAL(f, "{\"at_s\":");
+			put_rel_seconds(f, c, h->fin_ts_ns);
+			PUT_KEY_U64(f, ",\"packet\":", h->fin_index);
+			fastfmt_char(f, '}');
+		} else
+			PUT_LITERAL(f, "null");
+		PUT_LITERAL(f, ",\"rst\":");
+		if (h->rst_count > 0) {
+			PUT_LITERAL(f, "{\"kind\":");
+			put_word(f, rst_kind_word(h->first_rst_kind));
+			PUT_LITERAL(f, ",\"at_s\":");
+			put_rel_seconds(f, c, h->first_rst_ts_ns);
+			PUT_KEY_U64(f, ",\"packet\":", h->first_rst_index);
+			PUT_KEY_U64(f, ",\"count\":", h->rst_count);
+			fastfmt_char(f, '}');
+		} else
+			PUT_LITERAL(f, "null");
+		fastfmt_char(f, '}');
+	}
+	fastfmt_char(f, '}');
+}
+
+/* ts: seconds since the epoch to the microsecond, rounded exactly. */
+static void
+json_epoch_seconds(struct fastfmt *f, int64_t ts_ns)
+{
+	int64_t us = ts_ns / 1000, rem = ts_ns % 1000;
+	char buf[FASTFMT_ITEM_MAX];
+	size_t n;
+
+	if (ts_ns < 0) {
+		fastfmt_seconds6(f, ts_ns);
+		return;
+	}
+	if (rem >= 500)
+		us++;
+	n = fastfmt_put_u64(buf, (uint64_t)(us / 1000000));
+	buf[n++] = '.';
+	us %= 1000000;
+	buf[n + 5] = (char)('0' + us % 10);
+	buf[n + 4] = (char)('0' + us / 10 % 10);
+	buf[n + 3] = (char)('0' + us / 100 % 10);
+	buf[n + 2] = (char)('0' + us / 1000 % 10);
+	buf[n + 1] = (char)('0' + us / 10000 % 10);
+	buf[n] = (char)('0' + us / 100000 % 10);
+	fastfmt_mem(f, buf, n + 6);
+}
+
+static void
+write_json_conn(struct analyze_writer *w, const struct conn *c,
+    const char *file)
+{
+	struct fastfmt *f = &w->f;
 	const struct conn_half *o = &c->half[SIDE_ORIG];
 	const struct conn_half *r = &c->half[SIDE_RESP];
+	struct row_text t;
 
-	format_addr(c, SIDE_ORIG, orig, sizeof(orig));
-	format_addr(c, SIDE_RESP, resp, sizeof(resp));
-	format_time(c->first_ts_ns, start, sizeof(start));
-	fputs("{\"type\":\"conn\",\"file\":", out);
-	json_string(out, file);
-	fprintf(out, ",\"first_packet\":%" PRIu64
-	    ",\"ts\":%.6f,\"start\":\"%s\""
-	    ",\"id.orig_h\":\"%s\",\"id.orig_p\":%u"
-	    ",\"id.resp_h\":\"%s\",\"id.resp_p\":%u,\"proto\":\"tcp\""
-	    ",\"duration\":%.6f,\"orig_bytes\":%" PRIu64
-	    ",\"resp_bytes\":%" PRIu64 ",\"conn_state\":\"%s\""
-	    ",\"missed_bytes\":%" PRIu64 ",\"history\":",
-	    c->first_index, (double)c->first_ts_ns / 1e9, start,
-	    orig, (unsigned)c->port[SIDE_ORIG], resp,
-	    (unsigned)c->port[SIDE_RESP],
-	    seconds_since_start(c, c->last_ts_ns), o->size, r->size,
-	    conn_state_name(c->state), o->missed_bytes + r->missed_bytes);
-	json_string(out, c->history);
-	fprintf(out, ",\"history_truncated\":%s,\"orig_pkts\":%" PRIu64
-	    ",\"resp_pkts\":%" PRIu64 ",\"teardown\":\"%s\",\"first_fin\":",
-	    c->history_truncated ? "true" : "false", o->packets, r->packets,
-	    teardown_class_name(teardown_classify(c)));
-	json_side_or_null(out, c->first_fin_side);
-	fputs(",\"first_rst\":", out);
-	json_side_or_null(out, c->first_rst_side);
-	fputs(",\"rst_kind\":", out);
+	row_text(w, c, &t);
+	PUT_LITERAL(f, "{\"type\":\"conn\",\"file\":");
+	put_file_json(w, file);
+	PUT_KEY_U64(f, ",\"first_packet\":", c->first_index);
+	PUT_LITERAL(f, ",\"ts\":");
+	json_epoch_seconds(f, c->first_ts_ns);
+	PUT_LITERAL(f, ",\"start\":\"");
+	fastfmt_mem(f, t.start, t.start_len);
+	PUT_LITERAL(f, "\",\"id.orig_h\":\"");
+	fastfmt_mem(f, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG]);
+	PUT_KEY_U64(f, "\",\"id.orig_p\":", c->port[SIDE_ORIG]);
+	PUT_LITERAL(f, ",\"id.resp_h\":\"");
+	fastfmt_mem(f, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP]);
+	PUT_KEY_U64(f, "\",\"id.resp_p\":", c->port[SIDE_RESP]);
+	PUT_LITERAL(f, ",\"proto\":\"tcp\",\"duration\":");
+	put_rel_seconds(f, c, c->close_ts_ns);
+	PUT_KEY_U64(f, ",\"orig_bytes\":", o->size);
+	PUT_KEY_U64(f, ",\"resp_bytes\":", r->size);
+	PUT_LITERAL(f, ",\"conn_state\":\"");
+	fastfmt_str(f, conn_state_name(c->state));
+	PUT_KEY_U64(f, "\",\"missed_bytes\":", o->missed_bytes + r->missed_bytes);
+	PUT_LITERAL(f, ",\"history\":");
+	put_word(f, c->history);
+	if (c->history_truncated)
+		PUT_LITERAL(f, ",\"history_truncated\":true");
+	else
+		PUT_LITERAL(f, ",\"history_truncated\":false");
+	PUT_KEY_U64(f, ",\"orig_pkts\":", o->packets);
+	PUT_KEY_U64(f, ",\"resp_pkts\":", r->packets);
+	PUT_LITERAL(f, ",\"last_packet_s\":");
+	put_rel_seconds(f, c, c->last_ts_ns);
+	PUT_LITERAL(f, ",\"teardown\":\"");
+	fastfmt_str(f, teardown_class_name(t.teardown));
+	PUT_LITERAL(f, "\",\"first_fin\":");
+	json_side_or_null(f, c->first_fin_side);
+	PUT_LITERAL(f, ",\"first_rst\":");
+	json_side_or_null(f, c->first_rst_side);
+	PUT_LITERAL(f, ",\"rst_kind\":");
 	if (c->first_rst_side < 0)
-		fputs("null", out);
+		PUT_LITERAL(f, "null");
 	else
-		json_string(out, c->half[c->first_rst_side].first_rst_kind ==
-		    RST_KIND_BARE ? "bare" : "rst+ack");
-	fputs(",\"flags\":", out);
-	json_flags(out, c->flags);
-	fputc(',', out);
-	json_side(out, c, SIDE_ORIG);
-	fputc(',', out);
-	json_side(out, c, SIDE_RESP);
-	fputs(",\"wire\":", out);
-	report_json_wire(out, c);
-	fputs("}\n", out);
+		put_word(f,
+		    rst_kind_word(c->half[c->first_rst_side].first_rst_kind));
+	PUT_LITERAL(f, ",\"flags\":");
+	json_flags(f, c->flags);
+	fastfmt_char(f, ',');
+	json_side(f, c, &t, SIDE_ORIG);
+	fastfmt_char(f, ',');
+	json_side(f, c, &t, SIDE_RESP);
+	PUT_LITERAL(f, ",\"wire\":");
+	json_wire(f, c, t.teardown);
+	PUT_LITERAL(f, "}\n");
+}
+
+/* The text table's columns: name and width (0: the last, unpadded). */
+static const struct {
+	const char *name;
+	size_t width;
+	bool right;
+} text_columns[] = {
+	{ "start", 30, false },
+	{ "duration", 10, true },
+	{ "orig", 22, false },
+	{ "resp", 22, false },
+	{ "state", 6, false },
+	{ "history", 12, false },
+	{ "teardown", 12, false },
+	{ "fin", 4, false },
+	{ "rst", 9, false },
+	{ "orig bytes seen/acked", 21, false },
+	{ "resp bytes seen/acked", 21, false },
+	{ "flags", 0, false }
+};
+
+enum text_column {
+	COLUMN_START, COLUMN_DURATION, COLUMN_ORIG, COLUMN_RESP, COLUMN_STATE,
+	COLUMN_HISTORY, COLUMN_TEARDOWN, COLUMN_FIN, COLUMN_RST,
+	COLUMN_ORIG_BYTES, COLUMN_RESP_BYTES, COLUMN_FLAGS
+};
+
+/* One cell and the space after it (the last column has none). */
+static void
+put_cell(struct fastfmt *f, enum text_column col, const char *s, size_t len)
+{
+	size_t width = text_columns[col].width;
+
+	if (text_columns[col].right)
+		fastfmt_right(f, s, len, width);
+	else if (width > 0)
+		fastfmt_left(f, s, len, width);
+	else
+		fastfmt_mem(f, s, len);
+	if (width > 0)
+		fastfmt_char(f, ' ');
+}
+
+static void
+put_file_cell(struct analyze_writer *w, const char *file)
+{
+	if (w->file_width == 0)
+		return;
+	fastfmt_left(&w->f, file, strlen(file), w->file_width);
+	fastfmt_char(&w->f, ' ');
 }
 
 void
-analyze_write_text_header(FILE *out)
+analyze_writer_header(struct analyze_writer *w)
 {
-	fprintf(out, "%-30s %10s %-22s %-22s %-6s %-12s %-12s %-4s %-9s "
-	    "%-21s %-21s %s\n", "start", "duration", "orig", "resp", "state",
-	    "history", "teardown", "fin", "rst", "orig bytes seen/acked",
-	    "resp bytes seen/acked", "flags");
+	size_t i;
+
+	if (w->json)
+		return;
+	put_file_cell(w, "file");
+	for (i = 0; i < sizeof(text_columns) / sizeof(text_columns[0]); i++)
+		put_cell(&w->f, (enum text_column)i, text_columns[i].name,
+		    strlen(text_columns[i].name));
+	fastfmt_char(&w->f, '\n');
 }
 
-void
-analyze_write_text_conn(FILE *out, const struct conn *c)
+/* "[addr]:port" or "addr:port" into buf (FASTFMT_ADDR_SIZE + 16). */
+static size_t
+put_endpoint(char *buf, const struct conn *c, const struct row_text *t,
+    int side)
 {
-	char orig[ENDPOINT_TEXT_SIZE], resp[ENDPOINT_TEXT_SIZE];
-	char start[TIME_TEXT_SIZE], rst[16], obytes[48], rbytes[48];
-	const struct conn_half *o = &c->half[SIDE_ORIG];
-	const struct conn_half *r = &c->half[SIDE_RESP];
+	size_t n = 0;
+
+	if (c->family == AF_INET6)
+		buf[n++] = '[';
+	memcpy(buf + n, t->addr[side], t->addr_len[side]);
+	n += t->addr_len[side];
+	if (c->family == AF_INET6)
+		buf[n++] = ']';
+	buf[n++] = ':';
+	return n + fastfmt_put_u64(buf + n, c->port[side]);
+}
+
+/* "1,000/2,000": bytes seen / acked, grouped as "closeprobe run" does. */
+static size_t
+put_seen_acked(char *buf, const struct conn_half *h)
+{
+	size_t n = fastfmt_put_grouped(buf, h->payload_bytes);
+
+	buf[n++] = '/';
+	return n + fastfmt_put_grouped(buf + n, h->acked_bytes);
+}
+
+/*
+ * The most a text row takes after its file cell: every cell at its
+ * widest (64-bit numbers, IPv6 endpoints, all flags) is well below it.
+ */
+enum {
+	TEXT_ROW_MAX = 1024
+};
+
+/* The cell that ends at end (it starts at start) padded to col's width. */
+static char *
+pad_cell(char *start, char *end, enum text_column col)
+{
+	size_t width = text_columns[col].width, n = (size_t)(end - start);
+
+	if (n < width) {
+		memset(end, ' ', width - n);
+		end += width - n;
+	}
+	*end++ = ' ';
+	return end;
+}
+
+/* A word as a cell at p. */
+static char *
+word_cell(char *p, const char *word, enum text_column col)
+{
+	size_t n = strlen(word);
+
+	memcpy(p, word, n);
+	return pad_cell(p, p + n, col);
+}
+
+static void
+write_text_conn(struct analyze_writer *w, const struct conn *c,
+    const char *file)
+{
+	struct fastfmt *f = &w->f;
+	char duration[FASTFMT_ITEM_MAX], *p;
+	struct row_text t;
 	bool first = true;
+	size_t n;
 	int i;
 
-	format_endpoint(c, SIDE_ORIG, orig, sizeof(orig));
-	format_endpoint(c, SIDE_RESP, resp, sizeof(resp));
-	format_time(c->first_ts_ns, start, sizeof(start));
+	row_text(w, c, &t);
+	put_file_cell(w, file);
+	/* Room for the rest of the row: written in place from here. */
+	fastfmt_reserve(f, TEXT_ROW_MAX);
+	p = f->p;
+	memcpy(p, t.start, t.start_len);
+	p = pad_cell(p, p + t.start_len, COLUMN_START);
+	n = fastfmt_put_seconds6(duration, c->close_ts_ns - c->first_ts_ns);
+	if (n < text_columns[COLUMN_DURATION].width) {
+		memset(p, ' ', text_columns[COLUMN_DURATION].width - n);
+		p += text_columns[COLUMN_DURATION].width - n;
+	}
+	memcpy(p, duration, n);
+	p += n;
+	*p++ = ' ';
+	p = pad_cell(p, p + put_endpoint(p, c, &t, SIDE_ORIG), COLUMN_ORIG);
+	p = pad_cell(p, p + put_endpoint(p, c, &t, SIDE_RESP), COLUMN_RESP);
+	p = word_cell(p, conn_state_name(c->state), COLUMN_STATE);
+	p = word_cell(p, c->history, COLUMN_HISTORY);
+	p = word_cell(p, teardown_class_name(t.teardown), COLUMN_TEARDOWN);
+	p = word_cell(p, c->first_fin_side < 0 ? "-" :
+	    side_name(c->first_fin_side), COLUMN_FIN);
 	if (c->first_rst_side < 0)
-		snprintf(rst, sizeof(rst), "-");
-	else
-		snprintf(rst, sizeof(rst), "%s/%s",
-		    side_name(c->first_rst_side),
-		    c->half[c->first_rst_side].first_rst_kind == RST_KIND_BARE ?
-		    "bare" : "ack");
-	snprintf(obytes, sizeof(obytes), "%" PRIu64 "/%" PRIu64,
-	    o->payload_bytes, o->acked_bytes);
-	snprintf(rbytes, sizeof(rbytes), "%" PRIu64 "/%" PRIu64,
-	    r->payload_bytes, r->acked_bytes);
-	fprintf(out, "%-30s %10.6f %-22s %-22s %-6s %-12s %-12s %-4s %-9s "
-	    "%-21s %-21s ", start, seconds_since_start(c, c->last_ts_ns),
-	    orig, resp, conn_state_name(c->state), c->history,
-	    teardown_class_name(teardown_classify(c)),
-	    c->first_fin_side < 0 ? "-" : side_name(c->first_fin_side), rst,
-	    obytes, rbytes);
+		p = word_cell(p, "-", COLUMN_RST);
+	else {
+		/* "orig/ack", "resp/bare" */
+		char *start = p;
+
+		memcpy(p, side_name(c->first_rst_side), 4);
+		p[4] = '/';
+		p += 5;
+		n = c->half[c->first_rst_side].first_rst_kind == RST_KIND_BARE ?
+		    4 : 3;
+		memcpy(p, n == 4 ? "bare" : "ack", n);
+		p = pad_cell(start, p + n, COLUMN_RST);
+	}
+	p = pad_cell(p, p + put_seen_acked(p, &c->half[SIDE_ORIG]),
+	    COLUMN_ORIG_BYTES);
+	p = pad_cell(p, p + put_seen_acked(p, &c->half[SIDE_RESP]),
+	    COLUMN_RESP_BYTES);
 	for (i = 0; i < CONN_FLAG_COUNT; i++) {
 		if (!(c->flags & flag_of_index(i)))
 			continue;
-		fprintf(out, "%s%s", first ? "" : ",",
-		    conn_flag_name(flag_of_index(i)));
+		if (!first)
+			*p++ = ',';
+		n = strlen(conn_flag_name(flag_of_index(i)));
+		memcpy(p, conn_flag_name(flag_of_index(i)), n);
+		p += n;
 		first = false;
 	}
-	fputs(first ? "-\n" : "\n", out);
+	if (first)
+		*p++ = '-';
+	*p++ = '\n';
+	f->p = p;
+}
+
+int
+analyze_writer_conn(struct analyze_writer *w, const struct conn *c,
+    const char *file)
+{
+	if (w->json)
+		write_json_conn(w, c, file);
+	else
+		write_text_conn(w, c, file);
+	return fastfmt_error(&w->f) ? -1 : 0;
 }
 
 /* The streaming table's callback: count, hand on. */
@@ -314,7 +603,7 @@ conn_done(const struct conn *c, void *arg)
 		if (c->flags & flag_of_index(i))
 			t->per_flag[i]++;
 	t->per_teardown[teardown_classify(c)]++;
-	if (c->flags & r->a->options.fail_on)
+	if (analyze_fail_on_matches(&r->a->options, c))
 		t->flagged++;
 	return r->conn != NULL ? r->conn(c, r->file, r->ctx) : 0;
 }
@@ -340,35 +629,67 @@ linktype_name(int linktype)
 	return name != NULL ? name : "unknown";
 }
 
-void
-analyze_write_json_file(FILE *out, const struct analyze_file_result *r)
+static void
+write_json_file(struct fastfmt *f, const struct analyze_file_result *r)
 {
 	const struct trace_stats *s = &r->stats;
+	char snaplen[FASTFMT_ITEM_MAX];
 
-	fputs("{\"type\":\"file\",\"file\":", out);
-	json_string(out, r->file);
-	fprintf(out, ",\"linktype\":\"%s\",\"snaplen\":%d,\"records\":%" PRIu64
-	    ",\"tcp\":%" PRIu64 ",\"not_tcp\":%" PRIu64 ",\"not_ip\":%" PRIu64
-	    ",\"fragments\":%" PRIu64 ",\"undecodable\":%" PRIu64
-	    ",\"error\":", linktype_name(s->linktype), s->snaplen, s->records,
-	    s->tcp, s->not_tcp, s->not_ip, s->fragments, s->undecodable);
+	PUT_LITERAL(f, "{\"type\":\"file\",\"file\":");
+	fastfmt_json_string(f, r->file);
+	PUT_LITERAL(f, ",\"linktype\":");
+	fastfmt_json_string(f, linktype_name(s->linktype));
+	snprintf(snaplen, sizeof(snaplen), "%d", s->snaplen);
+	PUT_LITERAL(f, ",\"snaplen\":");
+	fastfmt_str(f, snaplen);
+	PUT_KEY_U64(f, ",\"records\":", s->records);
+	PUT_KEY_U64(f, ",\"tcp\":", s->tcp);
+	PUT_KEY_U64(f, ",\"not_tcp\":", s->not_tcp);
+	PUT_KEY_U64(f, ",\"not_ip\":", s->not_ip);
+	PUT_KEY_U64(f, ",\"fragments\":", s->fragments);
+	PUT_KEY_U64(f, ",\"undecodable\":", s->undecodable);
+	PUT_KEY_U64(f, ",\"late_packets\":", r->late_packets);
+	PUT_LITERAL(f, ",\"error\":");
 	if (r->failed)
-		json_string(out, r->error);
+		fastfmt_json_string(f, r->error);
 	else
-		fputs("null", out);
-	fputs("}\n", out);
+		PUT_LITERAL(f, "null");
+	PUT_LITERAL(f, "}\n");
 }
 
-void
-analyze_write_text_file(FILE *out, const struct analyze_file_result *r)
+static void
+write_text_file(struct fastfmt *f, const struct analyze_file_result *r)
 {
 	const struct trace_stats *s = &r->stats;
+	char line[ANALYZE_ERROR_SIZE];
+	int n;
 
-	fprintf(out, "file %s: %s, snap length %d; %" PRIu64 " records: %"
-	    PRIu64 " TCP, %" PRIu64 " other IP, %" PRIu64 " not IP, %" PRIu64
-	    " fragments, %" PRIu64 " undecodable\n", r->file,
+	PUT_LITERAL(f, "file ");
+	fastfmt_str(f, r->file);
+	n = snprintf(line, sizeof(line), ": %s, snap length %d; %" PRIu64
+	    " records: %" PRIu64 " TCP, %" PRIu64 " other IP, %" PRIu64
+	    " not IP, %" PRIu64 " fragments, %" PRIu64 " undecodable",
 	    linktype_name(s->linktype), s->snaplen, s->records, s->tcp,
 	    s->not_tcp, s->not_ip, s->fragments, s->undecodable);
+	if (n > 0)
+		fastfmt_mem(f, line, (size_t)n < sizeof(line) ? (size_t)n :
+		    sizeof(line) - 1);
+	if (r->late_packets > 0) {
+		PUT_KEY_U64(f, ", ", r->late_packets);
+		PUT_LITERAL(f, " late (after the connection's end)");
+	}
+	fastfmt_char(f, '\n');
+}
+
+int
+analyze_writer_file(struct analyze_writer *w,
+    const struct analyze_file_result *r)
+{
+	if (w->json)
+		write_json_file(&w->f, r);
+	else
+		write_text_file(&w->f, r);
+	return fastfmt_error(&w->f) ? -1 : 0;
 }
 
 void
@@ -399,7 +720,7 @@ analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
 
 void
 analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
-    unsigned fail_on)
+    bool fail_on_set)
 {
 	int i;
 
@@ -421,9 +742,59 @@ analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
 		fprintf(out, " %s %" PRIu64, conn_flag_name(flag_of_index(i)),
 		    t->per_flag[i]);
 	fputc('\n', out);
-	if (fail_on != 0)
+	if (fail_on_set)
 		fprintf(out, "  fail-on:    %" PRIu64 " connection%s matched\n",
 		    t->flagged, t->flagged == 1 ? "" : "s");
+}
+
+const char *
+analyze_file_label(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+}
+
+int
+analyze_fail_on_add(struct analyze_options *o, const char *word)
+{
+	unsigned flag;
+	int i;
+
+	if (strcmp(word, "any") == 0) {
+		o->fail_on |= ANALYZE_ALL_FLAGS;
+		return 0;
+	}
+	flag = conn_flag_from_name(word);
+	if (flag != 0) {
+		o->fail_on |= flag;
+		return 0;
+	}
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
+		if (strcmp(word, teardown_class_name((enum teardown_class)i)) ==
+		    0) {
+			o->fail_on_teardown |= 1u << i;
+			return 0;
+		}
+	i = conn_state_from_name(word);
+	if (i < 0)
+		return -1;
+	o->fail_on_state |= 1u << i;
+	return 0;
+}
+
+bool
+analyze_fail_on_set(const struct analyze_options *o)
+{
+	return o->fail_on != 0 || o->fail_on_teardown != 0 ||
+	    o->fail_on_state != 0;
+}
+
+bool
+analyze_fail_on_matches(const struct analyze_options *o, const struct conn *c)
+{
+	return (c->flags & o->fail_on) != 0 ||
+	    (o->fail_on_teardown & (1u << teardown_classify(c))) != 0 ||
+	    ((unsigned)c->state < CONN_STATE_COUNT &&
+	    (o->fail_on_state & (1u << c->state)) != 0);
 }
 
 struct analyze *
@@ -480,23 +851,26 @@ analyze_file(struct analyze *a, const char *path, analyze_conn_fn *conn,
 	memset(&params, 0, sizeof(params));
 	params.linger_ns = CONN_DEFAULT_LINGER_NS;
 	params.idle_ns = CONN_DEFAULT_IDLE_NS;
+	params.attempt_ns = CONN_DEFAULT_ATTEMPT_NS;
 	params.done = conn_done;
 	params.ctx = &reader;
 	table = conn_table_new_streaming(&params);
 	if (table == NULL) {
-		snprintf(result->error, sizeof(result->error), "%s: %s", path,
-		    strerror(errno));
+		snprintf(result->error, sizeof(result->error), "%s: %s",
+		    analyze_file_label(path), strerror(errno));
 		result->failed = true;
 		a->totals.bad_files++;
 		return -1;
 	}
 	rc = trace_read(path, table, &result->stats, TRACE_STRICT,
 	    result->error, sizeof(result->error));
+	result->late_packets = conn_table_late_packets(table);
 	/* What was read before an error is still handed on. */
 	flush_rc = conn_table_flush(table);
 	if (flush_rc == -1 && rc == 0) {
 		snprintf(result->error, sizeof(result->error),
-		    "%s: writing the report: %s", path, strerror(errno));
+		    "%s: writing the report: %s", analyze_file_label(path),
+		    strerror(errno));
 		rc = -1;
 	}
 	conn_table_free(table);

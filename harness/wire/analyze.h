@@ -41,9 +41,29 @@ enum {
 /* Every loss-risk flag: what "--fail-on any" means. */
 #define ANALYZE_ALL_FLAGS	((1u << CONN_FLAG_COUNT) - 1)
 
+/*
+ * A connection is flagged (exit status 1) if it carries one of these flags,
+ * ended with one of these teardown classes, or has one of these conn_states.
+ */
 struct analyze_options {
-	unsigned fail_on;	/* enum conn_flag bits a connection is flagged by */
+	unsigned fail_on;	/* enum conn_flag bits */
+	unsigned fail_on_teardown;	/* 1 << enum teardown_class */
+	unsigned fail_on_state;		/* 1 << enum conn_state */
 };
+
+/*
+ * Add one --fail-on word to o: a flag name ("rst-unacked", ...), "any"
+ * (every flag), a teardown class ("rst", "fin-then-rst", ...) or a
+ * conn_state ("REJ", "RSTO", ...).  0, or -1 if it is none of these.
+ */
+int analyze_fail_on_add(struct analyze_options *o, const char *word);
+
+/* Whether o asks for anything. */
+bool analyze_fail_on_set(const struct analyze_options *o);
+
+/* Whether c matches o. */
+bool analyze_fail_on_matches(const struct analyze_options *o,
+    const struct conn *c);
 
 /* What the summary counts, over every file read so far. */
 struct analyze_totals {
@@ -51,7 +71,7 @@ struct analyze_totals {
 	uint64_t per_state[CONN_STATE_COUNT];
 	uint64_t per_flag[CONN_FLAG_COUNT];
 	uint64_t per_teardown[ANALYZE_TEARDOWN_COUNT];
-	uint64_t flagged;	/* connections carrying a fail_on flag */
+	uint64_t flagged;	/* connections --fail-on matched */
 	struct trace_stats records;	/* summed over the files */
 	unsigned files, bad_files;
 };
@@ -60,6 +80,8 @@ struct analyze_totals {
 struct analyze_file_result {
 	const char *file;	/* as the caller named it */
 	struct trace_stats stats;	/* what was read, also on error */
+	/* Segments after their connection's end, in no row. */
+	uint64_t late_packets;
 	bool failed;
 	/* If failed: "FILE: record N: what" (or "FILE: what"). */
 	char error[ANALYZE_ERROR_SIZE];
@@ -92,22 +114,39 @@ const struct analyze_totals *analyze_totals(const struct analyze *a);
 
 /*
  * The exit status so far: ANALYZE_BAD_INPUT if a file failed, else
- * ANALYZE_FLAGGED if a connection carried a fail_on flag, else ANALYZE_OK.
+ * ANALYZE_FLAGGED if --fail-on matched a connection, else ANALYZE_OK.
  */
 enum analyze_status analyze_status(const struct analyze *a);
 
-/* Writers: the text table (header, then one row per connection). */
-void analyze_write_text_header(FILE *out);
-void analyze_write_text_conn(FILE *out, const struct conn *c);
-/* JSON Lines: {"type":"conn","file":FILE,...} */
-void analyze_write_json_conn(FILE *out, const struct conn *c,
+/*
+ * Rows, formatted into a buffer of the writer's own: the text table (a
+ * header, one row per connection, a line per file) or JSON Lines
+ * ({"type":"conn","file":FILE,...}, {"type":"file",...}).  file_width
+ * above 0 adds a first column with the file name, that wide.  Call
+ * analyze_writer_flush() before writing to out by other means.  Each
+ * returns 0, or -1 once writing out has failed.
+ */
+struct analyze_writer;
+
+/* NULL (errno ENOMEM or EINVAL) on failure. */
+struct analyze_writer *analyze_writer_new(FILE *out, bool json,
+    size_t file_width);
+void analyze_writer_free(struct analyze_writer *w);
+/* The text table's header (nothing for JSON). */
+void analyze_writer_header(struct analyze_writer *w);
+int analyze_writer_conn(struct analyze_writer *w, const struct conn *c,
     const char *file);
-/* A file's line: "file FILE: ..." or {"type":"file",...}. */
-void analyze_write_text_file(FILE *out, const struct analyze_file_result *r);
-void analyze_write_json_file(FILE *out, const struct analyze_file_result *r);
-/* The summary; fail_on: the options' (text shows its count if set). */
+/* "file FILE: ..." or {"type":"file",...}. */
+int analyze_writer_file(struct analyze_writer *w,
+    const struct analyze_file_result *r);
+int analyze_writer_flush(struct analyze_writer *w);
+
+/* A file's name in messages: "(stdin)" for "-", else path. */
+const char *analyze_file_label(const char *path);
+
+/* The summary; fail_on_set: whether --fail-on was given (its count shown). */
 void analyze_write_text_summary(FILE *out, const struct analyze_totals *t,
-    unsigned fail_on);
+    bool fail_on_set);
 void analyze_write_json_summary(FILE *out, const struct analyze_totals *t,
     int status);
 

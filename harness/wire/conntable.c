@@ -43,6 +43,12 @@ enum index_kind {
 
 enum table_size {
 	INITIAL_BUCKETS = 256,	/* a power of two */
+	/*
+	 * Buckets kept per entry, at the least: a look-up for a 4-tuple
+	 * that is not there (every new connection's) mostly finds an empty
+	 * bucket, and touches no other connection's memory.
+	 */
+	BUCKETS_PER_ENTRY = 4,
 	INITIAL_ENTRIES = 64
 };
 
@@ -65,17 +71,65 @@ struct conn_entry {
 	size_t slot;			/* in table->entries */
 	enum activity_list list;
 	struct conn_entry *older, *newer;
+	bool attempt_armed;		/* Zeek's attempt timer is set: */
+	int64_t attempt_deadline_ns;	/* when it fires */
 };
 
 struct activity {
 	struct conn_entry *oldest, *newest;
 };
 
+/*
+ * Streaming mode: what is left of a connection handed on at its end, for
+ * as long as Zeek would keep it (linger_ns after its last packet): its
+ * 4-tuple, so that a late packet is told from a new connection.
+ */
+struct tomb {
+	struct tomb *next;		/* hash chain */
+	struct tomb *newer;		/* in order of retirement */
+	uint64_t hash;
+	int64_t last_ts_ns;
+	int family;
+	uint16_t port[2];
+	uint8_t addr[2][16];
+};
+
+struct tomb_index {
+	struct tomb **buckets;
+	size_t nbuckets;		/* a power of two, or 0 */
+	size_t count;
+	struct tomb *oldest, *newest;
+	struct tomb *spare;		/* freed tombs, for reuse */
+};
+
 struct hash_index {
 	struct conn_entry **buckets;
-	size_t nbuckets;	/* a power of two */
+	/*
+	 * A bit per bucket, set while it holds an entry: small enough to
+	 * stay in the cache, so that a look-up for a 4-tuple that is not
+	 * there (each new connection's) mostly reads no bucket at all.
+	 */
+	uint64_t *occupied;
+	size_t nbuckets;	/* a power of two, at least 64 */
 	size_t count;
 };
+
+static inline bool
+bucket_occupied(const struct hash_index *index, size_t slot)
+{
+	return (index->occupied[slot / 64] >> (slot % 64)) & 1;
+}
+
+static inline void
+bucket_mark(struct hash_index *index, size_t slot, bool occupied)
+{
+	uint64_t bit = UINT64_C(1) << (slot % 64);
+
+	if (occupied)
+		index->occupied[slot / 64] |= bit;
+	else
+		index->occupied[slot / 64] &= ~bit;
+}
 
 struct conn_table {
 	struct conn_entry **entries;
@@ -89,6 +143,10 @@ struct conn_table {
 	struct activity activity[LIST_COUNT];
 	int64_t now_ns;			/* latest capture time seen */
 	bool have_now;
+	struct tomb_index tombs;
+	uint64_t late_packets;		/* absorbed by a tomb */
+	/* Complete, to be handed on when the next segment comes. */
+	struct conn_entry *retiring;
 };
 
 /* A segment's key, normalised so both directions look the same. */
@@ -167,15 +225,21 @@ ports_hash(uint16_t port_a, uint16_t port_b)
 	return hash_bytes(hash_seed, ports, sizeof(ports));
 }
 
+/*
+ * Whether a and b are the same address of family.  Constant lengths: the
+ * compiler compares in place.
+ */
+static inline bool
+addr_equal(int family, const uint8_t *a, const uint8_t *b)
+{
+	return family == AF_INET ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
+}
+
 static bool
 endpoint_equal(const struct conn *c, int side, const uint8_t *addr,
     uint16_t port)
 {
-	if (c->port[side] != port)
-		return false;
-	/* Constant lengths: the compiler compares in place. */
-	return c->family == AF_INET ? memcmp(c->addr[side], addr, 4) == 0 :
-	    memcmp(c->addr[side], addr, 16) == 0;
+	return c->port[side] == port && addr_equal(c->family, c->addr[side], addr);
 }
 
 static bool
@@ -218,7 +282,8 @@ static int
 hash_index_init(struct hash_index *index)
 {
 	index->buckets = calloc(INITIAL_BUCKETS, sizeof(*index->buckets));
-	if (index->buckets == NULL)
+	index->occupied = calloc(INITIAL_BUCKETS / 64, sizeof(*index->occupied));
+	if (index->buckets == NULL || index->occupied == NULL)
 		return -1;
 	index->nbuckets = INITIAL_BUCKETS;
 	index->count = 0;
@@ -230,24 +295,32 @@ static void
 hash_index_grow(struct hash_index *index, enum index_kind kind)
 {
 	struct conn_entry **buckets, *e, *next;
+	uint64_t *occupied;
 	size_t nbuckets, i, slot;
 
 	nbuckets = index->nbuckets * 2;
 	if (nbuckets < index->nbuckets)
 		return;
 	buckets = calloc(nbuckets, sizeof(*buckets));
-	if (buckets == NULL)
+	occupied = calloc(nbuckets / 64, sizeof(*occupied));
+	if (buckets == NULL || occupied == NULL) {
+		free(buckets);
+		free(occupied);
 		return;
+	}
 	for (i = 0; i < index->nbuckets; i++) {
 		for (e = index->buckets[i]; e != NULL; e = next) {
 			next = e->next[kind];
 			slot = (size_t)(e->hash[kind] & (nbuckets - 1));
 			e->next[kind] = buckets[slot];
 			buckets[slot] = e;
+			occupied[slot / 64] |= UINT64_C(1) << (slot % 64);
 		}
 	}
 	free(index->buckets);
+	free(index->occupied);
 	index->buckets = buckets;
+	index->occupied = occupied;
 	index->nbuckets = nbuckets;
 }
 
@@ -278,8 +351,9 @@ hash_index_put(struct hash_index *index, enum index_kind kind,
 	}
 	e->next[kind] = index->buckets[slot];
 	index->buckets[slot] = e;
+	bucket_mark(index, slot, true);
 	index->count++;
-	if (index->count > index->nbuckets - index->nbuckets / 4)
+	if (index->count > index->nbuckets / BUCKETS_PER_ENTRY)
 		hash_index_grow(index, kind);
 }
 
@@ -301,6 +375,8 @@ hash_index_remove(struct hash_index *index, enum index_kind kind,
 			e->next[kind] = NULL;
 			e->indexed[kind] = false;
 			index->count--;
+			if (index->buckets[slot] == NULL)
+				bucket_mark(index, slot, false);
 			return;
 		}
 	}
@@ -311,9 +387,12 @@ find_tuple(const struct conn_table *table, const struct tcp_segment *seg,
     uint64_t hash)
 {
 	const struct hash_index *index = &table->index[INDEX_TUPLE];
+	size_t slot = (size_t)(hash & (index->nbuckets - 1));
 	struct conn_entry *e;
 
-	e = index->buckets[hash & (index->nbuckets - 1)];
+	if (!bucket_occupied(index, slot))
+		return NULL;
+	e = index->buckets[slot];
 	for (; e != NULL; e = e->next[INDEX_TUPLE])
 		if (e->hash[INDEX_TUPLE] == hash &&
 		    conn_matches_segment(&e->conn, seg))
@@ -335,6 +414,140 @@ find_ports(const struct conn_table *table, uint16_t port_a, uint16_t port_b)
 		    conn_has_ports(&e->conn, port_a, port_b))
 			return e;
 	return NULL;
+}
+
+/* Whether t is the tomb of seg's 4-tuple, either way round. */
+static bool
+tomb_matches(const struct tomb *t, const struct tcp_segment *seg)
+{
+	int f = seg->family;
+
+	if (t->family != f)
+		return false;
+	if (t->port[0] == seg->src_port && t->port[1] == seg->dst_port &&
+	    addr_equal(f, t->addr[0], seg->src_addr) &&
+	    addr_equal(f, t->addr[1], seg->dst_addr))
+		return true;
+	return t->port[1] == seg->src_port && t->port[0] == seg->dst_port &&
+	    addr_equal(f, t->addr[1], seg->src_addr) &&
+	    addr_equal(f, t->addr[0], seg->dst_addr);
+}
+
+/* The tomb of seg's 4-tuple, or NULL. */
+static struct tomb *
+tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t hash)
+{
+	const struct tomb_index *ti = &table->tombs;
+	struct tomb *t;
+
+	if (ti->count == 0)
+		return NULL;
+	for (t = ti->buckets[hash & (ti->nbuckets - 1)]; t != NULL; t = t->next)
+		if (t->hash == hash && tomb_matches(t, seg))
+			return t;
+	return NULL;
+}
+
+/* Rehash into twice the buckets (256 at first); on ENOMEM keep them. */
+static int
+tomb_index_grow(struct tomb_index *ti)
+{
+	size_t nbuckets = ti->nbuckets == 0 ? INITIAL_BUCKETS : ti->nbuckets * 2;
+	struct tomb **buckets, *t, *next;
+	size_t i, slot;
+
+	buckets = calloc(nbuckets, sizeof(*buckets));
+	if (buckets == NULL)
+		return ti->nbuckets == 0 ? -1 : 0;
+	for (i = 0; i < ti->nbuckets; i++)
+		for (t = ti->buckets[i]; t != NULL; t = next) {
+			next = t->next;
+			slot = (size_t)(t->hash & (nbuckets - 1));
+			t->next = buckets[slot];
+			buckets[slot] = t;
+		}
+	free(ti->buckets);
+	ti->buckets = buckets;
+	ti->nbuckets = nbuckets;
+	return 0;
+}
+
+/* A tomb for c (hash: of its 4-tuple).  -1 on ENOMEM, nothing changed. */
+static int
+tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
+{
+	struct tomb *t;
+
+	if (ti->count >= ti->nbuckets / BUCKETS_PER_ENTRY &&
+	    tomb_index_grow(ti) == -1)
+		return -1;
+	t = ti->spare;
+	if (t != NULL)
+		ti->spare = t->next;
+	else if ((t = malloc(sizeof(*t))) == NULL)
+		return -1;
+	t->hash = hash;
+	t->last_ts_ns = c->last_ts_ns;
+	t->family = c->family;
+	memcpy(t->port, c->port, sizeof(t->port));
+	memcpy(t->addr, c->addr, sizeof(t->addr));
+	t->next = ti->buckets[hash & (ti->nbuckets - 1)];
+	ti->buckets[hash & (ti->nbuckets - 1)] = t;
+	t->newer = NULL;
+	if (ti->newest != NULL)
+		ti->newest->newer = t;
+	else
+		ti->oldest = t;
+	ti->newest = t;
+	ti->count++;
+	return 0;
+}
+
+/* Out of the hash chains; the caller unlinks it from the order. */
+static void
+tomb_unchain(struct tomb_index *ti, struct tomb *t)
+{
+	struct tomb **link = &ti->buckets[t->hash & (ti->nbuckets - 1)];
+
+	for (; *link != NULL; link = &(*link)->next)
+		if (*link == t) {
+			*link = t->next;
+			break;
+		}
+	ti->count--;
+}
+
+/* Tombs whose linger is over by now_ns. */
+static void __attribute__((noinline))
+tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
+{
+	struct tomb *t;
+
+	while ((t = ti->oldest) != NULL && now_ns - t->last_ts_ns > linger_ns) {
+		ti->oldest = t->newer;
+		if (ti->oldest == NULL)
+			ti->newest = NULL;
+		tomb_unchain(ti, t);
+		t->next = ti->spare;
+		ti->spare = t;
+	}
+}
+
+static void
+tomb_index_free(struct tomb_index *ti)
+{
+	struct tomb *t, *next;
+
+	for (t = ti->oldest; t != NULL; t = next) {
+		next = t->newer;
+		free(t);
+	}
+	for (t = ti->spare; t != NULL; t = next) {
+		next = t->next;
+		free(t);
+	}
+	free(ti->buckets);
 }
 
 struct conn_table *
@@ -366,7 +579,7 @@ conn_table_new_streaming(const struct conn_stream_params *params)
 	struct conn_table *table;
 
 	if (params == NULL || params->done == NULL || params->linger_ns < 0 ||
-	    params->idle_ns < 0) {
+	    params->idle_ns < 0 || params->attempt_ns < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -399,8 +612,11 @@ conn_table_free(struct conn_table *table)
 	for (i = 0; i < table->count; i++)
 		conn_entry_free(table->entries[i]);
 	free(table->entries);
-	for (k = 0; k < INDEX_COUNT; k++)
+	for (k = 0; k < INDEX_COUNT; k++) {
 		free(table->index[k].buckets);
+		free(table->index[k].occupied);
+	}
+	tomb_index_free(&table->tombs);
 	free(table);
 }
 
@@ -466,6 +682,7 @@ conn_entry_new(const struct tcp_segment *seg, uint64_t index)
 	c->port[SIDE_RESP] = orig_is_src ? seg->dst_port : seg->src_port;
 	c->first_ts_ns = seg->ts_ns;
 	c->last_ts_ns = seg->ts_ns;
+	c->close_ts_ns = seg->ts_ns;
 	c->first_index = index;
 	c->first_fin_side = -1;
 	c->first_rst_side = -1;
@@ -590,12 +807,50 @@ entry_release(struct conn_table *table, struct conn_entry *e)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * Streaming: nothing more is to come on e (an RST, or both FINs and both
+ * acknowledged): hand it on and free it now, leaving a tomb.  If the tomb
+ * cannot be had, e lingers as before.  -1 if the callback failed.
+ */
+static int
+entry_retire(struct conn_table *table, struct conn_entry *e)
+{
+	if (tomb_add(&table->tombs, &e->conn, e->hash[INDEX_TUPLE]) == -1)
+		return 0;
+	return entry_release(table, e);
+}
+
+/*
+ * Whether every packet c's end calls for has come: both FINs, both
+ * acknowledged, and no RST.  After an RST the peer's data still queued or
+ * in flight may arrive, and draw RSTs of its own: such a connection
+ * lingers, as in Zeek.
+ */
+static bool
+conn_complete(const struct conn_entry *e)
+{
+	const struct conn *c = &e->conn;
+	int side;
+
+	if (c->first_rst_side >= 0)
+		return false;
+	for (side = SIDE_ORIG; side <= SIDE_RESP; side++)
+		if (!c->half[side].fin_seen || e->stream[side].highest_ack <=
+		    (int64_t)c->half[side].fin_offset)
+			return false;
+	return true;
+}
+
 /* Streaming: hand on what has been quiet long enough by now_ns. */
 static inline __attribute__((always_inline)) int
 expire_quiet(struct conn_table *table, int64_t now_ns)
 {
 	struct conn_entry *e;
 
+	/* Inline, the test whether there is anything to do: it mostly is not. */
+	if (table->tombs.oldest != NULL &&
+	    now_ns - table->tombs.oldest->last_ts_ns > table->params.linger_ns)
+		tombs_expire(&table->tombs, now_ns, table->params.linger_ns);
 	while ((e = table->activity[LIST_ENDED].oldest) != NULL &&
 	    now_ns - e->conn.last_ts_ns > table->params.linger_ns)
 		if (entry_release(table, e) == -1)
@@ -660,6 +915,7 @@ add_established(struct conn_table *table, struct conn_entry *e,
 
 	h->packets++;
 	c->last_ts_ns = seg->ts_ns;
+	c->close_ts_ns = seg->ts_ns;	/* neither side has closed */
 	/* zeek_before() */
 	if (seg->window == 0)
 		zeek_zero_window(&e->zeek, c, side);
@@ -685,10 +941,32 @@ add_established(struct conn_table *table, struct conn_entry *e,
 	/* zeek_ack() */
 	zeek_ack_advance(&e->zeek.ep[peer_side], seg, ack_offset);
 	zeek_update_last(&e->zeek, c, side, seg, end);
-	zeek_gap(&e->zeek, c, side, peer_st, seg, ack_offset);
+	zeek_gap(&e->zeek, c, side, peer_st, ack_offset);
 	if (table->streaming)
 		activity_touch(table, e);
 	return true;
+}
+
+/* Zeek's did_close, as far as headers tell it: a FIN or an RST sent. */
+static bool
+side_closed(const struct conn_half *h)
+{
+	return h->fin_seen || h->rst_count > 0;
+}
+
+/*
+ * Zeek's attempt timer has fired on e by now (streaming mode): the
+ * originator is still waiting for an answer to its SYN, so the
+ * connection was done and the segment starts a new one.
+ */
+static bool
+attempt_expired(const struct conn_table *table, const struct conn_entry *e)
+{
+	enum tcp_endpoint_state orig = e->conn.half[SIDE_ORIG].state;
+
+	return e->attempt_armed && table->now_ns >= e->attempt_deadline_ns &&
+	    (orig == ENDPOINT_SYN_SENT || orig == ENDPOINT_SYN_ACK_SENT) &&
+	    e->conn.half[SIDE_RESP].state == ENDPOINT_INACTIVE;
 }
 
 /*
@@ -715,7 +993,19 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		hashed = true;
 		e = find_tuple(table, seg, hash);
 	}
-	if (e == NULL || segment_starts_new_conn(e, seg)) {
+	/*
+	 * Late on a connection handed on.  A SYN starts a new one whatever
+	 * the tomb says, and while that one lives it is found first; the
+	 * tomb expires before the new connection could leave without a tomb
+	 * of its own (it is quiet for linger_ns first).
+	 */
+	if (e == NULL && table->tombs.count > 0 && !segment_is_bare_syn(seg) &&
+	    tomb_find(table, seg, hash) != NULL) {
+		table->late_packets++;
+		return 0;
+	}
+	if (e == NULL || segment_starts_new_conn(e, seg) ||
+	    attempt_expired(table, e)) {
 		old = e;
 		if (!hashed) {
 			tuple_key_from_segment(seg, &key);
@@ -752,8 +1042,17 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 	    ((seg->flags & TCP_FLAG_FIN) ? 1 : 0) +
 	    ((seg->flags & TCP_FLAG_RST) ? 0 : (int64_t)seg->payload_len);
 
+	/* Zeek arms its attempt timer on the originator's first SYN. */
+	if (table->params.attempt_ns > 0 && side == SIDE_ORIG && syn &&
+	    e->conn.half[SIDE_ORIG].state == ENDPOINT_INACTIVE) {
+		e->attempt_armed = true;
+		e->attempt_deadline_ns = seg->ts_ns + table->params.attempt_ns;
+	}
 	e->conn.half[side].packets++;
 	e->conn.last_ts_ns = seg->ts_ns;
+	if (!side_closed(&e->conn.half[SIDE_ORIG]) ||
+	    !side_closed(&e->conn.half[SIDE_RESP]))
+		e->conn.close_ts_ns = seg->ts_ns;
 	zeek_before(&e->zeek, &e->conn, side, seg, offset, one_past);
 	stream_track_sender(&e->conn, side, st, seg, offset);
 	teardown_track(&e->conn, side, e->stream, seg, index, offset);
@@ -765,13 +1064,19 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 	zeek_update_state(&e->conn, side, seg);
 	if (has_ack)
 		zeek_gap(&e->zeek, &e->conn, side,
-		    &e->stream[conn_side_other(side)], seg, ack_offset);
+		    &e->stream[conn_side_other(side)], ack_offset);
 
 	if (table->streaming) {
 		activity_touch(table, e);
 		/* The connection a new SYN took the 4-tuple from is done. */
 		if (old != NULL && entry_release(table, old) == -1)
 			return -1;
+		/*
+		 * Handed on at the start of the next call, so that a failing
+		 * callback stops that segment, not this one.
+		 */
+		if (conn_complete(e))
+			table->retiring = e;
 	}
 	return 0;
 }
@@ -792,6 +1097,12 @@ table_add(struct conn_table *table, const struct tcp_segment *seg,
 		if (!table->have_now || seg->ts_ns > table->now_ns) {
 			table->now_ns = seg->ts_ns;
 			table->have_now = true;
+		}
+		if (table->retiring != NULL) {
+			e = table->retiring;
+			table->retiring = NULL;
+			if (entry_retire(table, e) == -1)
+				return -1;
 		}
 		if (expire_quiet(table, table->now_ns) == -1)
 			return -1;
@@ -824,6 +1135,12 @@ conn_table_add_general(struct conn_table *table,
 	return table_add(table, seg, index, false);
 }
 
+
+uint64_t
+conn_table_late_packets(const struct conn_table *table)
+{
+	return table == NULL ? 0 : table->late_packets;
+}
 
 size_t
 conn_table_count(const struct conn_table *table)
@@ -878,6 +1195,7 @@ conn_table_flush(struct conn_table *table)
 			entry_finish(table->entries[i]);
 		return 0;
 	}
+	table->retiring = NULL;		/* handed on below with the rest */
 	count = table->count;
 	qsort(table->entries, count, sizeof(*table->entries),
 	    compare_first_index);

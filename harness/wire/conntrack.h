@@ -134,14 +134,21 @@ struct conn_half {
 	uint64_t zero_windows;		/* Zeek's count for the 'w' letter */
 	uint64_t gaps;			/* Zeek's count for the 'g' letter */
 	/*
+	 * Zeek's missed_bytes for this side's stream: bytes the peer
+	 * acknowledged that no captured segment held, counted as Zeek's
+	 * content gaps are (only while both sides are established or
+	 * closing cleanly; an ACK on an RST never counts).
+	 */
+	uint64_t missed_bytes;
+	/*
 	 * Set when the connection is finished (conn_table_flush(), or the
 	 * streaming hand-off): Zeek's endpoint size (conn.log orig_bytes /
 	 * resp_bytes, from sequence numbers), stream bytes in holes no
-	 * segment filled, and stream bytes the peer acked that no captured
-	 * segment held.
+	 * segment filled (acknowledged or not), and stream bytes the peer
+	 * acked that no captured segment held (in any state).
 	 */
 	uint64_t size;
-	uint64_t missed_bytes;
+	uint64_t hole_bytes;
 	uint64_t acked_unseen_bytes;
 	/* At this side's first RST that found data unacked: how much. */
 	uint64_t unacked_at_rst;
@@ -161,6 +168,12 @@ struct conn {
 	bool synack_seen;
 	int64_t first_ts_ns;		/* first packet of the connection */
 	int64_t last_ts_ns;
+	/*
+	 * Zeek's last time, which its duration runs to: the last packet
+	 * that came while at least one side had not closed (no FIN or RST
+	 * from it yet).
+	 */
+	int64_t close_ts_ns;
 	uint64_t first_index;		/* record index of its first packet */
 	struct conn_half half[2];
 	int first_fin_side;		/* SIDE_ORIG / SIDE_RESP, or -1 */
@@ -178,25 +191,38 @@ struct conn {
 struct conn_table;
 
 /*
- * Streaming mode: a connection that has ended (RST, or FIN both ways)
- * and seen no packet for linger_ns of capture time, one idle for
- * idle_ns (0: never), and one whose 4-tuple a new SYN has taken over
- * are finished (flags, sizes and conn_state set), handed to done, then
- * freed.  done
- * returns 0, or -1 with errno set to stop conn_table_add().
+ * Streaming mode: connections are finished (flags, sizes and conn_state
+ * set), handed to done and freed as they end.  One that is complete (both
+ * FINs, both acknowledged, no RST) goes with the next segment added and
+ * leaves a tomb, its 4-tuple only, for linger_ns of capture time after its
+ * last packet: a late segment on it is counted (conn_table_late_packets())
+ * and dropped, a SYN starts a new connection.  One that ended with an RST
+ * (packets still in flight may follow it) goes once it has seen no packet
+ * for linger_ns; one idle for idle_ns (0: never), one whose 4-tuple a new
+ * SYN has taken over, and one Zeek's attempt timer ends (attempt_ns) go
+ * at once.  done returns 0, or -1 with errno set to stop
+ * conn_table_add().
  */
 typedef int conn_done_fn(const struct conn *c, void *ctx);
 
 struct conn_stream_params {
 	int64_t linger_ns;
 	int64_t idle_ns;
+	/*
+	 * Zeek's connection attempt timer (0: none): attempt_ns after the
+	 * originator's first SYN, a connection whose responder has sent
+	 * nothing while the originator is still in SYN_SENT is done, and
+	 * the 4-tuple's next packet starts a new one.
+	 */
+	int64_t attempt_ns;
 	conn_done_fn *done;
 	void *ctx;
 };
 
-/* Zeek's tcp_close_delay and tcp_inactivity_timeout. */
+/* Zeek's tcp_close_delay, tcp_inactivity_timeout and tcp_attempt_delay. */
 #define CONN_DEFAULT_LINGER_NS	INT64_C(5000000000)
 #define CONN_DEFAULT_IDLE_NS	INT64_C(300000000000)
+#define CONN_DEFAULT_ATTEMPT_NS	INT64_C(5000000000)
 
 /* Keep every connection until conn_table_free().  NULL on ENOMEM. */
 struct conn_table *conn_table_new(void);
@@ -235,6 +261,12 @@ int conn_table_add(struct conn_table *table, const struct tcp_segment *seg,
  */
 int conn_table_add_general(struct conn_table *table,
     const struct tcp_segment *seg, uint64_t index);
+
+/*
+ * Streaming mode: segments that came after their connection was handed
+ * on (while its tomb lasted, linger_ns) and so are in no row.
+ */
+uint64_t conn_table_late_packets(const struct conn_table *table);
 
 /* Connections held: all of them, or (streaming) those not yet handed on. */
 size_t conn_table_count(const struct conn_table *table);

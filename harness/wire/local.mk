@@ -9,4 +9,5 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/wire/zeek.c harness/wire/zeek.h \
 	harness/wire/teardown.c harness/wire/teardown.h \
 	harness/wire/trace.c harness/wire/trace.h \
-	harness/wire/analyze.c harness/wire/analyze.h
+	harness/wire/analyze.c harness/wire/analyze.h \
+	harness/wire/fastfmt.c harness/wire/fastfmt.h

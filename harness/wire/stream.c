@@ -118,7 +118,7 @@ stream_finish(const struct stream_state *st, struct conn_half *h)
 	}
 	if (st->retired_hole_bytes > 0 && acked >= st->retired_hole_end)
 		unseen += st->retired_hole_bytes;
-	h->missed_bytes = missed;
+	h->hole_bytes = missed;
 	h->acked_unseen_bytes = unseen;
 }
 

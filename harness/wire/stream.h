@@ -224,7 +224,7 @@ stream_track_ack(struct conn *c, enum conn_side side,
 }
 
 /*
- * When the connection is finished: h->missed_bytes (bytes in holes no
+ * When the connection is finished: h->hole_bytes (bytes in holes no
  * segment filled) and h->acked_unseen_bytes (bytes the peer acked that
  * no captured segment held), from h->acked_bytes.
  */

@@ -22,9 +22,17 @@ teardown_flag_rst(struct conn *c, enum conn_side side,
 			    (uint64_t)(st->highest_end - st->highest_ack);
 		c->flags |= CONN_FLAG_RST_UNACKED;
 	}
-	/* Only the first RST's view counts: later ones answer what it left. */
+	/*
+	 * Only the first RST's view counts: later ones answer what it left.
+	 * The RST's own ACK is not counted (it is not yet applied here):
+	 * data that reached the kernel but not the application is
+	 * acknowledged by it all the same.
+	 */
 	if (h->rst_count == 1 && peer_st->highest_end > peer_st->highest_ack)
 		h->peer_unacked_at_rst = (uint64_t)(peer_st->highest_end - peer_st->highest_ack);
+	/* The peer's data this side never acknowledged is as much at risk. */
+	if (h->peer_unacked_at_rst > 0)
+		c->flags |= CONN_FLAG_RST_UNACKED;
 	/* Data the peer sent after this side's FIN, refused by this RST. */
 	if (h->fin_seen && peer_st->data_after_peer_fin && h->peer_unacked_at_rst > 0)
 		c->flags |= CONN_FLAG_RST_AFTER_FIN_DATA;
@@ -38,7 +46,7 @@ teardown_finish(struct conn *c)
 	int side;
 
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
-		if (c->half[side].missed_bytes > 0)
+		if (c->half[side].hole_bytes > 0)
 			c->flags |= CONN_FLAG_HOLE;
 		if (c->half[side].acked_unseen_bytes > 0)
 			c->flags |= CONN_FLAG_ACKED_UNSEEN;

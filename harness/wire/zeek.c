@@ -22,6 +22,60 @@ zeek_init(struct zeek_conn *z, struct conn *c)
 		c->history[z->history_len++] = '^';
 }
 
+/*
+ * Where Zeek's reassembler stands once the data captured from at on has
+ * been delivered: at itself if no segment held the byte at at (inside a
+ * hole, or past the highest data), else the next hole or the highest end.
+ */
+static int64_t
+delivered_from(const struct stream_state *st, int64_t at)
+{
+	size_t i;
+
+	for (i = 0; i < st->nholes; i++) {
+		if (st->holes[i].end <= at)
+			continue;
+		return st->holes[i].start <= at ? at : st->holes[i].start;
+	}
+	return at > st->highest_end ? at : st->highest_end;
+}
+
+/* The end of the run of missing bytes that starts at at. */
+static int64_t
+missing_until(const struct stream_state *st, int64_t at)
+{
+	size_t i;
+
+	for (i = 0; i < st->nholes; i++)
+		if (st->holes[i].start <= at && at < st->holes[i].end)
+			return st->holes[i].end;
+	return INT64_MAX;	/* past the highest data: up to the ACK */
+}
+
+void
+zeek_gap_account(struct zeek_conn *z, struct conn *c, enum conn_side peer_side,
+    const struct stream_state *peer_st, int64_t to)
+{
+	struct zeek_endpoint *ep = &z->ep[peer_side];
+	struct conn_half *h = &c->half[peer_side];
+	bool clean = zeek_endpoint_clean(h) &&
+	    zeek_endpoint_clean(&c->half[conn_side_other(peer_side)]);
+	int64_t at = delivered_from(peer_st, ep->delivered), until;
+
+	while (at < to) {
+		until = missing_until(peer_st, at);
+		if (until > to)
+			until = to;
+		if (clean) {
+			h->missed_bytes += (uint64_t)(until - at);
+			zeek_history_scaled(z, c, peer_side, 'G', &h->gaps,
+			    &ep->gap_threshold);
+		}
+		at = delivered_from(peer_st, until);
+	}
+	ep->delivered = at;
+}
+
 uint64_t
 zeek_size(const struct zeek_conn *z, const struct conn *c,
     enum conn_side side)

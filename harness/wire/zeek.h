@@ -44,7 +44,7 @@ struct zeek_endpoint {
 	int64_t ack;		/* ack_seq: highest ack, not from RSTs */
 	int64_t hist_last_syn, hist_last_fin, hist_last_rst;
 	uint64_t rxmit_threshold, win0_threshold, gap_threshold;
-	int64_t gap_reported_to;	/* acks up to here were checked */
+	int64_t delivered;	/* Zeek's reassembly point: no gap below */
 };
 
 /* Zeek's state of one connection beside struct conn. */
@@ -336,28 +336,52 @@ zeek_update_state(struct conn *c, enum conn_side side,
 	}
 }
 
+/* Zeek's is_clean(): established, or closed after being established. */
+static inline bool
+zeek_endpoint_clean(const struct conn_half *h)
+{
+	return h->state == ENDPOINT_ESTABLISHED ||
+	    (h->state == ENDPOINT_CLOSED && h->prev_state == ENDPOINT_ESTABLISHED);
+}
+
 /*
- * Zeek's content gap letter, as far as headers tell it: an ACK (not on a
- * FIN or RST, whose gaps Zeek does not trust) for stream bytes that no
- * captured segment held.  peer_st is the stream the ACK speaks of.
+ * The part of zeek_gap() that finds holes: what Zeek's reassembler
+ * reports as content gaps when the ACK moves it from peer_side's
+ * delivered offset to "to" (an offset past it).
+ */
+void zeek_gap_account(struct zeek_conn *z, struct conn *c,
+    enum conn_side peer_side, const struct stream_state *peer_st,
+    int64_t to);
+
+/*
+ * Zeek's content gaps (TCP_Reassembler's Undelivered(), as far as
+ * headers tell it), after the state machine has seen the segment: side's
+ * ACK for ack_offset in the peer's stream (peer_st) moves the peer's
+ * reassembly point there; each run of bytes on the way that no captured
+ * segment held is one gap: one count for the scaled 'G' letter and its
+ * length in missed_bytes, if both endpoints are established or closing
+ * cleanly (so never after an RST).  The point moves in any state.
  */
 static inline void
 zeek_gap(struct zeek_conn *z, struct conn *c, enum conn_side side,
-    const struct stream_state *peer_st, const struct tcp_segment *seg,
-    int64_t ack_offset)
+    const struct stream_state *peer_st, int64_t ack_offset)
 {
 	enum conn_side peer_side = conn_side_other(side);
+	const struct conn_half *peer = &c->half[peer_side];
 	struct zeek_endpoint *peer_ep = &z->ep[peer_side];
-	struct conn_half *peer = &c->half[peer_side];
+	int64_t to = ack_offset;
 
-	if (seg->flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+	/* The FIN's own sequence number is no data to wait for. */
+	if (peer->fin_seen && to > (int64_t)peer->fin_offset)
+		to = (int64_t)peer->fin_offset;
+	if (to <= peer_ep->delivered)
 		return;
-	if (ack_offset <= peer_ep->gap_reported_to ||
-	    ack_offset <= stream_contiguous_end(peer_st, peer))
+	/* No hole, ACK within the data: nothing missing on the way. */
+	if (peer_st->nholes == 0 && to <= peer_st->highest_end) {
+		peer_ep->delivered = to;
 		return;
-	peer_ep->gap_reported_to = ack_offset;
-	zeek_history_scaled(z, c, peer_side, 'G', &peer->gaps,
-	    &peer_ep->gap_threshold);
+	}
+	zeek_gap_account(z, c, peer_side, peer_st, to);
 }
 
 /* Zeek's Size(): conn.log's orig_bytes / resp_bytes. */
