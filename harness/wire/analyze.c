@@ -289,7 +289,10 @@ json_wire(struct fastfmt *f, const struct conn *c, enum teardown_class td)
 			put_rel_seconds(f, c, h->first_rst_ts_ns);
 			PUT_KEY_U64(f, ",\"packet\":", h->first_rst_index);
 			PUT_KEY_U64(f, ",\"count\":", h->rst_count);
-			fastfmt_char(f, '}');
+			if (conn_rst_is_late(c))
+				PUT_LITERAL(f, ",\"late\":true}");
+			else
+				PUT_LITERAL(f, ",\"late\":false}");
 		} else
 			PUT_LITERAL(f, "null");
 		fastfmt_char(f, '}');
