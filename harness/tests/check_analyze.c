@@ -1212,14 +1212,36 @@ START_TEST(file_not_tcp_counted)
 	frame[23] = 6;
 	test_put16(frame + 20, 0x2000);	/* more fragments */
 	pcap_dump((u_char *)t.dumper, &h, frame);
+	/* A TSO segment of another connection, as captured: IP length 0. */
+	{
+		static const uint8_t a[4] = { 10, 9, 0, 1 }, b[4] = { 10, 9, 0, 2 };
+		struct test_tcp seg = { .src_port = 4000, .dst_port = 80, .seq = 1,
+		    .flags = ACK, .window = 1000, .payload_len = 8 };
+		size_t n = test_put_ethernet(frame, 0x0800);
+
+		n += test_put_ipv4(frame + n, 6, a, b, 0, 20 + 8);
+		test_put16(frame + 14 + 2, 0);
+		n += test_put_tcp(frame + n, &seg);
+		h.caplen = h.len = (bpf_u_int32)(n + 8);
+		ck_assert_uint_le(h.caplen, sizeof(frame));
+		pcap_dump((u_char *)t.dumper, &h, frame);
+	}
 	say(&t, CLIENT, RST | ACK, 0);
 	close_writer(&t, dead);
 
 	r = analyze_json(path);
 	ck_assert_int_eq(r.status, ANALYZE_OK);
-	assert_has(r.out, "\"records\":7,\"tcp\":4,\"not_tcp\":1,\"not_ip\":1,"
-	    "\"fragments\":1,\"undecodable\":0");
+	assert_has(r.out, "\"records\":8,\"tcp\":5,\"not_tcp\":1,\"not_ip\":1,"
+	    "\"fragments\":1,\"undecodable\":0,\"tunneled\":0,\"tunnel_too_deep\":0,"
+	    "\"ip_length_zero\":1,\"oversize\":0,\"bad_timestamp\":0");
 	assert_has(r.out, "\"conn_state\":\"RSTO\"");
+	run_free(&r);
+	{
+		const char *argv[] = { "analyze", path };
+
+		r = run_analyze(2, argv);
+	}
+	assert_has(r.out, ", 1 with IP length 0 (TSO or BIG TCP: length from the frame)");
 	run_free(&r);
 }
 END_TEST

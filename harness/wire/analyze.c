@@ -622,6 +622,11 @@ add_records(struct trace_stats *sum, const struct trace_stats *s)
 	sum->undecodable += s->undecodable;
 	sum->truncated += s->truncated;
 	sum->bad_header += s->bad_header;
+	sum->tunnel_too_deep += s->tunnel_too_deep;
+	sum->ip_length_zero += s->ip_length_zero;
+	sum->tunneled += s->tunneled;
+	sum->oversize += s->oversize;
+	sum->bad_timestamp += s->bad_timestamp;
 }
 
 static const char *
@@ -651,6 +656,11 @@ write_json_file(struct fastfmt *f, const struct analyze_file_result *r)
 	PUT_KEY_U64(f, ",\"not_ip\":", s->not_ip);
 	PUT_KEY_U64(f, ",\"fragments\":", s->fragments);
 	PUT_KEY_U64(f, ",\"undecodable\":", s->undecodable);
+	PUT_KEY_U64(f, ",\"tunneled\":", s->tunneled);
+	PUT_KEY_U64(f, ",\"tunnel_too_deep\":", s->tunnel_too_deep);
+	PUT_KEY_U64(f, ",\"ip_length_zero\":", s->ip_length_zero);
+	PUT_KEY_U64(f, ",\"oversize\":", s->oversize);
+	PUT_KEY_U64(f, ",\"bad_timestamp\":", s->bad_timestamp);
 	PUT_KEY_U64(f, ",\"late_packets\":", r->late_packets);
 	PUT_LITERAL(f, ",\"error\":");
 	if (r->failed)
@@ -677,6 +687,27 @@ write_text_file(struct fastfmt *f, const struct analyze_file_result *r)
 	if (n > 0)
 		fastfmt_mem(f, line, (size_t)n < sizeof(line) ? (size_t)n :
 		    sizeof(line) - 1);
+	/* What the decoder had to work around: said only when it happened. */
+	if (s->tunneled > 0) {
+		PUT_KEY_U64(f, ", ", s->tunneled);
+		PUT_LITERAL(f, " in tunnels");
+	}
+	if (s->tunnel_too_deep > 0) {
+		PUT_KEY_U64(f, ", ", s->tunnel_too_deep);
+		PUT_LITERAL(f, " tunnelled too deep (of the undecodable)");
+	}
+	if (s->ip_length_zero > 0) {
+		PUT_KEY_U64(f, ", ", s->ip_length_zero);
+		PUT_LITERAL(f, " with IP length 0 (TSO or BIG TCP: length from the frame)");
+	}
+	if (s->oversize > 0) {
+		PUT_KEY_U64(f, ", ", s->oversize);
+		PUT_LITERAL(f, " longer than the snap length");
+	}
+	if (s->bad_timestamp > 0) {
+		PUT_KEY_U64(f, ", ", s->bad_timestamp);
+		PUT_LITERAL(f, " with a time stamp out of range (skipped)");
+	}
 	if (r->late_packets > 0) {
 		PUT_KEY_U64(f, ", ", r->late_packets);
 		PUT_LITERAL(f, " late (after the connection's end)");
