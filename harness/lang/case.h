@@ -144,6 +144,7 @@ enum socket_metric {
 };
 
 struct step_await {
+	bool error;		/* "await error": until poll() reports POLLERR; else a queue */
 	enum socket_metric metric;
 	enum compare_op op;	/* default: >= for unread, <= otherwise */
 	uint64_t value;

@@ -30,6 +30,7 @@
  *                                 server.child); EVENT is all after the
  *                                 last "."
  *   await unread | unsent | unacked [ OP ] SIZE
+ *   await error
  *                                 OP defaults to ">=" for unread, "<="
  *                                 for unsent and unacked
  *   raise EVENT                   EVENT = [a-z0-9][a-z0-9_-]*, not one
@@ -825,10 +826,15 @@ parse_await(struct parser *p, const struct item *it, struct case_step *step)
 		return -1;
 	}
 	t = item_token(it, 1);
+	/* Not a queue: the error an RST leaves, which SO_ERROR would consume. */
+	if (strcmp(t->s, "error") == 0) {
+		aw->error = true;
+		return diag_no_more(p, it, 2);
+	}
 	metric = words_find(WORDS(metric_words), t->s);
 	if (metric < 0) {
 		diag_fail(p, ln->number, t->col,
-		    "unknown queue '%s'%s (expected %s)", diag_show(&sh, t->s),
+		    "unknown queue '%s'%s (expected %s, or 'error')", diag_show(&sh, t->s),
 		    diag_suggest(&h, t->s, WORDS(metric_words)), list);
 		return -1;
 	}
@@ -992,7 +998,7 @@ static const struct step_row step_rows[] = {
 	[STEP_WAIT] = { { "wait", NULL, NULL, 0,
 	    "wait ROLE.EVENT: until another role raises EVENT" }, parse_wait },
 	[STEP_AWAIT] = { { "await", NULL, NULL, STEP_NEEDS_CONNECTION,
-	    "await unread|unsent|unacked [OP] SIZE: until a queue holds SIZE" },
+	    "await unread|unsent|unacked [OP] SIZE | await error: until a queue holds SIZE, or the socket has an error" },
 	    parse_await },
 	[STEP_RAISE] = { { "raise", NULL, NULL, STEP_RAISES_NAMED,
 	    "raise EVENT: raise an event of one's own" }, parse_raise },

@@ -882,11 +882,39 @@ metric_read(const struct role_exec *rs, enum socket_metric metric, int *error)
 	return value < 0 ? 0 : (uint64_t)value;
 }
 
+/*
+ * "await error": poll() with no events reports only POLLERR and POLLHUP,
+ * so it blocks until the socket has an error (an RST arrived) without
+ * reading SO_ERROR, which would clear it.
+ */
+static int
+await_error(struct role_exec *rs)
+{
+	for (;;) {
+		int timeout = ms_left(rs);
+		short revents = 0;
+		int n;
+
+		if (timeout == 0)
+			return role_fail(rs, "deadline passed while awaiting an error on the socket");
+		n = rs->api->poll(rs->fd, 0, &revents, timeout);
+		if (n < 0 && errno != EINTR)
+			return api_fail(rs, "poll");
+		if (n > 0 && (revents & POLLERR))
+			return 0;
+		if (n > 0 && (revents & (POLLHUP | POLLNVAL)))
+			return role_fail(rs, "the socket %s without an error",
+			    revents & POLLNVAL ? "is not open" : "hung up");
+	}
+}
+
 static int
 step_await(struct role_exec *rs)
 {
 	const struct step_await *await = &rs->step->u.await;
 
+	if (await->error)
+		return await_error(rs);
 	for (;;) {
 		int error;
 		uint64_t value = metric_read(rs, await->metric, &error);
@@ -1262,7 +1290,8 @@ step_ops(const struct case_step *step)
 			ops |= set_option_ops[step->u.set.option];
 		break;
 	case STEP_AWAIT:
-		ops |= (op_set)1 << sockapi_queue_op(metric_queue(step->u.await.metric));
+		ops |= step->u.await.error ? OP(POLL) :
+		    (op_set)1 << sockapi_queue_op(metric_queue(step->u.await.metric));
 		break;
 	default:
 		break;

@@ -461,8 +461,11 @@ START_TEST(test_await_forms)
 	    "  await unread <= 5\n"
 	    "  await unread > 6\n"
 	    "  await unsent >= 7 within 3s\n"
+	    "  await error\n"
 	    SERVER EXPECT);
 	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert(!s[1].u.await.error);
+	ck_assert(s[11].u.await.error);
 	ck_assert_int_eq(s[1].u.await.metric, METRIC_UNREAD);
 	ck_assert_int_eq(s[1].u.await.op, COMPARE_GE);
 	ck_assert_int_eq(s[2].u.await.metric, METRIC_UNSENT);
