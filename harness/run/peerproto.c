@@ -412,3 +412,101 @@ peerproto_send_text(int fd, enum peer_verb verb, const char *word, const char *t
 		snprintf(msg.word, sizeof(msg.word), "%s", word);
 	return peerproto_send(fd, &msg);
 }
+
+/* The words of "set WORD", as the case language spells them. */
+static const char *const option_names[] = {
+	[OPTION_RCVBUF] = "rcvbuf",
+	[OPTION_SNDBUF] = "sndbuf",
+	[OPTION_NODELAY] = "nodelay",
+	[OPTION_CORK] = "cork",
+	[OPTION_LINGER] = "linger",
+	[OPTION_NONBLOCK] = "nonblock",
+	[OPTION_SIGPIPE] = "sigpipe",
+};
+
+_Static_assert(sizeof(option_names) / sizeof(option_names[0]) == PEERPROTO_OPTIONS,
+    "a name for every enum socket_option");
+
+const char *
+peerproto_option_name(enum socket_option option)
+{
+	return (size_t)option < PEERPROTO_OPTIONS ? option_names[option] : "?";
+}
+
+int
+peer_caps_add(struct peer_caps *caps, const char *kind, const char *words, size_t len,
+    char *err, size_t errlen)
+{
+	bool options = strcmp(kind, "options") == 0;
+	size_t at = 0;
+
+	if (!options && strcmp(kind, "steps") != 0) {
+		snprintf(err, errlen, "'supports' takes steps or options, not '%s'", kind);
+		return -1;
+	}
+	while (at < len) {
+		size_t end = at, i;
+
+		while (end < len && words[end] != ' ')
+			end++;
+		for (i = 0; i < (options ? (size_t)PEERPROTO_OPTIONS : (size_t)STEP_KIND_COUNT); i++) {
+			const char *name = options ? option_names[i] :
+			    case_step_kind_name((enum step_kind)i);
+
+			if (strlen(name) == end - at && memcmp(name, words + at, end - at) == 0) {
+				if (options)
+					caps->options[i] = true;
+				else
+					caps->steps[i] = true;
+			}
+		}
+		at = end + 1;
+	}
+	return 0;
+}
+
+void
+peer_caps_words(const struct peer_caps *caps, bool options, char *buf, size_t size)
+{
+	size_t n = options ? (size_t)PEERPROTO_OPTIONS : (size_t)STEP_KIND_COUNT, i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used + 1 < size; i++) {
+		if (!(options ? caps->options[i] : caps->steps[i]))
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used > 0 ? " " : "",
+		    options ? option_names[i] : case_step_kind_name((enum step_kind)i));
+	}
+}
+
+bool
+peer_caps_cover(const struct peer_caps *caps, const struct case_file *cf, enum role_id role,
+    const char **step, char *reason, size_t reason_size)
+{
+	enum role_id child = role == ROLE_CLIENT ? ROLE_CLIENT_CHILD : ROLE_SERVER_CHILD;
+	const enum role_id roles[2] = { role, child };
+	size_t r, i;
+
+	for (r = 0; r < 2; r++) {
+		const struct case_role *cr = &cf->roles[roles[r]];
+
+		for (i = 0; cr->present && i < cr->nsteps; i++) {
+			const struct case_step *s = &cr->steps[i];
+
+			if ((size_t)s->kind >= STEP_KIND_COUNT || !caps->steps[s->kind]) {
+				*step = case_step_kind_name(s->kind);
+				snprintf(reason, reason_size, "the peer does not support the step "
+				    "'%s' (%s line %u)", s->text, case_role_name(roles[r]), s->line);
+				return false;
+			}
+			if (s->kind == STEP_SET && ((size_t)s->u.set.option >= PEERPROTO_OPTIONS ||
+			    !caps->options[s->u.set.option])) {
+				*step = case_step_kind_name(s->kind);
+				snprintf(reason, reason_size, "the peer does not support the option "
+				    "'%s' (%s line %u)", s->text, case_role_name(roles[r]), s->line);
+				return false;
+			}
+		}
+	}
+	return true;
+}

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case.h"
+
 #define PEERPROTO_VERSION 1
 #define PEERPROTO_LINE_MAX 4096		/* any line but a ledger's, newline included */
 #define PEERPROTO_LEDGER_MAX (128 * 1024)	/* the ledger's line */
@@ -124,5 +126,36 @@ int peerproto_send(int fd, const struct peer_msg *msg);
  * (for error and unsupported texts, not for a case's lines). */
 int peerproto_send_number(int fd, enum peer_verb verb, uint64_t number);
 int peerproto_send_text(int fd, enum peer_verb verb, const char *word, const char *text);
+
+/*
+ * What a peer can run, as its hello says ("supports steps WORD...",
+ * "supports options WORD..."): the case's step words and set options.
+ */
+#define PEERPROTO_OPTIONS (OPTION_SIGPIPE + 1)
+
+struct peer_caps {
+	bool steps[STEP_KIND_COUNT];
+	bool options[PEERPROTO_OPTIONS];
+};
+
+/* "linger", "nodelay", ... (the word of "set WORD"). */
+const char *peerproto_option_name(enum socket_option option);
+
+/* Add the words of a "supports" line (kind "steps" or "options"); an
+ * unknown word is skipped (a newer peer), an unknown kind refused.
+ * 0, or -1 with err. */
+int peer_caps_add(struct peer_caps *caps, const char *kind, const char *words, size_t len,
+    char *err, size_t errlen);
+
+/* The "supports" lines' words for caps, space-separated, into buf. */
+void peer_caps_words(const struct peer_caps *caps, bool options, char *buf, size_t size);
+
+/*
+ * Can caps run role's steps (and its child role's, if the case has one)?
+ * True; or false with *step set to the first step it cannot (its word)
+ * and reason saying why.
+ */
+bool peer_caps_cover(const struct peer_caps *caps, const struct case_file *cf,
+    enum role_id role, const char **step, char *reason, size_t reason_size);
 
 #endif /* peerproto_h */
