@@ -48,7 +48,10 @@ enum run_long_option {
 	OPT_KERNEL,
 	OPT_MODULES,
 	OPT_ACCEL,
-	OPT_REPEAT
+	OPT_REPEAT,
+	OPT_PEER,
+	OPT_PEER_ROLE,
+	OPT_PEER_ADDR
 };
 
 struct run_command {
@@ -67,6 +70,9 @@ struct run_command {
 	enum guest_accel accel;
 	const char **guest_args;	/* NULL-terminated, room for every argument */
 	size_t nguest_args;
+	/* --peer: one role runs in a peer that this command starts. */
+	struct peer_options peer;
+	bool peer_role_given;
 };
 
 /* Everything a run writes to, and what it came to. */
@@ -124,6 +130,12 @@ run_help(FILE *out)
 	    "      --modules DIR   the guest kernel's modules (default: /lib/modules/\n"
 	    "                      and the image's release)\n"
 	    "      --accel WHICH   auto (KVM when it answers in time, else TCG), kvm, tcg\n"
+	    "      --peer COMMAND  run one role in 'closeprobe peer' started by COMMAND\n"
+	    "                      (sh -c; e.g. 'ssh host closeprobe peer'), the other\n"
+	    "                      role and the capture here, one case at a time\n"
+	    "      --peer-role R   the peer's role: server (the default) or client\n"
+	    "      --peer-addr A   the peer's IP address: a server peer listens there,\n"
+	    "                      a client peer connects from there\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -164,6 +176,20 @@ set_option(void *ctx, int val, const char *arg)
 	struct run_command *cmd = ctx;
 
 	switch (val) {
+	case OPT_PEER:
+		cmd->peer.command = arg;
+		return 0;
+	case OPT_PEER_ROLE:
+		if (strcmp(arg, "server") != 0 && strcmp(arg, "client") != 0) {
+			cli_usage_error("run", "--peer-role takes server or client, not '%s'", arg);
+			return -1;
+		}
+		cmd->peer.role = strcmp(arg, "server") == 0 ? ROLE_SERVER : ROLE_CLIENT;
+		cmd->peer_role_given = true;
+		return 0;
+	case OPT_PEER_ADDR:
+		cmd->peer.addr = arg;
+		return 0;
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -228,6 +254,30 @@ set_option(void *ctx, int val, const char *arg)
 	return 0;
 }
 
+/* --peer needs --peer-addr, and --peer-role and --peer-addr need --peer.
+ * 0, or -1 with *status (said). */
+static int
+check_peer_options(struct run_command *cmd, int *status)
+{
+	if (cmd->peer.command == NULL) {
+		if (cmd->peer.addr == NULL && !cmd->peer_role_given)
+			return 0;
+		*status = cli_usage_error("run", "--peer-role and --peer-addr go with --peer");
+		return -1;
+	}
+	if (cmd->peer.addr == NULL) {
+		*status = cli_usage_error("run", "--peer needs --peer-addr: the address the "
+		    "peer is reached at");
+		return -1;
+	}
+	if (cmd->kernel != NULL) {
+		*status = cli_usage_error("run", "--peer and --kernel do not go together");
+		return -1;
+	}
+	cmd->opt.peer = &cmd->peer;
+	return 0;
+}
+
 /* How many cases at once: -j, else $CLOSEPROBE_JOBS, else the CPUs. */
 static int
 resolve_jobs(struct run_command *cmd)
@@ -240,7 +290,7 @@ resolve_jobs(struct run_command *cmd)
 	if (!cmd->jobs_given || cmd->jobs == 0)
 		cmd->jobs = runpool_cpus();
 	/* The caller's namespace is one: its counters and ports are shared. */
-	if (cmd->opt.no_netns)
+	if (cmd->opt.no_netns || cmd->opt.peer != NULL)
 		cmd->jobs = 1;
 	return 0;
 }
@@ -732,10 +782,14 @@ cmd_run(int argc, char **argv)
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "accel", required_argument, NULL, OPT_ACCEL },
+		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "peer-role", required_argument, NULL, OPT_PEER_ROLE },
+		{ "peer-addr", required_argument, NULL, OPT_PEER_ADDR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_command cmd = { .opt = { .captures_dir = "captures" }, .repeat = 1 };
+	struct run_command cmd = { .opt = { .captures_dir = "captures" }, .repeat = 1,
+		.peer = { .role = ROLE_SERVER } };
 	struct cli_parser parser = { "run", options, run_help, set_option, &cmd };
 	struct caselist list = { 0 };
 	const char *unmatched;
@@ -754,6 +808,8 @@ cmd_run(int argc, char **argv)
 		    "run yet; use --json");
 		first = -1;
 	}
+	if (first >= 0 && check_peer_options(&cmd, &status) < 0)
+		first = -1;
 	if (first < 0 || resolve_jobs(&cmd) < 0 || choose_text_stream(&cmd, &text) < 0) {
 		caselist_filter_free(&cmd.filter);
 		free(cmd.guest_args);

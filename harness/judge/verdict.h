@@ -71,6 +71,9 @@ struct verdict_input {
 	/* The running kernel's release ("6.12.3-amd64"), for "expect linux >=
 	 * 6.12:"; NULL: this process's uname(2) says. */
 	const char *release;
+	/* The counters are of one end only (a peer run): "kernel" expectations
+	 * are not judged, and say so. */
+	bool counters_one_end;
 };
 
 struct verdict {

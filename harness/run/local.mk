@@ -12,6 +12,7 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/run/peerproto.c harness/run/peerproto.h \
 	harness/run/ledgercodec.c harness/run/ledgercodec.h \
 	harness/run/peerlink.c harness/run/peerlink.h \
+	harness/run/remote.c harness/run/remote.h \
 	harness/run/role.c harness/run/role.h \
 	harness/run/netns.c harness/run/netns.h \
 	harness/run/capture.c harness/run/capture.h \

@@ -4,6 +4,8 @@
  * arguments each takes, a strict parser, a formatter that only writes
  * what the parser accepts, and a bounded line reader.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -369,7 +371,11 @@ peerproto_send(int fd, const struct peer_msg *msg)
 		return -1;
 	}
 	for (at = buf; n > 0;) {
-		ssize_t w = write(fd, at, (size_t)n);
+		/* On a socket, a reader gone is EPIPE, not a SIGPIPE that kills. */
+		ssize_t w = send(fd, at, (size_t)n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == ENOTSOCK)
+			w = write(fd, at, (size_t)n);
 
 		if (w < 0 && errno == EINTR)
 			continue;

@@ -16,9 +16,17 @@
 #include "case.h"
 #include "report.h"
 
+/* --peer: one role runs in a "closeprobe peer" that command starts (remote.h). */
+struct peer_options {
+	const char *command;		/* run with sh -c */
+	enum role_id role;		/* the peer's role: ROLE_SERVER or ROLE_CLIENT */
+	const char *addr;		/* the peer's address */
+};
+
 struct run_options {
 	const char *captures_dir;	/* where evidence goes; created if missing */
 	bool no_netns;			/* run in the caller's namespace */
+	const struct peer_options *peer;	/* NULL: both roles here */
 };
 
 /* One run of a case: "family both" runs a case once per address family. */
