@@ -55,7 +55,7 @@ cli_usage(FILE *out)
 	    "       closeprobe run --peer COMMAND [--peer-role server|client] --peer-addr ADDR "
 	    "[OPTION...] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
-	    "       closeprobe peer\n"
+	    "       closeprobe peer [--help]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"
 	    "       closeprobe baseline record [-o FILE] RUN.json...\n"
 	    "       closeprobe compare [--markdown] [--brief] [--ignore GLOB]... BASELINE RUN...\n"
