@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -135,7 +138,8 @@ run_help(FILE *out)
 	    "                      role and the capture here, one case at a time\n"
 	    "      --peer-role R   the peer's role: server (the default) or client\n"
 	    "      --peer-addr A   the peer's IP address: a server peer listens there,\n"
-	    "                      a client peer connects from there\n"
+	    "                      a client peer connects from there (given twice: its\n"
+	    "                      IPv4 and its IPv6 address)\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -170,6 +174,29 @@ pass_to_guest(struct run_command *cmd, const char *option, const char *arg)
 	cmd->guest_args[cmd->nguest_args] = NULL;
 }
 
+/* --peer-addr ADDR: an IPv4 or IPv6 address, one of each at most. */
+static int
+add_peer_addr(struct run_command *cmd, const char *arg)
+{
+	unsigned char raw[sizeof(struct in6_addr)], other[sizeof(struct in6_addr)];
+	int family = inet_pton(AF_INET, arg, raw) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, arg, raw) == 1 ? AF_INET6 : 0;
+	size_t i;
+
+	if (family == 0) {
+		cli_usage_error("run", "--peer-addr needs an IPv4 or IPv6 address, not '%s'", arg);
+		return -1;
+	}
+	for (i = 0; i < cmd->peer.naddrs; i++)
+		if (inet_pton(family, cmd->peer.addrs[i], other) == 1) {
+			cli_usage_error("run", "--peer-addr: one address of each family, not "
+			    "'%s' and '%s'", cmd->peer.addrs[i], arg);
+			return -1;
+		}
+	cmd->peer.addrs[cmd->peer.naddrs++] = arg;
+	return 0;
+}
+
 static int
 set_option(void *ctx, int val, const char *arg)
 {
@@ -188,8 +215,7 @@ set_option(void *ctx, int val, const char *arg)
 		cmd->peer_role_given = true;
 		return 0;
 	case OPT_PEER_ADDR:
-		cmd->peer.addr = arg;
-		return 0;
+		return add_peer_addr(cmd, arg);
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -260,12 +286,12 @@ static int
 check_peer_options(struct run_command *cmd, int *status)
 {
 	if (cmd->peer.command == NULL) {
-		if (cmd->peer.addr == NULL && !cmd->peer_role_given)
+		if (cmd->peer.naddrs == 0 && !cmd->peer_role_given)
 			return 0;
 		*status = cli_usage_error("run", "--peer-role and --peer-addr go with --peer");
 		return -1;
 	}
-	if (cmd->peer.addr == NULL) {
+	if (cmd->peer.naddrs == 0) {
 		*status = cli_usage_error("run", "--peer needs --peer-addr: the address the "
 		    "peer is reached at");
 		return -1;

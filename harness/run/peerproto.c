@@ -284,6 +284,9 @@ peer_reader_fill(struct peer_reader *r)
 		return -1;
 	}
 	n = read(r->fd, r->buf + r->len, PEERPROTO_LEDGER_MAX - r->len);
+	/* A socket closed with lines it had not read: its end, as EOF is. */
+	if (n < 0 && errno == ECONNRESET)
+		n = 0;
 	if (n < 0)
 		return -1;
 	if (n == 0) {

@@ -301,27 +301,28 @@ remote_case_needs_one_host(const struct case_file *cf, char *why, size_t whylen)
 }
 
 int
-remote_route(const char *addr, int family, struct sockaddr_storage *peer,
-    struct sockaddr_storage *local, socklen_t *len, char *ifname, size_t ifname_size,
-    char *why, size_t whylen)
+remote_route(const char *const *addrs, size_t naddrs, int family, size_t *chosen,
+    struct sockaddr_storage *peer, struct sockaddr_storage *local, socklen_t *len,
+    char *ifname, size_t ifname_size, char *why, size_t whylen)
 {
-	int other = family == AF_INET6 ? AF_INET : AF_INET6;
-	unsigned char raw[sizeof(struct in6_addr)];
 	struct ifaddrs *ifs, *ifa;
+	const char *addr = NULL;
 	socklen_t local_len;
+	size_t i;
 	int fd;
 
 	memset(peer, 0, sizeof(*peer));
-	if (inet_pton(family, addr, family == AF_INET6 ?
-	    (void *)&((struct sockaddr_in6 *)peer)->sin6_addr :
-	    (void *)&((struct sockaddr_in *)peer)->sin_addr) != 1) {
-		if (inet_pton(other, addr, raw) == 1) {
-			snprintf(why, whylen, "the peer's address %s is IPv%d: this run is IPv%d",
-			    addr, other == AF_INET6 ? 6 : 4, family == AF_INET6 ? 6 : 4);
-			return 1;
+	for (i = 0; i < naddrs && addr == NULL; i++)
+		if (inet_pton(family, addrs[i], family == AF_INET6 ?
+		    (void *)&((struct sockaddr_in6 *)peer)->sin6_addr :
+		    (void *)&((struct sockaddr_in *)peer)->sin_addr) == 1) {
+			addr = addrs[i];
+			*chosen = i;
 		}
-		snprintf(why, whylen, "--peer-addr '%s' is not an IP address", addr);
-		return -1;
+	if (addr == NULL) {
+		snprintf(why, whylen, "no --peer-addr of IPv%d: this run is IPv%d",
+		    family == AF_INET6 ? 6 : 4, family == AF_INET6 ? 6 : 4);
+		return 1;
 	}
 	peer->ss_family = (sa_family_t)family;
 	*len = family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);

@@ -60,12 +60,13 @@ const struct peer_caps *remote_caps(const struct remote *r);
 bool remote_case_needs_one_host(const struct case_file *cf, char *why, size_t whylen);
 
 /*
- * The peer's address (text) for a run of family: *peer, the local
- * address the kernel would reach it from (*local, port 0) and that
- * address's interface (where to capture).  0; 1 when the address is of
- * the other family (the run cannot happen: why says so); -1 with why.
+ * The peer's address of family among addrs (text; *chosen its index):
+ * *peer, the local address the kernel would reach it from (*local, port
+ * 0) and that address's interface (where to capture).  0; 1 when none is
+ * of family (the run cannot happen: why says so); -1 with why.
  */
-int remote_route(const char *addr, int family, struct sockaddr_storage *peer,
+int remote_route(const char *const *addrs, size_t naddrs, int family, size_t *chosen,
+    struct sockaddr_storage *peer,
     struct sockaddr_storage *local, socklen_t *len, char *ifname, size_t ifname_size,
     char *why, size_t whylen);
 

@@ -172,9 +172,11 @@ peer_setup(struct case_run *run)
 	struct peer_caps caps;
 	const char *step;
 	char err[1024];
+	size_t chosen = 0;
 
-	switch (remote_route(po->addr, run->family, &peer, &local, &run->topo.addr_len,
-	    run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err, sizeof(err))) {
+	switch (remote_route(po->addrs, po->naddrs, run->family, &chosen, &peer, &local,
+	    &run->topo.addr_len, run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err,
+	    sizeof(err))) {
 	case 0:
 		break;
 	case 1:
@@ -190,7 +192,8 @@ peer_setup(struct case_run *run)
 	memcpy(run->topo.ifname[ROLE_SERVER], run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE);
 	run->topo.server_addr = po->role == ROLE_SERVER ? peer : local;
 	if (asprintf(&run->topo.applied, "peer: the %s end through '%s', reached at %s via %s",
-	    case_role_name(po->role), po->command, po->addr, run->topo.ifname[ROLE_CLIENT]) < 0)
+	    case_role_name(po->role), po->command, po->addrs[chosen],
+	    run->topo.ifname[ROLE_CLIENT]) < 0)
 		run->topo.applied = NULL;
 	run->report.paths = run->topo.applied;
 	run->remote = remote_start(po->command, err, sizeof(err));

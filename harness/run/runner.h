@@ -20,7 +20,9 @@
 struct peer_options {
 	const char *command;		/* run with sh -c */
 	enum role_id role;		/* the peer's role: ROLE_SERVER or ROLE_CLIENT */
-	const char *addr;		/* the peer's address */
+#define PEER_ADDRS_MAX 2
+	const char *addrs[PEER_ADDRS_MAX];	/* the peer's addresses, one per family */
+	size_t naddrs;
 };
 
 struct run_options {
