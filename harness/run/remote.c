@@ -291,8 +291,9 @@ remote_case_needs_one_host(const struct case_file *cf, char *why, size_t whylen)
 	if (cf->topology != TOPOLOGY_LOOPBACK)
 		snprintf(why, whylen, "its topology builds both ends' namespaces on one host");
 	else if (cf->nimpairments > 0 || cf->nsysctls > 0 || cf->mtu != 0 || cf->offloads_off)
-		snprintf(why, whylen, "it sets the path or both stacks up (impairments, sysctls, "
-		    "mtu, offloads) on one host");
+		snprintf(why, whylen, "it sets up %s in every namespace of the case",
+		    cf->nimpairments > 0 ? "impairments of the path" : cf->nsysctls > 0 ?
+		    "sysctls" : cf->mtu != 0 ? "an mtu" : "offloads");
 	else if (cf->capture == CAPTURE_AT_BOTH)
 		snprintf(why, whylen, "it captures at both ends");
 	else

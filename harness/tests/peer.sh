@@ -92,6 +92,14 @@ n=$(grep -o '"peer":{"role":"server","platform":{"os":"Linux","release":"[^"]*"'
     "$tmp/peer.json" | wc -l)
 [ "$n" -eq "$npass" ] || fail "$n case runs of $npass name the peer's platform"
 
+# The client's role on the peer, the server here: the same verdicts too.
+inside "$bin" run -q -c "$tmp/client" --peer "$peer" --peer-role client \
+    --peer-addr 10.77.0.2 --peer-addr fd77::2 "$srcdir/cases/close-unread-truncates.case" \
+    "$srcdir/cases/half-close-request.case" >"$tmp/client.txt" 2>&1
+status=$?
+[ "$status" -eq 0 ] && [ "$(grep -c ': PASS$' "$tmp/client.txt")" -eq 4 ] ||
+	fail "a client peer: status $status, not 4 runs passed: $(cat "$tmp/client.txt")"
+
 # 2. A case needing both ends on one host, and one the peer cannot run.
 cat >"$tmp/needs-one-host.case" <<'EOF'
 case      needs-one-host
