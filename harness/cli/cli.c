@@ -54,6 +54,8 @@ cli_usage(FILE *out)
 	    "[--kernel IMAGE] [--modules DIR] [--accel auto|kvm|tcg] [CASE-OR-DIR...]\n"
 	    "       closeprobe run --peer COMMAND [--peer-role server|client] --peer-addr ADDR "
 	    "[OPTION...] [CASE-OR-DIR...]\n"
+	    "       closeprobe run --peer-kernel IMAGE [--modules DIR] [--accel auto|kvm|tcg] "
+	    "[OPTION...] [CASE-OR-DIR...]\n"
 	    "       closeprobe list [--only GLOB] [--skip GLOB] [CASE-OR-DIR...]\n"
 	    "       closeprobe peer [--help]\n"
 	    "       closeprobe analyze [--json] [--fail-on FLAG[,FLAG]] FILE...\n"

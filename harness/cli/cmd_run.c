@@ -54,7 +54,8 @@ enum run_long_option {
 	OPT_REPEAT,
 	OPT_PEER,
 	OPT_PEER_ROLE,
-	OPT_PEER_ADDR
+	OPT_PEER_ADDR,
+	OPT_PEER_KERNEL
 };
 
 struct run_command {
@@ -76,6 +77,7 @@ struct run_command {
 	/* --peer: one role runs in a peer that this command starts. */
 	struct peer_options peer;
 	bool peer_role_given;
+	const char *peer_kernel;	/* --peer-kernel: the peer is a guest with this kernel */
 };
 
 /* Everything a run writes to, and what it came to. */
@@ -140,6 +142,9 @@ run_help(FILE *out)
 	    "      --peer-addr A   the peer's IP address: a server peer listens there,\n"
 	    "                      a client peer connects from there (given twice: its\n"
 	    "                      IPv4 and its IPv6 address)\n"
+	    "      --peer-kernel IMAGE  the server role in a guest booted with this kernel\n"
+	    "                      (as --kernel's, with --modules and --accel), the client\n"
+	    "                      here, joined by a TAP link in the case's namespace\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -216,6 +221,9 @@ set_option(void *ctx, int val, const char *arg)
 		return 0;
 	case OPT_PEER_ADDR:
 		return add_peer_addr(cmd, arg);
+	case OPT_PEER_KERNEL:
+		cmd->peer_kernel = arg;
+		return 0;
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -285,6 +293,17 @@ set_option(void *ctx, int val, const char *arg)
 static int
 check_peer_options(struct run_command *cmd, int *status)
 {
+	if (cmd->peer_kernel != NULL) {
+		if (cmd->peer.command != NULL || cmd->peer.naddrs > 0 || cmd->peer_role_given ||
+		    cmd->kernel != NULL) {
+			*status = cli_usage_error("run", "--peer-kernel goes with none of --peer, "
+			    "--peer-role, --peer-addr and --kernel");
+			return -1;
+		}
+		/* Its command is made once the guest's image is (peer_kernel_prepare). */
+		cmd->opt.peer = &cmd->peer;
+		return 0;
+	}
 	if (cmd->peer.command == NULL) {
 		if (cmd->peer.naddrs == 0 && !cmd->peer_role_given)
 			return 0;
@@ -791,6 +810,65 @@ run_in_guest(const struct run_command *cmd, const char *captures, int ncases,
 	return run_guest(&req);
 }
 
+/* The guest's TAP link: the host end in each case's namespace, the guest's eth0. */
+#define PEER_KERNEL_TAP "cpk0"
+#define PEER_KERNEL_HOST_ADDR "198.18.0.1/24"
+#define PEER_KERNEL_GUEST_ADDR "198.18.0.2"
+#define PEER_KERNEL_GUEST_CIDR PEER_KERNEL_GUEST_ADDR "/24"
+#define PEER_KERNEL_HOST_ADDR6 "2001:db8:77::1/64"
+#define PEER_KERNEL_GUEST_ADDR6 "2001:db8:77::2"
+#define PEER_KERNEL_GUEST_CIDR6 PEER_KERNEL_GUEST_ADDR6 "/64"
+#define PEER_KERNEL_KVM_HELLO_MS 20000	/* a KVM guest that says nothing by then hangs */
+
+/* --peer-kernel: the guest's image once, then the cases with the guest as
+ * their server's peer (a boot per case run). */
+static int
+run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE *text)
+{
+	struct guest_options gopts = {
+		.kernel = cmd->peer_kernel, .modules_dir = cmd->modules_dir, .accel = cmd->accel,
+		.closeprobe_binary = "/proc/self/exe",
+	};
+	struct guest_peer gp;
+	char err[1024], *flag = NULL, label[PATH_MAX_GUEST + 64];
+	int status;
+
+	if (guest_peer_prepare(&gopts, PEER_KERNEL_GUEST_CIDR, PEER_KERNEL_GUEST_CIDR6,
+	    PEER_KERNEL_TAP, &gp, err, sizeof(err)) < 0) {
+		cli_error("%s: %s", cmd->peer_kernel, err);
+		return EXIT_ERROR;
+	}
+	if (gp.notes != NULL && gp.notes[0] != '\0')
+		fprintf(stderr, "closeprobe: peer guest: %s", gp.notes);
+	fprintf(stderr, "closeprobe: peer guest: kernel %s (%s), %s; its console: %s\n",
+	    gp.release, cmd->peer_kernel, gp.kvm_command != NULL ? "KVM, TCG if it hangs" :
+	    "TCG", gp.console);
+	snprintf(label, sizeof(label), "a guest with %s", cmd->peer_kernel);
+	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0) {
+		cli_error("out of memory");
+		guest_peer_free(&gp);
+		return EXIT_ERROR;
+	}
+	cmd->peer.command = gp.kvm_command != NULL ? gp.kvm_command : gp.tcg_command;
+	cmd->peer.hello_ms = gp.kvm_command != NULL ? PEER_KERNEL_KVM_HELLO_MS :
+	    GUEST_BOOT_TIMEOUT_MS;
+	cmd->peer.fallback_command = gp.kvm_command != NULL ? gp.tcg_command : NULL;
+	cmd->peer.fallback_hello_ms = GUEST_BOOT_TIMEOUT_MS;
+	cmd->peer.fallback_flag = flag;
+	cmd->peer.role = ROLE_SERVER;
+	cmd->peer.label = label;
+	cmd->peer.addrs[0] = PEER_KERNEL_GUEST_ADDR;
+	cmd->peer.addrs[1] = PEER_KERNEL_GUEST_ADDR6;
+	cmd->peer.naddrs = 2;
+	cmd->peer.tap = PEER_KERNEL_TAP;
+	cmd->peer.tap_addr = PEER_KERNEL_HOST_ADDR;
+	cmd->peer.tap_addr6 = PEER_KERNEL_HOST_ADDR6;
+	status = run_cases(cmd, list, text);
+	free(flag);
+	guest_peer_free(&gp);
+	return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -811,6 +889,7 @@ cmd_run(int argc, char **argv)
 		{ "peer", required_argument, NULL, OPT_PEER },
 		{ "peer-role", required_argument, NULL, OPT_PEER_ROLE },
 		{ "peer-addr", required_argument, NULL, OPT_PEER_ADDR },
+		{ "peer-kernel", required_argument, NULL, OPT_PEER_KERNEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -857,6 +936,9 @@ cmd_run(int argc, char **argv)
 		status = EXIT_ERROR;
 	} else if (prepare_captures(captures) < 0) {
 		status = EXIT_ERROR;
+	} else if (cmd.peer_kernel != NULL) {
+		cmd.opt.captures_dir = captures;
+		status = run_with_peer_kernel(&cmd, &list, text);
 	} else if (cmd.kernel != NULL) {
 		/* Parsed here first: a bad case file never boots a guest. */
 		status = run_in_guest(&cmd, captures, argc - first, (const char *const *)argv + first);

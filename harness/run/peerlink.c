@@ -45,6 +45,7 @@
 #define GRACE_NS (3LL * 1000000000)	/* past the case deadline before the role goes */
 #define POLL_MS 50			/* without a pidfd, how often to look */
 #define CASE_TEXT_MAX (1024 * 1024)
+#define LINGER_LIMIT_NS (10LL * 1000000000)	/* after "end", for the stream to close */
 
 struct peer_session {
 	int in_fd, out_fd;
@@ -539,6 +540,23 @@ write_failed:
 	return -1;
 }
 
+/*
+ * The case is not over when the role is: the coordinator still completes
+ * its capture (its sentinel may need this host to answer neighbour
+ * discovery, and a guest powers off when the peer ends).  Stay until it
+ * closes the stream, a bounded time.
+ */
+static void
+linger_until_closed(struct peer_session *ps)
+{
+	int64_t until = monotime_ns() + LINGER_LIMIT_NS;
+	char *line, why[64];
+	size_t len;
+
+	while (peer_reader_line(&ps->reader, until, &line, &len, why, sizeof(why)) > 0)
+		;
+}
+
 int
 peer_serve(int in_fd, int out_fd, char *err, size_t errlen)
 {
@@ -562,6 +580,8 @@ peer_serve(int in_fd, int out_fd, char *err, size_t errlen)
 		snprintf(err, errlen, "writing to the coordinator: %s", strerror(errno));
 		rc = -1;
 	}
+	if (rc >= 0)
+		linger_until_closed(&ps);
 	if (ps.listen_fd >= 0)
 		close(ps.listen_fd);
 	rolelink_destroy(ps.link);

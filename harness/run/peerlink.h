@@ -7,7 +7,9 @@
  * The peer says hello (its platform, the steps and options it supports),
  * reads the case's text and its role, sets up the role's socket (the
  * server's listener, bound to the address it is given), and on "start"
- * forks the role's process.  That process raises events with "raise N"
+ * forks the role's process (and, once it has sent the ledger, stays until
+ * the coordinator closes the stream, at most 10 s).  That process raises
+ * events with "raise N"
  * lines and records its ledger in memory shared with the peer's main
  * process, which relays "event N" from the coordinator into the role's
  * waits and, once the role has ended, sends the ledger as one JSON line.

@@ -3,14 +3,18 @@
  * remote.c - a role run by a peer: the peer command's process, its hello,
  * the case sent to it, and the bridge between it and the case's rolelink.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <signal.h>
 #include <stdio.h>
@@ -214,9 +218,9 @@ platform_field(struct platform *p, const char *name, size_t *size)
 }
 
 int
-remote_hello(struct remote *r, char *err, size_t errlen)
+remote_hello(struct remote *r, int64_t limit_ms, char *err, size_t errlen)
 {
-	int64_t until = monotime_ns() + (int64_t)REMOTE_HELLO_LIMIT_MS * 1000000;
+	int64_t until = monotime_ns() + limit_ms * 1000000;
 	struct peer_msg msg;
 	bool greeted = false;
 
@@ -271,6 +275,115 @@ remote_hello(struct remote *r, char *err, size_t errlen)
 			return -1;
 		}
 	}
+}
+
+/* The kernel's struct in6_ifreq (linux/ipv6.h, which clashes with
+ * netinet/in.h): an address for SIOCSIFADDR on an AF_INET6 socket. */
+struct tap_in6_ifreq {
+	struct in6_addr addr;
+	uint32_t prefixlen;
+	int ifindex;
+};
+
+static int
+tap_add_ipv6(const char *name, const char *addr6, char *err, size_t errlen)
+{
+	struct tap_in6_ifreq req;
+	char host[INET6_ADDRSTRLEN], path[128];
+	const char *slash = strchr(addr6, '/');
+	FILE *f;
+	int sock, rc = 0;
+
+	memset(&req, 0, sizeof(req));
+	if (slash == NULL || (size_t)(slash - addr6) >= sizeof(host)) {
+		snprintf(err, errlen, "TAP device %s: bad address %s", name, addr6);
+		return -1;
+	}
+	memcpy(host, addr6, (size_t)(slash - addr6));
+	host[slash - addr6] = '\0';
+	req.prefixlen = (uint32_t)strtoul(slash + 1, NULL, 10);
+	req.ifindex = (int)if_nametoindex(name);
+	if (inet_pton(AF_INET6, host, &req.addr) != 1 || req.ifindex == 0 || req.prefixlen > 128) {
+		snprintf(err, errlen, "TAP device %s: bad address %s", name, addr6);
+		return -1;
+	}
+	/* A tentative address would refuse connections until DAD ends. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
+	f = fopen(path, "we");
+	if (f == NULL || fputs("0\n", f) < 0 || fclose(f) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	sock = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || ioctl(sock, SIOCSIFADDR, &req) < 0) {
+		snprintf(err, errlen, "TAP device %s: address %s: %s", name, addr6, strerror(errno));
+		rc = -1;
+	}
+	if (sock >= 0)
+		close(sock);
+	return rc;
+}
+
+int
+remote_make_tap(const char *name, const char *addr, const char *addr6, char *err,
+    size_t errlen)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	char host[INET_ADDRSTRLEN];
+	const char *slash = strchr(addr, '/');
+	unsigned long bits = slash != NULL ? strtoul(slash + 1, NULL, 10) : 32;
+	int fd, sock;
+
+	if (strlen(name) >= IFNAMSIZ || slash == NULL || (size_t)(slash - addr) >= sizeof(host) ||
+	    bits == 0 || bits > 32) {
+		snprintf(err, errlen, "TAP device %s: bad name or address %s", name, addr);
+		return -1;
+	}
+	memcpy(host, addr, (size_t)(slash - addr));
+	host[slash - addr] = '\0';
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "/dev/net/tun: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0) {
+		snprintf(err, errlen, "TAP device %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
+	    ioctl(sock, SIOCSIFADDR, &ifr) < 0) {
+		snprintf(err, errlen, "TAP device %s: address %s: %s", name, addr, strerror(errno));
+		close(sock);
+		return -1;
+	}
+	sin->sin_addr.s_addr = htonl(bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits));
+	if (ioctl(sock, SIOCSIFNETMASK, &ifr) < 0 || ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+		snprintf(err, errlen, "TAP device %s: netmask: %s", name, strerror(errno));
+		close(sock);
+		return -1;
+	}
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+		snprintf(err, errlen, "TAP device %s: up: %s", name, strerror(errno));
+		close(sock);
+		return -1;
+	}
+	close(sock);
+	return addr6 != NULL ? tap_add_ipv6(name, addr6, err, errlen) : 0;
 }
 
 const struct platform *

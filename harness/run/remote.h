@@ -44,8 +44,16 @@ struct remote *remote_start(const char *command, char *err, size_t errlen);
 /* Kill what is left of the peer's processes, collect them (bounded). */
 void remote_destroy(struct remote *r);
 
-/* Read the hello.  0, or -1 with err (silent, dead, a bad line). */
-int remote_hello(struct remote *r, char *err, size_t errlen);
+/* Read the hello, within limit_ms.  0, or -1 with err (silent, dead, a
+ * bad line). */
+int remote_hello(struct remote *r, int64_t limit_ms, char *err, size_t errlen);
+
+/* A TAP device name in this network namespace, up, with the IPv4 address
+ * addr ("198.18.0.1/24") and the IPv6 address addr6 (NULL: none; no
+ * duplicate detection, so it is usable at once); persistent, so that qemu
+ * opens it by name (it goes with the namespace).  0, or -1 with err. */
+int remote_make_tap(const char *name, const char *addr, const char *addr6, char *err,
+    size_t errlen);
 
 const struct platform *remote_platform(const struct remote *r);
 const struct peer_caps *remote_caps(const struct remote *r);

@@ -158,6 +158,36 @@ start_captures(struct case_run *run)
 	return 0;
 }
 
+/* Start the peer and read its hello: the fallback command when the first
+ * gave none in time (or did so for an earlier case). */
+static int
+peer_start(struct case_run *run, char *err, size_t errlen)
+{
+	const struct peer_options *po = run->opt->peer;
+	bool fell_back = po->fallback_flag != NULL && access(po->fallback_flag, F_OK) == 0;
+	int64_t hello_ms = fell_back ? po->fallback_hello_ms : po->hello_ms;
+	char first[300], note[512];
+
+	run->remote = remote_start(fell_back ? po->fallback_command : po->command, err, errlen);
+	if (run->remote != NULL && remote_hello(run->remote, hello_ms > 0 ? hello_ms :
+	    REMOTE_HELLO_LIMIT_MS, err, errlen) == 0)
+		return 0;
+	if (run->remote == NULL || fell_back || po->fallback_command == NULL)
+		return -1;
+	snprintf(first, sizeof(first), "%.299s", err);
+	remote_destroy(run->remote);
+	if (po->fallback_flag != NULL)
+		close(open(po->fallback_flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	run->remote = remote_start(po->fallback_command, err, errlen);
+	if (run->remote == NULL || remote_hello(run->remote, po->fallback_hello_ms > 0 ?
+	    po->fallback_hello_ms : REMOTE_HELLO_LIMIT_MS, err, errlen) < 0)
+		return -1;
+	snprintf(note, sizeof(note), "the peer's first command gave no hello (%s); its "
+	    "fallback did", first);
+	run_note(run, note);
+	return 0;
+}
+
 /*
  * --peer: one end is the peer's, the other end and the capture are here,
  * in the caller's namespace, on the interface that reaches the peer's
@@ -174,6 +204,11 @@ peer_setup(struct case_run *run)
 	char err[1024];
 	size_t chosen = 0;
 
+	if (po->tap != NULL && remote_make_tap(po->tap, po->tap_addr, po->tap_addr6, err,
+	    sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
 	switch (remote_route(po->addrs, po->naddrs, run->family, &chosen, &peer, &local,
 	    &run->topo.addr_len, run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err,
 	    sizeof(err))) {
@@ -189,18 +224,25 @@ peer_setup(struct case_run *run)
 	run->topo.kind = TOPOLOGY_LOOPBACK;	/* one namespace here: nothing to enter */
 	run->topo.family = run->family;
 	run->topo.router_fd = -1;
-	memcpy(run->topo.ifname[ROLE_SERVER], run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE);
-	run->topo.server_addr = po->role == ROLE_SERVER ? peer : local;
-	if (asprintf(&run->topo.applied, "peer: the %s end through '%s', reached at %s via %s",
-	    case_role_name(po->role), po->command, po->addrs[chosen],
-	    run->topo.ifname[ROLE_CLIENT]) < 0)
-		run->topo.applied = NULL;
-	run->report.paths = run->topo.applied;
-	run->remote = remote_start(po->command, err, sizeof(err));
-	if (run->remote == NULL || remote_hello(run->remote, err, sizeof(err)) < 0) {
+	if (peer_start(run, err, sizeof(err)) < 0) {
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
+	/* A TAP device has no carrier until qemu attaches, and an IPv6 route
+	 * without one picks no source address on it: ask again now. */
+	if (po->tap != NULL && remote_route(po->addrs, po->naddrs, run->family, &chosen, &peer,
+	    &local, &run->topo.addr_len, run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err,
+	    sizeof(err)) != 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	memcpy(run->topo.ifname[ROLE_SERVER], run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE);
+	run->topo.server_addr = po->role == ROLE_SERVER ? peer : local;
+	if (asprintf(&run->topo.applied, "peer: the %s end through '%s', reached at %s via %s",
+	    case_role_name(po->role), po->label != NULL ? po->label : po->command,
+	    po->addrs[chosen], run->topo.ifname[ROLE_CLIENT]) < 0)
+		run->topo.applied = NULL;
+	run->report.paths = run->topo.applied;
 	run->report.peer_platform = remote_platform(run->remote);
 	run->report.peer_role = case_role_name(po->role);
 	caps = *remote_caps(run->remote);
@@ -676,13 +718,13 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
 	}
-	if (opt->peer != NULL) {
+	if (opt->peer != NULL && remote_case_needs_one_host(cf, err, sizeof(err))) {
+		run_error(&run, CASE_SKIP, "a peer run needs one end here, the other there, "
+		    "but this case needs both ends on one host: %s", err);
+		goto report;
+	}
+	if (opt->peer != NULL && opt->peer->tap == NULL) {
 		/* The caller's namespace: the path to the peer is its own. */
-		if (remote_case_needs_one_host(cf, err, sizeof(err))) {
-			run_error(&run, CASE_SKIP, "a peer run needs one end here, the other there, "
-			    "but this case needs both ends on one host: %s", err);
-			goto report;
-		}
 	} else if (opt->no_netns) {
 		/* The caller's own namespace: its real configuration, shared counters. */
 		if (cf->topology != TOPOLOGY_LOOPBACK || cf->nsysctls > 0 || cf->mtu != 0 ||
