@@ -295,9 +295,10 @@ check_peer_options(struct run_command *cmd, int *status)
 {
 	if (cmd->peer_kernel != NULL) {
 		if (cmd->peer.command != NULL || cmd->peer.naddrs > 0 || cmd->peer_role_given ||
-		    cmd->kernel != NULL) {
+		    cmd->kernel != NULL || cmd->opt.no_netns) {
+			/* --no-netns: its TAP device would outlive the run. */
 			*status = cli_usage_error("run", "--peer-kernel goes with none of --peer, "
-			    "--peer-role, --peer-addr and --kernel");
+			    "--peer-role, --peer-addr, --kernel and --no-netns");
 			return -1;
 		}
 		/* Its command is made once the guest's image is (peer_kernel_prepare). */

@@ -31,6 +31,25 @@ if [ "${1:-}" = --inside ]; then
 fi
 
 test_begin peer
+# Usage errors: status 2 and the reason, before anything runs.
+usage() {	# EXPECTED-TEXT ARGS...
+	want=$1
+	shift
+	"$CLOSEPROBE" run -c "$tmp/usage" "$@" "$srcdir/cases/half-close-request.case" \
+	    >"$tmp/usage.out" 2>&1
+	st=$?
+	[ "$st" -eq 2 ] && grep -q -- "$want" "$tmp/usage.out" ||
+		fail "run $*: status $st, expected 2 and '$want': $(cat "$tmp/usage.out")"
+}
+usage '--peer needs --peer-addr' --peer true
+usage '--peer-addr needs an IPv4 or IPv6 address' --peer true --peer-addr host.example
+usage 'one address of each family' --peer true --peer-addr 10.0.0.1 --peer-addr 10.0.0.2
+usage '--peer-role takes server or client' --peer true --peer-addr 10.0.0.1 --peer-role both
+usage '--peer-role and --peer-addr go with --peer' --peer-addr 10.0.0.1
+usage '--peer and --kernel do not go together' --peer true --peer-addr 10.0.0.1 --kernel /k
+usage '--peer-kernel goes with none of' --peer-kernel /k --peer true
+usage '--peer-kernel goes with none of' --peer-kernel /k --no-netns
+
 if ! command -v ip >/dev/null 2>&1; then
 	echo "SKIP: ip (iproute2) is not installed"
 	exit 77
@@ -159,9 +178,10 @@ try_peer silent 'sleep 30' 'waiting for its hello: no answer in time (a silent p
 try_peer no-hello 'echo hi; sleep 30' "the peer sent a bad line: unknown message 'hi'"
 try_peer exits 'exit 3' 'the peer ended before its hello (the peer command exited with status 3)'
 # Dies mid-case: a real peer whose whole process group is killed once its
-# role has started its steps (what it says is relayed until then).
+# role waits at its third step, the connection made (what it says is
+# relayed until then).
 cat >"$tmp/dies.sh" <<EOF
-"$bin" peer | { while IFS= read -r l; do printf '%s\n' "\$l"; case \$l in step*) kill 0 ;; esac; done; }
+"$bin" peer | { while IFS= read -r l; do printf '%s\n' "\$l"; case \$l in 'step 2') kill 0 ;; esac; done; }
 EOF
 try_peer dies "ip netns exec dut sh $tmp/dies.sh" \
     "the peer's output ended before its role's ledger (the peer command was killed by signal"
