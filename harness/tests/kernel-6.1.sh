@@ -14,20 +14,7 @@
 # $CLOSEPROBE_GUEST_KERNEL); skips naming what is missing.
 . "${srcdir:-.}/harness/tests/lib.sh"
 
-kernel=${CLOSEPROBE_GUEST_KERNEL:-}
-if [ -z "$kernel" ]; then
-	for k in /boot/vmlinuz-6.1.*-cloud-amd64; do
-		[ -r "$k" ] && kernel=$k
-	done
-fi
-missing=
-command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing, qemu-system-x86_64 (qemu-system-x86)"
-command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || missing="$missing, busybox (busybox-static)"
-[ -n "$kernel" ] || missing="$missing, a readable /boot/vmlinuz-6.1.*-cloud-amd64 (linux-image-cloud-amd64)"
-if [ -n "$missing" ]; then
-	echo "SKIP: kernel-6.1.sh needs${missing#,}"
-	exit 77
-fi
+need_guest_kernel
 test_begin kernel-6.1
 TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache
 export TMPDIR XDG_CACHE_HOME

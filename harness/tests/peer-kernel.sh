@@ -12,21 +12,9 @@
 # naming what is missing.
 . "${srcdir:-.}/harness/tests/lib.sh"
 
-kernel=${CLOSEPROBE_GUEST_KERNEL:-}
-if [ -z "$kernel" ]; then
-	for k in /boot/vmlinuz-6.1.*-cloud-amd64; do
-		[ -r "$k" ] && kernel=$k
-	done
-fi
-missing=
-command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing, qemu-system-x86_64 (qemu-system-x86)"
-command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || missing="$missing, busybox (busybox-static)"
-[ -c /dev/net/tun ] && [ -r /dev/net/tun ] && [ -w /dev/net/tun ] || missing="$missing, /dev/net/tun"
-[ -n "$kernel" ] || missing="$missing, a readable /boot/vmlinuz-6.1.*-cloud-amd64 (linux-image-cloud-amd64)"
-if [ -n "$missing" ]; then
-	echo "SKIP: peer-kernel.sh needs${missing#,}"
-	exit 77
-fi
+tun=
+[ -c /dev/net/tun ] && [ -r /dev/net/tun ] && [ -w /dev/net/tun ] || tun=", /dev/net/tun"
+need_guest_kernel "$tun"
 test_begin peer-kernel
 TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache
 export TMPDIR XDG_CACHE_HOME
