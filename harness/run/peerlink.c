@@ -13,6 +13,7 @@
  * die of a signal or end with an "exit" step, and the ledger as last
  * recorded is still sent.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -64,8 +65,8 @@ struct peer_session {
 	struct role_io io;
 };
 
-/* What this peer runs: every step but fork (a child role would need its
- * raises relayed from a second process), every option. */
+/* What this peer runs: every step (a fork's child role raises on the same
+ * stream and records in the same shared memory), every option. */
 static void
 own_caps(struct peer_caps *caps)
 {
@@ -73,7 +74,7 @@ own_caps(struct peer_caps *caps)
 
 	memset(caps, 0, sizeof(*caps));
 	for (i = 0; i < STEP_KIND_COUNT; i++)
-		caps->steps[i] = i != STEP_FORK;
+		caps->steps[i] = true;
 	for (i = 0; i < PEERPROTO_OPTIONS; i++)
 		caps->options[i] = true;
 }
@@ -310,8 +311,9 @@ io_record(void *ctx, enum role_id role, const struct ledger *ledger)
 	const struct role_io *io = rolelink_io(ps->link);
 
 	io->record(io->ctx, role, ledger);
-	/* Where the role is, for the coordinator's account of a deadline. */
-	if (ledger->step != ps->said_step && ledger->step >= 0 &&
+	/* Where the role is, for the coordinator's account of a deadline (the
+	 * role's own steps, not its child's). */
+	if (role == ps->role && ledger->step != ps->said_step && ledger->step >= 0 &&
 	    ledger->step <= CASE_ROLE_STEPS_MAX) {
 		ps->said_step = ledger->step;
 		(void)peerproto_send_number(ps->out_fd, PEER_STEP, (uint64_t)ledger->step);
@@ -340,7 +342,9 @@ role_process(struct peer_session *ps)
 		.case_deadline_ns = ps->deadline_ns,
 	};
 
-	/* As a local role: SIGPIPE kills it only if the case says so. */
+	/* As a local role: SIGPIPE kills it only if the case says so; a
+	 * process group of its own, which its child joins, killed as one. */
+	setpgid(0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -348,18 +352,28 @@ role_process(struct peer_session *ps)
 	_exit(role_run(&ctx, ps->role) == 0 ? 0 : 1);
 }
 
-/* The role has ended (collected with wstatus): its ledger, as last recorded. */
+/* The role and its process group (its child), all of it. */
+static void
+kill_role(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+/* A role has ended (collected with wstatus, if collected): its ledger, as
+ * last recorded, as a verb line. */
 static int
-send_ledger(struct peer_session *ps, int wstatus, char *err, size_t errlen)
+send_ledger(struct peer_session *ps, enum peer_verb verb, enum role_id role, bool collected,
+    int wstatus, char *err, size_t errlen)
 {
 	static struct ledger l;	/* static: a ledger is big */
 	struct strbuf json;
 	int rc;
 
-	l = *rolelink_ledger(ps->link, ps->role);
-	l.exited = true;
-	l.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 0;
-	l.exit_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	l = *rolelink_ledger(ps->link, role);
+	l.exited = collected;
+	l.exit_code = collected && WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 0;
+	l.exit_signal = collected && WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	strbuf_init(&json);
 	ledger_to_json(&json, &l);
 	if (json.failed) {
@@ -367,8 +381,7 @@ send_ledger(struct peer_session *ps, int wstatus, char *err, size_t errlen)
 		return -1;
 	}
 	{
-		struct peer_msg msg = { .verb = PEER_LEDGER, .text = json.data,
-			.text_len = json.len };
+		struct peer_msg msg = { .verb = verb, .text = json.data, .text_len = json.len };
 
 		rc = peerproto_send(ps->out_fd, &msg);
 	}
@@ -403,7 +416,7 @@ relay_line(struct peer_session *ps, const char *line, size_t len, pid_t pid, cha
 		return 0;
 	case PEER_ABORT:
 		rolelink_abort(ps->link);
-		kill(pid, SIGKILL);
+		kill_role(pid);
 		return 0;
 	default:
 		snprintf(err, errlen, "'%s' from the coordinator while the role runs",
@@ -412,17 +425,56 @@ relay_line(struct peer_session *ps, const char *line, size_t len, pid_t pid, cha
 	}
 }
 
-/* Fork the role, relay until it has ended, send its ledger. */
+/* How the role's processes ended: the role's, and its child's if forked. */
+struct role_ends {
+	bool role_done, child_done;
+	int role_status, child_status;
+};
+
+/* Collect whatever has ended; true when nothing is left (the role's child,
+ * re-parented to this subreaper, is collected here too). */
+static bool
+collect_ends(struct peer_session *ps, pid_t pid, struct role_ends *ends, char *err,
+    size_t errlen)
+{
+	int wstatus;
+	pid_t got;
+
+	while ((got = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+		if (got == pid) {
+			ends->role_done = true;
+			ends->role_status = wstatus;
+		} else if (got == rolelink_ledger(ps->link, ps->role)->child_pid) {
+			ends->child_done = true;
+			ends->child_status = wstatus;
+		}
+	}
+	if (got < 0 && errno == ECHILD)
+		return true;
+	if (got < 0 && errno != EINTR)
+		snprintf(err, errlen, "waitpid: %s", strerror(errno));
+	return false;
+}
+
+/* Fork the role, relay until it (and its child) have ended, send the
+ * ledgers. */
 static int
 run_role(struct peer_session *ps, char *err, size_t errlen)
 {
-	int pidfd, wstatus, rc = 0;
+	enum role_id child = ps->role == ROLE_CLIENT ? ROLE_CLIENT_CHILD : ROLE_SERVER_CHILD;
+	struct role_ends ends = { false, false, 0, 0 };
+	int pidfd, rc = 0;
 	bool killed = false;
 	pid_t pid;
 
 	ps->said_step = -1;
 	ps->io = (struct role_io){ .ctx = ps, .raise = io_raise, .wait = io_wait,
 		.record = io_record, .stream_advance = io_stream_advance };
+	/* A child the role forks outlives it sometimes: collect it here. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		snprintf(err, errlen, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -436,30 +488,25 @@ run_role(struct peer_session *ps, char *err, size_t errlen)
 		ps->listen_fd = -1;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	for (;;) {
+	while (!collect_ends(ps, pid, &ends, err, errlen)) {
 		struct pollfd pfds[2] = { { ps->reader.eof ? -1 : ps->in_fd, POLLIN, 0 },
-			{ pidfd, POLLIN, 0 } };
-		pid_t got = waitpid(pid, &wstatus, WNOHANG);
+			{ ends.role_done ? -1 : pidfd, POLLIN, 0 } };
+		/* The role's own end wakes the poll; its child's is looked for. */
+		int timeout = pidfd >= 0 && !ends.role_done ? 1000 : POLL_MS;
 		char *line;
 		size_t len;
 		int n;
 
-		if (got == pid)
-			break;
-		if (got < 0 && errno != EINTR) {
-			snprintf(err, errlen, "waitpid: %s", strerror(errno));
-			return -1;
-		}
 		if (!killed && monotime_ns() > ps->deadline_ns + GRACE_NS) {
 			/* The coordinator should have aborted by now: it is gone
 			 * or stuck, and the role goes anyway. */
-			kill(pid, SIGKILL);
+			kill_role(pid);
 			killed = true;
 		}
-		if (poll(pfds, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? 1000 : POLL_MS) < 0 &&
-		    errno != EINTR) {
+		if (poll(pfds, 2, timeout) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
-			kill(pid, SIGKILL);
+			kill_role(pid);
+			killed = true;
 			rc = -1;
 			continue;
 		}
@@ -467,13 +514,14 @@ run_role(struct peer_session *ps, char *err, size_t errlen)
 			continue;
 		if (peer_reader_fill(&ps->reader) < 0 && errno != EINTR && errno != EAGAIN) {
 			snprintf(err, errlen, "reading from the coordinator: %s", strerror(errno));
-			kill(pid, SIGKILL);
+			kill_role(pid);
 			killed = true;
+			rc = -1;
 			continue;
 		}
 		while ((n = peer_reader_next(&ps->reader, &line, &len, err, errlen)) > 0)
 			if (relay_line(ps, line, len, pid, err, errlen) < 0) {
-				kill(pid, SIGKILL);
+				kill_role(pid);
 				killed = true;
 				rc = -1;
 				break;
@@ -481,7 +529,7 @@ run_role(struct peer_session *ps, char *err, size_t errlen)
 		if (n < 0 || ps->reader.eof) {
 			if (ps->reader.eof && n == 0)
 				snprintf(err, errlen, "the coordinator closed the stream mid-case");
-			kill(pid, SIGKILL);
+			kill_role(pid);
 			killed = true;
 			rc = -1;
 		}
@@ -489,14 +537,19 @@ run_role(struct peer_session *ps, char *err, size_t errlen)
 	if (pidfd >= 0)
 		close(pidfd);
 	/* Sent after an error too: what the role did is evidence.  The
-	 * error's own line follows it (peer_serve). */
-	if (rc < 0) {
+	 * error's own line follows them (peer_serve). */
+	{
 		char ignored[256];
+		char *where = rc < 0 ? ignored : err;
+		size_t size = rc < 0 ? sizeof(ignored) : errlen;
 
-		(void)send_ledger(ps, wstatus, ignored, sizeof(ignored));
-		return -1;
+		if (send_ledger(ps, PEER_LEDGER, ps->role, ends.role_done, ends.role_status, where,
+		    size) < 0 || (ps->cf->roles[child].present &&
+		    send_ledger(ps, PEER_CHILD_LEDGER, child, ends.child_done, ends.child_status,
+		    where, size) < 0))
+			return -1;
 	}
-	return send_ledger(ps, wstatus, err, errlen);
+	return rc;
 }
 
 static int

@@ -56,6 +56,7 @@ static const struct verb_row verbs[] = {
 	[PEER_RAISE] = { "raise", ARGS_NUMBER, 0, EVENTS_MAX, LINE },
 	[PEER_UNSUPPORTED] = { "unsupported", ARGS_WORD_TEXT, 0, 0, LINE },
 	[PEER_LEDGER] = { "ledger", ARGS_TEXT, 0, 0, PEERPROTO_LEDGER_MAX },
+	[PEER_CHILD_LEDGER] = { "child-ledger", ARGS_TEXT, 0, 0, PEERPROTO_LEDGER_MAX },
 	[PEER_END] = { "end", ARGS_NONE, 0, 0, LINE },
 	[PEER_ERROR] = { "error", ARGS_TEXT, 0, 0, LINE },
 };
@@ -358,7 +359,7 @@ peer_reader_line(struct peer_reader *r, int64_t deadline_ns, char **line, size_t
 int
 peerproto_send(int fd, const struct peer_msg *msg)
 {
-	size_t size = msg->verb == PEER_LEDGER ? PEERPROTO_LEDGER_MAX + 1 : PEERPROTO_LINE_MAX + 1;
+	size_t size = verbs[msg->verb < PEER_VERB_COUNT ? msg->verb : PEER_ERROR].line_max + 1;
 	char small[PEERPROTO_LINE_MAX + 1];
 	char *buf = size > sizeof(small) ? malloc(size) : small;
 	const char *at;

@@ -48,6 +48,7 @@ enum peer_verb {
 	PEER_RAISE,		/* raise N: the peer's role raised event N */
 	PEER_UNSUPPORTED,	/* unsupported STEP REASON: the peer cannot run the case */
 	PEER_LEDGER,		/* ledger JSON: the role's ledger, once it has ended */
+	PEER_CHILD_LEDGER,	/* child-ledger JSON: its child role's (a "fork" step's) */
 	PEER_END,		/* end: nothing follows */
 	/* either way */
 	PEER_ERROR,		/* error TEXT: the sender gives up */

@@ -46,6 +46,8 @@ struct remote {
 	bool aborted;
 	int64_t aborted_ns;
 	struct ledger ledger;		/* as the peer sent it, clock moved */
+	struct ledger child_ledger;	/* its child role's, when the case has one */
+	bool child_ledger_in;
 	struct role_io local_io;
 	const struct role_io *inner;
 };
@@ -704,10 +706,16 @@ move_clock(int64_t *ns, int64_t offset)
 		*ns += offset;
 }
 
-static void
-ledger_arrived(struct remote *r, struct rolelink *link)
+/* The remote end's child role. */
+static enum role_id
+child_role(const struct remote *r)
 {
-	struct ledger *l = &r->ledger;
+	return r->role == ROLE_CLIENT ? ROLE_CLIENT_CHILD : ROLE_SERVER_CHILD;
+}
+
+static void
+ledger_arrived(struct remote *r, struct rolelink *link, struct ledger *l, enum role_id role)
+{
 	size_t i;
 
 	/* Process ids of another host: nothing here to wait for or signal. */
@@ -721,8 +729,7 @@ ledger_arrived(struct remote *r, struct rolelink *link)
 		move_clock(&l->records[i].started_ns, r->clock_offset_ns);
 		move_clock(&l->records[i].ended_ns, r->clock_offset_ns);
 	}
-	rolelink_io(link)->record(rolelink_io(link)->ctx, r->role, l);
-	r->ledger_in = true;
+	rolelink_io(link)->record(rolelink_io(link)->ctx, role, l);
 }
 
 static int
@@ -771,11 +778,26 @@ pump_line(struct remote *r, struct rolelink *link, const struct event_plan *plan
 			snprintf(err, errlen, "the peer's ledger: %s", why);
 			return -1;
 		}
-		ledger_arrived(r, link);
+		ledger_arrived(r, link, &r->ledger, r->role);
+		r->ledger_in = true;
+		return 0;
+	case PEER_CHILD_LEDGER:
+		if (!r->ledger_in || r->child_ledger_in || !r->cf->roles[child_role(r)].present) {
+			snprintf(err, errlen, "the peer sent a child role's ledger out of turn");
+			return -1;
+		}
+		if (ledger_from_json(msg.text, msg.text_len, &r->child_ledger, why,
+		    sizeof(why)) < 0) {
+			snprintf(err, errlen, "the peer's child role's ledger: %s", why);
+			return -1;
+		}
+		ledger_arrived(r, link, &r->child_ledger, child_role(r));
+		r->child_ledger_in = true;
 		return 0;
 	case PEER_END:
-		if (!r->ledger_in) {
-			snprintf(err, errlen, "the peer ended without its ledger");
+		if (!r->ledger_in || (r->cf->roles[child_role(r)].present && !r->child_ledger_in)) {
+			snprintf(err, errlen, "the peer ended without its %s ledger",
+			    r->ledger_in ? "child role's" : "role's");
 			return -1;
 		}
 		r->over = true;
@@ -862,6 +884,15 @@ remote_collected(struct remote *r, int wstatus)
 {
 	r->collected = true;
 	r->wstatus = wstatus;
+}
+
+bool
+remote_child_exit(const struct remote *r, bool *exited, int *code, int *signal)
+{
+	*exited = r->child_ledger_in && r->child_ledger.exited;
+	*code = r->child_ledger_in ? r->child_ledger.exit_code : 0;
+	*signal = r->child_ledger_in ? r->child_ledger.exit_signal : 0;
+	return r->child_ledger_in;
 }
 
 bool

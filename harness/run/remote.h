@@ -129,5 +129,8 @@ void remote_collected(struct remote *r, int wstatus);
 
 /* How the remote role ended, as its ledger says (or the peer's process). */
 bool remote_exit(const struct remote *r, bool *exited, int *code, int *signal);
+/* How its child role (a "fork" step's) ended, as its ledger says; false
+ * (and not exited) without one. */
+bool remote_child_exit(const struct remote *r, bool *exited, int *code, int *signal);
 
 #endif /* remote_h */

@@ -464,9 +464,12 @@ supervise_collect(struct supervisor *s, char *errbuf, size_t errbuf_size)
 	roles_reap(s);
 	/* The remote role's end, as its peer said (or the peer's process). */
 	if (s->remote != NULL && remote_over(s->remote) && !s->exits[s->remote_role].exited) {
-		struct role_exit *x = &s->exits[s->remote_role];
+		enum role_id child = s->remote_role == ROLE_CLIENT ? ROLE_CLIENT_CHILD :
+		    ROLE_SERVER_CHILD;
+		struct role_exit *x = &s->exits[s->remote_role], *cx = &s->exits[child];
 
 		remote_exit(s->remote, &x->exited, &x->code, &x->signal);
+		remote_child_exit(s->remote, &cx->exited, &cx->code, &cx->signal);
 	}
 	for (r = 0; r < ROLE_COUNT && !s->killed; r++)
 		if (role_went_wrong(s, r, errbuf, errbuf_size)) {

@@ -50,6 +50,7 @@ START_TEST(every_verb_round_trips)
 		{ "raise 0", PEER_RAISE },
 		{ "unsupported fork one process per role", PEER_UNSUPPORTED },
 		{ "ledger {\"state\":\"finished\"}", PEER_LEDGER },
+		{ "child-ledger {\"state\":\"finished\"}", PEER_CHILD_LEDGER },
 		{ "end", PEER_END },
 		{ "error the case does not parse: x.case:3:1: unknown step", PEER_ERROR },
 	};
