@@ -4,7 +4,7 @@
 # with Debian's Linux 6.1 ("closeprobe peer" on a virtio port, the
 # connection over a TAP link in each case's namespace, the capture on
 # it), the client on this host's kernel: a real two-kernel connection.
-# A few core cases pass in both families, the text and the JSON name both
+# A few core cases pass in both families (a fork's child role too), the text and the JSON name both
 # kernels, and an image that is not a kernel is refused with the reason.
 # The default accelerator: KVM, and TCG when the KVM guest says nothing
 # in time (as here).  Needs qemu, busybox, /dev/net/tun and a readable
@@ -23,14 +23,15 @@ release=$(basename "$kernel" | sed 's/^vmlinuz-//')
 cd "$srcdir" || exit 99
 "$CLOSEPROBE" run -c "$tmp/captures" --json "$tmp/run.json" --peer-kernel "$kernel" \
     cases/half-close-request.case cases/close-nothing-unread.case \
-    cases/shutdown-drain-clean.case >"$tmp/out" 2>"$tmp/err"
+    cases/shutdown-drain-clean.case cases/fork-parent-close-silent.case >"$tmp/out" 2>"$tmp/err"
 status=$?
 skip_without_namespaces "$tmp/out"
 grep -q 'Operation not permitted' "$tmp/out" && grep -q 'TAP device' "$tmp/out" &&
 	{ echo "SKIP: no TAP device can be made here: $(grep -m1 'TAP device' "$tmp/out")"; exit 77; }
 [ "$status" -eq 0 ] || fail "exit status $status: $(cat "$tmp/err" "$tmp/out")"
 n=$(grep -c ': PASS\.' "$tmp/out")
-[ "$n" -ge 5 ] || fail "$n case runs passed, expected 5 or more: $(grep -v '^  ' "$tmp/out")"
+[ "$n" -ge 6 ] || fail "$n case runs passed, expected 6 or more: $(grep -v '^  ' "$tmp/out")"
+grep -q '^fork-parent-close-silent: PASS\.' "$tmp/out" || fail "the guest's child role: $(grep '^fork' "$tmp/out")"
 grep -q "^closeprobe: peer guest: kernel $release " "$tmp/err" ||
 	fail "standard error names no guest kernel: $(cat "$tmp/err")"
 grep -q "^  peer: server on Linux $release x86_64, stack linux $release\$" "$tmp/out" ||
