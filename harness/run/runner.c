@@ -176,8 +176,13 @@ peer_start(struct case_run *run, char *err, size_t errlen)
 		return -1;
 	snprintf(first, sizeof(first), "%.299s", err);
 	remote_destroy(run->remote);
-	if (po->fallback_flag != NULL)
-		close(open(po->fallback_flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	if (po->fallback_flag != NULL) {
+		/* Not made: the next case tries the first command again, no worse. */
+		int fd = open(po->fallback_flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
 	run->remote = remote_start(po->fallback_command, err, errlen);
 	if (run->remote == NULL || remote_hello(run->remote, po->fallback_hello_ms > 0 ?
 	    po->fallback_hello_ms : REMOTE_HELLO_LIMIT_MS, err, errlen) < 0)
