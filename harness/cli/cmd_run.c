@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -52,7 +55,11 @@ enum run_long_option {
 	OPT_ACCEL,
 	OPT_REPEAT,
 	OPT_HTML,
-	OPT_STACK
+	OPT_STACK,
+	OPT_PEER,
+	OPT_PEER_ROLE,
+	OPT_PEER_ADDR,
+	OPT_PEER_KERNEL
 };
 
 struct run_command {
@@ -72,6 +79,10 @@ struct run_command {
 	enum guest_accel accel;
 	const char **guest_args;	/* NULL-terminated, room for every argument */
 	size_t nguest_args;
+	/* --peer: one role runs in a peer that this command starts. */
+	struct peer_options peer;
+	bool peer_role_given;
+	const char *peer_kernel;	/* --peer-kernel: the peer is a guest with this kernel */
 };
 
 /* Everything a run writes to, and what it came to. */
@@ -137,6 +148,16 @@ run_help(FILE *out)
 	    "                      default) or lwip (lwIP in the server role's process,\n"
 	    "                      on a TAP link; when built in); a case it cannot run\n"
 	    "                      is UNSUPPORTED, with the step and why\n"
+	    "      --peer COMMAND  run one role in 'closeprobe peer' started by COMMAND\n"
+	    "                      (sh -c; e.g. 'ssh host closeprobe peer'), the other\n"
+	    "                      role and the capture here, one case at a time\n"
+	    "      --peer-role R   the peer's role: server (the default) or client\n"
+	    "      --peer-addr A   the peer's IP address: a server peer listens there,\n"
+	    "                      a client peer connects from there (given twice: its\n"
+	    "                      IPv4 and its IPv6 address)\n"
+	    "      --peer-kernel IMAGE  the server role in a guest booted with this kernel\n"
+	    "                      (as --kernel's, with --modules and --accel), the client\n"
+	    "                      here, joined by a TAP link in the case's namespace\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -190,6 +211,29 @@ pass_to_guest(struct run_command *cmd, const char *option, const char *arg)
 	cmd->guest_args[cmd->nguest_args] = NULL;
 }
 
+/* --peer-addr ADDR: an IPv4 or IPv6 address, one of each at most. */
+static int
+add_peer_addr(struct run_command *cmd, const char *arg)
+{
+	unsigned char raw[sizeof(struct in6_addr)], other[sizeof(struct in6_addr)];
+	int family = inet_pton(AF_INET, arg, raw) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, arg, raw) == 1 ? AF_INET6 : 0;
+	size_t i;
+
+	if (family == 0) {
+		cli_usage_error("run", "--peer-addr needs an IPv4 or IPv6 address, not '%s'", arg);
+		return -1;
+	}
+	for (i = 0; i < cmd->peer.naddrs; i++)
+		if (inet_pton(family, cmd->peer.addrs[i], other) == 1) {
+			cli_usage_error("run", "--peer-addr: one address of each family, not "
+			    "'%s' and '%s'", cmd->peer.addrs[i], arg);
+			return -1;
+		}
+	cmd->peer.addrs[cmd->peer.naddrs++] = arg;
+	return 0;
+}
+
 static int
 set_option(void *ctx, int val, const char *arg)
 {
@@ -198,6 +242,22 @@ set_option(void *ctx, int val, const char *arg)
 	switch (val) {
 	case OPT_STACK:
 		return set_stack(cmd, arg);
+	case OPT_PEER:
+		cmd->peer.command = arg;
+		return 0;
+	case OPT_PEER_ROLE:
+		if (strcmp(arg, "server") != 0 && strcmp(arg, "client") != 0) {
+			cli_usage_error("run", "--peer-role takes server or client, not '%s'", arg);
+			return -1;
+		}
+		cmd->peer.role = strcmp(arg, "server") == 0 ? ROLE_SERVER : ROLE_CLIENT;
+		cmd->peer_role_given = true;
+		return 0;
+	case OPT_PEER_ADDR:
+		return add_peer_addr(cmd, arg);
+	case OPT_PEER_KERNEL:
+		cmd->peer_kernel = arg;
+		return 0;
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -265,6 +325,42 @@ set_option(void *ctx, int val, const char *arg)
 	return 0;
 }
 
+/* --peer needs --peer-addr, and --peer-role and --peer-addr need --peer.
+ * 0, or -1 with *status (said). */
+static int
+check_peer_options(struct run_command *cmd, int *status)
+{
+	if (cmd->peer_kernel != NULL) {
+		if (cmd->peer.command != NULL || cmd->peer.naddrs > 0 || cmd->peer_role_given ||
+		    cmd->kernel != NULL || cmd->opt.no_netns) {
+			/* --no-netns: its TAP device would outlive the run. */
+			*status = cli_usage_error("run", "--peer-kernel goes with none of --peer, "
+			    "--peer-role, --peer-addr, --kernel and --no-netns");
+			return -1;
+		}
+		/* Its command is made once the guest's image is (peer_kernel_prepare). */
+		cmd->opt.peer = &cmd->peer;
+		return 0;
+	}
+	if (cmd->peer.command == NULL) {
+		if (cmd->peer.naddrs == 0 && !cmd->peer_role_given)
+			return 0;
+		*status = cli_usage_error("run", "--peer-role and --peer-addr go with --peer");
+		return -1;
+	}
+	if (cmd->peer.naddrs == 0) {
+		*status = cli_usage_error("run", "--peer needs --peer-addr: the address the "
+		    "peer is reached at");
+		return -1;
+	}
+	if (cmd->kernel != NULL) {
+		*status = cli_usage_error("run", "--peer and --kernel do not go together");
+		return -1;
+	}
+	cmd->opt.peer = &cmd->peer;
+	return 0;
+}
+
 /* How many cases at once: -j, else $CLOSEPROBE_JOBS, else the default
  * (runpool_default_jobs(): 4 per CPU, cases mostly wait). */
 static int
@@ -278,7 +374,7 @@ resolve_jobs(struct run_command *cmd)
 	if (!cmd->jobs_given || cmd->jobs == 0)
 		cmd->jobs = runpool_default_jobs();
 	/* The caller's namespace is one: its counters and ports are shared. */
-	if (cmd->opt.no_netns)
+	if (cmd->opt.no_netns || cmd->opt.peer != NULL)
 		cmd->jobs = 1;
 	return 0;
 }
@@ -781,6 +877,65 @@ run_in_guest(const struct run_command *cmd, const char *captures, int ncases,
 	return run_guest(&req);
 }
 
+/* The guest's TAP link: the host end in each case's namespace, the guest's eth0. */
+#define PEER_KERNEL_TAP "cpk0"
+#define PEER_KERNEL_HOST_ADDR "198.18.0.1/24"
+#define PEER_KERNEL_GUEST_ADDR "198.18.0.2"
+#define PEER_KERNEL_GUEST_CIDR PEER_KERNEL_GUEST_ADDR "/24"
+#define PEER_KERNEL_HOST_ADDR6 "2001:db8:77::1/64"
+#define PEER_KERNEL_GUEST_ADDR6 "2001:db8:77::2"
+#define PEER_KERNEL_GUEST_CIDR6 PEER_KERNEL_GUEST_ADDR6 "/64"
+#define PEER_KERNEL_KVM_HELLO_MS 20000	/* a KVM guest that says nothing by then hangs */
+
+/* --peer-kernel: the guest's image once, then the cases with the guest as
+ * their server's peer (a boot per case run). */
+static int
+run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE *text)
+{
+	struct guest_options gopts = {
+		.kernel = cmd->peer_kernel, .modules_dir = cmd->modules_dir, .accel = cmd->accel,
+		.closeprobe_binary = "/proc/self/exe",
+	};
+	struct guest_peer gp;
+	char err[1024], *flag = NULL, label[PATH_MAX_GUEST + 64];
+	int status;
+
+	if (guest_peer_prepare(&gopts, PEER_KERNEL_GUEST_CIDR, PEER_KERNEL_GUEST_CIDR6,
+	    PEER_KERNEL_TAP, &gp, err, sizeof(err)) < 0) {
+		cli_error("%s: %s", cmd->peer_kernel, err);
+		return EXIT_ERROR;
+	}
+	if (gp.notes != NULL && gp.notes[0] != '\0')
+		fprintf(stderr, "closeprobe: peer guest: %s", gp.notes);
+	fprintf(stderr, "closeprobe: peer guest: kernel %s (%s), %s; its console: %s\n",
+	    gp.release, cmd->peer_kernel, gp.kvm_command != NULL ? "KVM, TCG if it hangs" :
+	    "TCG", gp.console);
+	snprintf(label, sizeof(label), "a guest with %s", cmd->peer_kernel);
+	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0) {
+		cli_error("out of memory");
+		guest_peer_free(&gp);
+		return EXIT_ERROR;
+	}
+	cmd->peer.command = gp.kvm_command != NULL ? gp.kvm_command : gp.tcg_command;
+	cmd->peer.hello_ms = gp.kvm_command != NULL ? PEER_KERNEL_KVM_HELLO_MS :
+	    GUEST_BOOT_TIMEOUT_MS;
+	cmd->peer.fallback_command = gp.kvm_command != NULL ? gp.tcg_command : NULL;
+	cmd->peer.fallback_hello_ms = GUEST_BOOT_TIMEOUT_MS;
+	cmd->peer.fallback_flag = flag;
+	cmd->peer.role = ROLE_SERVER;
+	cmd->peer.label = label;
+	cmd->peer.addrs[0] = PEER_KERNEL_GUEST_ADDR;
+	cmd->peer.addrs[1] = PEER_KERNEL_GUEST_ADDR6;
+	cmd->peer.naddrs = 2;
+	cmd->peer.tap = PEER_KERNEL_TAP;
+	cmd->peer.tap_addr = PEER_KERNEL_HOST_ADDR;
+	cmd->peer.tap_addr6 = PEER_KERNEL_HOST_ADDR6;
+	status = run_cases(cmd, list, text);
+	free(flag);
+	guest_peer_free(&gp);
+	return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -800,10 +955,15 @@ cmd_run(int argc, char **argv)
 		{ "modules", required_argument, NULL, OPT_MODULES },
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "stack", required_argument, NULL, OPT_STACK },
+		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "peer-role", required_argument, NULL, OPT_PEER_ROLE },
+		{ "peer-addr", required_argument, NULL, OPT_PEER_ADDR },
+		{ "peer-kernel", required_argument, NULL, OPT_PEER_KERNEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_command cmd = { .opt = { .captures_dir = "captures" }, .repeat = 1 };
+	struct run_command cmd = { .opt = { .captures_dir = "captures" }, .repeat = 1,
+		.peer = { .role = ROLE_SERVER } };
 	struct cli_parser parser = { "run", options, run_help, set_option, &cmd };
 	struct caselist list = { 0 };
 	const char *unmatched;
@@ -817,6 +977,12 @@ cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	first = cli_options(argc, argv, &parser, &status);
+	if (first >= 0 && cmd.opt.server_stack != NULL &&
+	    (cmd.peer.command != NULL || cmd.peer_kernel != NULL)) {
+		status = cli_usage_error("run", "--stack and --peer%s do not go together: "
+		    "the peer's stack is its own", cmd.peer_kernel != NULL ? "-kernel" : "");
+		first = -1;
+	}
 	if (first >= 0 && cmd.opt.server_stack != NULL && (cmd.kernel != NULL ||
 	    cmd.opt.no_netns)) {
 		/* The stack's TAP link is made in the case's own namespace, here. */
@@ -830,6 +996,8 @@ cmd_run(int argc, char **argv)
 		    "guest's run yet; use --json");
 		first = -1;
 	}
+	if (first >= 0 && check_peer_options(&cmd, &status) < 0)
+		first = -1;
 	if (first < 0 || resolve_jobs(&cmd) < 0 || choose_text_stream(&cmd, &text) < 0) {
 		caselist_filter_free(&cmd.filter);
 		free(cmd.guest_args);
@@ -851,6 +1019,9 @@ cmd_run(int argc, char **argv)
 		status = EXIT_ERROR;
 	} else if (prepare_captures(captures) < 0) {
 		status = EXIT_ERROR;
+	} else if (cmd.peer_kernel != NULL) {
+		cmd.opt.captures_dir = captures;
+		status = run_with_peer_kernel(&cmd, &list, text);
 	} else if (cmd.kernel != NULL) {
 		/* Parsed here first: a bad case file never boots a guest. */
 		status = run_in_guest(&cmd, captures, argc - first, (const char *const *)argv + first);

@@ -23,6 +23,7 @@
 #include "cmd_compare.h"
 #include "cmd_draw.h"
 #include "cmd_list.h"
+#include "cmd_peer.h"
 #include "cmd_run.h"
 #include "config.h"
 #include "platform.h"
@@ -44,6 +45,7 @@ static const struct command commands[] = {
 	{ "baseline", baseline_main, "record" },
 	{ "compare", compare_main, NULL },
 	{ "draw", draw_main, NULL },
+	{ "peer", cmd_peer, NULL },
 	{ "help", cmd_help, NULL },
 };
 

@@ -57,7 +57,7 @@
  * nftables' random drops) and what the archive's channel needs. */
 static const char *const guest_modules[] = {
 	"veth", "sch_tbf", "sch_netem", "nf_tables", "nft_numgen",
-	"virtio_pci", "virtio_console"
+	"virtio_pci", "virtio_console", "virtio_net"
 };
 
 /* The host programs the cases run (topology.c). */
@@ -104,6 +104,8 @@ struct context {
 	struct image image;
 	/* The clock at each step of the successful attempt. */
 	int64_t t_start, t_qemu, t_ready, t_modules, t_ran;
+	const char *peer_addr;		/* a peer guest's eth0 address (guest_peer_prepare) */
+	const char *peer_addr6;		/* and its IPv6 one, or NULL */
 };
 
 const char *
@@ -414,6 +416,16 @@ run_conf_text(const struct context *c, const char *cwd, size_t *len)
 
 	if (f == NULL)
 		return NULL;
+	if (c->peer_addr != NULL) {
+		fputs("CLOSEPROBE_PEER_ADDR=", f);
+		shellword_write(f, c->peer_addr);
+		fputc('\n', f);
+	}
+	if (c->peer_addr6 != NULL) {
+		fputs("CLOSEPROBE_PEER_ADDR6=", f);
+		shellword_write(f, c->peer_addr6);
+		fputc('\n', f);
+	}
 	fputs("CLOSEPROBE_CWD=", f);
 	shellword_write(f, cwd);
 	fputs("\nCLOSEPROBE_CAPTURES=", f);
@@ -946,4 +958,125 @@ out:
 	strlist_free(&c.guest_paths);
 	strlist_free(&c.host_paths);
 	return rc;
+}
+
+/*
+ * A peer guest (closeprobe run --peer-kernel): the same image, whose init
+ * runs "closeprobe peer" on the virtio port closeprobe.peer, which qemu
+ * joins to its own standard input and output, with eth0 on a TAP device
+ * of the host.  Each case boots it anew; the image is built once.
+ */
+static char *
+peer_command(const struct context *c, enum qemu_accel accel, const char *tap)
+{
+	char *text = NULL, arg[PATH_MAX + 64];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	fputs("exec ", f);
+	shellword_write(f, c->qemu);
+	fprintf(f, " -accel %s -smp %u -m %u -nodefaults -no-user-config -display none "
+	    "-no-reboot -kernel ", accel == QEMU_ACCEL_KVM ? "kvm" : "tcg",
+	    c->opts->vcpus > 0 ? c->opts->vcpus : GUEST_VCPUS,
+	    c->opts->memory_mb > 0 ? c->opts->memory_mb : GUEST_MEMORY_MB);
+	shellword_write(f, c->opts->kernel);
+	fputs(" -initrd ", f);
+	shellword_write(f, c->initrd);
+	fputs(" -append ", f);
+	shellword_write(f, KERNEL_APPEND);
+	snprintf(arg, sizeof(arg), "file:%s/console", c->workdir);
+	fputs(" -serial ", f);
+	shellword_write(f, arg);
+	fputs(" -device virtio-serial-pci -chardev stdio,id=peer,signal=off"
+	    " -device virtserialport,chardev=peer,name=closeprobe.peer", f);
+	snprintf(arg, sizeof(arg), "tap,id=link,ifname=%s,script=no,downscript=no", tap);
+	fputs(" -netdev ", f);
+	shellword_write(f, arg);
+	fputs(" -device virtio-net-pci,netdev=link 2>>", f);
+	shellword_write(f, c->qemu_err);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+int
+guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
+    const char *peer_addr6, const char *tap, struct guest_peer *out, char *err, size_t errlen)
+{
+	struct guest_result scratch_result;
+	struct context c;
+	char why[256];
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&scratch_result, 0, sizeof(scratch_result));
+	memset(&c, 0, sizeof(c));
+	c.opts = opts;
+	c.captures_dir = ".";
+	c.result = &scratch_result;
+	c.peer_addr = peer_addr;
+	c.peer_addr6 = peer_addr6;
+	c.notes = open_memstream(&c.notes_text, &c.notes_len);
+	if (c.notes == NULL) {
+		snprintf(err, errlen, "open_memstream: %s", strerror(errno));
+		return -1;
+	}
+	if (strchr(opts->kernel, ',') != NULL) {
+		snprintf(err, errlen, "qemu cannot take a path with a ',': %s", opts->kernel);
+		goto out;
+	}
+	if (read_release(&c, err, errlen) < 0 || find_modules_dir(&c, err, errlen) < 0 ||
+	    find_programs(&c, err, errlen) < 0 || make_workdir(&c, err, errlen) < 0)
+		goto out;
+	snprintf(out->workdir, sizeof(out->workdir), "%s", c.workdir);
+	if (build_initrd(&c, err, errlen) < 0)
+		goto out;
+	snprintf(out->release, sizeof(out->release), "%s", c.release);
+	snprintf(out->console, sizeof(out->console), "%s/console", c.workdir);
+	out->tcg_command = peer_command(&c, QEMU_ACCEL_TCG, tap);
+	if (opts->accel != GUEST_ACCEL_TCG && kvm_usable(why, sizeof(why)))
+		out->kvm_command = peer_command(&c, QEMU_ACCEL_KVM, tap);
+	else if (opts->accel == GUEST_ACCEL_KVM) {
+		snprintf(err, errlen, "%s", why);
+		goto out;
+	}
+	if (out->tcg_command == NULL || (opts->accel != GUEST_ACCEL_TCG &&
+	    out->kvm_command == NULL && kvm_usable(why, sizeof(why)))) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (opts->accel == GUEST_ACCEL_KVM) {
+		free(out->tcg_command);
+		out->tcg_command = NULL;
+	}
+	rc = 0;
+out:
+	if (c.notes != NULL && fclose(c.notes) == 0)
+		out->notes = c.notes_text;
+	else
+		free(c.notes_text);
+	image_free(&c.image);
+	strlist_free(&c.tools);
+	strlist_free(&c.guest_paths);
+	strlist_free(&c.host_paths);
+	if (rc < 0)
+		guest_peer_free(out);
+	return rc;
+}
+
+void
+guest_peer_free(struct guest_peer *p)
+{
+	char scratch[256];
+
+	if (p->workdir[0] != '\0')
+		(void)hostfile_remove_tree(p->workdir, scratch, sizeof(scratch));
+	free(p->kvm_command);
+	free(p->tcg_command);
+	free(p->notes);
+	memset(p, 0, sizeof(*p));
 }

@@ -31,6 +31,7 @@ enum guest_accel {
 #define GUEST_RUN_TIMEOUT_MS 600000	/* the cases inside */
 #define GUEST_VCPUS 2
 #define GUEST_MEMORY_MB 512
+#define PATH_MAX_GUEST 4096
 
 struct guest_options {
 	const char *kernel;		/* an x86 bzImage */
@@ -103,5 +104,27 @@ int guest_accel_parse(const char *text, enum guest_accel *accel);
 /* The default cache directory into path.  0 ok; -1 when neither
  * XDG_CACHE_HOME nor HOME is set or it does not fit. */
 int guest_default_cache_dir(char *path, size_t size);
+
+/*
+ * A guest as a peer (remote.h, "closeprobe run --peer-kernel"): the image
+ * built once, for a guest whose init runs "closeprobe peer" on a virtio
+ * port that qemu joins to its standard input and output, eth0 at
+ * peer_addr and peer_addr6 (CIDR; NULL: none) on the host's TAP device tap.  The commands are for
+ * sh -c, one boot each: KVM's (NULL when it cannot be used, or with
+ * GUEST_ACCEL_TCG) and TCG's (NULL with GUEST_ACCEL_KVM), its fallback.
+ */
+struct guest_peer {
+	char workdir[PATH_MAX_GUEST];	/* the initrd, the console; removed by free */
+	char release[256];		/* the image's kernel release */
+	char console[PATH_MAX_GUEST + 16];	/* the guest's console, rewritten each boot */
+	char *kvm_command;
+	char *tcg_command;
+	char *notes;			/* as guest_result.notes */
+};
+
+int guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
+    const char *peer_addr6, const char *tap, struct guest_peer *out, char *err,
+    size_t errlen);
+void guest_peer_free(struct guest_peer *p);
 
 #endif /* guest_h */

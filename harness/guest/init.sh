@@ -18,7 +18,9 @@
 #
 # /closeprobe/image.conf (from the image) sets GUEST_RELEASE,
 # GUEST_MODULES, GUEST_LIBRARY_PATH; /closeprobe/run.conf (from the run)
-# sets CLOSEPROBE_CWD, CLOSEPROBE_CAPTURES and the arguments (set --).
+# sets CLOSEPROBE_CWD, CLOSEPROBE_CAPTURES and the arguments (set --), or
+# for a peer guest CLOSEPROBE_PEER_ADDR and CLOSEPROBE_PEER_ADDR6 (eth0's
+# addresses, CIDR).
 
 # busybox's commands are links in /busybox, made with the image.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox
@@ -52,6 +54,28 @@ done
 rm -f /tmp/module.ko
 ip link set lo up
 echo "@closeprobe-guest modules $(uptime)"
+
+# A peer guest (closeprobe run --peer-kernel): "closeprobe peer" speaks on
+# the virtio port closeprobe.peer (qemu's standard input and output), the
+# case's connection comes on eth0; one case, then off.
+if [ -n "${CLOSEPROBE_PEER_ADDR:-}" ]; then
+	# No duplicate address detection: the address is usable at once (busybox's
+	# ip has no "nodad").
+	echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+	ip link set eth0 up && ip addr add "$CLOSEPROBE_PEER_ADDR" dev eth0 &&
+		{ [ -z "${CLOSEPROBE_PEER_ADDR6:-}" ] ||
+		    ip addr add "$CLOSEPROBE_PEER_ADDR6" dev eth0; } ||
+		echo "@closeprobe-guest peer-link-failed"
+	port=
+	for d in /sys/class/virtio-ports/*; do
+		[ "$(cat "$d/name" 2>/dev/null)" = closeprobe.peer ] && port=/dev/${d##*/}
+	done
+	echo "@closeprobe-guest peer ${port:-none} $(uptime)"
+	# One open of the port, read and write: a virtio port opens once.
+	[ -n "$port" ] && closeprobe peer <>"$port" >&0
+	echo "@closeprobe-guest ran $? $(uptime)"
+	poweroff -f
+fi
 
 mkdir -p "$CLOSEPROBE_CWD" && cd "$CLOSEPROBE_CWD" && mkdir -p "$CLOSEPROBE_CAPTURES" &&
 	ln -s "$(realpath "$CLOSEPROBE_CAPTURES")" "$out/captures" && {

@@ -369,6 +369,10 @@ report_append_text(struct strbuf *out, const struct case_report *r)
 		strbuf_addf(out, "  path: %s\n", r->paths);
 	if (r->note != NULL)
 		strbuf_addf(out, "  note: %s\n", r->note);
+	if (r->peer_platform != NULL)
+		strbuf_addf(out, "  peer: %s on %s %s %s, stack %s\n", r->peer_role,
+		    r->peer_platform->os, r->peer_platform->release, r->peer_platform->machine,
+		    r->peer_platform->stack);
 	if (v != NULL)
 		for (i = 0; i < v->nresults; i++) {
 			const struct case_expect *e = &r->cf->expects[i];
@@ -694,6 +698,15 @@ report_append_json(struct strbuf *out, const struct case_report *r)
 		strbuf_adds(out, "null");
 	strbuf_adds(out, ",\"platform\":");
 	json_platform(out, r->platform);
+	strbuf_adds(out, ",\"peer\":");
+	if (r->peer_platform != NULL) {
+		strbuf_adds(out, "{\"role\":");
+		json_string(out, r->peer_role);
+		strbuf_adds(out, ",\"platform\":");
+		json_platform(out, r->peer_platform);
+		strbuf_addc(out, '}');
+	} else
+		strbuf_adds(out, "null");
 	strbuf_adds(out, ",\"roles\":");
 	if (r->ledgers[ROLE_CLIENT] != NULL && r->ledgers[ROLE_SERVER] != NULL) {
 		bool first = true;

@@ -54,6 +54,8 @@ struct case_report {
 	double duration_s;
 	const char *note;		/* something the reader should know, or NULL */
 	const struct platform *platform;	/* what the case ran on, or NULL */
+	const struct platform *peer_platform;	/* --peer: what the peer's role ran on */
+	const char *peer_role;			/* --peer: "server" or "client" */
 	const struct phases *phases;	/* where duration_s went, or NULL */
 };
 

@@ -75,6 +75,9 @@ struct verdict_input {
 	 * a ledger's times among the packets' ("within DUR of ROLE.close"). */
 	bool clock_offset_known;
 	int64_t clock_offset_ns;
+	/* The counters are of one end only (a peer run): "kernel" expectations
+	 * are not judged, and say so. */
+	bool counters_one_end;
 };
 
 struct verdict {

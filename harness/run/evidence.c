@@ -9,6 +9,8 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -218,6 +220,39 @@ evidence_open_sentinel(struct evidence *ev, const struct topology *topo, char *e
 	if (topology_enter(topo, ROLE_CLIENT, errbuf, errbuf_size) < 0)
 		return -1;
 	ev->sentinel_tx = socket(ev->sentinel_addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ev->sentinel_tx < 0) {
+		snprintf(errbuf, errbuf_size, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+evidence_open_sentinel_toward(struct evidence *ev, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *peer, socklen_t len, char *errbuf, size_t errbuf_size)
+{
+	struct sockaddr_storage bound = *local;
+	socklen_t bound_len = len;
+
+	if (local->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&bound)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&bound)->sin_port = 0;
+	ev->sentinel_rx = socket(local->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ev->sentinel_rx < 0 || bind(ev->sentinel_rx, (struct sockaddr *)&bound, len) < 0 ||
+	    getsockname(ev->sentinel_rx, (struct sockaddr *)&bound, &bound_len) < 0) {
+		snprintf(errbuf, errbuf_size, "sentinel socket: %s", strerror(errno));
+		return -1;
+	}
+	ev->sentinel_addr = *peer;
+	if (peer->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ev->sentinel_addr)->sin6_port =
+		    ((struct sockaddr_in6 *)&bound)->sin6_port;
+	else
+		((struct sockaddr_in *)&ev->sentinel_addr)->sin_port =
+		    ((struct sockaddr_in *)&bound)->sin_port;
+	ev->sentinel_addr_len = len;
+	ev->sentinel_tx = socket(peer->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ev->sentinel_tx < 0) {
 		snprintf(errbuf, errbuf_size, "sentinel socket: %s", strerror(errno));
 		return -1;

@@ -55,6 +55,12 @@ int evidence_open_dir(struct evidence *ev, char *errbuf, size_t errbuf_size);
 int evidence_open_sentinel(struct evidence *ev, const struct topology *topo,
     char *errbuf, size_t errbuf_size);
 
+/* The same for a peer run (remote.h): the receiver's socket only holds a
+ * port here, by local, and the sentinel goes to the peer's address with
+ * that port, out through the interface that is captured. */
+int evidence_open_sentinel_toward(struct evidence *ev, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *peer, socklen_t len, char *errbuf, size_t errbuf_size);
+
 /* Start capturing at end (if the case captures there) the connection to
  * server_port and the sentinel; the caller is left in end's namespace. */
 enum evidence_result evidence_start_capture(struct evidence *ev, const struct topology *topo,

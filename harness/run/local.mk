@@ -9,6 +9,10 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/run/ledger.c harness/run/ledger.h \
 	harness/run/events.c harness/run/events.h \
 	harness/run/rolelink.c harness/run/rolelink.h \
+	harness/run/peerproto.c harness/run/peerproto.h \
+	harness/run/ledgercodec.c harness/run/ledgercodec.h \
+	harness/run/peerlink.c harness/run/peerlink.h \
+	harness/run/remote.c harness/run/remote.h \
 	harness/run/role.c harness/run/role.h \
 	harness/run/netns.c harness/run/netns.h \
 	harness/run/capture.c harness/run/capture.h \
@@ -25,4 +29,13 @@ TESTS += harness/tests/check_topology
 harness_tests_check_topology_SOURCES = harness/tests/check_topology.c $(UNIT_SHARED_SOURCES)
 harness_tests_check_topology_CFLAGS = $(UNIT_CFLAGS)
 harness_tests_check_topology_LDADD = $(UNIT_LDADD)
+endif
+
+# The peer protocol's lines and the ledger's JSON, hostile input included.
+if HAVE_CHECK
+check_PROGRAMS += harness/tests/check_peerproto
+TESTS += harness/tests/check_peerproto
+harness_tests_check_peerproto_SOURCES = harness/tests/check_peerproto.c $(UNIT_SHARED_SOURCES)
+harness_tests_check_peerproto_CFLAGS = $(UNIT_CFLAGS)
+harness_tests_check_peerproto_LDADD = $(UNIT_LDADD)
 endif

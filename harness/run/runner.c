@@ -43,6 +43,7 @@
 #include "netns.h"
 #include "phases.h"
 #include "platform.h"
+#include "remote.h"
 #include "report.h"
 #include "role.h"
 #include "rolelink.h"
@@ -76,6 +77,7 @@ struct case_run {
 	struct rolelink *link;		/* ledgers and events, shared with the roles */
 	struct evidence *evidence;	/* captures, sentinel, verdict file */
 	struct supervisor *supervisor;	/* the role processes */
+	struct remote *remote;		/* --peer: the role its peer runs, else NULL */
 	struct listener listener;
 	struct kcounters before[ROLE_ENDS];	/* per namespace */
 	struct kcounters delta;			/* summed over the namespaces */
@@ -288,6 +290,17 @@ stack_pipes_close(struct case_run *run)
 
 /* ---- end of the userspace stack's part ---- */
 
+/* The peer's system as "expect SYSTEM:" names it, as system_name() does. */
+static void
+peer_system_name(const struct platform *p, char *buf, size_t size)
+{
+	size_t i;
+
+	snprintf(buf, size, "%s", p->os);
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
 /* Capture at every capture point from here on. */
 static int
 start_captures(struct case_run *run)
@@ -310,6 +323,139 @@ start_captures(struct case_run *run)
 	return 0;
 }
 
+/* Start the peer and read its hello: the fallback command when the first
+ * gave none in time (or did so for an earlier case). */
+static int
+peer_start(struct case_run *run, char *err, size_t errlen)
+{
+	const struct peer_options *po = run->opt->peer;
+	bool fell_back = po->fallback_flag != NULL && access(po->fallback_flag, F_OK) == 0;
+	int64_t hello_ms = fell_back ? po->fallback_hello_ms : po->hello_ms;
+	char first[300], note[512];
+
+	run->remote = remote_start(fell_back ? po->fallback_command : po->command, err, errlen);
+	if (run->remote != NULL && remote_hello(run->remote, hello_ms > 0 ? hello_ms :
+	    REMOTE_HELLO_LIMIT_MS, err, errlen) == 0)
+		return 0;
+	if (run->remote == NULL || fell_back || po->fallback_command == NULL)
+		return -1;
+	snprintf(first, sizeof(first), "%.299s", err);
+	remote_destroy(run->remote);
+	if (po->fallback_flag != NULL) {
+		/* Not made: the next case tries the first command again, no worse. */
+		int fd = open(po->fallback_flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	run->remote = remote_start(po->fallback_command, err, errlen);
+	if (run->remote == NULL || remote_hello(run->remote, po->fallback_hello_ms > 0 ?
+	    po->fallback_hello_ms : REMOTE_HELLO_LIMIT_MS, err, errlen) < 0)
+		return -1;
+	snprintf(note, sizeof(note), "the peer's first command gave no hello (%s); its "
+	    "fallback did", first);
+	run_note(run, note);
+	return 0;
+}
+
+/*
+ * --peer: one end is the peer's, the other end and the capture are here,
+ * in the caller's namespace, on the interface that reaches the peer's
+ * address; the sentinel goes out that way too.  A server here listens on
+ * that interface's address.
+ */
+static int
+peer_setup(struct case_run *run)
+{
+	const struct peer_options *po = run->opt->peer;
+	struct sockaddr_storage peer, local;
+	struct peer_caps caps;
+	const char *step;
+	char err[1024];
+	size_t chosen = 0;
+
+	if (po->tap != NULL && remote_make_tap(po->tap, po->tap_addr, po->tap_addr6, err,
+	    sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	switch (remote_route(po->addrs, po->naddrs, run->family, &chosen, &peer, &local,
+	    &run->topo.addr_len, run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err,
+	    sizeof(err))) {
+	case 0:
+		break;
+	case 1:
+		run_error(run, CASE_SKIP, "%s", err);
+		return -1;
+	default:
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	run->topo.kind = TOPOLOGY_LOOPBACK;	/* one namespace here: nothing to enter */
+	run->topo.family = run->family;
+	run->topo.router_fd = -1;
+	if (peer_start(run, err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	/* A TAP device has no carrier until qemu attaches, and an IPv6 route
+	 * without one picks no source address on it: ask again now. */
+	if (po->tap != NULL && remote_route(po->addrs, po->naddrs, run->family, &chosen, &peer,
+	    &local, &run->topo.addr_len, run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE, err,
+	    sizeof(err)) != 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	memcpy(run->topo.ifname[ROLE_SERVER], run->topo.ifname[ROLE_CLIENT], TOPOLOGY_IFNAME_SIZE);
+	run->topo.server_addr = po->role == ROLE_SERVER ? peer : local;
+	if (asprintf(&run->topo.applied, "peer: the %s end through '%s', reached at %s via %s",
+	    case_role_name(po->role), po->label != NULL ? po->label : po->command,
+	    po->addrs[chosen], run->topo.ifname[ROLE_CLIENT]) < 0)
+		run->topo.applied = NULL;
+	run->report.paths = run->topo.applied;
+	run->report.peer_platform = remote_platform(run->remote);
+	run->report.peer_role = case_role_name(po->role);
+	caps = *remote_caps(run->remote);
+	if (!peer_caps_cover(&caps, run->cf, po->role, &step, err, sizeof(err))) {
+		run_error(run, CASE_UNSUPPORTED, "unsupported: %s", err);
+		return -1;
+	}
+	if (po->role == ROLE_CLIENT) {
+		run->listener.fd = topology_bind(&run->topo, SOCK_STREAM, &run->listener.addr);
+		if (run->listener.fd < 0 || listen(run->listener.fd, 16) < 0) {
+			run_error(run, CASE_ERROR, "listener: %s", strerror(errno));
+			return -1;
+		}
+	}
+	switch (remote_setup_role(run->remote, run->cf, po->role,
+	    po->role == ROLE_SERVER ? &peer : &run->listener.addr, &run->listener.addr, err,
+	    sizeof(err))) {
+	case REMOTE_READY:
+		break;
+	case REMOTE_UNSUPPORTED:
+		run_error(run, CASE_UNSUPPORTED, "%s", err);
+		return -1;
+	case REMOTE_FAILED:
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	if (evidence_open_sentinel_toward(run->evidence, &local, &peer, run->topo.addr_len, err,
+	    sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "%s", err);
+		return -1;
+	}
+	run->report.server_port = topology_port(&run->listener.addr);
+	if (start_captures(run) < 0)
+		return -1;
+	if (kcounters_read(&run->before[0], err, sizeof(err)) < 0) {
+		run_error(run, CASE_ERROR, "kernel counters: %s", err);
+		return -1;
+	}
+	run->report.pcap_path = evidence_capture(run->evidence,
+	    evidence_primary_end(run->evidence))->path;
+	return 0;
+}
+
 static int
 case_setup(struct case_run *run)
 {
@@ -325,6 +471,8 @@ case_setup(struct case_run *run)
 		run_error(run, CASE_ERROR, "%s", err);
 		return -1;
 	}
+	if (run->opt->peer != NULL)
+		return peer_setup(run);
 	switch (stack_run(run) ?
 	    topology_build_tap(run->cf, run->family, STACK_TAP, &run->topo, err, sizeof(err)) :
 	    topology_build(run->cf, run->family, &run->topo, err, sizeof(err))) {
@@ -387,7 +535,8 @@ case_supervise(struct case_run *run)
 	struct role_context ctx = {
 		.cf = run->cf,
 		.events = &run->events,
-		.io = rolelink_io(run->link),
+		.io = run->remote != NULL ? remote_local_io(run->remote, rolelink_io(run->link)) :
+		    rolelink_io(run->link),
 		.listen_fd = run->listener.fd,
 		.server_ready = { -1, -1 },
 		.server_addr = &run->listener.addr,
@@ -396,7 +545,8 @@ case_supervise(struct case_run *run)
 	};
 	int private_fds[EVIDENCE_PRIVATE_FDS_MAX], poll_fds[ROLE_ENDS];
 	struct supervise_roles roles = { &ctx, &run->topo, private_fds,
-		evidence_private_fds(run->evidence, private_fds) };
+		evidence_private_fds(run->evidence, private_fds), run->remote,
+		run->opt->peer != NULL ? run->opt->peer->role : ROLE_SERVER };
 	size_t npoll = evidence_poll_fds(run->evidence, poll_fds);
 	char err[REPORT_ERROR_SIZE];
 	int rc;
@@ -598,6 +748,12 @@ case_judge(struct case_run *run)
 	if (!stack_run(run))
 		system_name(system, sizeof(system));
 	in.system = system;
+	if (run->remote != NULL) {
+		/* The stack under test is the peer's: its system's expectations. */
+		peer_system_name(remote_platform(run->remote), system, sizeof(system));
+		in.release = remote_platform(run->remote)->release;
+		in.counters_one_end = true;
+	}
 	if (run->report.have_capture && run->report.capture.clock_offset_known) {
 		in.clock_offset_known = true;
 		in.clock_offset_ns = run->report.capture.clock_offset_ns;
@@ -652,6 +808,7 @@ case_run_free(struct case_run *run)
 	}
 	kcounters_free(&run->delta);
 	supervise_destroy(run->supervisor);
+	remote_destroy(run->remote);
 	evidence_destroy(run->evidence);
 	topology_free(&run->topo);
 	rolelink_destroy(run->link);
@@ -806,7 +963,14 @@ case_coordinate(const struct case_file *cf, const struct run_options *opt, int f
 		run_error(&run, CASE_ERROR, "out of memory");
 		goto report;
 	}
-	if (opt->no_netns) {
+	if (opt->peer != NULL && remote_case_needs_one_host(cf, err, sizeof(err))) {
+		run_error(&run, CASE_SKIP, "a peer run needs one end here, the other there, "
+		    "but this case needs both ends on one host: %s", err);
+		goto report;
+	}
+	if (opt->peer != NULL && opt->peer->tap == NULL) {
+		/* The caller's namespace: the path to the peer is its own. */
+	} else if (opt->no_netns) {
 		/* The caller's own namespace: its real configuration, shared counters. */
 		if (cf->topology != TOPOLOGY_LOOPBACK || cf->nsysctls > 0 || cf->mtu != 0 ||
 		    cf->offloads_off) {

@@ -17,12 +17,34 @@
 #include "report.h"
 #include "sockapi.h"
 
+/* --peer: one role runs in a "closeprobe peer" that command starts (remote.h). */
+struct peer_options {
+	const char *command;		/* run with sh -c */
+	const char *label;		/* how to name it, if not by command */
+	enum role_id role;		/* the peer's role: ROLE_SERVER or ROLE_CLIENT */
+#define PEER_ADDRS_MAX 2
+	const char *addrs[PEER_ADDRS_MAX];	/* the peer's addresses, one per family */
+	size_t naddrs;
+	int64_t hello_ms;		/* for the hello; 0: REMOTE_HELLO_LIMIT_MS */
+	int64_t fallback_hello_ms;	/* the same for fallback_command */
+	/* Started when command gave no hello in time (a KVM guest that hangs:
+	 * TCG's), and from then on: fallback_flag is made to say so. */
+	const char *fallback_command;
+	const char *fallback_flag;
+	/* --peer-kernel: a TAP device made in the case's own namespace, with
+	 * this IPv4 address (CIDR), joins the peer (a guest) to the case. */
+	const char *tap;
+	const char *tap_addr;
+	const char *tap_addr6;		/* and this IPv6 one (CIDR), or NULL */
+};
+
 struct run_options {
 	const char *captures_dir;	/* where evidence goes; created if missing */
 	bool no_netns;			/* run in the caller's namespace */
 	/* The server end's stack (closeprobe run --stack); NULL: the kernel's.
 	 * The client stays on the kernel, the server on a TAP link. */
 	const struct sockapi_stack *server_stack;
+	const struct peer_options *peer;	/* NULL: both roles here */
 };
 
 /* One run of a case: "family both" runs a case once per address family. */

@@ -35,7 +35,16 @@ struct supervisor {
 	bool pidfd_usable;
 	bool killed;
 	bool deadline_passed;
+	struct remote *remote;		/* a role run by a peer, or NULL */
+	enum role_id remote_role;
+	const struct event_plan *events;
 };
+
+static bool
+is_remote(const struct supervisor *s, int r)
+{
+	return s->remote != NULL && r == (int)s->remote_role;
+}
 
 static int
 pidfd_open_compat(pid_t pid)
@@ -149,6 +158,8 @@ supervise_kill(struct supervisor *s)
 		return;
 	s->killed = true;
 	rolelink_abort(s->link);
+	if (s->remote != NULL)
+		remote_abort(s->remote);
 	for (r = 0; r < ROLE_COUNT; r++)
 		if (role_pid(s, r) > 0 && !s->exits[r].exited)
 			kill(s->pids[r], SIGKILL);
@@ -166,8 +177,22 @@ supervise_start(struct supervisor *s, const struct supervise_roles *roles, char 
 		    strerror(errno));
 		return -1;
 	}
+	s->remote = roles->remote;
+	s->remote_role = roles->remote_role;
+	s->events = roles->ctx->events;
+	/* The peer's role first: a local client may connect to it at once. */
+	if (s->remote != NULL) {
+		int64_t left_ms = (s->deadline_ns - monotime_ns()) / 1000000;
+
+		if (remote_begin(s->remote, left_ms > 0 ? (uint64_t)left_ms : 1, errbuf,
+		    errbuf_size) < 0)
+			return -1;
+	}
 	for (r = 0; r < ROLE_ENDS; r++) {
 		pid_t pid;
+
+		if (is_remote(s, r))
+			continue;
 
 		fflush(NULL);
 		pid = fork();
@@ -258,6 +283,11 @@ roles_reap(struct supervisor *s)
 	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
 		int r;
 
+		if (s->remote != NULL && pid == remote_pid(s->remote)) {
+			remote_collected(s->remote, wstatus);
+			continue;
+		}
+
 		for (r = 0; r < ROLE_COUNT; r++)
 			if (role_pid(s, r) == pid && !s->exits[r].exited) {
 				role_collected(s, r, wstatus);
@@ -272,6 +302,8 @@ role_over(struct supervisor *s, int r)
 {
 	if (s->exits[r].exited || !s->cf->roles[r].present)
 		return true;
+	if (is_remote(s, r))
+		return remote_over(s->remote);
 	/* A child whose parent ended without forking it never runs. */
 	return case_role_is_child((enum role_id)r) && role_pid(s, r) <= 0 &&
 	    s->exits[case_role_end((enum role_id)r)].exited;
@@ -354,7 +386,8 @@ int
 supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
     size_t errbuf_size)
 {
-	struct pollfd pfds[ROLE_ENDS + ROLE_COUNT];
+	struct pollfd pfds[ROLE_ENDS + ROLE_COUNT + 1];
+	int remote_at = -1;
 	int64_t left = s->deadline_ns - monotime_ns();
 	int timeout = s->killed ? PUMP_INTERVAL_MS : (int)(left / 1000000 + 1);
 	bool found = false;
@@ -375,6 +408,10 @@ supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
 			pfds[n++] = (struct pollfd){ s->pidfds[r], POLLIN, 0 };
 		else
 			timeout = PUMP_INTERVAL_MS;	/* a child about to be forked */
+	}
+	if (s->remote != NULL && !remote_over(s->remote)) {
+		remote_at = n;
+		pfds[n++] = (struct pollfd){ remote_fd(s->remote), POLLIN, 0 };
 	}
 	if (interrupt_signal() != 0 && !s->killed) {
 		char why[64];
@@ -400,6 +437,22 @@ supervise_wait(struct supervisor *s, const int *fds, size_t nfds, char *errbuf,
 		found = true;
 		supervise_kill(s);
 	}
+	if (remote_at >= 0 && pfds[remote_at].revents != 0 && !found) {
+		char why[1024];
+
+		if (remote_pump(s->remote, s->link, s->events, why, sizeof(why)) < 0) {
+			stop_roles(s, why, errbuf, errbuf_size);
+			found = true;
+		}
+	}
+	if (s->remote != NULL) {
+		char why[256];
+
+		if (remote_abort_expired(s->remote, why, sizeof(why)) && !found) {
+			snprintf(errbuf, errbuf_size, "%s", why);
+			found = true;
+		}
+	}
 	return found ? -1 : 0;
 }
 
@@ -409,6 +462,15 @@ supervise_collect(struct supervisor *s, char *errbuf, size_t errbuf_size)
 	int r;
 
 	roles_reap(s);
+	/* The remote role's end, as its peer said (or the peer's process). */
+	if (s->remote != NULL && remote_over(s->remote) && !s->exits[s->remote_role].exited) {
+		enum role_id child = s->remote_role == ROLE_CLIENT ? ROLE_CLIENT_CHILD :
+		    ROLE_SERVER_CHILD;
+		struct role_exit *x = &s->exits[s->remote_role], *cx = &s->exits[child];
+
+		remote_exit(s->remote, &x->exited, &x->code, &x->signal);
+		remote_child_exit(s->remote, &cx->exited, &cx->code, &cx->signal);
+	}
 	for (r = 0; r < ROLE_COUNT && !s->killed; r++)
 		if (role_went_wrong(s, r, errbuf, errbuf_size)) {
 			supervise_kill(s);

@@ -24,6 +24,7 @@
 
 #include "case.h"
 #include "role.h"
+#include "remote.h"
 #include "rolelink.h"
 #include "topology.h"
 
@@ -42,6 +43,10 @@ struct supervise_roles {
 	const struct topology *topo;	/* each role runs in its end's namespace */
 	const int *private_fds;		/* descriptors no role may hold */
 	size_t nprivate_fds;
+	/* A role run by a peer (remote.h), not forked here: its end's role
+	 * and the events it raises go through the bridge.  NULL: none. */
+	struct remote *remote;
+	enum role_id remote_role;
 };
 
 /* For cf's roles, which record through link; deadline_ns is CLOCK_MONOTONIC.
@@ -50,8 +55,9 @@ struct supervisor *supervise_create(const struct case_file *cf, struct rolelink 
     int64_t deadline_ns);
 void supervise_destroy(struct supervisor *s);
 
-/* Fork the client and server roles.  0 ok; -1 with errbuf, and whatever
- * was started is killed and collected. */
+/* Fork the client and server roles (a remote role is started on its peer
+ * instead).  0 ok; -1 with errbuf, and whatever was started is killed and
+ * collected. */
 int supervise_start(struct supervisor *s, const struct supervise_roles *roles,
     char *errbuf, size_t errbuf_size);
 

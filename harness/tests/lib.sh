@@ -105,3 +105,26 @@ guest_results() {
 	guest_status=$(cat "$guest/status")
 	guest_kernel=$(cat "$guest/kernel")
 }
+# The Linux 6.1 guest's needs: sets $kernel ($CLOSEPROBE_GUEST_KERNEL, else
+# a readable /boot/vmlinuz-6.1.*-cloud-amd64), or skips naming what is
+# missing: qemu, busybox, the kernel, and what the caller found missing
+# already ($1, ", what" each).
+need_guest_kernel() {
+	missing=${1:-}
+	kernel=${CLOSEPROBE_GUEST_KERNEL:-}
+	if [ -z "$kernel" ]; then
+		for k in /boot/vmlinuz-6.1.*-cloud-amd64; do
+			[ -r "$k" ] && kernel=$k
+		done
+	fi
+	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+		missing="$missing, qemu-system-x86_64 (qemu-system-x86)"
+	command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] ||
+		missing="$missing, busybox (busybox-static)"
+	[ -n "$kernel" ] ||
+		missing="$missing, a readable /boot/vmlinuz-6.1.*-cloud-amd64 (linux-image-cloud-amd64)"
+	if [ -n "$missing" ]; then
+		echo "SKIP: ${0##*/} needs${missing#,}"
+		exit 77
+	fi
+}
