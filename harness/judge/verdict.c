@@ -709,8 +709,9 @@ judge_wire_time(const struct judgement *j, struct expect_result *res)
 	    &j->l->shutdown;
 	const char *packet = m->rst ? "RST" : "FIN";
 	const char *role = case_role_name(j->e->role);
-	int64_t ts_ns = 0, delta_ns;
+	int64_t ts_ns = 0, delta_ns, err_ns;
 	double ms;
+	int used;
 
 	res->held = false;
 	if (!mark_time(j->in->conn, m, &ts_ns)) {
@@ -729,9 +730,16 @@ judge_wire_time(const struct judgement *j, struct expect_result *res)
 	}
 	delta_ns = ts_ns - (tc->at_ns + j->in->clock_offset_ns);
 	ms = (double)(delta_ns < 0 ? -delta_ns : delta_ns) / 1e6;
-	res->held = delta_ns >= 0 && (uint64_t)delta_ns <= j->e->u.wire_time.ms * UINT64_C(1000000);
-	snprintf(res->observed, sizeof(res->observed), "%s from %s %.3f ms %s %s.%s began", packet,
-	    case_role_name(m->end), ms, delta_ns < 0 ? "before" : "after", role, call);
+	/* Within what the clocks are known to: a peer's call is placed by an
+	 * offset measured over a round trip. */
+	err_ns = j->in->clock_error_ns > 0 ? j->in->clock_error_ns : 0;
+	res->held = delta_ns >= -err_ns &&
+	    delta_ns - err_ns <= (int64_t)(j->e->u.wire_time.ms * UINT64_C(1000000));
+	used = snprintf(res->observed, sizeof(res->observed), "%s from %s %.3f ms %s %s.%s began",
+	    packet, case_role_name(m->end), ms, delta_ns < 0 ? "before" : "after", role, call);
+	if (err_ns >= 1000 && used > 0 && (size_t)used < sizeof(res->observed))
+		snprintf(res->observed + used, sizeof(res->observed) - (size_t)used,
+		    " (the clocks known to +-%.3f ms)", (double)err_ns / 1e6);
 }
 
 /* With "capture both": what left the writer's end and never reached the reader's. */

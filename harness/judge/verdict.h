@@ -75,6 +75,7 @@ struct verdict_input {
 	 * a ledger's times among the packets' ("within DUR of ROLE.close"). */
 	bool clock_offset_known;
 	int64_t clock_offset_ns;
+	int64_t clock_error_ns;	/* how far off a ledger's time may be placed (a peer's) */
 	/* The counters are of one end only (a peer run): "kernel" expectations
 	 * are not judged, and say so. */
 	bool counters_one_end;

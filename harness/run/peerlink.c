@@ -340,6 +340,7 @@ role_process(struct peer_session *ps)
 		.server_addr = &ps->addr,
 		.server_addrlen = ps->addr_len,
 		.case_deadline_ns = ps->deadline_ns,
+		.server_ready = { -1, -1 },	/* the listener is made before the role starts */
 	};
 
 	/* As a local role: SIGPIPE kills it only if the case says so; a

@@ -39,6 +39,7 @@ struct remote {
 	const struct case_file *cf;
 	enum role_id role;
 	int64_t clock_offset_ns;	/* add to the peer's CLOCK_MONOTONIC */
+	int64_t clock_error_ns;		/* half the round trip it was measured in */
 	bool collected;
 	int wstatus;
 	bool ledger_in;
@@ -640,7 +641,14 @@ remote_begin(struct remote *r, uint64_t deadline_ms, char *err, size_t errlen)
 	}
 	/* The peer read its clock between the two: the middle is the best guess. */
 	r->clock_offset_ns = sent + (answered - sent) / 2 - (int64_t)msg.number;
+	r->clock_error_ns = (answered - sent + 1) / 2;
 	return 0;
+}
+
+int64_t
+remote_clock_error_ns(const struct remote *r)
+{
+	return r->clock_error_ns;
 }
 
 static void

@@ -56,6 +56,10 @@ int remote_make_tap(const char *name, const char *addr, const char *addr6, char 
     size_t errlen);
 
 const struct platform *remote_platform(const struct remote *r);
+
+/* How far off the peer's times may be once moved onto ours: half the round
+ * trip the clock offset was measured in. */
+int64_t remote_clock_error_ns(const struct remote *r);
 const struct peer_caps *remote_caps(const struct remote *r);
 
 /*

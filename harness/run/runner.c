@@ -757,6 +757,9 @@ case_judge(struct case_run *run)
 	if (run->report.have_capture && run->report.capture.clock_offset_known) {
 		in.clock_offset_known = true;
 		in.clock_offset_ns = run->report.capture.clock_offset_ns;
+		in.clock_error_ns = run->report.capture.clock_offset_error_ns;
+		if (run->remote != NULL)
+			in.clock_error_ns += remote_clock_error_ns(run->remote);
 	}
 	if (verdict_compute(&in, &run->verdict) < 0) {
 		run_error(run, CASE_ERROR, "out of memory");

@@ -562,15 +562,21 @@ START_TEST(wire_time_from_a_call)
 {
 	static const struct {
 		int64_t after_ns;	/* the RST's stamp minus the close's start */
+		int64_t error_ns;	/* how well the clocks are known (a peer's) */
 		bool clock;
 		bool held;
 		const char *observed;
 	} examples[] = {
-		{ 30000000, true, true, "RST from server 30.000 ms after server.close began" },
-		{ 100000000, true, true, "RST from server 100.000 ms after server.close began" },
-		{ 100000001, true, false, "RST from server 100.000 ms after server.close began" },
-		{ -2000000, true, false, "RST from server 2.000 ms before server.close began" },
-		{ 0, false, false, "no capture clock to place server.close among the packets" },
+		{ 30000000, 0, true, true, "RST from server 30.000 ms after server.close began" },
+		{ 100000000, 0, true, true, "RST from server 100.000 ms after server.close began" },
+		{ 100000001, 0, true, false, "RST from server 100.000 ms after server.close began" },
+		{ -2000000, 0, true, false, "RST from server 2.000 ms before server.close began" },
+		{ 0, 0, false, false, "no capture clock to place server.close among the packets" },
+		/* A peer's call, placed to within 0.1 ms: "before" by less is not before. */
+		{ -84000, 100000, true, true,
+		  "RST from server 0.084 ms before server.close began (the clocks known to +-0.100 ms)" },
+		{ -184000, 100000, true, false,
+		  "RST from server 0.184 ms before server.close began (the clocks known to +-0.100 ms)" },
 	};
 	const int64_t offset = INT64_C(1700000000000000000), close_at = 5000000000;
 	size_t i;
@@ -592,6 +598,7 @@ START_TEST(wire_time_from_a_call)
 		in.counters = &f.counters;
 		in.clock_offset_known = examples[i].clock;
 		in.clock_offset_ns = offset;
+		in.clock_error_ns = examples[i].error_ns;
 		ck_assert_int_eq(verdict_compute(&in, &f.v), 0);
 		ck_assert_msg(f.v.results[0].held == examples[i].held, "example %zu: %s", i,
 		    f.v.results[0].observed);
