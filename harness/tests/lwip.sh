@@ -132,7 +132,7 @@ sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \(PASS\|FAIL\|SKIP\|ERROR\|UNSUP
     sort | uniq -c | sed 's/^ */lwip suite: /'
 grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
 for c in stack-close-unread stack-linger-zero-idle stack-shutdown-rdwr-unread \
-    stack-data-after-close stack-linger-runs-out; do
+    stack-data-after-close linger-timeout-data-arrives; do
 	grep -q "^$c: PASS" "$suite" || { fail "suite: $c does not pass on lwIP:"; grep "^$c" "$suite"; }
 done
 grep ': UNSUPPORTED\.' "$suite" |
