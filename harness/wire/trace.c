@@ -280,7 +280,7 @@ reader_stop(struct trace_reader *r)
  * One record with the length its header stored (above caplen: libpcap
  * cut it to the snap length).
  */
-static void
+static inline __attribute__((always_inline)) void
 take_record(struct trace_reader *r, const struct pcap_pkthdr *header,
     const u_char *data, uint64_t stored)
 {
@@ -452,13 +452,11 @@ block_reader_init(struct block_reader *br, pcap_t *p, int linktype,
  * At least need unread bytes in the buffer: true, or false at the end
  * of the file or on a read error (then what is left is libpcap's).
  */
-static bool
-block_reader_fill(struct block_reader *br, size_t need)
+static bool __attribute__((noinline))
+block_reader_refill(struct block_reader *br, size_t need)
 {
 	ssize_t n;
 
-	if (br->end - br->start >= need)
-		return true;
 	if (br->eof || need > BLOCK_SIZE)
 		return false;
 	memmove(br->buf, br->buf + br->start, br->end - br->start);
@@ -477,6 +475,13 @@ block_reader_fill(struct block_reader *br, size_t need)
 		br->end += (size_t)n;
 	}
 	return true;
+}
+
+/* The test inline: a refill is needed once in hundreds of records. */
+static inline bool
+block_reader_fill(struct block_reader *br, size_t need)
+{
+	return br->end - br->start >= need || block_reader_refill(br, need);
 }
 
 /*
