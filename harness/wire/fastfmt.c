@@ -132,18 +132,19 @@ size_t
 fastfmt_put_grouped(char *buf, uint64_t v)
 {
 	char digits[32], *p = digits + sizeof(digits);
+	unsigned group;
 	size_t n;
-	int group = 0;
 
-	do {
-		if (group == 3) {
-			*--p = ',';
-			group = 0;
-		}
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-		group++;
-	} while (v != 0);
+	/* Three digits and a comma per division, from the right. */
+	while (v >= 1000) {
+		group = (unsigned)(v % 1000);
+		v /= 1000;
+		p -= 4;
+		p[0] = ',';
+		p[1] = (char)('0' + group / 100);
+		memcpy(p + 2, digit_pairs + 2 * (group % 100), 2);
+	}
+	p = put_digits_backwards(p, v);
 	n = (size_t)(digits + sizeof(digits) - p);
 	memcpy(buf, p, n);
 	return n;
