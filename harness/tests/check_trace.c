@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -699,6 +701,233 @@ START_TEST(test_record_over_snaplen_read_on)
 }
 END_TEST
 
+/*
+ * The block reader (classic pcap on a regular file) against libpcap's own
+ * reading of the same bytes, which a FIFO gets (it cannot be seeked):
+ * records across block boundaries, longer than a block, longer than the
+ * snap length (cut, read on), a byte-swapped file, and a file that ends
+ * inside a record must give the same table, counts and message.
+ */
+enum {
+	AGREE_CONNECTIONS = 3000,
+	AGREE_BIG_RECORD = 262144	/* the most libpcap takes: over a block */
+};
+
+struct agree_file {
+	uint8_t *b;
+	size_t len, cap;
+	bool big_endian;
+	uint32_t snaplen;
+	/* Records longer than the snap length, and the first of them. */
+	uint64_t records, oversize, first_oversize_record, first_oversize_len;
+};
+
+static void
+agree_put32(struct agree_file *af, uint32_t v)
+{
+	uint8_t *p = af->b + af->len;
+
+	if (af->big_endian) {
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+	} else
+		test_put32_le(p, v);
+	af->len += 4;
+}
+
+static void
+agree_reserve(struct agree_file *af, size_t n)
+{
+	if (af->len + n <= af->cap)
+		return;
+	af->cap = (af->len + n) * 2;
+	af->b = realloc(af->b, af->cap);
+	ck_assert_ptr_nonnull(af->b);
+}
+
+/* A record holding a TCP frame, stored_len bytes long (zero padded). */
+static void
+agree_record(struct agree_file *af, uint32_t sec, uint32_t frac,
+    const struct test_tcp *t, size_t stored_len)
+{
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	uint8_t frame[128];
+	size_t n;
+
+	n = test_put_ethernet(frame, 0x0800);
+	n += test_put_ipv4(frame + n, PROTO_TCP, a, b, 0,
+	    test_tcp_header_len(t));
+	n += test_put_tcp(frame + n, t);
+	if (stored_len < n)
+		stored_len = n;
+	af->records++;
+	if (stored_len > af->snaplen && af->oversize++ == 0) {
+		af->first_oversize_record = af->records;
+		af->first_oversize_len = stored_len;
+	}
+	agree_reserve(af, 16 + stored_len);
+	agree_put32(af, sec);
+	agree_put32(af, frac);
+	agree_put32(af, (uint32_t)stored_len);
+	agree_put32(af, (uint32_t)stored_len);
+	memcpy(af->b + af->len, frame, n);
+	memset(af->b + af->len + n, 0, stored_len - n);
+	af->len += stored_len;
+}
+
+static void
+agree_build(struct agree_file *af, bool big_endian, bool nanosecond,
+    uint32_t snaplen, bool oversize)
+{
+	static const uint8_t flags[3] = { SYN, SYN | ACK, RST | ACK };
+	struct test_tcp t;
+	uint32_t i, k;
+
+	memset(af, 0, sizeof(*af));
+	af->big_endian = big_endian;
+	af->snaplen = snaplen;
+	agree_reserve(af, 24);
+	agree_put32(af, nanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
+	/* Versions 2.4, as the byte order has them. */
+	af->b[af->len++] = big_endian ? 0 : 2;
+	af->b[af->len++] = big_endian ? 2 : 0;
+	af->b[af->len++] = big_endian ? 0 : 4;
+	af->b[af->len++] = big_endian ? 4 : 0;
+	agree_put32(af, 0);
+	agree_put32(af, 0);
+	agree_put32(af, snaplen);
+	agree_put32(af, 1);		/* Ethernet */
+	for (i = 0; i < AGREE_CONNECTIONS; i++)
+		for (k = 0; k < 3; k++) {
+			memset(&t, 0, sizeof(t));
+			t.src_port = (uint16_t)(k == 1 ? SERVER_PORT :
+			    CLIENT_PORT + i % 20000);
+			t.dst_port = (uint16_t)(k == 1 ? CLIENT_PORT + i % 20000 :
+			    SERVER_PORT);
+			t.seq = k == 1 ? 9000 : 1000;
+			t.ack = k == 0 ? 0 : 1001;
+			t.flags = flags[k];
+			t.window = 1000;
+			/* Sizes that put records across every block edge. */
+			agree_record(af, 1700000000 + i / 100, i * 3 + k, &t,
+			    oversize && i % 7 == 3 ? snaplen + 40 :
+			    !oversize && i == 1500 && k == 0 ?
+			    AGREE_BIG_RECORD : 54 + (i * 37 + k) % 200);
+		}
+}
+
+static void
+agree_write(const char *path, const struct agree_file *af, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(af->b, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* trace_read() of path; its message without the path. */
+static int
+agree_read(const char *path, struct conn_table *table,
+    struct trace_stats *stats, char *message, size_t message_size)
+{
+	char errbuf[ERRBUF_SIZE];
+	int rc;
+
+	errbuf[0] = '\0';
+	rc = trace_read(path, table, stats, TRACE_STRICT, errbuf,
+	    sizeof(errbuf));
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	if (strncmp(errbuf, path, strlen(path)) == 0)
+		snprintf(message, message_size, "%s", errbuf + strlen(path));
+	else
+		snprintf(message, message_size, "%s", errbuf);
+	return rc;
+}
+
+static void
+agree_check(const struct agree_file *af, size_t len)
+{
+	char file_path[4096 + 64], fifo_path[4096 + 64];
+	char file_message[ERRBUF_SIZE], fifo_message[ERRBUF_SIZE];
+	struct trace_stats file_stats, fifo_stats;
+	struct conn_table *file_table, *fifo_table;
+	int file_rc, fifo_rc, status;
+	size_t i;
+	pid_t child;
+
+	test_tmpdir_path(file_path, sizeof(file_path), "agree.pcap");
+	test_tmpdir_path(fifo_path, sizeof(fifo_path), "agree.fifo");
+	agree_write(file_path, af, len);
+	file_table = new_table();
+	file_rc = agree_read(file_path, file_table, &file_stats, file_message,
+	    sizeof(file_message));
+
+	(void)unlink(fifo_path);
+	ck_assert_int_eq(mkfifo(fifo_path, 0600), 0);
+	child = fork();
+	ck_assert_int_ne(child, -1);
+	if (child == 0) {
+		FILE *f = fopen(fifo_path, "wb");
+
+		if (f == NULL || fwrite(af->b, 1, len, f) != len)
+			_exit(1);
+		_exit(fclose(f) == 0 ? 0 : 1);
+	}
+	fifo_table = new_table();
+	fifo_rc = agree_read(fifo_path, fifo_table, &fifo_stats, fifo_message,
+	    sizeof(fifo_message));
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(unlink(fifo_path), 0);
+
+	ck_assert_int_eq(file_rc, fifo_rc);
+	ck_assert_str_eq(file_message, fifo_message);
+	ck_assert_uint_eq(file_stats.records, fifo_stats.records);
+	ck_assert_uint_eq(file_stats.tcp, fifo_stats.tcp);
+	/* Only a file that can be seeked shows records cut by libpcap. */
+	ck_assert_uint_eq(fifo_stats.oversize, 0);
+	if (len == af->len) {
+		ck_assert_uint_eq(file_stats.records, af->records);
+		ck_assert_uint_eq(file_stats.oversize, af->oversize);
+		ck_assert_uint_eq(file_stats.first_oversize_record,
+		    af->first_oversize_record);
+		ck_assert_uint_eq(file_stats.first_oversize_len,
+		    af->first_oversize_len);
+	}
+	ck_assert_uint_eq(conn_table_count(file_table),
+	    conn_table_count(fifo_table));
+	ck_assert_uint_gt(conn_table_count(file_table), 0);
+	for (i = 0; i < conn_table_count(file_table); i++)
+		ck_assert_msg(memcmp(conn_table_get(file_table, i),
+		    conn_table_get(fifo_table, i), sizeof(struct conn)) == 0,
+		    "connection %zu differs", i);
+	conn_table_free(file_table);
+	conn_table_free(fifo_table);
+}
+
+START_TEST(test_block_reader_agrees_with_libpcap)
+{
+	struct agree_file af;
+
+	/* A record longer than a block, little-endian, microseconds. */
+	agree_build(&af, false, false, AGREE_BIG_RECORD, false);
+	agree_check(&af, af.len);
+	free(af.b);
+	/*
+	 * Byte-swapped, nanoseconds, every 7th connection's SYN longer than
+	 * the snap length; once whole, once ending inside a record.
+	 */
+	agree_build(&af, true, true, 200, true);
+	ck_assert_uint_gt(af.oversize, 0);
+	agree_check(&af, af.len);
+	agree_check(&af, af.len - 30);
+	free(af.b);
+}
+END_TEST
+
 /* A pcapng enhanced packet block of frame (len bytes) at time us. */
 static size_t
 put_pcapng_epb(uint8_t *p, uint64_t us, const uint8_t *frame, size_t len)
@@ -846,6 +1075,7 @@ trace_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_unsupported_linktype);
 	tcase_add_test(tc, test_record_over_snaplen_read_on);
+	tcase_add_test(tc, test_block_reader_agrees_with_libpcap);
 	tcase_add_test(tc, test_ip_length_zero_counted);
 	tcase_add_test(tc, test_pcapng_timestamp_past_2262);
 	tcase_add_test(tc, test_small_or_no_errbuf);

@@ -110,18 +110,6 @@ analyze_writer_flush(struct analyze_writer *w)
 /* A literal: its length is known at compile time. */
 #define PUT_LITERAL(f, s)	fastfmt_mem((f), (s), sizeof(s) - 1)
 
-/*
- * A word of the program's own (a name from a table, history letters),
- * quoted: nothing in it needs escaping.
- */
-static void
-put_word(struct fastfmt *f, const char *word)
-{
-	fastfmt_char(f, '"');
-	fastfmt_str(f, word);
-	fastfmt_char(f, '"');
-}
-
 /* The file name as a JSON string, escaped once per file. */
 static void
 put_file_json(struct analyze_writer *w, const char *file)
@@ -186,64 +174,116 @@ put_key_u64(struct fastfmt *f, const char *key, size_t key_len, uint64_t v)
 
 #define PUT_KEY_U64(f, key, v)	put_key_u64((f), (key), sizeof(key) - 1, (v))
 
-/* Seconds since the connection's first packet, as "%.6f". */
-static void
-put_rel_seconds(struct fastfmt *f, const struct conn *c, int64_t ts_ns)
+/*
+ * A JSON row is written in place, at a pointer into the writer's buffer
+ * that stays in a register (appending through struct fastfmt stores and
+ * checks its pointer at every item): room for the row is reserved first.
+ * Every item but the file name is bounded; the most a row takes after
+ * it (64-bit numbers everywhere, IPv6 addresses, every flag) is well
+ * below JSON_ROW_MAX.
+ */
+enum {
+	JSON_ROW_MAX = 4096
+};
+
+/* A literal at p. */
+#define AT_LITERAL(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+static char *
+at_mem(char *p, const char *s, size_t len)
 {
-	fastfmt_seconds6(f, ts_ns - c->first_ts_ns);
+	memcpy(p, s, len);
+	return p + len;
 }
 
-static void
-json_flags(struct fastfmt *f, unsigned flags)
+static char *
+at_str(char *p, const char *s)
+{
+	return at_mem(p, s, strlen(s));
+}
+
+static char *
+at_u64(char *p, uint64_t v)
+{
+	/* Most counts in a row are 0 or small. */
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	return p + fastfmt_put_u64(p, v);
+}
+
+/* A literal key and a number. */
+#define AT_KEY_U64(p, key, v)	at_u64(AT_LITERAL((p), (key)), (v))
+
+/* A word of the program's own (nothing in it needs escaping), quoted. */
+static char *
+at_word(char *p, const char *word)
+{
+	*p++ = '"';
+	p = at_str(p, word);
+	*p++ = '"';
+	return p;
+}
+
+/* Seconds since the connection's first packet, as "%.6f". */
+static char *
+at_rel_seconds(char *p, const struct conn *c, int64_t ts_ns)
+{
+	return p + fastfmt_put_seconds6(p, ts_ns - c->first_ts_ns);
+}
+
+static char *
+json_flags(char *p, unsigned flags)
 {
 	bool first = true;
 	int i;
 
-	fastfmt_char(f, '[');
+	*p++ = '[';
 	for (i = 0; i < CONN_FLAG_COUNT; i++) {
 		if (!(flags & flag_of_index(i)))
 			continue;
 		if (!first)
-			fastfmt_char(f, ',');
-		put_word(f, conn_flag_name(flag_of_index(i)));
+			*p++ = ',';
+		p = at_word(p, conn_flag_name(flag_of_index(i)));
 		first = false;
 	}
-	fastfmt_char(f, ']');
+	*p++ = ']';
+	return p;
 }
 
-static void
-json_side(struct fastfmt *f, const struct conn *c, const struct row_text *t,
-    int side)
+static char *
+json_side(char *p, const struct conn *c, const struct row_text *t, int side)
 {
 	const struct conn_half *h = &c->half[side];
 
-	fastfmt_char(f, '"');
-	fastfmt_str(f, side_name(side));
-	PUT_LITERAL(f, "\":{\"addr\":\"");
-	fastfmt_mem(f, t->addr[side], t->addr_len[side]);
-	PUT_KEY_U64(f, "\",\"port\":", c->port[side]);
-	PUT_KEY_U64(f, ",\"packets\":", h->packets);
-	PUT_KEY_U64(f, ",\"payload_packets\":", h->payload_packets);
-	PUT_KEY_U64(f, ",\"bytes_seen\":", h->payload_bytes);
-	PUT_KEY_U64(f, ",\"bytes_acked\":", h->acked_bytes);
-	PUT_KEY_U64(f, ",\"missed_bytes\":", h->missed_bytes);
-	PUT_KEY_U64(f, ",\"hole_bytes\":", h->hole_bytes);
-	PUT_KEY_U64(f, ",\"acked_unseen_bytes\":", h->acked_unseen_bytes);
-	PUT_KEY_U64(f, ",\"unacked_at_rst\":", h->unacked_at_rst);
-	PUT_KEY_U64(f, ",\"peer_unacked_at_rst\":", h->peer_unacked_at_rst);
-	PUT_KEY_U64(f, ",\"retransmissions\":", h->retransmissions);
-	PUT_KEY_U64(f, ",\"zero_windows\":", h->zero_windows);
-	PUT_KEY_U64(f, ",\"rst_count\":", h->rst_count);
-	fastfmt_char(f, '}');
+	*p++ = '"';
+	p = at_str(p, side_name(side));
+	p = AT_LITERAL(p, "\":{\"addr\":\"");
+	p = at_mem(p, t->addr[side], t->addr_len[side]);
+	p = AT_KEY_U64(p, "\",\"port\":", c->port[side]);
+	p = AT_KEY_U64(p, ",\"packets\":", h->packets);
+	p = AT_KEY_U64(p, ",\"payload_packets\":", h->payload_packets);
+	p = AT_KEY_U64(p, ",\"bytes_seen\":", h->payload_bytes);
+	p = AT_KEY_U64(p, ",\"bytes_acked\":", h->acked_bytes);
+	p = AT_KEY_U64(p, ",\"missed_bytes\":", h->missed_bytes);
+	p = AT_KEY_U64(p, ",\"hole_bytes\":", h->hole_bytes);
+	p = AT_KEY_U64(p, ",\"acked_unseen_bytes\":", h->acked_unseen_bytes);
+	p = AT_KEY_U64(p, ",\"unacked_at_rst\":", h->unacked_at_rst);
+	p = AT_KEY_U64(p, ",\"peer_unacked_at_rst\":", h->peer_unacked_at_rst);
+	p = AT_KEY_U64(p, ",\"retransmissions\":", h->retransmissions);
+	p = AT_KEY_U64(p, ",\"zero_windows\":", h->zero_windows);
+	p = AT_KEY_U64(p, ",\"rst_count\":", h->rst_count);
+	*p++ = '}';
+	return p;
 }
 
-static void
-json_side_or_null(struct fastfmt *f, int side)
+static char *
+json_side_or_null(char *p, int side)
 {
 	if (side < 0)
-		PUT_LITERAL(f, "null");
-	else
-		put_word(f, side_name(side));
+		return AT_LITERAL(p, "null");
+	return at_word(p, side_name(side));
 }
 
 static const char *
@@ -257,73 +297,71 @@ rst_kind_word(enum rst_kind kind)
  * it for "closeprobe run --json", byte for byte (check_analyze compares
  * the two), without its allocations and printf().
  */
-static void
-json_wire(struct fastfmt *f, const struct conn *c, enum teardown_class td)
+static char *
+json_wire(char *p, const struct conn *c, enum teardown_class td)
 {
 	int side;
 
-	PUT_LITERAL(f, "{\"teardown\":");
-	put_word(f, teardown_class_name(td));
+	p = AT_LITERAL(p, "{\"teardown\":");
+	p = at_word(p, teardown_class_name(td));
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
 		const struct conn_half *h = &c->half[side];
 
-		PUT_LITERAL(f, ",\"");
-		fastfmt_str(f, case_role_name(verdict_role_of_side(
+		p = AT_LITERAL(p, ",\"");
+		p = at_str(p, case_role_name(verdict_role_of_side(
 		    (enum conn_side)side)));
-		PUT_KEY_U64(f, "\":{\"packets\":", h->packets);
-		PUT_KEY_U64(f, ",\"payload_bytes\":", h->payload_bytes);
-		PUT_KEY_U64(f, ",\"acked_bytes\":", h->acked_bytes);
-		PUT_LITERAL(f, ",\"fin\":");
+		p = AT_KEY_U64(p, "\":{\"packets\":", h->packets);
+		p = AT_KEY_U64(p, ",\"payload_bytes\":", h->payload_bytes);
+		p = AT_KEY_U64(p, ",\"acked_bytes\":", h->acked_bytes);
+		p = AT_LITERAL(p, ",\"fin\":");
 		if (h->fin_seen) {
-			PUT_LITERAL(f, "{\"at_s\":");
-			put_rel_seconds(f, c, h->fin_ts_ns);
-			PUT_KEY_U64(f, ",\"packet\":", h->fin_index);
-			fastfmt_char(f, '}');
+			p = AT_LITERAL(p, "{\"at_s\":");
+			p = at_rel_seconds(p, c, h->fin_ts_ns);
+			p = AT_KEY_U64(p, ",\"packet\":", h->fin_index);
+			*p++ = '}';
 		} else
-			PUT_LITERAL(f, "null");
-		PUT_LITERAL(f, ",\"rst\":");
+			p = AT_LITERAL(p, "null");
+		p = AT_LITERAL(p, ",\"rst\":");
 		if (h->rst_count > 0) {
-			PUT_LITERAL(f, "{\"kind\":");
-			put_word(f, rst_kind_word(h->first_rst_kind));
-			PUT_LITERAL(f, ",\"at_s\":");
-			put_rel_seconds(f, c, h->first_rst_ts_ns);
-			PUT_KEY_U64(f, ",\"packet\":", h->first_rst_index);
-			PUT_KEY_U64(f, ",\"count\":", h->rst_count);
+			p = AT_LITERAL(p, "{\"kind\":");
+			p = at_word(p, rst_kind_word(h->first_rst_kind));
+			p = AT_LITERAL(p, ",\"at_s\":");
+			p = at_rel_seconds(p, c, h->first_rst_ts_ns);
+			p = AT_KEY_U64(p, ",\"packet\":", h->first_rst_index);
+			p = AT_KEY_U64(p, ",\"count\":", h->rst_count);
 			if (conn_rst_is_late(c))
-				PUT_LITERAL(f, ",\"late\":true}");
+				p = AT_LITERAL(p, ",\"late\":true}");
 			else
-				PUT_LITERAL(f, ",\"late\":false}");
+				p = AT_LITERAL(p, ",\"late\":false}");
 		} else
-			PUT_LITERAL(f, "null");
-		fastfmt_char(f, '}');
+			p = AT_LITERAL(p, "null");
+		*p++ = '}';
 	}
-	fastfmt_char(f, '}');
+	*p++ = '}';
+	return p;
 }
 
 /* ts: seconds since the epoch to the microsecond, rounded exactly. */
-static void
-json_epoch_seconds(struct fastfmt *f, int64_t ts_ns)
+static char *
+json_epoch_seconds(char *p, int64_t ts_ns)
 {
 	int64_t us = ts_ns / 1000, rem = ts_ns % 1000;
-	char buf[FASTFMT_ITEM_MAX];
 	size_t n;
 
-	if (ts_ns < 0) {
-		fastfmt_seconds6(f, ts_ns);
-		return;
-	}
+	if (ts_ns < 0)
+		return p + fastfmt_put_seconds6(p, ts_ns);
 	if (rem >= 500)
 		us++;
-	n = fastfmt_put_u64(buf, (uint64_t)(us / 1000000));
-	buf[n++] = '.';
+	n = fastfmt_put_u64(p, (uint64_t)(us / 1000000));
+	p[n++] = '.';
 	us %= 1000000;
-	buf[n + 5] = (char)('0' + us % 10);
-	buf[n + 4] = (char)('0' + us / 10 % 10);
-	buf[n + 3] = (char)('0' + us / 100 % 10);
-	buf[n + 2] = (char)('0' + us / 1000 % 10);
-	buf[n + 1] = (char)('0' + us / 10000 % 10);
-	buf[n] = (char)('0' + us / 100000 % 10);
-	fastfmt_mem(f, buf, n + 6);
+	p[n + 5] = (char)('0' + us % 10);
+	p[n + 4] = (char)('0' + us / 10 % 10);
+	p[n + 3] = (char)('0' + us / 100 % 10);
+	p[n + 2] = (char)('0' + us / 1000 % 10);
+	p[n + 1] = (char)('0' + us / 10000 % 10);
+	p[n] = (char)('0' + us / 100000 % 10);
+	return p + n + 6;
 }
 
 static void
@@ -334,59 +372,65 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	const struct conn_half *o = &c->half[SIDE_ORIG];
 	const struct conn_half *r = &c->half[SIDE_RESP];
 	struct row_text t;
+	char *p;
 
 	row_text(w, c, &t);
 	PUT_LITERAL(f, "{\"type\":\"conn\",\"file\":");
 	put_file_json(w, file);
-	PUT_KEY_U64(f, ",\"first_packet\":", c->first_index);
-	PUT_LITERAL(f, ",\"ts\":");
-	json_epoch_seconds(f, c->first_ts_ns);
-	PUT_LITERAL(f, ",\"start\":\"");
-	fastfmt_mem(f, t.start, t.start_len);
-	PUT_LITERAL(f, "\",\"id.orig_h\":\"");
-	fastfmt_mem(f, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG]);
-	PUT_KEY_U64(f, "\",\"id.orig_p\":", c->port[SIDE_ORIG]);
-	PUT_LITERAL(f, ",\"id.resp_h\":\"");
-	fastfmt_mem(f, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP]);
-	PUT_KEY_U64(f, "\",\"id.resp_p\":", c->port[SIDE_RESP]);
-	PUT_LITERAL(f, ",\"proto\":\"tcp\",\"duration\":");
-	put_rel_seconds(f, c, c->close_ts_ns);
-	PUT_KEY_U64(f, ",\"orig_bytes\":", o->size);
-	PUT_KEY_U64(f, ",\"resp_bytes\":", r->size);
-	PUT_LITERAL(f, ",\"conn_state\":\"");
-	fastfmt_str(f, conn_state_name(c->state));
-	PUT_KEY_U64(f, "\",\"missed_bytes\":", o->missed_bytes + r->missed_bytes);
-	PUT_LITERAL(f, ",\"history\":");
-	put_word(f, c->history);
+	/* Room for the rest of the row: written in place from here. */
+	fastfmt_reserve(f, JSON_ROW_MAX);
+	p = f->p;
+	p = AT_KEY_U64(p, ",\"first_packet\":", c->first_index);
+	p = AT_LITERAL(p, ",\"ts\":");
+	p = json_epoch_seconds(p, c->first_ts_ns);
+	p = AT_LITERAL(p, ",\"start\":\"");
+	p = at_mem(p, t.start, t.start_len);
+	p = AT_LITERAL(p, "\",\"id.orig_h\":\"");
+	p = at_mem(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG]);
+	p = AT_KEY_U64(p, "\",\"id.orig_p\":", c->port[SIDE_ORIG]);
+	p = AT_LITERAL(p, ",\"id.resp_h\":\"");
+	p = at_mem(p, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP]);
+	p = AT_KEY_U64(p, "\",\"id.resp_p\":", c->port[SIDE_RESP]);
+	p = AT_LITERAL(p, ",\"proto\":\"tcp\",\"duration\":");
+	p = at_rel_seconds(p, c, c->close_ts_ns);
+	p = AT_KEY_U64(p, ",\"orig_bytes\":", o->size);
+	p = AT_KEY_U64(p, ",\"resp_bytes\":", r->size);
+	p = AT_LITERAL(p, ",\"conn_state\":\"");
+	p = at_str(p, conn_state_name(c->state));
+	p = AT_KEY_U64(p, "\",\"missed_bytes\":",
+	    o->missed_bytes + r->missed_bytes);
+	p = AT_LITERAL(p, ",\"history\":");
+	p = at_word(p, c->history);
 	if (c->history_truncated)
-		PUT_LITERAL(f, ",\"history_truncated\":true");
+		p = AT_LITERAL(p, ",\"history_truncated\":true");
 	else
-		PUT_LITERAL(f, ",\"history_truncated\":false");
-	PUT_KEY_U64(f, ",\"orig_pkts\":", o->packets);
-	PUT_KEY_U64(f, ",\"resp_pkts\":", r->packets);
-	PUT_LITERAL(f, ",\"last_packet_s\":");
-	put_rel_seconds(f, c, c->last_ts_ns);
-	PUT_LITERAL(f, ",\"teardown\":\"");
-	fastfmt_str(f, teardown_class_name(t.teardown));
-	PUT_LITERAL(f, "\",\"first_fin\":");
-	json_side_or_null(f, c->first_fin_side);
-	PUT_LITERAL(f, ",\"first_rst\":");
-	json_side_or_null(f, c->first_rst_side);
-	PUT_LITERAL(f, ",\"rst_kind\":");
+		p = AT_LITERAL(p, ",\"history_truncated\":false");
+	p = AT_KEY_U64(p, ",\"orig_pkts\":", o->packets);
+	p = AT_KEY_U64(p, ",\"resp_pkts\":", r->packets);
+	p = AT_LITERAL(p, ",\"last_packet_s\":");
+	p = at_rel_seconds(p, c, c->last_ts_ns);
+	p = AT_LITERAL(p, ",\"teardown\":\"");
+	p = at_str(p, teardown_class_name(t.teardown));
+	p = AT_LITERAL(p, "\",\"first_fin\":");
+	p = json_side_or_null(p, c->first_fin_side);
+	p = AT_LITERAL(p, ",\"first_rst\":");
+	p = json_side_or_null(p, c->first_rst_side);
+	p = AT_LITERAL(p, ",\"rst_kind\":");
 	if (c->first_rst_side < 0)
-		PUT_LITERAL(f, "null");
+		p = AT_LITERAL(p, "null");
 	else
-		put_word(f,
+		p = at_word(p,
 		    rst_kind_word(c->half[c->first_rst_side].first_rst_kind));
-	PUT_LITERAL(f, ",\"flags\":");
-	json_flags(f, c->flags);
-	fastfmt_char(f, ',');
-	json_side(f, c, &t, SIDE_ORIG);
-	fastfmt_char(f, ',');
-	json_side(f, c, &t, SIDE_RESP);
-	PUT_LITERAL(f, ",\"wire\":");
-	json_wire(f, c, t.teardown);
-	PUT_LITERAL(f, "}\n");
+	p = AT_LITERAL(p, ",\"flags\":");
+	p = json_flags(p, c->flags);
+	*p++ = ',';
+	p = json_side(p, c, &t, SIDE_ORIG);
+	*p++ = ',';
+	p = json_side(p, c, &t, SIDE_RESP);
+	p = AT_LITERAL(p, ",\"wire\":");
+	p = json_wire(p, c, t.teardown);
+	p = AT_LITERAL(p, "}\n");
+	f->p = p;
 }
 
 /* The text table's columns: name and width (0: the last, unpadded). */

@@ -49,7 +49,8 @@ enum table_size {
 	 * bucket, and touches no other connection's memory.
 	 */
 	BUCKETS_PER_ENTRY = 4,
-	INITIAL_ENTRIES = 64
+	INITIAL_ENTRIES = 64,
+	TOMBS_PER_BLOCK = 128
 };
 
 /* Activity lists of streaming mode. */
@@ -94,12 +95,23 @@ struct tomb {
 	uint8_t addr[2][16];
 };
 
+/*
+ * Tombs come from blocks of many: one allocation for them all, and tombs
+ * made one after the other (as they expire) lie side by side.
+ */
+struct tomb_block {
+	struct tomb_block *next;
+	struct tomb tombs[TOMBS_PER_BLOCK];
+};
+
 struct tomb_index {
 	struct tomb **buckets;
 	size_t nbuckets;		/* a power of two, or 0 */
 	size_t count;
 	struct tomb *oldest, *newest;
 	struct tomb *spare;		/* freed tombs, for reuse */
+	struct tomb_block *blocks;	/* newest first */
+	size_t block_used;		/* tombs of blocks handed out */
 };
 
 struct hash_index {
@@ -147,6 +159,11 @@ struct conn_table {
 	uint64_t late_packets;		/* absorbed by a tomb */
 	/* Complete, to be handed on when the next segment comes. */
 	struct conn_entry *retiring;
+	/*
+	 * Entries freed, for the next connections (linked by older): no
+	 * malloc() and free() per connection, and memory that is warm.
+	 */
+	struct conn_entry *spare_entries;
 };
 
 /* A segment's key, normalised so both directions look the same. */
@@ -485,8 +502,18 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 	t = ti->spare;
 	if (t != NULL)
 		ti->spare = t->next;
-	else if ((t = malloc(sizeof(*t))) == NULL)
-		return -1;
+	else {
+		if (ti->blocks == NULL || ti->block_used == TOMBS_PER_BLOCK) {
+			struct tomb_block *b = malloc(sizeof(*b));
+
+			if (b == NULL)
+				return -1;
+			b->next = ti->blocks;
+			ti->blocks = b;
+			ti->block_used = 0;
+		}
+		t = &ti->blocks->tombs[ti->block_used++];
+	}
 	t->hash = hash;
 	t->last_ts_ns = c->last_ts_ns;
 	t->family = c->family;
@@ -537,15 +564,11 @@ tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
 static void
 tomb_index_free(struct tomb_index *ti)
 {
-	struct tomb *t, *next;
+	struct tomb_block *b, *next;
 
-	for (t = ti->oldest; t != NULL; t = next) {
-		next = t->newer;
-		free(t);
-	}
-	for (t = ti->spare; t != NULL; t = next) {
-		next = t->next;
-		free(t);
+	for (b = ti->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(ti->buckets);
 }
@@ -591,6 +614,16 @@ conn_table_new_streaming(const struct conn_stream_params *params)
 	return table;
 }
 
+/* Done with e: what it holds is freed, e kept for a next connection. */
+static void
+conn_entry_recycle(struct conn_table *table, struct conn_entry *e)
+{
+	stream_free(&e->stream[SIDE_ORIG]);
+	stream_free(&e->stream[SIDE_RESP]);
+	e->older = table->spare_entries;
+	table->spare_entries = e;
+}
+
 static void
 conn_entry_free(struct conn_entry *e)
 {
@@ -604,6 +637,7 @@ conn_entry_free(struct conn_entry *e)
 void
 conn_table_free(struct conn_table *table)
 {
+	struct conn_entry *e;
 	size_t i;
 	int k;
 
@@ -611,6 +645,10 @@ conn_table_free(struct conn_table *table)
 		return;
 	for (i = 0; i < table->count; i++)
 		conn_entry_free(table->entries[i]);
+	while ((e = table->spare_entries) != NULL) {
+		table->spare_entries = e->older;
+		free(e);
+	}
 	free(table->entries);
 	for (k = 0; k < INDEX_COUNT; k++) {
 		free(table->index[k].buckets);
@@ -658,16 +696,20 @@ segment_starts_new_conn(const struct conn_entry *e,
 }
 
 static struct conn_entry *
-conn_entry_new(const struct tcp_segment *seg, uint64_t index)
+conn_entry_new(struct conn_table *table, const struct tcp_segment *seg,
+    uint64_t index)
 {
 	struct conn_entry *e;
 	struct conn *c;
 	size_t addr_len;
 	int orig_is_src;
 
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
+	e = table->spare_entries;
+	if (e != NULL)
+		table->spare_entries = e->older;
+	else if ((e = malloc(sizeof(*e))) == NULL)
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	c = &e->conn;
 	/* Only a SYN+ACK says its sender is not the originator. */
 	orig_is_src = (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) !=
@@ -802,7 +844,7 @@ entry_release(struct conn_table *table, struct conn_entry *e)
 	rc = table->params.done(&e->conn, table->params.ctx);
 	saved_errno = errno;
 	entry_detach(table, e);
-	conn_entry_free(e);
+	conn_entry_recycle(table, e);
 	errno = saved_errno;
 	return rc == 0 ? 0 : -1;
 }
@@ -1013,7 +1055,7 @@ add_general(struct conn_table *table, const struct tcp_segment *seg,
 		}
 		if (entries_reserve(table) == -1)
 			return -1;
-		e = conn_entry_new(seg, index);
+		e = conn_entry_new(table, seg, index);
 		if (e == NULL)
 			return -1;
 		e->hash[INDEX_TUPLE] = hash;
@@ -1213,7 +1255,7 @@ conn_table_flush(struct conn_table *table)
 	while (table->count > 0) {
 		e = table->entries[table->count - 1];
 		entry_detach(table, e);
-		conn_entry_free(e);
+		conn_entry_recycle(table, e);
 	}
 	if (rc == -1)
 		errno = saved_errno;

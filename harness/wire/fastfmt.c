@@ -92,21 +92,31 @@ put_digits_backwards(char *end, uint64_t v)
 	return end;
 }
 
-/* How many decimal digits v has. */
+/* 10^i, for digit_count(). */
+static const uint64_t powers_of_ten[20] = {
+	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+	UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+	UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+	UINT64_C(10000000000), UINT64_C(100000000000),
+	UINT64_C(1000000000000), UINT64_C(10000000000000),
+	UINT64_C(100000000000000), UINT64_C(1000000000000000),
+	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+	UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)
+};
+
+/*
+ * How many decimal digits v has, without a division: from its bit length
+ * (1233 / 4096 is just above log10(2)), the guess at most one too high.
+ */
 static size_t
 digit_count(uint64_t v)
 {
-	size_t n = 1;
+	size_t guess;
 
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
-	}
-	if (v >= 1000)
-		return n + 3;
-	if (v >= 100)
-		return n + 2;
-	return v >= 10 ? n + 1 : n;
+	if (v < 10)
+		return 1;
+	guess = ((size_t)(64 - __builtin_clzll(v)) * 1233) >> 12;
+	return guess + (v >= powers_of_ten[guess] ? 1 : 0);
 }
 
 size_t
@@ -122,18 +132,19 @@ size_t
 fastfmt_put_grouped(char *buf, uint64_t v)
 {
 	char digits[32], *p = digits + sizeof(digits);
+	unsigned group;
 	size_t n;
-	int group = 0;
 
-	do {
-		if (group == 3) {
-			*--p = ',';
-			group = 0;
-		}
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-		group++;
-	} while (v != 0);
+	/* Three digits and a comma per division, from the right. */
+	while (v >= 1000) {
+		group = (unsigned)(v % 1000);
+		v /= 1000;
+		p -= 4;
+		p[0] = ',';
+		p[1] = (char)('0' + group / 100);
+		memcpy(p + 2, digit_pairs + 2 * (group % 100), 2);
+	}
+	p = put_digits_backwards(p, v);
 	n = (size_t)(digits + sizeof(digits) - p);
 	memcpy(buf, p, n);
 	return n;
@@ -169,7 +180,11 @@ fastfmt_put_seconds6(char *buf, int64_t ns)
 	}
 	rem = (uint64_t)ns % 1000;
 	us = (uint64_t)ns / 1000 + (rem > 500 ? 1 : 0);
-	n = fastfmt_put_u64(buf, us / 1000000);
+	if (us < 1000000) {	/* under a second: the common case */
+		buf[0] = '0';
+		n = 1;
+	} else
+		n = fastfmt_put_u64(buf, us / 1000000);
 	buf[n++] = '.';
 	put_fixed(buf + n, us % 1000000, 6);
 	return n + 6;
