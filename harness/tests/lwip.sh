@@ -39,7 +39,7 @@ HOST=198.18.0.1
 frames() {
 	tshark -r "$tmp/$1.pcap" -Y tcp -T fields -E separator=' ' -e ip.src \
 	    -e tcp.flags.syn -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq -e tcp.len \
-	    >"$tmp/$1.frames" 2>>"$tmp/tshark.err"
+	    >"$tmp/$1.frames" 2>"$tmp/$1.tshark.err"
 }
 
 # segments NAME SOURCE FLAG: the relative sequence numbers of the
@@ -65,10 +65,20 @@ word() {
 	sed -n "s/^$2: .*\\b$3=\\([^ ]*\\).*/\\1/p" "$tmp/$1.out"
 }
 
-run() {
+# play NAME: the scenario in a namespace of its own, then tshark on its
+# capture; its exit status into $tmp/NAME.status.  The four run at once
+# (each its own namespace and TAP device), beside the suite run below.
+play() {
 	unshare -rn sh "$srcdir/harness/tests/lwip-ns.sh" "$try" "$1" "$tmp/$1.pcap" \
 	    >"$tmp/$1.out" 2>&1
 	status=$?
+	[ "$status" -ne 0 ] || frames "$1"
+	echo "$status" >"$tmp/$1.status"
+}
+
+# judge NAME: what the scenario's run and capture say; 1 when it failed.
+judge() {
+	status=$(cat "$tmp/$1.status")
 	if [ "$status" -eq 77 ]; then
 		cat "$tmp/$1.out"; exit 77
 	fi
@@ -76,9 +86,8 @@ run() {
 		fail "$1: lwip-try failed ($status):"; cat "$tmp/$1.out"
 		return 1
 	fi
-	frames "$1"
 	if [ "$(count "$1" "$HOST" syn)" -eq 0 ]; then
-		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/tshark.err"
+		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/$1.tshark.err"
 		return 1
 	fi
 	lwip_rst=$(segments "$1" "$LWIP" rst)
@@ -106,47 +115,35 @@ expect_fin() {
 	[ "$end" = EOF ] || fail "$1: the client's read ended in $end, not EOF"
 }
 
-if run unread; then
+# Everything below waits mostly (lwIP's timers, the cases' own waits), so
+# the suite run on lwIP (checked further down) starts first and the rest
+# goes on beside it; stopped if this test ends early.
+suite=$tmp/suite.out
+"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1 &
+suite_pid=$!
+trap '[ -z "$suite_pid" ] || { kill "$suite_pid"; wait "$suite_pid"; }; rm -rf "$tmp"' EXIT
+pids=
+for scenario in unread linger0 linger0-pending clean; do
+	play "$scenario" &
+	pids="$pids $!"
+done
+wait $pids
+
+if judge unread; then
 	expect_rst unread
 	[ "$(word unread server unread)" = 50 ] || fail "unread: 50 bytes were not left unread"
 fi
-if run linger0; then
+if judge linger0; then
 	expect_fin linger0
 	[ "$read" = 0 ] || fail "linger0: the client read $read bytes of nothing"
 fi
-if run linger0-pending; then
+if judge linger0-pending; then
 	expect_rst linger0-pending
 fi
-if run clean; then
+if judge clean; then
 	expect_fin clean
 	[ "$read" = 20000 ] || fail "clean: the client read $read of 20000 bytes"
 fi
-
-# The whole suite with the server on lwIP ("closeprobe run --stack lwip"):
-# every case run ends PASS, or UNSUPPORTED with the step, line or
-# feature and why; the stack-splitting cases pass with their lwIP
-# expectations; lwIP never dies under a case.
-suite=$tmp/suite.out
-"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1
-sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \(PASS\|FAIL\|SKIP\|ERROR\|UNSUPPORTED\)\b.*/\3/p' "$suite" |
-    sort | uniq -c | sed 's/^ */lwip suite: /'
-grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
-for c in stack-close-unread stack-linger-zero-idle stack-shutdown-rdwr-unread \
-    stack-data-after-close stack-linger-runs-out; do
-	grep -q "^$c: PASS" "$suite" || { fail "suite: $c does not pass on lwIP:"; grep "^$c" "$suite"; }
-done
-grep ': UNSUPPORTED\.' "$suite" |
-    grep -v ': UNSUPPORTED\. unsupported: \(server step [0-9]* \|line [0-9]* \|IPv6: \|the topology: \)' \
-    >"$tmp/unnamed"
-[ ! -s "$tmp/unnamed" ] || { fail "suite: UNSUPPORTED without its step:"; cat "$tmp/unnamed"; }
-grep -q 'dup-close-one-silent: UNSUPPORTED. unsupported: server step 3 .dup.: ' "$suite" ||
-    fail "suite: dup-close-one-silent is not UNSUPPORTED at its dup step"
-if grep -q 'killed by SIG\|corrupted' "$suite"; then
-	fail "suite: lwIP's process died:"; grep 'killed by SIG\|corrupted' "$suite"
-fi
-grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary counts no unsupported runs"
-grep ': \(FAIL\|SKIP\|ERROR\)' "$suite" >"$tmp/other"
-[ ! -s "$tmp/other" ] || { fail "suite: neither PASS nor UNSUPPORTED:"; cat "$tmp/other"; }
 
 # UNSUPPORTED in every report: TAP, JUnit, the JSON, the summary, and an
 # exit status that it alone never fails (77 when nothing passed, as SKIP).
@@ -181,6 +178,32 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	grep -q '^closeprobe: 5 case runs of 5 cases: 5 passed' "$tmp/nobody.out" ||
 	    { fail "as nobody, the stack-splitting cases do not all pass:"; cat "$tmp/nobody.out"; }
 fi
+
+# The whole suite with the server on lwIP ("closeprobe run --stack lwip"):
+# every case run ends PASS, or UNSUPPORTED with the step, line or
+# feature and why; the stack-splitting cases pass with their lwIP
+# expectations; lwIP never dies under a case.
+wait "$suite_pid"
+suite_pid=
+sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \(PASS\|FAIL\|SKIP\|ERROR\|UNSUPPORTED\)\b.*/\3/p' "$suite" |
+    sort | uniq -c | sed 's/^ */lwip suite: /'
+grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
+for c in stack-close-unread stack-linger-zero-idle stack-shutdown-rdwr-unread \
+    stack-data-after-close stack-linger-runs-out; do
+	grep -q "^$c: PASS" "$suite" || { fail "suite: $c does not pass on lwIP:"; grep "^$c" "$suite"; }
+done
+grep ': UNSUPPORTED\.' "$suite" |
+    grep -v ': UNSUPPORTED\. unsupported: \(server step [0-9]* \|line [0-9]* \|IPv6: \|the topology: \)' \
+    >"$tmp/unnamed"
+[ ! -s "$tmp/unnamed" ] || { fail "suite: UNSUPPORTED without its step:"; cat "$tmp/unnamed"; }
+grep -q 'dup-close-one-silent: UNSUPPORTED. unsupported: server step 3 .dup.: ' "$suite" ||
+    fail "suite: dup-close-one-silent is not UNSUPPORTED at its dup step"
+if grep -q 'killed by SIG\|corrupted' "$suite"; then
+	fail "suite: lwIP's process died:"; grep 'killed by SIG\|corrupted' "$suite"
+fi
+grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary counts no unsupported runs"
+grep ': \(FAIL\|SKIP\|ERROR\)' "$suite" >"$tmp/other"
+[ ! -s "$tmp/other" ] || { fail "suite: neither PASS nor UNSUPPORTED:"; cat "$tmp/other"; }
 
 [ "$failures" -eq 0 ] || exit 1
 exit 0
