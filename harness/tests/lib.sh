@@ -4,7 +4,8 @@
 # It gives $tmp (removed on exit), fail MESSAGE (counted in $failures)
 # and skip_without_namespaces OUTPUT-FILE; suite_results and
 # guest_results give the one run of the suite (on this kernel, in a
-# guest) that make check makes for every test that reads it.
+# guest) that make check makes for every test that reads it, and
+# parallel_results its two serial runs at once.
 
 # Where $tmp goes: $TMPDIR when set, else /dev/shm when it is a writable
 # directory (tmpfs: making and removing the thousands of small files a
@@ -104,4 +105,23 @@ guest_results() {
 	fi
 	guest_status=$(cat "$guest/status")
 	guest_kernel=$(cat "$guest/kernel")
+}
+
+# parallel_results [CASES]: two runs of the whole suite at once, each one
+# case at a time, into one captures directory (see parallel-run.sh), in
+# $parallel: a.out, b.out (their output), a.status, b.status, c/ (the
+# evidence).  Under make check the Makefile's one run
+# ($CLOSEPROBE_PARALLEL_DIR, for parallel.sh and jobs.sh); by hand, one of
+# the test's own into $tmp/parallel.
+parallel_results() {
+	if [ -n "${CLOSEPROBE_PARALLEL_DIR:-}" ]; then
+		parallel=$CLOSEPROBE_PARALLEL_DIR
+	else
+		parallel=$tmp/parallel
+		sh "$srcdir/harness/tests/parallel-run.sh" "$parallel" ${1:+"$1"} || exit 99
+	fi
+	if [ ! -r "$parallel/status" ]; then
+		echo "ERROR: no parallel run in $parallel (parallel-run.sh makes it)"
+		exit 99
+	fi
 }
