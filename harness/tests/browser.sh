@@ -178,20 +178,22 @@ if $have_real; then
 		dump "real-$svg" "$rsite/captures/$svg.svg"
 	done
 fi
+# shoot_ladders NAME-PREFIX DIR SVG...: each ladder in DIR whole.
+shoot_ladders() {
+	prefix=$1 dir=$2
+	shift 2
+	for svg in "$@"; do
+		size=$(svg_size "$dir/$svg.svg")
+		[ "$(echo "$size" | wc -w)" -eq 2 ] || { fail "$prefix$svg.svg: no width and height"; continue; }
+		shoot "${prefix}ladder-$svg" "file://$dir/$svg.svg" ${size% *} ${size#* }
+	done
+}
 shoot report "$site/index.html" 1280 900
 shoot report-open "$site/index.html?q=close-unread&open=all" 1280 1500
-for svg in $ladders; do
-	set -- $(svg_size "$tmp/site/captures/$svg.svg")
-	[ $# -eq 2 ] || { fail "$svg.svg: no width and height"; continue; }
-	shoot "ladder-$svg" "$site/captures/$svg.svg" "$1" "$2"
-done
+shoot_ladders "" "$tmp/site/captures" $ladders
 if $have_real; then
 	shoot real-report "$rsite/report/index.html" 1280 900
-	for svg in $real_ladders; do
-		set -- $(svg_size "$real/captures/$svg.svg")
-		[ $# -eq 2 ] || { fail "real $svg.svg: no width and height"; continue; }
-		shoot "real-ladder-$svg" "$rsite/captures/$svg.svg" "$1" "$2"
-	done
+	shoot_ladders real- "$real/captures" $real_ladders
 fi
 browse_all
 
