@@ -64,16 +64,8 @@ wait_for_file() {
 # hand, a run of the test's own into $tmp/suite.  Skips (77) when the
 # suite cannot run here (its status 77); $suite_status is its exit status.
 suite_results() {
-	if [ -n "${CLOSEPROBE_SUITE_DIR:-}" ]; then
-		suite=$CLOSEPROBE_SUITE_DIR
-	else
-		suite=$tmp/suite
-		sh "$srcdir/harness/tests/suite-run.sh" "$suite" ${1:+"$1"} || exit 99
-	fi
-	if [ ! -r "$suite/suite.status" ]; then
-		echo "ERROR: no suite run in $suite (suite-run.sh makes it)"
-		exit 99
-	fi
+	shared_run "${CLOSEPROBE_SUITE_DIR:-}" suite-run.sh suite suite.status ${1:+"$1"}
+	suite=$shared
 	suite_status=$(cat "$suite/suite.status")
 	if [ "$suite_status" -eq 77 ]; then
 		echo "SKIP: the suite cannot run here:"
@@ -89,19 +81,11 @@ suite_results() {
 # 77).  Under make check the Makefile's one run ($CLOSEPROBE_GUEST_DIR);
 # by hand, one of the test's own into $tmp/guest.
 guest_results() {
-	if [ -n "${CLOSEPROBE_GUEST_DIR:-}" ]; then
-		guest=$CLOSEPROBE_GUEST_DIR
-	else
-		guest=$tmp/guest
-		sh "$srcdir/harness/tests/guest-run.sh" "$guest" || exit 99
-	fi
+	shared_run "${CLOSEPROBE_GUEST_DIR:-}" guest-run.sh guest "skip status"
+	guest=$shared
 	if [ -r "$guest/skip" ]; then
 		echo "SKIP: $(cat "$guest/skip")"
 		exit 77
-	fi
-	if [ ! -r "$guest/status" ]; then
-		echo "ERROR: no guest run in $guest (guest-run.sh makes it)"
-		exit 99
 	fi
 	guest_status=$(cat "$guest/status")
 	guest_kernel=$(cat "$guest/kernel")
@@ -114,14 +98,25 @@ guest_results() {
 # ($CLOSEPROBE_PARALLEL_DIR, for parallel.sh and jobs.sh); by hand, one of
 # the test's own into $tmp/parallel.
 parallel_results() {
-	if [ -n "${CLOSEPROBE_PARALLEL_DIR:-}" ]; then
-		parallel=$CLOSEPROBE_PARALLEL_DIR
+	shared_run "${CLOSEPROBE_PARALLEL_DIR:-}" parallel-run.sh parallel status ${1:+"$1"}
+	parallel=$shared
+}
+
+# shared_run MAKE-DIR SCRIPT NAME READY [CASES]: in $shared, the directory
+# of a run make check makes once for the tests that read it (MAKE-DIR,
+# from its environment); when that is empty (by hand), a run of the
+# test's own into $tmp/NAME (harness/tests/SCRIPT DIR [CASES]).  An error
+# (99) unless one of the files READY (what the run writes last) is there.
+shared_run() {
+	if [ -n "$1" ]; then
+		shared=$1
 	else
-		parallel=$tmp/parallel
-		sh "$srcdir/harness/tests/parallel-run.sh" "$parallel" ${1:+"$1"} || exit 99
+		shared=$tmp/$3
+		sh "$srcdir/harness/tests/$2" "$shared" ${5:+"$5"} || exit 99
 	fi
-	if [ ! -r "$parallel/status" ]; then
-		echo "ERROR: no parallel run in $parallel (parallel-run.sh makes it)"
-		exit 99
-	fi
+	for ready in $4; do
+		[ -r "$shared/$ready" ] && return 0
+	done
+	echo "ERROR: no $3 run in $shared ($2 makes it)"
+	exit 99
 }
