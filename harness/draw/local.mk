@@ -18,7 +18,7 @@ check_PROGRAMS += harness/draw/draw-sample
 harness_draw_draw_sample_SOURCES = harness/draw/draw-sample.c
 harness_draw_draw_sample_LDADD = harness/libcloseprobe.a $(PCAP_LIBS)
 TESTS += harness/tests/browser.sh
-EXTRA_DIST += harness/tests/browser.sh
+EXTRA_DIST += harness/tests/browser.sh harness/tests/browse.pl
 
 if HAVE_CHECK
 DRAW_UNIT_TESTS = harness/tests/check_ladder harness/tests/check_html

@@ -6,8 +6,10 @@
 # a real close-unread-truncates run, a 10,000-segment transfer, a forked
 # server whose child resets); Chromium then opens them from file:// with
 # no network and:
-#   - the console stays silent (no script error, nothing blocked) - and a
-#     page that does log is caught, so the check itself is known to work;
+#   - the console stays silent (no script error, nothing blocked), in
+#     what the DevTools protocol reports of each page and in Chromium's
+#     own log - and a page that does log is caught both ways, so the
+#     check itself is known to work;
 #   - the report's script ran: sorting, filtering and opening from the
 #     address (?sort=lost&dir=desc, ?status=!PASS, ?q=..., #case-...);
 #   - each ladder parses (a broken SVG shows Chromium's parsererror, also
@@ -16,13 +18,23 @@
 #   - screenshots are taken (PNG) into $DRAW_SHOTS (default: the
 #     temporary directory, removed at the end).
 #
+# All of it in one Chromium, launched once (harness/tests/browse.pl drives
+# it over the DevTools protocol: each page a new document in one fresh
+# browser context, its DOM once loaded, its console, its screenshot): a
+# launch costs about a second, a page a tenth of that.
+#
 # Environment: builddir (draw-sample's build directory), DRAW_SHOTS.
-# Exit: 0 pass, 1 fail, 77 Chromium is not installed, 99 harness error.
+# Exit: 0 pass, 1 fail, 77 Chromium (or perl's JSON::PP) is not installed,
+# 99 harness error.
 set -u
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then
 	echo "SKIP: chromium is not installed (apt-get install chromium)"
+	exit 77
+fi
+if ! perl -MJSON::PP -e 1 2>/dev/null; then
+	echo "SKIP: perl with JSON::PP is not installed (apt-get install perl)"
 	exit 77
 fi
 builddir=${builddir:-.}
@@ -39,39 +51,41 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# browse NAME URL [FLAGS...]: the DOM after scripts into $tmp/NAME.dom,
-# the browser's log into $tmp/NAME.log.  A fresh profile each time; no
-# network, no updates, no sync.
-browse() {
-	name=$1 url=$2
-	shift 2
-	profile=$(mktemp -d "$tmp/profile.XXXXXX") || exit 99
-	timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
+# The pages to open, in order (browse.pl's list, a tab between fields).
+: >"$tmp/visits" || exit 99
+# dump NAME URL: its DOM after scripts will be in $tmp/NAME.dom.
+dump() {
+	printf '%s\t%s\n' "$1" "$2" >>"$tmp/visits"
+}
+# shoot NAME URL WIDTH HEIGHT: a screenshot will be in $shots/NAME.png.
+shoot() {
+	printf '%s\t%s\t%s\t%s\t%s\n' "shot-$1" "$2" "$3" "$4" "$shots/$1.png" >>"$tmp/visits"
+	shot_names="${shot_names:-} $1"
+}
+
+# Open them all: a fresh profile; no network, no updates, no sync.
+browse_all() {
+	timeout 300 perl "${srcdir:-.}/harness/tests/browse.pl" "$chromium" "$tmp/visits" "$tmp" \
+	    --headless --no-sandbox --disable-gpu --disable-quic \
 	    --no-first-run --disable-background-networking --disable-component-update \
-	    --disable-sync --disable-extensions --user-data-dir="$profile" \
-	    --enable-logging=stderr --v=0 "$@" "$url" >"$tmp/$name.dom" 2>"$tmp/$name.log"
+	    --disable-sync --disable-extensions --user-data-dir="$tmp/profile" \
+	    --hide-scrollbars --enable-logging=stderr --v=0
 	rc=$?
-	rm -rf "$profile"
 	if [ "$rc" -ne 0 ]; then
-		echo "ERROR: chromium exited $rc on $url"
-		sed 's/^/  /' "$tmp/$name.log" | tail -n 20
+		echo "ERROR: browsing the pages failed ($rc)"
 		exit 99
 	fi
 }
 
-# The page's console and load errors, as Chromium logs them.
+# The console and load errors of a page (browse.pl's log of it), and in
+# Chromium's own log those of every page.
+console_pattern='CONSOLE|Not allowed to load|net::ERR_'
 console_errors() {
-	grep -E 'CONSOLE|Not allowed to load|net::ERR_' "$tmp/$1.log"
+	grep -E "$console_pattern" "$tmp/$1.log"
 }
 
-dump() {
-	browse "$1" "$2" --dump-dom
-}
-
-# shoot NAME URL WIDTH HEIGHT: a screenshot into $shots/NAME.png.
-shoot() {
-	browse "shot-$1" "$2" --hide-scrollbars --window-size="$3,$4" \
-	    --screenshot="$shots/$1.png"
+# The screenshot is a PNG of something, shown without console output.
+check_shot() {
 	if ! head -c 8 "$shots/$1.png" 2>/dev/null | od -An -c | grep -q 'P   N   G'; then
 		fail "no PNG screenshot of $1"
 	elif [ "$(wc -c <"$shots/$1.png")" -lt 20000 ]; then
@@ -101,19 +115,103 @@ expect_count() {
 
 "$sample" "$tmp/site" || { echo "ERROR: draw-sample failed"; exit 99; }
 site="file://$tmp/site"
-
-# The checks are known to catch what they look for.
 cat >"$tmp/site/noisy.html" <<'EOF'
 <!DOCTYPE html><html><body><script>console.error("deliberate"); nosuch();</script></body></html>
 EOF
 printf '<svg xmlns="http://www.w3.org/2000/svg"><g></svg>\n' >"$tmp/site/broken.svg"
+ladders="close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpipe"
+
+# A real run: closeprobe run --html on a truncating close, its remedy and a
+# fork case; the report and the ladders it links, as a person opens them.
+closeprobe=${CLOSEPROBE:-$builddir/harness/closeprobe}
+real=$tmp/real
+real_ladders="close-unread-truncates-v4 lingering-close-remedy fork-unread-rst-last-close"
+mkdir -p "$real" || exit 99
+"$closeprobe" run -q --captures "$real/captures" --html "$real/report" \
+    "${srcdir:-.}/cases/close-unread-truncates.case" "${srcdir:-.}/cases/lingering-close-remedy.case" \
+    "${srcdir:-.}/cases/fork-unread-rst-last-close.case" >"$real/run.out" 2>&1
+rc=$?
+if [ "$rc" -eq 77 ] || grep -q "cannot create a" "$real/run.out"; then
+	echo "SKIP the real run (the cases cannot run here): $(grep -m 1 'SKIP' "$real/run.out")"
+	have_real=false
+elif [ "$rc" -ne 0 ]; then
+	fail "the real run exited $rc:"
+	sed 's/^/  /' "$real/run.out"
+	have_real=false
+else
+	have_real=true
+fi
+rsite="file://$real"
+if $have_real; then
+	# Every ladder the report shows loads in the browser (the links are right).
+	imgs=$(grep -o '<img loading="lazy" src="[^"]*"' "$real/report/index.html" |
+	    sed 's/.*src="//; s/"$//')
+	[ "$(echo "$imgs" | grep -c .)" -eq 4 ] || fail "real report: not 4 ladders shown: $imgs"
+	{
+		echo '<!DOCTYPE html><html><body><script>var left = 0;</script>'
+		for img in $imgs; do
+			echo "<img src=\"$img\" onload=\"this.setAttribute('data-ok', this.naturalWidth)\" onerror=\"this.setAttribute('data-ok', 'broken')\">"
+		done
+		echo '</body></html>'
+	} >"$real/report/check-images.html"
+fi
+
+# What to open: the checks' own samples (a page that logs, a broken SVG),
+# the sample report from its address in five ways, each ladder; the real
+# report, a case of it opened, its ladders through its links, each real
+# ladder; screenshots of the report, a case opened, each ladder whole.
 dump noisy "$site/noisy.html"
-console_errors noisy >/dev/null || { echo "ERROR: console errors are not seen in the log"; exit 99; }
 dump broken "$site/broken.svg"
+dump report "$site/index.html"
+dump sorted "$site/index.html?sort=lost&dir=desc"
+dump notpass "$site/index.html?status=!PASS"
+dump words "$site/index.html?q=SIGPIPE%20truncated"
+dump opened "$site/index.html#case-veth-long-transfer"
+for svg in $ladders; do
+	dump "$svg" "$site/captures/$svg.svg"
+done
+if $have_real; then
+	dump real-report "$rsite/report/index.html"
+	dump real-opened "$rsite/report/index.html#case-fork-unread-rst-last-close-ipv4"
+	dump real-images "$rsite/report/check-images.html"
+	for svg in $real_ladders; do
+		dump "real-$svg" "$rsite/captures/$svg.svg"
+	done
+fi
+# shoot_ladders NAME-PREFIX DIR SVG...: each ladder in DIR whole.
+shoot_ladders() {
+	prefix=$1 dir=$2
+	shift 2
+	for svg in "$@"; do
+		size=$(svg_size "$dir/$svg.svg")
+		[ "$(echo "$size" | wc -w)" -eq 2 ] || { fail "$prefix$svg.svg: no width and height"; continue; }
+		shoot "${prefix}ladder-$svg" "file://$dir/$svg.svg" ${size% *} ${size#* }
+	done
+}
+shoot report "$site/index.html" 1280 900
+shoot report-open "$site/index.html?q=close-unread&open=all" 1280 1500
+shoot_ladders "" "$tmp/site/captures" $ladders
+if $have_real; then
+	shoot real-report "$rsite/report/index.html" 1280 900
+	shoot_ladders real- "$real/captures" $real_ladders
+fi
+browse_all
+
+# The checks are known to catch what they look for: the page that logs is
+# seen logging, in browse.pl's log of it and in Chromium's; the broken SVG
+# shows the parse error.
+console_errors noisy >/dev/null || { echo "ERROR: console errors are not seen in the page's log"; exit 99; }
+grep -E "$console_pattern" "$tmp/chromium.log" | grep -q 'noisy\.html' ||
+	{ echo "ERROR: console errors are not seen in Chromium's log"; exit 99; }
 grep -q parsererror "$tmp/broken.dom" || { echo "ERROR: a broken SVG is not seen"; exit 99; }
+# No other page logged anything (what Chromium's log says of the page
+# that logs names it as the source).
+if grep -E "$console_pattern" "$tmp/chromium.log" | grep -v 'source: file://[^ ]*/noisy\.html' >"$tmp/stray"; then
+	fail "console output in Chromium's log:"
+	sed 's/^/  /' "$tmp/stray"
+fi
 
 # The report: script ran, no console output, four runs, all shown.
-dump report "$site/index.html"
 console_errors report >/dev/null && { fail "console output on the report:"; console_errors report; }
 grep -q '<html lang="en" class="js">' "$tmp/report.dom" || fail "report: the script did not run"
 expect_count report '<tbody class="run[^"]*" id="case-' 4 "case runs"
@@ -122,7 +220,6 @@ grep -q '<table id="matrix">' "$tmp/report.dom" || fail "report: no compare matr
 expect_count report '<td class="changed">' 1 "changed matrix cells"
 
 # Sorted by lost bytes, descending; the order of the tbodies shows it.
-dump sorted "$site/index.html?sort=lost&dir=desc"
 order=$(grep -oE '<tbody class="run[^"]*" id="case-[^"]*"' "$tmp/sorted.dom" |
     sed 's/.*id="case-//; s/"$//' | tr '\n' ' ')
 [ "$order" = "close-unread-truncates-ipv4 veth-long-transfer fork-child-unread-sigpipe veth-delay-needs-netem " ] ||
@@ -131,21 +228,21 @@ grep -q '<th data-key="lost" data-type="num" aria-sort="descending">' "$tmp/sort
 	fail "sorted: the lost column is not marked descending"
 
 # Filtered by status and by words.
-dump notpass "$site/index.html?status=!PASS"
 grep -q '<span id="shown">2 of 4 shown</span>' "$tmp/notpass.dom" || fail "status=!PASS: not 2 of 4 shown"
 expect_count notpass '<tbody class="run[^"]*" id="case-[^"]*" [^>]*hidden' 2 "hidden runs (status=!PASS)"
-dump words "$site/index.html?q=SIGPIPE%20truncated"
 grep -q '<span id="shown">1 of 4 shown</span>' "$tmp/words.dom" || fail "q=SIGPIPE truncated: not 1 of 4 shown"
 
 # A link to a case opens it.
-dump opened "$site/index.html#case-veth-long-transfer"
 grep -q '<tbody class="run open" id="case-veth-long-transfer"' "$tmp/opened.dom" ||
 	fail "#case-veth-long-transfer did not open that case"
 expect_count opened '<tbody class="run open"' 1 "opened runs"
+# The other views of the report are as quiet as the first.
+for view in sorted notpass words opened; do
+	console_errors "$view" >/dev/null && { fail "console output on the report ($view):"; console_errors "$view"; }
+done
 
 # The ladders: they parse, print nothing, and hold what their case implies.
-for svg in close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpipe; do
-	dump "$svg" "$site/captures/$svg.svg"
+for svg in $ladders; do
 	grep -q parsererror "$tmp/$svg.dom" && fail "$svg.svg does not parse:" &&
 		grep -o 'error on line[^<]*' "$tmp/$svg.dom"
 	console_errors "$svg" >/dev/null && { fail "console output on $svg.svg:"; console_errors "$svg"; }
@@ -179,53 +276,18 @@ expect_count fork-child-unread-sigpipe '<g class="call signal">' 1 "signal"
 expect_count fork-child-unread-sigpipe '<g class="call exit">' 3 "exits"
 expect_count fork-child-unread-sigpipe '<g class="segment rst-bare">' 1 "bare RST"
 
-# A real run: closeprobe run --html on a truncating close, its remedy and a
-# fork case; the report and the ladders it links, as a person opens them.
-closeprobe=${CLOSEPROBE:-$builddir/harness/closeprobe}
-real=$tmp/real
-mkdir -p "$real" || exit 99
-"$closeprobe" run -q --captures "$real/captures" --html "$real/report" \
-    "${srcdir:-.}/cases/close-unread-truncates.case" "${srcdir:-.}/cases/lingering-close-remedy.case" \
-    "${srcdir:-.}/cases/fork-unread-rst-last-close.case" >"$real/run.out" 2>&1
-rc=$?
-if [ "$rc" -eq 77 ] || grep -q "cannot create a" "$real/run.out"; then
-	echo "SKIP the real run (the cases cannot run here): $(grep -m 1 'SKIP' "$real/run.out")"
-	have_real=false
-elif [ "$rc" -ne 0 ]; then
-	fail "the real run exited $rc:"
-	sed 's/^/  /' "$real/run.out"
-	have_real=false
-else
-	have_real=true
-fi
 if $have_real; then
-	rsite="file://$real"
-	dump real-report "$rsite/report/index.html"
 	console_errors real-report >/dev/null && { fail "console output on the real report:"; console_errors real-report; }
 	grep -q '<html lang="en" class="js">' "$tmp/real-report.dom" || fail "real report: the script did not run"
 	expect_count real-report '<tbody class="run[^"]*" id="case-' 4 "case runs (IPv4 and IPv6 of one)"
 	grep -q '<span id="shown">4 of 4 shown</span>' "$tmp/real-report.dom" || fail "real report: not 4 of 4 shown"
-	dump real-opened "$rsite/report/index.html#case-fork-unread-rst-last-close-ipv4"
 	grep -q '<tbody class="run open" id="case-fork-unread-rst-last-close-ipv4"' "$tmp/real-opened.dom" ||
 		fail "real report: #case-fork-unread-rst-last-close-ipv4 did not open it"
-	# Every ladder the report shows loads in the browser (the links are right).
-	imgs=$(grep -o '<img loading="lazy" src="[^"]*"' "$real/report/index.html" |
-	    sed 's/.*src="//; s/"$//')
-	[ "$(echo "$imgs" | grep -c .)" -eq 4 ] || fail "real report: not 4 ladders shown: $imgs"
-	{
-		echo '<!DOCTYPE html><html><body><script>var left = 0;</script>'
-		for img in $imgs; do
-			echo "<img src=\"$img\" onload=\"this.setAttribute('data-ok', this.naturalWidth)\" onerror=\"this.setAttribute('data-ok', 'broken')\">"
-		done
-		echo '</body></html>'
-	} >"$real/report/check-images.html"
-	dump real-images "$rsite/report/check-images.html" --virtual-time-budget=5000
 	expect_count real-images 'data-ok="[1-9][0-9]*"' 4 "ladders loaded from the report's links"
 	grep -q "data-ok=\"broken\"" "$tmp/real-images.dom" && fail "real report: a ladder link is broken"
 
 	# The ladders hold what their case implies.
-	for svg in close-unread-truncates-v4 lingering-close-remedy fork-unread-rst-last-close; do
-		dump "real-$svg" "$rsite/captures/$svg.svg"
+	for svg in $real_ladders; do
 		grep -q parsererror "$tmp/real-$svg.dom" && fail "real $svg.svg does not parse"
 		console_errors "real-$svg" >/dev/null && { fail "console output on real $svg.svg:"; console_errors "real-$svg"; }
 		expect_count "real-$svg" '<g class="lane" data-lane="client" data-end="client">' 1 "client lane"
@@ -255,22 +317,10 @@ if $have_real; then
 		fail "real fork-unread-rst-last-close: the child's close() with 100 B unread"
 fi
 
-# Screenshots: the report, a case opened, each ladder whole.
-shoot report "$site/index.html" 1280 900
-shoot report-open "$site/index.html?q=close-unread&open=all" 1280 1500
-for svg in close-unread-truncates-v4 veth-long-transfer fork-child-unread-sigpipe; do
-	set -- $(svg_size "$tmp/site/captures/$svg.svg")
-	[ $# -eq 2 ] || { fail "$svg.svg: no width and height"; continue; }
-	shoot "ladder-$svg" "$site/captures/$svg.svg" "$1" "$2"
+# The screenshots.
+for name in ${shot_names:-}; do
+	check_shot "$name"
 done
-if $have_real; then
-	shoot real-report "file://$real/report/index.html" 1280 900
-	for svg in close-unread-truncates-v4 lingering-close-remedy fork-unread-rst-last-close; do
-		set -- $(svg_size "$real/captures/$svg.svg")
-		[ $# -eq 2 ] || { fail "real $svg.svg: no width and height"; continue; }
-		shoot "real-ladder-$svg" "file://$real/captures/$svg.svg" "$1" "$2"
-	done
-fi
 [ -n "${DRAW_SHOTS:-}" ] && echo "screenshots in $shots"
 
 [ "$failures" -eq 0 ] || exit 1

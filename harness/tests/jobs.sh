@@ -6,17 +6,19 @@
 # and leaves no process behind.
 #
 # The run with -j 3 is the suite run make check makes once (lib.sh's
-# suite_results: suite-run.sh runs it with -j 3); this test runs the
-# suite again with -j 1 and compares.
+# suite_results: suite-run.sh runs it with -j 3), the run with -j 1 one
+# of the two serial runs it makes once for parallel.sh (parallel_results:
+# parallel-run.sh); this test compares them.
 set -u
 
 . "${srcdir:-.}/harness/tests/lib.sh"
 test_begin jobs
 suite_results
 jobs=$suite_status
+parallel_results
 
-"$CLOSEPROBE" run -j 1 --captures "$tmp/serial" "$srcdir/cases" >"$tmp/serial.out" 2>&1
-serial=$?
+cp "$parallel/a.out" "$tmp/serial.out" || exit 99
+serial=$(cat "$parallel/a.status")
 skip_without_namespaces "$tmp/serial.out"
 cp "$suite/suite.text" "$tmp/jobs.out" || exit 99
 [ "$serial" -eq "$jobs" ] || fail "exit status $jobs with -j 3, $serial with -j 1"
@@ -29,7 +31,7 @@ n=$(grep -c . "$tmp/serial.v")
 diff -u "$tmp/serial.v" "$tmp/jobs.v" || fail "-j 3 gave other verdicts, or another order (diff above)"
 # The files (the suite run's directory also holds its reports and the
 # guest's run).
-(cd "$tmp/serial" && ls) >"$tmp/serial.files"
+(cd "$parallel/c" && ls) >"$tmp/serial.files"
 (cd "$suite" && ls) | grep -vx -e suite.json -e suite.tap -e suite.text -e suite.status \
     -e guest >"$tmp/jobs.files"
 diff -u "$tmp/serial.files" "$tmp/jobs.files" || fail "-j 3 wrote other evidence files"

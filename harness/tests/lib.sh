@@ -4,7 +4,8 @@
 # It gives $tmp (removed on exit), fail MESSAGE (counted in $failures)
 # and skip_without_namespaces OUTPUT-FILE; suite_results and
 # guest_results give the one run of the suite (on this kernel, in a
-# guest) that make check makes for every test that reads it.
+# guest) that make check makes for every test that reads it, and
+# parallel_results its two serial runs at once.
 
 # Where $tmp goes: $TMPDIR when set, else /dev/shm when it is a writable
 # directory (tmpfs: making and removing the thousands of small files a
@@ -63,16 +64,8 @@ wait_for_file() {
 # hand, a run of the test's own into $tmp/suite.  Skips (77) when the
 # suite cannot run here (its status 77); $suite_status is its exit status.
 suite_results() {
-	if [ -n "${CLOSEPROBE_SUITE_DIR:-}" ]; then
-		suite=$CLOSEPROBE_SUITE_DIR
-	else
-		suite=$tmp/suite
-		sh "$srcdir/harness/tests/suite-run.sh" "$suite" ${1:+"$1"} || exit 99
-	fi
-	if [ ! -r "$suite/suite.status" ]; then
-		echo "ERROR: no suite run in $suite (suite-run.sh makes it)"
-		exit 99
-	fi
+	shared_run "${CLOSEPROBE_SUITE_DIR:-}" suite-run.sh suite suite.status ${1:+"$1"}
+	suite=$shared
 	suite_status=$(cat "$suite/suite.status")
 	if [ "$suite_status" -eq 77 ]; then
 		echo "SKIP: the suite cannot run here:"
@@ -88,19 +81,11 @@ suite_results() {
 # 77).  Under make check the Makefile's one run ($CLOSEPROBE_GUEST_DIR);
 # by hand, one of the test's own into $tmp/guest.
 guest_results() {
-	if [ -n "${CLOSEPROBE_GUEST_DIR:-}" ]; then
-		guest=$CLOSEPROBE_GUEST_DIR
-	else
-		guest=$tmp/guest
-		sh "$srcdir/harness/tests/guest-run.sh" "$guest" || exit 99
-	fi
+	shared_run "${CLOSEPROBE_GUEST_DIR:-}" guest-run.sh guest "skip status"
+	guest=$shared
 	if [ -r "$guest/skip" ]; then
 		echo "SKIP: $(cat "$guest/skip")"
 		exit 77
-	fi
-	if [ ! -r "$guest/status" ]; then
-		echo "ERROR: no guest run in $guest (guest-run.sh makes it)"
-		exit 99
 	fi
 	guest_status=$(cat "$guest/status")
 	guest_kernel=$(cat "$guest/kernel")
@@ -127,4 +112,34 @@ need_guest_kernel() {
 		echo "SKIP: ${0##*/} needs${missing#,}"
 		exit 77
 	fi
+}
+
+# parallel_results [CASES]: two runs of the whole suite at once, each one
+# case at a time, into one captures directory (see parallel-run.sh), in
+# $parallel: a.out, b.out (their output), a.status, b.status, c/ (the
+# evidence).  Under make check the Makefile's one run
+# ($CLOSEPROBE_PARALLEL_DIR, for parallel.sh and jobs.sh); by hand, one of
+# the test's own into $tmp/parallel.
+parallel_results() {
+	shared_run "${CLOSEPROBE_PARALLEL_DIR:-}" parallel-run.sh parallel status ${1:+"$1"}
+	parallel=$shared
+}
+
+# shared_run MAKE-DIR SCRIPT NAME READY [CASES]: in $shared, the directory
+# of a run make check makes once for the tests that read it (MAKE-DIR,
+# from its environment); when that is empty (by hand), a run of the
+# test's own into $tmp/NAME (harness/tests/SCRIPT DIR [CASES]).  An error
+# (99) unless one of the files READY (what the run writes last) is there.
+shared_run() {
+	if [ -n "$1" ]; then
+		shared=$1
+	else
+		shared=$tmp/$3
+		sh "$srcdir/harness/tests/$2" "$shared" ${5:+"$5"} || exit 99
+	fi
+	for ready in $4; do
+		[ -r "$shared/$ready" ] && return 0
+	done
+	echo "ERROR: no $3 run in $shared ($2 makes it)"
+	exit 99
 }

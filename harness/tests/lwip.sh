@@ -39,7 +39,7 @@ HOST=198.18.0.1
 frames() {
 	tshark -r "$tmp/$1.pcap" -Y tcp -T fields -E separator=' ' -e ip.src \
 	    -e tcp.flags.syn -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq -e tcp.len \
-	    >"$tmp/$1.frames" 2>>"$tmp/tshark.err"
+	    >"$tmp/$1.frames" 2>"$tmp/$1.tshark.err"
 }
 
 # segments NAME SOURCE FLAG: the relative sequence numbers of the
@@ -65,10 +65,20 @@ word() {
 	sed -n "s/^$2: .*\\b$3=\\([^ ]*\\).*/\\1/p" "$tmp/$1.out"
 }
 
-run() {
+# play NAME: the scenario in a namespace of its own, then tshark on its
+# capture; its exit status into $tmp/NAME.status.  The four run at once
+# (each its own namespace and TAP device), beside the suite run below.
+play() {
 	unshare -rn sh "$srcdir/harness/tests/lwip-ns.sh" "$try" "$1" "$tmp/$1.pcap" \
 	    >"$tmp/$1.out" 2>&1
 	status=$?
+	[ "$status" -ne 0 ] || frames "$1"
+	echo "$status" >"$tmp/$1.status"
+}
+
+# judge NAME: what the scenario's run and capture say; 1 when it failed.
+judge() {
+	status=$(cat "$tmp/$1.status")
 	if [ "$status" -eq 77 ]; then
 		cat "$tmp/$1.out"; exit 77
 	fi
@@ -76,9 +86,8 @@ run() {
 		fail "$1: lwip-try failed ($status):"; cat "$tmp/$1.out"
 		return 1
 	fi
-	frames "$1"
 	if [ "$(count "$1" "$HOST" syn)" -eq 0 ]; then
-		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/tshark.err"
+		fail "$1: the capture holds no SYN:"; cat "$tmp/$1.out" "$tmp/$1.tshark.err"
 		return 1
 	fi
 	lwip_rst=$(segments "$1" "$LWIP" rst)
@@ -106,28 +115,90 @@ expect_fin() {
 	[ "$end" = EOF ] || fail "$1: the client's read ended in $end, not EOF"
 }
 
-if run unread; then
+# Everything below waits mostly (lwIP's timers, the cases' own waits), so
+# the suite run on lwIP (checked further down) starts first and the rest
+# goes on beside it; stopped if this test ends early.
+suite=$tmp/suite.out
+"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1 &
+suite_pid=$!
+trap '[ -z "$suite_pid" ] || kill "$suite_pid"; wait; rm -rf "$tmp"' EXIT
+pids=
+for scenario in unread linger0 linger0-pending clean; do
+	play "$scenario" &
+	pids="$pids $!"
+done
+# The UNSUPPORTED runs (checked below), one after the other (one captures
+# directory).
+cases=$(cd "${srcdir:-.}/cases" && pwd)
+{
+	"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" --tap --junit "$tmp/u.xml" --json "$tmp/u.json" \
+	    "$cases/dup-close-one-silent.case" "$cases/stack-close-unread.case" >"$tmp/u.tap" 2>"$tmp/u.err"
+	echo $? >"$tmp/u.status"
+	"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" "$cases/dup-close-one-silent.case" >/dev/null 2>&1
+	echo $? >"$tmp/u-alone.status"
+} &
+pids="$pids $!"
+# As an ordinary user too (closeprobe's user and network namespaces):
+# as root, the stack-splitting cases again as nobody, where setpriv is.
+as_nobody=false
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	as_nobody=true
+	mkdir "$tmp/nobody" && chmod 1777 "$tmp" "$tmp/nobody"
+	(cd "$tmp/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$CLOSEPROBE" run --stack lwip -q -c "$tmp/nobody/captures" \
+	    "$cases"/stack-*.case) >"$tmp/nobody.out" 2>&1 &
+	pids="$pids $!"
+fi
+wait $pids
+
+if judge unread; then
 	expect_rst unread
 	[ "$(word unread server unread)" = 50 ] || fail "unread: 50 bytes were not left unread"
 fi
-if run linger0; then
+if judge linger0; then
 	expect_fin linger0
 	[ "$read" = 0 ] || fail "linger0: the client read $read bytes of nothing"
 fi
-if run linger0-pending; then
+if judge linger0-pending; then
 	expect_rst linger0-pending
 fi
-if run clean; then
+if judge clean; then
 	expect_fin clean
 	[ "$read" = 20000 ] || fail "clean: the client read $read of 20000 bytes"
+fi
+
+# UNSUPPORTED in every report: TAP, JUnit, the JSON, the summary, and an
+# exit status that it alone never fails (77 when nothing passed, as SKIP).
+status=$(cat "$tmp/u.status")
+[ "$status" -eq 0 ] || fail "unsupported and passed: exit $status, not 0"
+grep -q "^ok 1 - dup-close-one-silent # SKIP unsupported: server step 3 'dup': " "$tmp/u.tap" ||
+    { fail "TAP: no 'ok ... # SKIP unsupported:' line:"; cat "$tmp/u.tap"; }
+grep -q '<skipped message="unsupported: server step 3 ' "$tmp/u.xml" ||
+    fail "JUnit: the UNSUPPORTED run is not skipped with its message"
+grep -q 'skipped="1"' "$tmp/u.xml" || fail "JUnit: the UNSUPPORTED run is not counted as skipped"
+grep -q '"status":"UNSUPPORTED","error":"unsupported: server step 3 ' "$tmp/u.json" ||
+    fail "JSON: no UNSUPPORTED record with its step"
+grep -q '"unsupported":1,' "$tmp/u.json" || fail "JSON: the summary does not count 1 unsupported"
+grep -q '"stack":"lwip 2.1.3"' "$tmp/u.json" || fail "JSON: the platform does not say lwip 2.1.3"
+grep -q '1 passed, 0 failed, 0 skipped, 1 unsupported, 0 errors; unsupported: dup-close-one-silent' \
+    "$tmp/u.err" || { fail "the summary line:"; tail -n 1 "$tmp/u.err"; }
+status=$(cat "$tmp/u-alone.status")
+[ "$status" -eq 77 ] || fail "UNSUPPORTED alone: exit $status, not 77"
+
+# As nobody.
+if $as_nobody; then
+	echo "lwip as nobody: $(tail -n 1 "$tmp/nobody.out")"
+	n=$(ls "$cases"/stack-*.case | wc -l)
+	grep -q "^closeprobe: $n case runs of $n cases: $n passed" "$tmp/nobody.out" ||
+	    { fail "as nobody, the stack-splitting cases do not all pass:"; cat "$tmp/nobody.out"; }
 fi
 
 # The whole suite with the server on lwIP ("closeprobe run --stack lwip"):
 # every case run ends PASS, or UNSUPPORTED with the step, line or
 # feature and why; the stack-splitting cases pass with their lwIP
 # expectations; lwIP never dies under a case.
-suite=$tmp/suite.out
-"$CLOSEPROBE" run --stack lwip -q -j 2 -c "$tmp/captures" "${srcdir:-.}/cases" >"$suite" 2>&1
+wait "$suite_pid"
+suite_pid=
 sed -n 's/^\([a-z0-9-]*\( (IPv[46])\)\{0,1\}\): \(PASS\|FAIL\|SKIP\|ERROR\|UNSUPPORTED\)\b.*/\3/p' "$suite" |
     sort | uniq -c | sed 's/^ */lwip suite: /'
 grep -q '^platform: .*stack lwip 2\.1\.3' "$suite" || fail "suite: the platform does not say stack lwip 2.1.3"
@@ -147,41 +218,6 @@ fi
 grep -q '^closeprobe: .* unsupported' "$suite" || fail "suite: the summary counts no unsupported runs"
 grep ': \(FAIL\|SKIP\|ERROR\)' "$suite" >"$tmp/other"
 [ ! -s "$tmp/other" ] || { fail "suite: neither PASS nor UNSUPPORTED:"; cat "$tmp/other"; }
-
-# UNSUPPORTED in every report: TAP, JUnit, the JSON, the summary, and an
-# exit status that it alone never fails (77 when nothing passed, as SKIP).
-cases=$(cd "${srcdir:-.}/cases" && pwd)
-"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" --tap --junit "$tmp/u.xml" --json "$tmp/u.json" \
-    "$cases/dup-close-one-silent.case" "$cases/stack-close-unread.case" >"$tmp/u.tap" 2>"$tmp/u.err"
-status=$?
-[ "$status" -eq 0 ] || fail "unsupported and passed: exit $status, not 0"
-grep -q "^ok 1 - dup-close-one-silent # SKIP unsupported: server step 3 'dup': " "$tmp/u.tap" ||
-    { fail "TAP: no 'ok ... # SKIP unsupported:' line:"; cat "$tmp/u.tap"; }
-grep -q '<skipped message="unsupported: server step 3 ' "$tmp/u.xml" ||
-    fail "JUnit: the UNSUPPORTED run is not skipped with its message"
-grep -q 'skipped="1"' "$tmp/u.xml" || fail "JUnit: the UNSUPPORTED run is not counted as skipped"
-grep -q '"status":"UNSUPPORTED","error":"unsupported: server step 3 ' "$tmp/u.json" ||
-    fail "JSON: no UNSUPPORTED record with its step"
-grep -q '"unsupported":1,' "$tmp/u.json" || fail "JSON: the summary does not count 1 unsupported"
-grep -q '"stack":"lwip 2.1.3"' "$tmp/u.json" || fail "JSON: the platform does not say lwip 2.1.3"
-grep -q '1 passed, 0 failed, 0 skipped, 1 unsupported, 0 errors; unsupported: dup-close-one-silent' \
-    "$tmp/u.err" || { fail "the summary line:"; tail -n 1 "$tmp/u.err"; }
-"$CLOSEPROBE" run --stack lwip -q -c "$tmp/u" "$cases/dup-close-one-silent.case" >/dev/null 2>&1
-status=$?
-[ "$status" -eq 77 ] || fail "UNSUPPORTED alone: exit $status, not 77"
-
-# As an ordinary user too (closeprobe's user and network namespaces):
-# as root, the stack-splitting cases again as nobody, where setpriv is.
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	mkdir "$tmp/nobody" && chmod 1777 "$tmp" "$tmp/nobody"
-	(cd "$tmp/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$CLOSEPROBE" run --stack lwip -q -c "$tmp/nobody/captures" \
-	    "$cases"/stack-*.case) >"$tmp/nobody.out" 2>&1
-	echo "lwip as nobody: $(tail -n 1 "$tmp/nobody.out")"
-	n=$(ls "$cases"/stack-*.case | wc -l)
-	grep -q "^closeprobe: $n case runs of $n cases: $n passed" "$tmp/nobody.out" ||
-	    { fail "as nobody, the stack-splitting cases do not all pass:"; cat "$tmp/nobody.out"; }
-fi
 
 [ "$failures" -eq 0 ] || exit 1
 exit 0

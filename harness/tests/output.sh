@@ -21,6 +21,28 @@ jq_true() {
 	jq -e "$2" "$1" >/dev/null 2>&1 || fail "JSON: $2 does not hold: $(head -c 300 "$1")"
 }
 
+# On a terminal (script(1) gives one, 60 columns wide): what it shows is
+# checked further down.  The case that moves megabytes for a while starts
+# first and runs while the rest does.
+esc=$(printf '\033')
+cr=$(printf '\r')
+have_script=false
+command -v script >/dev/null 2>&1 && have_script=true
+# on_terminal NAME COMMAND: what the terminal shows, line ends as
+# written, progress lines erased ("\r[n/N] case\033[K", then "\r\033[K"),
+# in $tmp/NAME.tty; all it was sent in $tmp/NAME.raw.
+on_terminal() {
+	script -qec "stty cols 60 rows 40; $2" /dev/null </dev/null >"$tmp/$1.raw"
+	sed -e "s/${cr}\$//" -e "s/${cr}[^${cr}]*${esc}\[K//g" "$tmp/$1.raw" >"$tmp/$1.tty"
+}
+slow_pid=
+if $have_script; then
+	on_terminal slow "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/slow.case'" &
+	slow_pid=$!
+	# Ended early (a skip): it ends first, within its couple of seconds.
+	trap '[ -z "$slow_pid" ] || wait "$slow_pid"; rm -rf "$tmp"' EXIT
+fi
+
 # Text on standard output: the platform, the verdicts, the summary.
 "$CLOSEPROBE" run --captures "$tmp/c" --json "$tmp/run.json" "$tmp/bad.case" \
     "$tmp/both.case" >"$tmp/out" 2>"$tmp/err"
@@ -88,43 +110,36 @@ if grep -q "$(printf '\033')" "$tmp/out" "$tmp/err" || grep -q "$(printf '\r')" 
 fi
 grep -q '^both (IPv4): PASS.* Evidence: .*dropped)\.$' "$tmp/out" || fail "a paragraph was wrapped on a pipe"
 
-# On a terminal (script(1) gives one, 60 columns wide).
-if ! command -v script >/dev/null 2>&1; then
+# On a terminal.
+if ! $have_script; then
 	echo "SKIP: no script(1) (bsdutils): the terminal was not tried"
 else
-	esc=$(printf '\033')
-	cr=$(printf '\r')
-	# What the terminal shows: line ends as written, progress lines erased
-	# ("\r[n/N] case\033[K", then "\r\033[K"), kept in $tmp/progress.
-	on_terminal() {
-		script -qec "stty cols 60 rows 40; $*" /dev/null </dev/null >"$tmp/raw"
-		sed -e "s/${cr}\$//" -e "s/${cr}[^${cr}]*${esc}\[K//g" "$tmp/raw" >"$tmp/tty"
-	}
-	on_terminal "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/both.case' '$tmp/bad.case'"
-	grep -q "^both (IPv4): ${esc}\[32mPASS${esc}\[0m\. " "$tmp/tty" ||
-		fail "no colour on a terminal: $(cat -A "$tmp/tty" | head -n 5)"
-	grep -q "^bad: ${esc}\[1;31mFAIL${esc}\[0m\. " "$tmp/tty" || fail "FAIL is not red"
-	grep -q "${cr}\[1/2\] both${esc}\[K" "$tmp/raw" ||
-		fail "no progress line: $(cat -A "$tmp/raw" | head -n 3)"
+	on_terminal colour "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/both.case' '$tmp/bad.case'"
+	grep -q "^both (IPv4): ${esc}\[32mPASS${esc}\[0m\. " "$tmp/colour.tty" ||
+		fail "no colour on a terminal: $(cat -A "$tmp/colour.tty" | head -n 5)"
+	grep -q "^bad: ${esc}\[1;31mFAIL${esc}\[0m\. " "$tmp/colour.tty" || fail "FAIL is not red"
+	grep -q "${cr}\[1/2\] both${esc}\[K" "$tmp/colour.raw" ||
+		fail "no progress line: $(cat -A "$tmp/colour.raw" | head -n 3)"
 	# Every line of a paragraph fits; joined, the paragraph is the runner's.
-	plain=$(sed -e "s/${esc}\[[0-9;]*m//g" "$tmp/tty")
+	plain=$(sed -e "s/${esc}\[[0-9;]*m//g" "$tmp/colour.tty")
 	printf '%s\n' "$plain" | awk '/^[a-z0-9-]+( \(IPv[46]\))?: [A-Z]+\./ { on = 1 } /^  / { on = 0 }
 	    on && length($0) > 60 { bad = 1; print "too wide: " $0 } END { exit bad }' ||
 		fail "a wrapped line is wider than the terminal"
 	printf '%s\n' "$plain" | awk '/^both \(IPv6\): PASS\./ { on = 1 } on && /^  / { exit } on { printf "%s%s", sep, $0; sep = " " }' >"$tmp/joined"
 	head -n 1 "$tmp/c/both-v6.txt" | tr -d '\n' >"$tmp/want"
 	cmp -s "$tmp/want" "$tmp/joined" || fail "the wrapped paragraph is not the verdict: [$(cat "$tmp/joined")]"
+	NO_COLOR=1 on_terminal nocolour "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/both.case'"
+	grep -q "${esc}\[[0-9;]*m" "$tmp/nocolour.tty" && fail "colour although NO_COLOR is set"
+	grep -q '^both (IPv4): PASS\. ' "$tmp/nocolour.tty" || fail "NO_COLOR: $(cat -A "$tmp/nocolour.tty" | head -n 3)"
 	# A case that moves megabytes for a while: the progress line counts them.
-	on_terminal "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/slow.case'"
-	if grep -q "^slow: ${esc}\[32mPASS" "$tmp/tty"; then
-		grep -q "${cr}\[1/1\] slow, [0-9.]* MiB on the wire${esc}\[K" "$tmp/raw" ||
-			fail "no byte count in the progress line: $(cat -A "$tmp/raw" | head -n 3)"
+	wait "$slow_pid"
+	slow_pid=
+	if grep -q "^slow: ${esc}\[32mPASS" "$tmp/slow.tty"; then
+		grep -q "${cr}\[1/1\] slow, [0-9.]* MiB on the wire${esc}\[K" "$tmp/slow.raw" ||
+			fail "no byte count in the progress line: $(cat -A "$tmp/slow.raw" | head -n 3)"
 	else
 		echo "SKIP: slow.case did not pass here: the byte count was not tried"
 	fi
-	NO_COLOR=1 on_terminal "'$CLOSEPROBE' run --captures '$tmp/c' '$tmp/both.case'"
-	grep -q "${esc}\[[0-9;]*m" "$tmp/tty" && fail "colour although NO_COLOR is set"
-	grep -q '^both (IPv4): PASS\. ' "$tmp/tty" || fail "NO_COLOR: $(cat -A "$tmp/tty" | head -n 3)"
 fi
 
 [ "$failures" -eq 0 ] || exit 1
