@@ -60,8 +60,26 @@ while IFS= read -r line; do
 	[ -n "$conn" ] || conn=$(grep '^{"type":"conn"' "$tmp/analyze.jsonl" | head -n 1)
 	analyze_wire=$(printf '%s\n' "$conn" | grep -oE "$wire_re")
 	checked=$((checked + 1))
+	# analyze reports a finished connection at its end (README, Memory):
+	# a segment after it (a retransmitted FIN's ACK) is counted in the
+	# file's late_packets, not in the row, where the run counts it.  The
+	# same wire but for exactly those packets agrees.
+	late=$(grep '^{"type":"file"' "$tmp/analyze.jsonl" | head -n 1)
+	late=$(field late_packets "$late")
+	run_c=$(printf '%s\n' "$run_wire" | sed -n 's/.*"client":{"packets":\([0-9]*\).*/\1/p')
+	run_s=$(printf '%s\n' "$run_wire" | sed -n 's/.*"server":{"packets":\([0-9]*\).*/\1/p')
+	an_c=$(printf '%s\n' "$analyze_wire" | sed -n 's/.*"client":{"packets":\([0-9]*\).*/\1/p')
+	an_s=$(printf '%s\n' "$analyze_wire" | sed -n 's/.*"server":{"packets":\([0-9]*\).*/\1/p')
+	moved=
+	if [ -n "$late" ] && [ "$late" -gt 0 ] && [ -n "$an_c" ] && [ -n "$an_s" ] &&
+	    [ $((run_c + run_s - an_c - an_s)) -eq "$late" ]; then
+		moved=$(printf '%s\n' "$analyze_wire" |
+		    sed "s/\"client\":{\"packets\":$an_c,/\"client\":{\"packets\":$run_c,/; s/\"server\":{\"packets\":$an_s,/\"server\":{\"packets\":$run_s,/")
+	fi
 	if [ "$run_wire" = "$analyze_wire" ]; then
 		echo "ok     $name: $(field teardown "$run_wire")"
+	elif [ -n "$moved" ] && [ "$run_wire" = "$moved" ]; then
+		echo "ok     $name: $(field teardown "$run_wire") ($late late packet(s) after its end, counted apart)"
 	else
 		echo "FAIL   $name: analyze disagrees with the run"
 		echo "  run:     $run_wire"
