@@ -224,24 +224,21 @@ check_linktype(const char *name, const struct trace_stats *stats,
     unsigned flags, char *errbuf, size_t errbuf_size)
 {
 	const char *lname, *description;
+	char link[256];		/* "DLT_NAME (N, description)" */
 	size_t need;
 
 	lname = pcap_datalink_val_to_name(stats->linktype);
 	description = pcap_datalink_val_to_description(stats->linktype);
+	snprintf(link, sizeof(link), "%s (%d%s%s)", lname != NULL ? lname : "unknown",
+	    stats->linktype, description != NULL ? ", " : "",
+	    description != NULL ? description : "");
 	if (decode_linktype_carries_no_ip(stats->linktype)) {
 		set_error(errbuf, errbuf_size,
-		    "%s: link type %s (%d%s%s) carries no IP: skipped", name,
-		    lname != NULL ? lname : "unknown", stats->linktype,
-		    description != NULL ? ", " : "",
-		    description != NULL ? description : "");
+		    "%s: link type %s carries no IP: skipped", name, link);
 		return TRACE_NO_IP_LINKTYPE;
 	}
 	if (!decode_linktype_supported(stats->linktype)) {
-		set_error(errbuf, errbuf_size,
-		    "%s: unsupported link type %s (%d%s%s)", name,
-		    lname != NULL ? lname : "unknown", stats->linktype,
-		    description != NULL ? ", " : "",
-		    description != NULL ? description : "");
+		set_error(errbuf, errbuf_size, "%s: unsupported link type %s", name, link);
 		return TRACE_ERROR;
 	}
 	need = decode_min_tcp_caplen(stats->linktype);
