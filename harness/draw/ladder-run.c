@@ -99,6 +99,7 @@ step_label(char *label, size_t size, const struct case_step *step,
     const struct step_record *rec, const struct ledger *led)
 {
 	char a[40], b[40];
+	uint64_t accepted;
 
 	switch (step->kind) {
 	case STEP_CONNECT:
@@ -114,8 +115,11 @@ step_label(char *label, size_t size, const struct case_step *step,
 			    case_errno_to_name(rec->error));
 			break;
 		}
+		/* As the ledger counts them: the calls that returned EAGAIN or the
+		 * error are not among those that accepted bytes. */
+		accepted = rec->calls - rec->eagains - (rec->error != 0 && rec->calls > rec->eagains);
 		snprintf(label, size, "send() %s call%s accepted %s",
-		    units_format_count(rec->calls, a, sizeof(a)), rec->calls == 1 ? "" : "s",
+		    units_format_count(accepted, a, sizeof(a)), accepted == 1 ? "" : "s",
 		    bytes(rec->bytes, b, sizeof(b)));
 		if (rec->eagains > 0)
 			snprintf(label + strlen(label), size - strlen(label), ", %" PRIu64

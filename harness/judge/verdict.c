@@ -575,13 +575,20 @@ judge_discarded(const struct judgement *j, struct expect_result *res)
 		    case_role_name(d->reader));
 }
 
+/* Sent and not yet acknowledged: SIOCOUTQ counts the unsent bytes too. */
+static uint64_t
+queue_inflight(const struct queue_snapshot *q)
+{
+	return q->unacked > q->unsent ? q->unacked - q->unsent : 0;
+}
+
 /* A queue as the last snapshot step (or the one named) recorded it. */
 static void
 judge_snapshot(const struct judgement *j, struct expect_result *res)
 {
 	static const char *const metrics[] = {
 		[METRIC_UNREAD] = "unread", [METRIC_UNSENT] = "unsent",
-		[METRIC_UNACKED] = "unacked",
+		[METRIC_UNACKED] = "unacked", [METRIC_INFLIGHT] = "inflight",
 	};
 	const struct case_expect *e = j->e;
 	const struct queue_snapshot *q = &j->l->snapshot;
@@ -603,7 +610,8 @@ judge_snapshot(const struct judgement *j, struct expect_result *res)
 		return;
 	}
 	value = e->u.snapshot.metric == METRIC_UNREAD ? q->unread :
-	    e->u.snapshot.metric == METRIC_UNSENT ? q->unsent : q->unacked;
+	    e->u.snapshot.metric == METRIC_UNSENT ? q->unsent :
+	    e->u.snapshot.metric == METRIC_UNACKED ? q->unacked : queue_inflight(q);
 	res->held = case_compare_u64(value, e->u.snapshot.op, e->u.snapshot.value);
 	snprintf(res->observed, sizeof(res->observed), "%s %s %s B (unread %s B, unsent %s B, "
 	    "unacked %s B)", which, metrics[e->u.snapshot.metric],
@@ -866,7 +874,7 @@ verdict_compute(const struct verdict_input *in, struct verdict *v)
 		if (e->kind == EXPECT_KERNEL && in->counters_one_end) {
 			v->results[i].skipped = true;
 			snprintf(v->results[i].observed, sizeof(v->results[i].observed),
-			    "not judged: the other end's counters are on the peer");
+			    "not judged: %s", in->counters_one_end);
 			continue;
 		}
 		judge(e, in, v, &v->results[i]);

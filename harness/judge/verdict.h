@@ -76,9 +76,9 @@ struct verdict_input {
 	bool clock_offset_known;
 	int64_t clock_offset_ns;
 	int64_t clock_error_ns;	/* how far off a ledger's time may be placed (a peer's) */
-	/* The counters are of one end only (a peer run): "kernel" expectations
-	 * are not judged, and say so. */
-	bool counters_one_end;
+	/* NULL, or why the counters are of one end only (a peer run, a
+	 * userspace stack): "kernel" expectations are not judged, and say why. */
+	const char *counters_one_end;
 };
 
 struct verdict {

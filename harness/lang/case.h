@@ -140,7 +140,8 @@ struct step_wait {
 enum socket_metric {
 	METRIC_UNREAD,	/* SIOCINQ: received, not yet read */
 	METRIC_UNSENT,	/* SIOCOUTQNSD: queued, not yet sent */
-	METRIC_UNACKED	/* SIOCOUTQ: queued, not yet acknowledged */
+	METRIC_UNACKED,	/* SIOCOUTQ: queued, not yet acknowledged */
+	METRIC_INFLIGHT	/* SIOCOUTQ - SIOCOUTQNSD: sent, not yet acknowledged */
 };
 
 struct step_await {

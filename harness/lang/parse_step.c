@@ -29,7 +29,7 @@
  *                                 ("server.child.closed": ROLE is
  *                                 server.child); EVENT is all after the
  *                                 last "."
- *   await unread | unsent | unacked [ OP ] SIZE
+ *   await unread | unsent | unacked | inflight [ OP ] SIZE
  *   await error
  *                                 OP defaults to ">=" for unread, "<="
  *                                 for unsent and unacked
@@ -137,9 +137,11 @@ static const struct metric_word metric_words[] = {
 	    "SIOCOUTQNSD: queued, not yet sent" },
 	[METRIC_UNACKED] = { "unacked", COMPARE_LE,
 	    "SIOCOUTQ: queued, not yet acknowledged" },
+	[METRIC_INFLIGHT] = { "inflight", COMPARE_LE,
+	    "SIOCOUTQ - SIOCOUTQNSD: sent, not yet acknowledged" },
 };
 
-_Static_assert(NELEMS(metric_words) == METRIC_UNACKED + 1,
+_Static_assert(NELEMS(metric_words) == METRIC_INFLIGHT + 1,
     "a word for every enum socket_metric");
 
 static bool is_implicit_event(const char *name);
@@ -998,7 +1000,7 @@ static const struct step_row step_rows[] = {
 	[STEP_WAIT] = { { "wait", NULL, NULL, 0,
 	    "wait ROLE.EVENT: until another role raises EVENT" }, parse_wait },
 	[STEP_AWAIT] = { { "await", NULL, NULL, STEP_NEEDS_CONNECTION,
-	    "await unread|unsent|unacked [OP] SIZE | await error: until a queue holds SIZE, or the socket has an error" },
+	    "await unread|unsent|unacked|inflight [OP] SIZE | await error: until a queue holds SIZE, or the socket has an error" },
 	    parse_await },
 	[STEP_RAISE] = { { "raise", NULL, NULL, STEP_RAISES_NAMED,
 	    "raise EVENT: raise an event of one's own" }, parse_raise },

@@ -859,6 +859,7 @@ step_fork(struct role_exec *rs)
 	return 0;
 }
 
+/* The queue a metric reads; "inflight" reads this one minus the unsent. */
 static enum sockapi_queue
 metric_queue(enum socket_metric metric)
 {
@@ -868,6 +869,7 @@ metric_queue(enum socket_metric metric)
 	case METRIC_UNSENT:
 		return SOCKAPI_QUEUE_UNSENT;
 	case METRIC_UNACKED:
+	case METRIC_INFLIGHT:
 		break;
 	}
 	return SOCKAPI_QUEUE_UNACKED;
@@ -876,9 +878,14 @@ metric_queue(enum socket_metric metric)
 static uint64_t
 metric_read(const struct role_exec *rs, enum socket_metric metric, int *error)
 {
-	int value = 0;
+	int value = 0, unsent = 0;
 
 	*error = rs->api->queue(rs->fd, metric_queue(metric), &value) < 0 ? errno : 0;
+	if (*error == 0 && metric == METRIC_INFLIGHT &&
+	    rs->api->queue(rs->fd, SOCKAPI_QUEUE_UNSENT, &unsent) < 0)
+		*error = errno;
+	if (metric == METRIC_INFLIGHT)
+		value = value > unsent ? value - unsent : 0;
 	return value < 0 ? 0 : (uint64_t)value;
 }
 
@@ -1292,6 +1299,8 @@ step_ops(const struct case_step *step)
 	case STEP_AWAIT:
 		ops |= step->u.await.error ? OP(POLL) :
 		    (op_set)1 << sockapi_queue_op(metric_queue(step->u.await.metric));
+		if (!step->u.await.error && step->u.await.metric == METRIC_INFLIGHT)
+			ops |= OP(UNSENT);
 		break;
 	default:
 		break;

@@ -183,8 +183,9 @@ stack_lacks(const struct case_run *run, char *why, size_t size)
 	for (i = 0; i < cf->nexpects; i++) {
 		const struct case_expect *e = &cf->expects[i];
 
-		if (e->kind == EXPECT_KERNEL &&
-		    (e->system == NULL || strcmp(e->system, api->name) == 0)) {
+		/* Unconditional ones are not judged (verdict_input.counters_one_end). */
+		if (e->kind == EXPECT_KERNEL && e->system != NULL &&
+		    strcmp(e->system, api->name) == 0) {
 			snprintf(why, size, "line %u '%s': the kernel's counters count the "
 			    "client's end only; the server's is %s", e->line, e->text, api->name);
 			return -1;
@@ -726,7 +727,7 @@ static void
 case_judge(struct case_run *run)
 {
 	struct verdict_input in;
-	char system[128], stack_release[64];
+	char system[128], stack_release[64], counters_why[160];
 	int r;
 
 	memset(&in, 0, sizeof(in));
@@ -742,6 +743,9 @@ case_judge(struct case_run *run)
 		if (api->version(stack_release, sizeof(stack_release)) == 0)
 			in.release = stack_release;
 		snprintf(system, sizeof(system), "%s", api->name);
+		snprintf(counters_why, sizeof(counters_why), "the server's end is %s: the "
+		    "kernel's counters are the client's only", api->name);
+		in.counters_one_end = counters_why;
 	}
 	in.client_conn = run->report.client_conn;
 	in.counters = &run->delta;
@@ -752,7 +756,7 @@ case_judge(struct case_run *run)
 		/* The stack under test is the peer's: its system's expectations. */
 		peer_system_name(remote_platform(run->remote), system, sizeof(system));
 		in.release = remote_platform(run->remote)->release;
-		in.counters_one_end = true;
+		in.counters_one_end = "the other end's counters are on the peer";
 	}
 	if (run->report.have_capture && run->report.capture.clock_offset_known) {
 		in.clock_offset_known = true;

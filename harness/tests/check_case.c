@@ -462,8 +462,12 @@ START_TEST(test_await_forms)
 	    "  await unread > 6\n"
 	    "  await unsent >= 7 within 3s\n"
 	    "  await error\n"
+	    "  await inflight 0\n"
 	    SERVER EXPECT);
 	s = cf->roles[ROLE_CLIENT].steps;
+	ck_assert_int_eq(s[12].u.await.metric, METRIC_INFLIGHT);
+	ck_assert_int_eq(s[12].u.await.op, COMPARE_LE);
+	ck_assert_uint_eq(s[12].u.await.value, 0);
 	ck_assert(!s[1].u.await.error);
 	ck_assert(s[11].u.await.error);
 	ck_assert_int_eq(s[1].u.await.metric, METRIC_UNREAD);

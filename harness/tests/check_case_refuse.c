@@ -234,9 +234,9 @@ static const struct refusal refusals[] = {
 
 	/* await */
 	{ STEP("await"),
-	  "x.case:3:9: await needs unread, unsent or unacked and a size (e.g. 'await unread 100')" },
+	  "x.case:3:9: await needs unread, unsent, unacked or inflight and a size (e.g. 'await unread 100')" },
 	{ STEP("await unred 1"),
-	  "x.case:3:15: unknown queue 'unred' (did you mean 'unread'?) (expected unread, unsent or unacked, or 'error')" },
+	  "x.case:3:15: unknown queue 'unred' (did you mean 'unread'?) (expected unread, unsent, unacked or inflight, or 'error')" },
 	{ HEAD CLIENT "  await error now\n" SERVER EXPECT,
 	  "x.case:3:15: unexpected 'now' after 'await error'" },
 	{ STEP("await unread"),

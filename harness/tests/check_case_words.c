@@ -344,7 +344,7 @@ static const struct {
 	{ HEAD CLIENT "  so_error\n" SERVER "expect: client.so_error early 0\n",
 	  "x.case:5:9: client has no so_error step named 'early'" },
 	{ HEAD CLIENT "  snapshot\n" SERVER "expect: client.snapshot unrd = 1\n",
-	  "x.case:5:25: unknown queue 'unrd' (did you mean 'unread'?) (expected unread, unsent or unacked, or a snapshot's name first)" },
+	  "x.case:5:25: unknown queue 'unrd' (did you mean 'unread'?) (expected unread, unsent, unacked or inflight, or a snapshot's name first)" },
 	{ HEAD CLIENT "  snapshot\n" SERVER "expect: client.snapshot unread 1\n",
 	  "x.case:5:32: a queue needs a comparison and a size (e.g. 'unread = 100', 'unsent > 0')" },
 	{ HEAD CLIENT SERVER "expect: client.snapshot unread = 1\n",

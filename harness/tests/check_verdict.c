@@ -618,6 +618,39 @@ START_TEST(wire_time_from_a_call)
 }
 END_TEST
 
+/* "inflight" is what SIOCOUTQ counts beyond SIOCOUTQNSD: sent, not acked. */
+START_TEST(snapshot_inflight_is_unacked_less_unsent)
+{
+	static const struct {
+		const char *expect;
+		bool held;
+	} examples[] = {
+		{ "client.snapshot inflight = 1000", true },
+		{ "client.snapshot inflight = 0", false },
+		{ "client.snapshot unacked = 5000", true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+		char expects[128];
+		struct fixture f;
+		struct queue_snapshot *q;
+
+		snprintf(expects, sizeof(expects), "expect: %s\n", examples[i].expect);
+		fixture_init_steps(&f, "case t\nclient: connect\n        snapshot\n"
+		    "server: accept\n        close\n", expects);
+		q = &f.ledgers[ROLE_CLIENT].snapshot;
+		q->valid = true;
+		q->unacked = 5000;
+		q->unsent = 4000;
+		fixture_judge(&f);
+		ck_assert_msg(f.v.results[0].held == examples[i].held, "%s: %s",
+		    examples[i].expect, f.v.results[0].observed);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
 /* Every kind of expectation reaches a judge that says what it observed. */
 START_TEST(every_kind_is_judged)
 {
@@ -796,6 +829,7 @@ verdict_suite(void)
 	    sizeof(cause_tests[0])));
 	tcase_add_test(tc, wire_time_from_a_call);
 	tcase_add_test(tc, every_kind_is_judged);
+	tcase_add_test(tc, snapshot_inflight_is_unacked_less_unsent);
 	tcase_add_test(tc, strbuf_grows_and_formats);
 	tcase_add_test(tc, report_of_an_error);
 	tcase_add_test(tc, report_names_the_platform);

@@ -49,7 +49,7 @@ page=$tmp/report/index.html
 grep -q '<tbody class="run" id="case-close-unread-small-reset-ipv4" [^>]*data-status="PASS">' "$page" ||
 	fail "the page has no row for the run"
 grep -q '<td>rst from server</td>' "$page" || fail "the page does not say the teardown"
-grep -q '<li class="ok"><span class="mark">ok</span>line 16: teardown rst from server' "$page" ||
+grep -q '<li class="ok"><span class="mark">ok</span>line 17: teardown rst from server' "$page" ||
 	fail "the page does not list the expectations"
 grep -q 'close-unread-small-reset: PASS\. server&#39;s send() accepted 1,000 B' "$page" ||
 	fail "the page does not hold the verdict"
