@@ -339,6 +339,40 @@ START_TEST(test_rst_after_both_fins)
 }
 END_TEST
 
+/*
+ * Both FINs on the wire, then the server's RST+ACK: late when its ACK
+ * covers the client's FIN (the server had it, the RST answers a stray
+ * segment), not when it stops short of it: the RST left before the
+ * client's FIN arrived (they crossed on a slow path), the server's own
+ * abort at close(), so the teardown is fin-then-rst.
+ */
+START_TEST(test_rst_crossing_the_peer_fin)
+{
+	struct flow f;
+	const struct conn *c;
+	int crossed;
+
+	for (crossed = 0; crossed <= 1; crossed++) {
+		conn_table_free(table);
+		table = conn_table_new();
+		ck_assert_ptr_nonnull(table);
+		flow_init(&f, CLIENT_PORT, SERVER_PORT);
+		handshake(&f, client_isn, server_isn);
+		flow_send(&f, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
+		flow_send(&f, SERVER, FIN | ACK, server_isn + 1, client_isn + 101, 0);
+		flow_send(&f, CLIENT, FIN | ACK, client_isn + 101, server_isn + 2, 0);
+		flow_send(&f, SERVER, RST | ACK, server_isn + 2,
+		    crossed ? client_isn + 101 : client_isn + 102, 0);
+		c = only_conn();
+		ck_assert_msg(c->half[SIDE_RESP].rst_crossed_peer_fin == (crossed != 0),
+		    "crossed %d", crossed);
+		ck_assert_msg(conn_rst_is_late(c) == !crossed, "crossed %d", crossed);
+		ck_assert_int_eq(teardown_classify(c),
+		    crossed ? TEARDOWN_FIN_THEN_RST : TEARDOWN_FIN);
+	}
+}
+END_TEST
+
 START_TEST(test_rst_then_late_fin)
 {
 	struct flow f;
@@ -867,6 +901,7 @@ conntrack_suite(void)
 	tcase_add_test(tc, test_fin_then_bare_rst);
 	tcase_add_test(tc, test_rst_after_both_fins);
 	tcase_add_test(tc, test_rst_then_late_fin);
+	tcase_add_test(tc, test_rst_crossing_the_peer_fin);
 	tcase_add_test(tc, test_fin_and_rst_in_one_segment);
 	tcase_add_test(tc, test_no_teardown);
 	tcase_add_test(tc, test_refused_connect);

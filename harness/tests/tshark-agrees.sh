@@ -13,8 +13,10 @@
 #     of its first RST with the RST's kind (RST+ACK or bare) and how many
 #     RSTs it sent.
 # An RST after both sides' FINs is late (teardown stays fin) only when
-# the segment it answers carries no new data; one that refuses new data
-# makes the teardown fin-then-rst.
+# the segment it answers carries no new data and, with an ACK, the ACK
+# covers the peer's FIN; one that refuses new data, or left before the
+# peer's FIN reached it (their ACK short of it: the two crossed), makes
+# the teardown fin-then-rst.
 #
 # tshark reads all the pcaps in one pass: mergecap puts them one after
 # another into one pcapng file, each pcap an interface of its own (-I
@@ -45,7 +47,7 @@ esac
 num='[0-9]+'
 time='[-0-9.e]+'
 fin="(null|\\{\"at_s\":$time,\"packet\":($num)\\})"
-rst="(null|\\{\"kind\":\"([a-z+]+)\",\"at_s\":$time,\"packet\":($num),\"count\":($num)\\})"
+rst="(null|\\{\"kind\":\"([a-z+]+)\",\"at_s\":$time,\"packet\":($num),\"count\":($num),\"late\":(true|false)\\})"
 side="\\{\"packets\":($num),\"payload_bytes\":($num),\"acked_bytes\":$num,\"fin\":$fin,\"rst\":$rst\\}"
 ours() {	# ours JSON-LINE: "teardown client-side server-side"
 	wire=$(printf '%s\n' "$1" | grep -oE "\"wire\":\\{\"teardown\":\"[a-z-]+\",\"client\":$side,\"server\":$side\\}")
@@ -62,7 +64,7 @@ ours() {	# ours JSON-LINE: "teardown client-side server-side"
 
 # The frames of every pcap listed in $tmp/runs (one "PCAP CLIENT-PORT
 # SERVER-PORT" a line), one line each: "RUN|srcport|dstport|ack|fin|rst|
-# raw seq|len", RUN the pcap's line in $tmp/runs from 0; a frame that is
+# raw seq|len|raw ack", RUN the pcap's line in $tmp/runs from 0; a frame that is
 # not TCP has its TCP fields empty.
 frames() {
 	set --
@@ -70,7 +72,7 @@ frames() {
 		set -- "$@" "$pcap"
 	done <"$tmp/runs"
 	fields="-e tcp.srcport -e tcp.dstport -e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset
-	    -e tcp.seq_raw -e tcp.len"
+	    -e tcp.seq_raw -e tcp.len -e tcp.ack_raw"
 	if command -v mergecap >/dev/null 2>&1; then
 		mergecap -a -I none -w "$tmp/all.pcapng" "$@" 2>>"$tmp/tshark.err" || return 1
 		# shellcheck disable=SC2086
@@ -114,13 +116,16 @@ theirs() {
 		end = seq + $8
 		newdata = ($8 > 0 && end > high[s])
 		if ($8 > 0 && end > high[s]) high[s] = end
-		if (flag($5) && fin[s] == "") fin[s] = record[r]
+		if (flag($5) && fin[s] == "") { fin[s] = record[r]; finnext[s] = ($7 + $8 + 1) % 4294967296 }
 		if (flag($6)) {
 			if (rst[s] == "") { rst[s] = record[r]; kind[s] = flag($4) ? "rst+ack" : "bare" }
 			nrst[s]++
 			# Late: both sides had finished, and the segment answered
 			# (the peer'"'"'s last one) brought no new data.
 			late = (fin[r, "c"] != "" && fin[r, "s"] != "" && !lastnew[o])
+			# With an ACK short of the other side FIN, the two crossed.
+			if (late && flag($4) && (finnext[o] - $9 + 4294967296) % 4294967296 > 0 &&
+			    (finnext[o] - $9 + 4294967296) % 4294967296 < 2147483648) late = 0
 			if (!late && first_rst[r] == "") first_rst[r] = record[r]
 		}
 		lastnew[s] = newdata
@@ -167,7 +172,14 @@ while IFS= read -r line; do
 	family=$(field family "$line")
 	mine=$(ours "$line")
 	if [ -z "$mine" ]; then
-		echo "skip   $name (IPv$family): the run has no wire verdict"
+		# A wire object this test cannot read is a failure, never a skip:
+		# a new key must not make it check nothing.
+		case $line in
+		*'"wire":{'*)
+			echo "FAIL   $name (IPv$family): its wire object is not in the form read here"
+			failed=$((failed + 1)) ;;
+		*)	echo "skip   $name (IPv$family): the run has no wire verdict" ;;
+		esac
 		continue
 	fi
 	pcap=$(printf '%s\n' "$line" | sed -n 's/.*"evidence":{"pcap":"\([^"]*\)".*/\1/p')

@@ -119,6 +119,7 @@ struct conn_half {
 	int64_t fin_ts_ns;		/* capture time */
 	uint64_t fin_index;		/* record index, 1-based (Wireshark) */
 	uint64_t fin_offset;		/* stream offset of the FIN */
+	uint32_t fin_next_seq;		/* raw sequence number just past it */
 	uint64_t rst_count;
 	enum rst_kind first_rst_kind;
 	int64_t first_rst_ts_ns;
@@ -158,6 +159,12 @@ struct conn_half {
 	 * is not late: the peer sent more after this side closed).
 	 */
 	uint64_t peer_unacked_at_rst;
+	/*
+	 * This side's first RST carried an ACK below the peer's FIN, which
+	 * the capture had already seen: it left before that FIN reached this
+	 * side, crossing it, so it is this side's own abort, never late.
+	 */
+	bool rst_crossed_peer_fin;
 };
 
 struct conn {

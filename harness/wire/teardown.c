@@ -77,7 +77,9 @@ first_rst_index(const struct conn *c, uint64_t *index)
  * gone.  It is reported, but it neither makes the teardown an RST nor
  * hides a reset from a reader.  One that answers new data (the peer sent
  * more after the closer's FIN, with or without its own FIN) refused it:
- * that RST matters like any other.
+ * that RST matters like any other; so does one whose ACK stops short of
+ * the peer's FIN: it was sent before that FIN arrived (the two crossed on
+ * the path), as the closer's own abort.
  */
 bool
 conn_rst_is_late(const struct conn *c)
@@ -88,7 +90,8 @@ conn_rst_is_late(const struct conn *c)
 	    c->half[SIDE_ORIG].fin_seen && c->half[SIDE_RESP].fin_seen &&
 	    c->half[SIDE_ORIG].fin_index < rst_index &&
 	    c->half[SIDE_RESP].fin_index < rst_index &&
-	    c->first_rst_side >= 0 && c->half[c->first_rst_side].peer_unacked_at_rst == 0;
+	    c->first_rst_side >= 0 && c->half[c->first_rst_side].peer_unacked_at_rst == 0 &&
+	    !c->half[c->first_rst_side].rst_crossed_peer_fin;
 }
 
 enum teardown_class

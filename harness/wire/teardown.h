@@ -47,6 +47,9 @@ teardown_track(struct conn *c, enum conn_side side,
 			h->first_rst_ts_ns = seg->ts_ns;
 			h->first_rst_index = index;
 			h->first_rst_offset = stream_offset_bytes(start);
+			h->rst_crossed_peer_fin = (seg->flags & TCP_FLAG_ACK) &&
+			    c->half[conn_side_other(side)].fin_seen &&
+			    (int32_t)(seg->ack - c->half[conn_side_other(side)].fin_next_seq) < 0;
 		}
 		if (c->first_rst_side < 0)
 			c->first_rst_side = side;
@@ -59,6 +62,8 @@ teardown_track(struct conn *c, enum conn_side side,
 		h->fin_ts_ns = seg->ts_ns;
 		h->fin_index = index;
 		h->fin_offset = stream_offset_bytes(end);
+		h->fin_next_seq = seg->seq + ((seg->flags & TCP_FLAG_SYN) ? 1 : 0) +
+		    seg->payload_len + 1;
 		if (c->first_fin_side < 0)
 			c->first_fin_side = side;
 		stream_update_acked(h, &stream[side]);
