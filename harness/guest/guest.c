@@ -1009,7 +1009,8 @@ guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
 {
 	struct guest_result scratch_result;
 	struct context c;
-	char why[256];
+	char why[256], hung[400];
+	bool try_kvm;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1037,15 +1038,23 @@ guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
 		goto out;
 	snprintf(out->release, sizeof(out->release), "%s", c.release);
 	snprintf(out->console, sizeof(out->console), "%s/console", c.workdir);
+	/* A KVM that hung here before is not waited for again (accelcache.h). */
+	accelcache_init(&out->kvm_memo, opts->cache_dir, opts->kernel, c.release, c.qemu);
+	try_kvm = opts->accel != GUEST_ACCEL_TCG && kvm_usable(why, sizeof(why));
+	if (try_kvm && opts->accel == GUEST_ACCEL_AUTO &&
+	    accelcache_kvm_hung(&out->kvm_memo, hung, sizeof(hung))) {
+		snprintf(out->accel_note, sizeof(out->accel_note),
+		    "kvm not tried, it hung here before (%s)", hung);
+		try_kvm = false;
+	}
 	out->tcg_command = peer_command(&c, QEMU_ACCEL_TCG, tap);
-	if (opts->accel != GUEST_ACCEL_TCG && kvm_usable(why, sizeof(why)))
+	if (try_kvm)
 		out->kvm_command = peer_command(&c, QEMU_ACCEL_KVM, tap);
 	else if (opts->accel == GUEST_ACCEL_KVM) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}
-	if (out->tcg_command == NULL || (opts->accel != GUEST_ACCEL_TCG &&
-	    out->kvm_command == NULL && kvm_usable(why, sizeof(why)))) {
+	if (out->tcg_command == NULL || (try_kvm && out->kvm_command == NULL)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -1079,4 +1088,15 @@ guest_peer_free(struct guest_peer *p)
 	free(p->tcg_command);
 	free(p->notes);
 	memset(p, 0, sizeof(*p));
+}
+
+int
+guest_peer_record_kvm(const struct guest_peer *p, bool kvm_hung, bool kvm_answered,
+    const char *why, char *err, size_t errlen)
+{
+	if (kvm_hung)
+		return accelcache_remember(&p->kvm_memo, why, err, errlen);
+	if (kvm_answered)
+		return accelcache_forget(&p->kvm_memo, err, errlen);
+	return 0;
 }
