@@ -357,7 +357,7 @@ peer_start(struct case_run *run, char *err, size_t errlen)
 	if (run->remote == NULL || fell_back || po->fallback_command == NULL)
 		return -1;
 	snprintf(first, sizeof(first), "%.299s", err);
-	remote_destroy(run->remote);
+	remote_abandon(run->remote);
 	peer_flag(po->fallback_flag);
 	run->remote = remote_start(po->fallback_command, err, errlen);
 	if (run->remote == NULL || remote_hello(run->remote, po->fallback_hello_ms > 0 ?
