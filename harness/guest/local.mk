@@ -34,7 +34,10 @@ check_PROGRAMS += harness/guest/guest-try
 harness_guest_guest_try_SOURCES = harness/guest/guest-try.c
 harness_guest_guest_try_LDADD = harness/libcloseprobe.a $(PCAP_LIBS)
 
-GUEST_SHELL_TESTS = harness/tests/guest.sh
+# peer-kernel.sh right after guest.sh: the longest chain of make check
+# (guest-run.sh, guest.sh, then its boots: a guest never runs beside
+# another one) starts early, the other tests beside it.
+GUEST_SHELL_TESTS = harness/tests/guest.sh harness/tests/peer-kernel.sh
 TESTS += $(GUEST_SHELL_TESTS)
 EXTRA_DIST += $(GUEST_SHELL_TESTS)
 
