@@ -34,10 +34,7 @@ check_PROGRAMS += harness/guest/guest-try
 harness_guest_guest_try_SOURCES = harness/guest/guest-try.c
 harness_guest_guest_try_LDADD = harness/libcloseprobe.a $(PCAP_LIBS)
 
-# peer-kernel.sh right after guest.sh: the longest chain of make check
-# (guest-run.sh, guest.sh, then its boots: a guest never runs beside
-# another one) starts early, the other tests beside it.
-GUEST_SHELL_TESTS = harness/tests/guest.sh harness/tests/peer-kernel.sh
+GUEST_SHELL_TESTS = harness/tests/guest.sh
 TESTS += $(GUEST_SHELL_TESTS)
 EXTRA_DIST += $(GUEST_SHELL_TESTS)
 
