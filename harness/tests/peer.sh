@@ -170,9 +170,11 @@ server:   accept
           close
 expect:   teardown fin from client
 EOF
-try_peer() {	# NAME COMMAND [CASE-FILE]: in the background
-	job "$1" timeout 60 unshare -Urnm sh "$self" --inside "$bin" run -c "$tmp/$1" \
-	    --peer "$2" --peer-addr 10.77.0.2 --peer-timeout 1s "${3:-$tmp/peer-goes-wrong.case}"
+try_peer() {	# NAME COMMAND [CASE-FILE [OPTION...]]: in the background
+	name=$1 command=$2 case_file=${3:-$tmp/peer-goes-wrong.case}
+	shift $(($# < 3 ? $# : 3))
+	job "$name" timeout 60 unshare -Urnm sh "$self" --inside "$bin" run -c "$tmp/$name" \
+	    --peer "$command" --peer-addr 10.77.0.2 "$@" "$case_file"
 }
 try_peer_check() {	# NAME EXPECTED-TEXT
 	status=$(job_status "$1")
@@ -181,7 +183,7 @@ try_peer_check() {	# NAME EXPECTED-TEXT
 	grep -q "^peer-goes-wrong: ERROR\. .*$2" "$tmp/$1.txt" ||
 		fail "$1: not the error expected ('$2'): $(cat "$tmp/$1.txt")"
 }
-try_peer silent 'sleep 30'
+try_peer silent 'sleep 30' "$tmp/peer-goes-wrong.case" --peer-timeout 1s
 try_peer no-hello 'echo hi; sleep 30'
 try_peer exits 'exit 3'
 # Dies mid-case: a real peer whose whole process group is killed once its
