@@ -946,10 +946,15 @@ run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE 
 	    gp.accel_note[0] != '\0' ? " (" : "", gp.accel_note,
 	    gp.accel_note[0] != '\0' ? ")" : "", gp.console);
 	snprintf(label, sizeof(label), "a guest with %s", cmd->peer_kernel);
-	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0 ||
-	    asprintf(&answered, "%s/kvm-answered", gp.workdir) < 0) {
+	/* asprintf() leaves its pointer undefined when it fails. */
+	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0)
+		flag = NULL;
+	if (asprintf(&answered, "%s/kvm-answered", gp.workdir) < 0)
+		answered = NULL;
+	if (flag == NULL || answered == NULL) {
 		cli_error("out of memory");
 		free(flag);
+		free(answered);
 		guest_peer_free(&gp);
 		return EXIT_ERROR;
 	}
