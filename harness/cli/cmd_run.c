@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caselist.h"
 #include "cli.h"
@@ -35,12 +36,14 @@
 #include "symbols.h"
 #include "tally.h"
 #include "tap.h"
+#include "units.h"
 
 #ifndef CASESDIR
 #define CASESDIR "/usr/local/share/closeprobe/cases"
 #endif
 
 #define JOBS_MAX 256
+#define PEER_TIMEOUT_MAX_MS (60 * 60 * 1000)	/* --peer-timeout: an hour at most */
 #define REPEAT_MAX 100
 
 /* The options without a short letter. */
@@ -59,7 +62,8 @@ enum run_long_option {
 	OPT_PEER,
 	OPT_PEER_ROLE,
 	OPT_PEER_ADDR,
-	OPT_PEER_KERNEL
+	OPT_PEER_KERNEL,
+	OPT_PEER_TIMEOUT
 };
 
 struct run_command {
@@ -83,6 +87,7 @@ struct run_command {
 	struct peer_options peer;
 	bool peer_role_given;
 	const char *peer_kernel;	/* --peer-kernel: the peer is a guest with this kernel */
+	int64_t peer_timeout_ms;	/* --peer-timeout: the first command's hello; 0: default */
 };
 
 /* Everything a run writes to, and what it came to. */
@@ -158,6 +163,9 @@ run_help(FILE *out)
 	    "      --peer-kernel IMAGE  the server role in a guest booted with this kernel\n"
 	    "                      (as --kernel's, with --modules and --accel), the client\n"
 	    "                      here, joined by a TAP link in the case's namespace\n"
+	    "      --peer-timeout DUR  how long the peer has to say hello (250ms, 2s; default\n"
+	    "                      10s; with --peer-kernel a KVM guest's, default 20s,\n"
+	    "                      before TCG is tried)\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "FILE - is standard output; the text then goes to standard error.\n"
@@ -234,6 +242,21 @@ add_peer_addr(struct run_command *cmd, const char *arg)
 	return 0;
 }
 
+/* --peer-timeout DUR: a duration above 0, an hour at most. */
+static int
+set_peer_timeout(struct run_command *cmd, const char *arg)
+{
+	uint64_t ms;
+
+	if (units_parse_duration(arg, &ms) < 0 || ms == 0 || ms > PEER_TIMEOUT_MAX_MS) {
+		cli_usage_error("run", "--peer-timeout needs a duration above 0, at most 3600s "
+		    "(250ms, 2s), not '%s'", arg);
+		return -1;
+	}
+	cmd->peer_timeout_ms = (int64_t)ms;
+	return 0;
+}
+
 static int
 set_option(void *ctx, int val, const char *arg)
 {
@@ -258,6 +281,8 @@ set_option(void *ctx, int val, const char *arg)
 	case OPT_PEER_KERNEL:
 		cmd->peer_kernel = arg;
 		return 0;
+	case OPT_PEER_TIMEOUT:
+		return set_peer_timeout(cmd, arg);
 	case OPT_KERNEL:
 		cmd->kernel = arg;
 		return 0;
@@ -330,6 +355,11 @@ set_option(void *ctx, int val, const char *arg)
 static int
 check_peer_options(struct run_command *cmd, int *status)
 {
+	if (cmd->peer_timeout_ms > 0 && cmd->peer.command == NULL && cmd->peer_kernel == NULL) {
+		*status = cli_usage_error("run", "--peer-timeout goes with --peer or --peer-kernel");
+		return -1;
+	}
+	cmd->peer.hello_ms = cmd->peer_timeout_ms;
 	if (cmd->peer_kernel != NULL) {
 		if (cmd->peer.command != NULL || cmd->peer.naddrs > 0 || cmd->peer_role_given ||
 		    cmd->kernel != NULL || cmd->opt.no_netns) {
@@ -897,7 +927,10 @@ run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE 
 		.closeprobe_binary = "/proc/self/exe",
 	};
 	struct guest_peer gp;
-	char err[1024], *flag = NULL, label[PATH_MAX_GUEST + 64];
+	char err[1024], *flag = NULL, *answered = NULL, label[PATH_MAX_GUEST + 64], why[128];
+	int64_t kvm_hello_ms = cmd->peer_timeout_ms > 0 ? cmd->peer_timeout_ms :
+	    PEER_KERNEL_KVM_HELLO_MS;
+	bool kvm_first;
 	int status;
 
 	if (guest_peer_prepare(&gopts, PEER_KERNEL_GUEST_CIDR, PEER_KERNEL_GUEST_CIDR6,
@@ -905,23 +938,32 @@ run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE 
 		cli_error("%s: %s", cmd->peer_kernel, err);
 		return EXIT_ERROR;
 	}
+	kvm_first = gp.kvm_command != NULL;
 	if (gp.notes != NULL && gp.notes[0] != '\0')
 		fprintf(stderr, "closeprobe: peer guest: %s", gp.notes);
-	fprintf(stderr, "closeprobe: peer guest: kernel %s (%s), %s; its console: %s\n",
-	    gp.release, cmd->peer_kernel, gp.kvm_command != NULL ? "KVM, TCG if it hangs" :
-	    "TCG", gp.console);
+	fprintf(stderr, "closeprobe: peer guest: kernel %s (%s), %s%s%s%s; its console: %s\n",
+	    gp.release, cmd->peer_kernel, kvm_first ? "KVM, TCG if it hangs" : "TCG",
+	    gp.accel_note[0] != '\0' ? " (" : "", gp.accel_note,
+	    gp.accel_note[0] != '\0' ? ")" : "", gp.console);
 	snprintf(label, sizeof(label), "a guest with %s", cmd->peer_kernel);
-	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0) {
+	/* asprintf() leaves its pointer undefined when it fails. */
+	if (asprintf(&flag, "%s/kvm-gave-up", gp.workdir) < 0)
+		flag = NULL;
+	if (asprintf(&answered, "%s/kvm-answered", gp.workdir) < 0)
+		answered = NULL;
+	if (flag == NULL || answered == NULL) {
 		cli_error("out of memory");
+		free(flag);
+		free(answered);
 		guest_peer_free(&gp);
 		return EXIT_ERROR;
 	}
-	cmd->peer.command = gp.kvm_command != NULL ? gp.kvm_command : gp.tcg_command;
-	cmd->peer.hello_ms = gp.kvm_command != NULL ? PEER_KERNEL_KVM_HELLO_MS :
-	    GUEST_BOOT_TIMEOUT_MS;
-	cmd->peer.fallback_command = gp.kvm_command != NULL ? gp.tcg_command : NULL;
+	cmd->peer.command = kvm_first ? gp.kvm_command : gp.tcg_command;
+	cmd->peer.hello_ms = kvm_first ? kvm_hello_ms : GUEST_BOOT_TIMEOUT_MS;
+	cmd->peer.fallback_command = kvm_first ? gp.tcg_command : NULL;
 	cmd->peer.fallback_hello_ms = GUEST_BOOT_TIMEOUT_MS;
 	cmd->peer.fallback_flag = flag;
+	cmd->peer.answered_flag = kvm_first ? answered : NULL;
 	cmd->peer.role = ROLE_SERVER;
 	cmd->peer.label = label;
 	cmd->peer.addrs[0] = PEER_KERNEL_GUEST_ADDR;
@@ -931,7 +973,14 @@ run_with_peer_kernel(struct run_command *cmd, const struct caselist *list, FILE 
 	cmd->peer.tap_addr = PEER_KERNEL_HOST_ADDR;
 	cmd->peer.tap_addr6 = PEER_KERNEL_HOST_ADDR6;
 	status = run_cases(cmd, list, text);
+	/* What KVM did, kept for the next run as run --kernel keeps it. */
+	snprintf(why, sizeof(why), "kvm: no hello within %lld ms: fell back to tcg",
+	    (long long)kvm_hello_ms);
+	if (kvm_first && guest_peer_record_kvm(&gp, access(flag, F_OK) == 0,
+	    access(answered, F_OK) == 0, why, err, sizeof(err)) < 0)
+		fprintf(stderr, "closeprobe: peer guest: cannot keep what kvm did: %s\n", err);
 	free(flag);
+	free(answered);
 	guest_peer_free(&gp);
 	return status;
 }
@@ -959,6 +1008,7 @@ cmd_run(int argc, char **argv)
 		{ "peer-role", required_argument, NULL, OPT_PEER_ROLE },
 		{ "peer-addr", required_argument, NULL, OPT_PEER_ADDR },
 		{ "peer-kernel", required_argument, NULL, OPT_PEER_KERNEL },
+		{ "peer-timeout", required_argument, NULL, OPT_PEER_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};

@@ -60,6 +60,12 @@ static const char *const guest_modules[] = {
 	"virtio_pci", "virtio_console", "virtio_net"
 };
 
+/* What a peer guest loads of them: its cases are loopback ones, with no
+ * veth, qdisc or nftables; it needs its virtio ports and eth0 alone. */
+static const char *const peer_guest_modules[] = {
+	"virtio_pci", "virtio_console", "virtio_net"
+};
+
 /* The host programs the cases run (topology.c). */
 static const char *const guest_tools[] = { "ip", "tc", "nft" };
 
@@ -106,6 +112,7 @@ struct context {
 	int64_t t_start, t_qemu, t_ready, t_modules, t_ran;
 	const char *peer_addr;		/* a peer guest's eth0 address (guest_peer_prepare) */
 	const char *peer_addr6;		/* and its IPv6 one, or NULL */
+	struct strlist peer_modules;	/* what a peer guest loads (peer_guest_modules) */
 };
 
 const char *
@@ -424,6 +431,12 @@ run_conf_text(const struct context *c, const char *cwd, size_t *len)
 	if (c->peer_addr6 != NULL) {
 		fputs("CLOSEPROBE_PEER_ADDR6=", f);
 		shellword_write(f, c->peer_addr6);
+		fputc('\n', f);
+	}
+	if (c->peer_addr != NULL) {
+		/* Instead of image.conf's list: a boot per case, each module costs. */
+		fputs("GUEST_MODULES=", f);
+		shellword_join(f, &c->peer_modules, ' ');
 		fputc('\n', f);
 	}
 	fputs("CLOSEPROBE_CWD=", f);
@@ -1009,7 +1022,8 @@ guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
 {
 	struct guest_result scratch_result;
 	struct context c;
-	char why[256];
+	char why[256], hung[400];
+	bool try_kvm;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1033,19 +1047,31 @@ guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
 	    find_programs(&c, err, errlen) < 0 || make_workdir(&c, err, errlen) < 0)
 		goto out;
 	snprintf(out->workdir, sizeof(out->workdir), "%s", c.workdir);
+	if (c.modules_dir[0] != '\0' && image_resolve_modules(c.modules_dir, peer_guest_modules,
+	    sizeof(peer_guest_modules) / sizeof(peer_guest_modules[0]), &c.peer_modules, NULL,
+	    err, errlen) < 0)
+		goto out;
 	if (build_initrd(&c, err, errlen) < 0)
 		goto out;
 	snprintf(out->release, sizeof(out->release), "%s", c.release);
 	snprintf(out->console, sizeof(out->console), "%s/console", c.workdir);
+	/* A KVM that hung here before is not waited for again (accelcache.h). */
+	accelcache_init(&out->kvm_memo, opts->cache_dir, opts->kernel, c.release, c.qemu);
+	try_kvm = opts->accel != GUEST_ACCEL_TCG && kvm_usable(why, sizeof(why));
+	if (try_kvm && opts->accel == GUEST_ACCEL_AUTO &&
+	    accelcache_kvm_hung(&out->kvm_memo, hung, sizeof(hung))) {
+		snprintf(out->accel_note, sizeof(out->accel_note),
+		    "kvm not tried, it hung here before (%s)", hung);
+		try_kvm = false;
+	}
 	out->tcg_command = peer_command(&c, QEMU_ACCEL_TCG, tap);
-	if (opts->accel != GUEST_ACCEL_TCG && kvm_usable(why, sizeof(why)))
+	if (try_kvm)
 		out->kvm_command = peer_command(&c, QEMU_ACCEL_KVM, tap);
 	else if (opts->accel == GUEST_ACCEL_KVM) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}
-	if (out->tcg_command == NULL || (opts->accel != GUEST_ACCEL_TCG &&
-	    out->kvm_command == NULL && kvm_usable(why, sizeof(why)))) {
+	if (out->tcg_command == NULL || (try_kvm && out->kvm_command == NULL)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -1063,6 +1089,7 @@ out:
 	strlist_free(&c.tools);
 	strlist_free(&c.guest_paths);
 	strlist_free(&c.host_paths);
+	strlist_free(&c.peer_modules);
 	if (rc < 0)
 		guest_peer_free(out);
 	return rc;
@@ -1079,4 +1106,15 @@ guest_peer_free(struct guest_peer *p)
 	free(p->tcg_command);
 	free(p->notes);
 	memset(p, 0, sizeof(*p));
+}
+
+int
+guest_peer_record_kvm(const struct guest_peer *p, bool kvm_hung, bool kvm_answered,
+    const char *why, char *err, size_t errlen)
+{
+	if (kvm_hung)
+		return accelcache_remember(&p->kvm_memo, why, err, errlen);
+	if (kvm_answered)
+		return accelcache_forget(&p->kvm_memo, err, errlen);
+	return 0;
 }

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accelcache.h"
+
 enum guest_accel {
 	GUEST_ACCEL_AUTO,	/* KVM if /dev/kvm opens and the guest shows life in time */
 	GUEST_ACCEL_KVM,
@@ -110,8 +112,10 @@ int guest_default_cache_dir(char *path, size_t size);
  * built once, for a guest whose init runs "closeprobe peer" on a virtio
  * port that qemu joins to its standard input and output, eth0 at
  * peer_addr and peer_addr6 (CIDR; NULL: none) on the host's TAP device tap.  The commands are for
- * sh -c, one boot each: KVM's (NULL when it cannot be used, or with
- * GUEST_ACCEL_TCG) and TCG's (NULL with GUEST_ACCEL_KVM), its fallback.
+ * sh -c, one boot each: KVM's (NULL when it cannot be used, with
+ * GUEST_ACCEL_TCG, or with GUEST_ACCEL_AUTO when the memo says KVM hung
+ * here: accel_note says so) and TCG's (NULL with GUEST_ACCEL_KVM), its
+ * fallback.
  */
 struct guest_peer {
 	char workdir[PATH_MAX_GUEST];	/* the initrd, the console; removed by free */
@@ -120,11 +124,23 @@ struct guest_peer {
 	char *kvm_command;
 	char *tcg_command;
 	char *notes;			/* as guest_result.notes */
+	/* Why KVM is not tried ("kvm not tried, it hung here before (...)"), or "". */
+	char accel_note[512];
+	struct accelcache kvm_memo;	/* that KVM hung, as run --kernel keeps it */
 };
 
 int guest_peer_prepare(const struct guest_options *opts, const char *peer_addr,
     const char *peer_addr6, const char *tap, struct guest_peer *out, char *err,
     size_t errlen);
 void guest_peer_free(struct guest_peer *p);
+
+/*
+ * What the run learnt of KVM, kept as run --kernel keeps it: a KVM guest
+ * that gave no hello in time (kvm_hung, why says how) is remembered, so
+ * that later auto runs go straight to TCG; one that said hello (and
+ * never hung) is forgotten.  0, or -1 with err set.
+ */
+int guest_peer_record_kvm(const struct guest_peer *p, bool kvm_hung, bool kvm_answered,
+    const char *why, char *err, size_t errlen);
 
 #endif /* guest_h */

@@ -336,42 +336,34 @@ out:
 	return rc;
 }
 
-static int
-add_modules(struct tree *t, const struct image_inputs *in, struct image *out, char *err,
-    size_t errlen)
+int
+image_resolve_modules(const char *modules_dir, const char *const *names, size_t n,
+    struct strlist *files, struct strlist *missing, char *err, size_t errlen)
 {
 	char path[4096], *dep_text = NULL, *builtin_text = NULL;
 	struct moddep *deps = NULL;
 	size_t size, i;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "%s/modules.dep", in->modules_dir);
+	snprintf(path, sizeof(path), "%s/modules.dep", modules_dir);
 	if (hostfile_read(path, MODULES_DEP_MAX, &dep_text, &size, err, errlen) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/modules.builtin", in->modules_dir);
+	snprintf(path, sizeof(path), "%s/modules.builtin", modules_dir);
 	if (hostfile_read(path, MODULES_DEP_MAX, &builtin_text, &size, err, errlen) < 0 &&
 	    errno != ENOENT)
 		goto out;
 	deps = moddep_parse(dep_text, builtin_text, err, errlen);
 	if (deps == NULL)
 		goto out;
-	for (i = 0; i < in->nmodules; i++) {
+	for (i = 0; i < n; i++) {
 		enum moddep_found found;
 
-		if (moddep_resolve(deps, in->modules[i], &out->module_files, &found, err, errlen) < 0)
+		if (moddep_resolve(deps, names[i], files, &found, err, errlen) < 0)
 			goto out;
-		if (found == MODDEP_MISSING && strlist_add(&out->missing_modules, in->modules[i]) < 0) {
+		if (found == MODDEP_MISSING && missing != NULL && strlist_add(missing, names[i]) < 0) {
 			snprintf(err, errlen, "image: out of memory");
 			goto out;
 		}
-	}
-	for (i = 0; i < out->module_files.count; i++) {
-		char name[4096], host[4096];
-
-		snprintf(name, sizeof(name), "lib/modules/%s/%s", in->release, out->module_files.items[i]);
-		snprintf(host, sizeof(host), "%s/%s", in->modules_dir, out->module_files.items[i]);
-		if (tree_add_host_file(t, name, host, err, errlen) < 0)
-			goto out;
 	}
 	rc = 0;
 out:
@@ -379,6 +371,26 @@ out:
 	free(dep_text);
 	free(builtin_text);
 	return rc;
+}
+
+static int
+add_modules(struct tree *t, const struct image_inputs *in, struct image *out, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	if (image_resolve_modules(in->modules_dir, in->modules, in->nmodules, &out->module_files,
+	    &out->missing_modules, err, errlen) < 0)
+		return -1;
+	for (i = 0; i < out->module_files.count; i++) {
+		char name[4096], host[4096];
+
+		snprintf(name, sizeof(name), "lib/modules/%s/%s", in->release, out->module_files.items[i]);
+		snprintf(host, sizeof(host), "%s/%s", in->modules_dir, out->module_files.items[i]);
+		if (tree_add_host_file(t, name, host, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* What the init sources: the release, the modules in load order, where

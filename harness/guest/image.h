@@ -59,6 +59,13 @@ int image_prepare(const struct image_inputs *in, const char *cache_dir,
     const char *fallback_dir, struct image *out, char *err, size_t errlen);
 void image_free(struct image *img);
 
+/* The module files (relative to modules_dir, in load order, each once)
+ * that the modules names need, appended to files; the names that are
+ * neither a file nor built in to missing (NULL: not kept).  0 ok; -1 with
+ * err set. */
+int image_resolve_modules(const char *modules_dir, const char *const *names, size_t n,
+    struct strlist *files, struct strlist *missing, char *err, size_t errlen);
+
 /* A file of the run's own archive: a host file's bytes or given data, at
  * an absolute guest path (its parent directories are made). */
 struct image_extra {

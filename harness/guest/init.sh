@@ -20,7 +20,7 @@
 # GUEST_MODULES, GUEST_LIBRARY_PATH; /closeprobe/run.conf (from the run)
 # sets CLOSEPROBE_CWD, CLOSEPROBE_CAPTURES and the arguments (set --), or
 # for a peer guest CLOSEPROBE_PEER_ADDR and CLOSEPROBE_PEER_ADDR6 (eth0's
-# addresses, CIDR).
+# addresses, CIDR) and GUEST_MODULES again (the virtio ones alone).
 
 # busybox's commands are links in /busybox, made with the image.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox

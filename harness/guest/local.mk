@@ -34,8 +34,8 @@ check_PROGRAMS += harness/guest/guest-try
 harness_guest_guest_try_SOURCES = harness/guest/guest-try.c
 harness_guest_guest_try_LDADD = harness/libcloseprobe.a $(PCAP_LIBS)
 
+# In TESTS first (Makefile.am).
 GUEST_SHELL_TESTS = harness/tests/guest.sh
-TESTS += $(GUEST_SHELL_TESTS)
 EXTRA_DIST += $(GUEST_SHELL_TESTS)
 
 if HAVE_CHECK

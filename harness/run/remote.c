@@ -129,15 +129,15 @@ try_collect(struct remote *r, long ms)
 	}
 }
 
-void
-remote_destroy(struct remote *r)
+static void
+destroy(struct remote *r, long grace_ms)
 {
 	if (r == NULL)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);	/* the peer reads its end of file and stops */
 	if (r->pid > 0 && !r->collected) {
-		try_collect(r, REAP_LIMIT_MS);
+		try_collect(r, grace_ms);
 		if (!r->collected) {
 			kill(-r->pid, SIGKILL);
 			kill(r->pid, SIGKILL);
@@ -147,6 +147,18 @@ remote_destroy(struct remote *r)
 	}
 	peer_reader_free(&r->reader);
 	free(r);
+}
+
+void
+remote_destroy(struct remote *r)
+{
+	destroy(r, REAP_LIMIT_MS);
+}
+
+void
+remote_abandon(struct remote *r)
+{
+	destroy(r, 0);
 }
 
 /* "sh exited with status 3", "... was killed by SIGKILL", "" if running. */

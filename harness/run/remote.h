@@ -43,6 +43,9 @@ struct remote *remote_start(const char *command, char *err, size_t errlen);
 
 /* Kill what is left of the peer's processes, collect them (bounded). */
 void remote_destroy(struct remote *r);
+/* The same for a peer given up (no hello in time): killed at once, not
+ * given REAP_LIMIT_MS to end by itself first. */
+void remote_abandon(struct remote *r);
 
 /* Read the hello, within limit_ms.  0, or -1 with err (silent, dead, a
  * bad line). */

@@ -324,6 +324,20 @@ start_captures(struct case_run *run)
 	return 0;
 }
 
+/* A flag file for the command line to find (best effort: a flag not made
+ * only means the next case tries the first command again, no worse). */
+static void
+peer_flag(const char *path)
+{
+	int fd;
+
+	if (path == NULL)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Start the peer and read its hello: the fallback command when the first
  * gave none in time (or did so for an earlier case). */
 static int
@@ -336,19 +350,16 @@ peer_start(struct case_run *run, char *err, size_t errlen)
 
 	run->remote = remote_start(fell_back ? po->fallback_command : po->command, err, errlen);
 	if (run->remote != NULL && remote_hello(run->remote, hello_ms > 0 ? hello_ms :
-	    REMOTE_HELLO_LIMIT_MS, err, errlen) == 0)
+	    REMOTE_HELLO_LIMIT_MS, err, errlen) == 0) {
+		if (!fell_back)
+			peer_flag(po->answered_flag);
 		return 0;
+	}
 	if (run->remote == NULL || fell_back || po->fallback_command == NULL)
 		return -1;
 	snprintf(first, sizeof(first), "%.299s", err);
-	remote_destroy(run->remote);
-	if (po->fallback_flag != NULL) {
-		/* Not made: the next case tries the first command again, no worse. */
-		int fd = open(po->fallback_flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-
-		if (fd >= 0)
-			close(fd);
-	}
+	remote_abandon(run->remote);
+	peer_flag(po->fallback_flag);
 	run->remote = remote_start(po->fallback_command, err, errlen);
 	if (run->remote == NULL || remote_hello(run->remote, po->fallback_hello_ms > 0 ?
 	    po->fallback_hello_ms : REMOTE_HELLO_LIMIT_MS, err, errlen) < 0)

@@ -31,6 +31,7 @@ struct peer_options {
 	 * TCG's), and from then on: fallback_flag is made to say so. */
 	const char *fallback_command;
 	const char *fallback_flag;
+	const char *answered_flag;	/* made when command (not its fallback) says hello */
 	/* --peer-kernel: a TAP device made in the case's own namespace, with
 	 * this IPv4 address (CIDR), joins the peer (a guest) to the case. */
 	const char *tap;

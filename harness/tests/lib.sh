@@ -4,8 +4,9 @@
 # It gives $tmp (removed on exit), fail MESSAGE (counted in $failures)
 # and skip_without_namespaces OUTPUT-FILE; suite_results and
 # guest_results give the one run of the suite (on this kernel, in a
-# guest) that make check makes for every test that reads it, and
-# parallel_results its two serial runs at once.
+# guest) that make check makes for every test that reads it,
+# parallel_results its two serial runs at once, and peer_kernel_results
+# its runs with a guest as the peer.
 
 # Where $tmp goes: $TMPDIR when set, else /dev/shm when it is a writable
 # directory (tmpfs: making and removing the thousands of small files a
@@ -89,6 +90,21 @@ guest_results() {
 	fi
 	guest_status=$(cat "$guest/status")
 	guest_kernel=$(cat "$guest/kernel")
+}
+# peer_kernel_results: the runs of closeprobe run --peer-kernel that
+# peer-kernel.sh checks (see peer-kernel-run.sh) in $peer_kernel, the
+# image booted in $peer_kernel_image, or a file "skip" saying what is
+# missing here (then this skips, 77).  Under make check the Makefile's
+# runs ($CLOSEPROBE_PEER_KERNEL_DIR, made right after the guest run); by
+# hand, the test's own into $tmp/peer-kernel.
+peer_kernel_results() {
+	shared_run "${CLOSEPROBE_PEER_KERNEL_DIR:-}" peer-kernel-run.sh peer-kernel "skip status"
+	peer_kernel=$shared
+	if [ -r "$peer_kernel/skip" ]; then
+		echo "SKIP: $(cat "$peer_kernel/skip")"
+		exit 77
+	fi
+	peer_kernel_image=$(cat "$peer_kernel/kernel")
 }
 # The Linux 6.1 guest's needs: sets $kernel ($CLOSEPROBE_GUEST_KERNEL, else
 # a readable /boot/vmlinuz-6.1.*-cloud-amd64), or skips naming what is
