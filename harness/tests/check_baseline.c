@@ -224,6 +224,7 @@ START_TEST(test_duration_classes)
 	} examples[] = {
 		{ 0.02, "0, about 0" }, { 12.0, "0, about 0" }, { 164.0, "0, waited" },
 		{ 950.0, "0, about 1 s" }, { 2080.0, "0, about 2 s" }, { 1500.0, "0, waited" },
+		{ 1280.0, "0, about 1 s" }, { 1350.0, "0, waited" }, { 880.0, "0, waited" },
 	};
 	size_t i;
 
