@@ -577,10 +577,10 @@ add_case(struct signature_set *set, const struct json_value *rec, char *err, siz
 	return rc;
 }
 
-char *
-signature_platform_label(const struct json_value *run)
+/* "OS RELEASE (STACK)" of a platform object, or NULL. */
+static char *
+platform_words(const struct json_value *pf)
 {
-	const struct json_value *pf = json_get(run, "platform");
 	const char *os = json_string(json_get(pf, "os"));
 	const char *release = json_string(json_get(pf, "release"));
 	const char *stack = json_string(json_get(pf, "stack"));
@@ -591,6 +591,32 @@ signature_platform_label(const struct json_value *run)
 	if (asprintf(&label, "%s %s%s%s%s", os ? os : "?", release ? release : "?",
 	    stack ? " (" : "", stack ? stack : "", stack ? ")" : "") < 0)
 		return NULL;
+	return label;
+}
+
+/*
+ * The run's platform; for a peer run (its case runs name a peer), the
+ * peer's too, since the stack under test is the peer's.
+ */
+char *
+signature_platform_label(const struct json_value *run)
+{
+	const struct json_value *cases = json_get(run, "cases");
+	const struct json_value *peer = NULL;
+	char *here = platform_words(json_get(run, "platform")), *there, *label;
+	size_t i;
+
+	for (i = 0; cases != NULL && cases->type == JSON_ARRAY && i < cases->count; i++)
+		if ((peer = json_get(&cases->items[i], "peer")) != NULL)
+			break;
+	if (here == NULL || peer == NULL ||
+	    (there = platform_words(json_get(peer, "platform"))) == NULL)
+		return here;
+	if (asprintf(&label, "%s, %s on %s", here,
+	    string_or(json_get(peer, "role"), "peer"), there) < 0)
+		label = NULL;
+	free(here);
+	free(there);
 	return label;
 }
 

@@ -162,6 +162,26 @@ value_of(const struct signature_set *set, const char *field)
 	return f->values[0];
 }
 
+/* A peer run is labelled with both platforms: the peer's is under test. */
+START_TEST(test_platform_label_names_the_peer)
+{
+	static const char text[] =
+	    "{\"version\":\"0.1.0\",\"platform\":{\"os\":\"Linux\",\"release\":\"6.18.4\","
+	    "\"stack\":\"linux 6.18.4\"},\"cases\":[{\"case\":\"c\",\"peer\":{\"role\":"
+	    "\"server\",\"platform\":{\"os\":\"Linux\",\"release\":\"6.1.0\","
+	    "\"stack\":\"linux 6.1.0\"}}}]}";
+	char err[256];
+	struct json_value *v = NULL;
+	char *label;
+
+	ck_assert_msg(json_parse(text, strlen(text), &v, err, sizeof(err)) == 0, "%s", err);
+	label = signature_platform_label(v);
+	ck_assert_str_eq(label, "Linux 6.18.4 (linux 6.18.4), server on Linux 6.1.0 (linux 6.1.0)");
+	free(label);
+	json_free(v);
+}
+END_TEST
+
 START_TEST(test_signature_fields)
 {
 	struct signature_set set;
@@ -401,6 +421,7 @@ baseline_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signature");
 	tcase_add_test(tc, test_signature_fields);
+	tcase_add_test(tc, test_platform_label_names_the_peer);
 	tcase_add_test(tc, test_duration_classes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compare");
