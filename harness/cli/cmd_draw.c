@@ -29,7 +29,7 @@ draw_usage(FILE *out)
 	    "transfers folded into bands, the teardown in full.  The SVG is self-contained.\n"
 	    "\n"
 	    "  --conn N       which connection (1-based)\n"
-	    "  -o, --output FILE  where to write (default: FILE.pcap's name with .svg;\n"
+	    "  -o, --output FILE  where to write (default: FILE.pcap's name with .wire.svg;\n"
 	    "                 '-' for standard output)\n"
 	    "\n"
 	    "Exit status: 0 drawn, 2 usage, 99 the capture cannot be read or has no such\n"
@@ -43,18 +43,22 @@ draw_usage_error(const char *what)
 	return EXIT_USAGE;
 }
 
-/* "FILE.pcap" -> "FILE.svg" (any extension replaced, or added). */
+/*
+ * "FILE.pcap" -> "FILE.wire.svg" (any extension replaced, or added): drawn
+ * from the packets alone, it must not overwrite the ladder a run wrote
+ * beside its capture (FILE.svg, with the roles' calls).
+ */
 static char *
 svg_name(const char *pcap)
 {
 	const char *slash = strrchr(pcap, '/'), *dot = strrchr(pcap, '.');
 	size_t stem = (dot != NULL && (slash == NULL || dot > slash)) ? (size_t)(dot - pcap) :
 	    strlen(pcap);
-	char *name = malloc(stem + sizeof(".svg"));
+	char *name = malloc(stem + sizeof(".wire.svg"));
 
 	if (name != NULL) {
 		memcpy(name, pcap, stem);
-		memcpy(name + stem, ".svg", sizeof(".svg"));
+		memcpy(name + stem, ".wire.svg", sizeof(".wire.svg"));
 	}
 	return name;
 }

@@ -78,8 +78,9 @@ grep -q 'fin from server' "$tmp/cmp/index.html" && grep -q 'rst from server' "$t
 grep -q 'id="runs"' "$tmp/cmp/index.html" && fail "compare --html: an empty table of runs"
 
 "$CLOSEPROBE" draw "$pcap" 2>"$tmp/err" || fail "draw exited $?: $(cat "$tmp/err")"
-svg=$tmp/cap/close-unread-small-reset.svg
+svg=$tmp/cap/close-unread-small-reset.wire.svg
 [ -s "$svg" ] || fail "no $svg beside the pcap"
+cmp -s "$run_svg" "$tmp/run.svg" || fail "draw wrote over the run's own ladder"
 grep -q 'connection 1 of 1, 8 packets' "$tmp/err" || fail "draw said: $(cat "$tmp/err")"
 head -c 200 "$svg" | grep -q '<svg' || fail "not an SVG: $(head -c 80 "$svg")"
 tail -c 20 "$svg" | grep -q '</svg>' || fail "the SVG is not closed"
