@@ -325,7 +325,13 @@ tap_add_ipv6(const char *name, const char *addr6, char *err, size_t errlen)
 	/* A tentative address would refuse connections until DAD ends. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
 	f = fopen(path, "we");
-	if (f == NULL || fputs("0\n", f) < 0 || fclose(f) != 0) {
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* fclose() always, and its error (the write happens there) counts too. */
+	rc = fputs("0\n", f) < 0 ? -1 : 0;
+	if (fclose(f) != 0 || rc < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
