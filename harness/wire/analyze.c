@@ -58,6 +58,20 @@ struct addr_text {
 	size_t len;
 };
 
+/* A name with its length, measured once: a JSON row shows several. */
+struct word {
+	const char *s;
+	size_t len;
+};
+
+static struct word
+word_of(const char *s)
+{
+	struct word w = { s, strlen(s) };
+
+	return w;
+}
+
 /* Where rows go, and what the writer keeps from row to row. */
 struct analyze_writer {
 	struct fastfmt f;
@@ -67,12 +81,16 @@ struct analyze_writer {
 	/* The last file name and its JSON string (NULL: none yet). */
 	char *file_name, *file_json;
 	size_t file_json_len;
+	struct word state_word[CONN_STATE_COUNT];
+	struct word teardown_word[ANALYZE_TEARDOWN_COUNT];
+	struct word role_word[2];	/* the case role of each side */
 };
 
 struct analyze_writer *
 analyze_writer_new(FILE *out, bool json, size_t file_width)
 {
 	struct analyze_writer *w;
+	int i;
 
 	if (out == NULL) {
 		errno = EINVAL;
@@ -88,6 +106,14 @@ analyze_writer_new(FILE *out, bool json, size_t file_width)
 	w->file_json = NULL;
 	w->json = json;
 	w->file_width = file_width;
+	for (i = 0; i < CONN_STATE_COUNT; i++)
+		w->state_word[i] = word_of(conn_state_name((enum conn_state)i));
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
+		w->teardown_word[i] =
+		    word_of(teardown_class_name((enum teardown_class)i));
+	for (i = SIDE_ORIG; i <= SIDE_RESP; i++)
+		w->role_word[i] = word_of(case_role_name(
+		    verdict_role_of_side((enum conn_side)i)));
 	return w;
 }
 
@@ -202,7 +228,8 @@ at_str(char *p, const char *s)
 	return at_mem(p, s, strlen(s));
 }
 
-static char *
+/* Inline: some thirty numbers a row, most of them one digit. */
+static inline __attribute__((always_inline)) char *
 at_u64(char *p, uint64_t v)
 {
 	/* Most counts in a row are 0 or small. */
@@ -224,6 +251,29 @@ at_word(char *p, const char *word)
 	p = at_str(p, word);
 	*p++ = '"';
 	return p;
+}
+
+static char *
+at_word_of(char *p, struct word word)
+{
+	return at_mem(p, word.s, word.len);
+}
+
+/* The name of conn_state s, measured or (out of range) not. */
+static char *
+at_state(char *p, const struct analyze_writer *w, enum conn_state s)
+{
+	if ((unsigned)s < CONN_STATE_COUNT)
+		return at_word_of(p, w->state_word[s]);
+	return at_str(p, conn_state_name(s));
+}
+
+static char *
+at_teardown(char *p, const struct analyze_writer *w, enum teardown_class td)
+{
+	if ((unsigned)td < ANALYZE_TEARDOWN_COUNT)
+		return at_word_of(p, w->teardown_word[td]);
+	return at_str(p, teardown_class_name(td));
 }
 
 /* Seconds since the connection's first packet, as "%.6f". */
@@ -257,9 +307,10 @@ json_side(char *p, const struct conn *c, const struct row_text *t, int side)
 {
 	const struct conn_half *h = &c->half[side];
 
-	*p++ = '"';
-	p = at_str(p, side_name(side));
-	p = AT_LITERAL(p, "\":{\"addr\":\"");
+	if (side == SIDE_ORIG)
+		p = AT_LITERAL(p, "\"orig\":{\"addr\":\"");
+	else
+		p = AT_LITERAL(p, "\"resp\":{\"addr\":\"");
 	p = at_mem(p, t->addr[side], t->addr_len[side]);
 	p = AT_KEY_U64(p, "\",\"port\":", c->port[side]);
 	p = AT_KEY_U64(p, ",\"packets\":", h->packets);
@@ -298,18 +349,19 @@ rst_kind_word(enum rst_kind kind)
  * the two), without its allocations and printf().
  */
 static char *
-json_wire(char *p, const struct conn *c, enum teardown_class td)
+json_wire(char *p, const struct analyze_writer *w, const struct conn *c,
+    enum teardown_class td)
 {
 	int side;
 
-	p = AT_LITERAL(p, "{\"teardown\":");
-	p = at_word(p, teardown_class_name(td));
+	p = AT_LITERAL(p, "{\"teardown\":\"");
+	p = at_teardown(p, w, td);
+	*p++ = '"';
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
 		const struct conn_half *h = &c->half[side];
 
 		p = AT_LITERAL(p, ",\"");
-		p = at_str(p, case_role_name(verdict_role_of_side(
-		    (enum conn_side)side)));
+		p = at_word_of(p, w->role_word[side]);
 		p = AT_KEY_U64(p, "\":{\"packets\":", h->packets);
 		p = AT_KEY_U64(p, ",\"payload_bytes\":", h->payload_bytes);
 		p = AT_KEY_U64(p, ",\"acked_bytes\":", h->acked_bytes);
@@ -346,6 +398,7 @@ static char *
 json_epoch_seconds(char *p, int64_t ts_ns)
 {
 	int64_t us = ts_ns / 1000, rem = ts_ns % 1000;
+	uint32_t frac;
 	size_t n;
 
 	if (ts_ns < 0)
@@ -354,13 +407,10 @@ json_epoch_seconds(char *p, int64_t ts_ns)
 		us++;
 	n = fastfmt_put_u64(p, (uint64_t)(us / 1000000));
 	p[n++] = '.';
-	us %= 1000000;
-	p[n + 5] = (char)('0' + us % 10);
-	p[n + 4] = (char)('0' + us / 10 % 10);
-	p[n + 3] = (char)('0' + us / 100 % 10);
-	p[n + 2] = (char)('0' + us / 1000 % 10);
-	p[n + 1] = (char)('0' + us / 10000 % 10);
-	p[n] = (char)('0' + us / 100000 % 10);
+	frac = (uint32_t)(us % 1000000);
+	memcpy(p + n, fastfmt_digit_pairs + 2 * (frac / 10000), 2);
+	memcpy(p + n + 2, fastfmt_digit_pairs + 2 * (frac / 100 % 100), 2);
+	memcpy(p + n + 4, fastfmt_digit_pairs + 2 * (frac % 100), 2);
 	return p + n + 6;
 }
 
@@ -396,7 +446,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_KEY_U64(p, ",\"orig_bytes\":", o->size);
 	p = AT_KEY_U64(p, ",\"resp_bytes\":", r->size);
 	p = AT_LITERAL(p, ",\"conn_state\":\"");
-	p = at_str(p, conn_state_name(c->state));
+	p = at_state(p, w, c->state);
 	p = AT_KEY_U64(p, "\",\"missed_bytes\":",
 	    o->missed_bytes + r->missed_bytes);
 	p = AT_LITERAL(p, ",\"history\":");
@@ -410,7 +460,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_LITERAL(p, ",\"last_packet_s\":");
 	p = at_rel_seconds(p, c, c->last_ts_ns);
 	p = AT_LITERAL(p, ",\"teardown\":\"");
-	p = at_str(p, teardown_class_name(t.teardown));
+	p = at_teardown(p, w, t.teardown);
 	p = AT_LITERAL(p, "\",\"first_fin\":");
 	p = json_side_or_null(p, c->first_fin_side);
 	p = AT_LITERAL(p, ",\"first_rst\":");
@@ -428,7 +478,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	*p++ = ',';
 	p = json_side(p, c, &t, SIDE_RESP);
 	p = AT_LITERAL(p, ",\"wire\":");
-	p = json_wire(p, c, t.teardown);
+	p = json_wire(p, w, c, t.teardown);
 	p = AT_LITERAL(p, "}\n");
 	f->p = p;
 }
