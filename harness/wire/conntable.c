@@ -94,6 +94,11 @@ struct activity {
  */
 struct tomb {
 	struct tomb *next;		/* hash chain */
+	/*
+	 * What points at this tomb in its chain: a tomb expires without a
+	 * walk along its chain, whose other tombs are not in the cache.
+	 */
+	struct tomb **pprev;
 	struct tomb *newer;		/* in order of retirement */
 	uint64_t hash;
 	int64_t last_ts_ns;
@@ -468,6 +473,17 @@ tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
 	return NULL;
 }
 
+/* t first in the chain at *head. */
+static void
+tomb_chain_push(struct tomb **head, struct tomb *t)
+{
+	t->next = *head;
+	t->pprev = head;
+	if (*head != NULL)
+		(*head)->pprev = &t->next;
+	*head = t;
+}
+
 /* Rehash into twice the buckets (256 at first); on ENOMEM keep them. */
 static int
 tomb_index_grow(struct tomb_index *ti)
@@ -483,8 +499,7 @@ tomb_index_grow(struct tomb_index *ti)
 		for (t = ti->buckets[i]; t != NULL; t = next) {
 			next = t->next;
 			slot = (size_t)(t->hash & (nbuckets - 1));
-			t->next = buckets[slot];
-			buckets[slot] = t;
+			tomb_chain_push(&buckets[slot], t);
 		}
 	free(ti->buckets);
 	ti->buckets = buckets;
@@ -511,8 +526,7 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 	t->family = c->family;
 	memcpy(t->port, c->port, sizeof(t->port));
 	memcpy(t->addr, c->addr, sizeof(t->addr));
-	t->next = ti->buckets[hash & (ti->nbuckets - 1)];
-	ti->buckets[hash & (ti->nbuckets - 1)] = t;
+	tomb_chain_push(&ti->buckets[hash & (ti->nbuckets - 1)], t);
 	t->newer = NULL;
 	if (ti->newest != NULL)
 		ti->newest->newer = t;
@@ -527,13 +541,9 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 static void
 tomb_unchain(struct tomb_index *ti, struct tomb *t)
 {
-	struct tomb **link = &ti->buckets[t->hash & (ti->nbuckets - 1)];
-
-	for (; *link != NULL; link = &(*link)->next)
-		if (*link == t) {
-			*link = t->next;
-			break;
-		}
+	*t->pprev = t->next;
+	if (t->next != NULL)
+		t->next->pprev = t->pprev;
 	ti->count--;
 }
 
