@@ -160,7 +160,8 @@ put_file_json(struct analyze_writer *w, const char *file)
 
 /* The text of what a row shows of c, made once per row. */
 struct row_text {
-	const char *addr[2];	/* in the writer's cache */
+	/* In the writer's cache: arrays of FASTFMT_ADDR_SIZE bytes. */
+	const char *addr[2];
 	size_t addr_len[2];
 	char start[FASTFMT_TIME_SIZE];
 	size_t start_len;
@@ -214,6 +215,16 @@ enum {
 
 /* A literal at p. */
 #define AT_LITERAL(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/*
+ * The first len bytes of buf, an array of the writer's own of size bytes
+ * (a constant): all of it copied, in a few moves in place of a call to
+ * memcpy(), and the row goes on after the len bytes.  What is copied
+ * past them is written over next, or lies past the row's end (within
+ * JSON_ROW_MAX) and is never written out.
+ */
+#define AT_OWN_ARRAY(p, buf, len, size) \
+	(memcpy((p), (buf), (size)), (p) + (len))
 
 static char *
 at_mem(char *p, const char *s, size_t len)
@@ -311,7 +322,8 @@ json_side(char *p, const struct conn *c, const struct row_text *t, int side)
 		p = AT_LITERAL(p, "\"orig\":{\"addr\":\"");
 	else
 		p = AT_LITERAL(p, "\"resp\":{\"addr\":\"");
-	p = at_mem(p, t->addr[side], t->addr_len[side]);
+	p = AT_OWN_ARRAY(p, t->addr[side], t->addr_len[side],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"port\":", c->port[side]);
 	p = AT_KEY_U64(p, ",\"packets\":", h->packets);
 	p = AT_KEY_U64(p, ",\"payload_packets\":", h->payload_packets);
@@ -434,12 +446,14 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_LITERAL(p, ",\"ts\":");
 	p = json_epoch_seconds(p, c->first_ts_ns);
 	p = AT_LITERAL(p, ",\"start\":\"");
-	p = at_mem(p, t.start, t.start_len);
+	p = AT_OWN_ARRAY(p, t.start, t.start_len, sizeof(t.start));
 	p = AT_LITERAL(p, "\",\"id.orig_h\":\"");
-	p = at_mem(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG]);
+	p = AT_OWN_ARRAY(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"id.orig_p\":", c->port[SIDE_ORIG]);
 	p = AT_LITERAL(p, ",\"id.resp_h\":\"");
-	p = at_mem(p, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP]);
+	p = AT_OWN_ARRAY(p, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"id.resp_p\":", c->port[SIDE_RESP]);
 	p = AT_LITERAL(p, ",\"proto\":\"tcp\",\"duration\":");
 	p = at_rel_seconds(p, c, c->close_ts_ns);
