@@ -158,13 +158,14 @@ put_file_json(struct analyze_writer *w, const char *file)
 	fastfmt_mem(&w->f, w->file_json, w->file_json_len);
 }
 
-/* The text of what a row shows of c, made once per row. */
+/*
+ * The text of what a row shows of c, made once per row.  Its start time
+ * is not here: each writer formats it in place, with no copy.
+ */
 struct row_text {
 	/* In the writer's cache: arrays of FASTFMT_ADDR_SIZE bytes. */
 	const char *addr[2];
 	size_t addr_len[2];
-	char start[FASTFMT_TIME_SIZE];
-	size_t start_len;
 	enum teardown_class teardown;
 };
 
@@ -188,7 +189,6 @@ row_text(struct analyze_writer *w, const struct conn *c, struct row_text *t)
 		t->addr[side] = a->text;
 		t->addr_len[side] = a->len;
 	}
-	t->start_len = fastfmt_put_time(&w->f, t->start, c->first_ts_ns);
 	t->teardown = teardown_classify(c);
 }
 
@@ -446,7 +446,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_LITERAL(p, ",\"ts\":");
 	p = json_epoch_seconds(p, c->first_ts_ns);
 	p = AT_LITERAL(p, ",\"start\":\"");
-	p = AT_OWN_ARRAY(p, t.start, t.start_len, sizeof(t.start));
+	p += fastfmt_put_time(f, p, c->first_ts_ns);
 	p = AT_LITERAL(p, "\",\"id.orig_h\":\"");
 	p = AT_OWN_ARRAY(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG],
 	    FASTFMT_ADDR_SIZE);
@@ -637,8 +637,8 @@ write_text_conn(struct analyze_writer *w, const struct conn *c,
 	/* Room for the rest of the row: written in place from here. */
 	fastfmt_reserve(f, TEXT_ROW_MAX);
 	p = f->p;
-	memcpy(p, t.start, t.start_len);
-	p = pad_cell(p, p + t.start_len, COLUMN_START);
+	p = pad_cell(p, p + fastfmt_put_time(f, p, c->first_ts_ns),
+	    COLUMN_START);
 	n = fastfmt_put_seconds6(duration, c->close_ts_ns - c->first_ts_ns);
 	if (n < text_columns[COLUMN_DURATION].width) {
 		memset(p, ' ', text_columns[COLUMN_DURATION].width - n);
