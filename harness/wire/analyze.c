@@ -58,6 +58,20 @@ struct addr_text {
 	size_t len;
 };
 
+/* A name with its length, measured once: a JSON row shows several. */
+struct word {
+	const char *s;
+	size_t len;
+};
+
+static struct word
+word_of(const char *s)
+{
+	struct word w = { s, strlen(s) };
+
+	return w;
+}
+
 /* Where rows go, and what the writer keeps from row to row. */
 struct analyze_writer {
 	struct fastfmt f;
@@ -67,12 +81,16 @@ struct analyze_writer {
 	/* The last file name and its JSON string (NULL: none yet). */
 	char *file_name, *file_json;
 	size_t file_json_len;
+	struct word state_word[CONN_STATE_COUNT];
+	struct word teardown_word[ANALYZE_TEARDOWN_COUNT];
+	struct word role_word[2];	/* the case role of each side */
 };
 
 struct analyze_writer *
 analyze_writer_new(FILE *out, bool json, size_t file_width)
 {
 	struct analyze_writer *w;
+	int i;
 
 	if (out == NULL) {
 		errno = EINVAL;
@@ -88,6 +106,14 @@ analyze_writer_new(FILE *out, bool json, size_t file_width)
 	w->file_json = NULL;
 	w->json = json;
 	w->file_width = file_width;
+	for (i = 0; i < CONN_STATE_COUNT; i++)
+		w->state_word[i] = word_of(conn_state_name((enum conn_state)i));
+	for (i = 0; i < ANALYZE_TEARDOWN_COUNT; i++)
+		w->teardown_word[i] =
+		    word_of(teardown_class_name((enum teardown_class)i));
+	for (i = SIDE_ORIG; i <= SIDE_RESP; i++)
+		w->role_word[i] = word_of(case_role_name(
+		    verdict_role_of_side((enum conn_side)i)));
 	return w;
 }
 
@@ -132,12 +158,14 @@ put_file_json(struct analyze_writer *w, const char *file)
 	fastfmt_mem(&w->f, w->file_json, w->file_json_len);
 }
 
-/* The text of what a row shows of c, made once per row. */
+/*
+ * The text of what a row shows of c, made once per row.  Its start time
+ * is not here: each writer formats it in place, with no copy.
+ */
 struct row_text {
-	const char *addr[2];	/* in the writer's cache */
+	/* In the writer's cache: arrays of FASTFMT_ADDR_SIZE bytes. */
+	const char *addr[2];
 	size_t addr_len[2];
-	char start[FASTFMT_TIME_SIZE];
-	size_t start_len;
 	enum teardown_class teardown;
 };
 
@@ -161,7 +189,6 @@ row_text(struct analyze_writer *w, const struct conn *c, struct row_text *t)
 		t->addr[side] = a->text;
 		t->addr_len[side] = a->len;
 	}
-	t->start_len = fastfmt_put_time(&w->f, t->start, c->first_ts_ns);
 	t->teardown = teardown_classify(c);
 }
 
@@ -189,6 +216,16 @@ enum {
 /* A literal at p. */
 #define AT_LITERAL(p, s)	(memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
+/*
+ * The first len bytes of buf, an array of the writer's own of size bytes
+ * (a constant): all of it copied, in a few moves in place of a call to
+ * memcpy(), and the row goes on after the len bytes.  What is copied
+ * past them is written over next, or lies past the row's end (within
+ * JSON_ROW_MAX) and is never written out.
+ */
+#define AT_OWN_ARRAY(p, buf, len, size) \
+	(memcpy((p), (buf), (size)), (p) + (len))
+
 static char *
 at_mem(char *p, const char *s, size_t len)
 {
@@ -202,7 +239,8 @@ at_str(char *p, const char *s)
 	return at_mem(p, s, strlen(s));
 }
 
-static char *
+/* Inline: some thirty numbers a row, most of them one digit. */
+static inline __attribute__((always_inline)) char *
 at_u64(char *p, uint64_t v)
 {
 	/* Most counts in a row are 0 or small. */
@@ -224,6 +262,29 @@ at_word(char *p, const char *word)
 	p = at_str(p, word);
 	*p++ = '"';
 	return p;
+}
+
+static char *
+at_word_of(char *p, struct word word)
+{
+	return at_mem(p, word.s, word.len);
+}
+
+/* The name of conn_state s, measured or (out of range) not. */
+static char *
+at_state(char *p, const struct analyze_writer *w, enum conn_state s)
+{
+	if ((unsigned)s < CONN_STATE_COUNT)
+		return at_word_of(p, w->state_word[s]);
+	return at_str(p, conn_state_name(s));
+}
+
+static char *
+at_teardown(char *p, const struct analyze_writer *w, enum teardown_class td)
+{
+	if ((unsigned)td < ANALYZE_TEARDOWN_COUNT)
+		return at_word_of(p, w->teardown_word[td]);
+	return at_str(p, teardown_class_name(td));
 }
 
 /* Seconds since the connection's first packet, as "%.6f". */
@@ -257,10 +318,12 @@ json_side(char *p, const struct conn *c, const struct row_text *t, int side)
 {
 	const struct conn_half *h = &c->half[side];
 
-	*p++ = '"';
-	p = at_str(p, side_name(side));
-	p = AT_LITERAL(p, "\":{\"addr\":\"");
-	p = at_mem(p, t->addr[side], t->addr_len[side]);
+	if (side == SIDE_ORIG)
+		p = AT_LITERAL(p, "\"orig\":{\"addr\":\"");
+	else
+		p = AT_LITERAL(p, "\"resp\":{\"addr\":\"");
+	p = AT_OWN_ARRAY(p, t->addr[side], t->addr_len[side],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"port\":", c->port[side]);
 	p = AT_KEY_U64(p, ",\"packets\":", h->packets);
 	p = AT_KEY_U64(p, ",\"payload_packets\":", h->payload_packets);
@@ -298,18 +361,19 @@ rst_kind_word(enum rst_kind kind)
  * the two), without its allocations and printf().
  */
 static char *
-json_wire(char *p, const struct conn *c, enum teardown_class td)
+json_wire(char *p, const struct analyze_writer *w, const struct conn *c,
+    enum teardown_class td)
 {
 	int side;
 
-	p = AT_LITERAL(p, "{\"teardown\":");
-	p = at_word(p, teardown_class_name(td));
+	p = AT_LITERAL(p, "{\"teardown\":\"");
+	p = at_teardown(p, w, td);
+	*p++ = '"';
 	for (side = SIDE_ORIG; side <= SIDE_RESP; side++) {
 		const struct conn_half *h = &c->half[side];
 
 		p = AT_LITERAL(p, ",\"");
-		p = at_str(p, case_role_name(verdict_role_of_side(
-		    (enum conn_side)side)));
+		p = at_word_of(p, w->role_word[side]);
 		p = AT_KEY_U64(p, "\":{\"packets\":", h->packets);
 		p = AT_KEY_U64(p, ",\"payload_bytes\":", h->payload_bytes);
 		p = AT_KEY_U64(p, ",\"acked_bytes\":", h->acked_bytes);
@@ -346,6 +410,7 @@ static char *
 json_epoch_seconds(char *p, int64_t ts_ns)
 {
 	int64_t us = ts_ns / 1000, rem = ts_ns % 1000;
+	uint32_t frac;
 	size_t n;
 
 	if (ts_ns < 0)
@@ -354,13 +419,10 @@ json_epoch_seconds(char *p, int64_t ts_ns)
 		us++;
 	n = fastfmt_put_u64(p, (uint64_t)(us / 1000000));
 	p[n++] = '.';
-	us %= 1000000;
-	p[n + 5] = (char)('0' + us % 10);
-	p[n + 4] = (char)('0' + us / 10 % 10);
-	p[n + 3] = (char)('0' + us / 100 % 10);
-	p[n + 2] = (char)('0' + us / 1000 % 10);
-	p[n + 1] = (char)('0' + us / 10000 % 10);
-	p[n] = (char)('0' + us / 100000 % 10);
+	frac = (uint32_t)(us % 1000000);
+	memcpy(p + n, fastfmt_digit_pairs + 2 * (frac / 10000), 2);
+	memcpy(p + n + 2, fastfmt_digit_pairs + 2 * (frac / 100 % 100), 2);
+	memcpy(p + n + 4, fastfmt_digit_pairs + 2 * (frac % 100), 2);
 	return p + n + 6;
 }
 
@@ -384,19 +446,21 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_LITERAL(p, ",\"ts\":");
 	p = json_epoch_seconds(p, c->first_ts_ns);
 	p = AT_LITERAL(p, ",\"start\":\"");
-	p = at_mem(p, t.start, t.start_len);
+	p += fastfmt_put_time(f, p, c->first_ts_ns);
 	p = AT_LITERAL(p, "\",\"id.orig_h\":\"");
-	p = at_mem(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG]);
+	p = AT_OWN_ARRAY(p, t.addr[SIDE_ORIG], t.addr_len[SIDE_ORIG],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"id.orig_p\":", c->port[SIDE_ORIG]);
 	p = AT_LITERAL(p, ",\"id.resp_h\":\"");
-	p = at_mem(p, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP]);
+	p = AT_OWN_ARRAY(p, t.addr[SIDE_RESP], t.addr_len[SIDE_RESP],
+	    FASTFMT_ADDR_SIZE);
 	p = AT_KEY_U64(p, "\",\"id.resp_p\":", c->port[SIDE_RESP]);
 	p = AT_LITERAL(p, ",\"proto\":\"tcp\",\"duration\":");
 	p = at_rel_seconds(p, c, c->close_ts_ns);
 	p = AT_KEY_U64(p, ",\"orig_bytes\":", o->size);
 	p = AT_KEY_U64(p, ",\"resp_bytes\":", r->size);
 	p = AT_LITERAL(p, ",\"conn_state\":\"");
-	p = at_str(p, conn_state_name(c->state));
+	p = at_state(p, w, c->state);
 	p = AT_KEY_U64(p, "\",\"missed_bytes\":",
 	    o->missed_bytes + r->missed_bytes);
 	p = AT_LITERAL(p, ",\"history\":");
@@ -410,7 +474,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	p = AT_LITERAL(p, ",\"last_packet_s\":");
 	p = at_rel_seconds(p, c, c->last_ts_ns);
 	p = AT_LITERAL(p, ",\"teardown\":\"");
-	p = at_str(p, teardown_class_name(t.teardown));
+	p = at_teardown(p, w, t.teardown);
 	p = AT_LITERAL(p, "\",\"first_fin\":");
 	p = json_side_or_null(p, c->first_fin_side);
 	p = AT_LITERAL(p, ",\"first_rst\":");
@@ -428,7 +492,7 @@ write_json_conn(struct analyze_writer *w, const struct conn *c,
 	*p++ = ',';
 	p = json_side(p, c, &t, SIDE_RESP);
 	p = AT_LITERAL(p, ",\"wire\":");
-	p = json_wire(p, c, t.teardown);
+	p = json_wire(p, w, c, t.teardown);
 	p = AT_LITERAL(p, "}\n");
 	f->p = p;
 }
@@ -573,8 +637,8 @@ write_text_conn(struct analyze_writer *w, const struct conn *c,
 	/* Room for the rest of the row: written in place from here. */
 	fastfmt_reserve(f, TEXT_ROW_MAX);
 	p = f->p;
-	memcpy(p, t.start, t.start_len);
-	p = pad_cell(p, p + t.start_len, COLUMN_START);
+	p = pad_cell(p, p + fastfmt_put_time(f, p, c->first_ts_ns),
+	    COLUMN_START);
 	n = fastfmt_put_seconds6(duration, c->close_ts_ns - c->first_ts_ns);
 	if (n < text_columns[COLUMN_DURATION].width) {
 		memset(p, ' ', text_columns[COLUMN_DURATION].width - n);

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "stream.h"
 #include "teardown.h"
 #include "zeek.h"
@@ -50,7 +51,13 @@ enum table_size {
 	 */
 	BUCKETS_PER_ENTRY = 4,
 	INITIAL_ENTRIES = 64,
-	TOMBS_PER_BLOCK = 128
+	/*
+	 * Tombs kept per bucket, at the most: a tomb is looked up only for
+	 * a segment on no live connection (few), so chains of about one
+	 * are short enough, and the index takes a quarter of the memory
+	 * (and of the page faults) of BUCKETS_PER_ENTRY.
+	 */
+	TOMBS_PER_BUCKET = 1
 };
 
 /* Activity lists of streaming mode. */
@@ -87,6 +94,11 @@ struct activity {
  */
 struct tomb {
 	struct tomb *next;		/* hash chain */
+	/*
+	 * What points at this tomb in its chain: a tomb expires without a
+	 * walk along its chain, whose other tombs are not in the cache.
+	 */
+	struct tomb **pprev;
 	struct tomb *newer;		/* in order of retirement */
 	uint64_t hash;
 	int64_t last_ts_ns;
@@ -95,23 +107,17 @@ struct tomb {
 	uint8_t addr[2][16];
 };
 
-/*
- * Tombs come from blocks of many: one allocation for them all, and tombs
- * made one after the other (as they expire) lie side by side.
- */
-struct tomb_block {
-	struct tomb_block *next;
-	struct tomb tombs[TOMBS_PER_BLOCK];
-};
-
 struct tomb_index {
 	struct tomb **buckets;
 	size_t nbuckets;		/* a power of two, or 0 */
 	size_t count;
 	struct tomb *oldest, *newest;
 	struct tomb *spare;		/* freed tombs, for reuse */
-	struct tomb_block *blocks;	/* newest first */
-	size_t block_used;		/* tombs of blocks handed out */
+	/*
+	 * Where tombs come from: big blocks, so that tombs made one after
+	 * the other (as they expire) lie side by side.
+	 */
+	struct arena arena;
 };
 
 struct hash_index {
@@ -161,9 +167,10 @@ struct conn_table {
 	struct conn_entry *retiring;
 	/*
 	 * Entries freed, for the next connections (linked by older): no
-	 * malloc() and free() per connection, and memory that is warm.
+	 * allocation per connection, and memory that is warm.
 	 */
 	struct conn_entry *spare_entries;
+	struct arena entry_arena;	/* where every entry comes from */
 };
 
 /* A segment's key, normalised so both directions look the same. */
@@ -466,6 +473,17 @@ tomb_find(const struct conn_table *table, const struct tcp_segment *seg,
 	return NULL;
 }
 
+/* t first in the chain at *head. */
+static void
+tomb_chain_push(struct tomb **head, struct tomb *t)
+{
+	t->next = *head;
+	t->pprev = head;
+	if (*head != NULL)
+		(*head)->pprev = &t->next;
+	*head = t;
+}
+
 /* Rehash into twice the buckets (256 at first); on ENOMEM keep them. */
 static int
 tomb_index_grow(struct tomb_index *ti)
@@ -481,8 +499,7 @@ tomb_index_grow(struct tomb_index *ti)
 		for (t = ti->buckets[i]; t != NULL; t = next) {
 			next = t->next;
 			slot = (size_t)(t->hash & (nbuckets - 1));
-			t->next = buckets[slot];
-			buckets[slot] = t;
+			tomb_chain_push(&buckets[slot], t);
 		}
 	free(ti->buckets);
 	ti->buckets = buckets;
@@ -496,31 +513,20 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 {
 	struct tomb *t;
 
-	if (ti->count >= ti->nbuckets / BUCKETS_PER_ENTRY &&
+	if (ti->count >= ti->nbuckets / TOMBS_PER_BUCKET &&
 	    tomb_index_grow(ti) == -1)
 		return -1;
 	t = ti->spare;
 	if (t != NULL)
 		ti->spare = t->next;
-	else {
-		if (ti->blocks == NULL || ti->block_used == TOMBS_PER_BLOCK) {
-			struct tomb_block *b = malloc(sizeof(*b));
-
-			if (b == NULL)
-				return -1;
-			b->next = ti->blocks;
-			ti->blocks = b;
-			ti->block_used = 0;
-		}
-		t = &ti->blocks->tombs[ti->block_used++];
-	}
+	else if ((t = arena_alloc(&ti->arena)) == NULL)
+		return -1;
 	t->hash = hash;
 	t->last_ts_ns = c->last_ts_ns;
 	t->family = c->family;
 	memcpy(t->port, c->port, sizeof(t->port));
 	memcpy(t->addr, c->addr, sizeof(t->addr));
-	t->next = ti->buckets[hash & (ti->nbuckets - 1)];
-	ti->buckets[hash & (ti->nbuckets - 1)] = t;
+	tomb_chain_push(&ti->buckets[hash & (ti->nbuckets - 1)], t);
 	t->newer = NULL;
 	if (ti->newest != NULL)
 		ti->newest->newer = t;
@@ -535,13 +541,9 @@ tomb_add(struct tomb_index *ti, const struct conn *c, uint64_t hash)
 static void
 tomb_unchain(struct tomb_index *ti, struct tomb *t)
 {
-	struct tomb **link = &ti->buckets[t->hash & (ti->nbuckets - 1)];
-
-	for (; *link != NULL; link = &(*link)->next)
-		if (*link == t) {
-			*link = t->next;
-			break;
-		}
+	*t->pprev = t->next;
+	if (t->next != NULL)
+		t->next->pprev = t->pprev;
 	ti->count--;
 }
 
@@ -564,12 +566,7 @@ tombs_expire(struct tomb_index *ti, int64_t now_ns, int64_t linger_ns)
 static void
 tomb_index_free(struct tomb_index *ti)
 {
-	struct tomb_block *b, *next;
-
-	for (b = ti->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	arena_free_all(&ti->arena);
 	free(ti->buckets);
 }
 
@@ -582,6 +579,8 @@ conn_table_new(void)
 	table = calloc(1, sizeof(*table));
 	if (table == NULL)
 		return NULL;
+	arena_init(&table->entry_arena, sizeof(struct conn_entry));
+	arena_init(&table->tombs.arena, sizeof(struct tomb));
 	table->entries = calloc(INITIAL_ENTRIES, sizeof(*table->entries));
 	if (table->entries == NULL)
 		goto fail;
@@ -624,6 +623,7 @@ conn_entry_recycle(struct conn_table *table, struct conn_entry *e)
 	table->spare_entries = e;
 }
 
+/* What e holds; e itself goes with the table's arena. */
 static void
 conn_entry_free(struct conn_entry *e)
 {
@@ -631,24 +631,20 @@ conn_entry_free(struct conn_entry *e)
 		return;
 	stream_free(&e->stream[SIDE_ORIG]);
 	stream_free(&e->stream[SIDE_RESP]);
-	free(e);
 }
 
 void
 conn_table_free(struct conn_table *table)
 {
-	struct conn_entry *e;
 	size_t i;
 	int k;
 
 	if (table == NULL)
 		return;
+	/* Spare entries hold nothing: conn_entry_recycle() freed it. */
 	for (i = 0; i < table->count; i++)
 		conn_entry_free(table->entries[i]);
-	while ((e = table->spare_entries) != NULL) {
-		table->spare_entries = e->older;
-		free(e);
-	}
+	arena_free_all(&table->entry_arena);
 	free(table->entries);
 	for (k = 0; k < INDEX_COUNT; k++) {
 		free(table->index[k].buckets);
@@ -707,7 +703,7 @@ conn_entry_new(struct conn_table *table, const struct tcp_segment *seg,
 	e = table->spare_entries;
 	if (e != NULL)
 		table->spare_entries = e->older;
-	else if ((e = malloc(sizeof(*e))) == NULL)
+	else if ((e = arena_alloc(&table->entry_arena)) == NULL)
 		return NULL;
 	memset(e, 0, sizeof(*e));
 	c = &e->conn;

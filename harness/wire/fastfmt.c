@@ -12,8 +12,6 @@
 
 static const int64_t ns_per_s = INT64_C(1000000000);
 static const int64_t s_per_day = 86400;
-/* Below this many ns, ns / 1e9 as a double is within 0.13 ns of it. */
-static const int64_t seconds6_exact_below = INT64_C(1) << 50;
 
 void
 fastfmt_init(struct fastfmt *f, FILE *out)
@@ -70,30 +68,12 @@ fastfmt_spaces_long(struct fastfmt *f, size_t n)
 }
 
 /* "00" to "99": two digits per division. */
-static const char digit_pairs[201] =
+const char fastfmt_digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233"
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-/* The digits of v end at end (written backwards); returns where they start. */
-static char *
-put_digits_backwards(char *end, uint64_t v)
-{
-	while (v >= 100) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-	} else
-		*--end = (char)('0' + v);
-	return end;
-}
-
-/* 10^i, for digit_count(). */
-static const uint64_t powers_of_ten[20] = {
+const uint64_t fastfmt_powers_of_ten[20] = {
 	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
 	UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
 	UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
@@ -103,30 +83,6 @@ static const uint64_t powers_of_ten[20] = {
 	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
 	UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)
 };
-
-/*
- * How many decimal digits v has, without a division: from its bit length
- * (1233 / 4096 is just above log10(2)), the guess at most one too high.
- */
-static size_t
-digit_count(uint64_t v)
-{
-	size_t guess;
-
-	if (v < 10)
-		return 1;
-	guess = ((size_t)(64 - __builtin_clzll(v)) * 1233) >> 12;
-	return guess + (v >= powers_of_ten[guess] ? 1 : 0);
-}
-
-size_t
-fastfmt_put_u64(char *buf, uint64_t v)
-{
-	size_t n = digit_count(v);
-
-	(void)put_digits_backwards(buf + n, v);
-	return n;
-}
 
 size_t
 fastfmt_put_grouped(char *buf, uint64_t v)
@@ -142,9 +98,11 @@ fastfmt_put_grouped(char *buf, uint64_t v)
 		p -= 4;
 		p[0] = ',';
 		p[1] = (char)('0' + group / 100);
-		memcpy(p + 2, digit_pairs + 2 * (group % 100), 2);
+		memcpy(p + 2, fastfmt_digit_pairs + 2 * (group % 100), 2);
 	}
-	p = put_digits_backwards(p, v);
+	n = fastfmt_digit_count(v);
+	p -= n;
+	fastfmt_digits32_backwards(p + n, (uint32_t)v);
 	n = (size_t)(digits + sizeof(digits) - p);
 	memcpy(buf, p, n);
 	return n;
@@ -152,11 +110,11 @@ fastfmt_put_grouped(char *buf, uint64_t v)
 
 /* width digits of v, with leading zeros. */
 static void
-put_fixed(char *buf, uint64_t v, size_t width)
+put_fixed(char *buf, uint32_t v, size_t width)
 {
 	while (width >= 2) {
 		width -= 2;
-		memcpy(buf + width, digit_pairs + 2 * (v % 100), 2);
+		memcpy(buf + width, fastfmt_digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (width == 1)
@@ -164,30 +122,11 @@ put_fixed(char *buf, uint64_t v, size_t width)
 }
 
 size_t
-fastfmt_put_seconds6(char *buf, int64_t ns)
+fastfmt_put_seconds6_printf(char *buf, int64_t ns)
 {
-	uint64_t us, rem;
-	size_t n;
-	int len;
+	int len = snprintf(buf, FASTFMT_ITEM_MAX, "%.6f", (double)ns / 1e9);
 
-	/*
-	 * A tie (exactly half a microsecond) rounds as the double nearest to
-	 * it lies; negative and very long times are rare: printf decides.
-	 */
-	if (ns < 0 || ns >= seconds6_exact_below || ns % 1000 == 500) {
-		len = snprintf(buf, FASTFMT_ITEM_MAX, "%.6f", (double)ns / 1e9);
-		return len > 0 ? (size_t)len : 0;
-	}
-	rem = (uint64_t)ns % 1000;
-	us = (uint64_t)ns / 1000 + (rem > 500 ? 1 : 0);
-	if (us < 1000000) {	/* under a second: the common case */
-		buf[0] = '0';
-		n = 1;
-	} else
-		n = fastfmt_put_u64(buf, us / 1000000);
-	buf[n++] = '.';
-	put_fixed(buf + n, us % 1000000, 6);
-	return n + 6;
+	return len > 0 ? (size_t)len : 0;
 }
 
 size_t
@@ -244,17 +183,17 @@ cache_date(struct fastfmt *f, int64_t sec)
 	civil_from_days(days, &year, &month, &day);
 	if (year < 0 || year > 9999)
 		return false;
-	put_fixed(d, (uint64_t)year, 4);
+	put_fixed(d, (uint32_t)year, 4);
 	d[4] = '-';
 	put_fixed(d + 5, month, 2);
 	d[7] = '-';
 	put_fixed(d + 8, day, 2);
 	d[10] = 'T';
-	put_fixed(d + 11, (uint64_t)(sod / 3600), 2);
+	put_fixed(d + 11, (uint32_t)(sod / 3600), 2);
 	d[13] = ':';
-	put_fixed(d + 14, (uint64_t)(sod / 60 % 60), 2);
+	put_fixed(d + 14, (uint32_t)(sod / 60 % 60), 2);
 	d[16] = ':';
-	put_fixed(d + 17, (uint64_t)(sod % 60), 2);
+	put_fixed(d + 17, (uint32_t)(sod % 60), 2);
 	f->cached_sec = sec;
 	f->have_cached_sec = true;
 	return true;
@@ -277,7 +216,7 @@ fastfmt_put_time(struct fastfmt *f, char *buf, int64_t ts_ns)
 	}
 	memcpy(buf, f->cached_date, 19);
 	buf[19] = '.';
-	put_fixed(buf + 20, (uint64_t)nsec, 9);
+	put_fixed(buf + 20, (uint32_t)nsec, 9);
 	buf[29] = 'Z';
 	return 30;
 }

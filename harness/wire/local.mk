@@ -5,6 +5,7 @@ harness_libcloseprobe_a_SOURCES += \
 	harness/wire/decode_layer.h harness/wire/decode_link.c \
 	harness/wire/decode_tunnel.c \
 	harness/wire/conntable.c harness/wire/conntrack.h \
+	harness/wire/arena.c harness/wire/arena.h \
 	harness/wire/stream.c harness/wire/stream.h \
 	harness/wire/zeek.c harness/wire/zeek.h \
 	harness/wire/teardown.c harness/wire/teardown.h \
