@@ -25,6 +25,17 @@ enum {
 	SMALL_RANGE = 200000
 };
 
+/*
+ * The loops check hundreds of thousands of values, and libcheck records
+ * every assertion's place (a write to its pipe): each is asserted only
+ * when it fails, with what was wrong.
+ */
+#define FAIL_UNLESS(cond, ...) \
+	do { \
+		if (!(cond)) \
+			ck_assert_msg(cond, __VA_ARGS__); \
+	} while (0)
+
 /* xorshift64: the same sample on every run. */
 static uint64_t
 next_random(uint64_t *state)
@@ -57,10 +68,9 @@ check_u64(uint64_t v)
 	snprintf(want, sizeof(want), "%" PRIu64, v);
 	memset(got, 'x', sizeof(got));
 	n = fastfmt_put_u64(got, v);
-	ck_assert_uint_eq(n, strlen(want));
-	ck_assert_msg(memcmp(got, want, n) == 0, "u64 %s: got %.*s", want,
-	    (int)n, got);
-	ck_assert_int_eq(got[n], 'x');	/* nothing written past it */
+	FAIL_UNLESS(n == strlen(want) && memcmp(got, want, n) == 0, "u64 %s: got %.*s",
+	    want, (int)n, got);
+	FAIL_UNLESS(got[n] == 'x', "u64 %s: written past its end", want);
 }
 
 START_TEST(test_u64_small)
@@ -127,9 +137,8 @@ check_grouped(uint64_t v)
 
 	grouped_reference(want, v);
 	n = fastfmt_put_grouped(got, v);
-	ck_assert_uint_eq(n, strlen(want));
-	ck_assert_msg(memcmp(got, want, n) == 0, "grouped %s: got %.*s", want,
-	    (int)n, got);
+	FAIL_UNLESS(n == strlen(want) && memcmp(got, want, n) == 0, "grouped %s: got %.*s",
+	    want, (int)n, got);
 }
 
 START_TEST(test_grouped)
@@ -153,8 +162,7 @@ check_seconds6(int64_t ns)
 
 	snprintf(want, sizeof(want), "%.6f", (double)ns / 1e9);
 	n = fastfmt_put_seconds6(got, ns);
-	ck_assert_uint_eq(n, strlen(want));
-	ck_assert_msg(memcmp(got, want, n) == 0, "seconds6 %" PRId64
+	FAIL_UNLESS(n == strlen(want) && memcmp(got, want, n) == 0, "seconds6 %" PRId64
 	    ": want %s, got %.*s", ns, want, (int)n, got);
 }
 
@@ -201,17 +209,16 @@ check_time(struct fastfmt *f, int64_t ts_ns)
 		sec--;
 	}
 	t = (time_t)sec;
-	ck_assert_ptr_nonnull(gmtime_r(&t, &tm));
+	FAIL_UNLESS(gmtime_r(&t, &tm) != NULL, "gmtime_r(%" PRId64 ")", sec);
 	if (tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999) {
 		n = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
-		ck_assert_uint_eq(n, 19);
+		FAIL_UNLESS(n == 19, "strftime: %zu bytes", n);
 		snprintf(want + n, sizeof(want) - n, ".%09" PRId64 "Z", nsec);
 	} else
 		snprintf(want, sizeof(want), "%" PRId64 ".%09" PRId64, sec,
 		    nsec);
 	n = fastfmt_put_time(f, got, ts_ns);
-	ck_assert_uint_eq(n, strlen(want));
-	ck_assert_msg(memcmp(got, want, n) == 0, "time %" PRId64
+	FAIL_UNLESS(n == strlen(want) && memcmp(got, want, n) == 0, "time %" PRId64
 	    ": want %s, got %.*s", ts_ns, want, (int)n, got);
 }
 
@@ -257,11 +264,10 @@ START_TEST(test_addr)
 			/* Zero runs often, for IPv6's "::". */
 			addr[j] = next_random(&state) % 3 == 0 ? 0 :
 			    (uint8_t)next_random(&state);
-		ck_assert_ptr_nonnull(inet_ntop(family, addr, want,
-		    sizeof(want)));
+		FAIL_UNLESS(inet_ntop(family, addr, want, sizeof(want)) != NULL, "inet_ntop");
 		n = fastfmt_put_addr(got, family, addr);
-		ck_assert_uint_eq(n, strlen(want));
-		ck_assert_str_eq(got, want);
+		FAIL_UNLESS(n == strlen(want) && strcmp(got, want) == 0, "address %s: got %s",
+		    want, got);
 	}
 }
 END_TEST
@@ -320,8 +326,8 @@ START_TEST(test_buffer_to_file)
 	ck_assert_int_eq(fclose(out), 0);
 	for (v = 0; v < 50000; v++) {
 		n = (size_t)snprintf(want, sizeof(want), "%" PRIu64 " ", v);
-		ck_assert_msg(off + n <= got_len && memcmp(got + off, want,
-		    n) == 0, "number %" PRIu64, v);
+		FAIL_UNLESS(off + n <= got_len && memcmp(got + off, want, n) == 0,
+		    "number %" PRIu64, v);
 		off += n;
 	}
 	ck_assert_uint_eq(got_len, off + sizeof(big) + 200);
@@ -345,14 +351,13 @@ START_TEST(test_arena)
 	for (round = 0; round < 2; round++) {
 		for (i = 0; i < OBJECTS; i++) {
 			objects[i] = arena_alloc(&a);
-			ck_assert_ptr_nonnull(objects[i]);
-			ck_assert_uint_eq((uintptr_t)objects[i] % 16, 0);
+			FAIL_UNLESS(objects[i] != NULL && (uintptr_t)objects[i] % 16 == 0,
+			    "object %d: %p", i, (void *)objects[i]);
 			memset(objects[i], (unsigned char)i, OBJECT_SIZE);
 		}
 		for (i = 0; i < OBJECTS; i++) {
-			ck_assert_int_eq(objects[i][0], (unsigned char)i);
-			ck_assert_int_eq(objects[i][OBJECT_SIZE - 1],
-			    (unsigned char)i);
+			FAIL_UNLESS(objects[i][0] == (unsigned char)i &&
+			    objects[i][OBJECT_SIZE - 1] == (unsigned char)i, "object %d overwritten", i);
 		}
 		arena_free_all(&a);	/* and the arena serves again */
 	}
