@@ -298,6 +298,18 @@ START_TEST(test_fin_then_bare_rst)
 }
 END_TEST
 
+/* A fresh table, then a connection: the handshake and the client's 100 B. */
+static void
+request_on_a_new_table(struct flow *f)
+{
+	conn_table_free(table);
+	table = conn_table_new();
+	ck_assert_ptr_nonnull(table);
+	flow_init(f, CLIENT_PORT, SERVER_PORT);
+	handshake(f, client_isn, server_isn);
+	flow_send(f, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
+}
+
 /*
  * Both FINs, then an RST: late when the segment it answers brings
  * nothing new (a duplicate of the client's FIN), but not when it refuses
@@ -310,12 +322,7 @@ START_TEST(test_rst_after_both_fins)
 	int refuses;
 
 	for (refuses = 0; refuses <= 1; refuses++) {
-		conn_table_free(table);
-		table = conn_table_new();
-		ck_assert_ptr_nonnull(table);
-		flow_init(&f, CLIENT_PORT, SERVER_PORT);
-		handshake(&f, client_isn, server_isn);
-		flow_send(&f, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
+		request_on_a_new_table(&f);
 		flow_send(&f, SERVER, ACK, server_isn + 1, client_isn + 101, 0);
 		flow_send(&f, SERVER, FIN | PSH | ACK, server_isn + 1, client_isn + 101, 1000);
 		if (refuses) {
@@ -353,12 +360,7 @@ START_TEST(test_rst_crossing_the_peer_fin)
 	int crossed;
 
 	for (crossed = 0; crossed <= 1; crossed++) {
-		conn_table_free(table);
-		table = conn_table_new();
-		ck_assert_ptr_nonnull(table);
-		flow_init(&f, CLIENT_PORT, SERVER_PORT);
-		handshake(&f, client_isn, server_isn);
-		flow_send(&f, CLIENT, PSH | ACK, client_isn + 1, server_isn + 1, 100);
+		request_on_a_new_table(&f);
 		flow_send(&f, SERVER, FIN | ACK, server_isn + 1, client_isn + 101, 0);
 		flow_send(&f, CLIENT, FIN | ACK, client_isn + 101, server_isn + 2, 0);
 		flow_send(&f, SERVER, RST | ACK, server_isn + 2,
