@@ -32,7 +32,7 @@
  *   await unread | unsent | unacked | inflight [ OP ] SIZE
  *   await error
  *                                 OP defaults to ">=" for unread, "<="
- *                                 for unsent and unacked
+ *                                 for unsent, unacked and inflight
  *   raise EVENT                   EVENT = [a-z0-9][a-z0-9_-]*, not one
  *                                 of the implicit names below, once per
  *                                 role
